@@ -1,0 +1,32 @@
+/*
+ * dynamics: one district-and-category's problem inventory, week by week
+ * (MODEL.md 3.1).
+ */
+#ifndef CCSIM_DYNAMICS_H
+#define CCSIM_DYNAMICS_H
+
+#include <stdint.h>
+
+#include "rng.h"
+
+/* The inventory of one cell in one replication, with the rates in force
+ * (a policy's week hook may change them from the next week on). */
+struct inventory {
+	int64_t open;             /* O[t] */
+	int64_t rectified_last;   /* R[t], the fixes that may rebound next week */
+	double rectify_rate;      /* r */
+	double rebound;           /* rho */
+	double new_per_week;      /* lambda */
+};
+
+/* O[0] = problems, R[0] = 0, with the cell's own rates. */
+void inventory_start(struct inventory *inv, int64_t problems, double rectify_rate,
+		     double rebound, double new_per_week);
+
+/*
+ * One week: R ~ Bin(O, r), K ~ Bin(R_last, rho), A ~ Poisson(lambda),
+ * O <- O - R + K + A. Adds R to *RECTIFIED and A to *ARRIVED.
+ */
+void inventory_week(struct inventory *inv, struct rng *r, int64_t *rectified, int64_t *arrived);
+
+#endif

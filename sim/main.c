@@ -1,0 +1,240 @@
+/*
+ * ccsim: the command line over the simulation library.
+ *
+ * Exit statuses: 0 success, 1 internal error (out of memory, cannot write),
+ * 2 bad scenario or usage, 3 plugin error.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "atomic_file.h"
+#include "diag.h"
+#include "report.h"
+#include "runner.h"
+#include "scenario.h"
+
+enum exit_status { EXIT_OK = 0, EXIT_INTERNAL = 1, EXIT_INPUT = 2, EXIT_PLUGIN = 3 };
+
+#define DEFAULT_REPLICATIONS 100000
+#define DEFAULT_SEED 20261122
+#define MAX_THREADS 1024
+
+static const char main_usage[] =
+	"Usage: ccsim COMMAND [OPTIONS]\n"
+	"\n"
+	"Simulates a city's National Civilized City assessment (全国文明城市测评):\n"
+	"the pass probability, the score distribution and where the points are lost.\n"
+	"\n"
+	"Commands:\n"
+	"  run SCENARIO      simulate and summarise (ccsim run --help)\n"
+	"  check SCENARIO    validate and print the resolved scenario\n"
+	"\n"
+	"Options:\n"
+	"  -h, --help        this help; ccsim COMMAND --help for a command's\n"
+	"  -V, --version     the version of ccsim and of its model\n"
+	"\n"
+	"Exit status: 0 success, 1 internal error, 2 bad scenario or usage,\n"
+	"3 plugin error.\n";
+
+static const char run_usage[] =
+	"Usage: ccsim run SCENARIO [--reps N] [--seed S] [--threads T] [--json FILE] [--quiet]\n"
+	"\n"
+	"Simulates SCENARIO and prints the pass probability with its 95 % Wilson\n"
+	"interval, veto probabilities, score quantiles, component means, the\n"
+	"districts and site categories that lose the most points, and the\n"
+	"rectification rate. The scenario's run: { replications; seed; } are\n"
+	"defaults that the flags override.\n"
+	"\n"
+	"  -n, --reps N       replications (default: run.replications, else 100000)\n"
+	"  -s, --seed S       seed, 0 to 2^64-1 (default: run.seed, else 20261122)\n"
+	"  -t, --threads T    OpenMP threads (default: all cores); the results do\n"
+	"                     not depend on it\n"
+	"  -j, --json FILE    write the full results as JSON to FILE (whole or not\n"
+	"                     at all)\n"
+	"  -q, --quiet        print nothing but errors\n"
+	"  -h, --help         this help\n";
+
+static const char check_usage[] =
+	"Usage: ccsim check SCENARIO\n"
+	"\n"
+	"Validates SCENARIO and prints it resolved: every district-and-category\n"
+	"parameter after defaults and overrides. Exit 0 when valid; otherwise every\n"
+	"problem as FILE:LINE: message, and exit 2.\n";
+
+/* Parses a whole decimal number in [LO, HI]; returns 0 on success. */
+static int parse_count(const char *text, unsigned long long lo, unsigned long long hi,
+		       unsigned long long *out)
+{
+	char *end;
+	if (text[0] == '\0' || text[0] == '-' || text[0] == '+')
+		return -1;
+	errno = 0;
+	unsigned long long value = strtoull(text, &end, 10);
+	if (errno != 0 || *end != '\0' || value < lo || value > hi)
+		return -1;
+	*out = value;
+	return 0;
+}
+
+/* Loads PATH, printing every problem; NULL on failure. */
+static struct scenario *load_or_report(const char *path)
+{
+	struct diag d;
+	diag_init(&d, path);
+	struct scenario *s = scenario_load_file(path, &d);
+	if (s == NULL) {
+		diag_print(&d, stderr);
+		fprintf(stderr, "ccsim: %d problem%s in %s; nothing was simulated\n", d.count,
+			d.count == 1 ? "" : "s", path);
+	}
+	diag_free(&d);
+	return s;
+}
+
+static int usage_error(const char *command, const char *message)
+{
+	fprintf(stderr, "ccsim %s: %s\nTry 'ccsim %s --help'.\n", command, message, command);
+	return EXIT_INPUT;
+}
+
+static int command_check(int argc, char **argv)
+{
+	static const struct option options[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	int opt;
+	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		if (opt == 'h') {
+			fputs(check_usage, stdout);
+			return EXIT_OK;
+		}
+		return usage_error("check", "unknown option");
+	}
+	if (optind != argc - 1)
+		return usage_error("check", "give exactly one scenario file");
+	struct scenario *s = load_or_report(argv[optind]);
+	if (s == NULL)
+		return EXIT_INPUT;
+	scenario_print(s, stdout);
+	printf("\n%s is valid.\n", argv[optind]);
+	scenario_free(s);
+	return EXIT_OK;
+}
+
+static int command_run(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"reps", required_argument, NULL, 'n'},   {"seed", required_argument, NULL, 's'},
+		{"threads", required_argument, NULL, 't'}, {"json", required_argument, NULL, 'j'},
+		{"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}};
+	const char *json_path = NULL;
+	int quiet = 0, have_reps = 0, have_seed = 0;
+	unsigned long long reps = 0, seed = 0, threads = (unsigned long long)omp_get_num_procs();
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "n:s:t:j:qh", options, NULL)) != -1) {
+		switch (opt) {
+		case 'n':
+			if (parse_count(optarg, 1, 1ULL << 53, &reps) != 0)
+				return usage_error("run", "--reps takes a whole number from 1 to 2^53");
+			have_reps = 1;
+			break;
+		case 's':
+			if (parse_count(optarg, 0, ~0ULL, &seed) != 0)
+				return usage_error("run", "--seed takes a whole number from 0 to 2^64-1");
+			have_seed = 1;
+			break;
+		case 't':
+			if (parse_count(optarg, 1, MAX_THREADS, &threads) != 0)
+				return usage_error("run", "--threads takes a whole number from 1 to 1024");
+			break;
+		case 'j':
+			json_path = optarg;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'h':
+			fputs(run_usage, stdout);
+			return EXIT_OK;
+		default:
+			return usage_error("run", "unknown option");
+		}
+	}
+	if (optind != argc - 1)
+		return usage_error("run", "give exactly one scenario file");
+
+	struct scenario *s = load_or_report(argv[optind]);
+	if (s == NULL)
+		return EXIT_INPUT;
+	if (s->n_policies > 0) {
+		fprintf(stderr,
+			"%s:%d: policy 1 (%s): this build of ccsim cannot run policy plugins yet; "
+			"remove the policies list to simulate without them\n",
+			s->file, s->policies[0].line, s->policies[0].plugin);
+		scenario_free(s);
+		return EXIT_INPUT;
+	}
+
+	struct run_options run = {
+		.seed = have_seed ? seed : (s->has_seed ? s->seed : DEFAULT_SEED),
+		.replications = have_reps ? (int64_t)reps
+					  : (s->has_replications ? s->replications : DEFAULT_REPLICATIONS),
+		.threads = (int)threads,
+	};
+	struct run_result result;
+	char error[512];
+	if (run_simulation(s, &run, &result, error, sizeof error) != 0) {
+		fprintf(stderr, "ccsim run: %s\n", error);
+		scenario_free(s);
+		return EXIT_INTERNAL;
+	}
+
+	int status = EXIT_OK;
+	if (json_path != NULL) {
+		char *json = report_json(s, &result);
+		if (json == NULL) {
+			fprintf(stderr, "ccsim run: out of memory while writing %s\n", json_path);
+			status = EXIT_INTERNAL;
+		} else if (atomic_write(json_path, json, strlen(json), error, sizeof error) != 0) {
+			fprintf(stderr, "ccsim run: %s\n", error);
+			status = EXIT_INTERNAL;
+		}
+		free(json);
+	}
+	if (!quiet && status == EXIT_OK)
+		report_print(stdout, s, &result);
+	run_result_free(&result);
+	scenario_free(s);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(main_usage, stderr);
+		return EXIT_INPUT;
+	}
+	const char *command = argv[1];
+	if (strcmp(command, "-h") == 0 || strcmp(command, "--help") == 0 ||
+	    strcmp(command, "help") == 0) {
+		fputs(main_usage, stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(command, "-V") == 0 || strcmp(command, "--version") == 0) {
+		printf("ccsim %s (model version %d)\n", CCSIM_VERSION, SCENARIO_MODEL_VERSION);
+		return EXIT_OK;
+	}
+	/* Each command parses its own options from its own argv. */
+	optind = 1;
+	if (strcmp(command, "run") == 0)
+		return command_run(argc - 1, argv + 1);
+	if (strcmp(command, "check") == 0)
+		return command_check(argc - 1, argv + 1);
+	fprintf(stderr, "ccsim: unknown command '%s'\n\n", command);
+	fputs(main_usage, stderr);
+	return EXIT_INPUT;
+}

@@ -1,0 +1,353 @@
+#include "replication.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dynamics.h"
+#include "sample.h"
+
+const char *const component_names[COMPONENT_COUNT] = {
+	"field", "materials", "survey", "overall", "bonus", "negative", "minors", "satisfaction"};
+
+struct replication_workspace {
+	struct outcome outcome;
+	struct inventory *inventories;    /* [cells] */
+	struct rng *cell_streams;         /* [cells] */
+	int64_t *open_at_batch;           /* [batch * cells + cell]: O[tau_b] */
+	int *batch_week;                  /* [B]: tau_b */
+	struct draw_set draws;
+	uint64_t *picked;                 /* room for the largest draw */
+};
+
+static size_t cell_count(const struct scenario *s)
+{
+	return (size_t)s->n_districts * (size_t)s->n_categories;
+}
+
+void replication_workspace_free(struct replication_workspace *w)
+{
+	if (w == NULL)
+		return;
+	free(w->outcome.district_points_lost);
+	free(w->outcome.district_sites);
+	free(w->outcome.district_rank_last);
+	free(w->outcome.category_points_lost);
+	free(w->inventories);
+	free(w->cell_streams);
+	free(w->open_at_batch);
+	free(w->batch_week);
+	draw_set_free(&w->draws);
+	free(w->picked);
+	free(w);
+}
+
+struct replication_workspace *replication_workspace_new(const struct scenario *s)
+{
+	size_t D = (size_t)s->n_districts, C = (size_t)s->n_categories, cells = cell_count(s);
+	struct replication_workspace *w = calloc(1, sizeof *w);
+	if (w == NULL)
+		return NULL;
+
+	/* The largest number of sites one category draws from one pool. */
+	uint64_t most = 1;
+	for (size_t c = 0; c < C; c++) {
+		const struct category *k = &s->categories[c];
+		uint64_t declared = (uint64_t)s->declared_before[c * (D + 1) + D];
+		uint64_t undeclared = (uint64_t)s->undeclared_before[c * (D + 1) + D];
+		uint64_t a = (uint64_t)k->lottery < declared ? (uint64_t)k->lottery : declared;
+		uint64_t b = (uint64_t)k->random_view < undeclared ? (uint64_t)k->random_view : undeclared;
+		if (a > most)
+			most = a;
+		if (b > most)
+			most = b;
+	}
+
+	w->outcome.district_points_lost = calloc(D, sizeof(double));
+	w->outcome.district_sites = calloc(D, sizeof(double));
+	w->outcome.district_rank_last = calloc(D, sizeof(double));
+	w->outcome.category_points_lost = calloc(C, sizeof(double));
+	w->inventories = calloc(cells, sizeof *w->inventories);
+	w->cell_streams = calloc(cells, sizeof *w->cell_streams);
+	w->open_at_batch = calloc((size_t)s->batches * cells, sizeof *w->open_at_batch);
+	w->batch_week = calloc((size_t)s->batches, sizeof *w->batch_week);
+	w->picked = calloc(most, sizeof *w->picked);
+	if (!w->outcome.district_points_lost || !w->outcome.district_sites ||
+	    !w->outcome.district_rank_last || !w->outcome.category_points_lost ||
+	    !w->inventories || !w->cell_streams || !w->open_at_batch || !w->batch_week ||
+	    !w->picked) {
+		replication_workspace_free(w);
+		return NULL;
+	}
+	return w;
+}
+
+const struct outcome *replication_outcome(const struct replication_workspace *w)
+{
+	return &w->outcome;
+}
+
+/* Weekly dynamics of every cell (3.1), keeping O at each batch's week. */
+static void run_campaign(const struct scenario *s, uint64_t seed, uint64_t index,
+			 struct replication_workspace *w)
+{
+	size_t cells = cell_count(s);
+	int64_t rectified = 0, arrived = 0, initial = 0;
+
+	for (size_t k = 0; k < cells; k++) {
+		const struct cell *cell = &s->cells[k];
+		inventory_start(&w->inventories[k], cell->problems, cell->rectify_rate, cell->rebound,
+				cell->new_per_week);
+		rng_init(&w->cell_streams[k], seed, index, RNG_SUBSTREAM_CELLS + k);
+		initial += cell->problems;
+	}
+	for (int t = 1; t <= s->window_last; t++) {
+		for (size_t k = 0; k < cells; k++)
+			inventory_week(&w->inventories[k], &w->cell_streams[k], &rectified, &arrived);
+		for (int b = 0; b < s->batches; b++) {
+			if (w->batch_week[b] != t)
+				continue;
+			int64_t *open = &w->open_at_batch[(size_t)b * cells];
+			for (size_t k = 0; k < cells; k++)
+				open[k] = w->inventories[k].open;
+		}
+	}
+	/* The weeks after the last possible inspection change no score, but
+	 * they belong to the campaign's rectification rate. */
+	for (int t = s->window_last + 1; t <= s->weeks; t++)
+		for (size_t k = 0; k < cells; k++)
+			inventory_week(&w->inventories[k], &w->cell_streams[k], &rectified, &arrived);
+
+	double denominator = (double)initial + (double)arrived;
+	w->outcome.rectification = denominator > 0.0 ? (double)rectified / denominator : 0.0;
+}
+
+/* The district holding site INDEX of a pool whose per-district starts are BEFORE[0..D]. */
+static int district_of(const int64_t *before, int n_districts, uint64_t index)
+{
+	int lo = 0, hi = n_districts - 1;
+	while (lo < hi) {
+		int mid = lo + (hi - lo + 1) / 2;
+		if ((uint64_t)before[mid] <= index)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return lo;
+}
+
+/*
+ * Inspects the sites PICKED (indices into the pool BEFORE) of category C in
+ * batch B and returns the sum of their q_s; charges each site's lost points.
+ */
+static double inspect_sites(const struct scenario *s, struct replication_workspace *w,
+			    struct rng *r, int b, int c, const int64_t *before, int64_t n_picked,
+			    double factor, double charge)
+{
+	const struct category *category = &s->categories[c];
+	const int64_t *open = &w->open_at_batch[(size_t)b * cell_count(s)];
+	struct outcome *o = &w->outcome;
+	double kept = 0.0;
+	for (int64_t i = 0; i < n_picked; i++) {
+		int d = district_of(before, s->n_districts, w->picked[i]);
+		size_t k = (size_t)d * (size_t)s->n_categories + (size_t)c;
+		double mu = (double)open[k] / (double)s->cells[k].sites * factor;
+		int64_t problems = sample_poisson(r, mu);
+		double q = fmax(0.0, 1.0 - category->deduction * (double)problems);
+		kept += q;
+		o->district_points_lost[d] += (1.0 - q) * charge;
+		o->category_points_lost[c] += (1.0 - q) * charge;
+		o->district_sites[d] += 1.0;
+	}
+	return kept;
+}
+
+/* Field inspection over all batches (3.2); returns Field. */
+static int run_inspection(const struct scenario *s, struct rng *r, struct replication_workspace *w,
+			  double *field)
+{
+	size_t D = (size_t)s->n_districts;
+	double total = 0.0;
+	for (int b = 0; b < s->batches; b++) {
+		for (int c = 0; c < s->n_categories; c++) {
+			const struct category *category = &s->categories[c];
+			const int64_t *declared = &s->declared_before[(size_t)c * (D + 1)];
+			const int64_t *undeclared = &s->undeclared_before[(size_t)c * (D + 1)];
+			uint64_t pool_declared = (uint64_t)declared[D];
+			uint64_t pool_undeclared = (uint64_t)undeclared[D];
+			uint64_t k = (uint64_t)category->lottery, m = (uint64_t)category->random_view;
+			uint64_t inspected = (k < pool_declared ? k : pool_declared) +
+					     (m < pool_undeclared ? m : pool_undeclared);
+			if (inspected == 0)
+				continue; /* weight 0: validation saw to it */
+			double charge = category->weight / (double)inspected / (double)s->batches;
+			double kept = 0.0;
+
+			int64_t n = sample_without_replacement(r, pool_declared, k, &w->draws, w->picked);
+			if (n < 0)
+				return -1;
+			kept += inspect_sites(s, w, r, b, c, declared, n, category->prepared, charge);
+			n = sample_without_replacement(r, pool_undeclared, m, &w->draws, w->picked);
+			if (n < 0)
+				return -1;
+			kept += inspect_sites(s, w, r, b, c, undeclared, n, 1.0, charge);
+			total += category->weight * kept / (double)inspected;
+		}
+	}
+	*field = total / (double)s->batches;
+	return 0;
+}
+
+/* Rank-last shares: 1/k to each of the k districts with the most points lost per site. */
+static void rank_districts(const struct scenario *s, struct outcome *o)
+{
+	double worst = -1.0;
+	int tied = 0;
+	for (int d = 0; d < s->n_districts; d++) {
+		o->district_rank_last[d] = 0.0;
+		if (o->district_sites[d] == 0.0)
+			continue;
+		double per_site = o->district_points_lost[d] / o->district_sites[d];
+		if (per_site > worst) {
+			worst = per_site;
+			tied = 1;
+		} else if (per_site == worst) {
+			tied++;
+		}
+	}
+	if (tied == 0)
+		return;
+	for (int d = 0; d < s->n_districts; d++)
+		if (o->district_sites[d] > 0.0 &&
+		    o->district_points_lost[d] / o->district_sites[d] == worst)
+			o->district_rank_last[d] = 1.0 / tied;
+}
+
+static double run_materials(const struct scenario *s, struct rng *r)
+{
+	double points = 0.0;
+	for (int g = 0; g < s->n_materials; g++) {
+		const struct material *m = &s->materials[g];
+		int64_t lost = sample_binomial(r, m->items, m->loss_probability);
+		points += m->points * (double)(m->items - lost);
+	}
+	return points;
+}
+
+/* Returns Satisfaction in [0, 100] (3.4). */
+static double run_survey(const struct scenario *s, struct rng *r)
+{
+	int64_t satisfied = 0;
+	for (int d = 0; d < s->n_districts; d++) {
+		const struct district *di = &s->districts[d];
+		double theta = di->satisfaction;
+		if (di->satisfaction_concentration > 0.0)
+			theta = sample_beta(r, di->satisfaction * di->satisfaction_concentration,
+					    (1.0 - di->satisfaction) * di->satisfaction_concentration);
+		satisfied += sample_binomial(r, di->respondents, theta);
+	}
+	return 100.0 * (double)satisfied / (double)s->survey.respondents;
+}
+
+static double clamp(double x, double lo, double hi)
+{
+	return x < lo ? lo : (x > hi ? hi : x);
+}
+
+int replication_run(const struct scenario *s, uint64_t seed, uint64_t index,
+		    struct replication_workspace *w)
+{
+	struct outcome *o = &w->outcome;
+	struct rng r;
+	double *component = o->component;
+
+	memset(o->district_points_lost, 0, (size_t)s->n_districts * sizeof(double));
+	memset(o->district_sites, 0, (size_t)s->n_districts * sizeof(double));
+	memset(o->category_points_lost, 0, (size_t)s->n_categories * sizeof(double));
+
+	/* The inspection dates first: the campaign records O at them. */
+	struct rng inspection;
+	rng_init(&inspection, seed, index, RNG_SUBSTREAM_INSPECTION);
+	for (int b = 0; b < s->batches; b++)
+		w->batch_week[b] = (int)sample_uniform_int(&inspection, s->window_first, s->window_last);
+	run_campaign(s, seed, index, w);
+	if (run_inspection(s, &inspection, w, &component[COMPONENT_FIELD]) != 0)
+		return -1;
+	rank_districts(s, o);
+
+	rng_init(&r, seed, index, RNG_SUBSTREAM_MATERIALS);
+	component[COMPONENT_MATERIALS] = run_materials(s, &r);
+
+	rng_init(&r, seed, index, RNG_SUBSTREAM_SURVEY);
+	double satisfaction = run_survey(s, &r);
+	component[COMPONENT_SATISFACTION] = satisfaction;
+	component[COMPONENT_SURVEY] = s->survey.weight * satisfaction / 100.0;
+	o->survey_veto = satisfaction < s->survey.veto_below;
+
+	component[COMPONENT_OVERALL] = 0.0;
+	if (s->overall.weight > 0.0) {
+		rng_init(&r, seed, index, RNG_SUBSTREAM_OVERALL);
+		double e = s->overall.noise_sd * sample_normal(&r);
+		component[COMPONENT_OVERALL] =
+			s->overall.weight * clamp(component[COMPONENT_FIELD] / s->field_weight + e, 0.0, 1.0);
+	}
+
+	rng_init(&r, seed, index, RNG_SUBSTREAM_NEGATIVE);
+	double deducted = 0.0;
+	o->negative_veto = 0;
+	for (int i = 0; i < s->n_negatives; i++) {
+		if (sample_bernoulli(&r, s->negatives[i].probability)) {
+			deducted += s->negatives[i].deduct;
+			o->negative_veto |= s->negatives[i].veto;
+		}
+	}
+	component[COMPONENT_NEGATIVE] = deducted;
+
+	rng_init(&r, seed, index, RNG_SUBSTREAM_BONUS);
+	double honours = 0.0;
+	for (int i = 0; i < s->bonus.n_honors; i++)
+		if (sample_bernoulli(&r, s->bonus.honors[i].probability))
+			honours += s->bonus.honors[i].points;
+	component[COMPONENT_BONUS] = fmin(s->bonus.cap, honours);
+
+	o->city = component[COMPONENT_FIELD] + component[COMPONENT_MATERIALS] +
+		  component[COMPONENT_SURVEY] + component[COMPONENT_OVERALL] +
+		  component[COMPONENT_BONUS] - component[COMPONENT_NEGATIVE];
+
+	component[COMPONENT_MINORS] = 0.0;
+	o->minors_veto = 0;
+	o->year = o->city;
+	if (s->minors.present) {
+		rng_init(&r, seed, index, RNG_SUBSTREAM_MINORS);
+		double minors = clamp(s->minors.mean + s->minors.sd * sample_normal(&r), 0.0, 100.0);
+		component[COMPONENT_MINORS] = minors;
+		o->minors_veto = minors < s->minors.minimum;
+		o->year = (1.0 - s->minors.weight) * o->city + s->minors.weight * minors;
+	}
+
+	o->total = o->year;
+	if (s->history.present) {
+		double total = 0.0;
+		for (int i = 0; i < s->history.n; i++)
+			total += s->history.weights[i] * s->history.scores[i];
+		o->total = total + s->history.current_weight * o->year;
+	}
+
+	int veto = o->survey_veto || o->negative_veto || o->minors_veto;
+	o->below_threshold = 0;
+	o->outranked = 0;
+	if (s->pass.rule == PASS_THRESHOLD) {
+		o->below_threshold = o->total < s->pass.threshold;
+	} else {
+		rng_init(&r, seed, index, RNG_SUBSTREAM_COMPETITION);
+		int64_t above = 0;
+		for (int j = 0; j < s->pass.n_competitors; j++) {
+			const struct competitor *rival = &s->pass.competitors[j];
+			if (rival->mean + rival->sd * sample_normal(&r) > o->total)
+				above++;
+		}
+		o->outranked = above >= s->pass.slots;
+	}
+	o->pass = !veto && !o->below_threshold && !o->outranked;
+	return 0;
+}

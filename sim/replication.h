@@ -1,0 +1,63 @@
+/*
+ * replication: one simulated campaign and assessment (MODEL.md section 3),
+ * from the weekly dynamics to pass or fail.
+ */
+#ifndef CCSIM_REPLICATION_H
+#define CCSIM_REPLICATION_H
+
+#include <stdint.h>
+
+#include "scenario.h"
+
+/* The score components of MODEL.md 3.2-3.8, in report order. */
+enum component {
+	COMPONENT_FIELD,
+	COMPONENT_MATERIALS,
+	COMPONENT_SURVEY,
+	COMPONENT_OVERALL,
+	COMPONENT_BONUS,
+	COMPONENT_NEGATIVE,
+	COMPONENT_MINORS,
+	COMPONENT_SATISFACTION,
+	COMPONENT_COUNT
+};
+
+extern const char *const component_names[COMPONENT_COUNT];
+
+/* What one replication produced. Arrays are owned by the workspace. */
+struct outcome {
+	double component[COMPONENT_COUNT];
+	double city;
+	double year;
+	double total;
+	int survey_veto;
+	int negative_veto;
+	int minors_veto;
+	int below_threshold;          /* threshold rule: Total < threshold */
+	int outranked;                /* competition rule: slots or more rivals above */
+	int pass;
+	double rectification;         /* rectified / (O0 + new); 0 when both are 0 */
+	double *district_points_lost; /* [D] field points lost at the district's sites */
+	double *district_sites;       /* [D] sites inspected, over all batches */
+	double *district_rank_last;   /* [D] 1/k when among the k worst per site, else 0 */
+	double *category_points_lost; /* [C] */
+};
+
+/* Everything one thread needs to run replications of one scenario. */
+struct replication_workspace;
+
+/* Returns a workspace for S (which must outlive it), or NULL when out of memory. */
+struct replication_workspace *replication_workspace_new(const struct scenario *s);
+void replication_workspace_free(struct replication_workspace *w);
+
+/* The outcome the last replication_run wrote. */
+const struct outcome *replication_outcome(const struct replication_workspace *w);
+
+/*
+ * Runs replication INDEX of S under SEED into the workspace's outcome.
+ * Returns 0, or -1 when memory for a draw ran out.
+ */
+int replication_run(const struct scenario *s, uint64_t seed, uint64_t index,
+		    struct replication_workspace *w);
+
+#endif

@@ -1,0 +1,264 @@
+#include "report.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Quantiles reported for Total, with their JSON keys. */
+static const struct {
+	const char *key;
+	double p;
+} quantiles[] = {{"p05", 0.05}, {"p25", 0.25}, {"p50", 0.50}, {"p75", 0.75}, {"p95", 0.95}};
+#define N_QUANTILES 5
+
+/* Shares of the whole run, computed once for both the summary and the JSON. */
+struct digest {
+	double n;
+	double pass, pass_lo, pass_hi;
+	double survey_veto, negative_veto, minors_veto;
+	double quantile[N_QUANTILES];
+	int64_t failures;
+};
+
+static double share(int64_t count, double n)
+{
+	return n > 0.0 ? (double)count / n : 0.0;
+}
+
+static void digest(const struct run_result *r, struct digest *g)
+{
+	const struct tally *t = r->tally;
+	g->n = (double)t->n;
+	g->pass = share(t->passes, g->n);
+	wilson_interval(t->passes, t->n, REPORT_Z95, &g->pass_lo, &g->pass_hi);
+	g->survey_veto = share(t->survey_vetoes, g->n);
+	g->negative_veto = share(t->negative_vetoes, g->n);
+	g->minors_veto = share(t->minors_vetoes, g->n);
+	for (int i = 0; i < N_QUANTILES; i++)
+		g->quantile[i] = histogram_quantile(r->histogram, quantiles[i].p);
+	g->failures = t->n - t->passes;
+}
+
+/* ---- JSON -------------------------------------------------------------- */
+
+static json_t *mean_sd(const struct moments *m, int64_t n)
+{
+	return json_pack("{s:f, s:f}", "mean", m->mean, "sd", moments_sd(m, n));
+}
+
+/* The histogram's counts from the first to the last non-empty bin. */
+static json_t *histogram_json(const struct histogram *h)
+{
+	int64_t first = 0, last = h->bins - 1;
+	while (first < h->bins && h->counts[first] == 0)
+		first++;
+	while (last > first && h->counts[last] == 0)
+		last--;
+	json_t *counts = json_array();
+	for (int64_t i = first; i <= last && first < h->bins; i++)
+		json_array_append_new(counts, json_integer((json_int_t)h->counts[i]));
+	return json_pack("{s:f, s:f, s:o}", "lo",
+			 (double)(h->base + first) / SCENARIO_HISTOGRAM_BINS_PER_POINT, "width",
+			 1.0 / SCENARIO_HISTOGRAM_BINS_PER_POINT, "counts", counts);
+}
+
+static json_t *failure_causes_json(const struct tally *t, int64_t failures)
+{
+	double n = (double)failures;
+	return json_pack("{s:I, s:f, s:f, s:f, s:f, s:f}", "failures", (json_int_t)failures,
+			 "survey_veto", share(t->fails_survey_veto, n), "negative_veto",
+			 share(t->fails_negative_veto, n), "minors_veto", share(t->fails_minors_veto, n),
+			 "below_threshold", share(t->fails_below_threshold, n), "outranked",
+			 share(t->fails_outranked, n));
+}
+
+static json_t *build_json(const struct scenario *s, const struct run_result *r)
+{
+	const struct tally *t = r->tally;
+	struct digest g;
+	digest(r, &g);
+
+	json_t *root = json_object();
+	json_object_set_new(root, "ccsim_version", json_string(CCSIM_VERSION));
+	json_object_set_new(root, "model_version", json_integer(SCENARIO_MODEL_VERSION));
+	json_object_set_new(root, "scenario", json_string(s->name));
+	json_object_set_new(root, "replications", json_integer((json_int_t)t->n));
+	json_object_set_new(root, "seed", json_integer((json_int_t)r->seed));
+	json_object_set_new(root, "threads", json_integer(r->threads));
+	json_object_set_new(root, "processes", json_integer(r->processes));
+	json_object_set_new(root, "seconds", json_real(r->seconds));
+	json_object_set_new(root, "complete", json_true());
+	json_object_set_new(root, "pass_rule",
+			    json_string(s->pass.rule == PASS_THRESHOLD ? "threshold" : "competition"));
+	if (s->pass.rule == PASS_THRESHOLD)
+		json_object_set_new(root, "threshold", json_real(s->pass.threshold));
+	else
+		json_object_set_new(root, "slots", json_integer((json_int_t)s->pass.slots));
+	json_object_set_new(root, "pass_probability", json_real(g.pass));
+	json_object_set_new(root, "pass_ci95", json_pack("[f, f]", g.pass_lo, g.pass_hi));
+	json_object_set_new(root, "survey_veto_probability", json_real(g.survey_veto));
+	json_object_set_new(root, "negative_veto_probability", json_real(g.negative_veto));
+	json_object_set_new(root, "minors_veto_probability", json_real(g.minors_veto));
+	json_object_set_new(root, "failure_causes", failure_causes_json(t, g.failures));
+
+	json_t *bands = json_array();
+	for (int i = 0; i < s->pass.n_bands; i++)
+		json_array_append_new(bands, json_pack("{s:f, s:f}", "below", s->pass.bands[i],
+						       "probability", share(t->below_band[i], g.n)));
+	json_object_set_new(root, "bands", bands);
+
+	json_t *total = mean_sd(&t->total, t->n);
+	for (int i = 0; i < N_QUANTILES; i++)
+		json_object_set_new(total, quantiles[i].key, json_real(g.quantile[i]));
+	json_object_set_new(total, "histogram", histogram_json(r->histogram));
+	json_object_set_new(root, "total", total);
+	json_object_set_new(root, "year", mean_sd(&t->year, t->n));
+
+	json_t *components = json_object();
+	for (int i = 0; i < COMPONENT_COUNT; i++)
+		json_object_set_new(components, component_names[i], mean_sd(&t->component[i], t->n));
+	json_object_set_new(root, "components", components);
+	json_object_set_new(root, "rectification_rate",
+			    json_pack("{s:f}", "mean", g.n > 0 ? t->rectification_sum / g.n : 0.0));
+
+	json_t *districts = json_array();
+	for (int d = 0; d < s->n_districts; d++)
+		json_array_append_new(districts,
+				      json_pack("{s:s, s:f, s:f, s:f}", "name", s->districts[d].name,
+						"points_lost", t->district_points_lost_sum[d] / g.n,
+						"sites_inspected", t->district_sites_sum[d] / g.n,
+						"rank_last_probability", t->district_rank_last_sum[d] / g.n));
+	json_object_set_new(root, "districts", districts);
+
+	json_t *categories = json_array();
+	for (int c = 0; c < s->n_categories; c++)
+		json_array_append_new(categories,
+				      json_pack("{s:s, s:f}", "name", s->categories[c].name,
+						"points_lost", t->category_points_lost_sum[c] / g.n));
+	json_object_set_new(root, "categories", categories);
+	json_object_set_new(root, "policies", json_array());
+	return root;
+}
+
+char *report_json(const struct scenario *s, const struct run_result *r)
+{
+	if (r->tally->n == 0)
+		return NULL;
+	json_t *root = build_json(s, r);
+	if (root == NULL)
+		return NULL;
+	char *text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
+	json_decref(root);
+	if (text == NULL)
+		return NULL;
+	/* End the file with a newline, as text files do. */
+	size_t length = strlen(text);
+	char *with_newline = realloc(text, length + 2);
+	if (with_newline == NULL) {
+		free(text);
+		return NULL;
+	}
+	with_newline[length] = '\n';
+	with_newline[length + 1] = '\0';
+	return with_newline;
+}
+
+/* ---- the planner's summary --------------------------------------------- */
+
+/* Indices 0..n-1 ordered by VALUE, largest first (ties by index). */
+static int *order_by_value(const double *value, int n)
+{
+	int *order = malloc((size_t)(n ? n : 1) * sizeof *order);
+	if (order == NULL)
+		return NULL;
+	for (int i = 0; i < n; i++) {
+		int j = i;
+		while (j > 0 && value[order[j - 1]] < value[i]) {
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = i;
+	}
+	return order;
+}
+
+static void print_percent(FILE *out, const char *label, double p)
+{
+	fprintf(out, "  %-28s %6.2f %%\n", label, 100.0 * p);
+}
+
+void report_print(FILE *out, const struct scenario *s, const struct run_result *r)
+{
+	const struct tally *t = r->tally;
+	struct digest g;
+	digest(r, &g);
+	double n = g.n;
+
+	fprintf(out, "%s: %lld replications, seed %llu, %d thread%s, %.2f s\n\n", s->name,
+		(long long)t->n, (unsigned long long)r->seed, r->threads, r->threads == 1 ? "" : "s",
+		r->seconds);
+	if (s->pass.rule == PASS_THRESHOLD)
+		fprintf(out, "Pass probability (Total >= %g, no veto)\n", s->pass.threshold);
+	else
+		fprintf(out, "Pass probability (among the best %lld of %d rivals, no veto)\n",
+			(long long)s->pass.slots, s->pass.n_competitors);
+	fprintf(out, "  %6.2f %%   95 %% interval [%.2f %%, %.2f %%]\n\n", 100.0 * g.pass,
+		100.0 * g.pass_lo, 100.0 * g.pass_hi);
+
+	fprintf(out, "Vetoes\n");
+	print_percent(out, "survey satisfaction", g.survey_veto);
+	print_percent(out, "negative list", g.negative_veto);
+	print_percent(out, "minors' test", g.minors_veto);
+	if (g.failures > 0) {
+		double f = (double)g.failures;
+		fprintf(out, "Why the failed replications failed (one may have several causes)\n");
+		print_percent(out, "survey veto", share(t->fails_survey_veto, f));
+		print_percent(out, "negative-list veto", share(t->fails_negative_veto, f));
+		print_percent(out, "minors' veto", share(t->fails_minors_veto, f));
+		if (s->pass.rule == PASS_THRESHOLD)
+			print_percent(out, "score below threshold", share(t->fails_below_threshold, f));
+		else
+			print_percent(out, "outranked by rivals", share(t->fails_outranked, f));
+	}
+	for (int i = 0; i < s->pass.n_bands; i++) {
+		char label[64];
+		snprintf(label, sizeof label, "Total below %g", s->pass.bands[i]);
+		print_percent(out, label, share(t->below_band[i], n));
+	}
+
+	fprintf(out, "\nTotal score: mean %.2f, sd %.2f\n", t->total.mean, moments_sd(&t->total, t->n));
+	fprintf(out, " ");
+	for (int i = 0; i < N_QUANTILES; i++)
+		fprintf(out, " %s %.2f", quantiles[i].key, g.quantile[i]);
+	fprintf(out, "\n\nComponents (mean, sd)\n");
+	for (int i = 0; i < COMPONENT_COUNT; i++)
+		fprintf(out, "  %-14s %8.3f %8.3f\n", component_names[i], t->component[i].mean,
+			moments_sd(&t->component[i], t->n));
+	fprintf(out, "  %-14s %8.3f %8.3f\n", "year", t->year.mean, moments_sd(&t->year, t->n));
+	fprintf(out, "\nRectification rate over the campaign: %.1f %%\n",
+		100.0 * (n > 0 ? t->rectification_sum / n : 0.0));
+
+	int *order = order_by_value(t->district_points_lost_sum, s->n_districts);
+	if (order != NULL) {
+		fprintf(out, "\nDistricts by field points lost (mean per replication)\n");
+		fprintf(out, "  %-20s %12s %16s %14s\n", "district", "points lost", "sites inspected",
+			"P(rank last)");
+		for (int i = 0; i < s->n_districts; i++) {
+			int d = order[i];
+			fprintf(out, "  %-20s %12.3f %16.2f %13.1f %%\n", s->districts[d].name,
+				t->district_points_lost_sum[d] / n, t->district_sites_sum[d] / n,
+				100.0 * t->district_rank_last_sum[d] / n);
+		}
+		free(order);
+	}
+	order = order_by_value(t->category_points_lost_sum, s->n_categories);
+	if (order != NULL) {
+		fprintf(out, "\nSite categories by field points lost\n");
+		for (int i = 0; i < s->n_categories; i++) {
+			int c = order[i];
+			fprintf(out, "  %-22s %8.3f of %g\n", s->categories[c].name,
+				t->category_points_lost_sum[c] / n, s->categories[c].weight);
+		}
+		free(order);
+	}
+}

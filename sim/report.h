@@ -1,0 +1,26 @@
+/*
+ * report: what a run tells a planner, as a readable summary and as the JSON
+ * of MODEL.md section 4.
+ */
+#ifndef CCSIM_REPORT_H
+#define CCSIM_REPORT_H
+
+#include <stdio.h>
+
+#include "runner.h"
+#include "scenario.h"
+
+/* The 95 % two-sided normal quantile used by every interval. */
+#define REPORT_Z95 1.959963984540054
+
+/*
+ * The JSON document of a run, as text (free with free()), or NULL when out
+ * of memory. Everything but "seconds", "threads" and "processes" depends
+ * only on the scenario, the seed and the replication count.
+ */
+char *report_json(const struct scenario *s, const struct run_result *r);
+
+/* Prints the planner's summary of a run. */
+void report_print(FILE *out, const struct scenario *s, const struct run_result *r);
+
+#endif

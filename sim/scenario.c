@@ -1,0 +1,272 @@
+#include "scenario.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void free_strings(char **strings, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(strings[i]);
+	free(strings);
+}
+
+void scenario_free(struct scenario *s)
+{
+	if (s == NULL)
+		return;
+	free(s->name);
+	free(s->file);
+	for (int i = 0; i < s->n_categories; i++)
+		free(s->categories[i].name);
+	free(s->categories);
+	for (int i = 0; i < s->n_districts; i++)
+		free(s->districts[i].name);
+	free(s->districts);
+	free(s->cells);
+	for (int i = 0; i < s->n_materials; i++)
+		free(s->materials[i].name);
+	free(s->materials);
+	for (int i = 0; i < s->n_negatives; i++)
+		free(s->negatives[i].name);
+	free(s->negatives);
+	for (int i = 0; i < s->bonus.n_honors; i++)
+		free(s->bonus.honors[i].name);
+	free(s->bonus.honors);
+	free(s->history.scores);
+	free(s->history.weights);
+	free(s->pass.bands);
+	for (int i = 0; i < s->pass.n_competitors; i++)
+		free(s->pass.competitors[i].name);
+	free(s->pass.competitors);
+	for (int i = 0; i < s->n_policies; i++) {
+		struct policy *p = &s->policies[i];
+		free(p->plugin);
+		free_strings(p->targets, p->n_targets);
+		for (int j = 0; j < p->n_params; j++) {
+			free(p->params[j].key);
+			free(p->params[j].string);
+			free(p->params[j].numbers);
+			free_strings(p->params[j].strings, p->params[j].count *
+					 (p->params[j].type == POLICY_VALUE_STRINGS));
+		}
+		free(p->params);
+	}
+	free(s->policies);
+	for (int i = 0; i < s->n_sensitivity; i++)
+		free(s->sensitivity[i].path);
+	free(s->sensitivity);
+	free(s->declared_before);
+	free(s->undeclared_before);
+	free(s);
+}
+
+void allocate_largest_remainder(int64_t total, const double *weight, int n, int64_t *out)
+{
+	double sum = 0.0;
+	for (int i = 0; i < n; i++)
+		sum += weight[i];
+
+	int64_t given = 0;
+	double *remainder = malloc((size_t)n * sizeof *remainder);
+	if (remainder == NULL)
+		abort();
+	for (int i = 0; i < n; i++) {
+		double quota = (double)total * weight[i] / sum;
+		double whole = floor(quota);
+		out[i] = (int64_t)whole;
+		remainder[i] = quota - whole;
+		given += out[i];
+	}
+	/* Each remaining unit goes to the largest remainder not yet served;
+	 * strict '>' keeps ties with the earlier share. */
+	for (int64_t left = total - given; left > 0; left--) {
+		int best = -1;
+		for (int i = 0; i < n; i++)
+			if (remainder[i] >= 0.0 && (best < 0 || remainder[i] > remainder[best]))
+				best = i;
+		if (best < 0)
+			break;
+		out[best]++;
+		remainder[best] = -1.0;
+	}
+	free(remainder);
+}
+
+void scenario_total_bounds(const struct scenario *s, double *lo, double *hi)
+{
+	double materials = 0.0, honours = 0.0, deductions = 0.0;
+	for (int i = 0; i < s->n_materials; i++)
+		materials += s->materials[i].points * (double)s->materials[i].items;
+	for (int i = 0; i < s->bonus.n_honors; i++)
+		honours += s->bonus.honors[i].points;
+	for (int i = 0; i < s->n_negatives; i++)
+		deductions += s->negatives[i].deduct;
+
+	double city_lo = -deductions;
+	double city_hi = s->field_weight + materials + s->survey.weight + s->overall.weight +
+			 fmin(s->bonus.cap, honours);
+	double year_lo = city_lo, year_hi = city_hi;
+	if (s->minors.present) {
+		double w = s->minors.weight;
+		year_lo = (1.0 - w) * city_lo;
+		year_hi = (1.0 - w) * city_hi + w * 100.0;
+	}
+	if (s->history.present) {
+		double past = 0.0;
+		for (int i = 0; i < s->history.n; i++)
+			past += s->history.weights[i] * s->history.scores[i];
+		*lo = past + s->history.current_weight * year_lo;
+		*hi = past + s->history.current_weight * year_hi;
+	} else {
+		*lo = year_lo;
+		*hi = year_hi;
+	}
+}
+
+int scenario_derive(struct scenario *s, struct diag *d)
+{
+	int D = s->n_districts, C = s->n_categories;
+
+	s->field_weight = 0.0;
+	for (int c = 0; c < C; c++)
+		s->field_weight += s->categories[c].weight;
+
+	double *population = calloc((size_t)D + 1, sizeof *population);
+	int64_t *share = calloc((size_t)D + 1, sizeof *share);
+	free(s->declared_before);
+	free(s->undeclared_before);
+	s->declared_before = malloc((size_t)C * (size_t)(D + 1) * sizeof(int64_t));
+	s->undeclared_before = malloc((size_t)C * (size_t)(D + 1) * sizeof(int64_t));
+	if (!population || !share || !s->declared_before || !s->undeclared_before) {
+		free(population);
+		free(share);
+		diag_add(d, 0, "out of memory while preparing the scenario");
+		return -1;
+	}
+	for (int i = 0; i < D; i++)
+		population[i] = s->districts[i].population;
+	allocate_largest_remainder(s->survey.respondents, population, D, share);
+	for (int i = 0; i < D; i++)
+		s->districts[i].respondents = share[i];
+	free(population);
+	free(share);
+
+	for (int c = 0; c < C; c++) {
+		int64_t *declared = &s->declared_before[(size_t)c * (size_t)(D + 1)];
+		int64_t *undeclared = &s->undeclared_before[(size_t)c * (size_t)(D + 1)];
+		declared[0] = undeclared[0] = 0;
+		for (int i = 0; i < D; i++) {
+			const struct cell *cell = scenario_cell(s, i, c);
+			declared[i + 1] = declared[i] + cell->declared;
+			undeclared[i + 1] = undeclared[i] + (cell->sites - cell->declared);
+		}
+	}
+
+	double lo, hi;
+	scenario_total_bounds(s, &lo, &hi);
+	double first = floor(lo * SCENARIO_HISTOGRAM_BINS_PER_POINT) - 1.0;
+	double last = floor(hi * SCENARIO_HISTOGRAM_BINS_PER_POINT) + 1.0;
+	if (!isfinite(first) || !isfinite(last) || last - first + 1.0 > SCENARIO_HISTOGRAM_MAX_BINS) {
+		diag_add(d, 0, "the total score can range over [%g, %g], too wide for the 0.01-point "
+			 "histogram (at most %d bins): check the weights, points and deductions",
+			 lo, hi, SCENARIO_HISTOGRAM_MAX_BINS);
+		return -1;
+	}
+	s->histogram_base = (int64_t)first;
+	s->histogram_bins = (int64_t)(last - first) + 1;
+	return 0;
+}
+
+void scenario_print(const struct scenario *s, FILE *out)
+{
+	fprintf(out, "scenario   %s (%s)\n", s->name, s->file);
+	if (s->has_replications)
+		fprintf(out, "run        replications %lld\n", (long long)s->replications);
+	if (s->has_seed)
+		fprintf(out, "run        seed %llu\n", (unsigned long long)s->seed);
+	fprintf(out, "campaign   %d weeks; inspection in weeks %d..%d, %d batch%s\n", s->weeks,
+		s->window_first, s->window_last, s->batches, s->batches == 1 ? "" : "es");
+
+	fprintf(out, "\ncategories (%d), field weight %g\n", s->n_categories, s->field_weight);
+	fprintf(out, "  %-22s %8s %9s %7s %11s %8s\n", "name", "weight", "deduction", "lottery",
+		"random_view", "prepared");
+	for (int c = 0; c < s->n_categories; c++) {
+		const struct category *k = &s->categories[c];
+		fprintf(out, "  %-22s %8g %9g %7lld %11lld %8g\n", k->name, k->weight, k->deduction,
+			(long long)k->lottery, (long long)k->random_view, k->prepared);
+	}
+
+	fprintf(out, "\ndistricts (%d)\n", s->n_districts);
+	for (int i = 0; i < s->n_districts; i++) {
+		const struct district *di = &s->districts[i];
+		fprintf(out, "  %s: population %g, satisfaction %g (concentration %g), %lld respondents\n",
+			di->name, di->population, di->satisfaction, di->satisfaction_concentration,
+			(long long)di->respondents);
+		fprintf(out, "    %-22s %8s %8s %8s %12s %12s %8s\n", "category", "sites", "declared",
+			"problems", "new_per_week", "rectify_rate", "rebound");
+		for (int c = 0; c < s->n_categories; c++) {
+			const struct cell *cell = scenario_cell(s, i, c);
+			fprintf(out, "    %-22s %8lld %8lld %8lld %12g %12g %8g\n", s->categories[c].name,
+				(long long)cell->sites, (long long)cell->declared,
+				(long long)cell->problems, cell->new_per_week, cell->rectify_rate,
+				cell->rebound);
+		}
+	}
+
+	fprintf(out, "\nmaterials (%d)\n", s->n_materials);
+	for (int i = 0; i < s->n_materials; i++)
+		fprintf(out, "  %s: %lld items x %g points, loss probability %g\n", s->materials[i].name,
+			(long long)s->materials[i].items, s->materials[i].points,
+			s->materials[i].loss_probability);
+	fprintf(out, "survey     %lld respondents, weight %g, veto below %g\n",
+		(long long)s->survey.respondents, s->survey.weight, s->survey.veto_below);
+	fprintf(out, "overall    weight %g, noise sd %g\n", s->overall.weight, s->overall.noise_sd);
+	fprintf(out, "negative list (%d)\n", s->n_negatives);
+	for (int i = 0; i < s->n_negatives; i++)
+		fprintf(out, "  %s: probability %g, deduct %g%s\n", s->negatives[i].name,
+			s->negatives[i].probability, s->negatives[i].deduct,
+			s->negatives[i].veto ? ", veto" : "");
+	fprintf(out, "bonus      cap %g, %d honour%s\n", s->bonus.cap, s->bonus.n_honors,
+		s->bonus.n_honors == 1 ? "" : "s");
+	for (int i = 0; i < s->bonus.n_honors; i++)
+		fprintf(out, "  %s: probability %g, points %g\n", s->bonus.honors[i].name,
+			s->bonus.honors[i].probability, s->bonus.honors[i].points);
+	if (s->minors.present)
+		fprintf(out, "minors     mean %g, sd %g, weight %g, minimum %g\n", s->minors.mean,
+			s->minors.sd, s->minors.weight, s->minors.minimum);
+	else
+		fprintf(out, "minors     none\n");
+	if (s->history.present) {
+		fprintf(out, "history    ");
+		for (int i = 0; i < s->history.n; i++)
+			fprintf(out, "%g x %g, ", s->history.weights[i], s->history.scores[i]);
+		fprintf(out, "current year x %g\n", s->history.current_weight);
+	} else {
+		fprintf(out, "history    none\n");
+	}
+	if (s->pass.rule == PASS_THRESHOLD) {
+		fprintf(out, "pass       threshold %g\n", s->pass.threshold);
+	} else {
+		fprintf(out, "pass       competition for %lld slot%s against:\n", (long long)s->pass.slots,
+			s->pass.slots == 1 ? "" : "s");
+		for (int i = 0; i < s->pass.n_competitors; i++)
+			fprintf(out, "  %s: mean %g, sd %g\n", s->pass.competitors[i].name,
+				s->pass.competitors[i].mean, s->pass.competitors[i].sd);
+	}
+	for (int i = 0; i < s->pass.n_bands; i++)
+		fprintf(out, "band       below %g\n", s->pass.bands[i]);
+	for (int i = 0; i < s->n_policies; i++) {
+		const struct policy *p = &s->policies[i];
+		fprintf(out, "policy %d   %s on %s", i + 1, p->plugin, p->n_targets ? "" : "every district");
+		for (int j = 0; j < p->n_targets; j++)
+			fprintf(out, "%s%s", j ? ", " : "", p->targets[j]);
+		fprintf(out, "\n");
+	}
+	for (int i = 0; i < s->n_sensitivity; i++)
+		fprintf(out, "sensitivity %s in [%g, %g]\n", s->sensitivity[i].path, s->sensitivity[i].low,
+			s->sensitivity[i].high);
+	double lo, hi;
+	scenario_total_bounds(s, &lo, &hi);
+	fprintf(out, "\ntotal score can range over [%g, %g]\n", lo, hi);
+}

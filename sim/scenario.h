@@ -1,0 +1,230 @@
+/*
+ * scenario: a city's campaign and assessment, resolved and validated
+ * (MODEL.md section 2). Every district-and-category parameter is resolved
+ * from its levels (district group entry, district scalar, defaults group
+ * entry, defaults scalar) into one cell, so the simulation never looks a
+ * value up twice.
+ */
+#ifndef CCSIM_SCENARIO_H
+#define CCSIM_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "diag.h"
+
+#define SCENARIO_MODEL_VERSION 1
+
+/* The quantiles' histogram: bins of this width in points (MODEL.md 4). */
+#define SCENARIO_HISTOGRAM_BINS_PER_POINT 100
+/* A scenario whose Total can span more bins than this is refused. */
+#define SCENARIO_HISTOGRAM_MAX_BINS 20000000
+
+struct category {
+	char *name;
+	double weight;
+	double deduction;
+	int64_t lottery;       /* k_c: declared sites drawn per batch */
+	int64_t random_view;   /* m_c: undeclared sites chosen per batch */
+	double prepared;       /* problem factor at declared sites */
+};
+
+/* One district's parameters for one category. */
+struct cell {
+	int64_t sites;         /* N */
+	int64_t declared;      /* n, 0 <= n <= N */
+	int64_t problems;      /* O0 */
+	double new_per_week;   /* lambda */
+	double rectify_rate;   /* r */
+	double rebound;        /* rho */
+};
+
+struct district {
+	char *name;
+	double population;
+	double satisfaction;               /* s */
+	double satisfaction_concentration; /* kappa; 0: theta is exactly s */
+	int64_t respondents;               /* derived: largest-remainder share */
+};
+
+struct material {
+	char *name;
+	int64_t items;
+	double points;
+	double loss_probability;
+};
+
+struct negative_event {
+	char *name;
+	double probability;
+	double deduct;
+	int veto;
+};
+
+struct honor {
+	char *name;
+	double probability;
+	double points;
+};
+
+struct competitor {
+	char *name;
+	double mean;
+	double sd;
+};
+
+enum policy_value_type {
+	POLICY_VALUE_NUMBER,
+	POLICY_VALUE_BOOLEAN,
+	POLICY_VALUE_STRING,
+	POLICY_VALUE_NUMBERS,
+	POLICY_VALUE_STRINGS
+};
+
+/* One entry of a policy's params group, as the file wrote it. */
+struct policy_param {
+	char *key;
+	int line;
+	enum policy_value_type type;
+	double number;         /* NUMBER, BOOLEAN (0 or 1) */
+	char *string;          /* STRING */
+	int count;             /* NUMBERS, STRINGS */
+	double *numbers;
+	char **strings;
+};
+
+struct policy {
+	char *plugin;
+	int line;
+	int n_targets;         /* 0: every district */
+	char **targets;
+	int n_params;
+	struct policy_param *params;
+};
+
+struct sensitivity_input {
+	char *path;
+	int line;
+	double low;
+	double high;
+};
+
+enum pass_rule { PASS_THRESHOLD, PASS_COMPETITION };
+
+struct scenario {
+	char *name;                 /* the file's name key, else its base name */
+	char *file;                 /* the path it was read from */
+
+	int has_replications;       /* run: defaults, overridden by flags */
+	int64_t replications;
+	int has_seed;
+	uint64_t seed;
+
+	int weeks;                  /* T */
+	int window_first, window_last; /* a, b */
+	int batches;                /* B */
+
+	int n_categories;
+	struct category *categories;
+	int n_districts;
+	struct district *districts;
+	struct cell *cells;         /* [district * n_categories + category] */
+
+	int n_materials;
+	struct material *materials;
+
+	struct {
+		int64_t respondents;
+		double weight;
+		double veto_below;
+	} survey;
+
+	struct {
+		double weight;
+		double noise_sd;
+	} overall;
+
+	int n_negatives;
+	struct negative_event *negatives;
+
+	struct {
+		double cap;
+		int n_honors;
+		struct honor *honors;
+	} bonus;
+
+	struct {
+		int present;
+		double mean, sd, weight, minimum;
+	} minors;
+
+	struct {
+		int present;
+		int n;
+		double *scores;
+		double *weights;
+		double current_weight;
+	} history;
+
+	struct {
+		enum pass_rule rule;
+		double threshold;
+		int n_bands;
+		double *bands;
+		int64_t slots;
+		int n_competitors;
+		struct competitor *competitors;
+	} pass;
+
+	int n_policies;
+	struct policy *policies;
+	int n_sensitivity;
+	struct sensitivity_input *sensitivity;
+
+	/* Derived by scenario_derive. */
+	double field_weight;        /* sum of category weights */
+	int64_t *declared_before;   /* [c * (D + 1) + d]: declared sites of c in districts < d */
+	int64_t *undeclared_before; /* likewise for undeclared sites */
+	int64_t histogram_base;     /* bin i holds Total in [(base+i)/100, (base+i+1)/100) */
+	int64_t histogram_bins;
+};
+
+static inline struct cell *scenario_cell(const struct scenario *s, int district, int category)
+{
+	return &s->cells[(size_t)district * (size_t)s->n_categories + (size_t)category];
+}
+
+/*
+ * Reads, resolves and validates the scenario at PATH. On success returns it
+ * (free with scenario_free). On failure returns NULL with every problem in D,
+ * whose file name must be PATH.
+ */
+struct scenario *scenario_load_file(const char *path, struct diag *d);
+
+/* As scenario_load_file, from TEXT; plugins and relative paths resolve
+ * against the current directory. */
+struct scenario *scenario_load_string(const char *text, struct diag *d);
+
+void scenario_free(struct scenario *s);
+
+/*
+ * Computes what follows from the parameters: survey allocation, the site
+ * pools, the score's bounds. Returns 0, or -1 with a message in D when the
+ * scenario, though valid key by key, cannot be simulated.
+ */
+int scenario_derive(struct scenario *s, struct diag *d);
+
+/*
+ * Splits TOTAL among N shares in proportion to WEIGHT by the largest
+ * remainder method, ties to the earlier share. WEIGHT must be positive.
+ */
+void allocate_largest_remainder(int64_t total, const double *weight, int n, int64_t *out);
+
+/* The least and greatest Total the scenario can produce. */
+void scenario_total_bounds(const struct scenario *s, double *lo, double *hi);
+
+/* Prints the resolved scenario, every cell after defaults and overrides. */
+void scenario_print(const struct scenario *s, FILE *out);
+
+#endif
