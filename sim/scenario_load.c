@@ -49,6 +49,12 @@ static void *allocate_zeroed(size_t count, size_t size)
 	return p;
 }
 
+/* What follows WHERE in a message: ": ", or nothing at the top level (""). */
+static const char *sep(const char *where)
+{
+	return where[0] ? ": " : "";
+}
+
 static int line_of(const config_setting_t *setting)
 {
 	return setting ? (int)setting->line : 0;
@@ -163,18 +169,17 @@ static int take_number(struct loader *L, const config_setting_t *setting, const 
 	char range[96];
 	describe_range(rule, range, sizeof range);
 	if (!config_setting_is_number(setting)) {
-		diag_add(L->d, line_of(setting), "%s: '%s' must be %s, not %s", where, key, range,
+		diag_add(L->d, line_of(setting), "%s%s'%s' must be %s, not %s", where, sep(where), key, range,
 			 type_name(setting));
 		return 0;
 	}
 	if (rule->integer && !is_integer_setting(setting)) {
-		diag_add(L->d, line_of(setting), "%s: '%s' must be %s, not a real number (write %s = %.0f;)",
-			 where, key, range, key, floor(number_of(setting)));
+		diag_add(L->d, line_of(setting), "%s%s'%s' must be %s, not a real number (write %s = %.0f;)", where, sep(where), key, range, key, floor(number_of(setting)));
 		return 0;
 	}
 	double value = number_of(setting);
 	if (breaks_rule(rule, value)) {
-		diag_add(L->d, line_of(setting), "%s: '%s' is %g, must be %s", where, key, value, range);
+		diag_add(L->d, line_of(setting), "%s%s'%s' is %g, must be %s", where, sep(where), key, value, range);
 		return 0;
 	}
 	*out = value;
@@ -194,7 +199,7 @@ static int get_number(struct loader *L, const config_setting_t *group, const cha
 		if (required) {
 			char range[96];
 			describe_range(rule, range, sizeof range);
-			diag_add(L->d, line_of(group), "%s: missing '%s': add %s = <%s>;", where,
+			diag_add(L->d, line_of(group), "%s%smissing '%s': add %s = <%s>;", where, sep(where),
 				 rule->key, rule->key, range);
 			return 0;
 		}
@@ -227,7 +232,7 @@ static int get_bool(struct loader *L, const config_setting_t *group, const char 
 	if (member == NULL)
 		return fallback;
 	if (config_setting_type(member) != CONFIG_TYPE_BOOL) {
-		diag_add(L->d, line_of(member), "%s: '%s' must be true or false, not %s", where, key,
+		diag_add(L->d, line_of(member), "%s%s'%s' must be true or false, not %s", where, sep(where), key,
 			 type_name(member));
 		return fallback;
 	}
@@ -241,13 +246,12 @@ static const char *get_string(struct loader *L, const config_setting_t *group, c
 	const config_setting_t *member = config_setting_get_member(group, key);
 	if (member == NULL) {
 		if (required)
-			diag_add(L->d, line_of(group), "%s: missing '%s': add %s = \"...\";", where, key,
+			diag_add(L->d, line_of(group), "%s%smissing '%s': add %s = \"...\";", where, sep(where), key,
 				 key);
 		return NULL;
 	}
 	if (config_setting_type(member) != CONFIG_TYPE_STRING) {
-		diag_add(L->d, line_of(member), "%s: '%s' must be a string in double quotes, not %s",
-			 where, key, type_name(member));
+		diag_add(L->d, line_of(member), "%s%s'%s' must be a string in double quotes, not %s", where, sep(where), key, type_name(member));
 		return NULL;
 	}
 	return config_setting_get_string(member);
@@ -267,7 +271,7 @@ static void check_keys(struct loader *L, const config_setting_t *group, const ch
 		for (int k = 0; k < n_known && !found; k++)
 			found = strcmp(name, known[k]) == 0;
 		if (!found)
-			diag_add(L->d, line_of(member), "%s: unknown key '%s'; did you mean '%s'?", where,
+			diag_add(L->d, line_of(member), "%s%sunknown key '%s'; did you mean '%s'?", where, sep(where),
 				 name, nearest(name, known, n_known));
 	}
 }
@@ -279,12 +283,11 @@ static const config_setting_t *get_group(struct loader *L, const config_setting_
 	const config_setting_t *member = config_setting_get_member(parent, key);
 	if (member == NULL) {
 		if (required)
-			diag_add(L->d, line_of(parent), "%s: missing section '%s': add %s: { ... };",
-				 where, key, key);
+			diag_add(L->d, line_of(parent), "%s%smissing section '%s': add %s: { ... };", where, sep(where), key, key);
 		return NULL;
 	}
 	if (!config_setting_is_group(member)) {
-		diag_add(L->d, line_of(member), "%s: '%s' must be a group { ... }, not %s", where, key,
+		diag_add(L->d, line_of(member), "%s%s'%s' must be a group { ... }, not %s", where, sep(where), key,
 			 type_name(member));
 		return NULL;
 	}
@@ -304,8 +307,7 @@ static int get_numbers(struct loader *L, const config_setting_t *group, const ch
 		return -1;
 	int type = config_setting_type(member);
 	if (type != CONFIG_TYPE_ARRAY && type != CONFIG_TYPE_LIST) {
-		diag_add(L->d, line_of(member), "%s: '%s' must be an array of numbers [a, b, ...], not %s",
-			 where, key, type_name(member));
+		diag_add(L->d, line_of(member), "%s%s'%s' must be an array of numbers [a, b, ...], not %s", where, sep(where), key, type_name(member));
 		return -1;
 	}
 	int n = config_setting_length(member);
@@ -534,8 +536,7 @@ static void read_cell_level(struct loader *L, const config_setting_t *level, con
 		while (c < s->n_categories && strcmp(names[c], category) != 0)
 			c++;
 		if (c == s->n_categories) {
-			diag_add(L->d, line_of(entry), "%s: '%s' names no category; did you mean '%s'?",
-				 where, category, nearest(category, names, s->n_categories));
+			diag_add(L->d, line_of(entry), "%s%s'%s' names no category; did you mean '%s'?", where, sep(where), category, nearest(category, names, s->n_categories));
 			continue;
 		}
 		char key[160];
@@ -664,7 +665,7 @@ static void read_run(struct loader *L, const config_setting_t *root)
 	static const struct rule replications = {"replications", 1, 1.0, UNBOUNDED, 0, 0};
 	static const struct rule seed = {"seed", 1, 0.0, UNBOUNDED, 0, 0};
 	struct scenario *s = L->s;
-	const config_setting_t *run = get_group(L, root, "the file", "run", 0);
+	const config_setting_t *run = get_group(L, root, "", "run", 0);
 	if (run == NULL)
 		return;
 	check_keys(L, run, "run", keys, N_ELEMENTS(keys));
@@ -691,7 +692,7 @@ static void read_campaign_and_inspection(struct loader *L, const config_setting_
 	static const struct rule week = {"window", 1, -UNBOUNDED, UNBOUNDED, 0, 0};
 	struct scenario *s = L->s;
 
-	const config_setting_t *campaign = get_group(L, root, "the file", "campaign", 1);
+	const config_setting_t *campaign = get_group(L, root, "", "campaign", 1);
 	if (campaign != NULL) {
 		check_keys(L, campaign, "campaign", campaign_keys, N_ELEMENTS(campaign_keys));
 		s->weeks = (int)get_integer(L, campaign, "campaign", &weeks, 1, 0);
@@ -701,7 +702,7 @@ static void read_campaign_and_inspection(struct loader *L, const config_setting_
 			s->weeks = 0;
 		}
 	}
-	const config_setting_t *inspection = get_group(L, root, "the file", "inspection", 1);
+	const config_setting_t *inspection = get_group(L, root, "", "inspection", 1);
 	if (inspection == NULL)
 		return;
 	check_keys(L, inspection, "inspection", inspection_keys, N_ELEMENTS(inspection_keys));
@@ -743,14 +744,14 @@ static void read_survey_overall(struct loader *L, const config_setting_t *root)
 	static const struct rule noise_sd = {"noise_sd", 0, 0.0, UNBOUNDED, 0, 0};
 	struct scenario *s = L->s;
 
-	const config_setting_t *survey = get_group(L, root, "the file", "survey", 1);
+	const config_setting_t *survey = get_group(L, root, "", "survey", 1);
 	if (survey != NULL) {
 		check_keys(L, survey, "survey", survey_keys, N_ELEMENTS(survey_keys));
 		s->survey.respondents = get_integer(L, survey, "survey", &respondents, 1, 1);
 		s->survey.weight = get_real(L, survey, "survey", &rule_weight, 1, 0.0);
 		s->survey.veto_below = get_real(L, survey, "survey", &veto_below, 0, 0.0);
 	}
-	const config_setting_t *overall = get_group(L, root, "the file", "overall", 0);
+	const config_setting_t *overall = get_group(L, root, "", "overall", 0);
 	if (overall != NULL) {
 		check_keys(L, overall, "overall", overall_keys, N_ELEMENTS(overall_keys));
 		s->overall.weight = get_real(L, overall, "overall", &rule_weight, 1, 0.0);
@@ -771,7 +772,7 @@ static void read_bonus_minors_history(struct loader *L, const config_setting_t *
 	static const struct rule current_weight = {"current_weight", 0, 0.0, UNBOUNDED, 0, 0};
 	struct scenario *s = L->s;
 
-	const config_setting_t *bonus = get_group(L, root, "the file", "bonus", 0);
+	const config_setting_t *bonus = get_group(L, root, "", "bonus", 0);
 	if (bonus != NULL) {
 		check_keys(L, bonus, "bonus", bonus_keys, N_ELEMENTS(bonus_keys));
 		s->bonus.cap = get_real(L, bonus, "bonus", &cap, 1, 0.0);
@@ -781,7 +782,7 @@ static void read_bonus_minors_history(struct loader *L, const config_setting_t *
 		s->bonus.honors = items;
 	}
 
-	const config_setting_t *minors = get_group(L, root, "the file", "minors", 0);
+	const config_setting_t *minors = get_group(L, root, "", "minors", 0);
 	if (minors != NULL) {
 		check_keys(L, minors, "minors", minors_keys, N_ELEMENTS(minors_keys));
 		s->minors.present = 1;
@@ -791,7 +792,7 @@ static void read_bonus_minors_history(struct loader *L, const config_setting_t *
 		s->minors.minimum = get_real(L, minors, "minors", &minimum, 1, 0.0);
 	}
 
-	const config_setting_t *history = get_group(L, root, "the file", "history", 0);
+	const config_setting_t *history = get_group(L, root, "", "history", 0);
 	if (history == NULL)
 		return;
 	check_keys(L, history, "history", history_keys, N_ELEMENTS(history_keys));
@@ -830,7 +831,7 @@ static void read_pass(struct loader *L, const config_setting_t *root)
 	static const struct rule slots = {"slots", 1, 1.0, UNBOUNDED, 0, 0};
 	struct scenario *s = L->s;
 
-	const config_setting_t *pass = get_group(L, root, "the file", "pass", 1);
+	const config_setting_t *pass = get_group(L, root, "", "pass", 1);
 	if (pass == NULL)
 		return;
 	check_keys(L, pass, "pass", keys, N_ELEMENTS(keys));
@@ -899,13 +900,11 @@ static void read_policy_param(struct loader *L, const config_setting_t *entry, c
 			if (config_setting_is_number(e))
 				p->numbers[i] = number_of(e);
 			else
-				diag_add(L->d, p->line, "%s: params.%s must hold numbers or strings, not %s",
-					 where, p->key, type_name(e));
+				diag_add(L->d, p->line, "%s%sparams.%s must hold numbers or strings, not %s", where, sep(where), p->key, type_name(e));
 		}
 	} else {
 		p->type = POLICY_VALUE_NUMBER;
-		diag_add(L->d, p->line, "%s: params.%s must be a number, boolean, string or array, not %s",
-			 where, p->key, type_name(entry));
+		diag_add(L->d, p->line, "%s%sparams.%s must be a number, boolean, string or array, not %s", where, sep(where), p->key, type_name(entry));
 	}
 }
 
@@ -971,8 +970,7 @@ static void read_policies(struct loader *L, const config_setting_t *root)
 		const config_setting_t *params = config_setting_get_member(g, "params");
 		if (params != NULL) {
 			if (!config_setting_is_group(params)) {
-				diag_add(L->d, line_of(params), "%s: 'params' must be a group { key = value; }, not %s",
-					 where, type_name(params));
+				diag_add(L->d, line_of(params), "%s%s'params' must be a group { key = value; }, not %s", where, sep(where), type_name(params));
 			} else {
 				p->n_params = config_setting_length(params);
 				p->params = allocate_zeroed((size_t)p->n_params, sizeof *p->params);
@@ -1019,7 +1017,7 @@ static void read_sensitivity(struct loader *L, const config_setting_t *root)
 		int ok = get_number(L, g, where, &low, 1, 0.0, &in->low);
 		ok &= get_number(L, g, where, &high, 1, 0.0, &in->high);
 		if (ok && in->low > in->high)
-			diag_add(L->d, line_of(g), "%s: low (%g) is above high (%g): swap them", where,
+			diag_add(L->d, line_of(g), "%s%slow (%g) is above high (%g): swap them", where, sep(where),
 				 in->low, in->high);
 	}
 }
@@ -1038,13 +1036,13 @@ static void read_scenario(struct loader *L, const config_setting_t *root)
 	struct scenario *s = L->s;
 	void *items;
 
-	check_keys(L, root, "the file", keys, N_ELEMENTS(keys));
+	check_keys(L, root, "", keys, N_ELEMENTS(keys));
 	double v = 0.0;
-	if (get_number(L, root, "the file", &version, 1, 0.0, &v) && v != SCENARIO_MODEL_VERSION)
+	if (get_number(L, root, "", &version, 1, 0.0, &v) && v != SCENARIO_MODEL_VERSION)
 		diag_add(L->d, line_of(config_setting_get_member(root, "version")),
 			 "'version' is %g, must be %d: this ccsim reads model version %d",
 			 v, SCENARIO_MODEL_VERSION, SCENARIO_MODEL_VERSION);
-	const char *name = get_string(L, root, "the file", "name", 0);
+	const char *name = get_string(L, root, "", "name", 0);
 	if (name != NULL)
 		s->name = copy_string(name);
 
@@ -1057,7 +1055,7 @@ static void read_scenario(struct loader *L, const config_setting_t *root)
 					 sizeof(struct district), &items, read_district);
 	s->districts = items;
 
-	const config_setting_t *defaults = get_group(L, root, "the file", "defaults", 0);
+	const config_setting_t *defaults = get_group(L, root, "", "defaults", 0);
 	if (defaults != NULL)
 		check_keys(L, defaults, "defaults", cell_keys, N_ELEMENTS(cell_keys));
 	if (s->n_categories > 0 && s->n_districts > 0) {

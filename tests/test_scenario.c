@@ -1,0 +1,459 @@
+/*
+ * scenario: resolution of the levels and every validation rule of MODEL.md
+ * section 2, each problem reported as FILE:LINE: message.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario.h"
+
+/* A valid scenario; the tests edit one line of it. Line numbers matter. */
+static const char base[] =
+	"version = 1;\n"                                                              /* 1 */
+	"name = \"Test\";\n"                                                          /* 2 */
+	"campaign: { weeks = 12; };\n"                                                /* 3 */
+	"inspection: { window = [9, 12]; batches = 2; };\n"                           /* 4 */
+	"categories = (\n"                                                            /* 5 */
+	"  { name = \"main_road\"; weight = 8.0; deduction = 0.25; lottery = 3; random_view = 1; prepared = 0.5; },\n" /* 6 */
+	"  { name = \"back_street\"; weight = 6; deduction = 0.2; lottery = 2; random_view = 2; }\n" /* 7 */
+	");\n"                                                                        /* 8 */
+	"defaults: { rectify_rate = 0.15; rebound = 0.05; new_per_week = 1.0; };\n"   /* 9 */
+	"districts = (\n"                                                             /* 10 */
+	"  { name = \"Chengguan\"; population = 320000.0; satisfaction = 0.86; satisfaction_concentration = 300.0;\n" /* 11 */
+	"    sites = { main_road = 40; back_street = 120; };\n"                       /* 12 */
+	"    declared = { main_road = 6; back_street = 10; };\n"                      /* 13 */
+	"    problems = { main_road = 35; back_street = 210; };\n"                    /* 14 */
+	"    rectify_rate = 0.18; new_per_week = { back_street = 6; }; },\n"          /* 15 */
+	"  { name = \"Xigu\"; population = 180000.0; satisfaction = 0.84;\n"          /* 16 */
+	"    sites = 30; declared = 5; problems = 50; }\n"                            /* 17 */
+	");\n"                                                                        /* 18 */
+	"materials = ( { name = \"online_reports\"; items = 40; points = 0.5; loss_probability = 0.05; } );\n" /* 19 */
+	"survey: { respondents = 1200; weight = 20.0; veto_below = 80.0; };\n"        /* 20 */
+	"overall: { weight = 0.0; noise_sd = 0.05; };\n"                              /* 21 */
+	"negative_list = ( { name = \"major_accident\"; probability = 0.01; veto = true; },\n" /* 22 */
+	"                  { name = \"media_exposure\"; probability = 0.10; deduct = 3.0; } );\n" /* 23 */
+	"bonus: { cap = 6.0; honors = ( { name = \"health_city\"; probability = 1.0; points = 1.0; } ); };\n" /* 24 */
+	"minors: { mean = 90.0; sd = 3.0; weight = 0.2; minimum = 85.0; };\n"         /* 25 */
+	"history: { scores = [82.5, 84.0]; weights = [0.15, 0.25]; current_weight = 0.6; };\n" /* 26 */
+	"pass: { rule = \"threshold\"; threshold = 85.0; bands = [70.0, 80.0]; };\n"  /* 27 */
+	"policies = ( { plugin = \"road_chief\"; districts = [\"Chengguan\"]; params = { boost = 0.1; }; } );\n" /* 28 */
+	"sensitivity = ( { path = \"districts.Chengguan.rectify_rate\"; low = 0.1; high = 0.3; } );\n"; /* 29 */
+
+/* BASE with the first occurrence of OLD replaced by NEW (which must be found). */
+static char *edited(const char *old, const char *new)
+{
+	const char *at = strstr(base, old);
+	assert_non_null(at);
+	size_t before = (size_t)(at - base);
+	size_t size = strlen(base) - strlen(old) + strlen(new) + 1;
+	char *text = malloc(size);
+	memcpy(text, base, before);
+	strcpy(text + before, new);
+	strcat(text, at + strlen(old));
+	return text;
+}
+
+/* Asserts that the edit makes the scenario invalid with a problem at LINE
+ * whose message contains NEEDLE. */
+static void expect_problem(const char *old, const char *new, int line, const char *needle)
+{
+	char *text = edited(old, new);
+	struct diag d;
+	diag_init(&d, "test.cfg");
+	struct scenario *s = scenario_load_string(text, &d);
+	int found = 0;
+	for (int i = 0; i < d.count && !found; i++)
+		found = d.entries[i].line == line && strstr(d.entries[i].message, needle) != NULL;
+	if (!found || s != NULL) {
+		print_error("edit '%s' -> '%s': wanted line %d containing '%s'; got:\n", old, new, line,
+			    needle);
+		diag_print(&d, stderr);
+	}
+	assert_null(s);
+	assert_true(found);
+	diag_free(&d);
+	free(text);
+}
+
+static struct scenario *load_base(struct diag *d)
+{
+	diag_init(d, "test.cfg");
+	struct scenario *s = scenario_load_string(base, d);
+	if (s == NULL)
+		diag_print(d, stderr);
+	return s;
+}
+
+static void base_scenario_is_valid_and_resolves_levels(void **state)
+{
+	(void)state;
+	struct diag d;
+	struct scenario *s = load_base(&d);
+	assert_non_null(s);
+	assert_int_equal(s->n_categories, 2);
+	assert_int_equal(s->n_districts, 2);
+	/* a district scalar overrides defaults */
+	assert_true(scenario_cell(s, 0, 0)->rectify_rate == 0.18);
+	assert_true(scenario_cell(s, 1, 0)->rectify_rate == 0.15);
+	/* a group entry overrides the scalar; an integer is accepted as a real */
+	assert_true(scenario_cell(s, 0, 1)->new_per_week == 6.0);
+	assert_true(scenario_cell(s, 0, 0)->new_per_week == 1.0);
+	assert_true(s->categories[1].weight == 6.0);
+	/* a district scalar applies to every category */
+	assert_int_equal(scenario_cell(s, 1, 0)->sites, 30);
+	assert_int_equal(scenario_cell(s, 1, 1)->sites, 30);
+	assert_int_equal(scenario_cell(s, 0, 1)->declared, 10);
+	/* optional keys take their documented defaults */
+	assert_true(s->categories[1].prepared == 1.0);
+	assert_true(s->districts[1].satisfaction_concentration == 0.0);
+	assert_true(s->negatives[1].veto == 0);
+	assert_true(s->negatives[0].deduct == 0.0);
+	/* survey allocation by population share: 1200 * 32/50 = 768 */
+	assert_int_equal(s->districts[0].respondents, 768);
+	assert_int_equal(s->districts[1].respondents, 432);
+	assert_int_equal(s->n_policies, 1);
+	assert_int_equal(s->policies[0].n_params, 1);
+	assert_int_equal(s->n_sensitivity, 1);
+	assert_string_equal(s->name, "Test");
+	scenario_free(s);
+	diag_free(&d);
+}
+
+/* Levels resolve as: district entry, district scalar, defaults entry, defaults scalar. */
+static void levels_resolve_in_documented_order(void **state)
+{
+	(void)state;
+	char *text = edited("defaults: { rectify_rate = 0.15; rebound = 0.05; new_per_week = 1.0; };",
+			    "defaults: { rectify_rate = 0.15; rebound = 0.05; new_per_week = 1.0; "
+			    "problems = { back_street = 7; }; sites = { main_road = 99; }; "
+			    "declared = 0; };");
+	struct diag d;
+	diag_init(&d, "test.cfg");
+	struct scenario *s = scenario_load_string(text, &d);
+	if (s == NULL)
+		diag_print(&d, stderr);
+	assert_non_null(s);
+	assert_int_equal(scenario_cell(s, 1, 1)->problems, 50);  /* district scalar over defaults entry */
+	assert_int_equal(scenario_cell(s, 0, 1)->problems, 210); /* district entry over all */
+	assert_int_equal(scenario_cell(s, 0, 0)->sites, 40);     /* district entry over defaults entry */
+	assert_int_equal(scenario_cell(s, 1, 0)->sites, 30);     /* district scalar over defaults entry */
+	assert_true(scenario_cell(s, 1, 0)->rebound == 0.05);    /* defaults scalar */
+	scenario_free(s);
+	diag_free(&d);
+	free(text);
+
+	/* a defaults entry overrides the defaults scalar */
+	text = edited("new_per_week = 1.0; };", "new_per_week = { main_road = 2.5; back_street = 0.5; }; };");
+	diag_init(&d, "test.cfg");
+	s = scenario_load_string(text, &d);
+	assert_non_null(s);
+	assert_true(scenario_cell(s, 1, 0)->new_per_week == 2.5);
+	assert_true(scenario_cell(s, 1, 1)->new_per_week == 0.5);
+	assert_true(scenario_cell(s, 0, 1)->new_per_week == 6.0); /* the district's entry still wins */
+	scenario_free(s);
+	diag_free(&d);
+	free(text);
+}
+
+static void minimal_sections_suffice(void **state)
+{
+	(void)state;
+	static const char minimal[] =
+		"version = 1;\n"
+		"campaign: { weeks = 1; };\n"
+		"inspection: { window = [1, 1]; batches = 1; };\n"
+		"categories = ( { name = \"c\"; weight = 1.0; deduction = 0.1; lottery = 1; } );\n"
+		"districts = ( { name = \"d\"; population = 1.0; satisfaction = 0.9; sites = 1; "
+		"declared = 1; problems = 0; new_per_week = 0; rectify_rate = 0; rebound = 0; } );\n"
+		"survey: { respondents = 1; weight = 20.0; };\n"
+		"pass: { rule = \"threshold\"; threshold = 1.0; };\n";
+	struct diag d;
+	diag_init(&d, "minimal.cfg");
+	struct scenario *s = scenario_load_string(minimal, &d);
+	assert_non_null(s);
+	assert_int_equal(s->n_materials, 0);
+	assert_false(s->minors.present);
+	assert_false(s->history.present);
+	assert_true(s->overall.weight == 0.0);
+	assert_true(s->survey.veto_below == 0.0);
+	assert_string_equal(s->name, "minimal.cfg");
+	scenario_free(s);
+	diag_free(&d);
+}
+
+struct edit_case {
+	const char *old, *new;
+	int line;
+	const char *needle;
+};
+
+static void run_cases(const struct edit_case *cases, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		expect_problem(cases[i].old, cases[i].new, cases[i].line, cases[i].needle);
+}
+
+#define RUN_CASES(cases) run_cases(cases, sizeof cases / sizeof cases[0])
+
+static void out_of_range_values_are_errors(void **state)
+{
+	(void)state;
+	static const struct edit_case cases[] = {
+		{"version = 1;", "version = 2;", 1, "must be 1"},
+		{"weeks = 12;", "weeks = 0;", 3, "'weeks' is 0, must be an integer at least 1"},
+		{"batches = 2;", "batches = 0;", 4, "'batches' is 0"},
+		{"weight = 8.0;", "weight = -1.0;", 6, "'weight' is -1, must be a number at least 0"},
+		{"deduction = 0.25;", "deduction = 1.4;", 6, "'deduction' is 1.4, must be a number within [0, 1]"},
+		{"lottery = 3;", "lottery = -1;", 6, "'lottery' is -1"},
+		{"random_view = 1;", "random_view = -2;", 6, "'random_view' is -2"},
+		{"prepared = 0.5;", "prepared = 1.5;", 6, "'prepared' is 1.5"},
+		{"population = 320000.0;", "population = 0.0;", 11, "must be a number greater than 0"},
+		{"satisfaction = 0.84;", "satisfaction = 1.2;", 16, "'satisfaction' is 1.2"},
+		{"satisfaction_concentration = 300.0;", "satisfaction_concentration = -3.0;", 11, "'satisfaction_concentration' is -3"},
+		{"rectify_rate = 0.18;", "rectify_rate = 1.4;", 15, "'rectify_rate' is 1.4, must be a number within [0, 1]"},
+		{"rebound = 0.05;", "rebound = -0.05;", 9, "'rebound' is -0.05"},
+		{"new_per_week = { back_street = 6; }", "new_per_week = { back_street = -6; }", 15, "'new_per_week.back_street' is -6"},
+		{"sites = 30;", "sites = 0;", 17, "'sites' is 0, must be an integer at least 1"},
+		{"problems = 50;", "problems = -1;", 17, "'problems' is -1"},
+		{"items = 40;", "items = -1;", 19, "'items' is -1"},
+		{"points = 0.5;", "points = -0.5;", 19, "'points' is -0.5"},
+		{"loss_probability = 0.05;", "loss_probability = 1.05;", 19, "'loss_probability' is 1.05"},
+		{"respondents = 1200;", "respondents = 0;", 20, "'respondents' is 0"},
+		{"veto_below = 80.0;", "veto_below = 180.0;", 20, "within [0, 100]"},
+		{"noise_sd = 0.05;", "noise_sd = -0.05;", 21, "'noise_sd' is -0.05"},
+		{"probability = 0.01;", "probability = 1.01;", 22, "'probability' is 1.01"},
+		{"deduct = 3.0;", "deduct = -3.0;", 23, "'deduct' is -3"},
+		{"cap = 6.0;", "cap = -6.0;", 24, "'cap' is -6"},
+		{"probability = 1.0; points = 1.0;", "probability = 1.0; points = -1.0;", 24, "'points' is -1"},
+		{"mean = 90.0;", "mean = 190.0;", 25, "'mean' is 190"},
+		{"sd = 3.0;", "sd = -3.0;", 25, "'sd' is -3"},
+		{"weight = 0.2;", "weight = 1.2;", 25, "'weight' is 1.2"},
+		{"minimum = 85.0;", "minimum = -1.0;", 25, "'minimum' is -1"},
+		{"weights = [0.15, 0.25];", "weights = [-0.15, 0.55];", 26, "'weights[1]' is -0.15"},
+	};
+	RUN_CASES(cases);
+}
+
+static void wrong_types_are_errors(void **state)
+{
+	(void)state;
+	static const struct edit_case cases[] = {
+		{"weeks = 12;", "weeks = \"12\";", 3, "'weeks' must be an integer at least 1, not a string"},
+		{"weeks = 12;", "weeks = 12.5;", 3, "not a real number"},
+		{"sites = 30;", "sites = 30.0;", 17, "'sites' must be an integer"},
+		{"weight = 8.0;", "weight = true;", 6, "'weight' must be a number at least 0, not a boolean"},
+		{"veto = true;", "veto = 1;", 22, "'veto' must be true or false"},
+		{"name = \"Xigu\";", "name = 7;", 16, "'name' must be a string"},
+		{"campaign: { weeks = 12; };", "campaign = 12;", 3, "'campaign' must be a group"},
+		{"categories = (", "categories = [ 1 ]; old = (", 5, "'categories' must be a list"},
+		{"window = [9, 12];", "window = \"9-12\";", 4, "'window' must be an array of numbers"},
+		{"rule = \"threshold\";", "rule = 1;", 27, "'rule' must be a string"},
+	};
+	RUN_CASES(cases);
+}
+
+static void missing_keys_say_where_to_give_them(void **state)
+{
+	(void)state;
+	static const struct edit_case cases[] = {
+		{"sites = 30; ", "", 16, "district 'Xigu': no 'sites' for main_road, back_street: give sites = <value>;"},
+		{"sites = 30; ", "sites = { main_road = 30; }; ", 16, "no 'sites' for back_street"},
+		{"defaults: { rectify_rate = 0.15; ", "defaults: { ", 16, "no 'rectify_rate' for main_road, back_street"},
+		{"weight = 8.0; ", "", 6, "category 'main_road': missing 'weight': add weight = <a number at least 0>;"},
+		{"population = 180000.0; ", "", 16, "missing 'population'"},
+		{"campaign: { weeks = 12; };\n", "\n", 0, "missing section 'campaign': add campaign: { ... };"},
+		{"survey: { respondents = 1200; weight = 20.0; veto_below = 80.0; };", "", 0, "missing section 'survey'"},
+		{"version = 1;", "", 0, "missing 'version'"},
+		{"threshold = 85.0; ", "", 27, "missing 'threshold'"},
+		{"window = [9, 12]; ", "", 4, "missing 'window'"},
+		{"current_weight = 0.6; ", "", 26, "missing 'current_weight'"},
+		{"{ name = \"Xigu\";", "{ nom = \"Xigu\";", 16, "missing 'name'"},
+	};
+	RUN_CASES(cases);
+}
+
+static void unknown_keys_suggest_the_nearest(void **state)
+{
+	(void)state;
+	static const struct edit_case cases[] = {
+		{"rectify_rate = 0.18;", "rectfy_rate = 0.18;", 15, "unknown key 'rectfy_rate'; did you mean 'rectify_rate'?"},
+		{"survey: {", "surveys: {", 20, "unknown key 'surveys'; did you mean 'survey'?"},
+		{"deduction = 0.25;", "deduction = 0.25; lotery = 2;", 6, "did you mean 'lottery'?"},
+		{"sites = { main_road = 40;", "sites = { main_rod = 40;", 12, "'main_rod' names no category; did you mean 'main_road'?"},
+		{"batches = 2;", "batches = 2; batch = 1;", 4, "did you mean 'batches'?"},
+		{"rule = \"threshold\";", "rule = \"treshold\";", 27, "did you mean \"threshold\"?"},
+		{"districts = [\"Chengguan\"]", "districts = [\"Chenguan\"]", 28, "'Chenguan' names no district; did you mean 'Chengguan'?"},
+		{"cap = 6.0;", "cap = 6.0; honours = ();", 24, "did you mean 'honors'?"},
+	};
+	RUN_CASES(cases);
+}
+
+static void names_are_unique_within_their_list(void **state)
+{
+	(void)state;
+	static const struct edit_case cases[] = {
+		{"name = \"back_street\";", "name = \"main_road\";", 7, "the name 'main_road' is used twice in 'categories'"},
+		{"name = \"Xigu\";", "name = \"Chengguan\";", 16, "used twice in 'districts'"},
+		{"name = \"media_exposure\";", "name = \"major_accident\";", 23, "used twice in 'negative_list'"},
+		{"name = \"Xigu\";", "name = \"\";", 16, "'name' must not be empty"},
+	};
+	RUN_CASES(cases);
+}
+
+static void cross_rules_are_checked(void **state)
+{
+	(void)state;
+	static const struct edit_case cases[] = {
+		/* declared <= sites */
+		{"declared = 5;", "declared = 31;", 17, "declared is 31 but the district has only 30 sites"},
+		{"declared = { main_road = 6;", "declared = { main_road = 41;", 13, "category 'main_road': declared is 41"},
+		/* 1 <= a <= b <= weeks */
+		{"window = [9, 12];", "window = [9, 13];", 4, "must satisfy 1 <= first <= last <= weeks (12)"},
+		{"window = [9, 12];", "window = [0, 3];", 4, "must satisfy 1 <= first"},
+		{"window = [9, 12];", "window = [10, 9];", 4, "must satisfy"},
+		{"window = [9, 12];", "window = [9];", 4, "has 1 values, must have 2"},
+		/* satisfaction in (0, 1) when the concentration is positive */
+		{"satisfaction = 0.86;", "satisfaction = 1.0;", 11, "must be within (0, 1) when satisfaction_concentration is positive"},
+		/* history: weights plus current_weight sum to 1, one weight per score */
+		{"current_weight = 0.6;", "current_weight = 0.5;", 26, "sum to 0.9, must sum to 1"},
+		{"weights = [0.15, 0.25];", "weights = [0.4];", 26, "1 weights for 2 scores"},
+		/* a category with weight must be able to inspect a site */
+		{"lottery = 3; random_view = 1;", "lottery = 0; random_view = 0;", 6, "category 'main_road' has weight 8 but no site of it can be inspected"},
+		/* the rule's own keys */
+		{"rule = \"threshold\"; threshold = 85.0;", "rule = \"competition\"; slots = 2;", 27, "missing list 'competitors'"},
+		{"threshold = 85.0;", "threshold = 85.0; slots = 2;", 27, "'slots' belongs to rule = \"competition\""},
+		{"rule = \"threshold\"; threshold = 85.0;", "rule = \"competition\"; slots = 0; competitors = ( { name = \"R\"; mean = 86.0; sd = 2.0; } );", 27, "'slots' is 0"},
+		{"sensitivity = ( { path = \"districts.Chengguan.rectify_rate\"; low = 0.1; high = 0.3; } );", "sensitivity = ( { path = \"x\"; low = 0.3; high = 0.1; } );", 29, "low (0.3) is above high (0.1)"},
+	};
+	RUN_CASES(cases);
+}
+
+static void overall_needs_weighted_categories(void **state)
+{
+	(void)state;
+	char *text = edited("overall: { weight = 0.0;", "overall: { weight = 5.0;");
+	char *step = text;
+	const char *edits[][2] = {{"weight = 8.0;", "weight = 0.0;"}, {"weight = 6;", "weight = 0;"}};
+	for (int i = 0; i < 2; i++) {
+		char *at = strstr(step, edits[i][0]);
+		assert_non_null(at);
+		memcpy(at, edits[i][1], strlen(edits[i][1]));
+		memset(at + strlen(edits[i][1]), ' ', strlen(edits[i][0]) - strlen(edits[i][1]));
+	}
+	struct diag d;
+	diag_init(&d, "test.cfg");
+	assert_null(scenario_load_string(step, &d));
+	assert_true(diag_contains(&d, "overall: weight 5 needs a field score"));
+	diag_free(&d);
+	free(text);
+}
+
+static void every_problem_is_reported_at_once(void **state)
+{
+	(void)state;
+	char *one = edited("weeks = 12;", "weeks = 0;");
+	char *two = malloc(strlen(one) + 100);
+	strcpy(two, one);
+	char *at = strstr(two, "deduction = 0.25;");
+	memcpy(at, "deduction = 2.25;", 17);
+	at = strstr(two, "respondents = 1200;");
+	memcpy(at, "respondentz = 1200;", 19);
+	struct diag d;
+	diag_init(&d, "test.cfg");
+	assert_null(scenario_load_string(two, &d));
+	assert_true(diag_contains(&d, "'weeks' is 0"));
+	assert_true(diag_contains(&d, "'deduction' is 2.25"));
+	assert_true(diag_contains(&d, "unknown key 'respondentz'"));
+	assert_true(diag_contains(&d, "missing 'respondents'"));
+	assert_true(d.count >= 4);
+	diag_free(&d);
+	free(one);
+	free(two);
+}
+
+static void syntax_errors_give_their_line(void **state)
+{
+	(void)state;
+	expect_problem("survey: { respondents = 1200;", "survey: { respondents = = 1200;", 20,
+		       "syntax error");
+	expect_problem("name = \"Test\";", "name = \"Test\";\nname = \"Again\";", 3,
+		       "duplicate setting name");
+}
+
+static void unreadable_file_is_an_error(void **state)
+{
+	(void)state;
+	struct diag d;
+	diag_init(&d, "/nonexistent/ccsim.cfg");
+	assert_null(scenario_load_file("/nonexistent/ccsim.cfg", &d));
+	assert_int_equal(d.count, 1);
+	assert_true(diag_contains(&d, "cannot open the scenario: No such file or directory"));
+	diag_free(&d);
+}
+
+static void largest_remainder_ties_go_to_the_earlier_district(void **state)
+{
+	(void)state;
+	int64_t out[4];
+	const double equal[3] = {1.0, 1.0, 1.0};
+	allocate_largest_remainder(10, equal, 3, out);
+	assert_int_equal(out[0], 4);
+	assert_int_equal(out[1], 3);
+	assert_int_equal(out[2], 3);
+	/* quotas 1.43, 3.57, 5.0: floors 1, 3, 5; the one left goes to 3.57 */
+	const double uneven[3] = {2.0, 5.0, 7.0};
+	allocate_largest_remainder(10, uneven, 3, out);
+	assert_int_equal(out[0], 1);
+	assert_int_equal(out[1], 4);
+	assert_int_equal(out[2], 5);
+	const double four[4] = {1.0, 1.0, 1.0, 1.0};
+	allocate_largest_remainder(2, four, 4, out);
+	assert_int_equal(out[0] + out[1] + out[2] + out[3], 2);
+	assert_int_equal(out[0], 1);
+	assert_int_equal(out[1], 1);
+}
+
+static void total_bounds_follow_from_weights_caps_and_deductions(void **state)
+{
+	(void)state;
+	struct diag d;
+	struct scenario *s = load_base(&d);
+	assert_non_null(s);
+	double lo, hi;
+	scenario_total_bounds(s, &lo, &hi);
+	/* past 0.15*82.5 + 0.25*84 = 33.375; City in [-3, 14 + 20 + 20 + 0 + 1] */
+	double year_lo = 0.8 * -3.0, year_hi = 0.8 * 55.0 + 0.2 * 100.0;
+	assert_float_equal(lo, 33.375 + 0.6 * year_lo, 1e-12);
+	assert_float_equal(hi, 33.375 + 0.6 * year_hi, 1e-12);
+	scenario_free(s);
+	diag_free(&d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(base_scenario_is_valid_and_resolves_levels),
+		cmocka_unit_test(levels_resolve_in_documented_order),
+		cmocka_unit_test(minimal_sections_suffice),
+		cmocka_unit_test(out_of_range_values_are_errors),
+		cmocka_unit_test(wrong_types_are_errors),
+		cmocka_unit_test(missing_keys_say_where_to_give_them),
+		cmocka_unit_test(unknown_keys_suggest_the_nearest),
+		cmocka_unit_test(names_are_unique_within_their_list),
+		cmocka_unit_test(cross_rules_are_checked),
+		cmocka_unit_test(overall_needs_weighted_categories),
+		cmocka_unit_test(every_problem_is_reported_at_once),
+		cmocka_unit_test(syntax_errors_give_their_line),
+		cmocka_unit_test(unreadable_file_is_an_error),
+		cmocka_unit_test(largest_remainder_ties_go_to_the_earlier_district),
+		cmocka_unit_test(total_bounds_follow_from_weights_caps_and_deductions),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
