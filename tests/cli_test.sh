@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# The command line as a planner meets it: exit statuses, messages, output
+# written whole or not at all, identical JSON whatever the thread count.
+# Usage: cli_test.sh CCSIM SOURCE_DIR
+set -u
+ccsim=$1
+src=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+
+check() { # NAME CONDITION...
+	local name=$1
+	shift
+	if "$@"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		echo "FAILED: $name"
+	fi
+}
+
+status() { # run the command, print nothing, return its exit status as output
+	"$@" >"$work/out" 2>"$work/err"
+	echo $?
+}
+
+# the comparable JSON: everything but seconds, threads and processes
+comparable() { grep -v -E '^  "(seconds|threads|processes)":' "$1"; }
+
+check "--version" [ "$(status "$ccsim" --version)" = 0 ]
+check "--version text" grep -q '^ccsim [0-9]' "$work/out"
+check "--help" [ "$(status "$ccsim" --help)" = 0 ]
+check "run --help" [ "$(status "$ccsim" run --help)" = 0 ]
+check "run --help mentions --json" grep -q -- '--json FILE' "$work/out"
+check "check --help" [ "$(status "$ccsim" check --help)" = 0 ]
+check "no command is a usage error" [ "$(status "$ccsim")" = 2 ]
+check "unknown command" [ "$(status "$ccsim" frobnicate)" = 2 ]
+check "run without a file" [ "$(status "$ccsim" run)" = 2 ]
+check "--reps 0" [ "$(status "$ccsim" run "$src/scenarios/minimal.cfg" --reps 0)" = 2 ]
+check "--reps junk" [ "$(status "$ccsim" run "$src/scenarios/minimal.cfg" --reps 12x)" = 2 ]
+check "--threads 0" [ "$(status "$ccsim" run "$src/scenarios/minimal.cfg" --threads 0)" = 2 ]
+check "--seed -1" [ "$(status "$ccsim" run "$src/scenarios/minimal.cfg" --seed -1)" = 2 ]
+check "unknown option" [ "$(status "$ccsim" run "$src/scenarios/minimal.cfg" --frob)" = 2 ]
+
+check "check minimal" [ "$(status "$ccsim" check "$src/scenarios/minimal.cfg")" = 0 ]
+check "check says valid" grep -q 'is valid' "$work/out"
+check "check demo" [ "$(status "$ccsim" check "$src/scenarios/demo-city.cfg")" = 0 ]
+check "check shows resolved cells" grep -q 'old_compound *60 *8 *300 *9 *0.08 *0.08' "$work/out"
+
+# a bad scenario: every problem with file and line, exit 2, no output file
+sed -e 's/weeks = 1;/weeks = 0;/' -e 's/deduction = 0.25;/deduction = 2.5;/' \
+	"$src/scenarios/minimal.cfg" >"$work/bad.cfg"
+check "bad scenario exits 2" [ "$(status "$ccsim" run "$work/bad.cfg" --json "$work/bad.json")" = 2 ]
+check "bad scenario names file and line of weeks" grep -q "^$work/bad.cfg:4: campaign: 'weeks' is 0" "$work/err"
+check "bad scenario names file and line of deduction" grep -q "^$work/bad.cfg:6: category 'main_road': 'deduction' is 2.5" "$work/err"
+check "bad scenario writes no JSON" [ ! -e "$work/bad.json" ]
+check "check of a bad scenario exits 2" [ "$(status "$ccsim" check "$work/bad.cfg")" = 2 ]
+check "missing file exits 2" [ "$(status "$ccsim" run "$work/none.cfg")" = 2 ]
+check "missing file is named" grep -q "none.cfg: cannot open the scenario" "$work/err"
+printf 'version = 1\ncampaign: { weeks = ; };\n' >"$work/syntax.cfg"
+check "syntax error exits 2" [ "$(status "$ccsim" check "$work/syntax.cfg")" = 2 ]
+check "syntax error has its line" grep -q "syntax.cfg:2: syntax error" "$work/err"
+
+# a good run writes the JSON whole; a failed one leaves an old file alone
+check "run minimal" [ "$(status "$ccsim" run "$src/scenarios/minimal.cfg" --reps 3000 --json "$work/m.json")" = 0 ]
+check "summary printed" grep -q 'Pass probability' "$work/out"
+check "JSON written" grep -q '"pass_probability"' "$work/m.json"
+check "--quiet prints nothing" [ "$(status "$ccsim" run "$src/scenarios/minimal.cfg" --reps 100 --quiet)" = 0 ] 
+check "--quiet output empty" [ ! -s "$work/out" ]
+cp "$work/m.json" "$work/keep.json"
+check "failed run keeps old JSON" [ "$(status "$ccsim" run "$work/bad.cfg" --json "$work/m.json")" = 2 ]
+check "old JSON untouched" cmp -s "$work/m.json" "$work/keep.json"
+check "unwritable JSON exits 1" [ "$(status "$ccsim" run "$src/scenarios/minimal.cfg" --reps 10 --json "$work/no/such/dir/x.json")" = 1 ]
+check "unwritable JSON is explained" grep -q "cannot write $work/no/such/dir/x.json" "$work/err"
+check "no temporary files left" [ -z "$(find "$work" -name '*.tmp.*')" ]
+
+# run: { replications; seed; } are defaults that flags override
+sed 's/^version = 1;/version = 1;\nrun: { replications = 1234; seed = 7; };/' \
+	"$src/scenarios/minimal.cfg" >"$work/run.cfg"
+check "run section" [ "$(status "$ccsim" run "$work/run.cfg" --json "$work/run.json")" = 0 ]
+check "run section replications" grep -q '"replications": 1234,' "$work/run.json"
+check "run section seed" grep -q '"seed": 7,' "$work/run.json"
+check "flags override" [ "$(status "$ccsim" run "$work/run.cfg" --reps 99 --seed 8 --json "$work/run.json")" = 0 ]
+check "flag replications" grep -q '"replications": 99,' "$work/run.json"
+check "flag seed" grep -q '"seed": 8,' "$work/run.json"
+
+# byte-identical JSON for 1, 2 and 7 threads
+for t in 1 2 7; do
+	"$ccsim" run "$src/scenarios/demo-city.cfg" --reps 1500 --seed 5 --threads $t --quiet \
+		--json "$work/t$t.json"
+	comparable "$work/t$t.json" >"$work/t$t.cmp"
+done
+check "threads 1 = 2" cmp -s "$work/t1.cmp" "$work/t2.cmp"
+check "threads 1 = 7" cmp -s "$work/t1.cmp" "$work/t7.cmp"
+check "thread count recorded" grep -q '"threads": 7,' "$work/t7.json"
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
