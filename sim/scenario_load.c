@@ -28,6 +28,11 @@ struct rule {
 };
 
 #define UNBOUNDED INFINITY
+/* Counts (sites, problems, items, respondents, ...) stop here: far beyond
+ * any city, and their sums stay exact in a double and within int64. */
+#define COUNT_MAX 1e12
+#define WEEKS_MAX 10000.0
+#define BATCHES_MAX 1000.0
 
 /* ---- small helpers ---------------------------------------------------- */
 
@@ -400,13 +405,13 @@ static int read_named_list(struct loader *L, const config_setting_t *root, const
 
 static const struct rule rule_weight = {"weight", 0, 0.0, UNBOUNDED, 0, 0};
 static const struct rule rule_deduction = {"deduction", 0, 0.0, 1.0, 0, 0};
-static const struct rule rule_lottery = {"lottery", 1, 0.0, UNBOUNDED, 0, 0};
-static const struct rule rule_random_view = {"random_view", 1, 0.0, UNBOUNDED, 0, 0};
+static const struct rule rule_lottery = {"lottery", 1, 0.0, COUNT_MAX, 0, 0};
+static const struct rule rule_random_view = {"random_view", 1, 0.0, COUNT_MAX, 0, 0};
 static const struct rule rule_prepared = {"prepared", 0, 0.0, 1.0, 0, 0};
 static const struct rule rule_population = {"population", 0, 0.0, UNBOUNDED, 1, 0};
 static const struct rule rule_satisfaction = {"satisfaction", 0, 0.0, 1.0, 0, 0};
 static const struct rule rule_concentration = {"satisfaction_concentration", 0, 0.0, UNBOUNDED, 0, 0};
-static const struct rule rule_items = {"items", 1, 0.0, UNBOUNDED, 0, 0};
+static const struct rule rule_items = {"items", 1, 0.0, COUNT_MAX, 0, 0};
 static const struct rule rule_points = {"points", 0, 0.0, UNBOUNDED, 0, 0};
 static const struct rule rule_probability = {"probability", 0, 0.0, 1.0, 0, 0};
 static const struct rule rule_loss = {"loss_probability", 0, 0.0, 1.0, 0, 0};
@@ -418,9 +423,9 @@ static const struct rule rule_any = {"", 0, -UNBOUNDED, UNBOUNDED, 0, 0};
 /* The six per-district-and-category parameters, in struct cell order. */
 enum { CELL_SITES, CELL_DECLARED, CELL_PROBLEMS, CELL_NEW, CELL_RECTIFY, CELL_REBOUND, CELL_KEYS };
 static const struct rule cell_rules[CELL_KEYS] = {
-	{"sites", 1, 1.0, UNBOUNDED, 0, 0},
-	{"declared", 1, 0.0, UNBOUNDED, 0, 0},
-	{"problems", 1, 0.0, UNBOUNDED, 0, 0},
+	{"sites", 1, 1.0, COUNT_MAX, 0, 0},
+	{"declared", 1, 0.0, COUNT_MAX, 0, 0},
+	{"problems", 1, 0.0, COUNT_MAX, 0, 0},
 	{"new_per_week", 0, 0.0, UNBOUNDED, 0, 0},
 	{"rectify_rate", 0, 0.0, 1.0, 0, 0},
 	{"rebound", 0, 0.0, 1.0, 0, 0},
@@ -579,6 +584,7 @@ static void resolve_cells(struct loader *L, const config_setting_t *defaults,
 							      sizeof *default_entries);
 	struct level_value *district_entries = allocate_zeroed((size_t)C, sizeof *district_entries);
 	int *declared_line = allocate_zeroed((size_t)C, sizeof *declared_line);
+	unsigned *valid = allocate_zeroed((size_t)C, sizeof *valid); /* bit k: key k resolved validly */
 	char *missing = allocate_zeroed((size_t)C, 256);
 
 	for (int k = 0; k < CELL_KEYS; k++)
@@ -589,6 +595,7 @@ static void resolve_cells(struct loader *L, const config_setting_t *defaults,
 		const config_setting_t *group = config_setting_get_elem(districts, (unsigned)d);
 		char where[192];
 		snprintf(where, sizeof where, "district '%s'", s->districts[d].name);
+		memset(valid, 0, (size_t)C * sizeof *valid);
 		for (int k = 0; k < CELL_KEYS; k++) {
 			read_cell_level(L, group, where, &cell_rules[k], &district_scalar, district_entries);
 			size_t used = 0;
@@ -604,8 +611,10 @@ static void resolve_cells(struct loader *L, const config_setting_t *defaults,
 									s->categories[c].name);
 					continue;
 				}
-				if (v->valid)
+				if (v->valid) {
 					set_cell_value(scenario_cell(s, d, c), k, v->value);
+					valid[c] |= 1u << k;
+				}
 				if (k == CELL_DECLARED)
 					declared_line[c] = v->line;
 			}
@@ -618,7 +627,8 @@ static void resolve_cells(struct loader *L, const config_setting_t *defaults,
 		}
 		for (int c = 0; c < C; c++) {
 			const struct cell *cell = scenario_cell(s, d, c);
-			if (cell->declared > cell->sites)
+			unsigned both = (1u << CELL_SITES) | (1u << CELL_DECLARED);
+			if ((valid[c] & both) == both && cell->declared > cell->sites)
 				diag_add(L->d, declared_line[c] ? declared_line[c] : line_of(group),
 					 "%s, category '%s': declared is %lld but the district has only "
 					 "%lld sites of it (declared must be at most sites)",
@@ -629,6 +639,7 @@ static void resolve_cells(struct loader *L, const config_setting_t *defaults,
 	free(default_entries);
 	free(district_entries);
 	free(declared_line);
+	free(valid);
 	free(missing);
 }
 
@@ -662,8 +673,8 @@ static void check_inspectable(struct loader *L, const config_setting_t *categori
 static void read_run(struct loader *L, const config_setting_t *root)
 {
 	static const char *const keys[] = {"replications", "seed"};
-	static const struct rule replications = {"replications", 1, 1.0, UNBOUNDED, 0, 0};
-	static const struct rule seed = {"seed", 1, 0.0, UNBOUNDED, 0, 0};
+	static const struct rule replications = {"replications", 1, 1.0, 9007199254740992.0, 0, 0};
+	static const struct rule seed = {"seed", 1, 0.0, 9223372036854775807.0, 0, 0};
 	struct scenario *s = L->s;
 	const config_setting_t *run = get_group(L, root, "", "run", 0);
 	if (run == NULL)
@@ -687,8 +698,8 @@ static void read_campaign_and_inspection(struct loader *L, const config_setting_
 {
 	static const char *const campaign_keys[] = {"weeks"};
 	static const char *const inspection_keys[] = {"window", "batches"};
-	static const struct rule weeks = {"weeks", 1, 1.0, UNBOUNDED, 0, 0};
-	static const struct rule batches = {"batches", 1, 1.0, UNBOUNDED, 0, 0};
+	static const struct rule weeks = {"weeks", 1, 1.0, WEEKS_MAX, 0, 0};
+	static const struct rule batches = {"batches", 1, 1.0, BATCHES_MAX, 0, 0};
 	static const struct rule week = {"window", 1, -UNBOUNDED, UNBOUNDED, 0, 0};
 	struct scenario *s = L->s;
 
@@ -696,22 +707,12 @@ static void read_campaign_and_inspection(struct loader *L, const config_setting_
 	if (campaign != NULL) {
 		check_keys(L, campaign, "campaign", campaign_keys, N_ELEMENTS(campaign_keys));
 		s->weeks = (int)get_integer(L, campaign, "campaign", &weeks, 1, 0);
-		if (s->weeks > 100000) {
-			diag_add(L->d, line_of(config_setting_get_member(campaign, "weeks")),
-				 "campaign: 'weeks' is %d, more than the 100000 ccsim supports", s->weeks);
-			s->weeks = 0;
-		}
 	}
 	const config_setting_t *inspection = get_group(L, root, "", "inspection", 1);
 	if (inspection == NULL)
 		return;
 	check_keys(L, inspection, "inspection", inspection_keys, N_ELEMENTS(inspection_keys));
 	s->batches = (int)get_integer(L, inspection, "inspection", &batches, 1, 0);
-	if (s->batches > 100000) {
-		diag_add(L->d, line_of(config_setting_get_member(inspection, "batches")),
-			 "inspection: 'batches' is %d, more than the 100000 ccsim supports", s->batches);
-		s->batches = 0;
-	}
 	double *window = NULL;
 	const config_setting_t *member = config_setting_get_member(inspection, "window");
 	if (member == NULL) {
@@ -739,7 +740,7 @@ static void read_survey_overall(struct loader *L, const config_setting_t *root)
 {
 	static const char *const survey_keys[] = {"respondents", "weight", "veto_below"};
 	static const char *const overall_keys[] = {"weight", "noise_sd"};
-	static const struct rule respondents = {"respondents", 1, 1.0, UNBOUNDED, 0, 0};
+	static const struct rule respondents = {"respondents", 1, 1.0, COUNT_MAX, 0, 0};
 	static const struct rule veto_below = {"veto_below", 0, 0.0, 100.0, 0, 0};
 	static const struct rule noise_sd = {"noise_sd", 0, 0.0, UNBOUNDED, 0, 0};
 	struct scenario *s = L->s;
@@ -828,7 +829,7 @@ static void read_pass(struct loader *L, const config_setting_t *root)
 {
 	static const char *const keys[] = {"rule", "threshold", "bands", "slots", "competitors"};
 	static const char *const rules[] = {"threshold", "competition"};
-	static const struct rule slots = {"slots", 1, 1.0, UNBOUNDED, 0, 0};
+	static const struct rule slots = {"slots", 1, 1.0, COUNT_MAX, 0, 0};
 	struct scenario *s = L->s;
 
 	const config_setting_t *pass = get_group(L, root, "", "pass", 1);

@@ -207,7 +207,10 @@ static void out_of_range_values_are_errors(void **state)
 	(void)state;
 	static const struct edit_case cases[] = {
 		{"version = 1;", "version = 2;", 1, "must be 1"},
-		{"weeks = 12;", "weeks = 0;", 3, "'weeks' is 0, must be an integer at least 1"},
+		{"weeks = 12;", "weeks = 0;", 3, "'weeks' is 0, must be an integer within [1, 10000]"},
+		/* found by the fuzzer: a count near 2^63 must be refused, not converted */
+		{"sites = 30;", "sites = 9223372036854775807L;", 17, "'sites' is 9.22337e+18, must be an integer within [1, 1e+12]"},
+		{"batches = 2;", "batches = 5000;", 4, "'batches' is 5000, must be an integer within [1, 1000]"},
 		{"batches = 2;", "batches = 0;", 4, "'batches' is 0"},
 		{"weight = 8.0;", "weight = -1.0;", 6, "'weight' is -1, must be a number at least 0"},
 		{"deduction = 0.25;", "deduction = 1.4;", 6, "'deduction' is 1.4, must be a number within [0, 1]"},
@@ -220,7 +223,7 @@ static void out_of_range_values_are_errors(void **state)
 		{"rectify_rate = 0.18;", "rectify_rate = 1.4;", 15, "'rectify_rate' is 1.4, must be a number within [0, 1]"},
 		{"rebound = 0.05;", "rebound = -0.05;", 9, "'rebound' is -0.05"},
 		{"new_per_week = { back_street = 6; }", "new_per_week = { back_street = -6; }", 15, "'new_per_week.back_street' is -6"},
-		{"sites = 30;", "sites = 0;", 17, "'sites' is 0, must be an integer at least 1"},
+		{"sites = 30;", "sites = 0;", 17, "'sites' is 0, must be an integer within [1, 1e+12]"},
 		{"problems = 50;", "problems = -1;", 17, "'problems' is -1"},
 		{"items = 40;", "items = -1;", 19, "'items' is -1"},
 		{"points = 0.5;", "points = -0.5;", 19, "'points' is -0.5"},
@@ -245,7 +248,7 @@ static void wrong_types_are_errors(void **state)
 {
 	(void)state;
 	static const struct edit_case cases[] = {
-		{"weeks = 12;", "weeks = \"12\";", 3, "'weeks' must be an integer at least 1, not a string"},
+		{"weeks = 12;", "weeks = \"12\";", 3, "'weeks' must be an integer within [1, 10000], not a string"},
 		{"weeks = 12;", "weeks = 12.5;", 3, "not a real number"},
 		{"sites = 30;", "sites = 30.0;", 17, "'sites' must be an integer"},
 		{"weight = 8.0;", "weight = true;", 6, "'weight' must be a number at least 0, not a boolean"},
@@ -355,6 +358,18 @@ static void overall_needs_weighted_categories(void **state)
 	free(text);
 }
 
+static void an_invalid_value_does_not_cascade(void **state)
+{
+	(void)state;
+	char *text = edited("sites = 30;", "sites = 0;");
+	struct diag d;
+	diag_init(&d, "test.cfg");
+	assert_null(scenario_load_string(text, &d));
+	assert_int_equal(d.count, 1);
+	diag_free(&d);
+	free(text);
+}
+
 static void every_problem_is_reported_at_once(void **state)
 {
 	(void)state;
@@ -449,6 +464,7 @@ int main(void)
 		cmocka_unit_test(names_are_unique_within_their_list),
 		cmocka_unit_test(cross_rules_are_checked),
 		cmocka_unit_test(overall_needs_weighted_categories),
+		cmocka_unit_test(an_invalid_value_does_not_cascade),
 		cmocka_unit_test(every_problem_is_reported_at_once),
 		cmocka_unit_test(syntax_errors_give_their_line),
 		cmocka_unit_test(unreadable_file_is_an_error),
