@@ -31,6 +31,8 @@ struct rule {
 /* Counts (sites, problems, items, respondents, ...) stop here: far beyond
  * any city, and their sums stay exact in a double and within int64. */
 #define COUNT_MAX 1e12
+/* Sites inspected per batch and category: the draw is held in memory. */
+#define DRAW_MAX 1e6
 #define WEEKS_MAX 10000.0
 #define BATCHES_MAX 1000.0
 
@@ -405,10 +407,10 @@ static int read_named_list(struct loader *L, const config_setting_t *root, const
 
 static const struct rule rule_weight = {"weight", 0, 0.0, UNBOUNDED, 0, 0};
 static const struct rule rule_deduction = {"deduction", 0, 0.0, 1.0, 0, 0};
-static const struct rule rule_lottery = {"lottery", 1, 0.0, COUNT_MAX, 0, 0};
-static const struct rule rule_random_view = {"random_view", 1, 0.0, COUNT_MAX, 0, 0};
+static const struct rule rule_lottery = {"lottery", 1, 0.0, DRAW_MAX, 0, 0};
+static const struct rule rule_random_view = {"random_view", 1, 0.0, DRAW_MAX, 0, 0};
 static const struct rule rule_prepared = {"prepared", 0, 0.0, 1.0, 0, 0};
-static const struct rule rule_population = {"population", 0, 0.0, UNBOUNDED, 1, 0};
+static const struct rule rule_population = {"population", 0, 0.0, COUNT_MAX, 1, 0};
 static const struct rule rule_satisfaction = {"satisfaction", 0, 0.0, 1.0, 0, 0};
 static const struct rule rule_concentration = {"satisfaction_concentration", 0, 0.0, UNBOUNDED, 0, 0};
 static const struct rule rule_items = {"items", 1, 0.0, COUNT_MAX, 0, 0};
@@ -426,7 +428,7 @@ static const struct rule cell_rules[CELL_KEYS] = {
 	{"sites", 1, 1.0, COUNT_MAX, 0, 0},
 	{"declared", 1, 0.0, COUNT_MAX, 0, 0},
 	{"problems", 1, 0.0, COUNT_MAX, 0, 0},
-	{"new_per_week", 0, 0.0, UNBOUNDED, 0, 0},
+	{"new_per_week", 0, 0.0, COUNT_MAX, 0, 0},
 	{"rectify_rate", 0, 0.0, 1.0, 0, 0},
 	{"rebound", 0, 0.0, 1.0, 0, 0},
 };

@@ -210,6 +210,8 @@ static void out_of_range_values_are_errors(void **state)
 		{"weeks = 12;", "weeks = 0;", 3, "'weeks' is 0, must be an integer within [1, 10000]"},
 		/* found by the fuzzer: a count near 2^63 must be refused, not converted */
 		{"sites = 30;", "sites = 9223372036854775807L;", 17, "'sites' is 9.22337e+18, must be an integer within [1, 1e+12]"},
+		/* found by the fuzzer: open problems must stay far inside int64 */
+		{"new_per_week = 1.0;", "new_per_week = 1e20;", 9, "'new_per_week' is 1e+20, must be a number within [0, 1e+12]"},
 		{"batches = 2;", "batches = 5000;", 4, "'batches' is 5000, must be an integer within [1, 1000]"},
 		{"batches = 2;", "batches = 0;", 4, "'batches' is 0"},
 		{"weight = 8.0;", "weight = -1.0;", 6, "'weight' is -1, must be a number at least 0"},
@@ -217,7 +219,8 @@ static void out_of_range_values_are_errors(void **state)
 		{"lottery = 3;", "lottery = -1;", 6, "'lottery' is -1"},
 		{"random_view = 1;", "random_view = -2;", 6, "'random_view' is -2"},
 		{"prepared = 0.5;", "prepared = 1.5;", 6, "'prepared' is 1.5"},
-		{"population = 320000.0;", "population = 0.0;", 11, "must be a number greater than 0"},
+		{"population = 320000.0;", "population = 0.0;", 11, "must be a number within (0, 1e+12]"},
+		{"lottery = 3;", "lottery = 2000000;", 6, "'lottery' is 2e+06, must be an integer within [0, 1e+06]"},
 		{"satisfaction = 0.84;", "satisfaction = 1.2;", 16, "'satisfaction' is 1.2"},
 		{"satisfaction_concentration = 300.0;", "satisfaction_concentration = -3.0;", 11, "'satisfaction_concentration' is -3"},
 		{"rectify_rate = 0.18;", "rectify_rate = 1.4;", 15, "'rectify_rate' is 1.4, must be a number within [0, 1]"},
