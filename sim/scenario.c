@@ -178,6 +178,74 @@ int scenario_derive(struct scenario *s, struct diag *d)
 	return 0;
 }
 
+static int line_at(const int *lines, size_t i)
+{
+	return lines ? lines[i] : 0;
+}
+
+int scenario_check_consistency(const struct scenario *s, const struct scenario_lines *lines,
+			       const char *prefix, struct diag *d)
+{
+	static const struct scenario_lines none = {NULL, NULL, NULL, 0, NULL};
+	int before = d->count;
+	int C = s->n_categories;
+	if (lines == NULL)
+		lines = &none;
+
+	for (int i = 0; i < s->n_districts; i++) {
+		const struct district *di = &s->districts[i];
+		for (int c = 0; c < C; c++) {
+			size_t k = (size_t)i * (size_t)C + (size_t)c;
+			const struct cell *cell = &s->cells[k];
+			if (lines->cell_valid && !lines->cell_valid[k])
+				continue;
+			if (cell->declared > cell->sites)
+				diag_add(d, line_at(lines->declared, k),
+					 "%sdistrict '%s', category '%s': declared is %lld but the district "
+					 "has only %lld sites of it (declared must be at most sites)",
+					 prefix, di->name, s->categories[c].name, (long long)cell->declared,
+					 (long long)cell->sites);
+		}
+		if (di->satisfaction_concentration > 0.0 &&
+		    (di->satisfaction <= 0.0 || di->satisfaction >= 1.0))
+			diag_add(d, line_at(lines->satisfaction, (size_t)i),
+				 "%sdistrict '%s': 'satisfaction' is %g, must be within (0, 1) when "
+				 "satisfaction_concentration is positive (or set the concentration to 0)",
+				 prefix, di->name, di->satisfaction);
+	}
+
+	double field_weight = 0.0;
+	for (int c = 0; c < C; c++) {
+		const struct category *k = &s->categories[c];
+		field_weight += k->weight;
+		if (k->weight <= 0.0)
+			continue;
+		int64_t declared = 0, undeclared = 0;
+		int invalid = 0;
+		for (int i = 0; i < s->n_districts; i++) {
+			size_t cell = (size_t)i * (size_t)C + (size_t)c;
+			invalid |= lines->cell_valid && !lines->cell_valid[cell];
+			declared += s->cells[cell].declared;
+			undeclared += s->cells[cell].sites - s->cells[cell].declared;
+		}
+		int64_t drawn = (k->lottery < declared ? k->lottery : declared) +
+				(k->random_view < undeclared ? k->random_view : undeclared);
+		if (!invalid && drawn < 1)
+			diag_add(d, line_at(lines->category, (size_t)c),
+				 "%scategory '%s' has weight %g but no site of it can be inspected "
+				 "(lottery %lld over %lld declared sites, random_view %lld over %lld "
+				 "undeclared): raise lottery or random_view, declare sites, or set weight = 0",
+				 prefix, k->name, k->weight, (long long)k->lottery, (long long)declared,
+				 (long long)k->random_view, (long long)undeclared);
+	}
+	if (s->overall.weight > 0.0 && field_weight <= 0.0)
+		diag_add(d, lines->overall,
+			 "%soverall: weight %g needs a field score to judge, but every category has "
+			 "weight 0: give a category a weight or set overall weight = 0",
+			 prefix, s->overall.weight);
+	return d->count - before;
+}
+
 void scenario_print(const struct scenario *s, FILE *out)
 {
 	fprintf(out, "scenario   %s (%s)\n", s->name, s->file);

@@ -221,6 +221,38 @@ int scenario_derive(struct scenario *s, struct diag *d);
  */
 void allocate_largest_remainder(int64_t total, const double *weight, int n, int64_t *out);
 
+/*
+ * Where the values scenario_check_consistency compares were written, for
+ * its messages. Any pointer may be NULL: the message then has no line.
+ */
+struct scenario_lines {
+	const int *declared;            /* [cell]: the line of the declared value in force */
+	const int *category;            /* [category] */
+	const int *satisfaction;        /* [district] */
+	int overall;
+	const unsigned char *cell_valid; /* [cell]: 0 skips a cell whose sites or declared was invalid */
+};
+
+/*
+ * The rules between values (MODEL.md 2): declared at most sites; a
+ * satisfaction strictly inside (0, 1) when its concentration is positive;
+ * every category with weight able to inspect a site; an overall impression
+ * only with a field to judge. Reports each broken rule in D, PREFIX before
+ * its message; returns how many.
+ */
+int scenario_check_consistency(const struct scenario *s, const struct scenario_lines *lines,
+			       const char *prefix, struct diag *d);
+
+/*
+ * Checks VALUE against the rule the file's FIELD must keep, FIELD one of
+ * "category.weight", "cell.rectify_rate", "district.population",
+ * "survey.respondents", "material.loss_probability", "negative.deduct",
+ * "honor.points", "bonus.cap", "overall.noise_sd", ... (the section's
+ * singular and the key). Returns 0 when VALUE keeps it, 1 with "must be ..."
+ * in WHY when it does not, -1 when FIELD names no rule.
+ */
+int scenario_field_check(const char *field, double value, char *why, size_t size);
+
 /* The least and greatest Total the scenario can produce. */
 void scenario_total_bounds(const struct scenario *s, double *lo, double *hi);
 

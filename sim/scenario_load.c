@@ -152,7 +152,7 @@ static void describe_range(const struct rule *rule, char *out, size_t size)
 		snprintf(out, size, "%s", kind);
 }
 
-/* Returns the text that says why VALUE breaks RULE, or NULL when it keeps it. */
+/* Returns 1 when VALUE breaks RULE (NaN always does), else 0. */
 static int breaks_rule(const struct rule *rule, double value)
 {
 	if (isnan(value))
@@ -420,6 +420,8 @@ static const struct rule rule_loss = {"loss_probability", 0, 0.0, 1.0, 0, 0};
 static const struct rule rule_deduct = {"deduct", 0, 0.0, UNBOUNDED, 0, 0};
 static const struct rule rule_mean = {"mean", 0, -UNBOUNDED, UNBOUNDED, 0, 0};
 static const struct rule rule_sd = {"sd", 0, 0.0, UNBOUNDED, 0, 0};
+static const struct rule rule_respondents = {"respondents", 1, 1.0, COUNT_MAX, 0, 0};
+static const struct rule rule_veto_below = {"veto_below", 0, 0.0, 100.0, 0, 0};
 static const struct rule rule_any = {"", 0, -UNBOUNDED, UNBOUNDED, 0, 0};
 
 /* The six per-district-and-category parameters, in struct cell order. */
@@ -432,6 +434,55 @@ static const struct rule cell_rules[CELL_KEYS] = {
 	{"rectify_rate", 0, 0.0, 1.0, 0, 0},
 	{"rebound", 0, 0.0, 1.0, 0, 0},
 };
+
+/* The rules by field name, for checking what a plugin writes (scenario.h). */
+static const struct {
+	const char *field;
+	const struct rule *rule;
+} field_rules[] = {
+	{"category.weight", &rule_weight},
+	{"category.deduction", &rule_deduction},
+	{"category.lottery", &rule_lottery},
+	{"category.random_view", &rule_random_view},
+	{"category.prepared", &rule_prepared},
+	{"district.population", &rule_population},
+	{"district.satisfaction", &rule_satisfaction},
+	{"district.satisfaction_concentration", &rule_concentration},
+	{"cell.sites", &cell_rules[CELL_SITES]},
+	{"cell.declared", &cell_rules[CELL_DECLARED]},
+	{"cell.problems", &cell_rules[CELL_PROBLEMS]},
+	{"cell.new_per_week", &cell_rules[CELL_NEW]},
+	{"cell.rectify_rate", &cell_rules[CELL_RECTIFY]},
+	{"cell.rebound", &cell_rules[CELL_REBOUND]},
+	{"material.items", &rule_items},
+	{"material.points", &rule_points},
+	{"material.loss_probability", &rule_loss},
+	{"survey.respondents", &rule_respondents},
+	{"survey.weight", &rule_weight},
+	{"survey.veto_below", &rule_veto_below},
+	{"overall.weight", &rule_weight},
+	{"overall.noise_sd", &rule_sd},
+	{"negative.probability", &rule_probability},
+	{"negative.deduct", &rule_deduct},
+	{"bonus.cap", &rule_points},
+	{"honor.probability", &rule_probability},
+	{"honor.points", &rule_points},
+};
+
+int scenario_field_check(const char *field, double value, char *why, size_t size)
+{
+	for (size_t i = 0; i < sizeof field_rules / sizeof field_rules[0]; i++) {
+		if (strcmp(field_rules[i].field, field) != 0)
+			continue;
+		if (!breaks_rule(field_rules[i].rule, value))
+			return 0;
+		char range[96];
+		describe_range(field_rules[i].rule, range, sizeof range);
+		snprintf(why, size, "must be %s", range);
+		return 1;
+	}
+	return -1;
+}
 
 static void read_category(struct loader *L, const config_setting_t *g, const char *where, void *item)
 {
@@ -494,11 +545,6 @@ static void read_district(struct loader *L, const config_setting_t *g, const cha
 	d->population = get_real(L, g, where, &rule_population, 1, 1.0);
 	d->satisfaction = get_real(L, g, where, &rule_satisfaction, 1, 0.5);
 	d->satisfaction_concentration = get_real(L, g, where, &rule_concentration, 0, 0.0);
-	if (d->satisfaction_concentration > 0.0 && (d->satisfaction <= 0.0 || d->satisfaction >= 1.0))
-		diag_add(L->d, line_of(config_setting_get_member(g, "satisfaction")),
-			 "%s: 'satisfaction' is %g, must be within (0, 1) when "
-			 "satisfaction_concentration is positive (or set the concentration to 0)",
-			 where, d->satisfaction);
 }
 
 /* ---- per-district-and-category parameters ------------------------------ */
@@ -577,7 +623,8 @@ static void set_cell_value(struct cell *cell, int key, double value)
 }
 
 static void resolve_cells(struct loader *L, const config_setting_t *defaults,
-			  const config_setting_t *districts)
+			  const config_setting_t *districts, int *declared_line,
+			  unsigned char *cell_valid)
 {
 	struct scenario *s = L->s;
 	int C = s->n_categories;
@@ -585,7 +632,6 @@ static void resolve_cells(struct loader *L, const config_setting_t *defaults,
 	struct level_value *default_entries = allocate_zeroed((size_t)CELL_KEYS * (size_t)C,
 							      sizeof *default_entries);
 	struct level_value *district_entries = allocate_zeroed((size_t)C, sizeof *district_entries);
-	int *declared_line = allocate_zeroed((size_t)C, sizeof *declared_line);
 	unsigned *valid = allocate_zeroed((size_t)C, sizeof *valid); /* bit k: key k resolved validly */
 	char *missing = allocate_zeroed((size_t)C, 256);
 
@@ -618,7 +664,7 @@ static void resolve_cells(struct loader *L, const config_setting_t *defaults,
 					valid[c] |= 1u << k;
 				}
 				if (k == CELL_DECLARED)
-					declared_line[c] = v->line;
+					declared_line[(size_t)d * (size_t)C + (size_t)c] = v->line;
 			}
 			if (used > 0)
 				diag_add(L->d, line_of(group),
@@ -627,47 +673,14 @@ static void resolve_cells(struct loader *L, const config_setting_t *defaults,
 					 where, cell_rules[k].key, missing, cell_rules[k].key,
 					 cell_rules[k].key, s->categories[0].name);
 		}
-		for (int c = 0; c < C; c++) {
-			const struct cell *cell = scenario_cell(s, d, c);
-			unsigned both = (1u << CELL_SITES) | (1u << CELL_DECLARED);
-			if ((valid[c] & both) == both && cell->declared > cell->sites)
-				diag_add(L->d, declared_line[c] ? declared_line[c] : line_of(group),
-					 "%s, category '%s': declared is %lld but the district has only "
-					 "%lld sites of it (declared must be at most sites)",
-					 where, s->categories[c].name, (long long)cell->declared,
-					 (long long)cell->sites);
-		}
+		unsigned both = (1u << CELL_SITES) | (1u << CELL_DECLARED);
+		for (int c = 0; c < C; c++)
+			cell_valid[(size_t)d * (size_t)C + (size_t)c] = (valid[c] & both) == both;
 	}
 	free(default_entries);
 	free(district_entries);
-	free(declared_line);
 	free(valid);
 	free(missing);
-}
-
-/* Every category with weight > 0 must be able to inspect a site (MODEL.md 3.2). */
-static void check_inspectable(struct loader *L, const config_setting_t *categories)
-{
-	const struct scenario *s = L->s;
-	for (int c = 0; c < s->n_categories; c++) {
-		const struct category *k = &s->categories[c];
-		if (k->weight <= 0.0)
-			continue;
-		int64_t declared = 0, undeclared = 0;
-		for (int d = 0; d < s->n_districts; d++) {
-			declared += scenario_cell(s, d, c)->declared;
-			undeclared += scenario_cell(s, d, c)->sites - scenario_cell(s, d, c)->declared;
-		}
-		int64_t drawn = (k->lottery < declared ? k->lottery : declared) +
-				(k->random_view < undeclared ? k->random_view : undeclared);
-		if (drawn < 1)
-			diag_add(L->d, line_of(config_setting_get_elem(categories, (unsigned)c)),
-				 "category '%s' has weight %g but no site of it can be inspected "
-				 "(lottery %lld over %lld declared sites, random_view %lld over %lld "
-				 "undeclared): raise lottery or random_view, declare sites, or set weight = 0",
-				 k->name, k->weight, (long long)k->lottery, (long long)declared,
-				 (long long)k->random_view, (long long)undeclared);
-	}
 }
 
 /* ---- the remaining sections -------------------------------------------- */
@@ -742,17 +755,15 @@ static void read_survey_overall(struct loader *L, const config_setting_t *root)
 {
 	static const char *const survey_keys[] = {"respondents", "weight", "veto_below"};
 	static const char *const overall_keys[] = {"weight", "noise_sd"};
-	static const struct rule respondents = {"respondents", 1, 1.0, COUNT_MAX, 0, 0};
-	static const struct rule veto_below = {"veto_below", 0, 0.0, 100.0, 0, 0};
 	static const struct rule noise_sd = {"noise_sd", 0, 0.0, UNBOUNDED, 0, 0};
 	struct scenario *s = L->s;
 
 	const config_setting_t *survey = get_group(L, root, "", "survey", 1);
 	if (survey != NULL) {
 		check_keys(L, survey, "survey", survey_keys, N_ELEMENTS(survey_keys));
-		s->survey.respondents = get_integer(L, survey, "survey", &respondents, 1, 1);
+		s->survey.respondents = get_integer(L, survey, "survey", &rule_respondents, 1, 1);
 		s->survey.weight = get_real(L, survey, "survey", &rule_weight, 1, 0.0);
-		s->survey.veto_below = get_real(L, survey, "survey", &veto_below, 0, 0.0);
+		s->survey.veto_below = get_real(L, survey, "survey", &rule_veto_below, 0, 0.0);
 	}
 	const config_setting_t *overall = get_group(L, root, "", "overall", 0);
 	if (overall != NULL) {
@@ -1061,11 +1072,15 @@ static void read_scenario(struct loader *L, const config_setting_t *root)
 	const config_setting_t *defaults = get_group(L, root, "", "defaults", 0);
 	if (defaults != NULL)
 		check_keys(L, defaults, "defaults", cell_keys, N_ELEMENTS(cell_keys));
+	int *declared_line = NULL;
+	unsigned char *cell_valid = NULL;
 	if (s->n_categories > 0 && s->n_districts > 0) {
-		s->cells = allocate_zeroed((size_t)s->n_categories * (size_t)s->n_districts,
-					   sizeof *s->cells);
-		resolve_cells(L, defaults, config_setting_get_member(root, "districts"));
-		check_inspectable(L, config_setting_get_member(root, "categories"));
+		size_t cells = (size_t)s->n_categories * (size_t)s->n_districts;
+		s->cells = allocate_zeroed(cells, sizeof *s->cells);
+		declared_line = allocate_zeroed(cells, sizeof *declared_line);
+		cell_valid = allocate_zeroed(cells, sizeof *cell_valid);
+		resolve_cells(L, defaults, config_setting_get_member(root, "districts"), declared_line,
+			      cell_valid);
 	}
 
 	s->n_materials = read_named_list(L, root, "materials", "material", 0,
@@ -1080,14 +1095,28 @@ static void read_scenario(struct loader *L, const config_setting_t *root)
 	read_policies(L, root);
 	read_sensitivity(L, root);
 
-	double field_weight = 0.0;
-	for (int c = 0; c < s->n_categories; c++)
-		field_weight += s->categories[c].weight;
-	if (s->overall.weight > 0.0 && field_weight <= 0.0)
-		diag_add(L->d, line_of(config_setting_get_member(root, "overall")),
-			 "overall: weight %g needs a field score to judge, but every category has "
-			 "weight 0: give a category a weight or set overall weight = 0",
-			 s->overall.weight);
+	/* The rules between values, each reported at the line that set it. */
+	if (s->cells != NULL) {
+		const config_setting_t *categories = config_setting_get_member(root, "categories");
+		const config_setting_t *districts = config_setting_get_member(root, "districts");
+		int *category_line = allocate_zeroed((size_t)s->n_categories, sizeof(int));
+		int *satisfaction_line = allocate_zeroed((size_t)s->n_districts, sizeof(int));
+		for (int c = 0; c < s->n_categories; c++)
+			category_line[c] = line_of(config_setting_get_elem(categories, (unsigned)c));
+		for (int i = 0; i < s->n_districts; i++) {
+			const config_setting_t *g = config_setting_get_elem(districts, (unsigned)i);
+			const config_setting_t *member = config_setting_get_member(g, "satisfaction");
+			satisfaction_line[i] = line_of(member ? member : g);
+		}
+		struct scenario_lines lines = {declared_line, category_line, satisfaction_line,
+					       line_of(config_setting_get_member(root, "overall")),
+					       cell_valid};
+		scenario_check_consistency(s, &lines, "", L->d);
+		free(category_line);
+		free(satisfaction_line);
+	}
+	free(declared_line);
+	free(cell_valid);
 }
 
 static const char *base_name(const char *path)
