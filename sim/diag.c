@@ -83,3 +83,10 @@ int diag_contains(const struct diag *d, const char *needle)
 			return 1;
 	return 0;
 }
+
+void diag_format_number(double value, char *out, size_t size)
+{
+	snprintf(out, size, "%.15g", value);
+	if (strtod(out, NULL) != value)
+		snprintf(out, size, "%.17g", value);
+}

@@ -32,6 +32,10 @@ void diag_add(struct diag *d, int line, const char *fmt, ...)
 /* Prints every problem, sorted by line (stable), as "FILE:LINE: message". */
 void diag_print(const struct diag *d, FILE *out);
 
+/* Writes VALUE in the shortest form that reads back exactly (%.15g, else
+ * %.17g), so that 1.4 prints as 1.4 and 1.0000001 never as 1. */
+void diag_format_number(double value, char *out, size_t size);
+
 /* Returns 1 when some entry's message contains NEEDLE (for tests). */
 int diag_contains(const struct diag *d, const char *needle);
 

@@ -13,6 +13,7 @@
 
 #include "atomic_file.h"
 #include "diag.h"
+#include "plugin.h"
 #include "report.h"
 #include "runner.h"
 #include "scenario.h"
@@ -32,6 +33,7 @@ static const char main_usage[] =
 	"Commands:\n"
 	"  run SCENARIO      simulate and summarise (ccsim run --help)\n"
 	"  check SCENARIO    validate and print the resolved scenario\n"
+	"  plugins           list the policy plugins found, with their parameters\n"
 	"\n"
 	"Options:\n"
 	"  -h, --help        this help; ccsim COMMAND --help for a command's\n"
@@ -61,9 +63,18 @@ static const char run_usage[] =
 static const char check_usage[] =
 	"Usage: ccsim check SCENARIO\n"
 	"\n"
-	"Validates SCENARIO and prints it resolved: every district-and-category\n"
-	"parameter after defaults and overrides. Exit 0 when valid; otherwise every\n"
-	"problem as FILE:LINE: message, and exit 2.\n";
+	"Validates SCENARIO, runs its policies' setup, and prints it resolved:\n"
+	"every district-and-category parameter after defaults, overrides and\n"
+	"policies. Exit 0 when valid; otherwise every problem as FILE:LINE: message\n"
+	"and exit 2, or the plugin's error and exit 3.\n";
+
+static const char plugins_usage[] =
+	"Usage: ccsim plugins\n"
+	"\n"
+	"Lists every policy plugin found, with its description, parameters and\n"
+	"defaults, and its hooks. Plugins are looked for in $CCSIM_PLUGIN_PATH\n"
+	"(colon-separated directories), then in the installed plugins directory;\n"
+	"a scenario's own directory comes first for run and check.\n";
 
 /* Parses a whole decimal number in [LO, HI]; returns 0 on success. */
 static int parse_count(const char *text, unsigned long long lo, unsigned long long hi,
@@ -80,19 +91,47 @@ static int parse_count(const char *text, unsigned long long lo, unsigned long lo
 	return 0;
 }
 
-/* Loads PATH, printing every problem; NULL on failure. */
-static struct scenario *load_or_report(const char *path)
+/*
+ * Loads PATH and runs its policies' setup (SEED keys their random draws),
+ * printing every problem. Returns EXIT_OK with *SCENARIO and *HOST set, or
+ * the exit status of the failure.
+ */
+static int load_or_report(const char *path, const uint64_t *seed, struct scenario **scenario,
+			  struct plugin_host **host)
 {
 	struct diag d;
 	diag_init(&d, path);
-	struct scenario *s = scenario_load_file(path, &d);
-	if (s == NULL) {
+	*scenario = scenario_load_file(path, &d);
+	*host = NULL;
+	int status = *scenario ? EXIT_OK : EXIT_INPUT;
+	if (status == EXIT_OK) {
+		struct plugin_path plugins;
+		char error[4096];
+		enum plugin_status plugin_status;
+		uint64_t setup_seed = seed ? *seed : ((*scenario)->has_seed ? (*scenario)->seed : DEFAULT_SEED);
+		plugin_path_init(&plugins, path);
+		*host = plugin_host_new(*scenario, &plugins, setup_seed, &d, error, sizeof error,
+					&plugin_status);
+		plugin_path_free(&plugins);
+		if (*host == NULL) {
+			status = plugin_status == PLUGIN_BAD_SCENARIO ? EXIT_INPUT
+				 : plugin_status == PLUGIN_FAILED     ? EXIT_PLUGIN
+								      : EXIT_INTERNAL;
+			if (status == EXIT_PLUGIN)
+				fprintf(stderr, "%s\n", error);
+			scenario_free(*scenario);
+			*scenario = NULL;
+		}
+	}
+	if (d.count > 0) {
 		diag_print(&d, stderr);
 		fprintf(stderr, "ccsim: %d problem%s in %s; nothing was simulated\n", d.count,
 			d.count == 1 ? "" : "s", path);
+	} else if (status == EXIT_PLUGIN) {
+		fprintf(stderr, "ccsim: a policy plugin failed; nothing was simulated\n");
 	}
 	diag_free(&d);
-	return s;
+	return status;
 }
 
 static int usage_error(const char *command, const char *message)
@@ -114,13 +153,39 @@ static int command_check(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return usage_error("check", "give exactly one scenario file");
-	struct scenario *s = load_or_report(argv[optind]);
-	if (s == NULL)
-		return EXIT_INPUT;
+	struct scenario *s;
+	struct plugin_host *host;
+	int status = load_or_report(argv[optind], NULL, &s, &host);
+	if (status != EXIT_OK)
+		return status;
 	scenario_print(s, stdout);
+	for (int i = 0; i < s->n_policies; i++)
+		printf("policy %d   %s (%s) applied; cost %g\n", i + 1, plugin_host_name(host, i),
+		       plugin_host_plugin(host, i), plugin_host_cost(host, i));
 	printf("\n%s is valid.\n", argv[optind]);
+	plugin_host_free(host);
 	scenario_free(s);
 	return EXIT_OK;
+}
+
+static int command_plugins(int argc, char **argv)
+{
+	static const struct option options[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	int opt;
+	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		if (opt == 'h') {
+			fputs(plugins_usage, stdout);
+			return EXIT_OK;
+		}
+		return usage_error("plugins", "unknown option");
+	}
+	if (optind != argc)
+		return usage_error("plugins", "takes no arguments");
+	struct plugin_path path;
+	plugin_path_init(&path, NULL);
+	int failures = plugin_list(&path, stdout, stderr);
+	plugin_path_free(&path);
+	return failures ? EXIT_PLUGIN : EXIT_OK;
 }
 
 static int command_run(int argc, char **argv)
@@ -167,35 +232,33 @@ static int command_run(int argc, char **argv)
 	if (optind != argc - 1)
 		return usage_error("run", "give exactly one scenario file");
 
-	struct scenario *s = load_or_report(argv[optind]);
-	if (s == NULL)
-		return EXIT_INPUT;
-	if (s->n_policies > 0) {
-		fprintf(stderr,
-			"%s:%d: policy 1 (%s): this build of ccsim cannot run policy plugins yet; "
-			"remove the policies list to simulate without them\n",
-			s->file, s->policies[0].line, s->policies[0].plugin);
-		scenario_free(s);
-		return EXIT_INPUT;
-	}
+	struct scenario *s;
+	struct plugin_host *host;
+	uint64_t flag_seed = seed;
+	int status = load_or_report(argv[optind], have_seed ? &flag_seed : NULL, &s, &host);
+	if (status != EXIT_OK)
+		return status;
 
 	struct run_options run = {
 		.seed = have_seed ? seed : (s->has_seed ? s->seed : DEFAULT_SEED),
 		.replications = have_reps ? (int64_t)reps
 					  : (s->has_replications ? s->replications : DEFAULT_REPLICATIONS),
 		.threads = (int)threads,
+		.plugins = host,
 	};
 	struct run_result result;
-	char error[512];
-	if (run_simulation(s, &run, &result, error, sizeof error) != 0) {
-		fprintf(stderr, "ccsim run: %s\n", error);
+	char error[2048];
+	status = run_simulation(s, &run, &result, error, sizeof error);
+	if (status != RUN_OK) {
+		fprintf(stderr, "%s%s\nccsim run: nothing was written\n",
+			status == RUN_PLUGIN_FAILED ? "" : "ccsim run: ", error);
+		plugin_host_free(host);
 		scenario_free(s);
-		return EXIT_INTERNAL;
+		return status == RUN_PLUGIN_FAILED ? EXIT_PLUGIN : EXIT_INTERNAL;
 	}
 
-	int status = EXIT_OK;
 	if (json_path != NULL) {
-		char *json = report_json(s, &result);
+		char *json = report_json(s, &result, host);
 		if (json == NULL) {
 			fprintf(stderr, "ccsim run: out of memory while writing %s\n", json_path);
 			status = EXIT_INTERNAL;
@@ -208,6 +271,7 @@ static int command_run(int argc, char **argv)
 	if (!quiet && status == EXIT_OK)
 		report_print(stdout, s, &result);
 	run_result_free(&result);
+	plugin_host_free(host);
 	scenario_free(s);
 	return status;
 }
@@ -234,6 +298,8 @@ int main(int argc, char **argv)
 		return command_run(argc - 1, argv + 1);
 	if (strcmp(command, "check") == 0)
 		return command_check(argc - 1, argv + 1);
+	if (strcmp(command, "plugins") == 0)
+		return command_plugins(argc - 1, argv + 1);
 	fprintf(stderr, "ccsim: unknown command '%s'\n\n", command);
 	fputs(main_usage, stderr);
 	return EXIT_INPUT;

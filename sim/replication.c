@@ -18,7 +18,15 @@ struct replication_workspace {
 	int *batch_week;                  /* [B]: tau_b */
 	struct draw_set draws;
 	uint64_t *picked;                 /* room for the largest draw */
+	week_hook hook;
+	void *hook_context;
 };
+
+void replication_set_week_hook(struct replication_workspace *w, week_hook hook, void *context)
+{
+	w->hook = hook;
+	w->hook_context = context;
+}
 
 static size_t cell_count(const struct scenario *s)
 {
@@ -87,8 +95,9 @@ const struct outcome *replication_outcome(const struct replication_workspace *w)
 	return &w->outcome;
 }
 
-/* Weekly dynamics of every cell (3.1), keeping O at each batch's week. */
-static void run_campaign(const struct scenario *s, uint64_t seed, uint64_t index,
+/* Weekly dynamics of every cell (3.1), keeping O at each batch's week.
+ * Returns 0, or REPLICATION_HOOK_FAILED. */
+static int run_campaign(const struct scenario *s, uint64_t seed, uint64_t index,
 			 struct replication_workspace *w)
 {
 	size_t cells = cell_count(s);
@@ -101,9 +110,11 @@ static void run_campaign(const struct scenario *s, uint64_t seed, uint64_t index
 		rng_init(&w->cell_streams[k], seed, index, RNG_SUBSTREAM_CELLS + k);
 		initial += cell->problems;
 	}
-	for (int t = 1; t <= s->window_last; t++) {
+	for (int t = 1; t <= s->weeks; t++) {
 		for (size_t k = 0; k < cells; k++)
 			inventory_week(&w->inventories[k], &w->cell_streams[k], &rectified, &arrived);
+		if (w->hook != NULL && w->hook(w->hook_context, seed, index, t, w->inventories) != 0)
+			return REPLICATION_HOOK_FAILED;
 		for (int b = 0; b < s->batches; b++) {
 			if (w->batch_week[b] != t)
 				continue;
@@ -112,14 +123,9 @@ static void run_campaign(const struct scenario *s, uint64_t seed, uint64_t index
 				open[k] = w->inventories[k].open;
 		}
 	}
-	/* The weeks after the last possible inspection change no score, but
-	 * they belong to the campaign's rectification rate. */
-	for (int t = s->window_last + 1; t <= s->weeks; t++)
-		for (size_t k = 0; k < cells; k++)
-			inventory_week(&w->inventories[k], &w->cell_streams[k], &rectified, &arrived);
-
 	double denominator = (double)initial + (double)arrived;
 	w->outcome.rectification = denominator > 0.0 ? (double)rectified / denominator : 0.0;
+	return REPLICATION_OK;
 }
 
 /* The district holding site INDEX of a pool whose per-district starts are BEFORE[0..D]. */
@@ -162,7 +168,7 @@ static double inspect_sites(const struct scenario *s, struct replication_workspa
 	return kept;
 }
 
-/* Field inspection over all batches (3.2); returns Field. */
+/* Field inspection over all batches (3.2) into *FIELD; returns a status. */
 static int run_inspection(const struct scenario *s, struct rng *r, struct replication_workspace *w,
 			  double *field)
 {
@@ -185,11 +191,11 @@ static int run_inspection(const struct scenario *s, struct rng *r, struct replic
 
 			int64_t n = sample_without_replacement(r, pool_declared, k, &w->draws, w->picked);
 			if (n < 0)
-				return -1;
+				return REPLICATION_NO_MEMORY;
 			kept += inspect_sites(s, w, r, b, c, declared, n, category->prepared, charge);
 			n = sample_without_replacement(r, pool_undeclared, m, &w->draws, w->picked);
 			if (n < 0)
-				return -1;
+				return REPLICATION_NO_MEMORY;
 			kept += inspect_sites(s, w, r, b, c, undeclared, n, 1.0, charge);
 			total += category->weight * kept / (double)inspected;
 		}
@@ -270,9 +276,11 @@ int replication_run(const struct scenario *s, uint64_t seed, uint64_t index,
 	rng_init(&inspection, seed, index, RNG_SUBSTREAM_INSPECTION);
 	for (int b = 0; b < s->batches; b++)
 		w->batch_week[b] = (int)sample_uniform_int(&inspection, s->window_first, s->window_last);
-	run_campaign(s, seed, index, w);
-	if (run_inspection(s, &inspection, w, &component[COMPONENT_FIELD]) != 0)
-		return -1;
+	int status = run_campaign(s, seed, index, w);
+	if (status == REPLICATION_OK)
+		status = run_inspection(s, &inspection, w, &component[COMPONENT_FIELD]);
+	if (status != REPLICATION_OK)
+		return status;
 	rank_districts(s, o);
 
 	rng_init(&r, seed, index, RNG_SUBSTREAM_MATERIALS);
@@ -349,5 +357,5 @@ int replication_run(const struct scenario *s, uint64_t seed, uint64_t index,
 		o->outranked = above >= s->pass.slots;
 	}
 	o->pass = !veto && !o->below_threshold && !o->outranked;
-	return 0;
+	return REPLICATION_OK;
 }

@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include "dynamics.h"
 #include "scenario.h"
 
 /* The score components of MODEL.md 3.2-3.8, in report order. */
@@ -54,9 +55,24 @@ void replication_workspace_free(struct replication_workspace *w);
 const struct outcome *replication_outcome(const struct replication_workspace *w);
 
 /*
- * Runs replication INDEX of S under SEED into the workspace's outcome.
- * Returns 0, or -1 when memory for a draw ran out.
+ * A week hook runs after every weekly step of the campaign (MODEL.md 3.1)
+ * on the replication's INVENTORIES ([district * categories + category]),
+ * which it may change. It returns 0, or nonzero to stop the replication.
  */
+typedef int (*week_hook)(void *context, uint64_t seed, uint64_t replication, int week,
+			 struct inventory *inventories);
+
+/* Sets the workspace's week hook (NULL: none). */
+void replication_set_week_hook(struct replication_workspace *w, week_hook hook, void *context);
+
+/* What replication_run returns. */
+enum replication_status {
+	REPLICATION_OK = 0,
+	REPLICATION_NO_MEMORY = -1,  /* memory for a draw ran out */
+	REPLICATION_HOOK_FAILED = -2 /* the week hook said stop */
+};
+
+/* Runs replication INDEX of S under SEED into the workspace's outcome. */
 int replication_run(const struct scenario *s, uint64_t seed, uint64_t index,
 		    struct replication_workspace *w);
 

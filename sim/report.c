@@ -72,7 +72,19 @@ static json_t *failure_causes_json(const struct tally *t, int64_t failures)
 			 share(t->fails_outranked, n));
 }
 
-static json_t *build_json(const struct scenario *s, const struct run_result *r)
+static json_t *policies_json(const struct scenario *s, const struct plugin_host *host)
+{
+	json_t *list = json_array();
+	for (int i = 0; host != NULL && i < s->n_policies; i++)
+		json_array_append_new(list, json_pack("{s:s, s:s, s:f}", "name",
+						      plugin_host_name(host, i), "plugin",
+						      plugin_host_plugin(host, i), "cost",
+						      plugin_host_cost(host, i)));
+	return list;
+}
+
+static json_t *build_json(const struct scenario *s, const struct run_result *r,
+			  const struct plugin_host *host)
 {
 	const struct tally *t = r->tally;
 	struct digest g;
@@ -136,15 +148,16 @@ static json_t *build_json(const struct scenario *s, const struct run_result *r)
 				      json_pack("{s:s, s:f}", "name", s->categories[c].name,
 						"points_lost", t->category_points_lost_sum[c] / g.n));
 	json_object_set_new(root, "categories", categories);
-	json_object_set_new(root, "policies", json_array());
+	json_object_set_new(root, "policies", policies_json(s, host));
 	return root;
 }
 
-char *report_json(const struct scenario *s, const struct run_result *r)
+char *report_json(const struct scenario *s, const struct run_result *r,
+		  const struct plugin_host *policies)
 {
 	if (r->tally->n == 0)
 		return NULL;
-	json_t *root = build_json(s, r);
+	json_t *root = build_json(s, r, policies);
 	if (root == NULL)
 		return NULL;
 	char *text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(15));

@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 
+#include "plugin.h"
 #include "runner.h"
 #include "scenario.h"
 
@@ -15,10 +16,11 @@
 
 /*
  * The JSON document of a run, as text (free with free()), or NULL when out
- * of memory. Everything but "seconds", "threads" and "processes" depends
+ * of memory. POLICIES (NULL for none) gives the "policies" list. Everything but "seconds", "threads" and "processes" depends
  * only on the scenario, the seed and the replication count.
  */
-char *report_json(const struct scenario *s, const struct run_result *r);
+char *report_json(const struct scenario *s, const struct run_result *r,
+		  const struct plugin_host *policies);
 
 /* Prints the planner's summary of a run. */
 void report_print(FILE *out, const struct scenario *s, const struct run_result *r);

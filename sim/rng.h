@@ -29,9 +29,11 @@ enum rng_substream {
 	RNG_SUBSTREAM_BONUS,
 	RNG_SUBSTREAM_MINORS,
 	RNG_SUBSTREAM_COMPETITION,
-	RNG_SUBSTREAM_PLUGINS,
 	RNG_SUBSTREAM_CELLS = 64
 };
+
+/* Policy p's plugin draws from RNG_SUBSTREAM_POLICIES + p, past every cell's. */
+#define RNG_SUBSTREAM_POLICIES (UINT64_C(1) << 32)
 
 /* Positions R at the start of the stream for (SEED, REPLICATION, SUBSTREAM). */
 void rng_init(struct rng *r, uint64_t seed, uint64_t replication, uint64_t substream);

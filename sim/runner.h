@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "plugin.h"
 #include "scenario.h"
 #include "tally.h"
 
@@ -21,7 +22,15 @@
 struct run_options {
 	uint64_t seed;
 	int64_t replications;
-	int threads;           /* >= 1 */
+	int threads;                        /* >= 1 */
+	const struct plugin_host *plugins;  /* NULL: no policies' week hooks */
+};
+
+/* What run_simulation returns; the values are the command line's exit statuses. */
+enum run_status {
+	RUN_OK = 0,
+	RUN_NO_MEMORY = 1,
+	RUN_PLUGIN_FAILED = 3
 };
 
 struct run_result {
@@ -35,8 +44,10 @@ struct run_result {
 };
 
 /*
- * Runs the replications 0 .. replications-1 of S. Returns 0 and fills OUT
- * (release with run_result_free), or -1 with a sentence in ERROR.
+ * Runs the replications 0 .. replications-1 of S. Returns RUN_OK and fills
+ * OUT (release with run_result_free), or another status with a sentence in
+ * ERROR; when several replications fail, the one with the lowest index
+ * speaks, whatever the thread count.
  */
 int run_simulation(const struct scenario *s, const struct run_options *options,
 		   struct run_result *out, char *error, size_t error_size);

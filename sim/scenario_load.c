@@ -140,14 +140,18 @@ static const char *nearest(const char *word, const char *const *candidates, int 
 static void describe_range(const struct rule *rule, char *out, size_t size)
 {
 	const char *kind = rule->integer ? "an integer" : "a number";
+	const char *form = rule->integer ? "%.0f" : "%g"; /* integers in full: 1000000, not 1e+06 */
+	char lo[24], hi[24];
+	snprintf(lo, sizeof lo, form, rule->lo);
+	snprintf(hi, sizeof hi, form, rule->hi);
 	int has_lo = isfinite(rule->lo), has_hi = isfinite(rule->hi);
 	if (has_lo && has_hi)
-		snprintf(out, size, "%s within %s%g, %g%s", kind, rule->lo_open ? "(" : "[", rule->lo,
-			 rule->hi, rule->hi_open ? ")" : "]");
+		snprintf(out, size, "%s within %s%s, %s%s", kind, rule->lo_open ? "(" : "[", lo, hi,
+			 rule->hi_open ? ")" : "]");
 	else if (has_lo)
-		snprintf(out, size, "%s %s %g", kind, rule->lo_open ? "greater than" : "at least", rule->lo);
+		snprintf(out, size, "%s %s %s", kind, rule->lo_open ? "greater than" : "at least", lo);
 	else if (has_hi)
-		snprintf(out, size, "%s %s %g", kind, rule->hi_open ? "less than" : "at most", rule->hi);
+		snprintf(out, size, "%s %s %s", kind, rule->hi_open ? "less than" : "at most", hi);
 	else
 		snprintf(out, size, "%s", kind);
 }
@@ -173,7 +177,7 @@ static int breaks_rule(const struct rule *rule, double value)
 static int take_number(struct loader *L, const config_setting_t *setting, const char *where,
 		       const char *key, const struct rule *rule, double *out)
 {
-	char range[96];
+	char range[128];
 	describe_range(rule, range, sizeof range);
 	if (!config_setting_is_number(setting)) {
 		diag_add(L->d, line_of(setting), "%s%s'%s' must be %s, not %s", where, sep(where), key, range,
@@ -186,7 +190,13 @@ static int take_number(struct loader *L, const config_setting_t *setting, const 
 	}
 	double value = number_of(setting);
 	if (breaks_rule(rule, value)) {
-		diag_add(L->d, line_of(setting), "%s%s'%s' is %g, must be %s", where, sep(where), key, value, range);
+		char number[32];
+		if (is_integer_setting(setting))
+			snprintf(number, sizeof number, "%lld", config_setting_get_int64(setting));
+		else
+			diag_format_number(value, number, sizeof number);
+		diag_add(L->d, line_of(setting), "%s%s'%s' is %s, must be %s", where, sep(where), key,
+			 number, range);
 		return 0;
 	}
 	*out = value;
@@ -204,7 +214,7 @@ static int get_number(struct loader *L, const config_setting_t *group, const cha
 	const config_setting_t *member = config_setting_get_member(group, rule->key);
 	if (member == NULL) {
 		if (required) {
-			char range[96];
+			char range[128];
 			describe_range(rule, range, sizeof range);
 			diag_add(L->d, line_of(group), "%s%smissing '%s': add %s = <%s>;", where, sep(where),
 				 rule->key, rule->key, range);
@@ -476,7 +486,7 @@ int scenario_field_check(const char *field, double value, char *why, size_t size
 			continue;
 		if (!breaks_rule(field_rules[i].rule, value))
 			return 0;
-		char range[96];
+		char range[128];
 		describe_range(field_rules[i].rule, range, sizeof range);
 		snprintf(why, size, "must be %s", range);
 		return 1;

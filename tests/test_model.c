@@ -416,7 +416,7 @@ static void rank_last_goes_to_the_worst_district_per_site(void **state)
 /* The JSON without the keys that may differ between runs. */
 static char *comparable_json(const struct scenario *s, const struct run_result *r)
 {
-	char *text = report_json(s, r);
+	char *text = report_json(s, r, NULL);
 	assert_non_null(text);
 	json_error_t error;
 	json_t *root = json_loads(text, 0, &error);
@@ -463,7 +463,7 @@ static void json_reports_every_key_of_model_md(void **state)
 	struct scenario *s = load_demo();
 	struct run_result r;
 	simulate(s, 1, 600, 2, &r);
-	char *text = report_json(s, &r);
+	char *text = report_json(s, &r, NULL);
 	json_error_t error;
 	json_t *root = json_loads(text, 0, &error);
 	assert_non_null(root);

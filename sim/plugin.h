@@ -1,0 +1,98 @@
+/*
+ * plugin: the sandboxed Lua 5.4 host for policy plugins (MODEL.md section 5).
+ *
+ * A plugin is plugins/NAME.lua returning a table { name, description,
+ * params, setup, week }. setup runs once, before any replication, on a
+ * mutable view of the resolved scenario; whatever it writes is checked by
+ * the rules that check the file. week runs after every weekly step of every
+ * replication in a Lua state of the thread's own, on the open problems and
+ * the rates of that replication.
+ *
+ * The sandbox: text chunks only; base (less dofile, loadfile and binary
+ * load), string, table, math and utf8; reading an undefined global or
+ * creating one is an error; math.random is the replication's own stream;
+ * each call has an instruction budget and each state a memory cap. A broken
+ * rule, a spent budget or the cap kills the call with an error that a
+ * pcall inside the plugin cannot swallow.
+ */
+#ifndef CCSIM_PLUGIN_H
+#define CCSIM_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "diag.h"
+#include "dynamics.h"
+#include "scenario.h"
+
+/* Limits (one place, SQLite-style). */
+#define PLUGIN_MEMORY_LIMIT ((size_t)64 << 20)   /* bytes per Lua state */
+#define PLUGIN_SETUP_BUDGET 200000000LL          /* instructions: load plus setup */
+#define PLUGIN_WEEK_BUDGET 20000000LL            /* instructions per week call */
+
+/* Where plugins are looked for, in order. */
+struct plugin_path {
+	int n;
+	char **dirs;
+};
+
+/*
+ * The scenario file's own directory (when SCENARIO_FILE is not NULL), then
+ * each directory of $CCSIM_PLUGIN_PATH (colon-separated), then the
+ * installed plugins directory.
+ */
+void plugin_path_init(struct plugin_path *path, const char *scenario_file);
+void plugin_path_free(struct plugin_path *path);
+
+/* What went wrong, as the command line maps it to an exit status. */
+enum plugin_status {
+	PLUGIN_OK = 0,
+	PLUGIN_NO_MEMORY = 1,    /* exit 1 */
+	PLUGIN_BAD_SCENARIO = 2, /* exit 2: no such plugin, unknown or mistyped parameter */
+	PLUGIN_FAILED = 3        /* exit 3: the plugin's own error */
+};
+
+struct plugin_host;
+
+/*
+ * Loads every policy of S and runs their setup, in order, on S, which they
+ * change. SEED keys setup's math.random. Returns the host (also when S has
+ * no policies), or NULL with *STATUS set: scenario problems (with lines) go
+ * to D, a plugin's error to ERROR as "PLUGIN: HOOK: FILE:LINE: message".
+ */
+struct plugin_host *plugin_host_new(struct scenario *s, const struct plugin_path *path,
+				    uint64_t seed, struct diag *d, char *error, size_t error_size,
+				    enum plugin_status *status);
+void plugin_host_free(struct plugin_host *host);
+
+/* 1 when some policy has a week hook. */
+int plugin_host_has_week_hooks(const struct plugin_host *host);
+
+/* Policy I's plugin-given name, its plugin (file stem) and the cost its setup returned. */
+const char *plugin_host_name(const struct plugin_host *host, int i);
+const char *plugin_host_plugin(const struct plugin_host *host, int i);
+double plugin_host_cost(const struct plugin_host *host, int i);
+
+/* The week hooks of one thread: a Lua state for each policy with one. */
+struct plugin_thread;
+
+/* NULL with a message in ERROR when a state cannot be made. */
+struct plugin_thread *plugin_thread_new(const struct plugin_host *host, char *error,
+					size_t error_size);
+void plugin_thread_free(struct plugin_thread *thread);
+
+/*
+ * Runs every week hook after week WEEK of replication REPLICATION, on the
+ * replication's INVENTORIES ([district * categories + category]). Returns 0,
+ * or -1 with the message in plugin_thread_error.
+ */
+int plugin_thread_week(struct plugin_thread *thread, uint64_t seed, uint64_t replication,
+		       int week, struct inventory *inventories);
+const char *plugin_thread_error(const struct plugin_thread *thread);
+
+/* Lists every plugin found on PATH with its description and parameters.
+ * Returns the number that failed to load (each reported on ERR). */
+int plugin_list(const struct plugin_path *path, FILE *out, FILE *err);
+
+#endif

@@ -1,0 +1,587 @@
+/*
+ * plugin: the sandbox refuses every escape with a clear error, budgets and
+ * caps stop runaway plugins within 2 seconds even inside pcall, writes are
+ * checked by the file's rules, results stay identical across thread counts
+ * with week hooks, and every policy of plugins/ moves the score the way it
+ * claims (common random numbers against the scenario without it).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "plugin.h"
+#include "report.h"
+#include "runner.h"
+#include "scenario.h"
+
+#define SOURCE CCSIM_SOURCE_DIR
+
+static char workdir[256];
+
+/* A small valid scenario using plugin "p" from its own directory. */
+static const char scenario_text[] =
+	"version = 1;\n"
+	"campaign: { weeks = 3; };\n"
+	"inspection: { window = [2, 3]; batches = 1; };\n"
+	"categories = ( { name = \"c\"; weight = 10.0; deduction = 0.2; lottery = 1; random_view = 1; } );\n"
+	"defaults: { sites = 10; declared = 3; problems = 20; new_per_week = 2.0; rectify_rate = 0.2; rebound = 0.1; };\n"
+	"districts = ( { name = \"A\"; population = 1.0; satisfaction = 0.9; },\n"
+	"              { name = \"B\"; population = 1.0; satisfaction = 0.8; } );\n"
+	"survey: { respondents = 100; weight = 20.0; };\n"
+	"pass: { rule = \"threshold\"; threshold = 20.0; };\n"
+	"policies = ( { plugin = \"%s\"; %s } );\n";
+
+static void write_file(const char *name, const char *text)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", workdir, name);
+	FILE *out = fopen(path, "w");
+	assert_non_null(out);
+	fputs(text, out);
+	fclose(out);
+}
+
+/* Writes plugin p.lua with SETUP and WEEK bodies (either may be NULL). */
+static void write_plugin(const char *setup, const char *week)
+{
+	char text[8192];
+	snprintf(text, sizeof text,
+		 "local p = { name = \"p\", description = \"a test plugin\", params = { boost = 0.1 } }\n"
+		 "%s%s%s"
+		 "%s%s%s"
+		 "return p\n",
+		 setup ? "function p.setup(scenario, params, targets)\n" : "", setup ? setup : "",
+		 setup ? "\nend\n" : "", week ? "function p.week(state, params, targets)\n" : "",
+		 week ? week : "", week ? "\nend\n" : "");
+	write_file("p.lua", text);
+}
+
+struct loaded {
+	struct scenario *s;
+	struct plugin_host *host;
+	enum plugin_status status;
+	char error[4096];
+	struct diag d;
+};
+
+/* Loads the test scenario with policy PLUGIN and EXTRA keys, and runs setup. */
+static void load_with(struct loaded *l, const char *plugin, const char *extra)
+{
+	char text[4096], path[512];
+	snprintf(text, sizeof text, scenario_text, plugin, extra);
+	write_file("s.cfg", text);
+	snprintf(path, sizeof path, "%s/s.cfg", workdir);
+	diag_init(&l->d, "s.cfg");
+	l->s = scenario_load_file(path, &l->d);
+	if (l->s == NULL)
+		diag_print(&l->d, stderr);
+	assert_non_null(l->s);
+	struct plugin_path search;
+	plugin_path_init(&search, path);
+	l->host = plugin_host_new(l->s, &search, 1, &l->d, l->error, sizeof l->error, &l->status);
+	plugin_path_free(&search);
+}
+
+static void unload(struct loaded *l)
+{
+	plugin_host_free(l->host);
+	scenario_free(l->s);
+	diag_free(&l->d);
+}
+
+static double seconds_since(const struct timespec *start)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - start->tv_sec) + 1e-9 * (double)(now.tv_nsec - start->tv_nsec);
+}
+
+/* Setup running BODY must fail with a message containing NEEDLE, within 2 s. */
+static void expect_setup_refused(const char *body, const char *needle)
+{
+	struct loaded l;
+	struct timespec start;
+	write_plugin(body, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	load_with(&l, "p", "");
+	double elapsed = seconds_since(&start);
+	if (l.host != NULL || strstr(l.error, needle) == NULL || strncmp(l.error, "p: setup: p.lua:", 16) != 0)
+		print_error("body '%s': wanted '%s', got '%s'\n", body, needle, l.error);
+	assert_null(l.host);
+	assert_int_equal(l.status, PLUGIN_FAILED);
+	assert_true(strncmp(l.error, "p: setup: p.lua:", 16) == 0);
+	assert_non_null(strstr(l.error, needle));
+	assert_true(elapsed < 2.0);
+	unload(&l);
+}
+
+static void sandbox_refuses_every_escape(void **state)
+{
+	(void)state;
+	static const char *const cases[][2] = {
+		{"os.execute('true')", "'os' is not available to plugins"},
+		{"io.open('/etc/passwd')", "'io' is not available to plugins"},
+		{"require('os')", "'require' is not available to plugins"},
+		{"dofile('/etc/passwd')", "'dofile' is not available to plugins"},
+		{"loadfile('/etc/passwd')", "'loadfile' is not available to plugins"},
+		{"load('\\27Lua\\84\\0')", "loading a binary chunk is not allowed"},
+		{"string.dump(function() end)", "string.dump is not available to plugins"},
+		{"debug.sethook()", "'debug' is not available to plugins"},
+		{"collectgarbage('stop')", "collectgarbage('stop') is not allowed"},
+		{"leaked = 1", "creating global 'leaked' is not allowed"},
+		{"local y = undefined_name", "reading undefined global 'undefined_name'"},
+		{"rawset(_G, 'leaked', 1)", "creating globals with rawset is not allowed"},
+		{"setmetatable(_G, nil)", "cannot change a protected metatable"},
+		{"getmetatable('').__index = {}", "attempt to index"},
+		{"math.randomseed(1)", "math.randomseed is not available"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		expect_setup_refused(cases[i][0], cases[i][1]);
+}
+
+static void runaway_setup_is_stopped(void **state)
+{
+	(void)state;
+	expect_setup_refused("while true do end", "instruction budget of 200000000 exceeded");
+	expect_setup_refused("local t = {}\nfor i = 1, 1e9 do t[i] = string.rep('x', 1000) .. i end",
+			     "memory cap of 64 MiB exceeded");
+	/* a pcall inside the plugin cannot swallow the kill */
+	expect_setup_refused("pcall(function() while true do end end)\nreturn { cost = 1 }",
+			     "instruction budget");
+	expect_setup_refused("local ok = pcall(function() return os end)\nreturn { cost = 1 }",
+			     "'os' is not available");
+	expect_setup_refused("collectgarbage('count')\nlocal ok = pcall(function() local t = {} "
+			     "for i = 1, 1e9 do t[i] = {i} end end)\nwhile true do end",
+			     "memory cap");
+}
+
+static void errors_name_plugin_hook_file_and_line(void **state)
+{
+	(void)state;
+	struct loaded l;
+	write_plugin("local a = 1\nerror('the district list is empty')", NULL);
+	load_with(&l, "p", "");
+	assert_null(l.host);
+	/* line 1 is the plugin table, 2 `function p.setup`, 3 `local a`, 4 the error */
+	assert_string_equal(l.error, "p: setup: p.lua:4: the district list is empty");
+	unload(&l);
+
+	write_plugin(NULL, NULL);
+	write_file("p.lua", "local p = { name = 'p', description = 'x' \n return p\n");
+	load_with(&l, "p", "");
+	assert_null(l.host);
+	assert_non_null(strstr(l.error, "p: load: p.lua:2:"));
+	unload(&l);
+}
+
+static void setup_writes_are_checked_like_the_file(void **state)
+{
+	(void)state;
+	struct loaded l;
+	write_plugin("scenario.district.B.categories.c.rectify_rate = 1.4", NULL);
+	load_with(&l, "p", "");
+	assert_null(l.host);
+	assert_string_equal(l.error, "p: setup set districts.B.rectify_rate.c = 1.4, "
+				     "must be a number within [0, 1]");
+	unload(&l);
+
+	write_plugin("scenario.district.A.rectfy_rate = 0.3", NULL);
+	load_with(&l, "p", "");
+	assert_null(l.host);
+	assert_non_null(strstr(l.error, "p: setup wrote districts.A.rectfy_rate, which is not a field"));
+	unload(&l);
+
+	write_plugin("scenario.categories[1].lottery = 2.5", NULL);
+	load_with(&l, "p", "");
+	assert_non_null(strstr(l.error, "p: setup set categories.c.lottery = 2.5, must be a whole number"));
+	unload(&l);
+
+	/* a consistency rule broken by setup: declared above sites */
+	write_plugin("scenario.district.A.categories.c.declared = 11", NULL);
+	load_with(&l, "p", "");
+	assert_null(l.host);
+	assert_non_null(strstr(l.error, "after the policies' setup, district 'A', category 'c': declared is 11"));
+	unload(&l);
+
+	/* a valid write takes effect, and the cost is reported */
+	write_plugin("scenario.district.A.categories.c.rectify_rate = 0.5\n"
+		     "scenario.survey.respondents = 300\nreturn { cost = 7 * #targets }", NULL);
+	load_with(&l, "p", "districts = [\"A\"];");
+	assert_non_null(l.host);
+	assert_true(scenario_cell(l.s, 0, 0)->rectify_rate == 0.5);
+	assert_true(scenario_cell(l.s, 1, 0)->rectify_rate == 0.2);
+	assert_int_equal(l.s->survey.respondents, 300);
+	assert_int_equal(l.s->districts[0].respondents, 150); /* re-derived */
+	assert_true(plugin_host_cost(l.host, 0) == 7.0);
+	assert_string_equal(plugin_host_name(l.host, 0), "p");
+	unload(&l);
+}
+
+static void parameters_are_checked_against_the_plugin(void **state)
+{
+	(void)state;
+	struct loaded l;
+	write_plugin("assert(params.boost == 0.3)", NULL);
+	load_with(&l, "p", "params = { boost = 0.3; };");
+	assert_non_null(l.host);
+	unload(&l);
+
+	load_with(&l, "p", "params = { bost = 0.3; };");
+	assert_null(l.host);
+	assert_int_equal(l.status, PLUGIN_BAD_SCENARIO);
+	assert_true(diag_contains(&l.d, "policy 1 (p): unknown parameter 'bost'; p knows boost"));
+	assert_int_equal(l.d.entries[0].line, 10);
+	unload(&l);
+
+	load_with(&l, "p", "params = { boost = \"high\"; };");
+	assert_int_equal(l.status, PLUGIN_BAD_SCENARIO);
+	assert_true(diag_contains(&l.d, "params.boost must be a number, like its default"));
+	unload(&l);
+
+	load_with(&l, "no_such_plugin", "");
+	assert_int_equal(l.status, PLUGIN_BAD_SCENARIO);
+	assert_true(diag_contains(&l.d, "no plugin 'no_such_plugin'"));
+	unload(&l);
+
+	load_with(&l, "../p", "");
+	assert_int_equal(l.status, PLUGIN_BAD_SCENARIO);
+	assert_true(diag_contains(&l.d, "is not a plugin name"));
+	unload(&l);
+}
+
+/* Runs the loaded scenario; returns the status, the error in ERROR. */
+static int run_loaded(struct loaded *l, int64_t reps, int threads, struct run_result *r,
+		      char *error, size_t size)
+{
+	struct run_options options = {.seed = 3, .replications = reps, .threads = threads,
+				      .plugins = l->host};
+	return run_simulation(l->s, &options, r, error, size);
+}
+
+/* A week hook running BODY must stop the run with NEEDLE, within 2 s. */
+static void expect_week_refused(const char *body, const char *needle)
+{
+	struct loaded l;
+	struct run_result r;
+	char error[2048];
+	struct timespec start;
+	write_plugin(NULL, body);
+	load_with(&l, "p", "");
+	assert_non_null(l.host);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	int status = run_loaded(&l, 1000, 2, &r, error, sizeof error);
+	double elapsed = seconds_since(&start);
+	if (status != RUN_PLUGIN_FAILED || strstr(error, needle) == NULL)
+		print_error("week body '%s': wanted '%s', got '%s'\n", body, needle, error);
+	assert_int_equal(status, RUN_PLUGIN_FAILED);
+	assert_true(strncmp(error, "p: week: p.lua:", 15) == 0);
+	assert_non_null(strstr(error, needle));
+	assert_true(elapsed < 2.0);
+	unload(&l);
+}
+
+static void runaway_week_hooks_are_stopped(void **state)
+{
+	(void)state;
+	expect_week_refused("while true do end", "instruction budget of 20000000 exceeded");
+	expect_week_refused("local t = {}\nfor i = 1, 1e9 do t[i] = string.rep('y', 1000) .. i end",
+			    "memory cap of 64 MiB exceeded");
+	expect_week_refused("pcall(function() while true do end end)", "instruction budget");
+	expect_week_refused("if state.week == 2 then error('stop here') end", "p.lua:3: stop here");
+	expect_week_refused("state.district.B.categories.c.rectify_rate = 1.4",
+			    "week 1 set districts.B.rectify_rate.c = 1.4, must be a number within [0, 1]");
+	expect_week_refused("state.district.A.categories.c.open = -1", "must be a whole number");
+	expect_week_refused("state.district.A.categories.c.sites = 3", "cannot be written");
+	expect_week_refused("local x = state.district.A.categories.c.colour", "a cell has no field 'colour'");
+}
+
+/* The JSON without the keys that may differ between runs. */
+static char *comparable_json(const struct scenario *s, const struct run_result *r,
+			     const struct plugin_host *host)
+{
+	char *text = report_json(s, r, host);
+	assert_non_null(text);
+	json_error_t error;
+	json_t *root = json_loads(text, 0, &error);
+	assert_non_null(root);
+	free(text);
+	json_object_del(root, "seconds");
+	json_object_del(root, "threads");
+	char *out = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
+	json_decref(root);
+	return out;
+}
+
+static void week_hooks_are_identical_across_thread_counts(void **state)
+{
+	(void)state;
+	struct loaded l;
+	/* draws from the replication's stream and changes what it finds */
+	write_plugin(NULL,
+		     "for _, d in ipairs(state.districts) do\n"
+		     "  local cell = d.categories.c\n"
+		     "  if state.random() < 0.5 then cell.open = cell.open + math.random(1, 3) end\n"
+		     "  cell.rectify_rate = math.min(1, cell.base_rectify_rate + 0.1 * math.random())\n"
+		     "end");
+	load_with(&l, "p", "");
+	assert_non_null(l.host);
+	char *json[3];
+	const int threads[3] = {1, 2, 7};
+	for (int i = 0; i < 3; i++) {
+		struct run_result r;
+		char error[512];
+		assert_int_equal(run_loaded(&l, 3 * RUNNER_CHUNK + 11, threads[i], &r, error, sizeof error), RUN_OK);
+		json[i] = comparable_json(l.s, &r, l.host);
+		run_result_free(&r);
+	}
+	assert_string_equal(json[0], json[1]);
+	assert_string_equal(json[0], json[2]);
+	assert_non_null(strstr(json[0], "\"plugin\": \"p\""));
+	for (int i = 0; i < 3; i++)
+		free(json[i]);
+	unload(&l);
+}
+
+/* ---- the policy library --------------------------------------------------- */
+
+struct comparison {
+	struct run_result with, without;
+};
+
+/* Runs scenarios/FILE with its policy and without it, same seed (common random numbers). */
+static void compare_policy(const char *file, struct comparison *c)
+{
+	char path[512], error[2048];
+	snprintf(path, sizeof path, "%s/scenarios/%s", SOURCE, file);
+	struct run_options options = {.seed = 20261122, .replications = 4000, .threads = 2};
+	int policies = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		struct diag d;
+		diag_init(&d, path);
+		struct scenario *s = scenario_load_file(path, &d);
+		if (s == NULL)
+			diag_print(&d, stderr);
+		assert_non_null(s);
+		assert_true(s->n_policies >= 1);
+		struct plugin_host *host = NULL;
+		if (pass == 0) {
+			struct plugin_path search;
+			enum plugin_status status;
+			plugin_path_init(&search, path);
+			host = plugin_host_new(s, &search, options.seed, &d, error, sizeof error, &status);
+			plugin_path_free(&search);
+			if (host == NULL)
+				print_error("%s: %s\n", file, error);
+			assert_non_null(host);
+		} else {
+			policies = s->n_policies;
+			s->n_policies = 0; /* the same scenario, the policy left out */
+		}
+		options.plugins = host;
+		assert_int_equal(run_simulation(s, &options, pass == 0 ? &c->with : &c->without, error,
+						sizeof error), RUN_OK);
+		plugin_host_free(host);
+		if (pass == 1)
+			s->n_policies = policies; /* so that scenario_free releases them */
+		scenario_free(s);
+		diag_free(&d);
+	}
+}
+
+static void comparison_free(struct comparison *c)
+{
+	run_result_free(&c->with);
+	run_result_free(&c->without);
+}
+
+static int category_index(const char *name)
+{
+	static const char *const demo[] = {"main_road", "back_street", "old_compound", "farmers_market",
+					   "park_square", "public_toilet", "small_restaurant",
+					   "internet_cafe", "business_hall", "intersection",
+					   "construction_site"};
+	for (int i = 0; i < 11; i++)
+		if (strcmp(demo[i], name) == 0)
+			return i;
+	fail();
+	return -1;
+}
+
+static double category_lost(const struct run_result *r, const char *name)
+{
+	return r->tally->category_points_lost_sum[category_index(name)] / (double)r->tally->n;
+}
+
+static void road_chief_cuts_road_and_street_losses(void **state)
+{
+	(void)state;
+	struct comparison c;
+	compare_policy("policy-road-chief.cfg", &c);
+	assert_true(category_lost(&c.with, "back_street") < category_lost(&c.without, "back_street"));
+	assert_true(category_lost(&c.with, "main_road") < category_lost(&c.without, "main_road"));
+	assert_true(c.with.tally->component[COMPONENT_FIELD].mean >
+		    c.without.tally->component[COMPONENT_FIELD].mean);
+	assert_true(c.with.tally->passes > c.without.tally->passes);
+	comparison_free(&c);
+}
+
+static void extra_enforcement_cuts_intersection_losses(void **state)
+{
+	(void)state;
+	struct comparison c;
+	compare_policy("policy-extra-enforcement.cfg", &c);
+	assert_true(category_lost(&c.with, "intersection") < category_lost(&c.without, "intersection"));
+	/* only intersections change */
+	assert_float_equal(category_lost(&c.with, "park_square"), category_lost(&c.without, "park_square"), 1e-12);
+	comparison_free(&c);
+}
+
+static void doorstep_duty_cuts_commercial_losses(void **state)
+{
+	(void)state;
+	struct comparison c;
+	compare_policy("policy-doorstep-duty.cfg", &c);
+	assert_true(category_lost(&c.with, "small_restaurant") < category_lost(&c.without, "small_restaurant"));
+	assert_true(category_lost(&c.with, "back_street") < category_lost(&c.without, "back_street"));
+	comparison_free(&c);
+}
+
+static void school_outreach_raises_satisfaction(void **state)
+{
+	(void)state;
+	struct comparison c;
+	compare_policy("policy-school-outreach.cfg", &c);
+	assert_true(c.with.tally->component[COMPONENT_SATISFACTION].mean >
+		    c.without.tally->component[COMPONENT_SATISFACTION].mean);
+	assert_true(c.with.tally->survey_vetoes <= c.without.tally->survey_vetoes);
+	comparison_free(&c);
+}
+
+static void materials_review_keeps_more_materials(void **state)
+{
+	(void)state;
+	struct comparison c;
+	compare_policy("policy-materials-review.cfg", &c);
+	assert_true(c.with.tally->component[COMPONENT_MATERIALS].mean >
+		    c.without.tally->component[COMPONENT_MATERIALS].mean);
+	/* the field is untouched, draw for draw */
+	assert_true(c.with.tally->component[COMPONENT_FIELD].mean ==
+		    c.without.tally->component[COMPONENT_FIELD].mean);
+	comparison_free(&c);
+}
+
+static void mock_inspection_raises_the_field_score(void **state)
+{
+	(void)state;
+	struct comparison c;
+	compare_policy("policy-mock-inspection.cfg", &c);
+	assert_true(c.with.tally->component[COMPONENT_FIELD].mean >
+		    c.without.tally->component[COMPONENT_FIELD].mean);
+	assert_true(c.with.tally->rectification_sum > c.without.tally->rectification_sum);
+	comparison_free(&c);
+}
+
+static void accountability_raises_the_field_score(void **state)
+{
+	(void)state;
+	struct comparison c;
+	compare_policy("policy-accountability.cfg", &c);
+	assert_true(c.with.tally->component[COMPONENT_FIELD].mean >
+		    c.without.tally->component[COMPONENT_FIELD].mean);
+	comparison_free(&c);
+}
+
+/* A surge helps over doing nothing, but the same effort spent steadily helps
+ * more under unannounced, multi-batch inspection. */
+static void sprint_cleanup_loses_to_steady_work(void **state)
+{
+	(void)state;
+	struct comparison sprint, steady;
+	compare_policy("policy-sprint-cleanup.cfg", &sprint);
+	compare_policy("policy-steady-work.cfg", &steady);
+	double none = sprint.without.tally->component[COMPONENT_FIELD].mean;
+	double surge = sprint.with.tally->component[COMPONENT_FIELD].mean;
+	double even = steady.with.tally->component[COMPONENT_FIELD].mean;
+	assert_true(surge > none);
+	assert_true(even > surge);
+	assert_true(steady.with.tally->passes > sprint.with.tally->passes);
+	comparison_free(&sprint);
+	comparison_free(&steady);
+}
+
+static void plugins_lists_the_library(void **state)
+{
+	(void)state;
+	struct plugin_path path = {0};
+	char dir[512];
+	snprintf(dir, sizeof dir, "%s/plugins", SOURCE);
+	path.n = 1;
+	path.dirs = (char *[]){dir};
+	char *text = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&text, &size);
+	assert_int_equal(plugin_list(&path, out, stderr), 0);
+	fclose(out);
+	static const char *const names[] = {"road_chief", "extra_enforcement", "doorstep_duty",
+					    "school_outreach", "materials_review", "mock_inspection",
+					    "sprint_cleanup", "accountability"};
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		char heading[64];
+		snprintf(heading, sizeof heading, "%s  (", names[i]);
+		assert_non_null(strstr(text, heading));
+	}
+	assert_non_null(strstr(text, "    boost = 0.1\n"));
+	assert_non_null(strstr(text, "  hooks: setup, week\n"));
+	free(text);
+}
+
+static int make_workdir(void **state)
+{
+	(void)state;
+	snprintf(workdir, sizeof workdir, "/tmp/ccsim-plugin-test-XXXXXX");
+	return mkdtemp(workdir) == NULL;
+}
+
+static int remove_workdir(void **state)
+{
+	(void)state;
+	char path[600];
+	static const char *const files[] = {"p.lua", "s.cfg"};
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(path, sizeof path, "%s/%s", workdir, files[i]);
+		unlink(path);
+	}
+	return rmdir(workdir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(sandbox_refuses_every_escape),
+		cmocka_unit_test(runaway_setup_is_stopped),
+		cmocka_unit_test(errors_name_plugin_hook_file_and_line),
+		cmocka_unit_test(setup_writes_are_checked_like_the_file),
+		cmocka_unit_test(parameters_are_checked_against_the_plugin),
+		cmocka_unit_test(runaway_week_hooks_are_stopped),
+		cmocka_unit_test(week_hooks_are_identical_across_thread_counts),
+		cmocka_unit_test(road_chief_cuts_road_and_street_losses),
+		cmocka_unit_test(extra_enforcement_cuts_intersection_losses),
+		cmocka_unit_test(doorstep_duty_cuts_commercial_losses),
+		cmocka_unit_test(school_outreach_raises_satisfaction),
+		cmocka_unit_test(materials_review_keeps_more_materials),
+		cmocka_unit_test(mock_inspection_raises_the_field_score),
+		cmocka_unit_test(accountability_raises_the_field_score),
+		cmocka_unit_test(sprint_cleanup_loses_to_steady_work),
+		cmocka_unit_test(plugins_lists_the_library),
+	};
+	return cmocka_run_group_tests(tests, make_workdir, remove_workdir);
+}
