@@ -4,13 +4,16 @@
  *   bench_run SCENARIO REPLICATIONS THREADS
  *
  * Prints one line: scenario, replications, threads, seconds, replications
- * per second, peak resident set in MiB (getrusage, the whole process).
+ * per second, peak resident set in MiB (getrusage, the whole process). The
+ * scenario's policies run as in `ccsim run`; setup is outside the timing.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 
 #include "diag.h"
+#include "plugin.h"
 #include "runner.h"
 #include "scenario.h"
 
@@ -28,23 +31,38 @@ int main(int argc, char **argv)
 		diag_free(&d);
 		return 2;
 	}
+	struct plugin_path path;
+	enum plugin_status status;
+	char error[2048];
+	plugin_path_init(&path, argv[1]);
+	struct plugin_host *host = plugin_host_new(s, &path, 20261122, &d, error, sizeof error, &status);
+	plugin_path_free(&path);
+	if (host == NULL) {
+		diag_print(&d, stderr);
+		fprintf(stderr, "%s\n", error);
+		diag_free(&d);
+		scenario_free(s);
+		return 2;
+	}
 	diag_free(&d);
-	struct run_options options = {
-		.seed = 20261122, .replications = atoll(argv[2]), .threads = atoi(argv[3])};
+	struct run_options options = {.seed = 20261122, .replications = atoll(argv[2]),
+				      .threads = atoi(argv[3]), .plugins = host};
 	struct run_result r;
-	char error[256];
 	if (options.replications < 1 || options.threads < 1 ||
 	    run_simulation(s, &options, &r, error, sizeof error) != 0) {
-		fprintf(stderr, "bench_run: cannot run\n");
+		fprintf(stderr, "bench_run: cannot run: %s\n", error);
+		plugin_host_free(host);
 		scenario_free(s);
 		return 1;
 	}
 	struct rusage usage;
 	getrusage(RUSAGE_SELF, &usage);
-	printf("%-24s reps %10lld  threads %d  %8.2f s  %10.0f reps/s  peak RSS %6.1f MiB\n",
-	       s->name, (long long)options.replications, options.threads, r.seconds,
-	       (double)options.replications / r.seconds, usage.ru_maxrss / 1024.0);
+	const char *file = strrchr(argv[1], '/');
+	printf("%-32s reps %9lld  threads %d  %8.2f s  %8.0f reps/s  peak RSS %6.1f MiB\n",
+	       file ? file + 1 : argv[1], (long long)options.replications, options.threads,
+	       r.seconds, (double)options.replications / r.seconds, usage.ru_maxrss / 1024.0);
 	run_result_free(&r);
+	plugin_host_free(host);
 	scenario_free(s);
 	return 0;
 }

@@ -57,7 +57,9 @@ function mock_inspection.week(state, params, targets)
   end
   local extra = next and params.boost * params.detection or 0.0
   for _, name in ipairs(targets) do
-    for _, cell in pairs(state.district[name].categories) do
+    local categories = state.district[name].categories
+    for _, category in ipairs(state.categories) do
+      local cell = categories[category]
       cell.rectify_rate = math.min(1.0, cell.base_rectify_rate + extra)
     end
   end

@@ -74,19 +74,16 @@ function sprint_cleanup.week(state, params, targets)
   -- change only when the phase does (and once after week 1, whose rates are
   -- the scenario's).
   local next_phase = phase(params, state.week + 1)
-  if state.week > 1 and next_phase == phase(params, state.week) then
+  local unchanged = next_phase == phase(params, state.week)
+  -- week 1 ran at the scenario's rates: "before" needs no change then
+  if unchanged and (state.week > 1 or next_phase == "before") then
     return
   end
+  local names = #params.categories > 0 and params.categories or state.categories
   for _, name in ipairs(targets) do
     local categories = state.district[name].categories
-    if #params.categories == 0 then
-      for _, cell in pairs(categories) do
-        set_rates(cell, params, next_phase)
-      end
-    else
-      for _, category in ipairs(params.categories) do
-        set_rates(categories[category], params, next_phase)
-      end
+    for _, category in ipairs(names) do
+      set_rates(categories[category], params, next_phase)
     end
   end
 end

@@ -28,6 +28,15 @@
 
 /* One Lua state's limits and context, reachable from any C function that
  * state calls through lua_getallocf. */
+/* The fields of a cell handle, in dispatch order. */
+enum cell_key {
+	KEY_OPEN, KEY_RECTIFY_RATE, KEY_REBOUND, KEY_NEW_PER_WEEK, KEY_SITES, KEY_DECLARED,
+	KEY_PROBLEMS, KEY_BASE_RECTIFY_RATE, KEY_BASE_REBOUND, KEY_BASE_NEW_PER_WEEK, CELL_KEYS
+};
+static const char *const cell_key_names[CELL_KEYS] = {
+	"open", "rectify_rate", "rebound", "new_per_week", "sites", "declared", "problems",
+	"base_rectify_rate", "base_rebound", "base_new_per_week"};
+
 struct sandbox {
 	lua_State *L;
 	size_t used, limit;
@@ -38,6 +47,10 @@ struct sandbox {
 	char message[768];            /* the kill's message, "FILE:LINE: ..." */
 	struct rng *rng;              /* math.random and state.random */
 	int week;                     /* week states: the week being run */
+	/* Week states: Lua interns short strings, so a key is one of the
+	 * cell's fields exactly when its pointer is one of these. */
+	const char *cell_key[CELL_KEYS];
+	const struct value_rule *rule[CELL_KEYS]; /* the writable fields' rules */
 };
 
 static struct sandbox *sandbox_of(lua_State *L)
@@ -1413,88 +1426,105 @@ static const char *const cell_keys_list =
 	"open, rectify_rate, rebound, new_per_week (read and write); sites, declared, problems, "
 	"base_rectify_rate, base_rebound, base_new_per_week (read)";
 
+/* The field KEY (at INDEX) names, or CELL_KEYS. */
+static enum cell_key cell_key_of(lua_State *L, const struct sandbox *sb, int index)
+{
+	const char *key = lua_type(L, index) == LUA_TSTRING ? lua_tostring(L, index) : NULL;
+	int k = 0;
+	while (k < CELL_KEYS && sb->cell_key[k] != key)
+		k++;
+	return (enum cell_key)k;
+}
+
+/* Handles are the sandbox's only userdata and their metatable is locked,
+ * so argument 1 of these metamethods is always one. */
 static int cell_index(lua_State *L)
 {
-	const struct cell_handle *h = luaL_checkudata(L, 1, CELL_METATABLE);
-	const char *key = luaL_checkstring(L, 2);
+	const struct cell_handle *h = lua_touserdata(L, 1);
+	const struct sandbox *sb = sandbox_of(L);
 	const struct scenario *s = h->thread->host->scenario;
 	size_t k = (size_t)h->district * (size_t)s->n_categories + (size_t)h->category;
 	const struct inventory *inv = &h->thread->inventories[k];
 	const struct cell *cell = &s->cells[k];
-	if (strcmp(key, "open") == 0)
-		lua_pushinteger(L, inv->open);
-	else if (strcmp(key, "rectify_rate") == 0)
-		lua_pushnumber(L, inv->rectify_rate);
-	else if (strcmp(key, "rebound") == 0)
-		lua_pushnumber(L, inv->rebound);
-	else if (strcmp(key, "new_per_week") == 0)
-		lua_pushnumber(L, inv->new_per_week);
-	else if (strcmp(key, "sites") == 0)
-		lua_pushinteger(L, cell->sites);
-	else if (strcmp(key, "declared") == 0)
-		lua_pushinteger(L, cell->declared);
-	else if (strcmp(key, "problems") == 0)
-		lua_pushinteger(L, cell->problems);
-	else if (strcmp(key, "base_rectify_rate") == 0)
-		lua_pushnumber(L, cell->rectify_rate);
-	else if (strcmp(key, "base_rebound") == 0)
-		lua_pushnumber(L, cell->rebound);
-	else if (strcmp(key, "base_new_per_week") == 0)
-		lua_pushnumber(L, cell->new_per_week);
-	else
-		return sandbox_kill(L, "a cell has no field '%s' (it has %s)", key, cell_keys_list);
+	switch (cell_key_of(L, sb, 2)) {
+	case KEY_OPEN: lua_pushinteger(L, inv->open); break;
+	case KEY_RECTIFY_RATE: lua_pushnumber(L, inv->rectify_rate); break;
+	case KEY_REBOUND: lua_pushnumber(L, inv->rebound); break;
+	case KEY_NEW_PER_WEEK: lua_pushnumber(L, inv->new_per_week); break;
+	case KEY_SITES: lua_pushinteger(L, cell->sites); break;
+	case KEY_DECLARED: lua_pushinteger(L, cell->declared); break;
+	case KEY_PROBLEMS: lua_pushinteger(L, cell->problems); break;
+	case KEY_BASE_RECTIFY_RATE: lua_pushnumber(L, cell->rectify_rate); break;
+	case KEY_BASE_REBOUND: lua_pushnumber(L, cell->rebound); break;
+	case KEY_BASE_NEW_PER_WEEK: lua_pushnumber(L, cell->new_per_week); break;
+	default:
+		return sandbox_kill(L, "a cell has no field '%s' (it has %s)",
+				    luaL_tolstring(L, 2, NULL), cell_keys_list);
+	}
 	return 1;
 }
 
 static int cell_newindex(lua_State *L)
 {
-	const struct cell_handle *h = luaL_checkudata(L, 1, CELL_METATABLE);
-	const char *key = luaL_checkstring(L, 2);
+	const struct cell_handle *h = lua_touserdata(L, 1);
+	const struct sandbox *sb = sandbox_of(L);
 	const struct scenario *s = h->thread->host->scenario;
 	size_t k = (size_t)h->district * (size_t)s->n_categories + (size_t)h->category;
 	struct inventory *inv = &h->thread->inventories[k];
-	const char *district = s->districts[h->district].name;
-	const char *category = s->categories[h->category].name;
-	int week = sandbox_of(L)->week;
-	if (lua_type(L, 3) != LUA_TNUMBER)
-		return sandbox_kill(L, "week %d set districts.%s.%s.%s to %s, must be a number", week,
-				    district, key, category, luaL_typename(L, 3));
-	double value = lua_tonumber(L, 3);
-	char why[128], number[32];
-	diag_format_number(value, number, sizeof number);
-	if (strcmp(key, "open") == 0) {
-		if (!(value >= 0.0 && value <= OPEN_MAX && value == floor(value)))
-			return sandbox_kill(L, "week %d set districts.%s.open.%s = %s, must be a "
-					    "whole number within [0, 1e+15]", week, district, category, number);
+	enum cell_key key = cell_key_of(L, sb, 2);
+	double *target = key == KEY_RECTIFY_RATE   ? &inv->rectify_rate
+			 : key == KEY_REBOUND      ? &inv->rebound
+			 : key == KEY_NEW_PER_WEEK ? &inv->new_per_week
+						   : NULL;
+	int is_number = lua_type(L, 3) == LUA_TNUMBER;
+	double value = is_number ? lua_tonumber(L, 3) : 0.0;
+	char why[128] = "must be a number";
+	if (key == KEY_OPEN && is_number && value >= 0.0 && value <= OPEN_MAX && value == floor(value)) {
 		inv->open = (int64_t)value;
 		return 0;
 	}
-	const char *rule = NULL;
-	double *target = NULL;
-	if (strcmp(key, "rectify_rate") == 0) {
-		rule = "cell.rectify_rate";
-		target = &inv->rectify_rate;
-	} else if (strcmp(key, "rebound") == 0) {
-		rule = "cell.rebound";
-		target = &inv->rebound;
-	} else if (strcmp(key, "new_per_week") == 0) {
-		rule = "cell.new_per_week";
-		target = &inv->new_per_week;
-	} else {
-		return sandbox_kill(L, "week %d: a cell's '%s' cannot be written (a cell has %s)", week,
-				    key, cell_keys_list);
+	if (target != NULL && is_number && scenario_rule_check(sb->rule[key], value, why, sizeof why) == 0) {
+		*target = value;
+		return 0;
 	}
-	if (scenario_field_check(rule, value, why, sizeof why) != 0)
-		return sandbox_kill(L, "week %d set districts.%s.%s.%s = %s, %s", week, district, key,
-				    category, number, why);
-	*target = value;
-	return 0;
+
+	/* a refused write: say what and why */
+	const char *name = luaL_tolstring(L, 2, NULL);
+	const char *district = s->districts[h->district].name;
+	const char *category = s->categories[h->category].name;
+	char number[32];
+	if (key != KEY_OPEN && target == NULL)
+		return sandbox_kill(L, "week %d: a cell's '%s' cannot be written (a cell has %s)",
+				    sb->week, name, cell_keys_list);
+	if (!is_number)
+		return sandbox_kill(L, "week %d set districts.%s.%s.%s to %s, must be a number",
+				    sb->week, district, name, category, luaL_typename(L, 3));
+	diag_format_number(value, number, sizeof number);
+	if (key == KEY_OPEN)
+		return sandbox_kill(L, "week %d set districts.%s.open.%s = %s, must be a whole number "
+				    "within [0, 1e+15]", sb->week, district, category, number);
+	return sandbox_kill(L, "week %d set districts.%s.%s.%s = %s, %s", sb->week, district, name,
+			    category, number, why);
 }
 
 /* Builds, once per state, the `state` table whose cells read the running replication. */
 static void push_week_state(lua_State *L, struct plugin_thread *thread)
 {
 	const struct scenario *s = thread->host->scenario;
+	struct sandbox *sb = sandbox_of(L);
+
+	/* the interned keys, kept alive in the registry */
+	lua_createtable(L, CELL_KEYS, 0);
+	for (int k = 0; k < CELL_KEYS; k++) {
+		lua_pushstring(L, cell_key_names[k]);
+		sb->cell_key[k] = lua_tostring(L, -1);
+		lua_rawseti(L, -2, k + 1);
+	}
+	lua_setfield(L, LUA_REGISTRYINDEX, "ccsim.cell_keys");
+	sb->rule[KEY_RECTIFY_RATE] = scenario_field_rule("cell.rectify_rate");
+	sb->rule[KEY_REBOUND] = scenario_field_rule("cell.rebound");
+	sb->rule[KEY_NEW_PER_WEEK] = scenario_field_rule("cell.new_per_week");
+
 	luaL_newmetatable(L, CELL_METATABLE);
 	set_function(L, "__index", cell_index);
 	set_function(L, "__newindex", cell_newindex);
@@ -1502,10 +1532,18 @@ static void push_week_state(lua_State *L, struct plugin_thread *thread)
 	lua_setfield(L, -2, "__metatable");
 	lua_pop(L, 1);
 
-	lua_createtable(L, 0, 4);
+	lua_createtable(L, 0, 5);
 	lua_pushinteger(L, 0);
 	lua_setfield(L, -2, "week");
 	set_function(L, "random", sandbox_random);
+	/* the category names in the scenario's order: ipairs over them is
+	 * reproducible, pairs over a district's categories is not */
+	lua_createtable(L, s->n_categories, 0);
+	for (int c = 0; c < s->n_categories; c++) {
+		lua_pushstring(L, s->categories[c].name);
+		lua_rawseti(L, -2, c + 1);
+	}
+	lua_setfield(L, -2, "categories");
 	lua_createtable(L, s->n_districts, 0);
 	for (int d = 0; d < s->n_districts; d++) {
 		lua_createtable(L, 0, 2);

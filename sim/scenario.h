@@ -253,6 +253,13 @@ int scenario_check_consistency(const struct scenario *s, const struct scenario_l
  */
 int scenario_field_check(const char *field, double value, char *why, size_t size);
 
+/* The rule of FIELD, for checking many values against it (NULL when FIELD names none). */
+struct value_rule;
+const struct value_rule *scenario_field_rule(const char *field);
+
+/* As scenario_field_check, with a rule from scenario_field_rule. */
+int scenario_rule_check(const struct value_rule *rule, double value, char *why, size_t size);
+
 /* The least and greatest Total the scenario can produce. */
 void scenario_total_bounds(const struct scenario *s, double *lo, double *hi);
 

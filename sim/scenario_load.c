@@ -19,7 +19,7 @@ struct loader {
 };
 
 /* A number's type and range, and the words that say so. */
-struct rule {
+struct value_rule {
 	const char *key;
 	int integer;       /* 1: an integer is required */
 	double lo, hi;     /* inclusive bounds, +-INFINITY for none */
@@ -137,7 +137,7 @@ static const char *nearest(const char *word, const char *const *candidates, int 
 	return best;
 }
 
-static void describe_range(const struct rule *rule, char *out, size_t size)
+static void describe_range(const struct value_rule *rule, char *out, size_t size)
 {
 	const char *kind = rule->integer ? "an integer" : "a number";
 	const char *form = rule->integer ? "%.0f" : "%g"; /* integers in full: 1000000, not 1e+06 */
@@ -157,7 +157,7 @@ static void describe_range(const struct rule *rule, char *out, size_t size)
 }
 
 /* Returns 1 when VALUE breaks RULE (NaN always does), else 0. */
-static int breaks_rule(const struct rule *rule, double value)
+static int breaks_rule(const struct value_rule *rule, double value)
 {
 	if (isnan(value))
 		return 1;
@@ -175,7 +175,7 @@ static int breaks_rule(const struct rule *rule, double value)
  * stores it in OUT. Reports and returns 0 otherwise.
  */
 static int take_number(struct loader *L, const config_setting_t *setting, const char *where,
-		       const char *key, const struct rule *rule, double *out)
+		       const char *key, const struct value_rule *rule, double *out)
 {
 	char range[128];
 	describe_range(rule, range, sizeof range);
@@ -209,7 +209,7 @@ static int take_number(struct loader *L, const config_setting_t *setting, const 
  * valid value.
  */
 static int get_number(struct loader *L, const config_setting_t *group, const char *where,
-		      const struct rule *rule, int required, double fallback, double *out)
+		      const struct value_rule *rule, int required, double fallback, double *out)
 {
 	const config_setting_t *member = config_setting_get_member(group, rule->key);
 	if (member == NULL) {
@@ -227,7 +227,7 @@ static int get_number(struct loader *L, const config_setting_t *group, const cha
 }
 
 static int64_t get_integer(struct loader *L, const config_setting_t *group, const char *where,
-			   const struct rule *rule, int required, int64_t fallback)
+			   const struct value_rule *rule, int required, int64_t fallback)
 {
 	double value = (double)fallback;
 	get_number(L, group, where, rule, required, (double)fallback, &value);
@@ -235,7 +235,7 @@ static int64_t get_integer(struct loader *L, const config_setting_t *group, cons
 }
 
 static double get_real(struct loader *L, const config_setting_t *group, const char *where,
-		       const struct rule *rule, int required, double fallback)
+		       const struct value_rule *rule, int required, double fallback)
 {
 	double value = fallback;
 	get_number(L, group, where, rule, required, fallback, &value);
@@ -316,7 +316,7 @@ static const config_setting_t *get_group(struct loader *L, const config_setting_
  * fresh array. Returns the count, or -1 (reported) when it is not one.
  */
 static int get_numbers(struct loader *L, const config_setting_t *group, const char *where,
-		       const char *key, const struct rule *rule, double **out)
+		       const char *key, const struct value_rule *rule, double **out)
 {
 	*out = NULL;
 	const config_setting_t *member = config_setting_get_member(group, key);
@@ -415,28 +415,28 @@ static int read_named_list(struct loader *L, const config_setting_t *root, const
 
 /* ---- sections ---------------------------------------------------------- */
 
-static const struct rule rule_weight = {"weight", 0, 0.0, UNBOUNDED, 0, 0};
-static const struct rule rule_deduction = {"deduction", 0, 0.0, 1.0, 0, 0};
-static const struct rule rule_lottery = {"lottery", 1, 0.0, DRAW_MAX, 0, 0};
-static const struct rule rule_random_view = {"random_view", 1, 0.0, DRAW_MAX, 0, 0};
-static const struct rule rule_prepared = {"prepared", 0, 0.0, 1.0, 0, 0};
-static const struct rule rule_population = {"population", 0, 0.0, COUNT_MAX, 1, 0};
-static const struct rule rule_satisfaction = {"satisfaction", 0, 0.0, 1.0, 0, 0};
-static const struct rule rule_concentration = {"satisfaction_concentration", 0, 0.0, UNBOUNDED, 0, 0};
-static const struct rule rule_items = {"items", 1, 0.0, COUNT_MAX, 0, 0};
-static const struct rule rule_points = {"points", 0, 0.0, UNBOUNDED, 0, 0};
-static const struct rule rule_probability = {"probability", 0, 0.0, 1.0, 0, 0};
-static const struct rule rule_loss = {"loss_probability", 0, 0.0, 1.0, 0, 0};
-static const struct rule rule_deduct = {"deduct", 0, 0.0, UNBOUNDED, 0, 0};
-static const struct rule rule_mean = {"mean", 0, -UNBOUNDED, UNBOUNDED, 0, 0};
-static const struct rule rule_sd = {"sd", 0, 0.0, UNBOUNDED, 0, 0};
-static const struct rule rule_respondents = {"respondents", 1, 1.0, COUNT_MAX, 0, 0};
-static const struct rule rule_veto_below = {"veto_below", 0, 0.0, 100.0, 0, 0};
-static const struct rule rule_any = {"", 0, -UNBOUNDED, UNBOUNDED, 0, 0};
+static const struct value_rule rule_weight = {"weight", 0, 0.0, UNBOUNDED, 0, 0};
+static const struct value_rule rule_deduction = {"deduction", 0, 0.0, 1.0, 0, 0};
+static const struct value_rule rule_lottery = {"lottery", 1, 0.0, DRAW_MAX, 0, 0};
+static const struct value_rule rule_random_view = {"random_view", 1, 0.0, DRAW_MAX, 0, 0};
+static const struct value_rule rule_prepared = {"prepared", 0, 0.0, 1.0, 0, 0};
+static const struct value_rule rule_population = {"population", 0, 0.0, COUNT_MAX, 1, 0};
+static const struct value_rule rule_satisfaction = {"satisfaction", 0, 0.0, 1.0, 0, 0};
+static const struct value_rule rule_concentration = {"satisfaction_concentration", 0, 0.0, UNBOUNDED, 0, 0};
+static const struct value_rule rule_items = {"items", 1, 0.0, COUNT_MAX, 0, 0};
+static const struct value_rule rule_points = {"points", 0, 0.0, UNBOUNDED, 0, 0};
+static const struct value_rule rule_probability = {"probability", 0, 0.0, 1.0, 0, 0};
+static const struct value_rule rule_loss = {"loss_probability", 0, 0.0, 1.0, 0, 0};
+static const struct value_rule rule_deduct = {"deduct", 0, 0.0, UNBOUNDED, 0, 0};
+static const struct value_rule rule_mean = {"mean", 0, -UNBOUNDED, UNBOUNDED, 0, 0};
+static const struct value_rule rule_sd = {"sd", 0, 0.0, UNBOUNDED, 0, 0};
+static const struct value_rule rule_respondents = {"respondents", 1, 1.0, COUNT_MAX, 0, 0};
+static const struct value_rule rule_veto_below = {"veto_below", 0, 0.0, 100.0, 0, 0};
+static const struct value_rule rule_any = {"", 0, -UNBOUNDED, UNBOUNDED, 0, 0};
 
 /* The six per-district-and-category parameters, in struct cell order. */
 enum { CELL_SITES, CELL_DECLARED, CELL_PROBLEMS, CELL_NEW, CELL_RECTIFY, CELL_REBOUND, CELL_KEYS };
-static const struct rule cell_rules[CELL_KEYS] = {
+static const struct value_rule cell_rules[CELL_KEYS] = {
 	{"sites", 1, 1.0, COUNT_MAX, 0, 0},
 	{"declared", 1, 0.0, COUNT_MAX, 0, 0},
 	{"problems", 1, 0.0, COUNT_MAX, 0, 0},
@@ -448,7 +448,7 @@ static const struct rule cell_rules[CELL_KEYS] = {
 /* The rules by field name, for checking what a plugin writes (scenario.h). */
 static const struct {
 	const char *field;
-	const struct rule *rule;
+	const struct value_rule *rule;
 } field_rules[] = {
 	{"category.weight", &rule_weight},
 	{"category.deduction", &rule_deduction},
@@ -479,19 +479,28 @@ static const struct {
 	{"honor.points", &rule_points},
 };
 
+const struct value_rule *scenario_field_rule(const char *field)
+{
+	for (size_t i = 0; i < sizeof field_rules / sizeof field_rules[0]; i++)
+		if (strcmp(field_rules[i].field, field) == 0)
+			return field_rules[i].rule;
+	return NULL;
+}
+
+int scenario_rule_check(const struct value_rule *rule, double value, char *why, size_t size)
+{
+	if (!breaks_rule(rule, value))
+		return 0;
+	char range[128];
+	describe_range(rule, range, sizeof range);
+	snprintf(why, size, "must be %s", range);
+	return 1;
+}
+
 int scenario_field_check(const char *field, double value, char *why, size_t size)
 {
-	for (size_t i = 0; i < sizeof field_rules / sizeof field_rules[0]; i++) {
-		if (strcmp(field_rules[i].field, field) != 0)
-			continue;
-		if (!breaks_rule(field_rules[i].rule, value))
-			return 0;
-		char range[128];
-		describe_range(field_rules[i].rule, range, sizeof range);
-		snprintf(why, size, "must be %s", range);
-		return 1;
-	}
-	return -1;
+	const struct value_rule *rule = scenario_field_rule(field);
+	return rule ? scenario_rule_check(rule, value, why, size) : -1;
 }
 
 static void read_category(struct loader *L, const config_setting_t *g, const char *where, void *item)
@@ -573,7 +582,7 @@ struct level_value {
  * the categories they name.
  */
 static void read_cell_level(struct loader *L, const config_setting_t *level, const char *where,
-			    const struct rule *rule, struct level_value *scalar,
+			    const struct value_rule *rule, struct level_value *scalar,
 			    struct level_value *per_category)
 {
 	const struct scenario *s = L->s;
@@ -698,8 +707,8 @@ static void resolve_cells(struct loader *L, const config_setting_t *defaults,
 static void read_run(struct loader *L, const config_setting_t *root)
 {
 	static const char *const keys[] = {"replications", "seed"};
-	static const struct rule replications = {"replications", 1, 1.0, 9007199254740992.0, 0, 0};
-	static const struct rule seed = {"seed", 1, 0.0, 9223372036854775807.0, 0, 0};
+	static const struct value_rule replications = {"replications", 1, 1.0, 9007199254740992.0, 0, 0};
+	static const struct value_rule seed = {"seed", 1, 0.0, 9223372036854775807.0, 0, 0};
 	struct scenario *s = L->s;
 	const config_setting_t *run = get_group(L, root, "", "run", 0);
 	if (run == NULL)
@@ -723,9 +732,9 @@ static void read_campaign_and_inspection(struct loader *L, const config_setting_
 {
 	static const char *const campaign_keys[] = {"weeks"};
 	static const char *const inspection_keys[] = {"window", "batches"};
-	static const struct rule weeks = {"weeks", 1, 1.0, WEEKS_MAX, 0, 0};
-	static const struct rule batches = {"batches", 1, 1.0, BATCHES_MAX, 0, 0};
-	static const struct rule week = {"window", 1, -UNBOUNDED, UNBOUNDED, 0, 0};
+	static const struct value_rule weeks = {"weeks", 1, 1.0, WEEKS_MAX, 0, 0};
+	static const struct value_rule batches = {"batches", 1, 1.0, BATCHES_MAX, 0, 0};
+	static const struct value_rule week = {"window", 1, -UNBOUNDED, UNBOUNDED, 0, 0};
 	struct scenario *s = L->s;
 
 	const config_setting_t *campaign = get_group(L, root, "", "campaign", 1);
@@ -765,7 +774,7 @@ static void read_survey_overall(struct loader *L, const config_setting_t *root)
 {
 	static const char *const survey_keys[] = {"respondents", "weight", "veto_below"};
 	static const char *const overall_keys[] = {"weight", "noise_sd"};
-	static const struct rule noise_sd = {"noise_sd", 0, 0.0, UNBOUNDED, 0, 0};
+	static const struct value_rule noise_sd = {"noise_sd", 0, 0.0, UNBOUNDED, 0, 0};
 	struct scenario *s = L->s;
 
 	const config_setting_t *survey = get_group(L, root, "", "survey", 1);
@@ -788,12 +797,12 @@ static void read_bonus_minors_history(struct loader *L, const config_setting_t *
 	static const char *const bonus_keys[] = {"cap", "honors"};
 	static const char *const minors_keys[] = {"mean", "sd", "weight", "minimum"};
 	static const char *const history_keys[] = {"scores", "weights", "current_weight"};
-	static const struct rule cap = {"cap", 0, 0.0, UNBOUNDED, 0, 0};
-	static const struct rule score_0_100 = {"mean", 0, 0.0, 100.0, 0, 0};
-	static const struct rule minimum = {"minimum", 0, 0.0, 100.0, 0, 0};
-	static const struct rule share = {"weight", 0, 0.0, 1.0, 0, 0};
-	static const struct rule history_weight = {"weights", 0, 0.0, UNBOUNDED, 0, 0};
-	static const struct rule current_weight = {"current_weight", 0, 0.0, UNBOUNDED, 0, 0};
+	static const struct value_rule cap = {"cap", 0, 0.0, UNBOUNDED, 0, 0};
+	static const struct value_rule score_0_100 = {"mean", 0, 0.0, 100.0, 0, 0};
+	static const struct value_rule minimum = {"minimum", 0, 0.0, 100.0, 0, 0};
+	static const struct value_rule share = {"weight", 0, 0.0, 1.0, 0, 0};
+	static const struct value_rule history_weight = {"weights", 0, 0.0, UNBOUNDED, 0, 0};
+	static const struct value_rule current_weight = {"current_weight", 0, 0.0, UNBOUNDED, 0, 0};
 	struct scenario *s = L->s;
 
 	const config_setting_t *bonus = get_group(L, root, "", "bonus", 0);
@@ -852,7 +861,7 @@ static void read_pass(struct loader *L, const config_setting_t *root)
 {
 	static const char *const keys[] = {"rule", "threshold", "bands", "slots", "competitors"};
 	static const char *const rules[] = {"threshold", "competition"};
-	static const struct rule slots = {"slots", 1, 1.0, COUNT_MAX, 0, 0};
+	static const struct value_rule slots = {"slots", 1, 1.0, COUNT_MAX, 0, 0};
 	struct scenario *s = L->s;
 
 	const config_setting_t *pass = get_group(L, root, "", "pass", 1);
@@ -869,7 +878,7 @@ static void read_pass(struct loader *L, const config_setting_t *root)
 	const config_setting_t *rule_setting = config_setting_get_member(pass, "rule");
 	if (strcmp(rule, "threshold") == 0) {
 		s->pass.rule = PASS_THRESHOLD;
-		s->pass.threshold = get_real(L, pass, "pass", &(struct rule){"threshold", 0, -UNBOUNDED,
+		s->pass.threshold = get_real(L, pass, "pass", &(struct value_rule){"threshold", 0, -UNBOUNDED,
 										UNBOUNDED, 0, 0}, 1, 0.0);
 		for (int i = 3; i < 5; i++)
 			if (config_setting_get_member(pass, keys[i]) != NULL)
@@ -1010,8 +1019,8 @@ static void read_policies(struct loader *L, const config_setting_t *root)
 static void read_sensitivity(struct loader *L, const config_setting_t *root)
 {
 	static const char *const keys[] = {"path", "low", "high"};
-	static const struct rule low = {"low", 0, -UNBOUNDED, UNBOUNDED, 0, 0};
-	static const struct rule high = {"high", 0, -UNBOUNDED, UNBOUNDED, 0, 0};
+	static const struct value_rule low = {"low", 0, -UNBOUNDED, UNBOUNDED, 0, 0};
+	static const struct value_rule high = {"high", 0, -UNBOUNDED, UNBOUNDED, 0, 0};
 	struct scenario *s = L->s;
 	const config_setting_t *list = config_setting_get_member(root, "sensitivity");
 	if (list == NULL)
@@ -1056,7 +1065,7 @@ static void read_scenario(struct loader *L, const config_setting_t *root)
 		"history", "pass", "policies", "sensitivity"};
 	static const char *const cell_keys[] = {"sites", "declared", "problems", "new_per_week",
 						"rectify_rate", "rebound"};
-	static const struct rule version = {"version", 1, -UNBOUNDED, UNBOUNDED, 0, 0};
+	static const struct value_rule version = {"version", 1, -UNBOUNDED, UNBOUNDED, 0, 0};
 	struct scenario *s = L->s;
 	void *items;
 

@@ -96,5 +96,26 @@ check "threads 1 = 2" cmp -s "$work/t1.cmp" "$work/t2.cmp"
 check "threads 1 = 7" cmp -s "$work/t1.cmp" "$work/t7.cmp"
 check "thread count recorded" grep -q '"threads": 7,' "$work/t7.json"
 
+# plugins: the list, a policy's cost in the JSON, a plugin's failure (exit 3)
+check "plugins lists" [ "$(status "$ccsim" plugins)" = 0 ]
+check "plugins names road_chief" grep -q '^road_chief  (' "$work/out"
+check "policy run" [ "$(status "$ccsim" run "$src/scenarios/policy-road-chief.cfg" --reps 300 --json "$work/policy.json")" = 0 ]
+check "policy cost in JSON" grep -q '"cost": 75' "$work/policy.json"
+cp "$src/scenarios/demo-city.cfg" "$work/"
+cat >"$work/broken.lua" <<'LUA'
+local broken = { name = "broken", description = "fails in week 2", params = { week = 2 } }
+function broken.week(state, params, targets)
+  if state.week == params.week then error("the office is closed") end
+end
+return broken
+LUA
+printf '@include "demo-city.cfg"\npolicies = ( { plugin = "broken"; } );\n' >"$work/broken.cfg"
+check "plugin failure exits 3" [ "$(status "$ccsim" run "$work/broken.cfg" --reps 300 --json "$work/broken.json")" = 3 ]
+check "plugin failure message" grep -q '^broken: week: broken.lua:3: the office is closed (replication 0)' "$work/err"
+check "plugin failure writes nothing" [ ! -e "$work/broken.json" ]
+printf '@include "demo-city.cfg"\npolicies = ( { plugin = "broken"; params = { weak = 2; }; } );\n' >"$work/param.cfg"
+check "unknown parameter exits 2" [ "$(status "$ccsim" check "$work/param.cfg")" = 2 ]
+check "unknown parameter named" grep -q "param.cfg:2: policy 1 (broken): unknown parameter 'weak'; broken knows week" "$work/err"
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
