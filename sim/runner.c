@@ -1,21 +1,26 @@
 #include "runner.h"
 
+#include <math.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "replication.h"
 
-/* Per-thread state: its workspace, its share of the histogram, its plugin states. */
-struct worker {
+#define Z95 1.959963984540054
+
+/* One thread's state for one variant. */
+struct lane {
 	struct replication_workspace *workspace;
 	struct histogram *histogram;
 	struct plugin_thread *plugins;
 };
 
-/* A chunk in flight: its tally, and why it failed, if it did. */
+/* A chunk in flight: per variant its tally and pairing, and why it failed. */
 struct pending_chunk {
-	struct tally *tally;
+	struct tally **tallies;
+	struct pairing *pairings;
 	int status;
 	char error[1024];
 };
@@ -34,93 +39,158 @@ void run_result_free(struct run_result *r)
 	r->histogram = NULL;
 }
 
-/* Tallies the replications of chunk CHUNK into SLOT. */
-static void run_chunk(const struct scenario *s, const struct run_options *options, int64_t chunk,
-		      struct worker *worker, struct pending_chunk *slot)
+double pairing_half_width(const struct moments *m, int64_t n)
+{
+	return n > 1 ? Z95 * moments_sd(m, n) / sqrt((double)n) : INFINITY;
+}
+
+static void pairing_add(struct pairing *p, const struct outcome *variant, const struct outcome *first)
+{
+	p->n++;
+	p->only_variant += variant->pass && !first->pass;
+	p->only_first += first->pass && !variant->pass;
+	moments_push(&p->pass_difference, p->n, (double)(variant->pass - first->pass));
+	moments_push(&p->total_difference, p->n, variant->total - first->total);
+}
+
+static void pairing_merge(struct pairing *into, const struct pairing *from)
+{
+	moments_merge(&into->pass_difference, into->n, &from->pass_difference, from->n);
+	moments_merge(&into->total_difference, into->n, &from->total_difference, from->n);
+	into->n += from->n;
+	into->only_variant += from->only_variant;
+	into->only_first += from->only_first;
+}
+
+/* Runs the replications of chunk CHUNK of every variant into SLOT. */
+static void run_chunk(const struct run_variant *variants, int n, const struct run_options *options,
+		      int64_t chunk, struct lane *lanes, struct pending_chunk *slot)
 {
 	int64_t first = chunk * RUNNER_CHUNK;
 	int64_t last = first + RUNNER_CHUNK;
 	if (last > options->replications)
 		last = options->replications;
-	tally_reset(slot->tally);
+	for (int v = 0; v < n; v++) {
+		tally_reset(slot->tallies[v]);
+		memset(&slot->pairings[v], 0, sizeof slot->pairings[v]);
+	}
 	slot->status = RUN_OK;
 	for (int64_t i = first; i < last; i++) {
-		int status = replication_run(s, options->seed, (uint64_t)i, worker->workspace);
-		if (status == REPLICATION_HOOK_FAILED) {
-			slot->status = RUN_PLUGIN_FAILED;
-			snprintf(slot->error, sizeof slot->error, "%s (replication %lld)",
-				 plugin_thread_error(worker->plugins), (long long)i);
-			return;
+		for (int v = 0; v < n; v++) {
+			const struct scenario *s = variants[v].scenario;
+			int status = replication_run(s, options->seed, (uint64_t)i, lanes[v].workspace);
+			if (status == REPLICATION_HOOK_FAILED) {
+				slot->status = RUN_PLUGIN_FAILED;
+				snprintf(slot->error, sizeof slot->error, "%.900s (replication %lld)",
+					 plugin_thread_error(lanes[v].plugins), (long long)i);
+				return;
+			}
+			if (status != REPLICATION_OK) {
+				slot->status = RUN_NO_MEMORY;
+				snprintf(slot->error, sizeof slot->error,
+					 "out of memory while simulating %.200s", s->name);
+				return;
+			}
+			const struct outcome *o = replication_outcome(lanes[v].workspace);
+			tally_add(slot->tallies[v], s, o);
+			histogram_add(lanes[v].histogram, o->total);
 		}
-		if (status != REPLICATION_OK) {
-			slot->status = RUN_NO_MEMORY;
-			snprintf(slot->error, sizeof slot->error, "out of memory while simulating %s",
-				 s->name);
-			return;
-		}
-		const struct outcome *o = replication_outcome(worker->workspace);
-		tally_add(slot->tally, s, o);
-		histogram_add(worker->histogram, o->total);
+		const struct outcome *base = replication_outcome(lanes[0].workspace);
+		for (int v = 1; v < n; v++)
+			pairing_add(&slot->pairings[v], replication_outcome(lanes[v].workspace), base);
 	}
 }
 
-/* Makes each thread's workspace, histogram and plugin states. */
-static int start_workers(const struct scenario *s, const struct run_options *options,
-			 struct worker *workers, int threads, char *error, size_t error_size)
+/* Makes one thread's lanes: workspace, histogram and plugin states per variant. */
+static int start_lanes(const struct run_variant *variants, int n, struct lane *lanes, char *error,
+		       size_t error_size)
 {
-	int hooks = plugin_host_has_week_hooks(options->plugins);
-	for (int i = 0; i < threads; i++) {
-		workers[i].workspace = replication_workspace_new(s);
-		workers[i].histogram = histogram_new(s);
-		if (!workers[i].workspace || !workers[i].histogram) {
-			snprintf(error, error_size, "out of memory while preparing %s", s->name);
+	for (int v = 0; v < n; v++) {
+		const struct scenario *s = variants[v].scenario;
+		lanes[v].workspace = replication_workspace_new(s);
+		lanes[v].histogram = histogram_new(s);
+		if (!lanes[v].workspace || !lanes[v].histogram) {
+			snprintf(error, error_size, "out of memory while preparing %.200s", s->name);
 			return RUN_NO_MEMORY;
 		}
-		if (!hooks)
+		if (!plugin_host_has_week_hooks(variants[v].plugins))
 			continue;
-		workers[i].plugins = plugin_thread_new(options->plugins, error, error_size);
-		if (workers[i].plugins == NULL)
+		lanes[v].plugins = plugin_thread_new(variants[v].plugins, error, error_size);
+		if (lanes[v].plugins == NULL)
 			return RUN_PLUGIN_FAILED;
-		replication_set_week_hook(workers[i].workspace, run_week_hooks, workers[i].plugins);
+		replication_set_week_hook(lanes[v].workspace, run_week_hooks, lanes[v].plugins);
 	}
 	return RUN_OK;
 }
 
-int run_simulation(const struct scenario *s, const struct run_options *options,
-		   struct run_result *out, char *error, size_t error_size)
+/* With precision: 1 when the intervals are narrow enough to stop. */
+static int precise_enough(const struct run_result *results, const struct pairing *pairings,
+			  int n, double precision)
+{
+	if (n == 1) {
+		double lo, hi;
+		wilson_interval(results[0].tally->passes, results[0].tally->n, Z95, &lo, &hi);
+		return (hi - lo) / 2.0 <= precision;
+	}
+	for (int v = 1; v < n; v++)
+		if (pairing_half_width(&pairings[v].pass_difference, pairings[v].n) > precision)
+			return 0;
+	return 1;
+}
+
+int run_variants(const struct run_variant *variants, int n, const struct run_options *options,
+		 struct run_result *results, struct pairing *pairings, char *error,
+		 size_t error_size)
 {
 	int threads = options->threads > 0 ? options->threads : 1;
 	int round = 4 * threads;   /* chunks in flight between two ordered merges */
 	int64_t chunks = (options->replications + RUNNER_CHUNK - 1) / RUNNER_CHUNK;
-	struct worker *workers = calloc((size_t)threads, sizeof *workers);
+	struct lane *lanes = calloc((size_t)threads * (size_t)n, sizeof *lanes);
 	struct pending_chunk *pending = calloc((size_t)round, sizeof *pending);
 	int status = RUN_OK;
 	double started = omp_get_wtime();
 
-	out->tally = tally_new(s);
-	out->histogram = histogram_new(s);
-	out->seed = options->seed;
-	out->replications = options->replications;
-	out->threads = threads;
-	out->processes = 1;
-	if (!workers || !pending || !out->tally || !out->histogram) {
-		snprintf(error, error_size, "out of memory while preparing %s", s->name);
-		status = RUN_NO_MEMORY;
-	}
-	for (int i = 0; i < round && status == RUN_OK; i++)
-		if ((pending[i].tally = tally_new(s)) == NULL) {
-			snprintf(error, error_size, "out of memory while preparing %s", s->name);
+	memset(results, 0, (size_t)n * sizeof *results);
+	memset(pairings, 0, (size_t)n * sizeof *pairings);
+	for (int v = 0; v < n; v++) {
+		results[v].tally = tally_new(variants[v].scenario);
+		results[v].histogram = histogram_new(variants[v].scenario);
+		results[v].seed = options->seed;
+		results[v].threads = threads;
+		results[v].processes = 1;
+		if (!results[v].tally || !results[v].histogram)
 			status = RUN_NO_MEMORY;
-		}
-	if (status == RUN_OK)
-		status = start_workers(s, options, workers, threads, error, error_size);
+	}
+	if (!lanes || !pending)
+		status = RUN_NO_MEMORY;
+	for (int i = 0; i < round && status == RUN_OK; i++) {
+		pending[i].tallies = calloc((size_t)n, sizeof *pending[i].tallies);
+		pending[i].pairings = calloc((size_t)n, sizeof *pending[i].pairings);
+		if (!pending[i].tallies || !pending[i].pairings)
+			status = RUN_NO_MEMORY;
+		for (int v = 0; v < n && status == RUN_OK; v++)
+			if ((pending[i].tallies[v] = tally_new(variants[v].scenario)) == NULL)
+				status = RUN_NO_MEMORY;
+	}
+	if (status != RUN_OK)
+		snprintf(error, error_size, "out of memory while preparing the run");
+	for (int t = 0; t < threads && status == RUN_OK; t++)
+		status = start_lanes(variants, n, &lanes[(size_t)t * (size_t)n], error, error_size);
 
 	omp_set_dynamic(0);
-	for (int64_t start = 0; start < chunks && status == RUN_OK; start += round) {
-		int in_round = chunks - start < round ? (int)(chunks - start) : round;
+	int64_t done = 0;
+	while (done < chunks && status == RUN_OK) {
+		/* a round never crosses a checkpoint: where precision stops the run
+		 * is then the same for every thread count */
+		int64_t to_checkpoint = RUNNER_CHECKPOINT_CHUNKS - done % RUNNER_CHECKPOINT_CHUNKS;
+		int64_t left = chunks - done;
+		int in_round = (int)(left < round ? left : round);
+		if (options->precision > 0.0 && in_round > to_checkpoint)
+			in_round = (int)to_checkpoint;
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
 		for (int i = 0; i < in_round; i++)
-			run_chunk(s, options, start + i, &workers[omp_get_thread_num()], &pending[i]);
+			run_chunk(variants, n, options, done + i,
+				  &lanes[(size_t)omp_get_thread_num() * (size_t)n], &pending[i]);
 		/* in index order: the first failed chunk speaks, then the merge */
 		for (int i = 0; i < in_round && status == RUN_OK; i++) {
 			if (pending[i].status != RUN_OK) {
@@ -128,23 +198,49 @@ int run_simulation(const struct scenario *s, const struct run_options *options,
 				snprintf(error, error_size, "%s", pending[i].error);
 			}
 		}
-		for (int i = 0; i < in_round && status == RUN_OK; i++)
-			tally_merge(out->tally, pending[i].tally);
+		for (int i = 0; i < in_round && status == RUN_OK; i++) {
+			for (int v = 0; v < n; v++) {
+				tally_merge(results[v].tally, pending[i].tallies[v]);
+				if (v > 0)
+					pairing_merge(&pairings[v], &pending[i].pairings[v]);
+			}
+		}
+		done += in_round;
+		if (status == RUN_OK && options->precision > 0.0 && done % RUNNER_CHECKPOINT_CHUNKS == 0 &&
+		    precise_enough(results, pairings, n, options->precision))
+			break;
 	}
-	for (int i = 0; i < threads && status == RUN_OK; i++)
-		histogram_merge(out->histogram, workers[i].histogram);
+	for (int t = 0; t < threads && status == RUN_OK; t++)
+		for (int v = 0; v < n; v++)
+			histogram_merge(results[v].histogram, lanes[(size_t)t * (size_t)n + v].histogram);
 
-	for (int i = 0; workers && i < threads; i++) {
-		replication_workspace_free(workers[i].workspace);
-		histogram_free(workers[i].histogram);
-		plugin_thread_free(workers[i].plugins);
+	for (size_t k = 0; lanes && k < (size_t)threads * (size_t)n; k++) {
+		replication_workspace_free(lanes[k].workspace);
+		histogram_free(lanes[k].histogram);
+		plugin_thread_free(lanes[k].plugins);
 	}
-	for (int i = 0; pending && i < round; i++)
-		tally_free(pending[i].tally);
-	free(workers);
+	for (int i = 0; pending && i < round; i++) {
+		for (int v = 0; pending[i].tallies && v < n; v++)
+			tally_free(pending[i].tallies[v]);
+		free(pending[i].tallies);
+		free(pending[i].pairings);
+	}
+	free(lanes);
 	free(pending);
-	out->seconds = omp_get_wtime() - started;
-	if (status != RUN_OK)
-		run_result_free(out);
+	double seconds = omp_get_wtime() - started;
+	for (int v = 0; v < n; v++) {
+		results[v].seconds = seconds;
+		results[v].replications = results[v].tally ? results[v].tally->n : 0;
+		if (status != RUN_OK)
+			run_result_free(&results[v]);
+	}
 	return status;
+}
+
+int run_simulation(const struct scenario *s, const struct run_options *options,
+		   struct run_result *out, char *error, size_t error_size)
+{
+	struct run_variant variant = {s, options->plugins};
+	struct pairing unused;
+	return run_variants(&variant, 1, options, out, &unused, error, error_size);
 }

@@ -6,6 +6,10 @@
  * chunk is tallied by one thread from scratch and the chunks are merged in
  * index order. Memory holds a few chunks per thread, whatever the number of
  * replications.
+ *
+ * Several variants of a scenario run in lockstep: replication i of every
+ * variant draws the same random numbers (common random numbers), and each
+ * variant is paired with the first, replication by replication.
  */
 #ifndef CCSIM_RUNNER_H
 #define CCSIM_RUNNER_H
@@ -18,15 +22,20 @@
 #include "tally.h"
 
 #define RUNNER_CHUNK 256
+/* --precision looks at the intervals only every this many chunks, so that
+ * where a run stops does not depend on the thread count. */
+#define RUNNER_CHECKPOINT_CHUNKS 16
 
 struct run_options {
 	uint64_t seed;
-	int64_t replications;
-	int threads;                        /* >= 1 */
-	const struct plugin_host *plugins;  /* NULL: no policies' week hooks */
+	int64_t replications;    /* the number to run, or the most with precision */
+	int threads;             /* >= 1 */
+	double precision;        /* > 0: stop once the 95 % half-width is at most this */
+	const struct plugin_host *plugins; /* run_simulation: NULL for no week hooks */
 };
 
-/* What run_simulation returns; the values are the command line's exit statuses. */
+/* What run_simulation and run_variants return; the values are the command
+ * line's exit statuses. */
 enum run_status {
 	RUN_OK = 0,
 	RUN_NO_MEMORY = 1,
@@ -37,21 +46,51 @@ struct run_result {
 	struct tally *tally;
 	struct histogram *histogram;
 	uint64_t seed;
-	int64_t replications;
+	int64_t replications;    /* run */
 	int threads;
 	int processes;
 	double seconds;
 };
 
+/* One variant: a scenario with its policies. */
+struct run_variant {
+	const struct scenario *scenario;
+	const struct plugin_host *plugins;
+};
+
+/* A variant against the first, replication by replication. */
+struct pairing {
+	int64_t n;
+	int64_t only_variant;          /* the variant passes, the first fails */
+	int64_t only_first;            /* the first passes, the variant fails */
+	struct moments pass_difference;  /* pass(variant) - pass(first) */
+	struct moments total_difference; /* Total(variant) - Total(first) */
+};
+
 /*
- * Runs the replications 0 .. replications-1 of S. Returns RUN_OK and fills
- * OUT (release with run_result_free), or another status with a sentence in
- * ERROR; when several replications fail, the one with the lowest index
- * speaks, whatever the thread count.
+ * Runs the replications 0 .. replications-1 of S (fewer with precision:
+ * until the Wilson half-width of P(pass) is at most options->precision).
+ * Returns RUN_OK and fills OUT (release with run_result_free), or another
+ * status with a sentence in ERROR; when several replications fail, the one
+ * with the lowest index speaks, whatever the thread count.
  */
 int run_simulation(const struct scenario *s, const struct run_options *options,
 		   struct run_result *out, char *error, size_t error_size);
 
+/*
+ * Runs N variants in lockstep into RESULTS[N] and PAIRINGS[N] (entry 0
+ * unused). With precision, stops once every pairing's half-width of the
+ * difference in P(pass) is at most options->precision (for one variant:
+ * its Wilson half-width). options->plugins is ignored: each variant has its
+ * own.
+ */
+int run_variants(const struct run_variant *variants, int n, const struct run_options *options,
+		 struct run_result *results, struct pairing *pairings, char *error,
+		 size_t error_size);
+
 void run_result_free(struct run_result *r);
+
+/* Half-width of the 95 % normal interval of a mean difference. */
+double pairing_half_width(const struct moments *m, int64_t n);
 
 #endif

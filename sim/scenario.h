@@ -202,6 +202,27 @@ static inline struct cell *scenario_cell(const struct scenario *s, int district,
  */
 struct scenario *scenario_load_file(const char *path, struct diag *d);
 
+/*
+ * A number set by parameter path (MODEL.md 2: defaults.rectify_rate,
+ * districts.NAME.rectify_rate[.CATEGORY], categories.NAME.deduction,
+ * survey.respondents, materials.NAME.loss_probability, pass.threshold,
+ * policies.N.params.KEY, and every other number a section or a named entry
+ * holds), as if the file had said it at that level.
+ */
+struct parameter_setting {
+	const char *path;
+	double value;
+	int used;          /* set by the loader: a path matched */
+};
+
+/*
+ * As scenario_load_file, with SETTINGS applied. A path that matches nothing
+ * is a problem naming the nearest valid paths; a value out of range for its
+ * path is a problem like any other.
+ */
+struct scenario *scenario_load_file_with(const char *path, struct parameter_setting *settings,
+					 int n_settings, struct diag *d);
+
 /* As scenario_load_file, from TEXT; plugins and relative paths resolve
  * against the current directory. */
 struct scenario *scenario_load_string(const char *text, struct diag *d);

@@ -16,6 +16,11 @@
 struct loader {
 	struct diag *d;
 	struct scenario *s;
+	const char *prefix;  /* the parameter path of the group being read; NULL: none */
+	struct parameter_setting *settings;  /* values set by path (--set, variants) */
+	int n_settings;
+	char **offered;      /* every path that could have been set, for suggestions */
+	int n_offered, offered_capacity;
 };
 
 /* A number's type and range, and the words that say so. */
@@ -99,9 +104,9 @@ static double number_of(const config_setting_t *setting)
 static int edit_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
-	if (la > 64 || lb > 64)
+	if (la > 128 || lb > 128)
 		return 1000;
-	int row[65];
+	int row[129];
 	for (size_t j = 0; j <= lb; j++)
 		row[j] = (int)j;
 	for (size_t i = 1; i <= la; i++) {
@@ -203,6 +208,42 @@ static int take_number(struct loader *L, const config_setting_t *setting, const 
 	return 1;
 }
 
+/* Records PATH as settable; returns the setting that sets it, if any (marked used). */
+static struct parameter_setting *setting_for(struct loader *L, const char *path)
+{
+	if (L->n_offered == L->offered_capacity) {
+		int capacity = L->offered_capacity ? 2 * L->offered_capacity : 64;
+		char **grown = realloc(L->offered, (size_t)capacity * sizeof *grown);
+		if (grown == NULL)
+			abort();
+		L->offered = grown;
+		L->offered_capacity = capacity;
+	}
+	L->offered[L->n_offered++] = copy_string(path);
+	struct parameter_setting *found = NULL;
+	for (int i = 0; i < L->n_settings; i++)
+		if (strcmp(L->settings[i].path, path) == 0) {
+			L->settings[i].used = 1;
+			found = &L->settings[i]; /* the last of several wins */
+		}
+	return found;
+}
+
+/* Checks a value set by path against RULE; reported at line 0 as "--set PATH=VALUE". */
+static int take_setting(struct loader *L, const struct parameter_setting *set,
+			const struct value_rule *rule, double *out)
+{
+	char range[128], number[32];
+	describe_range(rule, range, sizeof range);
+	diag_format_number(set->value, number, sizeof number);
+	if (breaks_rule(rule, set->value)) {
+		diag_add(L->d, 0, "%s=%s: '%s' must be %s", set->path, number, rule->key, range);
+		return 0;
+	}
+	*out = set->value;
+	return 1;
+}
+
 /*
  * Reads GROUP's member RULE->key. Absent: FALLBACK when the key is optional
  * (REQUIRED 0), else a report naming what to add. Returns 1 when OUT holds a
@@ -211,6 +252,13 @@ static int take_number(struct loader *L, const config_setting_t *setting, const 
 static int get_number(struct loader *L, const config_setting_t *group, const char *where,
 		      const struct value_rule *rule, int required, double fallback, double *out)
 {
+	if (L->prefix != NULL) {
+		char path[512];
+		snprintf(path, sizeof path, "%s.%s", L->prefix, rule->key);
+		const struct parameter_setting *set = setting_for(L, path);
+		if (set != NULL)
+			return take_setting(L, set, rule, out);
+	}
 	const config_setting_t *member = config_setting_get_member(group, rule->key);
 	if (member == NULL) {
 		if (required) {
@@ -356,8 +404,8 @@ typedef void (*element_reader)(struct loader *L, const config_setting_t *element
  * `char *name`. Returns the count (0 when absent and optional).
  */
 static int read_named_list(struct loader *L, const config_setting_t *root, const char *key,
-			   const char *singular, int required, size_t size, void **items,
-			   element_reader read)
+			   const char *path, const char *singular, int required, size_t size,
+			   void **items, element_reader read)
 {
 	*items = NULL;
 	const config_setting_t *list = config_setting_get_member(root, key);
@@ -407,7 +455,12 @@ static int read_named_list(struct loader *L, const config_setting_t *root, const
 			}
 			snprintf(where, sizeof where, "%s '%s'", singular, text);
 		}
+		char prefix[256];
+		snprintf(prefix, sizeof prefix, "%s.%s", path, text ? text : "?");
+		const char *outer = L->prefix;
+		L->prefix = text ? prefix : NULL;
 		read(L, element, where, array + (size_t)i * size);
+		L->prefix = outer;
 	}
 	*items = array;
 	return n;
@@ -589,12 +642,29 @@ static void read_cell_level(struct loader *L, const config_setting_t *level, con
 	memset(scalar, 0, sizeof *scalar);
 	memset(per_category, 0, (size_t)s->n_categories * sizeof *per_category);
 	const config_setting_t *member = level ? config_setting_get_member(level, rule->key) : NULL;
+	char path[512];
+	snprintf(path, sizeof path, "%s.%s", L->prefix, rule->key);
+	const struct parameter_setting *set = setting_for(L, path);
+	for (int c = 0; c < s->n_categories; c++) {
+		snprintf(path, sizeof path, "%s.%s.%s", L->prefix, rule->key, s->categories[c].name);
+		const struct parameter_setting *entry = setting_for(L, path);
+		if (entry != NULL) {
+			per_category[c].present = 1;
+			per_category[c].valid = take_setting(L, entry, rule, &per_category[c].value);
+		}
+	}
+	if (set != NULL) {
+		scalar->present = 1;
+		scalar->valid = take_setting(L, set, rule, &scalar->value);
+	}
 	if (member == NULL)
 		return;
 	if (!config_setting_is_group(member)) {
-		scalar->present = 1;
-		scalar->line = line_of(member);
-		scalar->valid = take_number(L, member, where, rule->key, rule, &scalar->value);
+		if (set == NULL) {
+			scalar->present = 1;
+			scalar->line = line_of(member);
+			scalar->valid = take_number(L, member, where, rule->key, rule, &scalar->value);
+		}
 		return;
 	}
 	const char **names = allocate_zeroed((size_t)s->n_categories, sizeof *names);
@@ -613,6 +683,8 @@ static void read_cell_level(struct loader *L, const config_setting_t *level, con
 		}
 		char key[160];
 		snprintf(key, sizeof key, "%s.%s", rule->key, category);
+		if (per_category[c].present)
+			continue; /* set by path */
 		per_category[c].present = 1;
 		per_category[c].line = line_of(entry);
 		per_category[c].valid = take_number(L, entry, where, key, rule, &per_category[c].value);
@@ -654,6 +726,7 @@ static void resolve_cells(struct loader *L, const config_setting_t *defaults,
 	unsigned *valid = allocate_zeroed((size_t)C, sizeof *valid); /* bit k: key k resolved validly */
 	char *missing = allocate_zeroed((size_t)C, 256);
 
+	L->prefix = "defaults";
 	for (int k = 0; k < CELL_KEYS; k++)
 		read_cell_level(L, defaults, "defaults", &cell_rules[k], &default_scalar[k],
 				&default_entries[(size_t)k * (size_t)C]);
@@ -662,6 +735,9 @@ static void resolve_cells(struct loader *L, const config_setting_t *defaults,
 		const config_setting_t *group = config_setting_get_elem(districts, (unsigned)d);
 		char where[192];
 		snprintf(where, sizeof where, "district '%s'", s->districts[d].name);
+		char prefix[256];
+		snprintf(prefix, sizeof prefix, "districts.%s", s->districts[d].name);
+		L->prefix = prefix;
 		memset(valid, 0, (size_t)C * sizeof *valid);
 		for (int k = 0; k < CELL_KEYS; k++) {
 			read_cell_level(L, group, where, &cell_rules[k], &district_scalar, district_entries);
@@ -696,6 +772,7 @@ static void resolve_cells(struct loader *L, const config_setting_t *defaults,
 		for (int c = 0; c < C; c++)
 			cell_valid[(size_t)d * (size_t)C + (size_t)c] = (valid[c] & both) == both;
 	}
+	L->prefix = NULL;
 	free(default_entries);
 	free(district_entries);
 	free(valid);
@@ -740,13 +817,17 @@ static void read_campaign_and_inspection(struct loader *L, const config_setting_
 	const config_setting_t *campaign = get_group(L, root, "", "campaign", 1);
 	if (campaign != NULL) {
 		check_keys(L, campaign, "campaign", campaign_keys, N_ELEMENTS(campaign_keys));
+		L->prefix = "campaign";
 		s->weeks = (int)get_integer(L, campaign, "campaign", &weeks, 1, 0);
+		L->prefix = NULL;
 	}
 	const config_setting_t *inspection = get_group(L, root, "", "inspection", 1);
 	if (inspection == NULL)
 		return;
 	check_keys(L, inspection, "inspection", inspection_keys, N_ELEMENTS(inspection_keys));
+	L->prefix = "inspection";
 	s->batches = (int)get_integer(L, inspection, "inspection", &batches, 1, 0);
+	L->prefix = NULL;
 	double *window = NULL;
 	const config_setting_t *member = config_setting_get_member(inspection, "window");
 	if (member == NULL) {
@@ -780,15 +861,19 @@ static void read_survey_overall(struct loader *L, const config_setting_t *root)
 	const config_setting_t *survey = get_group(L, root, "", "survey", 1);
 	if (survey != NULL) {
 		check_keys(L, survey, "survey", survey_keys, N_ELEMENTS(survey_keys));
+		L->prefix = "survey";
 		s->survey.respondents = get_integer(L, survey, "survey", &rule_respondents, 1, 1);
 		s->survey.weight = get_real(L, survey, "survey", &rule_weight, 1, 0.0);
 		s->survey.veto_below = get_real(L, survey, "survey", &rule_veto_below, 0, 0.0);
+		L->prefix = NULL;
 	}
 	const config_setting_t *overall = get_group(L, root, "", "overall", 0);
 	if (overall != NULL) {
 		check_keys(L, overall, "overall", overall_keys, N_ELEMENTS(overall_keys));
+		L->prefix = "overall";
 		s->overall.weight = get_real(L, overall, "overall", &rule_weight, 1, 0.0);
 		s->overall.noise_sd = get_real(L, overall, "overall", &noise_sd, 1, 0.0);
+		L->prefix = NULL;
 	}
 }
 
@@ -808,9 +893,11 @@ static void read_bonus_minors_history(struct loader *L, const config_setting_t *
 	const config_setting_t *bonus = get_group(L, root, "", "bonus", 0);
 	if (bonus != NULL) {
 		check_keys(L, bonus, "bonus", bonus_keys, N_ELEMENTS(bonus_keys));
+		L->prefix = "bonus";
 		s->bonus.cap = get_real(L, bonus, "bonus", &cap, 1, 0.0);
+		L->prefix = NULL;
 		void *items;
-		s->bonus.n_honors = read_named_list(L, bonus, "honors", "honour", 0,
+		s->bonus.n_honors = read_named_list(L, bonus, "honors", "bonus.honors", "honour", 0,
 						    sizeof(struct honor), &items, read_honor);
 		s->bonus.honors = items;
 	}
@@ -819,10 +906,12 @@ static void read_bonus_minors_history(struct loader *L, const config_setting_t *
 	if (minors != NULL) {
 		check_keys(L, minors, "minors", minors_keys, N_ELEMENTS(minors_keys));
 		s->minors.present = 1;
+		L->prefix = "minors";
 		s->minors.mean = get_real(L, minors, "minors", &score_0_100, 1, 0.0);
 		s->minors.sd = get_real(L, minors, "minors", &rule_sd, 1, 0.0);
 		s->minors.weight = get_real(L, minors, "minors", &share, 1, 0.0);
 		s->minors.minimum = get_real(L, minors, "minors", &minimum, 1, 0.0);
+		L->prefix = NULL;
 	}
 
 	const config_setting_t *history = get_group(L, root, "", "history", 0);
@@ -832,7 +921,9 @@ static void read_bonus_minors_history(struct loader *L, const config_setting_t *
 	s->history.present = 1;
 	int n_scores = get_numbers(L, history, "history", "scores", &rule_any, &s->history.scores);
 	int n_weights = get_numbers(L, history, "history", "weights", &history_weight, &s->history.weights);
+	L->prefix = "history";
 	double current = get_real(L, history, "history", &current_weight, 1, 1.0);
+	L->prefix = NULL;
 	s->history.current_weight = current;
 	for (int i = 0; i < 2; i++) {
 		const char *key = i ? "weights" : "scores";
@@ -878,8 +969,10 @@ static void read_pass(struct loader *L, const config_setting_t *root)
 	const config_setting_t *rule_setting = config_setting_get_member(pass, "rule");
 	if (strcmp(rule, "threshold") == 0) {
 		s->pass.rule = PASS_THRESHOLD;
+		L->prefix = "pass";
 		s->pass.threshold = get_real(L, pass, "pass", &(struct value_rule){"threshold", 0, -UNBOUNDED,
 										UNBOUNDED, 0, 0}, 1, 0.0);
+		L->prefix = NULL;
 		for (int i = 3; i < 5; i++)
 			if (config_setting_get_member(pass, keys[i]) != NULL)
 				diag_add(L->d, line_of(config_setting_get_member(pass, keys[i])),
@@ -887,12 +980,14 @@ static void read_pass(struct loader *L, const config_setting_t *root)
 					 keys[i]);
 	} else if (strcmp(rule, "competition") == 0) {
 		s->pass.rule = PASS_COMPETITION;
+		L->prefix = "pass";
 		s->pass.slots = get_integer(L, pass, "pass", &slots, 1, 1);
+		L->prefix = NULL;
 		if (config_setting_get_member(pass, "threshold") != NULL)
 			diag_add(L->d, line_of(config_setting_get_member(pass, "threshold")),
 				 "pass: 'threshold' belongs to rule = \"threshold\"; remove it or change the rule");
 		void *items;
-		s->pass.n_competitors = read_named_list(L, pass, "competitors", "competitor", 1,
+		s->pass.n_competitors = read_named_list(L, pass, "competitors", "pass.competitors", "competitor", 1,
 							sizeof(struct competitor), &items, read_competitor);
 		s->pass.competitors = items;
 	} else {
@@ -938,6 +1033,52 @@ static void read_policy_param(struct loader *L, const config_setting_t *entry, c
 	} else {
 		p->type = POLICY_VALUE_NUMBER;
 		diag_add(L->d, p->line, "%s%sparams.%s must be a number, boolean, string or array, not %s", where, sep(where), p->key, type_name(entry));
+	}
+}
+
+/*
+ * Applies the settings of policies.N.params.KEY (N = INDEX + 1): a number
+ * replaces the file's value or adds the key (the plugin host then checks it
+ * against the plugin's own parameters).
+ */
+static void apply_param_settings(struct loader *L, struct policy *p, int index, const char *where)
+{
+	char prefix[64];
+	snprintf(prefix, sizeof prefix, "policies.%d.params.", index + 1);
+	size_t length = strlen(prefix);
+	for (int j = 0; j < p->n_params; j++) {
+		char path[512];
+		snprintf(path, sizeof path, "%s%s", prefix, p->params[j].key);
+		setting_for(L, path); /* offered, for suggestions */
+	}
+	for (int k = 0; k < L->n_settings; k++) {
+		struct parameter_setting *set = &L->settings[k];
+		if (strncmp(set->path, prefix, length) != 0 || set->path[length] == '\0' ||
+		    strchr(set->path + length, '.') != NULL)
+			continue;
+		set->used = 1;
+		const char *key = set->path + length;
+		struct policy_param *param = NULL;
+		for (int j = 0; j < p->n_params && param == NULL; j++)
+			if (strcmp(p->params[j].key, key) == 0)
+				param = &p->params[j];
+		if (param == NULL) {
+			struct policy_param *grown = realloc(p->params, (size_t)(p->n_params + 1) * sizeof *grown);
+			if (grown == NULL)
+				abort();
+			p->params = grown;
+			param = &p->params[p->n_params++];
+			memset(param, 0, sizeof *param);
+			param->key = copy_string(key);
+			param->type = POLICY_VALUE_NUMBER;
+		}
+		if (param->type != POLICY_VALUE_NUMBER) {
+			diag_add(L->d, 0, "%s: %s is not a number in the scenario; a path sets numbers only",
+				 where, set->path);
+			continue;
+		}
+		param->number = set->value;
+		param->line = 0;
 	}
 }
 
@@ -1001,7 +1142,7 @@ static void read_policies(struct loader *L, const config_setting_t *root)
 			}
 		}
 		const config_setting_t *params = config_setting_get_member(g, "params");
-		if (params != NULL) {
+		if (params != NULL && config_setting_is_group(params)) {
 			if (!config_setting_is_group(params)) {
 				diag_add(L->d, line_of(params), "%s%s'params' must be a group { key = value; }, not %s", where, sep(where), type_name(params));
 			} else {
@@ -1012,6 +1153,7 @@ static void read_policies(struct loader *L, const config_setting_t *root)
 							  &p->params[j]);
 			}
 		}
+		apply_param_settings(L, p, i, where);
 	}
 	free(district_names);
 }
@@ -1081,10 +1223,10 @@ static void read_scenario(struct loader *L, const config_setting_t *root)
 
 	read_run(L, root);
 	read_campaign_and_inspection(L, root);
-	s->n_categories = read_named_list(L, root, "categories", "category", 1,
+	s->n_categories = read_named_list(L, root, "categories", "categories", "category", 1,
 					  sizeof(struct category), &items, read_category);
 	s->categories = items;
-	s->n_districts = read_named_list(L, root, "districts", "district", 1,
+	s->n_districts = read_named_list(L, root, "districts", "districts", "district", 1,
 					 sizeof(struct district), &items, read_district);
 	s->districts = items;
 
@@ -1102,11 +1244,11 @@ static void read_scenario(struct loader *L, const config_setting_t *root)
 			      cell_valid);
 	}
 
-	s->n_materials = read_named_list(L, root, "materials", "material", 0,
+	s->n_materials = read_named_list(L, root, "materials", "materials", "material", 0,
 					 sizeof(struct material), &items, read_material);
 	s->materials = items;
 	read_survey_overall(L, root);
-	s->n_negatives = read_named_list(L, root, "negative_list", "negative-list event", 0,
+	s->n_negatives = read_named_list(L, root, "negative_list", "negative_list", "negative-list event", 0,
 					 sizeof(struct negative_event), &items, read_negative);
 	s->negatives = items;
 	read_bonus_minors_history(L, root);
@@ -1138,13 +1280,45 @@ static void read_scenario(struct loader *L, const config_setting_t *root)
 	free(cell_valid);
 }
 
+/* Every setting no path matched is an error naming the nearest valid paths. */
+static void report_unused_settings(struct loader *L)
+{
+	for (int i = 0; i < L->n_settings; i++) {
+		if (L->settings[i].used)
+			continue;
+		const char *path = L->settings[i].path;
+		const char *best[3] = {NULL, NULL, NULL};
+		int distance[3] = {0, 0, 0};
+		for (int k = 0; k < L->n_offered; k++) {
+			int e = edit_distance(path, L->offered[k]);
+			for (int b = 0; b < 3; b++) {
+				if (best[b] != NULL && e >= distance[b])
+					continue;
+				if (best[b] != NULL && strcmp(best[b], L->offered[k]) == 0)
+					break;
+				for (int m = 2; m > b; m--) {
+					best[m] = best[m - 1];
+					distance[m] = distance[m - 1];
+				}
+				best[b] = L->offered[k];
+				distance[b] = e;
+				break;
+			}
+		}
+		diag_add(L->d, 0, "no parameter path '%s'; the nearest valid paths are %s%s%s%s%s",
+			 path, best[0] ? best[0] : "(none)", best[1] ? ", " : "", best[1] ? best[1] : "",
+			 best[2] ? ", " : "", best[2] ? best[2] : "");
+	}
+}
+
 static const char *base_name(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	return slash ? slash + 1 : path;
 }
 
-static struct scenario *load(config_t *config, int read_ok, const char *file, struct diag *d)
+static struct scenario *load(config_t *config, int read_ok, const char *file,
+			     struct parameter_setting *settings, int n_settings, struct diag *d)
 {
 	if (!read_ok) {
 		if (config_error_type(config) == CONFIG_ERR_FILE_IO)
@@ -1156,10 +1330,16 @@ static struct scenario *load(config_t *config, int read_ok, const char *file, st
 		return NULL;
 	}
 	struct scenario *s = allocate_zeroed(1, sizeof *s);
-	struct loader L = {d, s};
+	struct loader L = {d, s, NULL, settings, n_settings, NULL, 0, 0};
 	int before = d->count;
 	s->file = copy_string(file);
+	for (int i = 0; i < n_settings; i++)
+		settings[i].used = 0;
 	read_scenario(&L, config_root_setting(config));
+	report_unused_settings(&L);
+	for (int i = 0; i < L.n_offered; i++)
+		free(L.offered[i]);
+	free(L.offered);
 	if (s->name == NULL)
 		s->name = copy_string(base_name(file));
 	if (d->count == before)
@@ -1172,6 +1352,12 @@ static struct scenario *load(config_t *config, int read_ok, const char *file, st
 }
 
 struct scenario *scenario_load_file(const char *path, struct diag *d)
+{
+	return scenario_load_file_with(path, NULL, 0, d);
+}
+
+struct scenario *scenario_load_file_with(const char *path, struct parameter_setting *settings,
+					 int n_settings, struct diag *d)
 {
 	config_t config;
 	config_init(&config);
@@ -1192,7 +1378,7 @@ struct scenario *scenario_load_file(const char *path, struct diag *d)
 	int saved_errno = errno;
 	fclose(in);
 	errno = saved_errno;
-	struct scenario *s = load(&config, ok, path, d);
+	struct scenario *s = load(&config, ok, path, settings, n_settings, d);
 	config_destroy(&config);
 	free(directory);
 	return s;
@@ -1203,7 +1389,7 @@ struct scenario *scenario_load_string(const char *text, struct diag *d)
 	config_t config;
 	config_init(&config);
 	int ok = config_read_string(&config, text);
-	struct scenario *s = load(&config, ok, d->file ? d->file : "<string>", d);
+	struct scenario *s = load(&config, ok, d->file ? d->file : "<string>", NULL, 0, d);
 	config_destroy(&config);
 	return s;
 }

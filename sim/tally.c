@@ -68,8 +68,13 @@ static void moments_add(struct moments *m, double x, double inverse_n)
 	m->m2 += delta * (x - m->mean);
 }
 
-static void moments_merge(struct moments *into, int64_t n_into, const struct moments *from,
-			  int64_t n_from)
+void moments_push(struct moments *m, int64_t n, double x)
+{
+	moments_add(m, x, 1.0 / (double)n);
+}
+
+void moments_merge(struct moments *into, int64_t n_into, const struct moments *from,
+		   int64_t n_from)
 {
 	if (n_from == 0)
 		return;

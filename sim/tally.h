@@ -56,6 +56,13 @@ void tally_add(struct tally *t, const struct scenario *s, const struct outcome *
 /* Adds FROM into INTO (Chan's parallel update for the moments). */
 void tally_merge(struct tally *into, const struct tally *from);
 
+/* Adds X as the N-th observation (N counts X) of M. */
+void moments_push(struct moments *m, int64_t n, double x);
+
+/* Adds FROM (N_FROM observations) into INTO (N_INTO), Chan's update. */
+void moments_merge(struct moments *into, int64_t n_into, const struct moments *from,
+		   int64_t n_from);
+
 /* Sample standard deviation (n - 1); 0 below two observations. */
 double moments_sd(const struct moments *m, int64_t n);
 
