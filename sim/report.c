@@ -152,6 +152,12 @@ static json_t *build_json(const struct scenario *s, const struct run_result *r,
 	return root;
 }
 
+json_t *report_json_object(const struct scenario *s, const struct run_result *r,
+			   const struct plugin_host *policies)
+{
+	return r->tally->n > 0 ? build_json(s, r, policies) : NULL;
+}
+
 char *report_json(const struct scenario *s, const struct run_result *r,
 		  const struct plugin_host *policies)
 {

@@ -22,6 +22,12 @@
 char *report_json(const struct scenario *s, const struct run_result *r,
 		  const struct plugin_host *policies);
 
+/* The same document as a jansson object (NULL when out of memory), for
+ * commands that embed a run in their own JSON. */
+#include <jansson.h>
+json_t *report_json_object(const struct scenario *s, const struct run_result *r,
+			   const struct plugin_host *policies);
+
 /* Prints the planner's summary of a run. */
 void report_print(FILE *out, const struct scenario *s, const struct run_result *r);
 

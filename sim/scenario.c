@@ -11,6 +11,20 @@ static void free_strings(char **strings, int n)
 	free(strings);
 }
 
+static void policy_free(struct policy *p)
+{
+	free(p->plugin);
+	free_strings(p->targets, p->n_targets);
+	for (int j = 0; j < p->n_params; j++) {
+		free(p->params[j].key);
+		free(p->params[j].string);
+		free(p->params[j].numbers);
+		free_strings(p->params[j].strings,
+			     p->params[j].count * (p->params[j].type == POLICY_VALUE_STRINGS));
+	}
+	free(p->params);
+}
+
 void scenario_free(struct scenario *s)
 {
 	if (s == NULL)
@@ -39,19 +53,8 @@ void scenario_free(struct scenario *s)
 	for (int i = 0; i < s->pass.n_competitors; i++)
 		free(s->pass.competitors[i].name);
 	free(s->pass.competitors);
-	for (int i = 0; i < s->n_policies; i++) {
-		struct policy *p = &s->policies[i];
-		free(p->plugin);
-		free_strings(p->targets, p->n_targets);
-		for (int j = 0; j < p->n_params; j++) {
-			free(p->params[j].key);
-			free(p->params[j].string);
-			free(p->params[j].numbers);
-			free_strings(p->params[j].strings, p->params[j].count *
-					 (p->params[j].type == POLICY_VALUE_STRINGS));
-		}
-		free(p->params);
-	}
+	for (int i = 0; i < s->n_policies; i++)
+		policy_free(&s->policies[i]);
 	free(s->policies);
 	for (int i = 0; i < s->n_sensitivity; i++)
 		free(s->sensitivity[i].path);
@@ -59,6 +62,90 @@ void scenario_free(struct scenario *s)
 	free(s->declared_before);
 	free(s->undeclared_before);
 	free(s);
+}
+
+static char *duplicate(const char *text)
+{
+	size_t n = strlen(text) + 1;
+	char *copy = malloc(n);
+	if (copy != NULL)
+		memcpy(copy, text, n);
+	return copy;
+}
+
+/* A deep copy of FROM with KEY set to VALUE (added when missing). */
+static int copy_params_with(struct policy *to, const struct policy *from, const char *key,
+			    double value)
+{
+	to->params = calloc((size_t)from->n_params + 1, sizeof *to->params);
+	if (to->params == NULL)
+		return -1;
+	int found = 0;
+	for (int j = 0; j < from->n_params; j++) {
+		const struct policy_param *a = &from->params[j];
+		struct policy_param *b = &to->params[to->n_params++];
+		*b = *a;
+		b->key = duplicate(a->key);
+		b->string = NULL;
+		b->numbers = NULL;
+		b->strings = NULL;
+		if (strcmp(a->key, key) == 0) {
+			b->type = POLICY_VALUE_NUMBER;
+			b->number = value;
+			found = 1;
+		} else if (a->type == POLICY_VALUE_STRING) {
+			b->string = duplicate(a->string);
+		} else if (a->type == POLICY_VALUE_NUMBERS) {
+			b->numbers = calloc((size_t)a->count + 1, sizeof *b->numbers);
+			if (b->numbers)
+				memcpy(b->numbers, a->numbers, (size_t)a->count * sizeof *b->numbers);
+		} else if (a->type == POLICY_VALUE_STRINGS) {
+			b->strings = calloc((size_t)a->count + 1, sizeof *b->strings);
+			for (int i = 0; b->strings && i < a->count; i++)
+				b->strings[i] = duplicate(a->strings[i]);
+		}
+	}
+	if (!found) {
+		struct policy_param *b = &to->params[to->n_params++];
+		memset(b, 0, sizeof *b);
+		b->key = duplicate(key);
+		b->type = POLICY_VALUE_NUMBER;
+		b->number = value;
+		b->line = from->line;
+	}
+	return 0;
+}
+
+int scenario_split_policy(struct scenario *s, int index, const char *key, const double *amounts)
+{
+	const struct policy *old = &s->policies[index];
+	int targets = old->n_targets ? old->n_targets : s->n_districts;
+	int n = s->n_policies - 1 + targets;
+	struct policy *policies = calloc((size_t)n, sizeof *policies);
+	if (policies == NULL)
+		return -1;
+	int k = 0;
+	for (int i = 0; i < s->n_policies; i++) {
+		if (i != index) {
+			policies[k++] = s->policies[i]; /* moved, not copied */
+			continue;
+		}
+		for (int t = 0; t < targets; t++) {
+			struct policy *p = &policies[k++];
+			p->plugin = duplicate(old->plugin);
+			p->line = old->line;
+			p->n_targets = 1;
+			p->targets = calloc(1, sizeof *p->targets);
+			if (p->targets)
+				p->targets[0] = duplicate(old->n_targets ? old->targets[t] : s->districts[t].name);
+			copy_params_with(p, old, key, amounts[t]);
+		}
+	}
+	policy_free(&s->policies[index]); /* the others moved */
+	free(s->policies);
+	s->policies = policies;
+	s->n_policies = n;
+	return targets;
 }
 
 void allocate_largest_remainder(int64_t total, const double *weight, int n, int64_t *out)

@@ -213,6 +213,7 @@ struct parameter_setting {
 	const char *path;
 	double value;
 	int used;          /* set by the loader: a path matched */
+	int integer;       /* set by the loader: the path takes whole numbers */
 };
 
 /*
@@ -228,6 +229,14 @@ struct scenario *scenario_load_file_with(const char *path, struct parameter_sett
 struct scenario *scenario_load_string(const char *text, struct diag *d);
 
 void scenario_free(struct scenario *s);
+
+/*
+ * Replaces policy INDEX by one policy per target district (all districts
+ * when it names none), the one for target t with parameter KEY set to
+ * AMOUNTS[t] (MODEL.md 5: the plugin checks KEY). For spreading a budget
+ * across districts. Returns the number of targets, or -1 when out of memory.
+ */
+int scenario_split_policy(struct scenario *s, int index, const char *key, const double *amounts);
 
 /*
  * Computes what follows from the parameters: survey allocation, the site

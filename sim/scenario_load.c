@@ -236,6 +236,7 @@ static int take_setting(struct loader *L, const struct parameter_setting *set,
 	char range[128], number[32];
 	describe_range(rule, range, sizeof range);
 	diag_format_number(set->value, number, sizeof number);
+	((struct parameter_setting *)set)->integer = rule->integer;
 	if (breaks_rule(rule, set->value)) {
 		diag_add(L->d, 0, "%s=%s: '%s' must be %s", set->path, number, rule->key, range);
 		return 0;
