@@ -117,5 +117,38 @@ printf '@include "demo-city.cfg"\npolicies = ( { plugin = "broken"; params = { w
 check "unknown parameter exits 2" [ "$(status "$ccsim" check "$work/param.cfg")" = 2 ]
 check "unknown parameter named" grep -q "param.cfg:2: policy 1 (broken): unknown parameter 'weak'; broken knows week" "$work/err"
 
+# the decision commands: identical JSON for 1 and 3 threads, errors before any replication
+demo="$src/scenarios/demo-city.cfg"
+decide() { # NAME ARGS...: runs at 1 and 3 threads, compares the JSON
+	local name=$1
+	shift
+	for t in 1 3; do
+		"$ccsim" "$@" --threads $t --quiet --json "$work/$name$t.json" --csv "$work/$name$t.csv" \
+			>"$work/out" 2>"$work/err" || echo "FAILED: $name exited $? at $t threads: $(cat "$work/err")"
+		grep -v -E '"(seconds|threads|processes)":' "$work/$name$t.json" >"$work/$name$t.cmp"
+	done
+	check "$name: JSON for 1 and 3 threads" cmp -s "$work/${name}1.cmp" "$work/${name}3.cmp"
+	check "$name: CSV for 1 and 3 threads" cmp -s "$work/${name}1.csv" "$work/${name}3.csv"
+	check "$name: command in JSON" grep -q "\"command\": \"$name\"" "$work/${name}1.json"
+}
+decide compare compare "$demo" --variant "fast: defaults.rectify_rate=0.15" --reps 700
+check "compare: paired interval" grep -q '"pass_difference_ci95"' "$work/compare1.json"
+decide sweep sweep "$demo" --param defaults.rectify_rate=0.1:0.2:3 --reps 300
+check "sweep: three points" [ "$(grep -c '^0\.' "$work/sweep1.csv")" = 3 ]
+decide sensitivity sensitivity "$demo" --reps 300
+decide allocate allocate "$src/scenarios/policy-extra-enforcement.cfg" --policy 1 --param officers --budget 200 --step 100 --reps 300
+check "allocate: two steps" [ "$(grep -c '^[12],' "$work/allocate1.csv")" = 2 ]
+check "morris" [ "$(status "$ccsim" sensitivity "$demo" --method morris --trajectories 2 --reps 100)" = 0 ]
+check "sobol" [ "$(status "$ccsim" sensitivity "$demo" --method sobol --samples 4 --reps 50 --bootstrap 20)" = 0 ]
+check "bad path exits 2" [ "$(status "$ccsim" sweep "$demo" --param districts.Chenguan.rectify_rate=0.1:0.2:2)" = 2 ]
+check "bad path suggests" grep -q "nearest valid paths are districts.Chengguan.rectify_rate" "$work/err"
+check "value out of range exits 2" [ "$(status "$ccsim" sensitivity "$demo" --param defaults.rebound=0.5:1.5)" = 2 ]
+check "out of range named" grep -q "defaults.rebound=1.5: 'rebound' must be a number within \[0, 1\]" "$work/err"
+check "compare needs two" [ "$(status "$ccsim" compare "$demo")" = 2 ]
+check "run --set" [ "$(status "$ccsim" run "$demo" --reps 300 --set survey.veto_below=95 --json "$work/set.json")" = 0 ]
+check "run --set takes effect" grep -q '"survey_veto_probability": 1' "$work/set.json"
+check "run --precision" [ "$(status "$ccsim" run "$demo" --precision 0.02 --json "$work/prec.json")" = 0 ]
+check "run --precision stops at a checkpoint" grep -q '"replications": 4096,' "$work/prec.json"
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

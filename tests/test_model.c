@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "assert_close.h"
+
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -113,7 +115,7 @@ static void survey_veto_and_pass_match_the_binomial(void **state)
 	assert_true(r.tally->component[COMPONENT_FIELD].mean == 40.0);
 	assert_mean(&r.tally->component[COMPONENT_SATISFACTION], r.tally->n, 82.0);
 	/* sd of 100 Y / 200 */
-	assert_float_equal(moments_sd(&r.tally->component[COMPONENT_SATISFACTION], r.tally->n),
+	assert_close(moments_sd(&r.tally->component[COMPONENT_SATISFACTION], r.tally->n),
 			   100.0 * sqrt(0.82 * 0.18 / 200.0), 0.01 * 100.0 * sqrt(0.82 * 0.18 / 200.0));
 	run_result_free(&r);
 	scenario_free(s);
@@ -180,9 +182,9 @@ static void field_matches_poisson_closed_form(void **state)
 	assert_mean(&r.tally->component[COMPONENT_FIELD], r.tally->n, exact);
 	/* category losses are exact complements in expectation */
 	double n = (double)r.tally->n;
-	assert_float_equal(r.tally->category_points_lost_sum[2] / n, 0.0, 0.0);
+	assert_close(r.tally->category_points_lost_sum[2] / n, 0.0, 0.0);
 	/* sites inspected: 2 + 3 a batch, 3 batches, split evenly in expectation */
-	assert_float_equal((r.tally->district_sites_sum[0] + r.tally->district_sites_sum[1]) / n,
+	assert_close((r.tally->district_sites_sum[0] + r.tally->district_sites_sum[1]) / n,
 			   15.0, 1e-12);
 	run_result_free(&r);
 	scenario_free(s);
@@ -215,7 +217,7 @@ static void lottery_draws_from_the_declared_pool(void **state)
 	/* a's count per replication: 2 batches of hypergeometric(4, 1, 2): p(1) = 1/2 */
 	double n = (double)r.tally->n, mean_a = r.tally->district_sites_sum[0] / n;
 	assert_true(fabs(mean_a - 1.0) <= Z_TOLERANCE * sqrt(2 * 0.25 / n));
-	assert_float_equal((r.tally->district_sites_sum[0] + r.tally->district_sites_sum[1]) / n, 4.0, 1e-12);
+	assert_close((r.tally->district_sites_sum[0] + r.tally->district_sites_sum[1]) / n, 4.0, 1e-12);
 	run_result_free(&r);
 	scenario_free(s);
 
@@ -223,8 +225,8 @@ static void lottery_draws_from_the_declared_pool(void **state)
 	s = load_text(text);
 	simulate(s, 15, 1000, 1, &r);
 	n = (double)r.tally->n;
-	assert_float_equal(r.tally->district_sites_sum[0] / n, 2.0, 0.0);
-	assert_float_equal(r.tally->district_sites_sum[1] / n, 6.0, 0.0);
+	assert_close(r.tally->district_sites_sum[0] / n, 2.0, 0.0);
+	assert_close(r.tally->district_sites_sum[1] / n, 6.0, 0.0);
 	run_result_free(&r);
 	scenario_free(s);
 }
@@ -344,21 +346,21 @@ static void check_score_identities(const struct scenario *s, uint64_t reps)
 		const double *c = o->component;
 		double city = c[COMPONENT_FIELD] + c[COMPONENT_MATERIALS] + c[COMPONENT_SURVEY] +
 			      c[COMPONENT_OVERALL] + c[COMPONENT_BONUS] - c[COMPONENT_NEGATIVE];
-		assert_float_equal(o->city, city, 1e-9);
+		assert_close(o->city, city, 1e-9);
 		double year = s->minors.present ? (1.0 - s->minors.weight) * city +
 							  s->minors.weight * c[COMPONENT_MINORS]
 						: city;
-		assert_float_equal(o->year, year, 1e-9);
+		assert_close(o->year, year, 1e-9);
 		double total = s->history.present ? past + s->history.current_weight * year : year;
-		assert_float_equal(o->total, total, 1e-9);
+		assert_close(o->total, total, 1e-9);
 		/* points lost by district and by category both add up to W - Field */
 		double by_district = 0.0, by_category = 0.0;
 		for (int d = 0; d < s->n_districts; d++)
 			by_district += o->district_points_lost[d];
 		for (int k = 0; k < s->n_categories; k++)
 			by_category += o->category_points_lost[k];
-		assert_float_equal(by_district, s->field_weight - c[COMPONENT_FIELD], 1e-9);
-		assert_float_equal(by_category, s->field_weight - c[COMPONENT_FIELD], 1e-9);
+		assert_close(by_district, s->field_weight - c[COMPONENT_FIELD], 1e-9);
+		assert_close(by_category, s->field_weight - c[COMPONENT_FIELD], 1e-9);
 		int veto = o->survey_veto || o->negative_veto || o->minors_veto;
 		assert_int_equal(o->pass, !veto && o->total >= s->pass.threshold);
 	}
@@ -398,8 +400,8 @@ static void rank_last_goes_to_the_worst_district_per_site(void **state)
 	struct scenario *s = load_text(text);
 	simulate(s, 19, 1000, 1, &r);
 	double n = (double)r.tally->n;
-	assert_float_equal(r.tally->district_rank_last_sum[1] / n, 1.0, 0.0);
-	assert_float_equal(r.tally->district_rank_last_sum[0] / n, 0.0, 0.0);
+	assert_close(r.tally->district_rank_last_sum[1] / n, 1.0, 0.0);
+	assert_close(r.tally->district_rank_last_sum[0] / n, 0.0, 0.0);
 	run_result_free(&r);
 	scenario_free(s);
 
@@ -408,7 +410,7 @@ static void rank_last_goes_to_the_worst_district_per_site(void **state)
 	simulate(s, 20, 999, 1, &r);
 	n = (double)r.tally->n;
 	for (int d = 0; d < 3; d++)
-		assert_float_equal(r.tally->district_rank_last_sum[d] / n, 1.0 / 3.0, 1e-12);
+		assert_close(r.tally->district_rank_last_sum[d] / n, 1.0 / 3.0, 1e-12);
 	run_result_free(&r);
 	scenario_free(s);
 }
@@ -508,9 +510,9 @@ static void histogram_quantiles_are_bin_centres(void **state)
 	for (int i = 0; i < 100; i++)
 		histogram_add(h, 80.0 + i * 0.1 + 0.001); /* 80.001, 80.101, ... 89.901 */
 	/* ceil(0.5 * 100) = 50th value: 84.901 -> bin [84.90, 84.91) */
-	assert_float_equal(histogram_quantile(h, 0.50), 84.905, 1e-9);
-	assert_float_equal(histogram_quantile(h, 0.05), 80.405, 1e-9);
-	assert_float_equal(histogram_quantile(h, 0.0), 80.005, 1e-9);
+	assert_close(histogram_quantile(h, 0.50), 84.905, 1e-9);
+	assert_close(histogram_quantile(h, 0.05), 80.405, 1e-9);
+	assert_close(histogram_quantile(h, 0.0), 80.005, 1e-9);
 	histogram_add(h, -50.0);   /* outside: clamped to the edge bins */
 	histogram_add(h, 500.0);
 	assert_int_equal(h->counts[0], 1);
@@ -523,14 +525,86 @@ static void wilson_interval_matches_known_values(void **state)
 	(void)state;
 	double lo, hi;
 	wilson_interval(50, 100, REPORT_Z95, &lo, &hi);
-	assert_float_equal(lo, 0.403832, 1e-6);
-	assert_float_equal(hi, 0.596168, 1e-6);
+	assert_close(lo, 0.403832, 1e-6);
+	assert_close(hi, 0.596168, 1e-6);
 	wilson_interval(0, 10, REPORT_Z95, &lo, &hi);
-	assert_float_equal(lo, 0.0, 1e-12);
-	assert_float_equal(hi, 0.277533, 1e-6);
+	assert_close(lo, 0.0, 1e-12);
+	assert_close(hi, 0.277533, 1e-6);
 	wilson_interval(10, 10, REPORT_Z95, &lo, &hi);
-	assert_float_equal(lo, 0.722467, 1e-6);
-	assert_float_equal(hi, 1.0, 1e-12);
+	assert_close(lo, 0.722467, 1e-6);
+	assert_close(hi, 1.0, 1e-12);
+}
+
+/* Paired statistics are the exact differences of the two variants' own. */
+static void paired_differences_are_exact(void **state)
+{
+	(void)state;
+	struct scenario *base = load_demo();
+	struct diag d;
+	struct parameter_setting faster = {"defaults.rectify_rate", 0.15, 0, 0};
+	diag_init(&d, DEMO);
+	struct scenario *variant = scenario_load_file_with(DEMO, &faster, 1, &d);
+	assert_non_null(variant);
+	struct run_variant variants[3] = {{base, NULL}, {variant, NULL}, {base, NULL}};
+	struct run_options options = {.seed = 5, .replications = 3000, .threads = 2};
+	struct run_result r[3];
+	struct pairing p[3];
+	char error[256];
+	assert_int_equal(run_variants(variants, 3, &options, r, p, error, sizeof error), RUN_OK);
+	double n = (double)r[0].tally->n;
+	assert_int_equal(p[1].only_variant - p[1].only_first, r[1].tally->passes - r[0].tally->passes);
+	assert_close(p[1].pass_difference.mean, (r[1].tally->passes - r[0].tally->passes) / n, 1e-12);
+	assert_close(p[1].total_difference.mean, r[1].tally->total.mean - r[0].tally->total.mean, 1e-9);
+	/* faster rectification never turns a pass into a failure, draw for draw */
+	assert_int_equal(p[1].only_first, 0);
+	assert_true(p[1].only_variant > 0);
+	/* the same scenario twice: no difference at all */
+	assert_true(p[2].pass_difference.mean == 0.0 && p[2].pass_difference.m2 == 0.0);
+	assert_true(p[2].total_difference.mean == 0.0);
+	/* and lockstep changes nothing of a variant's own result */
+	struct run_result alone;
+	simulate(base, 5, 3000, 1, &alone);
+	assert_true(alone.tally->total.mean == r[0].tally->total.mean);
+	assert_int_equal(alone.tally->passes, r[0].tally->passes);
+	run_result_free(&alone);
+	for (int i = 0; i < 3; i++)
+		run_result_free(&r[i]);
+	scenario_free(variant);
+	scenario_free(base);
+	diag_free(&d);
+}
+
+/* --precision stops at the first checkpoint where the half-width is small
+ * enough, the same one for every thread count. */
+static void precision_stops_at_the_same_checkpoint_for_any_thread_count(void **state)
+{
+	(void)state;
+	struct scenario *s = load_demo();
+	const int64_t checkpoint = (int64_t)RUNNER_CHUNK * RUNNER_CHECKPOINT_CHUNKS;
+	int64_t stopped[2];
+	const int threads[2] = {1, 3};
+	for (int i = 0; i < 2; i++) {
+		struct run_options options = {.seed = 9, .replications = 1000000, .threads = threads[i],
+					      .precision = 0.01};
+		struct run_result r;
+		char error[256];
+		assert_int_equal(run_simulation(s, &options, &r, error, sizeof error), RUN_OK);
+		stopped[i] = r.tally->n;
+		double lo, hi;
+		wilson_interval(r.tally->passes, r.tally->n, REPORT_Z95, &lo, &hi);
+		assert_true((hi - lo) / 2.0 <= 0.01);
+		run_result_free(&r);
+	}
+	assert_int_equal(stopped[0], stopped[1]);
+	assert_int_equal(stopped[0] % checkpoint, 0);
+	/* one checkpoint earlier was not precise enough */
+	struct run_result earlier;
+	simulate(s, 9, stopped[0] - checkpoint, 2, &earlier);
+	double lo, hi;
+	wilson_interval(earlier.tally->passes, earlier.tally->n, REPORT_Z95, &lo, &hi);
+	assert_true((hi - lo) / 2.0 > 0.01);
+	run_result_free(&earlier);
+	scenario_free(s);
 }
 
 int main(void)
@@ -549,6 +623,8 @@ int main(void)
 		cmocka_unit_test(json_reports_every_key_of_model_md),
 		cmocka_unit_test(histogram_quantiles_are_bin_centres),
 		cmocka_unit_test(wilson_interval_matches_known_values),
+		cmocka_unit_test(paired_differences_are_exact),
+		cmocka_unit_test(precision_stops_at_the_same_checkpoint_for_any_thread_count),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

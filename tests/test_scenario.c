@@ -8,9 +8,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "assert_close.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "scenario.h"
 
@@ -448,9 +451,95 @@ static void total_bounds_follow_from_weights_caps_and_deductions(void **state)
 	scenario_total_bounds(s, &lo, &hi);
 	/* past 0.15*82.5 + 0.25*84 = 33.375; City in [-3, 14 + 20 + 20 + 0 + 1] */
 	double year_lo = 0.8 * -3.0, year_hi = 0.8 * 55.0 + 0.2 * 100.0;
-	assert_float_equal(lo, 33.375 + 0.6 * year_lo, 1e-12);
-	assert_float_equal(hi, 33.375 + 0.6 * year_hi, 1e-12);
+	assert_close(lo, 33.375 + 0.6 * year_lo, 1e-12);
+	assert_close(hi, 33.375 + 0.6 * year_hi, 1e-12);
 	scenario_free(s);
+	diag_free(&d);
+}
+
+/* Loads BASE with SETTINGS; returns the scenario or NULL with D filled. */
+static struct scenario *load_with_settings(struct parameter_setting *settings, int n, struct diag *d)
+{
+	char path[] = "/tmp/ccsim-settings-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *out = fdopen(fd, "w");
+	fputs(base, out);
+	fclose(out);
+	diag_init(d, "test.cfg");
+	struct scenario *s = scenario_load_file_with(path, settings, n, d);
+	unlink(path);
+	return s;
+}
+
+/* MODEL.md 2: setting a path overrides that level exactly as if the file had said it. */
+static void parameter_paths_set_their_level(void **state)
+{
+	(void)state;
+	struct parameter_setting settings[] = {
+		{"districts.Chengguan.new_per_week", 2.0, 0, 0},      /* the district scalar */
+		{"defaults.rebound", 0.2, 0, 0},                      /* the defaults scalar */
+		{"districts.Xigu.rectify_rate.back_street", 0.5, 0, 0}, /* one cell */
+		{"categories.main_road.deduction", 0.5, 0, 0},
+		{"survey.respondents", 600, 0, 0},
+		{"pass.threshold", 80, 0, 0},
+		{"materials.online_reports.loss_probability", 0.1, 0, 0},
+		{"policies.1.params.boost", 0.3, 0, 0},
+		{"policies.1.params.coverage", 0.5, 0, 0},
+		{"districts.Xigu.population", 60000, 0, 0},
+	};
+	struct diag d;
+	struct scenario *s = load_with_settings(settings, 10, &d);
+	if (s == NULL)
+		diag_print(&d, stderr);
+	assert_non_null(s);
+	/* a district scalar set by path still yields to the file's entry for back_street */
+	assert_true(scenario_cell(s, 0, 0)->new_per_week == 2.0);
+	assert_true(scenario_cell(s, 0, 1)->new_per_week == 6.0);
+	assert_true(scenario_cell(s, 0, 0)->rebound == 0.2 && scenario_cell(s, 1, 1)->rebound == 0.2);
+	assert_true(scenario_cell(s, 1, 1)->rectify_rate == 0.5);
+	assert_true(scenario_cell(s, 1, 0)->rectify_rate == 0.15);
+	assert_true(s->categories[0].deduction == 0.5);
+	assert_int_equal(s->survey.respondents, 600);
+	assert_int_equal(s->districts[0].respondents, 505); /* 600 x 32/38, rounded by largest remainder */
+	assert_true(s->pass.threshold == 80.0);
+	assert_true(s->materials[0].loss_probability == 0.1);
+	assert_true(s->policies[0].params[0].number == 0.3);
+	assert_int_equal(s->policies[0].n_params, 2);
+	assert_string_equal(s->policies[0].params[1].key, "coverage");
+	assert_true(settings[4].integer && !settings[0].integer);
+	for (int i = 0; i < 10; i++)
+		assert_true(settings[i].used);
+	scenario_free(s);
+	diag_free(&d);
+}
+
+static void unknown_paths_name_the_nearest_valid_ones(void **state)
+{
+	(void)state;
+	struct parameter_setting settings[] = {{"districts.Chenguan.rectify_rate", 0.2, 0, 0},
+					       {"survey.respondants", 10, 0, 0}};
+	struct diag d;
+	assert_null(load_with_settings(settings, 2, &d));
+	assert_int_equal(d.count, 2);
+	assert_true(diag_contains(&d, "no parameter path 'districts.Chenguan.rectify_rate'; the nearest "
+				      "valid paths are districts.Chengguan.rectify_rate"));
+	assert_true(diag_contains(&d, "no parameter path 'survey.respondants'; the nearest valid paths "
+				      "are survey.respondents"));
+	diag_free(&d);
+}
+
+static void values_set_by_path_keep_the_rules(void **state)
+{
+	(void)state;
+	struct parameter_setting settings[] = {{"districts.Xigu.rectify_rate", 1.4, 0, 0},
+					       {"survey.respondents", 600.5, 0, 0},
+					       {"defaults.rebound.back_street", -1, 0, 0}};
+	struct diag d;
+	assert_null(load_with_settings(settings, 3, &d));
+	assert_true(diag_contains(&d, "districts.Xigu.rectify_rate=1.4: 'rectify_rate' must be a number within [0, 1]"));
+	assert_true(diag_contains(&d, "survey.respondents=600.5: 'respondents' must be an integer"));
+	assert_true(diag_contains(&d, "defaults.rebound.back_street=-1: 'rebound' must be a number within [0, 1]"));
 	diag_free(&d);
 }
 
@@ -473,6 +562,9 @@ int main(void)
 		cmocka_unit_test(unreadable_file_is_an_error),
 		cmocka_unit_test(largest_remainder_ties_go_to_the_earlier_district),
 		cmocka_unit_test(total_bounds_follow_from_weights_caps_and_deductions),
+		cmocka_unit_test(parameter_paths_set_their_level),
+		cmocka_unit_test(unknown_paths_name_the_nearest_valid_ones),
+		cmocka_unit_test(values_set_by_path_keep_the_rules),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,99 @@
+/*
+ * allocation: the greedy allocation against exhaustive search over every
+ * allocation of a small budget, all on common random numbers.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "allocation.h"
+
+/* Three districts whose intersections carry the field score; officers cut
+ * new problems with diminishing returns (plugins/extra_enforcement.lua). */
+static const char scenario_text[] =
+	"version = 1;\n"
+	"campaign: { weeks = 8; };\n"
+	"inspection: { window = [6, 8]; batches = 2; };\n"
+	"categories = ( { name = \"intersection\"; weight = 40.0; deduction = 0.3; lottery = 3; random_view = 3; prepared = 0.8; } );\n"
+	"defaults: { sites = 10; declared = 4; rectify_rate = 0.2; rebound = 0.05; };\n"
+	"districts = (\n"
+	"  { name = \"Busy\"; population = 1.0; satisfaction = 0.9; problems = 40; new_per_week = 9.0; },\n"
+	"  { name = \"Middling\"; population = 1.0; satisfaction = 0.9; problems = 25; new_per_week = 5.0; },\n"
+	"  { name = \"Calm\"; population = 1.0; satisfaction = 0.9; problems = 10; new_per_week = 2.0; } );\n"
+	"survey: { respondents = 100; weight = 20.0; };\n"
+	"pass: { rule = \"threshold\"; threshold = 37.0; };\n"
+	"policies = ( { plugin = \"extra_enforcement\"; params = { officers = 0; efficiency = 0.3; }; } );\n";
+
+static void greedy_matches_exhaustive_search(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/ccsim-allocation-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *out = fdopen(fd, "w");
+	fputs(scenario_text, out);
+	fclose(out);
+
+	struct allocation_problem problem = {path, NULL, 0, 0, "officers", 30.0, 10.0,
+					     {.seed = 11, .replications = 6000, .threads = 2}};
+	struct allocation greedy;
+	assert_int_equal(allocate_greedy(&problem, &greedy, stderr), 0);
+	assert_int_equal(greedy.n_targets, 3);
+	assert_int_equal(greedy.n_steps, 3);
+	double spent = 0.0;
+	for (int d = 0; d < 3; d++)
+		spent += greedy.amounts[d];
+	assert_true(spent == 30.0);
+
+	/* every way to give 3 steps of 10 to 3 districts, and the greedy's own,
+	 * evaluated together on the same random numbers */
+	double amounts[11][3];
+	int n = 0;
+	for (int a = 0; a <= 3; a++)
+		for (int b = 0; a + b <= 3; b++) {
+			amounts[n][0] = 10.0 * a;
+			amounts[n][1] = 10.0 * b;
+			amounts[n][2] = 10.0 * (3 - a - b);
+			n++;
+		}
+	memcpy(amounts[n], greedy.amounts, sizeof amounts[n]);
+	n++;
+	struct run_result results[11];
+	struct pairing pairings[11];
+	assert_int_equal(allocation_evaluate(&problem, 3, &amounts[0][0], n, results, pairings, stderr), 0);
+	int best = 0;
+	for (int i = 1; i < n - 1; i++)
+		if (results[i].tally->passes > results[best].tally->passes)
+			best = i;
+	int64_t greedy_passes = results[n - 1].tally->passes;
+	/* the greedy allocation is the best one, or passes as often */
+	if (greedy_passes != results[best].tally->passes)
+		print_error("greedy %g/%g/%g passes %lld times, the best %g/%g/%g %lld times\n",
+			    greedy.amounts[0], greedy.amounts[1], greedy.amounts[2], (long long)greedy_passes,
+			    amounts[best][0], amounts[best][1], amounts[best][2],
+			    (long long)results[best].tally->passes);
+	assert_int_equal(greedy_passes, results[best].tally->passes);
+	/* and the busy district, where officers prevent the most, gets the most */
+	assert_true(greedy.amounts[0] >= greedy.amounts[1] && greedy.amounts[1] >= greedy.amounts[2]);
+	/* the officers matter: the best beats none at all clearly */
+	assert_true(results[best].tally->passes > results[0].tally->passes + 100);
+	for (int i = 0; i < n; i++)
+		run_result_free(&results[i]);
+	allocation_free(&greedy);
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(greedy_matches_exhaustive_search),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
