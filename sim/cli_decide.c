@@ -568,25 +568,39 @@ static int take_sensitivity_option(int opt, char *arg, void *context)
 	}
 }
 
-/* Runs the scenario at the unit points X[count][k] into PASS[count], TOTAL[count]. */
+/*
+ * Runs the scenario at the unit points X[count][k] into PASS[count] and
+ * TOTAL[count]. A design has many points of few replications each, so the
+ * points, not the replications, are shared among the threads; each point's
+ * run is the same whatever thread runs it.
+ */
 static int evaluate_design(const char *file, const struct cli_options *o, const struct run_options *run,
 			   const struct input *inputs, int k, const double *x, int count, double *pass,
 			   double *total)
 {
-	struct parameter_setting settings[MAX_INPUTS];
+	struct run_options one = *run;
+	one.threads = 1;
+	int *status = calloc((size_t)count, sizeof *status);
+	if (status == NULL)
+		return EXIT_INTERNAL;
+#pragma omp parallel for num_threads(run->threads) schedule(dynamic, 1)
 	for (int p = 0; p < count; p++) {
+		struct parameter_setting settings[MAX_INPUTS];
 		for (int i = 0; i < k; i++) {
 			settings[i].path = inputs[i].path;
 			settings[i].value = input_value(&inputs[i], x[(size_t)p * (size_t)k + (size_t)i]);
+			settings[i].used = settings[i].integer = 0;
 		}
-		struct point result;
-		int status = evaluate_point(file, o, run, settings, k, &result);
-		if (status != EXIT_OK)
-			return status;
+		struct point result = {0};
+		status[p] = evaluate_point(file, o, &one, settings, k, &result);
 		pass[p] = result.pass;
 		total[p] = result.total_mean;
 	}
-	return EXIT_OK;
+	int first = EXIT_OK;
+	for (int p = 0; p < count && first == EXIT_OK; p++)
+		first = status[p];
+	free(status);
+	return first;
 }
 
 /* The tornado: each input at its low and high; sorted by swing. */

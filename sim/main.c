@@ -110,6 +110,25 @@ static int command_check(int argc, char **argv)
 				 &p, stderr);
 	if (status != EXIT_OK)
 		return status;
+	/* the sensitivity list's paths and ranges, as `ccsim sensitivity` will use them */
+	for (int i = 0; i < p.scenario->n_sensitivity && status == EXIT_OK; i++) {
+		const struct sensitivity_input *in = &p.scenario->sensitivity[i];
+		for (int end = 0; end < 2 && status == EXIT_OK; end++) {
+			struct parameter_setting set = {in->path, end ? in->high : in->low, 0, 0};
+			struct prepared q;
+			status = prepare_variant(argv[optind], o.settings, o.n_settings, &set, 1, NULL, NULL,
+						 NULL, &q, stderr);
+			if (status == EXIT_OK)
+				prepared_free(&q);
+			else
+				fprintf(stderr, "%s:%d: sensitivity entry %d: %s = %g cannot be used (above)\n",
+					argv[optind], in->line, i + 1, in->path, set.value);
+		}
+	}
+	if (status != EXIT_OK) {
+		prepared_free(&p);
+		return status;
+	}
 	scenario_print(p.scenario, stdout);
 	for (int i = 0; i < p.scenario->n_policies; i++)
 		printf("policy %d   %s (%s) applied; cost %g\n", i + 1, plugin_host_name(p.plugins, i),

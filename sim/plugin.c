@@ -16,7 +16,7 @@
 #include "sample.h"
 
 #ifndef CCSIM_PLUGIN_DIR
-#define CCSIM_PLUGIN_DIR "plugins"
+#define CCSIM_PLUGIN_DIR "/usr/local/share/ccsim/plugins"
 #endif
 
 #define HOOK_STEP 10000                 /* instructions between two budget checks */
@@ -400,6 +400,9 @@ void plugin_path_init(struct plugin_path *path, const char *scenario_file)
 		free(dirs);
 	}
 	path_add(path, CCSIM_PLUGIN_DIR);
+#ifdef CCSIM_SOURCE_PLUGIN_DIR
+	path_add(path, CCSIM_SOURCE_PLUGIN_DIR);
+#endif
 }
 
 void plugin_path_free(struct plugin_path *path)

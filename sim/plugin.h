@@ -40,7 +40,8 @@ struct plugin_path {
 /*
  * The scenario file's own directory (when SCENARIO_FILE is not NULL), then
  * each directory of $CCSIM_PLUGIN_PATH (colon-separated), then the
- * installed plugins directory.
+ * installed plugins directory, then the source tree's plugins/ (a build
+ * that was never installed).
  */
 void plugin_path_init(struct plugin_path *path, const char *scenario_file);
 void plugin_path_free(struct plugin_path *path);

@@ -144,6 +144,9 @@ check "bad path exits 2" [ "$(status "$ccsim" sweep "$demo" --param districts.Ch
 check "bad path suggests" grep -q "nearest valid paths are districts.Chengguan.rectify_rate" "$work/err"
 check "value out of range exits 2" [ "$(status "$ccsim" sensitivity "$demo" --param defaults.rebound=0.5:1.5)" = 2 ]
 check "out of range named" grep -q "defaults.rebound=1.5: 'rebound' must be a number within \[0, 1\]" "$work/err"
+sed 's/districts.Beishan.rectify_rate";  /districts.Beishan.rectfy_rate";   /' "$demo" >"$work/typo.cfg"
+check "check validates the sensitivity list" [ "$(status "$ccsim" check "$work/typo.cfg")" = 2 ]
+check "sensitivity typo named" grep -q "sensitivity entry 2: districts.Beishan.rectfy_rate" "$work/err"
 check "compare needs two" [ "$(status "$ccsim" compare "$demo")" = 2 ]
 check "run --set" [ "$(status "$ccsim" run "$demo" --reps 300 --set survey.veto_below=95 --json "$work/set.json")" = 0 ]
 check "run --set takes effect" grep -q '"survey_veto_probability": 1' "$work/set.json"
