@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "assert_close.h"
+#include "comparable_json.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -415,23 +416,6 @@ static void rank_last_goes_to_the_worst_district_per_site(void **state)
 	scenario_free(s);
 }
 
-/* The JSON without the keys that may differ between runs. */
-static char *comparable_json(const struct scenario *s, const struct run_result *r)
-{
-	char *text = report_json(s, r, NULL);
-	assert_non_null(text);
-	json_error_t error;
-	json_t *root = json_loads(text, 0, &error);
-	assert_non_null(root);
-	free(text);
-	json_object_del(root, "seconds");
-	json_object_del(root, "threads");
-	json_object_del(root, "processes");
-	char *out = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
-	json_decref(root);
-	return out;
-}
-
 static void json_is_identical_for_1_2_and_7_threads(void **state)
 {
 	(void)state;
@@ -442,7 +426,7 @@ static void json_is_identical_for_1_2_and_7_threads(void **state)
 		struct run_result r;
 		/* not a multiple of the chunk size, so a partial chunk is merged too */
 		simulate(s, 20261122, 3 * RUNNER_CHUNK + 77, threads[i], &r);
-		json[i] = comparable_json(s, &r);
+		json[i] = comparable_json(s, &r, NULL);
 		run_result_free(&r);
 	}
 	assert_string_equal(json[0], json[1]);
@@ -450,7 +434,7 @@ static void json_is_identical_for_1_2_and_7_threads(void **state)
 	/* and a different seed gives a different result */
 	struct run_result r;
 	simulate(s, 20261123, 3 * RUNNER_CHUNK + 77, 2, &r);
-	char *other = comparable_json(s, &r);
+	char *other = comparable_json(s, &r, NULL);
 	assert_true(strcmp(json[0], other) != 0);
 	free(other);
 	run_result_free(&r);

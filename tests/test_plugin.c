@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "assert_close.h"
+#include "comparable_json.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -304,23 +305,6 @@ static void runaway_week_hooks_are_stopped(void **state)
 	expect_week_refused("state.district.A.categories.c.open = -1", "must be a whole number");
 	expect_week_refused("state.district.A.categories.c.sites = 3", "cannot be written");
 	expect_week_refused("local x = state.district.A.categories.c.colour", "a cell has no field 'colour'");
-}
-
-/* The JSON without the keys that may differ between runs. */
-static char *comparable_json(const struct scenario *s, const struct run_result *r,
-			     const struct plugin_host *host)
-{
-	char *text = report_json(s, r, host);
-	assert_non_null(text);
-	json_error_t error;
-	json_t *root = json_loads(text, 0, &error);
-	assert_non_null(root);
-	free(text);
-	json_object_del(root, "seconds");
-	json_object_del(root, "threads");
-	char *out = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
-	json_decref(root);
-	return out;
 }
 
 static void week_hooks_are_identical_across_thread_counts(void **state)
