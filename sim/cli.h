@@ -11,7 +11,29 @@
 #include "runner.h"
 #include "scenario.h"
 
-enum exit_status { EXIT_OK = 0, EXIT_INTERNAL = 1, EXIT_INPUT = 2, EXIT_PLUGIN = 3 };
+enum exit_status {
+	EXIT_OK = 0,
+	EXIT_INTERNAL = 1,
+	EXIT_INPUT = 2,
+	EXIT_PLUGIN = 3,
+	EXIT_INTERRUPTED = 130  /* Ctrl-C: what was done is written, marked incomplete */
+};
+
+/* A progress bar on stderr: done, rate, time left. Shown only when stderr
+ * is a terminal and the command is not --quiet. */
+struct progress_bar {
+	int shown;
+	double started;
+	int drawn;
+};
+
+void progress_start(struct progress_bar *bar, int quiet);
+
+/* A run_options progress callback; CONTEXT is the bar. */
+void progress_update(void *context, int64_t done, int64_t total);
+
+/* Ends the bar's line. */
+void progress_finish(struct progress_bar *bar);
 
 /* The options every running command takes. */
 struct cli_options {

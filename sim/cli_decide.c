@@ -97,9 +97,10 @@ static void text_add(struct text *t, const char *fmt, ...)
 	t->length += (size_t)n;
 }
 
-/* Prepares the base scenario to learn the run options; exit status. */
+/* Prepares the base scenario to learn the run options (and its NAME, when
+ * not NULL, room for 256 bytes); exit status. */
 static int base_run_options(const char *file, const struct cli_options *o, int default_reps,
-			    struct run_options *run)
+			    struct run_options *run, char *name)
 {
 	struct prepared base;
 	uint64_t seed = o->seed;
@@ -110,6 +111,8 @@ static int base_run_options(const char *file, const struct cli_options *o, int d
 	*run = cli_run_options(o, base.scenario);
 	if (!o->have_reps && default_reps > 0) /* many runs: the command's own default */
 		run->replications = default_reps;
+	if (name != NULL)
+		snprintf(name, 256, "%s", base.scenario->name);
 	prepared_free(&base);
 	return EXIT_OK;
 }
@@ -182,7 +185,7 @@ int command_compare(int argc, char **argv)
 	int n = files > 1 ? files : 1 + n_variants;
 	struct run_options run;
 	if (status == EXIT_OK)
-		status = base_run_options(argv[optind], &o, 0, &run);
+		status = base_run_options(argv[optind], &o, 0, &run, NULL);
 
 	struct prepared prepared[MAX_VARIANTS];
 	struct run_variant runs[MAX_VARIANTS];
@@ -202,7 +205,12 @@ int command_compare(int argc, char **argv)
 	struct pairing pairings[MAX_VARIANTS];
 	if (status == EXIT_OK) {
 		char message[2048];
+		struct progress_bar bar;
+		progress_start(&bar, o.quiet);
+		run.progress = progress_update;
+		run.progress_context = &bar;
 		int run_status = run_variants(runs, n, &run, results, pairings, message, sizeof message);
+		progress_finish(&bar);
 		if (run_status != RUN_OK) {
 			fprintf(stderr, "%s\nccsim compare: nothing was written\n", message);
 			status = run_status == RUN_PLUGIN_FAILED ? EXIT_PLUGIN : EXIT_INTERNAL;
@@ -441,14 +449,15 @@ int command_sweep(int argc, char **argv)
 		return cli_usage_error("sweep", "give one or two --param PATH=LO:HI:STEPS");
 	const char *file = argv[optind];
 	struct run_options run;
-	status = base_run_options(file, &o, 20000, &run);
+	char name[256];
+	status = base_run_options(file, &o, 20000, &run, name);
 	if (status == EXIT_OK)
 		status = check_inputs(file, &o, &run, l.inputs, l.n);
 	if (status != EXIT_OK)
 		return status;
 
 	int rows = l.inputs[0].steps, columns = l.n == 2 ? l.inputs[1].steps : 1;
-	json_t *root = command_json("sweep", file, &run, NULL);
+	json_t *root = command_json("sweep", name, &run, NULL);
 	json_t *parameters = json_array(), *points = json_array();
 	struct text csv = {0};
 	for (int i = 0; i < l.n; i++) {
@@ -796,7 +805,8 @@ int command_sensitivity(int argc, char **argv)
 	const char *file = argv[optind];
 	int is_tornado = strcmp(l.method, "tornado") == 0, is_morris = strcmp(l.method, "morris") == 0;
 	struct run_options run;
-	status = base_run_options(file, &o, is_tornado ? 20000 : is_morris ? 2000 : 500, &run);
+	char name[256];
+	status = base_run_options(file, &o, is_tornado ? 20000 : is_morris ? 2000 : 500, &run, name);
 	if (status != EXIT_OK)
 		return status;
 
@@ -818,7 +828,7 @@ int command_sensitivity(int argc, char **argv)
 		}
 	}
 	status = check_inputs(file, &o, &run, l.inputs, l.n);
-	json_t *root = command_json("sensitivity", file, &run, NULL);
+	json_t *root = command_json("sensitivity", name, &run, NULL);
 	json_object_set_new(root, "method", json_string(l.method));
 	struct text csv = {0};
 	if (status == EXIT_OK && !o.quiet)
@@ -912,7 +922,8 @@ int command_allocate(int argc, char **argv)
 	const char *file = argv[optind];
 	struct allocation_problem problem = {file, o.settings, o.n_settings, (int)f.policy - 1, f.key,
 					     f.budget, f.step, {0}};
-	status = base_run_options(file, &o, 5000, &problem.run);
+	char name[256];
+	status = base_run_options(file, &o, 5000, &problem.run, name);
 	if (status != EXIT_OK)
 		return status;
 	struct allocation a;
@@ -920,7 +931,7 @@ int command_allocate(int argc, char **argv)
 	if (status != EXIT_OK)
 		return status;
 
-	json_t *root = command_json("allocate", file, &problem.run, NULL);
+	json_t *root = command_json("allocate", name, &problem.run, NULL);
 	json_object_set_new(root, "policy", json_integer((json_int_t)f.policy));
 	json_object_set_new(root, "param", json_string(f.key));
 	json_object_set_new(root, "budget", json_real(f.budget));

@@ -5,6 +5,7 @@
  * 2 bad scenario or usage, 3 plugin error.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +15,43 @@
 #include "experiment.h"
 #include "plugin.h"
 #include "report.h"
+#include "report_html.h"
 #include "runner.h"
 #include "scenario.h"
+#include <unistd.h>
+
+/*
+ * Ctrl-C: the first asks the run to stop at the next replication, the
+ * second ends the process at once. Output files are written with SIGINT
+ * blocked, so neither leaves a half-written file (atomic_file.c writes to a
+ * temporary name and renames). The only state outside main().
+ */
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int signal)
+{
+	if (interrupted)
+		_exit(128 + signal);
+	interrupted = 1;
+}
+
+static void catch_interrupts(void)
+{
+	struct sigaction action;
+	memset(&action, 0, sizeof action);
+	action.sa_handler = on_interrupt;
+	sigemptyset(&action.sa_mask);
+	sigaction(SIGINT, &action, NULL);
+}
+
+/* Blocks (BLOCK 1) or unblocks SIGINT around the writing of output files. */
+static void hold_interrupts(int block)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigprocmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
+}
 
 static const char main_usage[] =
 	"Usage: ccsim COMMAND [OPTIONS]\n"
@@ -30,6 +66,7 @@ static const char main_usage[] =
 	"  sweep SCENARIO        P(pass) over a 1-D or 2-D grid of parameters\n"
 	"  sensitivity SCENARIO  tornado, Morris or Sobol' analysis of the inputs\n"
 	"  allocate SCENARIO     spread a policy's budget where it buys most P(pass)\n"
+	"  report FILE.json...   one self-contained HTML page of charts (-o FILE)\n"
 	"  plugins               list the policy plugins found, with their parameters\n"
 	"\n"
 	"ccsim COMMAND --help describes a command.\n"
@@ -37,10 +74,10 @@ static const char main_usage[] =
 	"  -V, --version     the version of ccsim and of its model\n"
 	"\n"
 	"Exit status: 0 success, 1 internal error, 2 bad scenario or usage,\n"
-	"3 plugin error.\n";
+	"3 plugin error, 130 interrupted (what was done is written, marked incomplete).\n";
 
 static const char run_usage[] =
-	"Usage: ccsim run SCENARIO [--reps N] [--seed S] [--threads T] [--json FILE]\n"
+	"Usage: ccsim run SCENARIO [--reps N] [--seed S] [--threads T] [--json FILE] [--csv FILE]\n"
 	"                          [--set PATH=VALUE]... [--precision H [--max-reps N]] [--quiet]\n"
 	"\n"
 	"Simulates SCENARIO and prints the pass probability with its 95 % Wilson\n"
@@ -55,13 +92,18 @@ static const char run_usage[] =
 	"                      not depend on it\n"
 	"  -j, --json FILE     write the full results as JSON to FILE (whole or not\n"
 	"                      at all)\n"
+	"  -c, --csv FILE      write the per-district and per-category tables as CSV\n"
 	"  -S, --set PATH=V    set a parameter by path (districts.Xigu.rectify_rate=0.2),\n"
 	"                      as if the file said it; repeatable\n"
 	"  -P, --precision H   add replications until the 95 % half-width of P(pass)\n"
 	"                      is at most H (checked every 4096 replications)\n"
 	"  -M, --max-reps N    with --precision, stop at N at the most (10000000)\n"
-	"  -q, --quiet         print nothing but errors\n"
-	"  -h, --help          this help\n";
+	"  -q, --quiet         print nothing but errors (and no progress bar)\n"
+	"  -h, --help          this help\n"
+	"\n"
+	"A progress bar shows on a terminal. Ctrl-C stops at the next replication,\n"
+	"prints and writes what was done marked as interrupted (\"complete\": false),\n"
+	"and exits with 130; a second Ctrl-C ends at once, writing nothing.\n";
 
 static const char check_usage[] =
 	"Usage: ccsim check SCENARIO [--set PATH=VALUE]...\n"
@@ -70,6 +112,19 @@ static const char check_usage[] =
 	"every district-and-category parameter after defaults, overrides and\n"
 	"policies. Exit 0 when valid; otherwise every problem as FILE:LINE: message\n"
 	"and exit 2, or the plugin's error and exit 3.\n";
+
+static const char report_usage[] =
+	"Usage: ccsim report FILE.json [FILE.json ...] -o report.html\n"
+	"\n"
+	"Draws the JSON that run, compare, sweep, sensitivity and allocate write\n"
+	"with --json as one HTML page of charts that opens in any browser with no\n"
+	"network: the Total's histogram with the threshold and bands, P(pass) and\n"
+	"its interval, vetoes and failure causes, components, points lost by district\n"
+	"and category and who ranks last; variants side by side with the intervals of\n"
+	"their differences; sweeps (a heat map in 2-D); tornado, Morris and Sobol'\n"
+	"charts; an allocation and the gain of each step.\n"
+	"\n"
+	"  -o, --output FILE   the page to write (whole or not at all)\n";
 
 static const char plugins_usage[] =
 	"Usage: ccsim plugins\n"
@@ -161,8 +216,6 @@ static int command_run(int argc, char **argv)
 		return status < 0 ? EXIT_OK : status;
 	if (optind != argc - 1)
 		return cli_usage_error("run", "give exactly one scenario file");
-	if (o.csv != NULL)
-		return cli_usage_error("run", "--csv is not available for run yet");
 
 	struct prepared p;
 	uint64_t seed = o.seed;
@@ -171,16 +224,30 @@ static int command_run(int argc, char **argv)
 	if (status != EXIT_OK)
 		return status;
 	struct run_options run = cli_run_options(&o, p.scenario);
+	struct progress_bar bar;
+	progress_start(&bar, o.quiet);
 	run.plugins = p.plugins;
+	run.stop = &interrupted;
+	run.progress = progress_update;
+	run.progress_context = &bar;
 	struct run_result result;
 	char error[2048];
+	catch_interrupts();
 	status = run_simulation(p.scenario, &run, &result, error, sizeof error);
+	progress_finish(&bar);
 	if (status != RUN_OK) {
 		fprintf(stderr, "%s%s\nccsim run: nothing was written\n",
 			status == RUN_PLUGIN_FAILED ? "" : "ccsim run: ", error);
 		prepared_free(&p);
 		return status == RUN_PLUGIN_FAILED ? EXIT_PLUGIN : EXIT_INTERNAL;
 	}
+	if (result.tally->n == 0) {
+		fprintf(stderr, "ccsim run: interrupted before any replication finished; nothing was written\n");
+		run_result_free(&result);
+		prepared_free(&p);
+		return EXIT_INTERRUPTED;
+	}
+	hold_interrupts(1);
 	if (o.json != NULL) {
 		char *json = report_json(p.scenario, &result, p.plugins);
 		status = json ? write_text(o.json, json, stderr) : EXIT_INTERNAL;
@@ -188,11 +255,43 @@ static int command_run(int argc, char **argv)
 			fprintf(stderr, "ccsim run: out of memory while writing %s\n", o.json);
 		free(json);
 	}
+	if (o.csv != NULL && status == EXIT_OK) {
+		char *csv = report_tables_csv(p.scenario, &result);
+		status = csv ? write_text(o.csv, csv, stderr) : EXIT_INTERNAL;
+		free(csv);
+	}
+	hold_interrupts(0);
 	if (!o.quiet && status == EXIT_OK)
 		report_print(stdout, p.scenario, &result);
+	if (status == EXIT_OK && !result.complete)
+		status = EXIT_INTERRUPTED;
 	run_result_free(&result);
 	prepared_free(&p);
 	return status;
+}
+
+static int command_report(int argc, char **argv)
+{
+	static const struct option options[] = {{"output", required_argument, NULL, 'o'},
+						{"help", no_argument, NULL, 'h'},
+						{NULL, 0, NULL, 0}};
+	const char *output = NULL;
+	int opt;
+	while ((opt = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
+		if (opt == 'o') {
+			output = optarg;
+		} else if (opt == 'h') {
+			fputs(report_usage, stdout);
+			return EXIT_OK;
+		} else {
+			return cli_usage_error("report", "unknown option");
+		}
+	}
+	if (output == NULL)
+		return cli_usage_error("report", "give the page to write with -o FILE");
+	if (optind == argc)
+		return cli_usage_error("report", "give one or more JSON files");
+	return report_html_write((const char *const *)&argv[optind], argc - optind, output, stderr);
 }
 
 int main(int argc, char **argv)
@@ -204,7 +303,7 @@ int main(int argc, char **argv)
 		{"run", command_run},           {"check", command_check},
 		{"plugins", command_plugins},   {"compare", command_compare},
 		{"sweep", command_sweep},       {"sensitivity", command_sensitivity},
-		{"allocate", command_allocate},
+		{"allocate", command_allocate}, {"report", command_report},
 	};
 	if (argc < 2) {
 		fputs(main_usage, stderr);

@@ -99,7 +99,7 @@ static json_t *build_json(const struct scenario *s, const struct run_result *r,
 	json_object_set_new(root, "threads", json_integer(r->threads));
 	json_object_set_new(root, "processes", json_integer(r->processes));
 	json_object_set_new(root, "seconds", json_real(r->seconds));
-	json_object_set_new(root, "complete", json_true());
+	json_object_set_new(root, "complete", json_boolean(r->complete));
 	json_object_set_new(root, "pass_rule",
 			    json_string(s->pass.rule == PASS_THRESHOLD ? "threshold" : "competition"));
 	if (s->pass.rule == PASS_THRESHOLD)
@@ -182,6 +182,27 @@ char *report_json(const struct scenario *s, const struct run_result *r,
 	return with_newline;
 }
 
+/* ---- CSV ---------------------------------------------------------------- */
+
+char *report_tables_csv(const struct scenario *s, const struct run_result *r)
+{
+	const struct tally *t = r->tally;
+	double n = t->n > 0 ? (double)t->n : 1.0;
+	size_t size = 128 + (size_t)(s->n_districts + s->n_categories) * 320;
+	char *text = malloc(size);
+	if (text == NULL)
+		return NULL;
+	size_t used = (size_t)snprintf(text, size, "table,name,points_lost,sites_inspected,rank_last_probability\n");
+	for (int d = 0; d < s->n_districts; d++)
+		used += (size_t)snprintf(text + used, size - used, "district,\"%.200s\",%.10g,%.10g,%.10g\n",
+					 s->districts[d].name, t->district_points_lost_sum[d] / n,
+					 t->district_sites_sum[d] / n, t->district_rank_last_sum[d] / n);
+	for (int c = 0; c < s->n_categories; c++)
+		used += (size_t)snprintf(text + used, size - used, "category,\"%.200s\",%.10g,,\n",
+					 s->categories[c].name, t->category_points_lost_sum[c] / n);
+	return text;
+}
+
 /* ---- the planner's summary --------------------------------------------- */
 
 /* Indices 0..n-1 ordered by VALUE, largest first (ties by index). */
@@ -216,6 +237,9 @@ void report_print(FILE *out, const struct scenario *s, const struct run_result *
 	fprintf(out, "%s: %lld replications, seed %llu, %d thread%s, %.2f s\n\n", s->name,
 		(long long)t->n, (unsigned long long)r->seed, r->threads, r->threads == 1 ? "" : "s",
 		r->seconds);
+	if (!r->complete)
+		fprintf(out, "INTERRUPTED: these are the figures of the %lld replications done.\n\n",
+			(long long)t->n);
 	if (s->pass.rule == PASS_THRESHOLD)
 		fprintf(out, "Pass probability (Total >= %g, no veto)\n", s->pass.threshold);
 	else

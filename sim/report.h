@@ -28,6 +28,10 @@ char *report_json(const struct scenario *s, const struct run_result *r,
 json_t *report_json_object(const struct scenario *s, const struct run_result *r,
 			   const struct plugin_host *policies);
 
+/* The per-district and per-category tables of a run as CSV (free with free()):
+ * table,name,points_lost,sites_inspected,rank_last_probability. */
+char *report_tables_csv(const struct scenario *s, const struct run_result *r);
+
 /* Prints the planner's summary of a run. */
 void report_print(FILE *out, const struct scenario *s, const struct run_result *r);
 

@@ -22,6 +22,7 @@ struct pending_chunk {
 	struct tally **tallies;
 	struct pairing *pairings;
 	int status;
+	int interrupted;         /* stopped before the chunk's end */
 	char error[1024];
 };
 
@@ -75,7 +76,12 @@ static void run_chunk(const struct run_variant *variants, int n, const struct ru
 		memset(&slot->pairings[v], 0, sizeof slot->pairings[v]);
 	}
 	slot->status = RUN_OK;
+	slot->interrupted = 0;
 	for (int64_t i = first; i < last; i++) {
+		if (options->stop != NULL && *options->stop) {
+			slot->interrupted = 1;
+			return;
+		}
 		for (int v = 0; v < n; v++) {
 			const struct scenario *s = variants[v].scenario;
 			int status = replication_run(s, options->seed, (uint64_t)i, lanes[v].workspace);
@@ -158,6 +164,7 @@ int run_variants(const struct run_variant *variants, int n, const struct run_opt
 		results[v].seed = options->seed;
 		results[v].threads = threads;
 		results[v].processes = 1;
+		results[v].complete = 1;
 		if (!results[v].tally || !results[v].histogram)
 			status = RUN_NO_MEMORY;
 	}
@@ -206,6 +213,16 @@ int run_variants(const struct run_variant *variants, int n, const struct run_opt
 			}
 		}
 		done += in_round;
+		int interrupted = 0;
+		for (int i = 0; i < in_round; i++)
+			interrupted |= pending[i].interrupted;
+		if (status == RUN_OK && options->progress != NULL)
+			options->progress(options->progress_context, results[0].tally->n, options->replications);
+		if (interrupted) {
+			for (int v = 0; v < n; v++)
+				results[v].complete = 0;
+			break;
+		}
 		if (status == RUN_OK && options->precision > 0.0 && done % RUNNER_CHECKPOINT_CHUNKS == 0 &&
 		    precise_enough(results, pairings, n, options->precision))
 			break;

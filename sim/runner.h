@@ -14,6 +14,7 @@
 #ifndef CCSIM_RUNNER_H
 #define CCSIM_RUNNER_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,6 +33,13 @@ struct run_options {
 	int threads;             /* >= 1 */
 	double precision;        /* > 0: stop once the 95 % half-width is at most this */
 	const struct plugin_host *plugins; /* run_simulation: NULL for no week hooks */
+	/* When *STOP becomes nonzero (a signal handler sets it), every thread
+	 * stops at its next replication and the result is marked incomplete. */
+	volatile sig_atomic_t *stop;
+	/* Called by the calling thread after each round with the replications
+	 * merged so far and the most there will be (may be NULL). */
+	void (*progress)(void *context, int64_t done, int64_t total);
+	void *progress_context;
 };
 
 /* What run_simulation and run_variants return; the values are the command
@@ -50,6 +58,7 @@ struct run_result {
 	int threads;
 	int processes;
 	double seconds;
+	int complete;            /* 0 when stopped early by options->stop */
 };
 
 /* One variant: a scenario with its policies. */

@@ -153,5 +153,37 @@ check "run --set takes effect" grep -q '"survey_veto_probability": 1' "$work/set
 check "run --precision" [ "$(status "$ccsim" run "$demo" --precision 0.02 --json "$work/prec.json")" = 0 ]
 check "run --precision stops at a checkpoint" grep -q '"replications": 4096,' "$work/prec.json"
 
+# Ctrl-C: the first stops at the next replication and writes what was done,
+# marked incomplete (exit 130); a second ends at once and writes nothing
+interrupt_run() { # JSON COUNT: start a long run, send COUNT SIGINTs, wait
+	"$ccsim" run "$demo" --reps 5000000 --quiet --json "$1" --csv "$1.csv" &
+	local pid=$!
+	sleep 2
+	for _ in $(seq "$2"); do kill -INT $pid; done
+	local waited=0
+	while kill -0 $pid 2>/dev/null && [ $waited -lt 60 ]; do sleep 1; waited=$((waited + 1)); done
+	kill -KILL $pid 2>/dev/null
+	wait $pid
+	echo $?
+}
+check "Ctrl-C exits 130" [ "$(interrupt_run "$work/int.json" 1)" = 130 ]
+check "Ctrl-C writes the JSON marked incomplete" grep -q '"complete": false' "$work/int.json"
+check "Ctrl-C writes the CSV" grep -q '^district,"Chengguan",' "$work/int.json.csv"
+check "a second Ctrl-C exits 130" [ "$(interrupt_run "$work/int2.json" 2)" = 130 ]
+check "a second Ctrl-C writes nothing" [ ! -e "$work/int2.json" ]
+check "still no temporary files" [ -z "$(find "$work" -name '*.tmp.*')" ]
+check "run --csv" [ "$(status "$ccsim" run "$demo" --reps 300 --quiet --csv "$work/tables.csv")" = 0 ]
+check "run --csv tables" [ "$(grep -c -E '^(district|category),' "$work/tables.csv")" = 21 ]
+
+# the progress bar: on a terminal only, never with --quiet or a redirected stderr
+check "no progress bar when stderr is a file" [ "$(status "$ccsim" run "$demo" --reps 2000)" = 0 ]
+check "no progress text in the file" bash -c "! grep -q 'reps/s' '$work/err'"
+if command -v script >/dev/null; then
+	script -q -e -c "'$ccsim' run '$demo' --reps 20000 >/dev/null" "$work/tty.log" >/dev/null 2>&1
+	check "a progress bar on a terminal" grep -q 'reps/s, [0-9]*:[0-9][0-9] left' "$work/tty.log"
+	script -q -e -c "'$ccsim' run '$demo' --reps 20000 --quiet" "$work/tty-quiet.log" >/dev/null 2>&1
+	check "no progress bar with --quiet" bash -c "! grep -q 'reps/s' '$work/tty-quiet.log'"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

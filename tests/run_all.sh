@@ -4,6 +4,8 @@
 #   2. the scenario loader under libFuzzer (clang, ASan, UBSan) for
 #      FUZZ_SECONDS (default 60) seconds;
 #   3. every test again under AddressSanitizer and UndefinedBehaviorSanitizer.
+# The tests include the report rendered in headless Chromium (package
+# chromium).
 # Exits non-zero at the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,0 +1,292 @@
+/*
+ * ccsim report: draws every ccsim result embedded in the page (script
+ * elements of class ccsim-data) with Chart.js. Each chart's canvas carries
+ * data-chart (its kind) and, once drawn, data-painted ("true" when some
+ * pixel is not blank); the body carries data-charts and data-painted
+ * counts, which the browser test reads.
+ */
+(function () {
+  'use strict';
+
+  const palette = ['#2f6db5', '#d9822b', '#3a9d5d', '#c23b3b', '#7d5ba6', '#8c6d31', '#d16ba5', '#5f6f7f'];
+  const main = document.getElementById('report');
+  const charts = [];
+
+  const pct = (v) => 100 * v;
+  const fixed = (v, digits) => Number(v).toFixed(digits === undefined ? 2 : digits);
+
+  /* Vertical lines at x values (threshold, bands, base values). */
+  Chart.register({
+    id: 'markers',
+    afterDatasetsDraw(chart, args, options) {
+      if (!options || !options.lines) return;
+      const x = chart.scales.x, area = chart.chartArea, ctx = chart.ctx;
+      ctx.save();
+      for (const line of options.lines) {
+        const px = x.getPixelForValue(line.value);
+        if (!(px >= area.left && px <= area.right)) continue;
+        ctx.strokeStyle = line.color;
+        ctx.fillStyle = line.color;
+        ctx.lineWidth = 2;
+        ctx.setLineDash(line.dash || []);
+        ctx.beginPath();
+        ctx.moveTo(px, area.top);
+        ctx.lineTo(px, area.bottom);
+        ctx.stroke();
+        ctx.fillText(line.label, px + 4, area.top + 12);
+      }
+      ctx.restore();
+    }
+  });
+
+  function element(tag, className, text, parent) {
+    const e = document.createElement(tag);
+    if (className) e.className = className;
+    if (text !== undefined) e.textContent = text;
+    if (parent) parent.appendChild(e);
+    return e;
+  }
+
+  function section(title, note) {
+    const s = element('section', 'document', undefined, main);
+    element('h2', '', title, s);
+    if (note) element('p', 'note', note, s);
+    return element('div', 'grid', undefined, s);
+  }
+
+  function figures(parent, items) {
+    const box = element('div', 'figures', undefined, parent);
+    for (const [label, value] of items) {
+      const f = element('div', 'figure', undefined, box);
+      element('div', 'value', value, f);
+      element('div', 'label', label, f);
+    }
+  }
+
+  /* A chart of KIND titled TITLE from a Chart.js CONFIG. */
+  function chart(parent, kind, title, config, height, wide) {
+    const box = element('div', wide ? 'chart wide' : 'chart', undefined, parent);
+    element('h3', '', title, box);
+    const holder = element('div', 'holder', undefined, box);
+    holder.style.height = (height || 300) + 'px';
+    const canvas = element('canvas', '', undefined, holder);
+    canvas.dataset.chart = kind;
+    config.options = Object.assign({ responsive: true, maintainAspectRatio: false, animation: false },
+                                   config.options || {});
+    charts.push({ canvas, chart: new Chart(canvas, config) });
+  }
+
+  /* A bar chart; a dataset marked interval: true is drawn over the bars
+   * before it, thin and translucent, as their 95 % interval. */
+  function barChart(parent, kind, title, labels, datasets, options, height, wide) {
+    chart(parent, kind, title, {
+      type: 'bar',
+      data: { labels, datasets: datasets.map((d, i) => Object.assign(
+        d.interval ? { backgroundColor: 'rgba(29, 39, 51, 0.55)', grouped: false, barPercentage: 0.25, order: -1 }
+                   : { backgroundColor: palette[i % palette.length] }, d)) },
+      options: options || {}
+    }, height, wide);
+  }
+
+  const horizontal = (xTitle) => ({ indexAxis: 'y', scales: { x: { title: { display: true, text: xTitle } } } });
+
+  /* ---- run -------------------------------------------------------------- */
+
+  function drawRun(doc, name) {
+    const grid = section('Run: ' + doc.scenario, name + ': ' + doc.replications + ' replications, seed ' + doc.seed +
+                         (doc.complete === false ? ' (interrupted: what was done)' : ''));
+    const [lo, hi] = doc.pass_ci95;
+    figures(grid, [
+      ['P(pass)', fixed(pct(doc.pass_probability), 1) + ' %'],
+      ['95 % interval', fixed(pct(lo), 1) + ' to ' + fixed(pct(hi), 1) + ' %'],
+      ['mean Total', fixed(doc.total.mean)],
+      ['median Total', fixed(doc.total.p50)]
+    ]);
+
+    const h = doc.total.histogram, n = h.counts.length, group = Math.max(1, Math.ceil(n / 120));
+    const bars = [];
+    for (let i = 0; i < n; i += group) {
+      let count = 0;
+      for (let j = i; j < Math.min(n, i + group); j++) count += h.counts[j];
+      bars.push({ x: h.lo + (i + group / 2) * h.width, y: count / doc.replications });
+    }
+    const lines = [];
+    if (doc.pass_rule === 'threshold') lines.push({ value: doc.threshold, color: '#c23b3b', label: 'threshold ' + doc.threshold });
+    for (const band of doc.bands) lines.push({ value: band.below, color: '#7d5ba6', dash: [6, 4], label: 'band ' + band.below });
+    chart(grid, 'histogram', 'Distribution of the Total score (threshold and bands marked)', {
+      type: 'bar',
+      data: { datasets: [{ label: 'share of replications', data: bars, backgroundColor: palette[0],
+                           barPercentage: 1.0, categoryPercentage: 1.0 }] },
+      options: { scales: { x: { type: 'linear', title: { display: true, text: 'Total' } },
+                           y: { title: { display: true, text: 'share' } } },
+                 plugins: { markers: { lines } } }
+    }, 300, true);
+
+    barChart(grid, 'pass', 'P(pass) with its 95 % interval', ['P(pass)'],
+             [{ label: 'P(pass), %', data: [pct(doc.pass_probability)] },
+              { label: '95 % interval, %', data: [[pct(lo), pct(hi)]], interval: true }],
+             Object.assign(horizontal('%'), { scales: { x: { min: 0, max: 100 } } }), 160);
+
+    const f = doc.failure_causes || {};
+    const failed = doc.replications ? (f.failures || 0) / doc.replications : 0;
+    barChart(grid, 'vetoes', 'Vetoes and why failures failed',
+             ['survey veto', 'negative-list veto', "minors' veto", 'below threshold', 'out-ranked'],
+             [{ label: '% of all replications',
+                data: [doc.survey_veto_probability, doc.negative_veto_probability, doc.minors_veto_probability,
+                       (f.below_threshold || 0) * failed, (f.outranked || 0) * failed].map(pct) },
+              { label: '% of failed replications',
+                data: [f.survey_veto, f.negative_veto, f.minors_veto, f.below_threshold, f.outranked].map((v) => pct(v || 0)) }]);
+
+    const parts = ['field', 'materials', 'survey', 'overall', 'bonus', 'negative'];
+    barChart(grid, 'components', 'Component means (points; negative is deducted)', parts,
+             [{ label: 'mean', data: parts.map((p) => doc.components[p].mean) },
+              { label: 'sd', data: parts.map((p) => doc.components[p].sd) }]);
+
+    const districts = doc.districts.slice().sort((a, b) => b.points_lost - a.points_lost);
+    barChart(grid, 'districts', 'Field points lost by district', districts.map((d) => d.name),
+             [{ label: 'points lost (mean)', data: districts.map((d) => d.points_lost) }], horizontal('points'), 300);
+    const categories = doc.categories.slice().sort((a, b) => b.points_lost - a.points_lost);
+    barChart(grid, 'categories', 'Field points lost by site category', categories.map((c) => c.name),
+             [{ label: 'points lost (mean)', data: categories.map((c) => c.points_lost) }], horizontal('points'), 300);
+    barChart(grid, 'rank-last', 'Probability that each district ranks last (most points lost per site)',
+             districts.map((d) => d.name),
+             [{ label: '%', data: districts.map((d) => pct(d.rank_last_probability)) }], horizontal('%'), 300);
+  }
+
+  /* ---- compare ---------------------------------------------------------- */
+
+  function drawCompare(doc, name) {
+    const grid = section('Compare: ' + doc.scenario, name + ': ' + doc.replications +
+                         ' replications a variant, paired on the same random numbers');
+    const v = doc.variants;
+    barChart(grid, 'compare-pass', 'P(pass) of each variant with its 95 % interval', v.map((x) => x.name),
+             [{ label: 'P(pass), %', data: v.map((x) => pct(x.pass_probability)) },
+              { label: '95 % interval, %', data: v.map((x) => x.pass_ci95.map(pct)), interval: true }], horizontal('%'), 80 + 40 * v.length);
+    const others = v.slice(1);
+    barChart(grid, 'compare-difference', 'Difference in P(pass) against ' + v[0].name + ' (paired, 95 %)',
+             others.map((x) => x.name),
+             [{ label: 'difference, points', data: others.map((x) => pct(x.against_first.pass_difference)) },
+              { label: '95 % interval', data: others.map((x) => x.against_first.pass_difference_ci95.map(pct)), interval: true }],
+             horizontal('points of P(pass)'), 80 + 40 * others.length);
+    barChart(grid, 'compare-total', 'Mean Total of each variant', v.map((x) => x.name),
+             [{ label: 'mean Total', data: v.map((x) => x.total.mean) }],
+             { indexAxis: 'y', scales: { x: { beginAtZero: false, title: { display: true, text: 'Total' } } } },
+             80 + 40 * v.length);
+  }
+
+  /* ---- sweep ------------------------------------------------------------ */
+
+  function heatColor(value, lo, hi) {
+    const t = hi > lo ? (value - lo) / (hi - lo) : 0.5;
+    const r = Math.round(194 + (47 - 194) * t), g = Math.round(59 + (157 - 59) * t), b = Math.round(59 + (93 - 59) * t);
+    return 'rgb(' + r + ',' + g + ',' + b + ')';
+  }
+
+  function drawSweep(doc, name) {
+    const grid = section('Sweep: ' + doc.scenario, name + ': ' + doc.replications + ' replications a point');
+    const p = doc.parameters, points = doc.points;
+    if (p.length === 1) {
+      const labels = points.map((q) => q.values[0]);
+      chart(grid, 'sweep', 'P(pass) against ' + p[0].path, {
+        type: 'line',
+        data: { labels, datasets: [
+          { label: 'P(pass), %', data: points.map((q) => pct(q.pass_probability)), borderColor: palette[0], backgroundColor: palette[0] },
+          { label: '95 % low', data: points.map((q) => pct(q.pass_ci95[0])), borderColor: palette[0], borderDash: [4, 4], pointRadius: 0 },
+          { label: '95 % high', data: points.map((q) => pct(q.pass_ci95[1])), borderColor: palette[0], borderDash: [4, 4], pointRadius: 0 }] },
+        options: { scales: { x: { title: { display: true, text: p[0].path } }, y: { title: { display: true, text: 'P(pass), %' } } } }
+      }, 320, true);
+      return;
+    }
+    const xs = p[0].values.map(String), ys = p[1].values.map(String);
+    const values = points.map((q) => q.pass_probability);
+    const lo = Math.min(...values), hi = Math.max(...values);
+    chart(grid, 'sweep-heatmap', 'P(pass) over ' + p[0].path + ' and ' + p[1].path + ' (red low, green high)', {
+      type: 'matrix',
+      data: { datasets: [{
+        label: 'P(pass)',
+        data: points.map((q) => ({ x: String(q.values[0]), y: String(q.values[1]), v: q.pass_probability })),
+        backgroundColor: (c) => heatColor(c.raw ? c.raw.v : 0, lo, hi),
+        width: ({ chart }) => (chart.chartArea || {}).width / xs.length - 2,
+        height: ({ chart }) => (chart.chartArea || {}).height / ys.length - 2 }] },
+      options: { plugins: { legend: { display: false },
+                            tooltip: { callbacks: { label: (c) => fixed(pct(c.raw.v), 1) + ' %' } } },
+                 scales: { x: { type: 'category', labels: xs, offset: true, title: { display: true, text: p[0].path } },
+                           y: { type: 'category', labels: ys, offset: true, reverse: true, title: { display: true, text: p[1].path } } } }
+    }, 360, true);
+  }
+
+  /* ---- sensitivity ------------------------------------------------------ */
+
+  function drawSensitivity(doc, name) {
+    const grid = section('Sensitivity (' + doc.method + '): ' + doc.scenario, name + ': ' + doc.replications + ' replications a point');
+    const inputs = doc.inputs, labels = inputs.map((i) => i.path);
+    const height = 90 + 36 * inputs.length;
+    if (doc.method === 'tornado') {
+      const base = pct(doc.base.pass_probability);
+      barChart(grid, 'tornado', 'P(pass) from each input\'s low to its high (base marked)', labels,
+               [{ label: 'P(pass) at low .. high, %', data: inputs.map((i) => [pct(i.at_low.pass_probability), pct(i.at_high.pass_probability)]) }],
+               Object.assign(horizontal('P(pass), %'), { plugins: { markers: { lines: [{ value: base, color: '#c23b3b', label: 'base' }] } } }),
+               height, true);
+    } else if (doc.method === 'morris') {
+      chart(grid, 'morris', 'Morris: mu* (importance) against sigma (non-linearity, interaction), mean Total', {
+        type: 'scatter',
+        data: { datasets: inputs.map((i, k) => ({ label: i.path, data: [{ x: i.total.mu_star, y: i.total.sigma }],
+                                                   backgroundColor: palette[k % palette.length], pointRadius: 6 })) },
+        options: { scales: { x: { title: { display: true, text: 'mu*' }, beginAtZero: true },
+                             y: { title: { display: true, text: 'sigma' }, beginAtZero: true } } }
+      }, 360, true);
+      barChart(grid, 'morris-pass', 'Morris mu* for P(pass)', labels,
+               [{ label: 'mu*', data: inputs.map((i) => i.pass.mu_star) }, { label: 'sigma', data: inputs.map((i) => i.pass.sigma) }],
+               horizontal('per full range of the input'), height);
+    } else {
+      for (const [key, title] of [['total', 'mean Total'], ['pass', 'P(pass)']]) {
+        barChart(grid, key === 'total' ? 'sobol' : 'sobol-pass', 'Sobol\' indices of ' + title + ' with 95 % bootstrap intervals', labels,
+                 [{ label: 'first order', data: inputs.map((i) => i[key].first) },
+                  { label: 'first, 95 %', data: inputs.map((i) => i[key].first_ci95), interval: true },
+                  { label: 'total', data: inputs.map((i) => i[key].total) },
+                  { label: 'total, 95 %', data: inputs.map((i) => i[key].total_ci95), interval: true }],
+                 horizontal('index'), 90 + 60 * inputs.length, true);
+      }
+    }
+  }
+
+  /* ---- allocate --------------------------------------------------------- */
+
+  function drawAllocate(doc, name) {
+    const grid = section('Allocate: ' + doc.param + ' of policy ' + doc.policy + ', ' + doc.scenario,
+                         name + ': budget ' + doc.budget + ' in steps of ' + doc.step + ', ' + doc.replications + ' replications a variant');
+    const a = doc.allocation;
+    barChart(grid, 'allocation', 'Final allocation by district', a.map((x) => x.district),
+             [{ label: doc.param, data: a.map((x) => x.amount) }], horizontal(doc.param), 80 + 32 * a.length);
+    const steps = doc.steps;
+    barChart(grid, 'allocation-gain', 'Gain in P(pass) of each step (95 % interval)', steps.map((s) => s.step + ': ' + s.district),
+             [{ label: 'gain, points', data: steps.map((s) => pct(s.gain)) },
+              { label: '95 % interval', data: steps.map((s) => s.gain_ci95.map(pct)), interval: true }],
+             {}, 320, true);
+  }
+
+  /* ---- all documents ------------------------------------------------------- */
+
+  const drawers = { compare: drawCompare, sweep: drawSweep, sensitivity: drawSensitivity, allocate: drawAllocate };
+  for (const script of document.querySelectorAll('script.ccsim-data')) {
+    const doc = JSON.parse(script.textContent), name = script.dataset.file;
+    try {
+      (drawers[doc.command] || drawRun)(doc, name);
+    } catch (error) {
+      element('p', 'error', name + ': cannot draw: ' + error.message, main);
+    }
+  }
+
+  /* Mark what was drawn: a canvas is painted when some pixel is not blank. */
+  let painted = 0;
+  for (const { canvas, chart: c } of charts) {
+    c.draw();
+    const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let any = false;
+    for (let i = 3; i < pixels.length && !any; i += 4) any = pixels[i] !== 0;
+    canvas.dataset.painted = any ? 'true' : 'false';
+    painted += any ? 1 : 0;
+  }
+  document.body.dataset.charts = String(charts.length);
+  document.body.dataset.painted = String(painted);
+}());

@@ -1,0 +1,155 @@
+#include "report_html.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "atomic_file.h"
+
+/* The assets, embedded at build time by report/embed.cmake. */
+extern const char report_asset_css[], report_asset_script[], report_asset_chart[],
+	report_asset_matrix[];
+
+/* A growing text. */
+struct page {
+	char *text;
+	size_t length, capacity;
+	int failed;
+};
+
+static void put(struct page *p, const char *text, size_t length)
+{
+	if (p->failed)
+		return;
+	if (p->length + length + 1 > p->capacity) {
+		size_t capacity = 2 * (p->length + length + 1);
+		char *grown = realloc(p->text, capacity);
+		if (grown == NULL) {
+			p->failed = 1;
+			return;
+		}
+		p->text = grown;
+		p->capacity = capacity;
+	}
+	memcpy(p->text + p->length, text, length);
+	p->length += length;
+	p->text[p->length] = '\0';
+}
+
+static void puts_page(struct page *p, const char *text)
+{
+	put(p, text, strlen(text));
+}
+
+/* TEXT with &, <, >, " escaped, for HTML text and attributes. */
+static void put_escaped(struct page *p, const char *text)
+{
+	for (; *text; text++) {
+		switch (*text) {
+		case '&': puts_page(p, "&amp;"); break;
+		case '<': puts_page(p, "&lt;"); break;
+		case '>': puts_page(p, "&gt;"); break;
+		case '"': puts_page(p, "&quot;"); break;
+		default: put(p, text, 1);
+		}
+	}
+}
+
+/* JSON inside a script element: "</" would end it, so it is written "<\/". */
+static void put_json(struct page *p, const char *json)
+{
+	for (const char *at = json; *at; at++) {
+		if (at[0] == '<' && at[1] == '/')
+			puts_page(p, "<\\");
+		else
+			put(p, at, 1);
+	}
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+/* Loads FILE and checks that it is a ccsim result; NULL after a message. */
+static json_t *load_result(const char *file, FILE *err)
+{
+	json_error_t error;
+	json_t *root = json_load_file(file, 0, &error);
+	if (root == NULL) {
+		if (error.line > 0)
+			fprintf(err, "%s:%d: not valid JSON: %s\n", file, error.line, error.text);
+		else
+			fprintf(err, "%s: %s\n", file, error.text);
+		return NULL;
+	}
+	static const char *const commands[] = {"compare", "sweep", "sensitivity", "allocate"};
+	const char *command = json_string_value(json_object_get(root, "command"));
+	int known = command == NULL && json_object_get(root, "pass_probability") != NULL &&
+		    json_object_get(root, "total") != NULL;
+	for (size_t i = 0; command != NULL && i < sizeof commands / sizeof *commands; i++)
+		known |= strcmp(command, commands[i]) == 0;
+	if (!known) {
+		fprintf(err, "%s: not a ccsim result (written by ccsim run, compare, sweep, sensitivity "
+			     "or allocate with --json)\n", file);
+		json_decref(root);
+		return NULL;
+	}
+	return root;
+}
+
+int report_html_write(const char *const *files, int n, const char *output, FILE *err)
+{
+	struct page p = {0};
+	puts_page(&p, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+		      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+		      "<title>ccsim report</title>\n<style>\n");
+	puts_page(&p, report_asset_css);
+	puts_page(&p, "</style>\n</head>\n<body>\n<header><h1>ccsim report</h1><p>ccsim " CCSIM_VERSION
+		      " &middot; ");
+	for (int i = 0; i < n; i++) {
+		if (i > 0)
+			puts_page(&p, ", ");
+		put_escaped(&p, base_name(files[i]));
+	}
+	puts_page(&p, "</p></header>\n<main id=\"report\"></main>\n");
+	for (int i = 0; i < n; i++) {
+		json_t *root = load_result(files[i], err);
+		if (root == NULL) {
+			free(p.text);
+			return 2;
+		}
+		char *json = json_dumps(root, JSON_COMPACT | JSON_REAL_PRECISION(12));
+		json_decref(root);
+		if (json == NULL) {
+			p.failed = 1;
+			break;
+		}
+		puts_page(&p, "<script type=\"application/json\" class=\"ccsim-data\" data-file=\"");
+		put_escaped(&p, base_name(files[i]));
+		puts_page(&p, "\">");
+		put_json(&p, json);
+		puts_page(&p, "</script>\n");
+		free(json);
+	}
+	const char *const scripts[] = {report_asset_chart, report_asset_matrix, report_asset_script};
+	for (size_t i = 0; i < sizeof scripts / sizeof *scripts; i++) {
+		puts_page(&p, "<script>\n");
+		puts_page(&p, scripts[i]);
+		puts_page(&p, "\n</script>\n");
+	}
+	puts_page(&p, "</body>\n</html>\n");
+	if (p.failed) {
+		fprintf(err, "ccsim report: out of memory while writing %s\n", output);
+		free(p.text);
+		return 1;
+	}
+	char error[512];
+	int status = atomic_write(output, p.text, p.length, error, sizeof error) == 0 ? 0 : 1;
+	if (status != 0)
+		fprintf(err, "ccsim report: %s\n", error);
+	free(p.text);
+	return status;
+}

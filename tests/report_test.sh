@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# ccsim report in a real browser: headless Chromium renders the report of
+# one result of every kind for the demo city; every expected chart must be
+# present and painted, and the screenshot not blank.
+# Usage: report_test.sh CCSIM SOURCE_DIR [SCREENSHOT_COPY]
+set -u
+ccsim=$1
+src=$2
+copy=${3:-}
+browser=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$browser" ]; then
+	echo "report_test: no chromium (apt-get install chromium)"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+check() {
+	local name=$1
+	shift
+	if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $name"; fi
+}
+
+demo="$src/scenarios/demo-city.cfg"
+q="--quiet --threads 2"
+"$ccsim" run "$demo" --reps 3000 $q --json "$work/run.json"
+"$ccsim" compare "$demo" --variant "faster: defaults.rectify_rate=0.15" \
+	--variant "Beishan: districts.Beishan.rectify_rate=0.2" --reps 1000 $q --json "$work/compare.json"
+"$ccsim" sweep "$demo" --param defaults.rectify_rate=0.08:0.2:5 --reps 300 $q --json "$work/sweep.json"
+"$ccsim" sweep "$demo" --param defaults.rectify_rate=0.08:0.2:3 \
+	--param categories.back_street.deduction=0.1:0.3:3 --reps 200 $q --json "$work/sweep-2d.json"
+"$ccsim" sensitivity "$demo" --reps 300 $q --json "$work/tornado.json"
+"$ccsim" sensitivity "$demo" --method morris --trajectories 3 --reps 100 $q --json "$work/morris.json"
+"$ccsim" sensitivity "$demo" --method sobol --samples 8 --reps 50 --bootstrap 50 $q --json "$work/sobol.json"
+"$ccsim" allocate "$src/scenarios/policy-extra-enforcement.cfg" --policy 1 --param officers \
+	--budget 200 --step 100 --reps 300 $q --json "$work/allocate.json"
+check "report written" "$ccsim" report "$work"/run.json "$work"/compare.json "$work"/sweep.json \
+	"$work"/sweep-2d.json "$work"/tornado.json "$work"/morris.json "$work"/sobol.json \
+	"$work"/allocate.json -o "$work/report.html"
+check "self-contained: no network address in the page" bash -c "! grep -q -E '(src|href)=\"https?:' '$work/report.html'"
+
+flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run
+	--disable-background-networking --disable-component-update --disable-sync
+	--user-data-dir="$work/profile" --virtual-time-budget=10000 --hide-scrollbars)
+timeout 120 "$browser" "${flags[@]}" --dump-dom "file://$work/report.html" >"$work/dom.html" 2>"$work/browser.log"
+timeout 120 "$browser" "${flags[@]}" --window-size=1280,${REPORT_HEIGHT:-2600} --screenshot="$work/report.png" \
+	"file://$work/report.html" >>"$work/browser.log" 2>&1
+
+for kind in histogram pass vetoes components districts categories rank-last compare-pass \
+	compare-difference compare-total sweep sweep-heatmap tornado morris morris-pass sobol \
+	sobol-pass allocation allocation-gain; do
+	check "chart $kind drawn" grep -q "data-chart=\"$kind\"[^>]*data-painted=\"true\"" "$work/dom.html"
+done
+charts=$(grep -o 'data-charts="[0-9]*"' "$work/dom.html" | grep -o '[0-9]*')
+painted=$(grep -o 'data-painted="[0-9]*"' "$work/dom.html" | grep -o '[0-9]*')
+check "the script ran" [ -n "$charts" ]
+check "every chart painted ($painted of $charts)" [ "${charts:-0}" = "${painted:-x}" ]
+check "no drawing error" bash -c "! grep -q 'class=\"error\"' '$work/dom.html'"
+size=$(stat -c %s "$work/report.png" 2>/dev/null || echo 0)
+check "screenshot not blank ($size bytes)" [ "$size" -gt 40000 ]
+[ -n "$copy" ] && cp "$work/report.png" "$copy"
+[ "$failed" = 0 ] || { echo "browser log:"; tail -n 20 "$work/browser.log"; }
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
