@@ -14,6 +14,7 @@
 
 #include "rng.h"
 #include "sample.h"
+#include "text.h"
 
 #ifndef CCSIM_PLUGIN_DIR
 #define CCSIM_PLUGIN_DIR "/usr/local/share/ccsim/plugins"
@@ -352,16 +353,6 @@ static lua_State *sandbox_open(struct sandbox *sb)
 
 /* ==== finding and loading plugins ======================================= */
 
-static char *copy_text(const char *text)
-{
-	size_t n = strlen(text) + 1;
-	char *copy = malloc(n);
-	if (copy == NULL)
-		abort();
-	memcpy(copy, text, n);
-	return copy;
-}
-
 static void path_add(struct plugin_path *path, const char *dir)
 {
 	if (dir[0] == '\0')
@@ -370,7 +361,7 @@ static void path_add(struct plugin_path *path, const char *dir)
 	if (dirs == NULL)
 		abort();
 	path->dirs = dirs;
-	path->dirs[path->n++] = copy_text(dir);
+	path->dirs[path->n++] = text_copy(dir);
 }
 
 void plugin_path_init(struct plugin_path *path, const char *scenario_file)
@@ -378,7 +369,7 @@ void plugin_path_init(struct plugin_path *path, const char *scenario_file)
 	path->n = 0;
 	path->dirs = NULL;
 	if (scenario_file != NULL) {
-		char *dir = copy_text(scenario_file);
+		char *dir = text_copy(scenario_file);
 		char *slash = strrchr(dir, '/');
 		if (slash == NULL)
 			path_add(path, ".");
@@ -390,7 +381,7 @@ void plugin_path_init(struct plugin_path *path, const char *scenario_file)
 	}
 	const char *env = getenv("CCSIM_PLUGIN_PATH");
 	if (env != NULL) {
-		char *dirs = copy_text(env);
+		char *dirs = text_copy(env);
 		for (char *next, *dir = dirs; dir != NULL; dir = next) {
 			next = strchr(dir, ':');
 			if (next != NULL)
@@ -528,11 +519,11 @@ static void param_free(struct policy_param *p)
 
 static void param_copy(struct policy_param *to, const struct policy_param *from)
 {
-	char *key = copy_text(to->key ? to->key : from->key);
+	char *key = text_copy(to->key ? to->key : from->key);
 	param_free(to);
 	*to = *from;
 	to->key = key;
-	to->string = from->string ? copy_text(from->string) : NULL;
+	to->string = from->string ? text_copy(from->string) : NULL;
 	to->numbers = NULL;
 	to->strings = NULL;
 	if (from->type == POLICY_VALUE_NUMBERS) {
@@ -545,7 +536,7 @@ static void param_copy(struct policy_param *to, const struct policy_param *from)
 		if (to->strings == NULL)
 			abort();
 		for (int i = 0; i < from->count; i++)
-			to->strings[i] = copy_text(from->strings[i]);
+			to->strings[i] = text_copy(from->strings[i]);
 	}
 }
 
@@ -582,7 +573,7 @@ static int read_default_params(lua_State *L, const char *stem, struct policy_par
 			snprintf(error, size, "%s: load: params keys must be names", stem);
 			goto fail;
 		}
-		p.key = copy_text(lua_tostring(L, -2));
+		p.key = text_copy(lua_tostring(L, -2));
 		int type = lua_type(L, -1);
 		if (type == LUA_TNUMBER) {
 			p.type = POLICY_VALUE_NUMBER;
@@ -592,7 +583,7 @@ static int read_default_params(lua_State *L, const char *stem, struct policy_par
 			p.number = lua_toboolean(L, -1);
 		} else if (type == LUA_TSTRING) {
 			p.type = POLICY_VALUE_STRING;
-			p.string = copy_text(lua_tostring(L, -1));
+			p.string = text_copy(lua_tostring(L, -1));
 		} else if (type == LUA_TTABLE) {
 			p.count = (int)lua_rawlen(L, -1);
 			lua_rawgeti(L, -1, 1);
@@ -605,7 +596,7 @@ static int read_default_params(lua_State *L, const char *stem, struct policy_par
 			for (int i = 0; i < p.count; i++) {
 				lua_rawgeti(L, -1, i + 1);
 				if (p.type == POLICY_VALUE_STRINGS && lua_type(L, -1) == LUA_TSTRING) {
-					p.strings[i] = copy_text(lua_tostring(L, -1));
+					p.strings[i] = text_copy(lua_tostring(L, -1));
 				} else if (p.type == POLICY_VALUE_NUMBERS && lua_type(L, -1) == LUA_TNUMBER) {
 					p.numbers[i] = lua_tonumber(L, -1);
 				} else {
@@ -1213,7 +1204,7 @@ static enum plugin_status setup_policy(struct plugin_host *host, struct scenario
 	struct policy_runtime *p = &host->policies[i];
 	char file[4096];
 
-	p->stem = copy_text(policy->plugin);
+	p->stem = text_copy(policy->plugin);
 	if (!valid_plugin_name(policy->plugin)) {
 		diag_add(d, policy->line, "policy %d: plugin '%s' is not a plugin name (letters, "
 			 "digits, _ and - only)", i + 1, policy->plugin);
@@ -1230,7 +1221,7 @@ static enum plugin_status setup_policy(struct plugin_host *host, struct scenario
 			 "'ccsim plugins' lists those found", i + 1, policy->plugin, policy->plugin, dirs);
 		return PLUGIN_BAD_SCENARIO;
 	}
-	p->file = copy_text(file);
+	p->file = text_copy(file);
 
 	/* the districts it applies to: those named, else all */
 	p->n_targets = policy->n_targets ? policy->n_targets : s->n_districts;
@@ -1238,7 +1229,7 @@ static enum plugin_status setup_policy(struct plugin_host *host, struct scenario
 	if (p->targets == NULL)
 		return PLUGIN_NO_MEMORY;
 	for (int t = 0; t < p->n_targets; t++)
-		p->targets[t] = copy_text(policy->n_targets ? policy->targets[t] : s->districts[t].name);
+		p->targets[t] = text_copy(policy->n_targets ? policy->targets[t] : s->districts[t].name);
 
 	struct sandbox sb = {0};
 	struct rng stream;
@@ -1255,7 +1246,7 @@ static enum plugin_status setup_policy(struct plugin_host *host, struct scenario
 		goto done;
 	}
 	lua_getfield(L, -1, "name");
-	p->name = copy_text(lua_tostring(L, -1));
+	p->name = text_copy(lua_tostring(L, -1));
 	lua_pop(L, 1);
 	p->has_week = lua_getfield(L, -1, "week") == LUA_TFUNCTION;
 	lua_pop(L, 1);
@@ -1716,7 +1707,7 @@ int plugin_list(const struct plugin_path *path, FILE *out, FILE *err)
 			if (grown == NULL)
 				abort();
 			seen = grown;
-			seen[n_seen++] = copy_text(stem);
+			seen[n_seen++] = text_copy(stem);
 
 			struct sandbox sb = {0};
 			struct rng stream;

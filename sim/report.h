@@ -5,6 +5,7 @@
 #ifndef CCSIM_REPORT_H
 #define CCSIM_REPORT_H
 
+#include <jansson.h>
 #include <stdio.h>
 
 #include "plugin.h"
@@ -24,7 +25,6 @@ char *report_json(const struct scenario *s, const struct run_result *r,
 
 /* The same document as a jansson object (NULL when out of memory), for
  * commands that embed a run in their own JSON. */
-#include <jansson.h>
 json_t *report_json_object(const struct scenario *s, const struct run_result *r,
 			   const struct plugin_host *policies);
 

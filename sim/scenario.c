@@ -1,5 +1,7 @@
 #include "scenario.h"
 
+#include "text.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,15 +66,6 @@ void scenario_free(struct scenario *s)
 	free(s);
 }
 
-static char *duplicate(const char *text)
-{
-	size_t n = strlen(text) + 1;
-	char *copy = malloc(n);
-	if (copy != NULL)
-		memcpy(copy, text, n);
-	return copy;
-}
-
 /* A deep copy of FROM with KEY set to VALUE (added when missing). */
 static int copy_params_with(struct policy *to, const struct policy *from, const char *key,
 			    double value)
@@ -85,7 +78,7 @@ static int copy_params_with(struct policy *to, const struct policy *from, const 
 		const struct policy_param *a = &from->params[j];
 		struct policy_param *b = &to->params[to->n_params++];
 		*b = *a;
-		b->key = duplicate(a->key);
+		b->key = text_copy(a->key);
 		b->string = NULL;
 		b->numbers = NULL;
 		b->strings = NULL;
@@ -94,7 +87,7 @@ static int copy_params_with(struct policy *to, const struct policy *from, const 
 			b->number = value;
 			found = 1;
 		} else if (a->type == POLICY_VALUE_STRING) {
-			b->string = duplicate(a->string);
+			b->string = text_copy(a->string);
 		} else if (a->type == POLICY_VALUE_NUMBERS) {
 			b->numbers = calloc((size_t)a->count + 1, sizeof *b->numbers);
 			if (b->numbers)
@@ -102,13 +95,13 @@ static int copy_params_with(struct policy *to, const struct policy *from, const 
 		} else if (a->type == POLICY_VALUE_STRINGS) {
 			b->strings = calloc((size_t)a->count + 1, sizeof *b->strings);
 			for (int i = 0; b->strings && i < a->count; i++)
-				b->strings[i] = duplicate(a->strings[i]);
+				b->strings[i] = text_copy(a->strings[i]);
 		}
 	}
 	if (!found) {
 		struct policy_param *b = &to->params[to->n_params++];
 		memset(b, 0, sizeof *b);
-		b->key = duplicate(key);
+		b->key = text_copy(key);
 		b->type = POLICY_VALUE_NUMBER;
 		b->number = value;
 		b->line = from->line;
@@ -132,12 +125,12 @@ int scenario_split_policy(struct scenario *s, int index, const char *key, const 
 		}
 		for (int t = 0; t < targets; t++) {
 			struct policy *p = &policies[k++];
-			p->plugin = duplicate(old->plugin);
+			p->plugin = text_copy(old->plugin);
 			p->line = old->line;
 			p->n_targets = 1;
 			p->targets = calloc(1, sizeof *p->targets);
 			if (p->targets)
-				p->targets[0] = duplicate(old->n_targets ? old->targets[t] : s->districts[t].name);
+				p->targets[0] = text_copy(old->n_targets ? old->targets[t] : s->districts[t].name);
 			copy_params_with(p, old, key, amounts[t]);
 		}
 	}

@@ -3,6 +3,7 @@
  * reporting every problem at once as FILE:LINE: message (MODEL.md section 2).
  */
 #include "scenario.h"
+#include "text.h"
 
 #include <errno.h>
 #include <libconfig.h>
@@ -42,16 +43,6 @@ struct value_rule {
 #define BATCHES_MAX 1000.0
 
 /* ---- small helpers ---------------------------------------------------- */
-
-static char *copy_string(const char *text)
-{
-	size_t n = strlen(text) + 1;
-	char *copy = malloc(n);
-	if (copy == NULL)
-		abort();
-	memcpy(copy, text, n);
-	return copy;
-}
 
 static void *allocate_zeroed(size_t count, size_t size)
 {
@@ -219,7 +210,7 @@ static struct parameter_setting *setting_for(struct loader *L, const char *path)
 		L->offered = grown;
 		L->offered_capacity = capacity;
 	}
-	L->offered[L->n_offered++] = copy_string(path);
+	L->offered[L->n_offered++] = text_copy(path);
 	struct parameter_setting *found = NULL;
 	for (int i = 0; i < L->n_settings; i++)
 		if (strcmp(L->settings[i].path, path) == 0) {
@@ -434,7 +425,7 @@ static int read_named_list(struct loader *L, const config_setting_t *root, const
 		if (!config_setting_is_group(element)) {
 			diag_add(L->d, line_of(element), "%s entry %d must be a group { name = \"...\"; ... }, not %s",
 				 key, i + 1, type_name(element));
-			*name = copy_string("?");
+			*name = text_copy("?");
 			continue;
 		}
 		snprintf(where, sizeof where, "%s entry %d", key, i + 1);
@@ -443,7 +434,7 @@ static int read_named_list(struct loader *L, const config_setting_t *root, const
 			diag_add(L->d, line_of(element), "%s: 'name' must not be empty", where);
 			text = NULL;
 		}
-		*name = copy_string(text ? text : "?");
+		*name = text_copy(text ? text : "?");
 		if (text != NULL) {
 			for (int j = 0; j < i; j++) {
 				char *other = *(char **)(void *)(array + (size_t)j * size);
@@ -1001,7 +992,7 @@ static void read_pass(struct loader *L, const config_setting_t *root)
 static void read_policy_param(struct loader *L, const config_setting_t *entry, const char *where,
 			      struct policy_param *p)
 {
-	p->key = copy_string(config_setting_name(entry));
+	p->key = text_copy(config_setting_name(entry));
 	p->line = line_of(entry);
 	int type = config_setting_type(entry);
 	if (config_setting_is_number(entry)) {
@@ -1012,14 +1003,14 @@ static void read_policy_param(struct loader *L, const config_setting_t *entry, c
 		p->number = config_setting_get_bool(entry);
 	} else if (type == CONFIG_TYPE_STRING) {
 		p->type = POLICY_VALUE_STRING;
-		p->string = copy_string(config_setting_get_string(entry));
+		p->string = text_copy(config_setting_get_string(entry));
 	} else if (type == CONFIG_TYPE_ARRAY && config_setting_length(entry) > 0 &&
 		   config_setting_type(config_setting_get_elem(entry, 0)) == CONFIG_TYPE_STRING) {
 		p->type = POLICY_VALUE_STRINGS;
 		p->count = config_setting_length(entry);
 		p->strings = allocate_zeroed((size_t)p->count, sizeof *p->strings);
 		for (int i = 0; i < p->count; i++)
-			p->strings[i] = copy_string(config_setting_get_string_elem(entry, (unsigned)i));
+			p->strings[i] = text_copy(config_setting_get_string_elem(entry, (unsigned)i));
 	} else if (type == CONFIG_TYPE_ARRAY) {
 		p->type = POLICY_VALUE_NUMBERS;
 		p->count = config_setting_length(entry);
@@ -1070,7 +1061,7 @@ static void apply_param_settings(struct loader *L, struct policy *p, int index, 
 			p->params = grown;
 			param = &p->params[p->n_params++];
 			memset(param, 0, sizeof *param);
-			param->key = copy_string(key);
+			param->key = text_copy(key);
 			param->type = POLICY_VALUE_NUMBER;
 		}
 		if (param->type != POLICY_VALUE_NUMBER) {
@@ -1109,12 +1100,12 @@ static void read_policies(struct loader *L, const config_setting_t *root)
 		if (!config_setting_is_group(g)) {
 			diag_add(L->d, line_of(g), "%s must be a group { plugin = \"...\"; ... }, not %s",
 				 where, type_name(g));
-			p->plugin = copy_string("?");
+			p->plugin = text_copy("?");
 			continue;
 		}
 		check_keys(L, g, where, keys, N_ELEMENTS(keys));
 		const char *plugin = get_string(L, g, where, "plugin", 1);
-		p->plugin = copy_string(plugin ? plugin : "?");
+		p->plugin = text_copy(plugin ? plugin : "?");
 		if (plugin)
 			snprintf(where, sizeof where, "policy %d (%s)", i + 1, plugin);
 
@@ -1131,7 +1122,7 @@ static void read_policies(struct loader *L, const config_setting_t *root)
 				p->targets = allocate_zeroed((size_t)p->n_targets, sizeof *p->targets);
 				for (int j = 0; j < p->n_targets; j++) {
 					const char *name = config_setting_get_string_elem(targets, (unsigned)j);
-					p->targets[j] = copy_string(name);
+					p->targets[j] = text_copy(name);
 					int known = 0;
 					for (int k = 0; k < s->n_districts && !known; k++)
 						known = strcmp(district_names[k], name) == 0;
@@ -1184,12 +1175,12 @@ static void read_sensitivity(struct loader *L, const config_setting_t *root)
 		if (!config_setting_is_group(g)) {
 			diag_add(L->d, line_of(g), "%s must be a group { path = \"...\"; low = ...; high = ...; }, not %s",
 				 where, type_name(g));
-			in->path = copy_string("?");
+			in->path = text_copy("?");
 			continue;
 		}
 		check_keys(L, g, where, keys, N_ELEMENTS(keys));
 		const char *path = get_string(L, g, where, "path", 1);
-		in->path = copy_string(path ? path : "?");
+		in->path = text_copy(path ? path : "?");
 		int ok = get_number(L, g, where, &low, 1, 0.0, &in->low);
 		ok &= get_number(L, g, where, &high, 1, 0.0, &in->high);
 		if (ok && in->low > in->high)
@@ -1220,7 +1211,7 @@ static void read_scenario(struct loader *L, const config_setting_t *root)
 			 v, SCENARIO_MODEL_VERSION, SCENARIO_MODEL_VERSION);
 	const char *name = get_string(L, root, "", "name", 0);
 	if (name != NULL)
-		s->name = copy_string(name);
+		s->name = text_copy(name);
 
 	read_run(L, root);
 	read_campaign_and_inspection(L, root);
@@ -1333,7 +1324,7 @@ static struct scenario *load(config_t *config, int read_ok, const char *file,
 	struct scenario *s = allocate_zeroed(1, sizeof *s);
 	struct loader L = {d, s, NULL, settings, n_settings, NULL, 0, 0};
 	int before = d->count;
-	s->file = copy_string(file);
+	s->file = text_copy(file);
 	for (int i = 0; i < n_settings; i++)
 		settings[i].used = 0;
 	read_scenario(&L, config_root_setting(config));
@@ -1342,7 +1333,7 @@ static struct scenario *load(config_t *config, int read_ok, const char *file,
 		free(L.offered[i]);
 	free(L.offered);
 	if (s->name == NULL)
-		s->name = copy_string(base_name(file));
+		s->name = text_copy(base_name(file));
 	if (d->count == before)
 		scenario_derive(s, d);
 	if (d->count != before) {
@@ -1369,7 +1360,7 @@ struct scenario *scenario_load_file_with(const char *path, struct parameter_sett
 		return NULL;
 	}
 	/* @include resolves beside the scenario itself. */
-	char *directory = copy_string(path);
+	char *directory = text_copy(path);
 	char *slash = strrchr(directory, '/');
 	if (slash != NULL) {
 		*slash = '\0';

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "allocation.h"
+#include "temp_file.h"
 
 /* Three districts whose intersections carry the field score; officers cut
  * new problems with diminishing returns (plugins/extra_enforcement.lua). */
@@ -34,12 +35,8 @@ static const char scenario_text[] =
 static void greedy_matches_exhaustive_search(void **state)
 {
 	(void)state;
-	char path[] = "/tmp/ccsim-allocation-XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	FILE *out = fdopen(fd, "w");
-	fputs(scenario_text, out);
-	fclose(out);
+	char path[64];
+	write_temp_file(path, scenario_text);
 
 	struct allocation_problem problem = {path, NULL, 0, 0, "officers", 30.0, 10.0,
 					     {.seed = 11, .replications = 6000, .threads = 2}};

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "assert_close.h"
+#include "temp_file.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -460,12 +461,8 @@ static void total_bounds_follow_from_weights_caps_and_deductions(void **state)
 /* Loads BASE with SETTINGS; returns the scenario or NULL with D filled. */
 static struct scenario *load_with_settings(struct parameter_setting *settings, int n, struct diag *d)
 {
-	char path[] = "/tmp/ccsim-settings-XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	FILE *out = fdopen(fd, "w");
-	fputs(base, out);
-	fclose(out);
+	char path[64];
+	write_temp_file(path, base);
 	diag_init(d, "test.cfg");
 	struct scenario *s = scenario_load_file_with(path, settings, n, d);
 	unlink(path);
