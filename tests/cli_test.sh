@@ -129,7 +129,7 @@ decide() { # NAME ARGS...: runs at 1 and 3 threads, compares the JSON
 	done
 	check "$name: JSON for 1 and 3 threads" cmp -s "$work/${name}1.cmp" "$work/${name}3.cmp"
 	check "$name: CSV for 1 and 3 threads" cmp -s "$work/${name}1.csv" "$work/${name}3.csv"
-	check "$name: command in JSON" grep -q "\"command\": \"$name\"" "$work/${name}1.json"
+	check "$name: command in JSON" grep -q "\"command\": \"$1\"" "$work/${name}1.json"
 }
 decide compare compare "$demo" --variant "fast: defaults.rectify_rate=0.15" --reps 700
 check "compare: paired interval" grep -q '"pass_difference_ci95"' "$work/compare1.json"
@@ -138,8 +138,8 @@ check "sweep: three points" [ "$(grep -c '^0\.' "$work/sweep1.csv")" = 3 ]
 decide sensitivity sensitivity "$demo" --reps 300
 decide allocate allocate "$src/scenarios/policy-extra-enforcement.cfg" --policy 1 --param officers --budget 200 --step 100 --reps 300
 check "allocate: two steps" [ "$(grep -c '^[12],' "$work/allocate1.csv")" = 2 ]
-check "morris" [ "$(status "$ccsim" sensitivity "$demo" --method morris --trajectories 2 --reps 100)" = 0 ]
-check "sobol" [ "$(status "$ccsim" sensitivity "$demo" --method sobol --samples 4 --reps 50 --bootstrap 20)" = 0 ]
+decide morris sensitivity "$demo" --method morris --trajectories 2 --reps 100
+decide sobol sensitivity "$demo" --method sobol --samples 6 --reps 50 --bootstrap 20
 check "bad path exits 2" [ "$(status "$ccsim" sweep "$demo" --param districts.Chenguan.rectify_rate=0.1:0.2:2)" = 2 ]
 check "bad path suggests" grep -q "nearest valid paths are districts.Chengguan.rectify_rate" "$work/err"
 check "value out of range exits 2" [ "$(status "$ccsim" sensitivity "$demo" --param defaults.rebound=0.5:1.5)" = 2 ]
