@@ -75,6 +75,10 @@ void cli_options_init(struct cli_options *o);
 int cli_common_option(struct cli_options *o, int opt, char *arg, const char *command,
 		      const char *usage);
 
+/* Holds SIGINT off (BLOCK 1) while output files are written, so that Ctrl-C
+ * cannot leave a temporary file behind, and lets it through again (0). */
+void cli_hold_interrupts(int block);
+
 /* Prints "ccsim COMMAND: MESSAGE" and a hint; returns EXIT_INPUT. */
 int cli_usage_error(const char *command, const char *message);
 

@@ -55,9 +55,11 @@ static double pass_share(const struct run_result *r)
 	return r->tally->n ? (double)r->tally->passes / (double)r->tally->n : 0.0;
 }
 
-/* Writes the JSON and CSV a command asked for; exit status. */
+/* Writes the JSON and CSV a command asked for, with Ctrl-C held off so that
+ * it cannot leave a temporary file behind; exit status. */
 static int write_outputs(const struct cli_options *o, json_t *root, const char *csv)
 {
+	cli_hold_interrupts(1);
 	int status = EXIT_OK;
 	if (o->json != NULL)
 		status = write_json(o->json, root, stderr);
@@ -65,6 +67,7 @@ static int write_outputs(const struct cli_options *o, json_t *root, const char *
 		json_decref(root);
 	if (status == EXIT_OK && o->csv != NULL)
 		status = write_text(o->csv, csv, stderr);
+	cli_hold_interrupts(0);
 	return status;
 }
 

@@ -44,15 +44,6 @@ static void catch_interrupts(void)
 	sigaction(SIGINT, &action, NULL);
 }
 
-/* Blocks (BLOCK 1) or unblocks SIGINT around the writing of output files. */
-static void hold_interrupts(int block)
-{
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigprocmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
-}
-
 static const char main_usage[] =
 	"Usage: ccsim COMMAND [OPTIONS]\n"
 	"\n"
@@ -247,7 +238,7 @@ static int command_run(int argc, char **argv)
 		prepared_free(&p);
 		return EXIT_INTERRUPTED;
 	}
-	hold_interrupts(1);
+	cli_hold_interrupts(1);
 	if (o.json != NULL) {
 		char *json = report_json(p.scenario, &result, p.plugins);
 		status = json ? write_text(o.json, json, stderr) : EXIT_INTERNAL;
@@ -260,7 +251,7 @@ static int command_run(int argc, char **argv)
 		status = csv ? write_text(o.csv, csv, stderr) : EXIT_INTERNAL;
 		free(csv);
 	}
-	hold_interrupts(0);
+	cli_hold_interrupts(0);
 	if (!o.quiet && status == EXIT_OK)
 		report_print(stdout, p.scenario, &result);
 	if (status == EXIT_OK && !result.complete)
