@@ -32,36 +32,16 @@ function accountability.setup(scenario, params, targets)
   return { cost = params.cost_per_review * reviews * #targets }
 end
 
--- Sites never change during a run, so each Lua state counts them once per
--- district. (Only what never changes may be kept between calls: a week hook
--- runs for many replications in the same state.)
-local sites_of = {}
-
-local function district_sites(name, categories, names)
-  local sites = sites_of[name]
-  if sites == nil then
-    sites = 0
-    for _, category in ipairs(names) do
-      sites = sites + categories[category].sites
-    end
-    sites_of[name] = sites
-  end
-  return sites
-end
-
 function accountability.week(state, params, targets)
   if state.week % params.every ~= 0 then
     return
   end
   local names = state.categories
   for _, name in ipairs(targets) do
-    local categories = state.district[name].categories
-    local open = 0
-    for _, category in ipairs(names) do
-      open = open + categories[category].open
-    end
-    local red = open / district_sites(name, categories, names) > params.threshold
+    local district = state.district[name]
+    local red = district.open / district.sites > params.threshold
     -- a district's cells change together: one of them tells its colour
+    local categories = district.categories
     local first = categories[names[1]]
     local red_now = first.rectify_rate ~= first.base_rectify_rate
     if red ~= red_now then

@@ -48,6 +48,8 @@ local function pushed(params, week)
   return false
 end
 
+local min = math.min
+
 function mock_inspection.week(state, params, targets)
   -- Rates change only when a push starts or ends: the next week's rate is
   -- set at the end of this week.
@@ -60,7 +62,7 @@ function mock_inspection.week(state, params, targets)
     local categories = state.district[name].categories
     for _, category in ipairs(state.categories) do
       local cell = categories[category]
-      cell.rectify_rate = math.min(1.0, cell.base_rectify_rate + extra)
+      cell.rectify_rate = min(1.0, cell.base_rectify_rate + extra)
     end
   end
 end

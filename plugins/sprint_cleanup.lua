@@ -56,34 +56,36 @@ local function phase(params, week)
   return "after"
 end
 
-local function set_rates(cell, params, next_phase)
-  if next_phase == "before" then
-    cell.rectify_rate = cell.base_rectify_rate
-    cell.rebound = cell.base_rebound
-  elseif next_phase == "surge" then
-    cell.rectify_rate = math.min(1.0, cell.base_rectify_rate + params.surge)
-    cell.rebound = cell.base_rebound
-  else -- after
-    cell.rectify_rate = cell.base_rectify_rate * (1.0 - params.fatigue)
-    cell.rebound = math.min(1.0, cell.base_rebound + params.rebound_after)
-  end
-end
+local min = math.min
 
 function sprint_cleanup.week(state, params, targets)
   -- A hook runs after its week, so it sets the rates of the next one; they
   -- change only when the phase does (and once after week 1, whose rates are
   -- the scenario's).
-  local next_phase = phase(params, state.week + 1)
-  local unchanged = next_phase == phase(params, state.week)
+  local week = state.week
+  local next_phase = phase(params, week + 1)
+  local unchanged = next_phase == phase(params, week)
   -- week 1 ran at the scenario's rates: "before" needs no change then
-  if unchanged and (state.week > 1 or next_phase == "before") then
+  if unchanged and (week > 1 or next_phase == "before") then
     return
   end
   local names = #params.categories > 0 and params.categories or state.categories
+  local surge, kept, rebound_after = params.surge, 1.0 - params.fatigue, params.rebound_after
   for _, name in ipairs(targets) do
     local categories = state.district[name].categories
     for _, category in ipairs(names) do
-      set_rates(categories[category], params, next_phase)
+      local cell = categories[category]
+      local rate, rebound = cell.base_rectify_rate, cell.base_rebound
+      if next_phase == "surge" then
+        cell.rectify_rate = min(1.0, rate + surge)
+        cell.rebound = rebound
+      elseif next_phase == "after" then
+        cell.rectify_rate = rate * kept
+        cell.rebound = min(1.0, rebound + rebound_after)
+      else
+        cell.rectify_rate = rate
+        cell.rebound = rebound
+      end
     end
   end
 end

@@ -184,6 +184,13 @@ static int safe_rawset(lua_State *L)
 	lua_pop(L, 1);
 	if (is_globals)
 		return sandbox_kill(L, "creating globals with rawset is not allowed");
+	/* a table whose metatable is locked is ccsim's (a cell, a district) */
+	if (lua_getmetatable(L, 1)) {
+		int locked = lua_getfield(L, -1, "__metatable") != LUA_TNIL;
+		lua_pop(L, 2);
+		if (locked)
+			return sandbox_kill(L, "rawset on ccsim's tables is not allowed");
+	}
 	lua_pushvalue(L, lua_upvalueindex(1));
 	lua_insert(L, 1);
 	lua_call(L, lua_gettop(L) - 1, 1);
@@ -1408,13 +1415,18 @@ struct plugin_thread {
 	char error[1024];
 };
 
-/* A handle on one cell of the running replication. */
+/*
+ * A cell of the running replication, as a plugin sees it: an empty table
+ * whose metatable's __index is a table of the cell's fixed fields (sites,
+ * declared, problems, base_*), read as plain Lua, with its own __index a
+ * C closure for the four fields that change (open and the three rates);
+ * the cell's __newindex checks every write. The handle, a full userdata,
+ * is the closures' upvalue.
+ */
 struct cell_handle {
 	struct plugin_thread *thread;
 	int district, category;
 };
-
-#define CELL_METATABLE "ccsim.cell"
 
 static const char *const cell_keys_list =
 	"open, rectify_rate, rebound, new_per_week (read and write); sites, declared, problems, "
@@ -1430,27 +1442,22 @@ static enum cell_key cell_key_of(lua_State *L, const struct sandbox *sb, int ind
 	return (enum cell_key)k;
 }
 
-/* Handles are the sandbox's only userdata and their metatable is locked,
- * so argument 1 of these metamethods is always one. */
+static struct inventory *cell_inventory(const struct cell_handle *h)
+{
+	const struct scenario *s = h->thread->host->scenario;
+	return &h->thread->inventories[(size_t)h->district * (size_t)s->n_categories + (size_t)h->category];
+}
+
+/* __index of a cell's fixed fields: the fields that change. */
 static int cell_index(lua_State *L)
 {
-	const struct cell_handle *h = lua_touserdata(L, 1);
-	const struct sandbox *sb = sandbox_of(L);
-	const struct scenario *s = h->thread->host->scenario;
-	size_t k = (size_t)h->district * (size_t)s->n_categories + (size_t)h->category;
-	const struct inventory *inv = &h->thread->inventories[k];
-	const struct cell *cell = &s->cells[k];
-	switch (cell_key_of(L, sb, 2)) {
+	const struct cell_handle *h = lua_touserdata(L, lua_upvalueindex(1));
+	const struct inventory *inv = cell_inventory(h);
+	switch (cell_key_of(L, sandbox_of(L), 2)) {
 	case KEY_OPEN: lua_pushinteger(L, inv->open); break;
 	case KEY_RECTIFY_RATE: lua_pushnumber(L, inv->rectify_rate); break;
 	case KEY_REBOUND: lua_pushnumber(L, inv->rebound); break;
 	case KEY_NEW_PER_WEEK: lua_pushnumber(L, inv->new_per_week); break;
-	case KEY_SITES: lua_pushinteger(L, cell->sites); break;
-	case KEY_DECLARED: lua_pushinteger(L, cell->declared); break;
-	case KEY_PROBLEMS: lua_pushinteger(L, cell->problems); break;
-	case KEY_BASE_RECTIFY_RATE: lua_pushnumber(L, cell->rectify_rate); break;
-	case KEY_BASE_REBOUND: lua_pushnumber(L, cell->rebound); break;
-	case KEY_BASE_NEW_PER_WEEK: lua_pushnumber(L, cell->new_per_week); break;
 	default:
 		return sandbox_kill(L, "a cell has no field '%s' (it has %s)",
 				    luaL_tolstring(L, 2, NULL), cell_keys_list);
@@ -1460,11 +1467,10 @@ static int cell_index(lua_State *L)
 
 static int cell_newindex(lua_State *L)
 {
-	const struct cell_handle *h = lua_touserdata(L, 1);
+	const struct cell_handle *h = lua_touserdata(L, lua_upvalueindex(1));
 	const struct sandbox *sb = sandbox_of(L);
 	const struct scenario *s = h->thread->host->scenario;
-	size_t k = (size_t)h->district * (size_t)s->n_categories + (size_t)h->category;
-	struct inventory *inv = &h->thread->inventories[k];
+	struct inventory *inv = cell_inventory(h);
 	enum cell_key key = cell_key_of(L, sb, 2);
 	double *target = key == KEY_RECTIFY_RATE   ? &inv->rectify_rate
 			 : key == KEY_REBOUND      ? &inv->rebound
@@ -1501,6 +1507,77 @@ static int cell_newindex(lua_State *L)
 			    category, number, why);
 }
 
+/* __index of a district: `open`, its open problems over all categories. */
+static int district_index(lua_State *L)
+{
+	const struct cell_handle *h = lua_touserdata(L, lua_upvalueindex(1));
+	if (cell_key_of(L, sandbox_of(L), 2) != KEY_OPEN)
+		return sandbox_kill(L, "a district has no field '%s' (it has name, categories, sites, open)",
+				    luaL_tolstring(L, 2, NULL));
+	const struct scenario *s = h->thread->host->scenario;
+	const struct inventory *inv = &h->thread->inventories[(size_t)h->district * (size_t)s->n_categories];
+	lua_Integer open = 0;
+	for (int c = 0; c < s->n_categories; c++)
+		open += inv[c].open;
+	lua_pushinteger(L, open);
+	return 1;
+}
+
+static int district_newindex(lua_State *L)
+{
+	return sandbox_kill(L, "a district's '%s' cannot be written: write its cells' fields",
+			    luaL_tolstring(L, 2, NULL));
+}
+
+/* Sets the metatable at the top's __metatable, so that plugins cannot reach it. */
+static void lock_metatable(lua_State *L)
+{
+	lua_pushliteral(L, "locked");
+	lua_setfield(L, -2, "__metatable");
+}
+
+/* Pushes a new handle for (D, C) of THREAD. */
+static void push_handle(lua_State *L, struct plugin_thread *thread, int d, int c)
+{
+	struct cell_handle *h = lua_newuserdatauv(L, sizeof *h, 0);
+	h->thread = thread;
+	h->district = d;
+	h->category = c;
+}
+
+/* Pushes the cell (D, C) of the running replication. */
+static void push_cell(lua_State *L, struct plugin_thread *thread, int d, int c)
+{
+	const struct cell *fixed = scenario_cell(thread->host->scenario, d, c);
+	lua_newtable(L);                                  /* the cell */
+	lua_createtable(L, 0, 3);                         /* its metatable */
+	lua_createtable(L, 0, 6);                         /* the fixed fields */
+	lua_pushinteger(L, fixed->sites);
+	lua_setfield(L, -2, "sites");
+	lua_pushinteger(L, fixed->declared);
+	lua_setfield(L, -2, "declared");
+	lua_pushinteger(L, fixed->problems);
+	lua_setfield(L, -2, "problems");
+	lua_pushnumber(L, fixed->rectify_rate);
+	lua_setfield(L, -2, "base_rectify_rate");
+	lua_pushnumber(L, fixed->rebound);
+	lua_setfield(L, -2, "base_rebound");
+	lua_pushnumber(L, fixed->new_per_week);
+	lua_setfield(L, -2, "base_new_per_week");
+	lua_createtable(L, 0, 2);                         /* the fixed fields' metatable */
+	push_handle(L, thread, d, c);
+	lua_pushcclosure(L, cell_index, 1);
+	lua_setfield(L, -2, "__index");
+	lock_metatable(L);
+	lua_setmetatable(L, -2);
+	lua_setfield(L, -2, "__index");                   /* cell's metatable.__index = fixed */
+	push_handle(L, thread, d, c);
+	lua_pushcclosure(L, cell_newindex, 1);
+	lua_setfield(L, -2, "__newindex");
+	lock_metatable(L);
+	lua_setmetatable(L, -2);
+}
+
 /* Builds, once per state, the `state` table whose cells read the running replication. */
 static void push_week_state(lua_State *L, struct plugin_thread *thread)
 {
@@ -1519,13 +1596,6 @@ static void push_week_state(lua_State *L, struct plugin_thread *thread)
 	sb->rule[KEY_REBOUND] = scenario_field_rule("cell.rebound");
 	sb->rule[KEY_NEW_PER_WEEK] = scenario_field_rule("cell.new_per_week");
 
-	luaL_newmetatable(L, CELL_METATABLE);
-	set_function(L, "__index", cell_index);
-	set_function(L, "__newindex", cell_newindex);
-	lua_pushliteral(L, "locked");
-	lua_setfield(L, -2, "__metatable");
-	lua_pop(L, 1);
-
 	lua_createtable(L, 0, 5);
 	lua_pushinteger(L, 0);
 	lua_setfield(L, -2, "week");
@@ -1540,19 +1610,26 @@ static void push_week_state(lua_State *L, struct plugin_thread *thread)
 	lua_setfield(L, -2, "categories");
 	lua_createtable(L, s->n_districts, 0);
 	for (int d = 0; d < s->n_districts; d++) {
-		lua_createtable(L, 0, 2);
+		lua_Integer sites = 0;
+		lua_createtable(L, 0, 3);
 		lua_pushstring(L, s->districts[d].name);
 		lua_setfield(L, -2, "name");
 		lua_createtable(L, 0, s->n_categories);
 		for (int c = 0; c < s->n_categories; c++) {
-			struct cell_handle *h = lua_newuserdatauv(L, sizeof *h, 0);
-			h->thread = thread;
-			h->district = d;
-			h->category = c;
-			luaL_setmetatable(L, CELL_METATABLE);
+			push_cell(L, thread, d, c);
 			lua_setfield(L, -2, s->categories[c].name);
+			sites += scenario_cell(s, d, c)->sites;
 		}
 		lua_setfield(L, -2, "categories");
+		lua_pushinteger(L, sites);
+		lua_setfield(L, -2, "sites");
+		lua_createtable(L, 0, 3);                 /* the district's metatable */
+		push_handle(L, thread, d, 0);
+		lua_pushcclosure(L, district_index, 1);
+		lua_setfield(L, -2, "__index");
+		set_function(L, "__newindex", district_newindex);
+		lock_metatable(L);
+		lua_setmetatable(L, -2);
 		lua_rawseti(L, -2, d + 1);
 	}
 	lua_setfield(L, -2, "districts");

@@ -305,6 +305,37 @@ static void runaway_week_hooks_are_stopped(void **state)
 	expect_week_refused("state.district.A.categories.c.open = -1", "must be a whole number");
 	expect_week_refused("state.district.A.categories.c.sites = 3", "cannot be written");
 	expect_week_refused("local x = state.district.A.categories.c.colour", "a cell has no field 'colour'");
+	expect_week_refused("state.district.A.open = 3", "a district's 'open' cannot be written");
+	expect_week_refused("rawset(state.district.A.categories.c, 'open', 5)", "rawset on ccsim's tables is not allowed");
+}
+
+/* A district's open problems and sites are its cells' totals; a cell's fixed
+ * fields are the scenario's. */
+static void districts_total_their_cells(void **state)
+{
+	(void)state;
+	struct loaded l;
+	write_plugin(NULL,
+		     "for _, d in ipairs(state.districts) do\n"
+		     "  local open, sites = 0, 0\n"
+		     "  for _, name in ipairs(state.categories) do\n"
+		     "    local cell = d.categories[name]\n"
+		     "    open, sites = open + cell.open, sites + cell.sites\n"
+		     "    assert(cell.base_rectify_rate == 0.2 and cell.declared == 3 and cell.problems == 20)\n"
+		     "  end\n"
+		     "  if open ~= d.open or sites ~= d.sites then error('totals differ') end\n"
+		     "  d.categories.c.open = d.categories.c.open + 1\n"
+		     "end");
+	load_with(&l, "p", "");
+	assert_non_null(l.host);
+	struct run_result r;
+	char error[2048];
+	int status = run_loaded(&l, 300, 2, &r, error, sizeof error);
+	if (status != RUN_OK)
+		print_error("%s\n", error);
+	assert_int_equal(status, RUN_OK);
+	run_result_free(&r);
+	unload(&l);
 }
 
 static void week_hooks_are_identical_across_thread_counts(void **state)
@@ -558,6 +589,7 @@ int main(void)
 		cmocka_unit_test(setup_writes_are_checked_like_the_file),
 		cmocka_unit_test(parameters_are_checked_against_the_plugin),
 		cmocka_unit_test(runaway_week_hooks_are_stopped),
+		cmocka_unit_test(districts_total_their_cells),
 		cmocka_unit_test(week_hooks_are_identical_across_thread_counts),
 		cmocka_unit_test(road_chief_cuts_road_and_street_losses),
 		cmocka_unit_test(extra_enforcement_cuts_intersection_losses),
