@@ -164,7 +164,7 @@ static void sandbox_refuses_every_escape(void **state)
 static void runaway_setup_is_stopped(void **state)
 {
 	(void)state;
-	expect_setup_refused("while true do end", "instruction budget of 200000000 exceeded");
+	expect_setup_refused("while true do end", "instruction budget of 100000000 exceeded");
 	expect_setup_refused("local t = {}\nfor i = 1, 1e9 do t[i] = string.rep('x', 1000) .. i end",
 			     "memory cap of 64 MiB exceeded");
 	/* a pcall inside the plugin cannot swallow the kill */
