@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <math.h>
 #include <omp.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,14 +17,6 @@ void cli_options_init(struct cli_options *o)
 	memset(o, 0, sizeof *o);
 	o->threads = omp_get_num_procs();
 	o->max_reps = 10000000;
-}
-
-void cli_hold_interrupts(int block)
-{
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigprocmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
 }
 
 int cli_usage_error(const char *command, const char *message)

@@ -75,8 +75,9 @@ void cli_options_init(struct cli_options *o);
 int cli_common_option(struct cli_options *o, int opt, char *arg, const char *command,
 		      const char *usage);
 
-/* Holds SIGINT off (BLOCK 1) while output files are written, so that Ctrl-C
- * cannot leave a temporary file behind, and lets it through again (0). */
+/* Marks the writing of output files (BLOCK 1) and its end (0): a Ctrl-C
+ * meanwhile ends the process only once the files are whole. Defined by
+ * main.c, which owns the Ctrl-C handler. */
 void cli_hold_interrupts(int block);
 
 /* Prints "ccsim COMMAND: MESSAGE" and a hint; returns EXIT_INPUT. */

@@ -21,18 +21,29 @@
 #include <unistd.h>
 
 /*
- * Ctrl-C: the first asks the run to stop at the next replication, the
- * second ends the process at once. Output files are written with SIGINT
- * blocked, so neither leaves a half-written file (atomic_file.c writes to a
- * temporary name and renames). The only state outside main().
+ * Ctrl-C. During `run`, the first asks the run to stop at the next
+ * replication; otherwise, or the second time, the process ends at once,
+ * except while output files are being written: the exit then waits until
+ * they are whole (atomic_file.c renames each into place). The signal may
+ * reach any thread, OpenMP's workers included, so the handler decides by
+ * these flags alone, never by signal masks. The only state outside main().
  */
-static volatile sig_atomic_t interrupted;
+static volatile sig_atomic_t interrupted;       /* the run was asked to stop */
+static volatile sig_atomic_t stop_gracefully;   /* `run`: the first Ctrl-C stops the run */
+static volatile sig_atomic_t writing;           /* output files are being written */
+static volatile sig_atomic_t exit_after_writing;
 
 static void on_interrupt(int signal)
 {
-	if (interrupted)
-		_exit(128 + signal);
-	interrupted = 1;
+	if (writing) {
+		exit_after_writing = 1;
+		return;
+	}
+	if (stop_gracefully && !interrupted) {
+		interrupted = 1;
+		return;
+	}
+	_exit(128 + signal);
 }
 
 static void catch_interrupts(void)
@@ -42,6 +53,13 @@ static void catch_interrupts(void)
 	action.sa_handler = on_interrupt;
 	sigemptyset(&action.sa_mask);
 	sigaction(SIGINT, &action, NULL);
+}
+
+void cli_hold_interrupts(int block)
+{
+	writing = block;
+	if (!block && exit_after_writing)
+		_exit(EXIT_INTERRUPTED); /* the files are whole */
 }
 
 static const char main_usage[] =
@@ -223,8 +241,9 @@ static int command_run(int argc, char **argv)
 	run.progress_context = &bar;
 	struct run_result result;
 	char error[2048];
-	catch_interrupts();
+	stop_gracefully = 1;
 	status = run_simulation(p.scenario, &run, &result, error, sizeof error);
+	stop_gracefully = 0;
 	progress_finish(&bar);
 	if (status != RUN_OK) {
 		fprintf(stderr, "%s%s\nccsim run: nothing was written\n",
@@ -282,7 +301,10 @@ static int command_report(int argc, char **argv)
 		return cli_usage_error("report", "give the page to write with -o FILE");
 	if (optind == argc)
 		return cli_usage_error("report", "give one or more JSON files");
-	return report_html_write((const char *const *)&argv[optind], argc - optind, output, stderr);
+	cli_hold_interrupts(1);
+	int status = report_html_write((const char *const *)&argv[optind], argc - optind, output, stderr);
+	cli_hold_interrupts(0);
+	return status;
 }
 
 int main(int argc, char **argv)
@@ -301,6 +323,7 @@ int main(int argc, char **argv)
 		return EXIT_INPUT;
 	}
 	const char *command = argv[1];
+	catch_interrupts();
 	if (strcmp(command, "-h") == 0 || strcmp(command, "--help") == 0 ||
 	    strcmp(command, "help") == 0) {
 		fputs(main_usage, stdout);

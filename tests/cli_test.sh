@@ -159,7 +159,7 @@ interrupt_run() { # JSON COUNT: start a long run, send COUNT SIGINTs, wait
 	"$ccsim" run "$demo" --reps 5000000 --quiet --json "$1" --csv "$1.csv" &
 	local pid=$!
 	sleep 2
-	for _ in $(seq "$2"); do kill -INT $pid; sleep 0.02; done
+	for _ in $(seq "$2"); do kill -INT $pid 2>/dev/null; sleep 0.02; done
 	local waited=0
 	while kill -0 $pid 2>/dev/null && [ $waited -lt 60 ]; do sleep 1; waited=$((waited + 1)); done
 	kill -KILL $pid 2>/dev/null
