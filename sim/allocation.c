@@ -78,8 +78,6 @@ void allocation_free(struct allocation *a)
 	memset(a, 0, sizeof *a);
 }
 
-#define Z95 1.959963984540054
-
 int allocate_greedy(const struct allocation_problem *problem, struct allocation *out, FILE *err)
 {
 	memset(out, 0, sizeof *out);

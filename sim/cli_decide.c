@@ -19,7 +19,6 @@
 #include "runner.h"
 #include "sensitivity.h"
 
-#define Z95 REPORT_Z95
 #define MAX_VARIANTS 64
 #define MAX_INPUTS 64
 

@@ -7,6 +7,7 @@
 
 #include "atomic_file.h"
 #include "diag.h"
+#include "report.h"
 
 int parse_setting(char *text, struct parameter_setting *out, char *error, size_t size)
 {
@@ -160,22 +161,12 @@ int write_text(const char *path, const char *text, FILE *err)
 
 int write_json(const char *path, json_t *root, FILE *err)
 {
-	char *text = root ? json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(15)) : NULL;
-	json_decref(root);
+	char *text = report_json_text(root);
 	if (text == NULL) {
 		fprintf(err, "ccsim: out of memory while writing %s\n", path);
 		return 1;
 	}
-	size_t length = strlen(text);
-	char *whole = realloc(text, length + 2);
-	if (whole == NULL) {
-		free(text);
-		fprintf(err, "ccsim: out of memory while writing %s\n", path);
-		return 1;
-	}
-	whole[length] = '\n';
-	whole[length + 1] = '\0';
-	int status = write_text(path, whole, err);
-	free(whole);
+	int status = write_text(path, text, err);
+	free(text);
 	return status;
 }

@@ -30,7 +30,7 @@ static void digest(const struct run_result *r, struct digest *g)
 	const struct tally *t = r->tally;
 	g->n = (double)t->n;
 	g->pass = share(t->passes, g->n);
-	wilson_interval(t->passes, t->n, REPORT_Z95, &g->pass_lo, &g->pass_hi);
+	wilson_interval(t->passes, t->n, Z95, &g->pass_lo, &g->pass_hi);
 	g->survey_veto = share(t->survey_vetoes, g->n);
 	g->negative_veto = share(t->negative_vetoes, g->n);
 	g->minors_veto = share(t->minors_vetoes, g->n);
@@ -158,15 +158,9 @@ json_t *report_json_object(const struct scenario *s, const struct run_result *r,
 	return r->tally->n > 0 ? build_json(s, r, policies) : NULL;
 }
 
-char *report_json(const struct scenario *s, const struct run_result *r,
-		  const struct plugin_host *policies)
+char *report_json_text(json_t *root)
 {
-	if (r->tally->n == 0)
-		return NULL;
-	json_t *root = build_json(s, r, policies);
-	if (root == NULL)
-		return NULL;
-	char *text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
+	char *text = root ? json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(15)) : NULL;
 	json_decref(root);
 	if (text == NULL)
 		return NULL;
@@ -180,6 +174,12 @@ char *report_json(const struct scenario *s, const struct run_result *r,
 	with_newline[length] = '\n';
 	with_newline[length + 1] = '\0';
 	return with_newline;
+}
+
+char *report_json(const struct scenario *s, const struct run_result *r,
+		  const struct plugin_host *policies)
+{
+	return r->tally->n > 0 ? report_json_text(build_json(s, r, policies)) : NULL;
 }
 
 /* ---- CSV ---------------------------------------------------------------- */

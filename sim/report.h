@@ -12,9 +12,6 @@
 #include "runner.h"
 #include "scenario.h"
 
-/* The 95 % two-sided normal quantile used by every interval. */
-#define REPORT_Z95 1.959963984540054
-
 /*
  * The JSON document of a run, as text (free with free()), or NULL when out
  * of memory. POLICIES (NULL for none) gives the "policies" list. Everything but "seconds", "threads" and "processes" depends
@@ -22,6 +19,10 @@
  */
 char *report_json(const struct scenario *s, const struct run_result *r,
 		  const struct plugin_host *policies);
+
+/* ROOT (released) as the text ccsim writes: indented, reals to 15
+ * significant digits, ending with a newline. NULL when out of memory. */
+char *report_json_text(json_t *root);
 
 /* The same document as a jansson object (NULL when out of memory), for
  * commands that embed a run in their own JSON. */

@@ -8,8 +8,6 @@
 
 #include "replication.h"
 
-#define Z95 1.959963984540054
-
 /* One thread's state for one variant. */
 struct lane {
 	struct replication_workspace *workspace;

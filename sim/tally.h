@@ -75,6 +75,9 @@ void histogram_merge(struct histogram *into, const struct histogram *from);
  * cumulative count reaches ceil(P * n)); 0 for an empty histogram. */
 double histogram_quantile(const struct histogram *h, double p);
 
+/* The two-sided 95 % quantile of the standard normal, for every interval ccsim reports. */
+#define Z95 1.959963984540054
+
 /* Wilson score interval for SUCCESSES of N at normal quantile Z. */
 void wilson_interval(int64_t successes, int64_t n, double z, double *lo, double *hi);
 

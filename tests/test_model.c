@@ -508,13 +508,13 @@ static void wilson_interval_matches_known_values(void **state)
 {
 	(void)state;
 	double lo, hi;
-	wilson_interval(50, 100, REPORT_Z95, &lo, &hi);
+	wilson_interval(50, 100, Z95, &lo, &hi);
 	assert_close(lo, 0.403832, 1e-6);
 	assert_close(hi, 0.596168, 1e-6);
-	wilson_interval(0, 10, REPORT_Z95, &lo, &hi);
+	wilson_interval(0, 10, Z95, &lo, &hi);
 	assert_close(lo, 0.0, 1e-12);
 	assert_close(hi, 0.277533, 1e-6);
-	wilson_interval(10, 10, REPORT_Z95, &lo, &hi);
+	wilson_interval(10, 10, Z95, &lo, &hi);
 	assert_close(lo, 0.722467, 1e-6);
 	assert_close(hi, 1.0, 1e-12);
 }
@@ -575,7 +575,7 @@ static void precision_stops_at_the_same_checkpoint_for_any_thread_count(void **s
 		assert_int_equal(run_simulation(s, &options, &r, error, sizeof error), RUN_OK);
 		stopped[i] = r.tally->n;
 		double lo, hi;
-		wilson_interval(r.tally->passes, r.tally->n, REPORT_Z95, &lo, &hi);
+		wilson_interval(r.tally->passes, r.tally->n, Z95, &lo, &hi);
 		assert_true((hi - lo) / 2.0 <= 0.01);
 		run_result_free(&r);
 	}
@@ -585,7 +585,7 @@ static void precision_stops_at_the_same_checkpoint_for_any_thread_count(void **s
 	struct run_result earlier;
 	simulate(s, 9, stopped[0] - checkpoint, 2, &earlier);
 	double lo, hi;
-	wilson_interval(earlier.tally->passes, earlier.tally->n, REPORT_Z95, &lo, &hi);
+	wilson_interval(earlier.tally->passes, earlier.tally->n, Z95, &lo, &hi);
 	assert_true((hi - lo) / 2.0 > 0.01);
 	run_result_free(&earlier);
 	scenario_free(s);
