@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "rng.h"
+#include "sample.h"
 
 /* The inventory of one cell in one replication, with the rates in force
  * (a policy's week hook may change them from the next week on). */
@@ -17,9 +18,15 @@ struct inventory {
 	double rectify_rate;      /* r */
 	double rebound;           /* rho */
 	double new_per_week;      /* lambda */
+	/* The samplers' constants for the rates above, worked out again only
+	 * when a rate changes (a hook's write); kept from one replication to
+	 * the next, since most cells keep their rates. */
+	struct binomial_rate rectify_cache, rebound_cache;
+	struct poisson_rate arrival_cache;
 };
 
-/* O[0] = problems, R[0] = 0, with the cell's own rates. */
+/* O[0] = problems, R[0] = 0, with the cell's own rates. INV holds zeroes
+ * or an earlier replication's inventory. */
 void inventory_start(struct inventory *inv, int64_t problems, double rectify_rate,
 		     double rebound, double new_per_week);
 

@@ -49,13 +49,34 @@ double log_factorial(int64_t k)
 	       (1.0 / 12.0 - (1.0 / 360.0 - (1.0 / 1260.0 - 1.0 / (1680.0 * x2)) / x2) / x2) / x;
 }
 
-/* Inversion by sequential search, p <= 0.5 and n*p < 10. */
-static int64_t binomial_inversion(struct rng *r, int64_t n, double p)
+/* 1/x for small x: the inversion loops multiply instead of divide. */
+#define RECIPROCALS 64
+#define R4(x) 1.0 / (x), 1.0 / ((x) + 1), 1.0 / ((x) + 2), 1.0 / ((x) + 3)
+#define R16(x) R4(x), R4((x) + 4), R4((x) + 8), R4((x) + 12)
+static const double reciprocal[RECIPROCALS] = {0.0, 1.0, 0.5, 1.0 / 3, R4(4), R4(8), R4(12),
+					       R16(16), R16(32), R16(48)};
+
+static double one_over(int64_t x)
 {
-	double q = 1.0 - p;
-	double q_n = exp((double)n * log1p(-p));
-	double mean = (double)n * p;
-	double bound = fmin((double)n, mean + 10.0 * sqrt(mean * q + 1.0) + 20.0);
+	return x < RECIPROCALS ? reciprocal[x] : 1.0 / (double)x;
+}
+
+void binomial_rate_init(struct binomial_rate *rate, double p)
+{
+	rate->p = p;
+	rate->low = p > 0.5 ? 1.0 - p : p;
+	rate->q = 1.0 - rate->low;
+	rate->log_q = log1p(-rate->low);
+	rate->odds = rate->low / rate->q;
+	rate->log_odds = log(rate->odds);
+}
+
+/* Inversion by sequential search, p <= 0.5 and n*p < 10. */
+static int64_t binomial_inversion(struct rng *r, int64_t n, const struct binomial_rate *rate)
+{
+	double q_n = exp((double)n * rate->log_q);
+	double mean = (double)n * rate->low;
+	double bound = fmin((double)n, mean + 10.0 * sqrt(mean * rate->q + 1.0) + 20.0);
 	int64_t x = 0;
 	double px = q_n;
 	double u = rng_uniform(r);
@@ -68,24 +89,23 @@ static int64_t binomial_inversion(struct rng *r, int64_t n, double p)
 			continue;
 		}
 		u -= px;
-		px *= ((double)(n - x + 1) * p) / ((double)x * q);
+		px *= (double)(n - x + 1) * rate->odds * one_over(x);
 	}
 	return x;
 }
 
 /* Hoermann's BTRS (1993), p <= 0.5 and n*p >= 10. */
-static int64_t binomial_btrs(struct rng *r, int64_t n, double p)
+static int64_t binomial_btrs(struct rng *r, int64_t n, const struct binomial_rate *rate)
 {
-	double q = 1.0 - p;
-	double spq = sqrt((double)n * p * q);
+	double p = rate->low;
+	double spq = sqrt((double)n * p * rate->q);
 	double b = 1.15 + 2.53 * spq;
+	double inv_b = 1.0 / b;
 	double a = -0.0873 + 0.0248 * b + 0.01 * p;
 	double c = (double)n * p + 0.5;
-	double v_r = 0.92 - 4.2 / b;
-	double alpha = (2.83 + 5.1 / b) * spq;
-	double lpq = log(p / q);
+	double v_r = 0.92 - 4.2 * inv_b;
 	int64_t m = (int64_t)floor((double)(n + 1) * p);
-	double h = log_factorial(m) + log_factorial(n - m);
+	double h = NAN; /* log m! (n-m)!, needed only past the squeeze */
 
 	for (;;) {
 		double u = rng_uniform(r) - 0.5;
@@ -99,10 +119,24 @@ static int64_t binomial_btrs(struct rng *r, int64_t n, double p)
 			return k;
 		if (v <= 0.0)
 			continue;
+		double alpha = (2.83 + 5.1 * inv_b) * spq;
+		if (isnan(h))
+			h = log_factorial(m) + log_factorial(n - m);
 		v = log(v * alpha / (a / (us * us) + b));
-		if (v <= h - log_factorial(k) - log_factorial(n - k) + (double)(k - m) * lpq)
+		if (v <= h - log_factorial(k) - log_factorial(n - k) + (double)(k - m) * rate->log_odds)
 			return k;
 	}
+}
+
+int64_t sample_binomial_at(struct rng *r, int64_t n, const struct binomial_rate *rate)
+{
+	if (n <= 0 || rate->p <= 0.0)
+		return 0;
+	if (rate->p >= 1.0)
+		return n;
+	int64_t k = (double)n * rate->low < 10.0 ? binomial_inversion(r, n, rate)
+						 : binomial_btrs(r, n, rate);
+	return rate->p > 0.5 ? n - k : k;
 }
 
 int64_t sample_binomial(struct rng *r, int64_t n, double p)
@@ -111,68 +145,81 @@ int64_t sample_binomial(struct rng *r, int64_t n, double p)
 		return 0;
 	if (p >= 1.0)
 		return n;
-	if (p > 0.5)
-		return n - sample_binomial(r, n, 1.0 - p);
-	if ((double)n * p < 10.0)
-		return binomial_inversion(r, n, p);
-	return binomial_btrs(r, n, p);
+	struct binomial_rate rate;
+	binomial_rate_init(&rate, p);
+	return sample_binomial_at(r, n, &rate);
+}
+
+void poisson_rate_init(struct poisson_rate *rate, double mu)
+{
+	rate->mu = mu;
+	if (mu < 10.0) {
+		rate->exp_neg_mu = exp(-mu);
+		rate->bound = mu + 10.0 * sqrt(mu) + 20.0;
+		return;
+	}
+	double slam = sqrt(mu);
+	rate->log_mu = log(mu);
+	rate->b = 0.931 + 2.53 * slam;
+	rate->a = -0.059 + 0.02483 * rate->b;
+	rate->log_alpha = log(1.1239 + 1.1328 / (rate->b - 3.4));
+	rate->v_r = 0.9277 - 3.6224 / (rate->b - 2.0);
 }
 
 /* Inversion by sequential search, mu < 10. */
-static int64_t poisson_inversion(struct rng *r, double mu)
+static int64_t poisson_inversion(struct rng *r, const struct poisson_rate *rate)
 {
-	double e_mu = exp(-mu);
-	double bound = mu + 10.0 * sqrt(mu) + 20.0;
 	int64_t x = 0;
-	double px = e_mu;
+	double px = rate->exp_neg_mu;
 	double u = rng_uniform(r);
 	while (u > px) {
 		x++;
-		if ((double)x > bound) {
+		if ((double)x > rate->bound) {
 			x = 0;
-			px = e_mu;
+			px = rate->exp_neg_mu;
 			u = rng_uniform(r);
 			continue;
 		}
 		u -= px;
-		px *= mu / (double)x;
+		px *= rate->mu * one_over(x);
 	}
 	return x;
 }
 
 /* Hoermann's PTRS (1993), mu >= 10. */
-static int64_t poisson_ptrs(struct rng *r, double mu)
+static int64_t poisson_ptrs(struct rng *r, const struct poisson_rate *rate)
 {
-	double slam = sqrt(mu);
-	double loglam = log(mu);
-	double b = 0.931 + 2.53 * slam;
-	double a = -0.059 + 0.02483 * b;
-	double inv_alpha = 1.1239 + 1.1328 / (b - 3.4);
-	double v_r = 0.9277 - 3.6224 / (b - 2.0);
-
+	double a = rate->a, b = rate->b, mu = rate->mu;
 	for (;;) {
 		double u = rng_uniform(r) - 0.5;
 		double v = rng_uniform(r);
 		double us = 0.5 - fabs(u);
 		double kf = floor((2.0 * a / us + b) * u + mu + 0.43);
-		if (us >= 0.07 && v <= v_r)
+		if (us >= 0.07 && v <= rate->v_r)
 			return (int64_t)kf;
 		if (kf < 0.0 || (us < 0.013 && v > us) || v <= 0.0)
 			continue;
 		int64_t k = (int64_t)kf;
-		if (log(v) + log(inv_alpha) - log(a / (us * us) + b) <=
-		    -mu + kf * loglam - log_factorial(k))
+		if (log(v) + rate->log_alpha - log(a / (us * us) + b) <=
+		    -mu + kf * rate->log_mu - log_factorial(k))
 			return k;
 	}
+}
+
+int64_t sample_poisson_at(struct rng *r, const struct poisson_rate *rate)
+{
+	if (rate->mu <= 0.0)
+		return 0;
+	return rate->mu < 10.0 ? poisson_inversion(r, rate) : poisson_ptrs(r, rate);
 }
 
 int64_t sample_poisson(struct rng *r, double mu)
 {
 	if (mu <= 0.0)
 		return 0;
-	if (mu < 10.0)
-		return poisson_inversion(r, mu);
-	return poisson_ptrs(r, mu);
+	struct poisson_rate rate;
+	poisson_rate_init(&rate, mu);
+	return sample_poisson_at(r, &rate);
 }
 
 double sample_normal(struct rng *r)

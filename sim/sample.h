@@ -28,8 +28,37 @@ int sample_bernoulli(struct rng *r, double p);
 /* Binomial(n, p), n >= 0, p in [0, 1]. */
 int64_t sample_binomial(struct rng *r, int64_t n, double p);
 
+/*
+ * What Binomial(n, p) needs of p alone, worked out once for the many draws
+ * at one p and varying n (a district's weekly rectification): the same
+ * draws as sample_binomial, without its logarithms.
+ */
+struct binomial_rate {
+	double p;          /* as given */
+	double low;        /* min(p, 1 - p): draws count the rarer outcome */
+	double q;          /* 1 - low */
+	double log_q;      /* log(q) */
+	double odds;       /* low / q */
+	double log_odds;   /* log(low / q) */
+};
+
+void binomial_rate_init(struct binomial_rate *rate, double p);
+int64_t sample_binomial_at(struct rng *r, int64_t n, const struct binomial_rate *rate);
+
 /* Poisson(mu), mu >= 0. */
 int64_t sample_poisson(struct rng *r, double mu);
+
+/* What Poisson(mu) needs of mu, worked out once for many draws at one mean. */
+struct poisson_rate {
+	double mu;
+	double exp_neg_mu;   /* inversion, mu < 10 */
+	double bound;        /* inversion: the tail beyond is restarted */
+	double log_mu;       /* PTRS, mu >= 10, and below */
+	double a, b, log_alpha, v_r;
+};
+
+void poisson_rate_init(struct poisson_rate *rate, double mu);
+int64_t sample_poisson_at(struct rng *r, const struct poisson_rate *rate);
 
 /* Standard normal (Marsaglia's polar method). */
 double sample_normal(struct rng *r);

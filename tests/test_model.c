@@ -250,7 +250,7 @@ static void weekly_dynamics_match_their_expectation(void **state)
 	int64_t count = 0;
 	for (int i = 0; i < n; i++) {
 		struct rng stream;
-		struct inventory inv;
+		struct inventory inv = {0};
 		int64_t rectified = 0, arrived = 0;
 		rng_init(&stream, 16, (uint64_t)i, RNG_SUBSTREAM_CELLS);
 		inventory_start(&inv, 100, r, rho, lambda);
