@@ -143,6 +143,16 @@ int cli_common_option(struct cli_options *o, int opt, char *arg, const char *com
 	}
 }
 
+void cli_options_join(struct cli_options *o, struct cluster *cluster)
+{
+	o->cluster = cluster;
+	if (!cluster_writes(cluster)) {
+		o->json = NULL;
+		o->csv = NULL;
+		o->quiet = 1;
+	}
+}
+
 struct run_options cli_run_options(const struct cli_options *o, const struct scenario *s)
 {
 	struct run_options run = {
@@ -152,6 +162,7 @@ struct run_options cli_run_options(const struct cli_options *o, const struct sce
 								    : EXPERIMENT_DEFAULT_REPLICATIONS),
 		.threads = o->threads,
 		.precision = o->precision,
+		.cluster = o->cluster,
 	};
 	if (o->precision > 0.0 && !o->have_reps)
 		run.replications = o->max_reps;

@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <stdint.h>
 
+#include "cluster.h"
 #include "runner.h"
 #include "scenario.h"
 
@@ -49,6 +50,7 @@ struct cli_options {
 	int64_t max_reps;
 	int n_settings;
 	struct parameter_setting settings[256];  /* --set PATH=VALUE */
+	struct cluster *cluster;  /* the job's processes (cli_options_join) */
 };
 
 /* getopt_long entries of the common options; end a command's table with them. */
@@ -66,6 +68,10 @@ struct cli_options {
 #define CLI_COMMON_SHORT "n:s:t:j:c:qS:P:M:h"
 
 void cli_options_init(struct cli_options *o);
+
+/* After parsing: runs share the work of CLUSTER's processes, and only the
+ * one that writes keeps --json, --csv and what is printed. */
+void cli_options_join(struct cli_options *o, struct cluster *cluster);
 
 /*
  * Handles option OPT (with ARG) when it is a common one. Returns 0 when

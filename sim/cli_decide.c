@@ -45,7 +45,8 @@ static json_t *command_json(const char *command, const char *scenario, const str
 	return json_pack("{s:s, s:s, s:i, s:s, s:I, s:I, s:i, s:i, s:f}", "command", command,
 			 "ccsim_version", CCSIM_VERSION, "model_version", SCENARIO_MODEL_VERSION,
 			 "scenario", scenario, "replications", (json_int_t)(r ? r->replications : run->replications),
-			 "seed", (json_int_t)run->seed, "threads", run->threads, "processes", 1,
+			 "seed", (json_int_t)run->seed, "threads", run->threads, "processes",
+			 run->cluster ? cluster_size(run->cluster) : 1,
 			 "seconds", r ? r->seconds : 0.0);
 }
 
@@ -147,7 +148,7 @@ static const char compare_usage[] =
 	"  -M, --max-reps N    with --precision, stop at N at the most\n"
 	"  -s, --seed S   -t, --threads T   -j, --json FILE   -c, --csv FILE   -q, --quiet\n";
 
-int command_compare(int argc, char **argv)
+int command_compare(int argc, char **argv, struct cluster *cluster)
 {
 	static const struct option options[] = {{"variant", required_argument, NULL, 'v'},
 						CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
@@ -175,6 +176,7 @@ int command_compare(int argc, char **argv)
 			break;
 		}
 	}
+	cli_options_join(&o, cluster);
 	int files = argc - optind;
 	if (status == EXIT_OK && files == 0)
 		status = cli_usage_error("compare", "give a scenario");
@@ -215,7 +217,7 @@ int command_compare(int argc, char **argv)
 		progress_finish(&bar);
 		if (run_status != RUN_OK) {
 			fprintf(stderr, "%s\nccsim compare: nothing was written\n", message);
-			status = run_status == RUN_PLUGIN_FAILED ? EXIT_PLUGIN : EXIT_INTERNAL;
+			status = run_status; /* the run's statuses are exit statuses */
 		}
 	}
 	if (status == EXIT_OK) {
@@ -348,7 +350,7 @@ static int evaluate_point(const char *file, const struct cli_options *o, const s
 	if (run_status != RUN_OK) {
 		fprintf(stderr, "%s\n", error);
 		prepared_free(&p);
-		return run_status == RUN_PLUGIN_FAILED ? EXIT_PLUGIN : EXIT_INTERNAL;
+		return run_status; /* the run's statuses are exit statuses */
 	}
 	out->pass = pass_share(&r);
 	wilson_interval(r.tally->passes, r.tally->n, Z95, &out->lo, &out->hi);
@@ -371,7 +373,7 @@ typedef int (*own_option)(int opt, char *arg, void *context);
 
 static int parse_options(int argc, char **argv, const char *command, const char *usage,
 			 const struct option *own, const char *own_short, own_option handle,
-			 void *context, struct cli_options *o)
+			 void *context, struct cli_options *o, struct cluster *cluster)
 {
 	static const struct option common[] = {CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
 	struct option options[32];
@@ -396,6 +398,7 @@ static int parse_options(int argc, char **argv, const char *command, const char 
 	}
 	if (argc - optind != 1)
 		return cli_usage_error(command, "give exactly one scenario file");
+	cli_options_join(o, cluster);
 	return EXIT_OK;
 }
 
@@ -439,12 +442,12 @@ static int take_input(int opt, char *arg, void *context)
 	return 0;
 }
 
-int command_sweep(int argc, char **argv)
+int command_sweep(int argc, char **argv, struct cluster *cluster)
 {
 	static const struct option own[] = {{"param", required_argument, NULL, 'p'}, {NULL, 0, NULL, 0}};
 	struct cli_options o;
 	struct input_list l = {.command = "sweep", .with_steps = 1};
-	int status = parse_options(argc, argv, "sweep", sweep_usage, own, "p:", take_input, &l, &o);
+	int status = parse_options(argc, argv, "sweep", sweep_usage, own, "p:", take_input, &l, &o, cluster);
 	if (status != EXIT_OK)
 		return status < 0 ? EXIT_OK : status;
 	if (l.n < 1 || l.n > 2)
@@ -582,8 +585,9 @@ static int take_sensitivity_option(int opt, char *arg, void *context)
 /*
  * Runs the scenario at the unit points X[count][k] into PASS[count] and
  * TOTAL[count]. A design has many points of few replications each, so the
- * points, not the replications, are shared among the threads; each point's
- * run is the same whatever thread runs it.
+ * points, not the replications, are shared among the processes (in blocks)
+ * and, within one, among its threads; each point's run is the same whatever
+ * process or thread runs it.
  */
 static int evaluate_design(const char *file, const struct cli_options *o, const struct run_options *run,
 			   const struct input *inputs, int k, const double *x, int count, double *pass,
@@ -591,27 +595,52 @@ static int evaluate_design(const char *file, const struct cli_options *o, const 
 {
 	struct run_options one = *run;
 	one.threads = 1;
-	int *status = calloc((size_t)count, sizeof *status);
-	if (status == NULL)
-		return EXIT_INTERNAL;
+	one.cluster = NULL;
+	int processes = run->cluster ? cluster_size(run->cluster) : 1;
+	int rank = run->cluster ? cluster_rank(run->cluster) : 0;
+	int block = (count + processes - 1) / processes;
+	int first = rank * block < count ? rank * block : count;
+	int last = first + block < count ? first + block : count;
+	/* this process's points: status, P(pass) and mean Total each */
+	double *mine = calloc(3 * (size_t)(block > 0 ? block : 1), sizeof *mine);
+	double *all = calloc(3 * (size_t)(block > 0 ? block : 1) * (size_t)processes, sizeof *all);
+	int status = mine && all ? EXIT_OK : EXIT_INTERNAL;
+	if (status == EXIT_OK) {
 #pragma omp parallel for num_threads(run->threads) schedule(dynamic, 1)
-	for (int p = 0; p < count; p++) {
-		struct parameter_setting settings[MAX_INPUTS];
-		for (int i = 0; i < k; i++) {
-			settings[i].path = inputs[i].path;
-			settings[i].value = input_value(&inputs[i], x[(size_t)p * (size_t)k + (size_t)i]);
-			settings[i].used = settings[i].integer = 0;
+		for (int p = first; p < last; p++) {
+			struct parameter_setting settings[MAX_INPUTS];
+			for (int i = 0; i < k; i++) {
+				settings[i].path = inputs[i].path;
+				settings[i].value = input_value(&inputs[i], x[(size_t)p * (size_t)k + (size_t)i]);
+				settings[i].used = settings[i].integer = 0;
+			}
+			struct point result = {0};
+			double *slot = &mine[3 * (size_t)(p - first)];
+			slot[0] = evaluate_point(file, o, &one, settings, k, &result);
+			slot[1] = result.pass;
+			slot[2] = result.total_mean;
 		}
-		struct point result = {0};
-		status[p] = evaluate_point(file, o, &one, settings, k, &result);
-		pass[p] = result.pass;
-		total[p] = result.total_mean;
+		/* the first failed point speaks */
+		for (int p = first; p < last && status == EXIT_OK; p++)
+			status = (int)mine[3 * (size_t)(p - first)];
 	}
-	int first = EXIT_OK;
-	for (int p = 0; p < count && first == EXIT_OK; p++)
-		first = status[p];
-	free(status);
-	return first;
+	if (run->cluster != NULL && processes > 1) {
+		char message[1024];
+		status = cluster_agree(run->cluster, status, NULL, message, sizeof message);
+		if (status != EXIT_OK && message[0] != '\0')
+			fprintf(stderr, "ccsim: %s\n", message);
+		if (status == EXIT_OK)
+			cluster_share(run->cluster, mine, 3 * (size_t)block * sizeof *mine, all);
+	} else if (status == EXIT_OK) {
+		memcpy(all, mine, 3 * (size_t)block * sizeof *mine);
+	}
+	for (int p = 0; p < count && status == EXIT_OK; p++) {
+		pass[p] = all[3 * (size_t)p + 1];
+		total[p] = all[3 * (size_t)p + 2];
+	}
+	free(mine);
+	free(all);
+	return status;
 }
 
 /* The tornado: each input at its low and high; sorted by swing. */
@@ -790,7 +819,7 @@ static int sobol(const char *file, const struct cli_options *o, const struct run
 	return status;
 }
 
-int command_sensitivity(int argc, char **argv)
+int command_sensitivity(int argc, char **argv, struct cluster *cluster)
 {
 	static const struct option own[] = {
 		{"param", required_argument, NULL, 'p'},     {"method", required_argument, NULL, 'm'},
@@ -801,7 +830,7 @@ int command_sensitivity(int argc, char **argv)
 	struct input_list l = {.command = "sensitivity", .method = "tornado", .trajectories = 10,
 			       .levels = 4, .samples = 64, .bootstrap = 1000};
 	int status = parse_options(argc, argv, "sensitivity", sensitivity_usage, own, "p:m:r:l:N:b:",
-				   take_sensitivity_option, &l, &o);
+				   take_sensitivity_option, &l, &o, cluster);
 	if (status != EXIT_OK)
 		return status < 0 ? EXIT_OK : status;
 	const char *file = argv[optind];
@@ -901,7 +930,7 @@ static int take_allocate_option(int opt, char *arg, void *context)
 	}
 }
 
-int command_allocate(int argc, char **argv)
+int command_allocate(int argc, char **argv, struct cluster *cluster)
 {
 	static const struct option own[] = {
 		{"policy", required_argument, NULL, 'o'}, {"param", required_argument, NULL, 'k'},
@@ -910,7 +939,7 @@ int command_allocate(int argc, char **argv)
 	struct cli_options o;
 	struct allocate_flags f = {0};
 	int status = parse_options(argc, argv, "allocate", allocate_usage, own, "o:k:B:e:",
-				   take_allocate_option, &f, &o);
+				   take_allocate_option, &f, &o, cluster);
 	if (status != EXIT_OK)
 		return status < 0 ? EXIT_OK : status;
 	if (f.policy == 0 || f.key == NULL || f.budget <= 0.0)

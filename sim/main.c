@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "cli_decide.h"
+#include "cluster.h"
 #include "experiment.h"
 #include "plugin.h"
 #include "report.h"
@@ -146,7 +147,7 @@ static const char plugins_usage[] =
 /* Parses a command's options (common ones only); leaves the positional
  * arguments from optind. Returns EXIT_OK, -1 after --help, or an exit status. */
 static int parse_common(int argc, char **argv, struct cli_options *o, const char *command,
-			const char *usage)
+			const char *usage, struct cluster *cluster)
 {
 	static const struct option options[] = {CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
 	int opt;
@@ -158,13 +159,14 @@ static int parse_common(int argc, char **argv, struct cli_options *o, const char
 		if (status != 0)
 			return status;
 	}
+	cli_options_join(o, cluster);
 	return EXIT_OK;
 }
 
-static int command_check(int argc, char **argv)
+static int command_check(int argc, char **argv, struct cluster *cluster)
 {
 	struct cli_options o;
-	int status = parse_common(argc, argv, &o, "check", check_usage);
+	int status = parse_common(argc, argv, &o, "check", check_usage, cluster);
 	if (status != EXIT_OK)
 		return status < 0 ? EXIT_OK : status;
 	if (optind != argc - 1)
@@ -202,10 +204,10 @@ static int command_check(int argc, char **argv)
 	return EXIT_OK;
 }
 
-static int command_plugins(int argc, char **argv)
+static int command_plugins(int argc, char **argv, struct cluster *cluster)
 {
 	struct cli_options o;
-	int status = parse_common(argc, argv, &o, "plugins", plugins_usage);
+	int status = parse_common(argc, argv, &o, "plugins", plugins_usage, cluster);
 	if (status != EXIT_OK)
 		return status < 0 ? EXIT_OK : status;
 	if (optind != argc)
@@ -217,10 +219,10 @@ static int command_plugins(int argc, char **argv)
 	return failures ? EXIT_PLUGIN : EXIT_OK;
 }
 
-static int command_run(int argc, char **argv)
+static int command_run(int argc, char **argv, struct cluster *cluster)
 {
 	struct cli_options o;
-	int status = parse_common(argc, argv, &o, "run", run_usage);
+	int status = parse_common(argc, argv, &o, "run", run_usage, cluster);
 	if (status != EXIT_OK)
 		return status < 0 ? EXIT_OK : status;
 	if (optind != argc - 1)
@@ -249,7 +251,7 @@ static int command_run(int argc, char **argv)
 		fprintf(stderr, "%s%s\nccsim run: nothing was written\n",
 			status == RUN_PLUGIN_FAILED ? "" : "ccsim run: ", error);
 		prepared_free(&p);
-		return status == RUN_PLUGIN_FAILED ? EXIT_PLUGIN : EXIT_INTERNAL;
+		return status; /* the run's statuses are exit statuses */
 	}
 	if (result.tally->n == 0) {
 		fprintf(stderr, "ccsim run: interrupted before any replication finished; nothing was written\n");
@@ -280,7 +282,7 @@ static int command_run(int argc, char **argv)
 	return status;
 }
 
-static int command_report(int argc, char **argv)
+static int command_report(int argc, char **argv, struct cluster *cluster)
 {
 	static const struct option options[] = {{"output", required_argument, NULL, 'o'},
 						{"help", no_argument, NULL, 'h'},
@@ -301,17 +303,20 @@ static int command_report(int argc, char **argv)
 		return cli_usage_error("report", "give the page to write with -o FILE");
 	if (optind == argc)
 		return cli_usage_error("report", "give one or more JSON files");
+	if (!cluster_writes(cluster))
+		return EXIT_OK;
 	cli_hold_interrupts(1);
 	int status = report_html_write((const char *const *)&argv[optind], argc - optind, output, stderr);
 	cli_hold_interrupts(0);
 	return status;
 }
 
-int main(int argc, char **argv)
+/* Runs the command of ARGV; its exit status. */
+static int run_command(int argc, char **argv, struct cluster *cluster)
 {
 	static const struct {
 		const char *name;
-		int (*run)(int argc, char **argv);
+		int (*run)(int argc, char **argv, struct cluster *cluster);
 	} commands[] = {
 		{"run", command_run},           {"check", command_check},
 		{"plugins", command_plugins},   {"compare", command_compare},
@@ -323,7 +328,6 @@ int main(int argc, char **argv)
 		return EXIT_INPUT;
 	}
 	const char *command = argv[1];
-	catch_interrupts();
 	if (strcmp(command, "-h") == 0 || strcmp(command, "--help") == 0 ||
 	    strcmp(command, "help") == 0) {
 		fputs(main_usage, stdout);
@@ -336,10 +340,21 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
 		if (strcmp(command, commands[i].name) == 0) {
 			optind = 1; /* each command parses its own argv */
-			return commands[i].run(argc - 1, argv + 1);
+			return commands[i].run(argc - 1, argv + 1, cluster);
 		}
 	}
 	fprintf(stderr, "ccsim: unknown command '%s'\n\n", command);
 	fputs(main_usage, stderr);
 	return EXIT_INPUT;
+}
+
+int main(int argc, char **argv)
+{
+	struct cluster *cluster = cluster_start(&argc, &argv);
+	if (cluster == NULL) {
+		fprintf(stderr, "ccsim: out of memory\n");
+		return EXIT_INTERNAL;
+	}
+	catch_interrupts();
+	return cluster_finish(cluster, run_command(argc, argv, cluster));
 }

@@ -234,9 +234,11 @@ void report_print(FILE *out, const struct scenario *s, const struct run_result *
 	digest(r, &g);
 	double n = g.n;
 
-	fprintf(out, "%s: %lld replications, seed %llu, %d thread%s, %.2f s\n\n", s->name,
-		(long long)t->n, (unsigned long long)r->seed, r->threads, r->threads == 1 ? "" : "s",
-		r->seconds);
+	fprintf(out, "%s: %lld replications, seed %llu, ", s->name, (long long)t->n,
+		(unsigned long long)r->seed);
+	if (r->processes > 1)
+		fprintf(out, "%d processes of ", r->processes);
+	fprintf(out, "%d thread%s, %.2f s\n\n", r->threads, r->threads == 1 ? "" : "s", r->seconds);
 	if (!r->complete)
 		fprintf(out, "INTERRUPTED: these are the figures of the %lld replications done.\n\n",
 			(long long)t->n);

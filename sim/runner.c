@@ -105,6 +105,94 @@ static void run_chunk(const struct run_variant *variants, int n, const struct ru
 	}
 }
 
+/* The processes' share of the work: which chunks of a round are whose. */
+struct share {
+	struct cluster *cluster;
+	int rank, size;
+	size_t chunk_bytes;       /* one packed chunk */
+	unsigned char *mine, *all;/* packed chunks: this process's, everyone's */
+	size_t *sizes;            /* [size]: bytes each process gives this round */
+};
+
+/* Chunks of a round of IN_ROUND that process RANK of SIZE runs: RANK, RANK + SIZE, ... */
+static int chunks_of(int rank, int size, int in_round)
+{
+	return rank < in_round ? (in_round - rank + size - 1) / size : 0;
+}
+
+static void chunk_pack(const struct pending_chunk *slot, int n, unsigned char *out)
+{
+	int32_t flags[2] = {slot->status, slot->interrupted};
+	memcpy(out, flags, sizeof flags);
+	out += sizeof flags;
+	memcpy(out, slot->error, sizeof slot->error);
+	out += sizeof slot->error;
+	for (int v = 0; v < n; v++) {
+		tally_pack(slot->tallies[v], out);
+		out += tally_packed_size(slot->tallies[v]);
+		memcpy(out, &slot->pairings[v], sizeof slot->pairings[v]);
+		out += sizeof slot->pairings[v];
+	}
+}
+
+static void chunk_unpack(struct pending_chunk *slot, int n, const unsigned char *in)
+{
+	int32_t flags[2];
+	memcpy(flags, in, sizeof flags);
+	slot->status = flags[0];
+	slot->interrupted = flags[1];
+	in += sizeof flags;
+	memcpy(slot->error, in, sizeof slot->error);
+	slot->error[sizeof slot->error - 1] = '\0';
+	in += sizeof slot->error;
+	for (int v = 0; v < n; v++) {
+		tally_unpack(slot->tallies[v], in);
+		in += tally_packed_size(slot->tallies[v]);
+		memcpy(&slot->pairings[v], in, sizeof slot->pairings[v]);
+		in += sizeof slot->pairings[v];
+	}
+}
+
+/* Sizes the exchange of rounds of ROUND chunks of N variants; status. */
+static int share_start(struct share *sh, struct cluster *cluster, const struct pending_chunk *sample,
+		       int n, int round)
+{
+	sh->chunk_bytes = 2 * sizeof(int32_t) + sizeof sample->error;
+	for (int v = 0; v < n; v++)
+		sh->chunk_bytes += tally_packed_size(sample->tallies[v]) + sizeof sample->pairings[v];
+	sh->mine = malloc((size_t)chunks_of(sh->rank, sh->size, round) * sh->chunk_bytes);
+	sh->all = malloc((size_t)round * sh->chunk_bytes);
+	sh->sizes = malloc((size_t)sh->size * sizeof *sh->sizes);
+	sh->cluster = cluster;
+	return sh->mine && sh->all && sh->sizes ? RUN_OK : RUN_NO_MEMORY;
+}
+
+/* Every process gets every chunk of the round: PENDING[i] for i < IN_ROUND. */
+static void share_round(struct share *sh, struct pending_chunk *pending, int n, int in_round)
+{
+	int mine = chunks_of(sh->rank, sh->size, in_round);
+	for (int j = 0; j < mine; j++)
+		chunk_pack(&pending[sh->rank + j * sh->size], n, sh->mine + (size_t)j * sh->chunk_bytes);
+	for (int r = 0; r < sh->size; r++)
+		sh->sizes[r] = (size_t)chunks_of(r, sh->size, in_round) * sh->chunk_bytes;
+	cluster_share_varied(sh->cluster, sh->mine, sh->sizes, sh->all);
+	const unsigned char *in = sh->all;
+	for (int r = 0; r < sh->size; r++) {
+		for (int j = 0; j < chunks_of(r, sh->size, in_round); j++) {
+			if (r != sh->rank)
+				chunk_unpack(&pending[r + j * sh->size], n, in);
+			in += sh->chunk_bytes;
+		}
+	}
+}
+
+static void share_free(struct share *sh)
+{
+	free(sh->mine);
+	free(sh->all);
+	free(sh->sizes);
+}
+
 /* Makes one thread's lanes: workspace, histogram and plugin states per variant. */
 static int start_lanes(const struct run_variant *variants, int n, struct lane *lanes, char *error,
 		       size_t error_size)
@@ -147,7 +235,14 @@ int run_variants(const struct run_variant *variants, int n, const struct run_opt
 		 size_t error_size)
 {
 	int threads = options->threads > 0 ? options->threads : 1;
-	int round = 4 * threads;   /* chunks in flight between two ordered merges */
+	struct share share = {.rank = 0, .size = 1};
+	if (options->cluster != NULL) {
+		share.rank = cluster_rank(options->cluster);
+		share.size = cluster_size(options->cluster);
+	}
+	/* chunks in flight between two ordered merges; with several processes
+	 * the same in each, whatever their thread counts */
+	int round = share.size > 1 ? RUNNER_CHECKPOINT_CHUNKS * share.size : 4 * threads;
 	int64_t chunks = (options->replications + RUNNER_CHUNK - 1) / RUNNER_CHUNK;
 	struct lane *lanes = calloc((size_t)threads * (size_t)n, sizeof *lanes);
 	struct pending_chunk *pending = calloc((size_t)round, sizeof *pending);
@@ -161,7 +256,7 @@ int run_variants(const struct run_variant *variants, int n, const struct run_opt
 		results[v].histogram = histogram_new(variants[v].scenario);
 		results[v].seed = options->seed;
 		results[v].threads = threads;
-		results[v].processes = 1;
+		results[v].processes = share.size;
 		results[v].complete = 1;
 		if (!results[v].tally || !results[v].histogram)
 			status = RUN_NO_MEMORY;
@@ -181,6 +276,17 @@ int run_variants(const struct run_variant *variants, int n, const struct run_opt
 		snprintf(error, error_size, "out of memory while preparing the run");
 	for (int t = 0; t < threads && status == RUN_OK; t++)
 		status = start_lanes(variants, n, &lanes[(size_t)t * (size_t)n], error, error_size);
+	if (share.size > 1) {
+		if (status == RUN_OK &&
+		    (status = share_start(&share, options->cluster, &pending[0], n, round)) != RUN_OK)
+			snprintf(error, error_size, "out of memory while preparing the run");
+		/* every process is ready, or none starts */
+		char message[1024];
+		int agreed = cluster_agree(options->cluster, status, error, message, sizeof message);
+		if (agreed != RUN_OK && message[0] != '\0')
+			snprintf(error, error_size, "%s", message);
+		status = agreed;
+	}
 
 	omp_set_dynamic(0);
 	int64_t done = 0;
@@ -192,10 +298,16 @@ int run_variants(const struct run_variant *variants, int n, const struct run_opt
 		int in_round = (int)(left < round ? left : round);
 		if (options->precision > 0.0 && in_round > to_checkpoint)
 			in_round = (int)to_checkpoint;
+		/* this process's chunks: rank, rank + size, ... */
+		int mine = chunks_of(share.rank, share.size, in_round);
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
-		for (int i = 0; i < in_round; i++)
+		for (int j = 0; j < mine; j++) {
+			int i = share.rank + j * share.size;
 			run_chunk(variants, n, options, done + i,
 				  &lanes[(size_t)omp_get_thread_num() * (size_t)n], &pending[i]);
+		}
+		if (share.size > 1)
+			share_round(&share, pending, n, in_round);
 		/* in index order: the first failed chunk speaks, then the merge */
 		for (int i = 0; i < in_round && status == RUN_OK; i++) {
 			if (pending[i].status != RUN_OK) {
@@ -228,6 +340,11 @@ int run_variants(const struct run_variant *variants, int n, const struct run_opt
 	for (int t = 0; t < threads && status == RUN_OK; t++)
 		for (int v = 0; v < n; v++)
 			histogram_merge(results[v].histogram, lanes[(size_t)t * (size_t)n + v].histogram);
+	/* counts add up exactly in any order */
+	for (int v = 0; v < n && status == RUN_OK && share.size > 1; v++)
+		cluster_sum(options->cluster, results[v].histogram->counts,
+			    (size_t)results[v].histogram->bins);
+	share_free(&share);
 
 	for (size_t k = 0; lanes && k < (size_t)threads * (size_t)n; k++) {
 		replication_workspace_free(lanes[k].workspace);

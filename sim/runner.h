@@ -7,6 +7,8 @@
  * index order. Memory holds a few chunks per thread, whatever the number of
  * replications.
  *
+ * Under MPI the chunks of a round are dealt out to the processes too.
+ *
  * Several variants of a scenario run in lockstep: replication i of every
  * variant draws the same random numbers (common random numbers), and each
  * variant is paired with the first, replication by replication.
@@ -18,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cluster.h"
 #include "plugin.h"
 #include "scenario.h"
 #include "tally.h"
@@ -40,10 +43,16 @@ struct run_options {
 	 * merged so far and the most there will be (may be NULL). */
 	void (*progress)(void *context, int64_t done, int64_t total);
 	void *progress_context;
+	/* The processes that share the replications (NULL: this one alone).
+	 * Each runs its share of every round's chunks; the chunks' tallies are
+	 * exchanged and every process merges all of them in index order, so
+	 * that every process holds the same result as a single one would. */
+	struct cluster *cluster;
 };
 
 /* What run_simulation and run_variants return; the values are the command
- * line's exit statuses. */
+ * line's exit statuses. When another process of the job failed, they
+ * return its exit status, whatever it is. */
 enum run_status {
 	RUN_OK = 0,
 	RUN_NO_MEMORY = 1,

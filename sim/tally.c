@@ -37,28 +37,80 @@ void tally_free(struct tally *t)
 	free(t);
 }
 
-void tally_reset(struct tally *t)
+/* Gives T the sizes and arrays of LAYOUT (a copy of T's own). */
+static void restore_layout(struct tally *t, const struct tally *layout)
+{
+	t->n_districts = layout->n_districts;
+	t->n_categories = layout->n_categories;
+	t->n_bands = layout->n_bands;
+	t->below_band = layout->below_band;
+	t->district_points_lost_sum = layout->district_points_lost_sum;
+	t->district_sites_sum = layout->district_sites_sum;
+	t->district_rank_last_sum = layout->district_rank_last_sum;
+	t->category_points_lost_sum = layout->category_points_lost_sum;
+}
+
+/* The arrays of T, in packing order, with their sizes in bytes. */
+static int tally_arrays(const struct tally *t, void *arrays[5], size_t sizes[5])
 {
 	size_t D = (size_t)t->n_districts, C = (size_t)t->n_categories;
-	int64_t *below_band = t->below_band;
-	double *lost = t->district_points_lost_sum, *sites = t->district_sites_sum;
-	double *last = t->district_rank_last_sum, *category = t->category_points_lost_sum;
-	int nd = t->n_districts, nc = t->n_categories, nb = t->n_bands;
+	arrays[0] = t->below_band;
+	sizes[0] = (size_t)t->n_bands * sizeof *t->below_band;
+	arrays[1] = t->district_points_lost_sum;
+	arrays[2] = t->district_sites_sum;
+	arrays[3] = t->district_rank_last_sum;
+	sizes[1] = sizes[2] = sizes[3] = D * sizeof(double);
+	arrays[4] = t->category_points_lost_sum;
+	sizes[4] = C * sizeof(double);
+	return 5;
+}
 
+void tally_reset(struct tally *t)
+{
+	struct tally layout = *t;
 	memset(t, 0, sizeof *t);
-	t->n_districts = nd;
-	t->n_categories = nc;
-	t->n_bands = nb;
-	t->below_band = below_band;
-	t->district_points_lost_sum = lost;
-	t->district_sites_sum = sites;
-	t->district_rank_last_sum = last;
-	t->category_points_lost_sum = category;
-	memset(below_band, 0, (size_t)nb * sizeof *below_band);
-	memset(lost, 0, D * sizeof *lost);
-	memset(sites, 0, D * sizeof *sites);
-	memset(last, 0, D * sizeof *last);
-	memset(category, 0, C * sizeof *category);
+	restore_layout(t, &layout);
+	void *arrays[5];
+	size_t sizes[5];
+	for (int i = tally_arrays(t, arrays, sizes) - 1; i >= 0; i--)
+		memset(arrays[i], 0, sizes[i]);
+}
+
+size_t tally_packed_size(const struct tally *t)
+{
+	void *arrays[5];
+	size_t sizes[5], total = sizeof *t;
+	for (int i = tally_arrays(t, arrays, sizes) - 1; i >= 0; i--)
+		total += sizes[i];
+	return total;
+}
+
+void tally_pack(const struct tally *t, unsigned char *out)
+{
+	void *arrays[5];
+	size_t sizes[5];
+	int n = tally_arrays(t, arrays, sizes);
+	memcpy(out, t, sizeof *t);
+	out += sizeof *t;
+	for (int i = 0; i < n; i++) {
+		memcpy(out, arrays[i], sizes[i]);
+		out += sizes[i];
+	}
+}
+
+void tally_unpack(struct tally *t, const unsigned char *in)
+{
+	struct tally layout = *t;
+	memcpy(t, in, sizeof *t);
+	restore_layout(t, &layout);
+	in += sizeof *t;
+	void *arrays[5];
+	size_t sizes[5];
+	int n = tally_arrays(t, arrays, sizes);
+	for (int i = 0; i < n; i++) {
+		memcpy(arrays[i], in, sizes[i]);
+		in += sizes[i];
+	}
 }
 
 static void moments_add(struct moments *m, double x, double inverse_n)

@@ -50,6 +50,12 @@ struct tally *tally_new(const struct scenario *s);
 void tally_free(struct tally *t);
 void tally_reset(struct tally *t);
 
+/* A tally as bytes, for another process of the job: exact, bit for bit.
+ * tally_unpack fills T, made by tally_new for the same scenario. */
+size_t tally_packed_size(const struct tally *t);
+void tally_pack(const struct tally *t, unsigned char *out);
+void tally_unpack(struct tally *t, const unsigned char *in);
+
 /* Adds one replication's outcome (S gives the bands). */
 void tally_add(struct tally *t, const struct scenario *s, const struct outcome *o);
 

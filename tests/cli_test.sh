@@ -7,27 +7,7 @@ ccsim=$1
 src=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-
-check() { # NAME CONDITION...
-	local name=$1
-	shift
-	if "$@"; then
-		passed=$((passed + 1))
-	else
-		failed=$((failed + 1))
-		echo "FAILED: $name"
-	fi
-}
-
-status() { # run the command, print nothing, return its exit status as output
-	"$@" >"$work/out" 2>"$work/err"
-	echo $?
-}
-
-# the comparable JSON: everything but seconds, threads and processes
-comparable() { grep -v -E '^  "(seconds|threads|processes)":' "$1"; }
+. "$(dirname "$0")/checks.sh"
 
 check "--version" [ "$(status "$ccsim" --version)" = 0 ]
 check "--version text" grep -q '^ccsim [0-9]' "$work/out"
@@ -188,5 +168,4 @@ if command -v script >/dev/null; then
 	check "no progress bar with --quiet" bash -c "! grep -q 'reps/s' '$work/tty-quiet.log'"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+checks_done

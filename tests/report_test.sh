@@ -15,13 +15,7 @@ if [ -z "$browser" ]; then
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-check() {
-	local name=$1
-	shift
-	if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $name"; fi
-}
+. "$(dirname "$0")/checks.sh"
 
 demo="$src/scenarios/demo-city.cfg"
 q="--quiet --threads 2"
@@ -62,5 +56,4 @@ size=$(stat -c %s "$work/report.png" 2>/dev/null || echo 0)
 check "screenshot not blank ($size bytes)" [ "$size" -gt 40000 ]
 [ -n "$copy" ] && cp "$work/report.png" "$copy"
 [ "$failed" = 0 ] || { echo "browser log:"; tail -n 20 "$work/browser.log"; }
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+checks_done

@@ -3,7 +3,8 @@
 #   1. a strict build (-Wall -Wextra -Werror) and every test;
 #   2. the scenario loader under libFuzzer (clang, ASan, UBSan) for
 #      FUZZ_SECONDS (default 60) seconds;
-#   3. every test again under AddressSanitizer and UndefinedBehaviorSanitizer.
+#   3. every test again under AddressSanitizer and UndefinedBehaviorSanitizer;
+#   4. the MPI build (Open MPI): the same JSON on 1, 2 and 3 processes.
 # The tests include the report rendered in headless Chromium (package
 # chromium).
 # Exits non-zero at the first failure.
@@ -36,3 +37,8 @@ step "tests under AddressSanitizer and UndefinedBehaviorSanitizer"
 cmake -S . -B build-asan -DCCSIM_WERROR=ON -DCCSIM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
 cmake --build build-asan -j"$jobs"
 ctest --test-dir build-asan --output-on-failure -j"$jobs"
+
+step "MPI build: the same JSON on 1, 2 and 3 processes"
+cmake -S . -B build-mpi -DCCSIM_WERROR=ON -DCCSIM_MPI=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake --build build-mpi -j"$jobs"
+ctest --test-dir build-mpi --output-on-failure -j"$jobs" -R '^(mpi|cli)$'

@@ -1,0 +1,30 @@
+# What the shell tests share; source it after setting $work (a scratch
+# directory). check NAME CONDITION... counts a pass or prints the failure;
+# status CMD... runs CMD into $work/out and $work/err and prints its exit
+# status; comparable FILE is the JSON but seconds, threads and processes;
+# checks_done prints the counts and fails when any check failed.
+passed=0
+failed=0
+
+check() {
+	local name=$1
+	shift
+	if "$@"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		echo "FAILED: $name"
+	fi
+}
+
+status() {
+	"$@" >"$work/out" 2>"$work/err"
+	echo $?
+}
+
+comparable() { grep -v -E '^ *"(seconds|threads|processes)":' "$1"; }
+
+checks_done() {
+	echo "$passed passed, $failed failed"
+	[ "$failed" = 0 ]
+}
