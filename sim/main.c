@@ -116,12 +116,15 @@ static const char run_usage[] =
 	"and exits with 130; a second Ctrl-C ends at once, writing nothing.\n";
 
 static const char check_usage[] =
-	"Usage: ccsim check SCENARIO [--set PATH=VALUE]...\n"
+	"Usage: ccsim check SCENARIO [--set PATH=VALUE]... [--json FILE]\n"
 	"\n"
 	"Validates SCENARIO, runs its policies' setup, and prints it resolved:\n"
 	"every district-and-category parameter after defaults, overrides and\n"
 	"policies. Exit 0 when valid; otherwise every problem as FILE:LINE: message\n"
-	"and exit 2, or the plugin's error and exit 3.\n";
+	"and exit 2, or the plugin's error and exit 3.\n"
+	"\n"
+	"  -j, --json FILE   also write the resolved scenario as JSON (the model's\n"
+	"                    every number, for other tools; whole or not at all)\n";
 
 static const char report_usage[] =
 	"Usage: ccsim report FILE.json [FILE.json ...] -o report.html\n"
@@ -194,6 +197,19 @@ static int command_check(int argc, char **argv, struct cluster *cluster)
 	if (status != EXIT_OK) {
 		prepared_free(&p);
 		return status;
+	}
+	if (o.json != NULL) {
+		char *json = report_scenario_json(p.scenario);
+		cli_hold_interrupts(1);
+		status = json ? write_text(o.json, json, stderr) : EXIT_INTERNAL;
+		cli_hold_interrupts(0);
+		if (json == NULL)
+			fprintf(stderr, "ccsim check: out of memory while writing %s\n", o.json);
+		free(json);
+		if (status != EXIT_OK) {
+			prepared_free(&p);
+			return status;
+		}
 	}
 	scenario_print(p.scenario, stdout);
 	for (int i = 0; i < p.scenario->n_policies; i++)

@@ -184,6 +184,109 @@ char *report_json(const struct scenario *s, const struct run_result *r,
 
 /* ---- CSV ---------------------------------------------------------------- */
 
+static json_t *reals_json(const double *values, int n)
+{
+	json_t *list = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(list, json_real(values[i]));
+	return list;
+}
+
+static json_t *cells_json(const struct scenario *s, int d)
+{
+	json_t *cells = json_array();
+	for (int c = 0; c < s->n_categories; c++) {
+		const struct cell *k = scenario_cell(s, d, c);
+		json_array_append_new(cells, json_pack("{s:I, s:I, s:I, s:f, s:f, s:f}", "sites",
+						       (json_int_t)k->sites, "declared", (json_int_t)k->declared,
+						       "problems", (json_int_t)k->problems, "new_per_week",
+						       k->new_per_week, "rectify_rate", k->rectify_rate,
+						       "rebound", k->rebound));
+	}
+	return cells;
+}
+
+static json_t *scenario_object(const struct scenario *s)
+{
+	json_t *categories = json_array(), *districts = json_array(), *materials = json_array();
+	json_t *negatives = json_array(), *honors = json_array(), *competitors = json_array();
+	for (int c = 0; c < s->n_categories; c++) {
+		const struct category *k = &s->categories[c];
+		json_array_append_new(categories, json_pack("{s:s, s:f, s:f, s:I, s:I, s:f}", "name", k->name,
+							    "weight", k->weight, "deduction", k->deduction,
+							    "lottery", (json_int_t)k->lottery, "random_view",
+							    (json_int_t)k->random_view, "prepared", k->prepared));
+	}
+	for (int d = 0; d < s->n_districts; d++) {
+		const struct district *k = &s->districts[d];
+		json_array_append_new(districts, json_pack("{s:s, s:f, s:f, s:f, s:I, s:o}", "name", k->name,
+							   "population", k->population, "satisfaction",
+							   k->satisfaction, "satisfaction_concentration",
+							   k->satisfaction_concentration, "respondents",
+							   (json_int_t)k->respondents, "cells", cells_json(s, d)));
+	}
+	for (int g = 0; g < s->n_materials; g++) {
+		const struct material *m = &s->materials[g];
+		json_array_append_new(materials, json_pack("{s:s, s:I, s:f, s:f}", "name", m->name, "items",
+							   (json_int_t)m->items, "points", m->points,
+							   "loss_probability", m->loss_probability));
+	}
+	for (int i = 0; i < s->n_negatives; i++) {
+		const struct negative_event *e = &s->negatives[i];
+		json_array_append_new(negatives, json_pack("{s:s, s:f, s:f, s:b}", "name", e->name,
+							   "probability", e->probability, "deduct", e->deduct,
+							   "veto", e->veto));
+	}
+	for (int i = 0; i < s->bonus.n_honors; i++) {
+		const struct honor *h = &s->bonus.honors[i];
+		json_array_append_new(honors, json_pack("{s:s, s:f, s:f}", "name", h->name, "probability",
+							h->probability, "points", h->points));
+	}
+	for (int j = 0; j < s->pass.n_competitors; j++) {
+		const struct competitor *c = &s->pass.competitors[j];
+		json_array_append_new(competitors, json_pack("{s:s, s:f, s:f}", "name", c->name, "mean",
+							     c->mean, "sd", c->sd));
+	}
+	json_t *minors = s->minors.present
+				 ? json_pack("{s:f, s:f, s:f, s:f}", "mean", s->minors.mean, "sd", s->minors.sd,
+					     "weight", s->minors.weight, "minimum", s->minors.minimum)
+				 : json_null();
+	json_t *history = s->history.present
+				  ? json_pack("{s:o, s:o, s:f}", "scores", reals_json(s->history.scores, s->history.n),
+					      "weights", reals_json(s->history.weights, s->history.n),
+					      "current_weight", s->history.current_weight)
+				  : json_null();
+	json_t *pass = json_pack("{s:s, s:f, s:o, s:I, s:o}", "rule",
+				 s->pass.rule == PASS_THRESHOLD ? "threshold" : "competition", "threshold",
+				 s->pass.threshold, "bands", reals_json(s->pass.bands, s->pass.n_bands), "slots",
+				 (json_int_t)s->pass.slots, "competitors", competitors);
+	json_t *root = json_pack("{s:s, s:i, s:i, s:[i, i], s:i}", "name", s->name, "model_version",
+				 SCENARIO_MODEL_VERSION, "weeks", s->weeks, "window", s->window_first,
+				 s->window_last, "batches", s->batches);
+	if (root == NULL)
+		return NULL;
+	json_object_set_new(root, "categories", categories);
+	json_object_set_new(root, "districts", districts);
+	json_object_set_new(root, "materials", materials);
+	json_object_set_new(root, "survey", json_pack("{s:I, s:f, s:f}", "respondents",
+						      (json_int_t)s->survey.respondents, "weight",
+						      s->survey.weight, "veto_below", s->survey.veto_below));
+	json_object_set_new(root, "overall", json_pack("{s:f, s:f}", "weight", s->overall.weight,
+						       "noise_sd", s->overall.noise_sd));
+	json_object_set_new(root, "negative_list", negatives);
+	json_object_set_new(root, "bonus", json_pack("{s:f, s:o}", "cap", s->bonus.cap, "honors", honors));
+	json_object_set_new(root, "minors", minors);
+	json_object_set_new(root, "history", history);
+	json_object_set_new(root, "pass", pass);
+	return root;
+}
+
+char *report_scenario_json(const struct scenario *s)
+{
+	json_t *root = scenario_object(s);
+	return root ? report_json_text(root) : NULL;
+}
+
 char *report_tables_csv(const struct scenario *s, const struct run_result *r)
 {
 	const struct tally *t = r->tally;

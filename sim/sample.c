@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <threads.h>
 
 uint64_t sample_below(struct rng *r, uint64_t n)
 {
@@ -33,7 +34,8 @@ int sample_bernoulli(struct rng *r, double p)
 	return rng_uniform(r) < p;
 }
 
-double log_factorial(int64_t k)
+/* log k! by Stirling's series for lgamma(k + 1), exact to about 1e-15 relative. */
+static double log_factorial_series(int64_t k)
 {
 	static const double small[10] = {
 		0.0, 0.0, 0.69314718055994531, 1.79175946922805500,
@@ -41,12 +43,31 @@ double log_factorial(int64_t k)
 		8.52516136106541430, 10.60460290274525023, 12.80182748008146961};
 	if (k < 10)
 		return small[k];
-	/* Stirling's series for lgamma(x), x = k + 1 >= 11: the first omitted
-	 * term is below 1e-17. */
+	/* x = k + 1 >= 11: the first omitted term is below 1e-17 */
 	double x = (double)k + 1.0;
 	double x2 = x * x;
 	return (x - 0.5) * log(x) - x + 0.91893853320467274 +
 	       (1.0 / 12.0 - (1.0 / 360.0 - (1.0 / 1260.0 - 1.0 / (1680.0 * x2)) / x2) / x2) / x;
+}
+
+/* log k! for the k that binomial and Poisson rejection meet most, filled
+ * once by whichever thread first needs it. */
+#define LOG_FACTORIALS 1024
+static double log_factorials[LOG_FACTORIALS];
+static once_flag log_factorials_once = ONCE_FLAG_INIT;
+
+static void fill_log_factorials(void)
+{
+	for (int64_t k = 0; k < LOG_FACTORIALS; k++)
+		log_factorials[k] = log_factorial_series(k);
+}
+
+double log_factorial(int64_t k)
+{
+	if (k >= LOG_FACTORIALS)
+		return log_factorial_series(k);
+	call_once(&log_factorials_once, fill_log_factorials);
+	return log_factorials[k];
 }
 
 /* 1/x for small x: the inversion loops multiply instead of divide. */
@@ -150,9 +171,11 @@ int64_t sample_binomial(struct rng *r, int64_t n, double p)
 	return sample_binomial_at(r, n, &rate);
 }
 
-void poisson_rate_init(struct poisson_rate *rate, double mu)
+/* The constants of Poisson(mu) without the table: for a single draw. */
+static void poisson_rate_start(struct poisson_rate *rate, double mu)
 {
 	rate->mu = mu;
+	rate->table_size = 0;
 	if (mu < 10.0) {
 		rate->exp_neg_mu = exp(-mu);
 		rate->bound = mu + 10.0 * sqrt(mu) + 20.0;
@@ -164,6 +187,37 @@ void poisson_rate_init(struct poisson_rate *rate, double mu)
 	rate->a = -0.059 + 0.02483 * rate->b;
 	rate->log_alpha = log(1.1239 + 1.1328 / (rate->b - 3.4));
 	rate->v_r = 0.9277 - 3.6224 / (rate->b - 2.0);
+}
+
+void poisson_rate_init(struct poisson_rate *rate, double mu)
+{
+	poisson_rate_start(rate, mu);
+	if (mu <= 0.0 || mu >= 10.0)
+		return;
+	/* the cumulative probabilities the inversion below would reach, summed
+	 * the same way, up to its bound */
+	double px = rate->exp_neg_mu, cumulative = px;
+	int x = 0;
+	rate->cdf[0] = cumulative;
+	while (x + 1 < POISSON_TABLE && (double)(x + 1) <= rate->bound) {
+		x++;
+		px *= mu * one_over(x);
+		cumulative += px;
+		rate->cdf[x] = cumulative;
+	}
+	rate->table_size = x + 1;
+}
+
+/* Inversion by a search of the cumulative table, mu < 10: the first x whose
+ * cumulative probability reaches u; past the bound, a new u. */
+static int64_t poisson_table(struct rng *r, const struct poisson_rate *rate)
+{
+	for (;;) {
+		double u = rng_uniform(r);
+		for (int x = 0; x < rate->table_size; x++)
+			if (u <= rate->cdf[x])
+				return x;
+	}
 }
 
 /* Inversion by sequential search, mu < 10. */
@@ -210,6 +264,8 @@ int64_t sample_poisson_at(struct rng *r, const struct poisson_rate *rate)
 {
 	if (rate->mu <= 0.0)
 		return 0;
+	if (rate->table_size > 0)
+		return poisson_table(r, rate);
 	return rate->mu < 10.0 ? poisson_inversion(r, rate) : poisson_ptrs(r, rate);
 }
 
@@ -218,23 +274,75 @@ int64_t sample_poisson(struct rng *r, double mu)
 	if (mu <= 0.0)
 		return 0;
 	struct poisson_rate rate;
-	poisson_rate_init(&rate, mu);
+	poisson_rate_start(&rate, mu);
 	return sample_poisson_at(r, &rate);
+}
+
+/*
+ * The normal ziggurat (Marsaglia and Tsang, 2000, in Doornik's 2005 form,
+ * whose layer and position come from separate bits): 128 layers of equal
+ * area under exp(-x^2 / 2); the top layer's right edge is ZIGGURAT_R.
+ */
+#define ZIGGURAT_LAYERS 128
+#define ZIGGURAT_R 3.442619855899
+#define ZIGGURAT_AREA 9.91256303526217e-3
+
+struct ziggurat {
+	double x[ZIGGURAT_LAYERS + 1];  /* layer edges; x[0] widens the base to area V */
+	double ratio[ZIGGURAT_LAYERS];  /* x[i + 1] / x[i]: inside the next layer's edge */
+};
+
+static struct ziggurat normal_layers;
+static once_flag normal_layers_once = ONCE_FLAG_INIT;
+
+static void fill_normal_layers(void)
+{
+	struct ziggurat *z = &normal_layers;
+	double f = exp(-0.5 * ZIGGURAT_R * ZIGGURAT_R);
+	z->x[0] = ZIGGURAT_AREA / f;
+	z->x[1] = ZIGGURAT_R;
+	z->x[ZIGGURAT_LAYERS] = 0.0;
+	for (int i = 2; i < ZIGGURAT_LAYERS; i++) {
+		z->x[i] = sqrt(-2.0 * log(ZIGGURAT_AREA / z->x[i - 1] + f));
+		f = exp(-0.5 * z->x[i] * z->x[i]);
+	}
+	for (int i = 0; i < ZIGGURAT_LAYERS; i++)
+		z->ratio[i] = z->x[i + 1] / z->x[i];
+}
+
+/* The tail beyond R (Marsaglia, 1964), on the side of NEGATIVE. */
+static double normal_tail(struct rng *r, int negative)
+{
+	double x, y;
+	do {
+		x = log(rng_uniform_open(r)) / ZIGGURAT_R;
+		y = log(rng_uniform_open(r));
+	} while (-2.0 * y < x * x);
+	return negative ? x - ZIGGURAT_R : ZIGGURAT_R - x;
 }
 
 double sample_normal(struct rng *r)
 {
-	double u, v, s;
-	do {
-		u = 2.0 * rng_uniform(r) - 1.0;
-		v = 2.0 * rng_uniform(r) - 1.0;
-		s = u * u + v * v;
-	} while (s >= 1.0 || s == 0.0);
-	return u * sqrt(-2.0 * log(s) / s);
+	call_once(&normal_layers_once, fill_normal_layers);
+	const struct ziggurat *z = &normal_layers;
+	for (;;) {
+		uint64_t bits = rng_next(r);
+		int i = (int)(bits & (ZIGGURAT_LAYERS - 1));
+		double u = 2.0 * ((double)(bits >> 11) * 0x1.0p-53) - 1.0;  /* [-1, 1) */
+		if (fabs(u) < z->ratio[i])
+			return u * z->x[i];  /* inside the layer's rectangle: most draws */
+		if (i == 0)
+			return normal_tail(r, u < 0.0);
+		double x = u * z->x[i];
+		double f0 = exp(-0.5 * (z->x[i] * z->x[i] - x * x));
+		double f1 = exp(-0.5 * (z->x[i + 1] * z->x[i + 1] - x * x));
+		if (f1 + rng_uniform(r) * (f0 - f1) < 1.0)
+			return x;
+	}
 }
 
-/* log Gamma(shape, 1) variate for shape >= 1 (Marsaglia and Tsang, 2000). */
-static double log_gamma_marsaglia_tsang(struct rng *r, double shape)
+/* Gamma(shape, 1) variate for shape >= 1 (Marsaglia and Tsang, 2000). */
+static double gamma_marsaglia_tsang(struct rng *r, double shape)
 {
 	double d = shape - 1.0 / 3.0;
 	double c = 1.0 / sqrt(9.0 * d);
@@ -247,21 +355,26 @@ static double log_gamma_marsaglia_tsang(struct rng *r, double shape)
 		double u = rng_uniform_open(r);
 		double x2 = x * x;
 		if (u < 1.0 - 0.0331 * x2 * x2 || log(u) < 0.5 * x2 + d * (1.0 - v + log(v)))
-			return log(d) + log(v);
+			return d * v;
 	}
 }
 
 double sample_log_gamma(struct rng *r, double shape)
 {
 	if (shape >= 1.0)
-		return log_gamma_marsaglia_tsang(r, shape);
-	/* Gamma(a) = Gamma(a + 1) * U^(1/a) */
-	double boosted = log_gamma_marsaglia_tsang(r, shape + 1.0);
+		return log(gamma_marsaglia_tsang(r, shape));
+	/* Gamma(a) = Gamma(a + 1) * U^(1/a), in logs: U^(1/a) may underflow */
+	double boosted = log(gamma_marsaglia_tsang(r, shape + 1.0));
 	return boosted + log(rng_uniform_open(r)) / shape;
 }
 
 double sample_beta(struct rng *r, double a, double b)
 {
+	if (a >= 1.0 && b >= 1.0) { /* X / (X + Y) directly: neither underflows */
+		double x = gamma_marsaglia_tsang(r, a);
+		double y = gamma_marsaglia_tsang(r, b);
+		return x / (x + y);
+	}
 	double log_x = sample_log_gamma(r, a);
 	double log_y = sample_log_gamma(r, b);
 	/* X / (X + Y), computed without forming X or Y */

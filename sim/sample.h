@@ -48,19 +48,23 @@ int64_t sample_binomial_at(struct rng *r, int64_t n, const struct binomial_rate 
 /* Poisson(mu), mu >= 0. */
 int64_t sample_poisson(struct rng *r, double mu);
 
-/* What Poisson(mu) needs of mu, worked out once for many draws at one mean. */
+/* What Poisson(mu) needs of mu, worked out once for many draws at one mean:
+ * below 10, the cumulative probabilities up to the inversion's bound. */
+#define POISSON_TABLE 64
 struct poisson_rate {
 	double mu;
 	double exp_neg_mu;   /* inversion, mu < 10 */
 	double bound;        /* inversion: the tail beyond is restarted */
 	double log_mu;       /* PTRS, mu >= 10, and below */
 	double a, b, log_alpha, v_r;
+	int table_size;      /* entries of cdf in use (0: none) */
+	double cdf[POISSON_TABLE];
 };
 
 void poisson_rate_init(struct poisson_rate *rate, double mu);
 int64_t sample_poisson_at(struct rng *r, const struct poisson_rate *rate);
 
-/* Standard normal (Marsaglia's polar method). */
+/* Standard normal (the ziggurat: one 64-bit draw for most variates). */
 double sample_normal(struct rng *r);
 
 /* log of a Gamma(shape, 1) variate, shape > 0 (Marsaglia-Tsang; in logs so
