@@ -8,8 +8,8 @@ writes (defaults, overrides and setup-only policies applied; week hooks are
 Lua and are not simulated here), so it simulates exactly the numbers ccsim
 does, on other random numbers.
 
-    numpy_model.py SCENARIO.json --reps N [--seed S] [--batch B]
-        prints the statistics and the seconds per replication
+    numpy_model.py SCENARIO.json --reps N [--seed S] [--batch B] [--brief]
+        prints the seconds per replication and (but with --brief) the statistics
     numpy_model.py SCENARIO.json --reps N --compare RUN.json [--tolerance Z]
         also compares them with ccsim's JSON for the same scenario: every
         statistic must agree within Z (default 4.5) standard errors of the
@@ -284,6 +284,7 @@ def main():
     parser.add_argument("--batch", type=int, default=10000, help="replications per array batch")
     parser.add_argument("--compare", help="ccsim's JSON for the same scenario")
     parser.add_argument("--tolerance", type=float, default=4.5)
+    parser.add_argument("--brief", action="store_true", help="print the timing line only")
     args = parser.parse_args()
     with open(args.scenario) as f:
         sc = Scenario(json.load(f))
@@ -291,6 +292,8 @@ def main():
     flat = flatten(stats, sc)
     print(f"numpy model: {args.reps} replications in {seconds:.2f} s, "
           f"{seconds / args.reps * 1e6:.1f} us a replication, {args.reps / seconds:.0f} reps/s")
+    if args.brief and not args.compare:
+        return 0
     if not args.compare:
         for key, (mean, sd) in flat.items():
             print(f"  {key:40s} {mean:12.5f} {sd:10.5f}")

@@ -1,29 +1,82 @@
 #!/usr/bin/env bash
 # The figures of bench/RESULTS.md. Usage: bench/run.sh [BUILD_DIR] [PART...]
-# with PART among demo, plugins, sobol, allocate (default: all). A Release
-# build is made in BUILD_DIR (default build-release). Run it on a quiet
-# machine: the two cores of these machines share execution units.
+# with PART among demo, scale, growth, floor, samplers, numpy, memory, mpi,
+# plugins, sobol, allocate (default: all but memory and mpi, which take
+# long and need Open MPI). A Release build is made in BUILD_DIR (default
+# build-release). Run it on a quiet machine: the timings share its cores.
 set -euo pipefail
 build=${1:-build-release}
 shift || true
-parts=${*:-demo plugins sobol allocate}
+parts=${*:-demo scale growth floor samplers numpy plugins sobol allocate}
 here=$(cd "$(dirname "$0")/.." && pwd)
 cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCCSIM_TESTS=OFF >/dev/null
 cmake --build "$build" -j"$(nproc)" >/dev/null
 bench="$build/bench/bench_run"
 ccsim="$build/ccsim"
 s="$here/scenarios"
+# Debian's python3, where apt-get puts NumPy (python3-numpy)
+python=$(command -v /usr/bin/python3 || command -v python3)
 TIMEFORMAT='  wall %R s, user %U s'
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
+city() { "$python" "$here/bench/scaled_city.py" "$@" >"$out/city.cfg"; echo "$out/city.cfg"; }
 
 for part in $parts; do
 case $part in
 demo)
-	echo "# the demo: replications per second at 1 and 2 threads, peak memory"
+	echo "# the demo: replications per second at 1 and 2 threads, and the machine's 2-thread capacity"
 	"$bench" "$s/demo-city.cfg" 100000 1
 	"$bench" "$s/demo-city.cfg" 100000 2
-	"$bench" "$s/demo-city.cfg" 1000000 2
+	"$build/bench/bench_capacity" 3
+	;;
+scale)
+	echo "# scaled cities, 1 thread: districts x 11 categories x weeks; about 3 million district-weeks a line"
+	for d in 10 100 1000; do
+		for w in 12 52; do
+			reps=$((3000000 / (d * w)))
+			"$bench" "$(city --districts $d --weeks $w)" $reps 1 | sed "s/^city.cfg */$d districts, $w weeks /"
+		done
+	done
+	;;
+growth)
+	echo "# growth, 1 thread, 10 districts, 12 weeks: respondents, then sites per category"
+	for n in 1000 10000 100000 1000000; do
+		"$bench" "$(city --respondents $n)" 20000 1 | sed "s/^city.cfg */respondents $n /"
+	done
+	for n in 100 10000 1000000; do
+		"$bench" "$(city --sites $n)" 20000 1 | sed "s/^city.cfg */sites $n /"
+	done
+	;;
+floor)
+	echo "# a replication against its sampling floor (the same draws replayed alone)"
+	"$build/bench/bench_floor" "$s/demo-city.cfg" 20000
+	;;
+samplers)
+	echo "# the samplers, ns a variate: ccsim, then NumPy's Generator"
+	"$build/bench/bench_samplers"
+	"$python" "$here/bench/numpy_samplers.py"
+	;;
+numpy)
+	echo "# the same model in NumPy, vectorised over replications, against ccsim on 1 thread"
+	"$ccsim" check "$s/demo-city.cfg" --json "$out/demo.json" >/dev/null
+	"$python" "$here/bench/numpy_model.py" "$out/demo.json" --reps 20000 --brief
+	"$bench" "$s/demo-city.cfg" 20000 1
+	"$ccsim" check "$(city --districts 100)" --json "$out/city100.json" >/dev/null
+	"$python" "$here/bench/numpy_model.py" "$out/city100.json" --reps 2000 --batch 1000 --brief
+	"$bench" "$out/city.cfg" 2000 1
+	;;
+memory)
+	echo "# peak memory for 100,000 and 10,000,000 replications of the demo, 2 threads"
+	"$bench" "$s/demo-city.cfg" 100000 2
+	"$bench" "$s/demo-city.cfg" 10000000 2
+	;;
+mpi)
+	echo "# Open MPI: 2 processes of 1 thread against 1 process of 2 threads (the CCSIM_MPI build)"
+	cmake -S "$here" -B "$build-mpi" -DCMAKE_BUILD_TYPE=Release -DCCSIM_TESTS=OFF -DCCSIM_MPI=ON >/dev/null
+	cmake --build "$build-mpi" -j"$(nproc)" >/dev/null
+	export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+	time "$ccsim" run "$s/demo-city.cfg" --reps 200000 --threads 2 --quiet
+	time mpirun -np 2 "$build-mpi/ccsim" run "$s/demo-city.cfg" --reps 200000 --threads 1 --quiet
 	;;
 plugins)
 	echo "# plugins, 1 thread: none, setup-only policies, week-hook policies"
@@ -47,6 +100,10 @@ allocate)
 	echo "# allocate 300 officers in steps of 10 over the 10 districts, 2000 replications a variant"
 	time "$ccsim" allocate "$here/bench/allocate-officers.cfg" --policy 1 --param officers \
 		--budget 300 --step 10 --reps 2000 --quiet --csv "$out/allocate.csv"
+	;;
+*)
+	echo "bench/run.sh: unknown part '$part'" >&2
+	exit 2
 	;;
 esac
 done

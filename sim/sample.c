@@ -97,17 +97,25 @@ static int64_t binomial_inversion(struct rng *r, int64_t n, const struct binomia
 {
 	double q_n = exp((double)n * rate->log_q);
 	double mean = (double)n * rate->low;
-	double bound = fmin((double)n, mean + 10.0 * sqrt(mean * rate->q + 1.0) + 20.0);
+	/* The search stops at the bound, beyond which the mass is below 1e-20
+	 * (rounding could otherwise walk on forever); mean + 20 is below it,
+	 * so the square root is taken only for the rare draw past that. */
+	double cheap_bound = fmin((double)n, mean + 20.0);
+	double bound = -1.0;
 	int64_t x = 0;
 	double px = q_n;
 	double u = rng_uniform(r);
 	while (u > px) {
 		x++;
-		if ((double)x > bound) { /* the tail beyond bound: start again */
-			x = 0;
-			px = q_n;
-			u = rng_uniform(r);
-			continue;
+		if ((double)x > cheap_bound) {
+			if (bound < 0.0)
+				bound = fmin((double)n, mean + 10.0 * sqrt(mean * rate->q + 1.0) + 20.0);
+			if ((double)x > bound) { /* the tail beyond bound: start again */
+				x = 0;
+				px = q_n;
+				u = rng_uniform(r);
+				continue;
+			}
 		}
 		u -= px;
 		px *= (double)(n - x + 1) * rate->odds * one_over(x);
