@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_scenario.h"
 #include "diag.h"
 #include "replication.h"
 #include "runner.h"
@@ -125,13 +126,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	struct diag d;
-	diag_init(&d, argv[1]);
-	struct scenario *s = scenario_load_file(argv[1], &d);
-	if (s == NULL) {
-		diag_print(&d, stderr);
-		diag_free(&d);
+	struct scenario *s = bench_scenario(argv[1], &d);
+	if (s == NULL)
 		return 2;
-	}
 	diag_free(&d);
 	int64_t n = atoll(argv[2]);
 	const uint64_t seed = 20261122;

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "bench_scenario.h"
 #include "diag.h"
 #include "plugin.h"
 #include "runner.h"
@@ -24,13 +25,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	struct diag d;
-	diag_init(&d, argv[1]);
-	struct scenario *s = scenario_load_file(argv[1], &d);
-	if (s == NULL) {
-		diag_print(&d, stderr);
-		diag_free(&d);
+	struct scenario *s = bench_scenario(argv[1], &d);
+	if (s == NULL)
 		return 2;
-	}
 	struct plugin_path path;
 	enum plugin_status status;
 	char error[2048];

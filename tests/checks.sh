@@ -1,8 +1,10 @@
-# What the shell tests share; source it after setting $work (a scratch
-# directory). check NAME CONDITION... counts a pass or prints the failure;
+# What the shell tests share; source it first: it makes $work, a scratch
+# directory removed at exit. check NAME CONDITION... counts a pass or prints the failure;
 # status CMD... runs CMD into $work/out and $work/err and prints its exit
 # status; comparable FILE is the JSON but seconds, threads and processes;
 # checks_done prints the counts and fails when any check failed.
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 passed=0
 failed=0
 

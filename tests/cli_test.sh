@@ -5,8 +5,6 @@
 set -u
 ccsim=$1
 src=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 . "$(dirname "$0")/checks.sh"
 
 check "--version" [ "$(status "$ccsim" --version)" = 0 ]

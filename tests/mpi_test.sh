@@ -8,8 +8,6 @@ set -u
 ccsim=$1
 src=$2
 mpiexec=$3
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 . "$(dirname "$0")/checks.sh"
 # CI runs as root, which Open MPI refuses unless told; every process runs
 # on this machine, started without ssh; more processes than cores are wanted

@@ -9,8 +9,6 @@ set -u
 ccsim=$1
 src=$2
 python=$3
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 . "$(dirname "$0")/checks.sh"
 
 model="$src/bench/numpy_model.py"

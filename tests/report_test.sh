@@ -13,8 +13,6 @@ if [ -z "$browser" ]; then
 	echo "0 passed, 1 failed"
 	exit 1
 fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 . "$(dirname "$0")/checks.sh"
 
 demo="$src/scenarios/demo-city.cfg"
