@@ -10,6 +10,8 @@
 #include "rng.h"
 #include "sample.h"
 
+#define INVENTORY_RATE_SLOTS 3
+
 /* The inventory of one cell in one replication, with the rates in force
  * (a policy's week hook may change them from the next week on). */
 struct inventory {
@@ -18,11 +20,17 @@ struct inventory {
 	double rectify_rate;      /* r */
 	double rebound;           /* rho */
 	double new_per_week;      /* lambda */
-	/* The samplers' constants for the rates above, worked out again only
-	 * when a rate changes (a hook's write); kept from one replication to
-	 * the next, since most cells keep their rates. */
-	struct binomial_rate rectify_cache, rebound_cache;
-	struct poisson_rate arrival_cache;
+	/* The samplers' constants for the rates above, kept from one
+	 * replication to the next: slot 0 for the scenario's rate (as given
+	 * to inventory_start), the others for the last rates a policy's hook
+	 * set, so that a policy switching between a few rates (a surge, then
+	 * fatigue) does not work them out again every replication. */
+	struct binomial_rate rectify_cache[INVENTORY_RATE_SLOTS];
+	struct binomial_rate rebound_cache[INVENTORY_RATE_SLOTS];
+	struct poisson_rate arrival_cache[2];  /* the scenario's, a hook's */
+	const struct binomial_rate *rectify_in_force, *rebound_in_force;
+	const struct poisson_rate *arrival_in_force;
+	int rectify_next, rebound_next;        /* the hook slot to reuse next */
 };
 
 /* O[0] = problems, R[0] = 0, with the cell's own rates. INV holds zeroes

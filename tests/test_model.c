@@ -268,6 +268,46 @@ static void weekly_dynamics_match_their_expectation(void **state)
 	assert_mean(&open, count, m);
 }
 
+/*
+ * A hook switching a cell among more rates than the inventory keeps
+ * constants for draws what an inventory started afresh every week at
+ * that week's rates draws, replication after replication (the same
+ * streams): the kept constants never go stale.
+ */
+static void changed_rates_draw_as_fresh_ones(void **state)
+{
+	(void)state;
+	static const double rates[][3] = {{0.2, 0.1, 3.0}, {0.5, 0.3, 12.0}, {0.05, 0.6, 0.5},
+					  {0.9, 0.0, 9.5},  {0.2, 0.1, 3.0}, {0.7, 0.3, 0.0}};
+	const int kinds = (int)(sizeof rates / sizeof rates[0]);
+	struct inventory kept = {0};
+	for (int i = 0; i < 200; i++) {
+		struct rng a, b;
+		rng_init(&a, 3, (uint64_t)i, RNG_SUBSTREAM_CELLS);
+		rng_init(&b, 3, (uint64_t)i, RNG_SUBSTREAM_CELLS);
+		int64_t rectified_a = 0, arrived_a = 0, rectified_b = 0, arrived_b = 0;
+		inventory_start(&kept, 150, 0.2, 0.1, 3.0);
+		int64_t open = 150, last = 0;
+		for (int t = 1; t <= 30; t++) {
+			const double *r = rates[(i + t * t) % kinds];
+			kept.rectify_rate = r[0];
+			kept.rebound = r[1];
+			kept.new_per_week = r[2];
+			inventory_week(&kept, &a, &rectified_a, &arrived_a);
+			struct inventory fresh = {0};
+			inventory_start(&fresh, open, r[0], r[1], r[2]);
+			fresh.rectified_last = last;
+			inventory_week(&fresh, &b, &rectified_b, &arrived_b);
+			assert_int_equal(kept.open, fresh.open);
+			assert_int_equal(kept.rectified_last, fresh.rectified_last);
+			open = fresh.open;
+			last = fresh.rectified_last;
+		}
+		assert_int_equal(rectified_a, rectified_b);
+		assert_int_equal(arrived_a, arrived_b);
+	}
+}
+
 /* One competitor above and one below: pass iff fewer than `slots` rivals beat Total. */
 static void competition_rule_matches_normal_tails(void **state)
 {
@@ -599,6 +639,7 @@ int main(void)
 		cmocka_unit_test(field_matches_poisson_closed_form),
 		cmocka_unit_test(lottery_draws_from_the_declared_pool),
 		cmocka_unit_test(weekly_dynamics_match_their_expectation),
+		cmocka_unit_test(changed_rates_draw_as_fresh_ones),
 		cmocka_unit_test(competition_rule_matches_normal_tails),
 		cmocka_unit_test(vetoes_deductions_and_bonus_match_closed_forms),
 		cmocka_unit_test(demo_components_add_up_to_the_total),
