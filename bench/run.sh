@@ -17,6 +17,9 @@ s="$here/scenarios"
 # Debian's python3, where apt-get puts NumPy (python3-numpy)
 python=$(command -v /usr/bin/python3 || command -v python3)
 TIMEFORMAT='  wall %R s, user %U s'
+# one thread a core, never moved: unbound, the scheduler now and then puts
+# both threads on one core for a while (up to 10 % of a 2-thread run)
+export OMP_PROC_BIND=${OMP_PROC_BIND:-spread} OMP_PLACES=${OMP_PLACES:-cores}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 city() { "$python" "$here/bench/scaled_city.py" "$@" >"$out/city.cfg"; echo "$out/city.cfg"; }

@@ -242,7 +242,7 @@ int run_variants(const struct run_variant *variants, int n, const struct run_opt
 	}
 	/* chunks in flight between two ordered merges; with several processes
 	 * the same in each, whatever their thread counts */
-	int round = share.size > 1 ? RUNNER_CHECKPOINT_CHUNKS * share.size : 4 * threads;
+	int round = RUNNER_CHECKPOINT_CHUNKS * (share.size > 1 ? share.size : threads);
 	int64_t chunks = (options->replications + RUNNER_CHUNK - 1) / RUNNER_CHUNK;
 	struct lane *lanes = calloc((size_t)threads * (size_t)n, sizeof *lanes);
 	struct pending_chunk *pending = calloc((size_t)round, sizeof *pending);
