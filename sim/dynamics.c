@@ -16,13 +16,6 @@ static const struct binomial_rate *binomial_in_force(struct binomial_rate *slots
 	return slot;
 }
 
-static const struct poisson_rate *poisson_in_force(struct poisson_rate *slots, double mu)
-{
-	if (slots[0].mu != mu && slots[1].mu != mu)
-		poisson_rate_init(&slots[1], mu);
-	return slots[0].mu == mu ? &slots[0] : &slots[1];
-}
-
 void inventory_start(struct inventory *inv, int64_t problems, double rectify_rate,
 		     double rebound, double new_per_week)
 {
@@ -36,11 +29,8 @@ void inventory_start(struct inventory *inv, int64_t problems, double rectify_rat
 		binomial_rate_init(&inv->rectify_cache[0], rectify_rate);
 	if (inv->rebound_cache[0].p != rebound)
 		binomial_rate_init(&inv->rebound_cache[0], rebound);
-	if (inv->arrival_cache[0].mu != new_per_week)
-		poisson_rate_init(&inv->arrival_cache[0], new_per_week);
 	inv->rectify_in_force = &inv->rectify_cache[0];
 	inv->rebound_in_force = &inv->rebound_cache[0];
-	inv->arrival_in_force = &inv->arrival_cache[0];
 }
 
 /* Brings the samplers' constants up to the rates in force, which a hook
@@ -53,8 +43,8 @@ static void refresh_rates(struct inventory *inv)
 	if (inv->rebound_in_force->p != inv->rebound)
 		inv->rebound_in_force = binomial_in_force(inv->rebound_cache, inv->rebound,
 							   &inv->rebound_next);
-	if (inv->arrival_in_force->mu != inv->new_per_week)
-		inv->arrival_in_force = poisson_in_force(inv->arrival_cache, inv->new_per_week);
+	if (inv->arrival_cache.mu != inv->new_per_week)
+		poisson_rate_init(&inv->arrival_cache, inv->new_per_week);
 }
 
 void inventory_week(struct inventory *inv, struct rng *r, int64_t *rectified, int64_t *arrived)
@@ -62,7 +52,7 @@ void inventory_week(struct inventory *inv, struct rng *r, int64_t *rectified, in
 	refresh_rates(inv);
 	int64_t fixed = sample_binomial_at(r, inv->open, inv->rectify_in_force);
 	int64_t rebounded = sample_binomial_at(r, inv->rectified_last, inv->rebound_in_force);
-	int64_t added = sample_poisson_at(r, inv->arrival_in_force);
+	int64_t added = sample_poisson_at(r, &inv->arrival_cache);
 	inv->open = inv->open - fixed + rebounded + added;
 	inv->rectified_last = fixed;
 	*rectified += fixed;

@@ -24,12 +24,13 @@ struct inventory {
 	 * replication to the next: slot 0 for the scenario's rate (as given
 	 * to inventory_start), the others for the last rates a policy's hook
 	 * set, so that a policy switching between a few rates (a surge, then
-	 * fatigue) does not work them out again every replication. */
+	 * fatigue) does not work them out again every replication. The
+	 * Poisson constants, a table of 64 probabilities, have one slot: the
+	 * rate in force (a cell's inventory stays within a few cache lines). */
 	struct binomial_rate rectify_cache[INVENTORY_RATE_SLOTS];
 	struct binomial_rate rebound_cache[INVENTORY_RATE_SLOTS];
-	struct poisson_rate arrival_cache[2];  /* the scenario's, a hook's */
+	struct poisson_rate arrival_cache;
 	const struct binomial_rate *rectify_in_force, *rebound_in_force;
-	const struct poisson_rate *arrival_in_force;
 	int rectify_next, rebound_next;        /* the hook slot to reuse next */
 };
 
