@@ -87,6 +87,11 @@ plugins)
 	for p in road-chief materials-review mock-inspection sprint-cleanup accountability; do
 		"$bench" "$s/policy-$p.cfg" 50000 1
 	done
+	# the sprint's hook alone: the same writes, of the scenario's own rates
+	cp "$s/demo-city.cfg" "$out/"
+	printf '@include "demo-city.cfg"\npolicies = ( { plugin = "sprint_cleanup"; params = { start = 6; length = 2; surge = 0.0; fatigue = 0.0; rebound_after = 0.0; }; } );\n' \
+		>"$out/sprint-no-effect.cfg"
+	"$bench" "$out/sprint-no-effect.cfg" 50000 1
 	;;
 sobol)
 	echo "# Sobol' analysis of 8 inputs of the demo: 10240 base samples, 50 replications a point"

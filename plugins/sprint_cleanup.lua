@@ -77,8 +77,8 @@ function sprint_cleanup.week(state, params, targets)
       local cell = categories[category]
       local rate, rebound = cell.base_rectify_rate, cell.base_rebound
       if next_phase == "surge" then
+        -- the rebound is still the scenario's: the surge follows "before"
         cell.rectify_rate = min(1.0, rate + surge)
-        cell.rebound = rebound
       elseif next_phase == "after" then
         cell.rectify_rate = rate * kept
         cell.rebound = min(1.0, rebound + rebound_after)
