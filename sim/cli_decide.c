@@ -595,9 +595,9 @@ static int evaluate_design(const char *file, const struct cli_options *o, const 
 {
 	struct run_options one = *run;
 	one.threads = 1;
-	one.cluster = NULL;
-	int processes = run->cluster ? cluster_size(run->cluster) : 1;
-	int rank = run->cluster ? cluster_rank(run->cluster) : 0;
+	one.cluster = NULL;  /* a point runs in one process */
+	int processes = cluster_size(run->cluster);
+	int rank = cluster_rank(run->cluster);
 	int block = (count + processes - 1) / processes;
 	int first = rank * block < count ? rank * block : count;
 	int last = first + block < count ? first + block : count;
@@ -624,16 +624,13 @@ static int evaluate_design(const char *file, const struct cli_options *o, const 
 		for (int p = first; p < last && status == EXIT_OK; p++)
 			status = (int)mine[3 * (size_t)(p - first)];
 	}
-	if (run->cluster != NULL && processes > 1) {
-		char message[1024];
-		status = cluster_agree(run->cluster, status, NULL, message, sizeof message);
-		if (status != EXIT_OK && message[0] != '\0')
-			fprintf(stderr, "ccsim: %s\n", message);
-		if (status == EXIT_OK)
-			cluster_share(run->cluster, mine, 3 * (size_t)block * sizeof *mine, all);
-	} else if (status == EXIT_OK) {
-		memcpy(all, mine, 3 * (size_t)block * sizeof *mine);
-	}
+	/* every process's points (one process: its own) */
+	char message[1024];
+	status = cluster_agree(run->cluster, status, NULL, message, sizeof message);
+	if (status != EXIT_OK && message[0] != '\0')
+		fprintf(stderr, "ccsim: %s\n", message);
+	if (status == EXIT_OK)
+		cluster_share(run->cluster, mine, 3 * (size_t)block * sizeof *mine, all);
 	for (int p = 0; p < count && status == EXIT_OK; p++) {
 		pass[p] = all[3 * (size_t)p + 1];
 		total[p] = all[3 * (size_t)p + 2];

@@ -48,10 +48,8 @@ static void kept_message(const struct cluster *c, int status, char *out, size_t 
 	long end = lseek(STDERR_FILENO, 0, SEEK_END);
 	long start = end > (long)size - 1 ? end - (long)size + 1 : 0;
 	ssize_t got = pread(STDERR_FILENO, out, size - 1, start);
-	if (got <= 0) {
-		snprintf(out, size, "exit status %d", status);
-		return;
-	}
+	if (got <= 0)
+		return; /* nothing read: "exit status N" stays */
 	out[got] = '\0';
 	while (got > 0 && out[got - 1] == '\n')
 		out[--got] = '\0';

@@ -29,29 +29,19 @@ void inventory_start(struct inventory *inv, int64_t problems, double rectify_rat
 		binomial_rate_init(&inv->rectify_cache[0], rectify_rate);
 	if (inv->rebound_cache[0].p != rebound)
 		binomial_rate_init(&inv->rebound_cache[0], rebound);
-	inv->rectify_in_force = &inv->rectify_cache[0];
-	inv->rebound_in_force = &inv->rebound_cache[0];
-}
-
-/* Brings the samplers' constants up to the rates in force, which a hook
- * may have changed since the last week. */
-static void refresh_rates(struct inventory *inv)
-{
-	if (inv->rectify_in_force->p != inv->rectify_rate)
-		inv->rectify_in_force = binomial_in_force(inv->rectify_cache, inv->rectify_rate,
-							   &inv->rectify_next);
-	if (inv->rebound_in_force->p != inv->rebound)
-		inv->rebound_in_force = binomial_in_force(inv->rebound_cache, inv->rebound,
-							   &inv->rebound_next);
-	if (inv->arrival_cache.mu != inv->new_per_week)
-		poisson_rate_init(&inv->arrival_cache, inv->new_per_week);
 }
 
 void inventory_week(struct inventory *inv, struct rng *r, int64_t *rectified, int64_t *arrived)
 {
-	refresh_rates(inv);
-	int64_t fixed = sample_binomial_at(r, inv->open, inv->rectify_in_force);
-	int64_t rebounded = sample_binomial_at(r, inv->rectified_last, inv->rebound_in_force);
+	/* the rates in force, which a hook may have changed since last week */
+	const struct binomial_rate *rectify =
+		binomial_in_force(inv->rectify_cache, inv->rectify_rate, &inv->rectify_next);
+	const struct binomial_rate *rebound =
+		binomial_in_force(inv->rebound_cache, inv->rebound, &inv->rebound_next);
+	if (inv->arrival_cache.mu != inv->new_per_week)
+		poisson_rate_init(&inv->arrival_cache, inv->new_per_week);
+	int64_t fixed = sample_binomial_at(r, inv->open, rectify);
+	int64_t rebounded = sample_binomial_at(r, inv->rectified_last, rebound);
 	int64_t added = sample_poisson_at(r, &inv->arrival_cache);
 	inv->open = inv->open - fixed + rebounded + added;
 	inv->rectified_last = fixed;

@@ -30,7 +30,6 @@ struct inventory {
 	struct binomial_rate rectify_cache[INVENTORY_RATE_SLOTS];
 	struct binomial_rate rebound_cache[INVENTORY_RATE_SLOTS];
 	struct poisson_rate arrival_cache;
-	const struct binomial_rate *rectify_in_force, *rebound_in_force;
 	int rectify_next, rebound_next;        /* the hook slot to reuse next */
 };
 

@@ -199,13 +199,9 @@ static int command_check(int argc, char **argv, struct cluster *cluster)
 		return status;
 	}
 	if (o.json != NULL) {
-		char *json = report_scenario_json(p.scenario);
 		cli_hold_interrupts(1);
-		status = json ? write_text(o.json, json, stderr) : EXIT_INTERNAL;
+		status = write_json(o.json, report_scenario_json(p.scenario), stderr);
 		cli_hold_interrupts(0);
-		if (json == NULL)
-			fprintf(stderr, "ccsim check: out of memory while writing %s\n", o.json);
-		free(json);
 		if (status != EXIT_OK) {
 			prepared_free(&p);
 			return status;

@@ -182,7 +182,7 @@ char *report_json(const struct scenario *s, const struct run_result *r,
 	return r->tally->n > 0 ? report_json_text(build_json(s, r, policies)) : NULL;
 }
 
-/* ---- CSV ---------------------------------------------------------------- */
+/* ---- the resolved scenario ------------------------------------------------ */
 
 static json_t *reals_json(const double *values, int n)
 {
@@ -206,7 +206,7 @@ static json_t *cells_json(const struct scenario *s, int d)
 	return cells;
 }
 
-static json_t *scenario_object(const struct scenario *s)
+json_t *report_scenario_json(const struct scenario *s)
 {
 	json_t *categories = json_array(), *districts = json_array(), *materials = json_array();
 	json_t *negatives = json_array(), *honors = json_array(), *competitors = json_array();
@@ -281,11 +281,7 @@ static json_t *scenario_object(const struct scenario *s)
 	return root;
 }
 
-char *report_scenario_json(const struct scenario *s)
-{
-	json_t *root = scenario_object(s);
-	return root ? report_json_text(root) : NULL;
-}
+/* ---- CSV ---------------------------------------------------------------- */
 
 char *report_tables_csv(const struct scenario *s, const struct run_result *r)
 {

@@ -31,10 +31,10 @@ json_t *report_json_object(const struct scenario *s, const struct run_result *r,
 
 /*
  * The resolved scenario (after defaults, overrides, --set and the policies'
- * setup) as JSON text (free with free()), or NULL when out of memory: what
+ * setup) as a jansson object, or NULL when out of memory: what
  * `ccsim check --json` writes, for other tools to simulate the same model.
  */
-char *report_scenario_json(const struct scenario *s);
+json_t *report_scenario_json(const struct scenario *s);
 
 /* The per-district and per-category tables of a run as CSV (free with free()):
  * table,name,points_lost,sites_inspected,rank_last_probability. */
