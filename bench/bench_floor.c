@@ -19,19 +19,21 @@
 #include "diag.h"
 #include "replication.h"
 #include "runner.h"
+#include "inversion.h"
 #include "sample.h"
 #include "scenario.h"
 #include "trace_record.h"
 
 /* The traced copy of replication.c (see trace_samplers.h). */
-struct replication_workspace *traced_replication_workspace_new(const struct scenario *s);
+struct replication_workspace *traced_replication_workspace_new(const struct scenario *s,
+							       struct inversion_tables *tables);
 void traced_replication_workspace_free(struct replication_workspace *w);
 int traced_replication_run(const struct scenario *s, uint64_t seed, uint64_t index,
 			   struct replication_workspace *w);
 
 static const char *const kind_names[TRACE_KINDS] = {
-	"stream set-up (Philox)", "binomial", "binomial, cached rate", "Poisson",
-	"Poisson, cached rate", "normal", "beta", "uniform integer", "Bernoulli",
+	"stream set-up (Philox)", "binomial", "binomial, a cell's rate", "Poisson",
+	"Poisson, a cell's rate", "normal", "beta", "uniform integer", "Bernoulli",
 	"sample without replacement"};
 
 /* The trace being recorded; bench_floor is one thread. */
@@ -79,15 +81,15 @@ static double now(void)
 	return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-/* Replays the trace; returns the seconds. */
-static double replay(uint64_t seed, uint64_t *out_sink)
+/* Replays the trace, the cells' draws from TABLES; returns the seconds. */
+static double replay(uint64_t seed, struct inversion_tables *tables, uint64_t *out_sink)
 {
-	struct binomial_rate binomial_rates[MAX_RATES];
-	struct poisson_rate poisson_rates[MAX_RATES];
+	static struct binomial_source binomials[MAX_RATES];
+	static struct poisson_source poissons[MAX_RATES];
 	for (int i = 0; i < n_rates[0]; i++)
-		binomial_rate_init(&binomial_rates[i], rate_values[0][i]);
+		binomial_source_init(&binomials[i], rate_values[0][i], tables);
 	for (int i = 0; i < n_rates[1]; i++)
-		poisson_rate_init(&poisson_rates[i], rate_values[1][i]);
+		poisson_source_init(&poissons[i], rate_values[1][i], tables);
 	struct draw_set set = {0};
 	uint64_t *picked = malloc(1 << 20);
 	struct rng r;
@@ -100,9 +102,9 @@ static double replay(uint64_t seed, uint64_t *out_sink)
 		switch (t->kind) {
 		case TRACE_STREAM: rng_init(&r, seed, (uint64_t)t->n, (uint64_t)t->k); break;
 		case TRACE_BINOMIAL: sink += (uint64_t)sample_binomial(&r, t->n, t->x); break;
-		case TRACE_BINOMIAL_AT: sink += (uint64_t)sample_binomial_at(&r, t->n, &binomial_rates[t->k]); break;
+		case TRACE_BINOMIAL_AT: sink += (uint64_t)binomial_source_draw(&binomials[t->k], &r, t->n); break;
 		case TRACE_POISSON: sink += (uint64_t)sample_poisson(&r, t->x); break;
-		case TRACE_POISSON_AT: sink += (uint64_t)sample_poisson_at(&r, &poisson_rates[t->k]); break;
+		case TRACE_POISSON_AT: sink += (uint64_t)poisson_source_draw(&poissons[t->k], &r); break;
 		case TRACE_NORMAL: sum += sample_normal(&r); break;
 		case TRACE_BETA: sum += sample_beta(&r, t->x, t->y); break;
 		case TRACE_UNIFORM_INT: sink += (uint64_t)sample_uniform_int(&r, t->n, t->k); break;
@@ -137,8 +139,13 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	/* record */
-	struct replication_workspace *traced = traced_replication_workspace_new(s);
+	/* record (the tables, built here, serve every part below) */
+	struct inversion_tables *tables = inversion_tables_new();
+	if (tables == NULL) {
+		fprintf(stderr, "bench_floor: out of memory\n");
+		return 1;
+	}
+	struct replication_workspace *traced = traced_replication_workspace_new(s, tables);
 	for (int64_t i = 0; i < n; i++)
 		traced_replication_run(s, seed, (uint64_t)i, traced);
 	traced_replication_workspace_free(traced);
@@ -150,12 +157,12 @@ int main(int argc, char **argv)
 	uint64_t sink = 0;
 	double floor = 1e300;
 	for (int round = 0; round < 3; round++) {
-		double t = replay(seed, &sink);
+		double t = replay(seed, tables, &sink);
 		floor = t < floor ? t : floor;
 	}
 
 	/* the library's replications alone, best of three */
-	struct replication_workspace *w = replication_workspace_new(s);
+	struct replication_workspace *w = replication_workspace_new(s, tables);
 	double alone = 1e300;
 	for (int round = 0; round < 3; round++) {
 		double started = now();
@@ -192,6 +199,7 @@ int main(int argc, char **argv)
 	printf("  replication_run           %8.1f us  (%.2f x the floor)\n", alone * us, alone / floor);
 	printf("  run_simulation (tallies)  %8.1f us  (%.2f x the floor)\n", run * us, run / floor);
 	free(records);
+	inversion_tables_free(tables);
 	scenario_free(s);
 	return 0;
 }

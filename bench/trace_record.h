@@ -7,9 +7,9 @@
 enum trace_kind {
 	TRACE_STREAM,               /* rng_init: a Philox block */
 	TRACE_BINOMIAL,             /* sample_binomial(n, p) */
-	TRACE_BINOMIAL_AT,          /* sample_binomial_at(n, a cached rate of p) */
+	TRACE_BINOMIAL_AT,          /* binomial_source_draw(n, a cell's p) */
 	TRACE_POISSON,              /* sample_poisson(mu) */
-	TRACE_POISSON_AT,           /* sample_poisson_at(a cached rate of mu) */
+	TRACE_POISSON_AT,           /* poisson_source_draw(a cell's mu) */
 	TRACE_NORMAL,
 	TRACE_BETA,                 /* (a, b) */
 	TRACE_UNIFORM_INT,          /* (lo, hi) */

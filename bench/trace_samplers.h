@@ -6,6 +6,7 @@
 #ifndef CCSIM_TRACE_SAMPLERS_H
 #define CCSIM_TRACE_SAMPLERS_H
 
+#include "inversion.h"
 #include "rng.h"
 #include "sample.h"
 #include "trace_record.h"
@@ -20,20 +21,22 @@ static inline int64_t traced_binomial(struct rng *r, int64_t n, double p)
 	trace_add(TRACE_BINOMIAL, n, 0, p, 0.0);
 	return sample_binomial(r, n, p);
 }
-static inline int64_t traced_binomial_at(struct rng *r, int64_t n, const struct binomial_rate *rate)
+static inline int64_t traced_binomial_source_draw(const struct binomial_source *source,
+						   struct rng *r, int64_t n)
 {
-	trace_add(TRACE_BINOMIAL_AT, n, 0, rate->p, 0.0);
-	return sample_binomial_at(r, n, rate);
+	trace_add(TRACE_BINOMIAL_AT, n, 0, source->rate.p, 0.0);
+	return binomial_source_draw(source, r, n);
 }
 static inline int64_t traced_poisson(struct rng *r, double mu)
 {
 	trace_add(TRACE_POISSON, 0, 0, mu, 0.0);
 	return sample_poisson(r, mu);
 }
-static inline int64_t traced_poisson_at(struct rng *r, const struct poisson_rate *rate)
+static inline int64_t traced_poisson_source_draw(const struct poisson_source *source,
+						  struct rng *r)
 {
-	trace_add(TRACE_POISSON_AT, 0, 0, rate->mu, 0.0);
-	return sample_poisson_at(r, rate);
+	trace_add(TRACE_POISSON_AT, 0, 0, source->rate.mu, 0.0);
+	return poisson_source_draw(source, r);
 }
 static inline double traced_normal(struct rng *r)
 {
@@ -71,12 +74,13 @@ static inline int64_t traced_without_replacement(struct rng *r, uint64_t n, uint
 #define component_names traced_component_names
 #define inventory_start traced_inventory_start
 #define inventory_week traced_inventory_week
+#define inventory_prefetch traced_inventory_prefetch
 
 #define rng_init traced_rng_init
 #define sample_binomial traced_binomial
-#define sample_binomial_at traced_binomial_at
+#define binomial_source_draw traced_binomial_source_draw
 #define sample_poisson traced_poisson
-#define sample_poisson_at traced_poisson_at
+#define poisson_source_draw traced_poisson_source_draw
 #define sample_normal traced_normal
 #define sample_beta traced_beta
 #define sample_uniform_int traced_uniform_int

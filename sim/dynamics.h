@@ -7,8 +7,8 @@
 
 #include <stdint.h>
 
+#include "inversion.h"
 #include "rng.h"
-#include "sample.h"
 
 #define INVENTORY_RATE_SLOTS 3
 
@@ -20,28 +20,29 @@ struct inventory {
 	double rectify_rate;      /* r */
 	double rebound;           /* rho */
 	double new_per_week;      /* lambda */
-	/* The samplers' constants for the rates above, kept from one
-	 * replication to the next: slot 0 for the scenario's rate (as given
-	 * to inventory_start), the others for the last rates a policy's hook
-	 * set, so that a policy switching between a few rates (a surge, then
-	 * fatigue) does not work them out again every replication. The
-	 * Poisson constants, a table of 64 probabilities, have one slot: the
-	 * rate in force (a cell's inventory stays within a few cache lines). */
-	struct binomial_rate rectify_cache[INVENTORY_RATE_SLOTS];
-	struct binomial_rate rebound_cache[INVENTORY_RATE_SLOTS];
-	struct poisson_rate arrival_cache;
-	int rectify_next, rebound_next;        /* the hook slot to reuse next */
+	/* The samplers for the rates above, kept from one replication to the
+	 * next: slot 0 for the scenario's rate (as given to inventory_start),
+	 * the others for the last rates a policy's hook set, so that a policy
+	 * switching between a few rates (a surge, then fatigue) does not set
+	 * them up again every replication. */
+	struct binomial_source rectify_cache[INVENTORY_RATE_SLOTS];
+	struct binomial_source rebound_cache[INVENTORY_RATE_SLOTS];
+	struct poisson_source arrival_cache;
+	int rectify_next, rebound_next;   /* the hook slot to reuse next */
+	struct inversion_tables *tables;  /* the run's, shared by its threads; may be NULL */
 };
 
 /* O[0] = problems, R[0] = 0, with the cell's own rates. INV holds zeroes
- * or an earlier replication's inventory. */
+ * or an earlier replication's inventory. TABLES (the run's, or NULL) speed
+ * the draws up without changing them. */
 void inventory_start(struct inventory *inv, int64_t problems, double rectify_rate,
-		     double rebound, double new_per_week);
+		     double rebound, double new_per_week, struct inversion_tables *tables);
 
 /*
  * One week: R ~ Bin(O, r), K ~ Bin(R_last, rho), A ~ Poisson(lambda),
  * O <- O - R + K + A. Adds R to *RECTIFIED and A to *ARRIVED.
  */
 void inventory_week(struct inventory *inv, struct rng *r, int64_t *rectified, int64_t *arrived);
+void inventory_prefetch(const struct inventory *inv);
 
 #endif

@@ -7,6 +7,9 @@
 #include "dynamics.h"
 #include "sample.h"
 
+/* How many cells ahead a week's step asks for the tables it will search. */
+#define PREFETCH_CELLS 2
+
 const char *const component_names[COMPONENT_COUNT] = {
 	"field", "materials", "survey", "overall", "bonus", "negative", "minors", "satisfaction"};
 
@@ -20,6 +23,7 @@ struct replication_workspace {
 	uint64_t *picked;                 /* room for the largest draw */
 	week_hook hook;
 	void *hook_context;
+	struct inversion_tables *tables;  /* the run's, shared */
 };
 
 void replication_set_week_hook(struct replication_workspace *w, week_hook hook, void *context)
@@ -50,7 +54,8 @@ void replication_workspace_free(struct replication_workspace *w)
 	free(w);
 }
 
-struct replication_workspace *replication_workspace_new(const struct scenario *s)
+struct replication_workspace *replication_workspace_new(const struct scenario *s,
+							struct inversion_tables *tables)
 {
 	size_t D = (size_t)s->n_districts, C = (size_t)s->n_categories, cells = cell_count(s);
 	struct replication_workspace *w = calloc(1, sizeof *w);
@@ -80,6 +85,7 @@ struct replication_workspace *replication_workspace_new(const struct scenario *s
 	w->open_at_batch = calloc((size_t)s->batches * cells, sizeof *w->open_at_batch);
 	w->batch_week = calloc((size_t)s->batches, sizeof *w->batch_week);
 	w->picked = calloc(most, sizeof *w->picked);
+	w->tables = tables;
 	if (!w->outcome.district_points_lost || !w->outcome.district_sites ||
 	    !w->outcome.district_rank_last || !w->outcome.category_points_lost ||
 	    !w->inventories || !w->cell_streams || !w->open_at_batch || !w->batch_week ||
@@ -106,13 +112,16 @@ static int run_campaign(const struct scenario *s, uint64_t seed, uint64_t index,
 	for (size_t k = 0; k < cells; k++) {
 		const struct cell *cell = &s->cells[k];
 		inventory_start(&w->inventories[k], cell->problems, cell->rectify_rate, cell->rebound,
-				cell->new_per_week);
+				cell->new_per_week, w->tables);
 		rng_init(&w->cell_streams[k], seed, index, RNG_SUBSTREAM_CELLS + k);
 		initial += cell->problems;
 	}
 	for (int t = 1; t <= s->weeks; t++) {
-		for (size_t k = 0; k < cells; k++)
+		for (size_t k = 0; k < cells; k++) {
+			if (k + PREFETCH_CELLS < cells)
+				inventory_prefetch(&w->inventories[k + PREFETCH_CELLS]);
 			inventory_week(&w->inventories[k], &w->cell_streams[k], &rectified, &arrived);
+		}
 		if (w->hook != NULL && w->hook(w->hook_context, seed, index, t, w->inventories) != 0)
 			return REPLICATION_HOOK_FAILED;
 		for (int b = 0; b < s->batches; b++) {

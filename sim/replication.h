@@ -47,8 +47,11 @@ struct outcome {
 /* Everything one thread needs to run replications of one scenario. */
 struct replication_workspace;
 
-/* Returns a workspace for S (which must outlive it), or NULL when out of memory. */
-struct replication_workspace *replication_workspace_new(const struct scenario *s);
+/* Returns a workspace for S, whose weekly draws use TABLES (both must
+ * outlive it; TABLES may be NULL: the same draws, slower), or NULL when out
+ * of memory. */
+struct replication_workspace *replication_workspace_new(const struct scenario *s,
+							struct inversion_tables *tables);
 void replication_workspace_free(struct replication_workspace *w);
 
 /* The outcome the last replication_run wrote. */

@@ -194,12 +194,12 @@ static void share_free(struct share *sh)
 }
 
 /* Makes one thread's lanes: workspace, histogram and plugin states per variant. */
-static int start_lanes(const struct run_variant *variants, int n, struct lane *lanes, char *error,
-		       size_t error_size)
+static int start_lanes(const struct run_variant *variants, int n, struct inversion_tables *tables,
+		       struct lane *lanes, char *error, size_t error_size)
 {
 	for (int v = 0; v < n; v++) {
 		const struct scenario *s = variants[v].scenario;
-		lanes[v].workspace = replication_workspace_new(s);
+		lanes[v].workspace = replication_workspace_new(s, tables);
 		lanes[v].histogram = histogram_new(s);
 		if (!lanes[v].workspace || !lanes[v].histogram) {
 			snprintf(error, error_size, "out of memory while preparing %.200s", s->name);
@@ -246,6 +246,8 @@ int run_variants(const struct run_variant *variants, int n, const struct run_opt
 	int64_t chunks = (options->replications + RUNNER_CHUNK - 1) / RUNNER_CHUNK;
 	struct lane *lanes = calloc((size_t)threads * (size_t)n, sizeof *lanes);
 	struct pending_chunk *pending = calloc((size_t)round, sizeof *pending);
+	/* one set for every variant and thread: the variants share most rates */
+	struct inversion_tables *tables = inversion_tables_new();
 	int status = RUN_OK;
 	double started = omp_get_wtime();
 
@@ -261,7 +263,7 @@ int run_variants(const struct run_variant *variants, int n, const struct run_opt
 		if (!results[v].tally || !results[v].histogram)
 			status = RUN_NO_MEMORY;
 	}
-	if (!lanes || !pending)
+	if (!lanes || !pending || !tables)
 		status = RUN_NO_MEMORY;
 	for (int i = 0; i < round && status == RUN_OK; i++) {
 		pending[i].tallies = calloc((size_t)n, sizeof *pending[i].tallies);
@@ -275,7 +277,8 @@ int run_variants(const struct run_variant *variants, int n, const struct run_opt
 	if (status != RUN_OK)
 		snprintf(error, error_size, "out of memory while preparing the run");
 	for (int t = 0; t < threads && status == RUN_OK; t++)
-		status = start_lanes(variants, n, &lanes[(size_t)t * (size_t)n], error, error_size);
+		status = start_lanes(variants, n, tables, &lanes[(size_t)t * (size_t)n], error,
+				     error_size);
 	if (share.size > 1) {
 		if (status == RUN_OK &&
 		    (status = share_start(&share, options->cluster, &pending[0], n, round)) != RUN_OK)
@@ -359,6 +362,7 @@ int run_variants(const struct run_variant *variants, int n, const struct run_opt
 	}
 	free(lanes);
 	free(pending);
+	inversion_tables_free(tables);
 	double seconds = omp_get_wtime() - started;
 	for (int v = 0; v < n; v++) {
 		results[v].seconds = seconds;

@@ -179,11 +179,9 @@ int64_t sample_binomial(struct rng *r, int64_t n, double p)
 	return sample_binomial_at(r, n, &rate);
 }
 
-/* The constants of Poisson(mu) without the table: for a single draw. */
-static void poisson_rate_start(struct poisson_rate *rate, double mu)
+void poisson_rate_init(struct poisson_rate *rate, double mu)
 {
 	rate->mu = mu;
-	rate->table_size = 0;
 	if (mu < 10.0) {
 		rate->exp_neg_mu = exp(-mu);
 		rate->bound = mu + 10.0 * sqrt(mu) + 20.0;
@@ -195,37 +193,6 @@ static void poisson_rate_start(struct poisson_rate *rate, double mu)
 	rate->a = -0.059 + 0.02483 * rate->b;
 	rate->log_alpha = log(1.1239 + 1.1328 / (rate->b - 3.4));
 	rate->v_r = 0.9277 - 3.6224 / (rate->b - 2.0);
-}
-
-void poisson_rate_init(struct poisson_rate *rate, double mu)
-{
-	poisson_rate_start(rate, mu);
-	if (mu <= 0.0 || mu >= 10.0)
-		return;
-	/* the cumulative probabilities the inversion below would reach, summed
-	 * the same way, up to its bound */
-	double px = rate->exp_neg_mu, cumulative = px;
-	int x = 0;
-	rate->cdf[0] = cumulative;
-	while (x + 1 < POISSON_TABLE && (double)(x + 1) <= rate->bound) {
-		x++;
-		px *= mu * one_over(x);
-		cumulative += px;
-		rate->cdf[x] = cumulative;
-	}
-	rate->table_size = x + 1;
-}
-
-/* Inversion by a search of the cumulative table, mu < 10: the first x whose
- * cumulative probability reaches u; past the bound, a new u. */
-static int64_t poisson_table(struct rng *r, const struct poisson_rate *rate)
-{
-	for (;;) {
-		double u = rng_uniform(r);
-		for (int x = 0; x < rate->table_size; x++)
-			if (u <= rate->cdf[x])
-				return x;
-	}
 }
 
 /* Inversion by sequential search, mu < 10. */
@@ -272,8 +239,6 @@ int64_t sample_poisson_at(struct rng *r, const struct poisson_rate *rate)
 {
 	if (rate->mu <= 0.0)
 		return 0;
-	if (rate->table_size > 0)
-		return poisson_table(r, rate);
 	return rate->mu < 10.0 ? poisson_inversion(r, rate) : poisson_ptrs(r, rate);
 }
 
@@ -282,7 +247,7 @@ int64_t sample_poisson(struct rng *r, double mu)
 	if (mu <= 0.0)
 		return 0;
 	struct poisson_rate rate;
-	poisson_rate_start(&rate, mu);
+	poisson_rate_init(&rate, mu);
 	return sample_poisson_at(r, &rate);
 }
 

@@ -48,17 +48,13 @@ int64_t sample_binomial_at(struct rng *r, int64_t n, const struct binomial_rate 
 /* Poisson(mu), mu >= 0. */
 int64_t sample_poisson(struct rng *r, double mu);
 
-/* What Poisson(mu) needs of mu, worked out once for many draws at one mean:
- * below 10, the cumulative probabilities up to the inversion's bound. */
-#define POISSON_TABLE 64
+/* What Poisson(mu) needs of mu, worked out once for many draws at one mean. */
 struct poisson_rate {
 	double mu;
 	double exp_neg_mu;   /* inversion, mu < 10 */
 	double bound;        /* inversion: the tail beyond is restarted */
-	double log_mu;       /* PTRS, mu >= 10, and below */
+	double log_mu;       /* PTRS, mu >= 10 */
 	double a, b, log_alpha, v_r;
-	int table_size;      /* entries of cdf in use (0: none) */
-	double cdf[POISSON_TABLE];
 };
 
 void poisson_rate_init(struct poisson_rate *rate, double mu);

@@ -248,12 +248,14 @@ static void weekly_dynamics_match_their_expectation(void **state)
 	}
 	struct moments open = {0.0, 0.0};
 	int64_t count = 0;
+	struct inversion_tables *tables = inversion_tables_new();
+	assert_non_null(tables);
 	for (int i = 0; i < n; i++) {
 		struct rng stream;
 		struct inventory inv = {0};
 		int64_t rectified = 0, arrived = 0;
 		rng_init(&stream, 16, (uint64_t)i, RNG_SUBSTREAM_CELLS);
-		inventory_start(&inv, 100, r, rho, lambda);
+		inventory_start(&inv, 100, r, rho, lambda, tables);
 		for (int t = 1; t <= weeks; t++) {
 			int64_t before = inv.open;
 			inventory_week(&inv, &stream, &rectified, &arrived);
@@ -265,14 +267,16 @@ static void weekly_dynamics_match_their_expectation(void **state)
 		open.mean += delta / (double)count;
 		open.m2 += delta * ((double)inv.open - open.mean);
 	}
+	inversion_tables_free(tables);
 	assert_mean(&open, count, m);
 }
 
 /*
  * A hook switching a cell among more rates than the inventory keeps
- * constants for draws what an inventory started afresh every week at
+ * samplers for draws what an inventory started afresh every week at
  * that week's rates draws, replication after replication (the same
- * streams): the kept constants never go stale.
+ * streams): the kept samplers never go stale. The kept inventory draws
+ * from shared tables, the fresh one without: the tables change no draw.
  */
 static void changed_rates_draw_as_fresh_ones(void **state)
 {
@@ -281,12 +285,14 @@ static void changed_rates_draw_as_fresh_ones(void **state)
 					  {0.9, 0.0, 9.5},  {0.2, 0.1, 3.0}, {0.7, 0.3, 0.0}};
 	const int kinds = (int)(sizeof rates / sizeof rates[0]);
 	struct inventory kept = {0};
+	struct inversion_tables *tables = inversion_tables_new();
+	assert_non_null(tables);
 	for (int i = 0; i < 200; i++) {
 		struct rng a, b;
 		rng_init(&a, 3, (uint64_t)i, RNG_SUBSTREAM_CELLS);
 		rng_init(&b, 3, (uint64_t)i, RNG_SUBSTREAM_CELLS);
 		int64_t rectified_a = 0, arrived_a = 0, rectified_b = 0, arrived_b = 0;
-		inventory_start(&kept, 150, 0.2, 0.1, 3.0);
+		inventory_start(&kept, 150, 0.2, 0.1, 3.0, tables);
 		int64_t open = 150, last = 0;
 		for (int t = 1; t <= 30; t++) {
 			const double *r = rates[(i + t * t) % kinds];
@@ -295,7 +301,7 @@ static void changed_rates_draw_as_fresh_ones(void **state)
 			kept.new_per_week = r[2];
 			inventory_week(&kept, &a, &rectified_a, &arrived_a);
 			struct inventory fresh = {0};
-			inventory_start(&fresh, open, r[0], r[1], r[2]);
+			inventory_start(&fresh, open, r[0], r[1], r[2], NULL);
 			fresh.rectified_last = last;
 			inventory_week(&fresh, &b, &rectified_b, &arrived_b);
 			assert_int_equal(kept.open, fresh.open);
@@ -306,6 +312,7 @@ static void changed_rates_draw_as_fresh_ones(void **state)
 		assert_int_equal(rectified_a, rectified_b);
 		assert_int_equal(arrived_a, arrived_b);
 	}
+	inversion_tables_free(tables);
 }
 
 /* One competitor above and one below: pass iff fewer than `slots` rivals beat Total. */
@@ -376,7 +383,8 @@ static void vetoes_deductions_and_bonus_match_closed_forms(void **state)
 /* Each replication's score is exactly the sum of its parts (MODEL.md 3.8). */
 static void check_score_identities(const struct scenario *s, uint64_t reps)
 {
-	struct replication_workspace *w = replication_workspace_new(s);
+	struct inversion_tables *tables = inversion_tables_new();
+	struct replication_workspace *w = replication_workspace_new(s, tables);
 	assert_non_null(w);
 	double past = 0.0;
 	for (int i = 0; i < s->history.n; i++)
@@ -406,6 +414,7 @@ static void check_score_identities(const struct scenario *s, uint64_t reps)
 		assert_int_equal(o->pass, !veto && o->total >= s->pass.threshold);
 	}
 	replication_workspace_free(w);
+	inversion_tables_free(tables);
 }
 
 static void demo_components_add_up_to_the_total(void **state)

@@ -1,0 +1,385 @@
+#include "inversion.h"
+
+#include <math.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Entries of a table at most: 2 (10 sd + 20) + 3 with sd <= 10, and a
+ * little room for rounding; an entry's index fits a byte. */
+#define CDF_WIDTH_MAX 255
+/* Starting points of a table's search: one for each 1/GUIDE of [0, 1). */
+#define GUIDE_BITS 5
+#define GUIDE (1 << GUIDE_BITS)
+
+/* Rates a run keeps tables for, per kind, and how far a lookup probes. */
+#define REGISTRY 1024
+#define REGISTRY_PROBES 64
+
+/*
+ * P(lo <= X <= lo + i) in cdf[i], summed from lo, and for each g < GUIDE
+ * the first entry a uniform u in [g / GUIDE, (g + 1) / GUIDE) can stop at.
+ * The header and the guide fill the first cache line.
+ */
+struct cdf_table {
+	double rate;            /* p or mu: a Poisson table's key */
+	int64_t lo;
+	int width;
+	uint8_t guide[GUIDE];
+	double cdf[];           /* [width] */
+};
+
+struct binomial_cdfs {
+	double p;                               /* the key, first like a table's */
+	int64_t n_max;
+	struct inversion_tables *owner;
+	_Atomic(struct cdf_table *) by_n[];     /* [n_max + 1], built on first use */
+};
+
+struct inversion_tables {
+	_Atomic(void *) binomials[REGISTRY];    /* struct binomial_cdfs */
+	_Atomic(void *) poissons[REGISTRY];     /* struct cdf_table */
+	atomic_size_t bytes;
+};
+
+struct span {
+	int64_t lo;
+	int width;
+};
+
+/* The values from mean - 10 sd - 20 to mean + 10 sd + 20, within [0, N]. */
+static struct span span_of(double mean, double sd, int64_t n)
+{
+	double lo = floor(mean - 10.0 * sd - 20.0), hi = ceil(mean + 10.0 * sd + 20.0);
+	int64_t first = lo > 0.0 ? (int64_t)lo : 0;
+	int64_t last = hi < (double)n ? (int64_t)hi : n;
+	return (struct span){first, (int)(last - first + 1)};
+}
+
+static struct span binomial_span(int64_t n, double p)
+{
+	double mean = (double)n * p;
+	return span_of(mean, sqrt(mean * (1.0 - p)), n);
+}
+
+static struct span poisson_span(double mu)
+{
+	return span_of(mu, sqrt(mu), INT64_MAX);
+}
+
+/* The cumulative probabilities of Binomial(N, P) over SPAN into CDF. */
+static void fill_binomial(int64_t n, double p, struct span span, double *cdf)
+{
+	double log_q = log1p(-p), odds = p / (1.0 - p);
+	int64_t lo = span.lo;
+	double px = exp(log_factorial(n) - log_factorial(lo) - log_factorial(n - lo) +
+			(double)lo * log(p) + (double)(n - lo) * log_q);
+	double sum = 0.0;
+	for (int i = 0; i < span.width; i++) {
+		int64_t k = lo + i;
+		sum += px;
+		cdf[i] = sum;
+		px *= (double)(n - k) * odds / (double)(k + 1);
+	}
+}
+
+/* The cumulative probabilities of Poisson(MU) over SPAN into CDF. */
+static void fill_poisson(double mu, struct span span, double *cdf)
+{
+	int64_t lo = span.lo;
+	double px = exp(-mu + (double)lo * log(mu) - log_factorial(lo));
+	double sum = 0.0;
+	for (int i = 0; i < span.width; i++) {
+		sum += px;
+		cdf[i] = sum;
+		px *= mu / (double)(lo + i + 1);
+	}
+}
+
+/* The first x from LO whose cumulative probability reaches a uniform;
+ * GUIDE (may be NULL) says where to start looking. */
+static int64_t search(const double *cdf, const uint8_t *guide, struct span span, struct rng *r)
+{
+	for (;;) {
+		uint64_t m = rng_next(r) >> 11;
+		double u = (double)m * 0x1.0p-53;
+		int i = guide != NULL ? guide[m >> (53 - GUIDE_BITS)] : 0;
+		while (i < span.width && cdf[i] < u)
+			i++;
+		if (i < span.width)
+			return span.lo + i;
+		/* u fell in the tail beyond hi (or rounding's last 1e-16): again */
+	}
+}
+
+static int reserve(struct inversion_tables *tables, size_t size)
+{
+	size_t before = atomic_fetch_add_explicit(&tables->bytes, size, memory_order_relaxed);
+	if (before + size <= INVERSION_BUDGET)
+		return 1;
+	atomic_fetch_sub_explicit(&tables->bytes, size, memory_order_relaxed);
+	return 0;
+}
+
+static void release(struct inversion_tables *tables, void *block, size_t size)
+{
+	free(block);
+	atomic_fetch_sub_explicit(&tables->bytes, size, memory_order_relaxed);
+}
+
+static size_t table_size(int width)
+{
+	return sizeof(struct cdf_table) + (size_t)width * sizeof(double);
+}
+
+/* A table of RATE over SPAN, filled by the caller's CDF; NULL past the budget. */
+static struct cdf_table *table_new(struct inversion_tables *tables, double rate, struct span span)
+{
+	size_t size = table_size(span.width);
+	if (!reserve(tables, size))
+		return NULL;
+	struct cdf_table *t = malloc(size);
+	if (t == NULL) {
+		atomic_fetch_sub_explicit(&tables->bytes, size, memory_order_relaxed);
+		return NULL;
+	}
+	t->rate = rate;
+	t->lo = span.lo;
+	t->width = span.width;
+	return t;
+}
+
+/* Guide entry g: the first entry reaching g / GUIDE (exact in a double),
+ * the least uniform it serves: no draw starts past its value. */
+static void fill_guide(struct cdf_table *t)
+{
+	int i = 0;
+	for (int g = 0; g < GUIDE; g++) {
+		double u = (double)g / GUIDE;
+		while (i < t->width && t->cdf[i] < u)
+			i++;
+		t->guide[g] = (uint8_t)i;
+	}
+}
+
+static void table_drop(struct inversion_tables *tables, struct cdf_table *t)
+{
+	release(tables, t, table_size(t->width));
+}
+
+static size_t cdfs_size(int64_t n_max)
+{
+	return sizeof(struct binomial_cdfs) + (size_t)(n_max + 1) * sizeof(_Atomic(struct cdf_table *));
+}
+
+static void cdfs_drop(struct inversion_tables *tables, struct binomial_cdfs *f)
+{
+	for (int64_t n = 0; n <= f->n_max; n++) {
+		struct cdf_table *t = atomic_load_explicit(&f->by_n[n], memory_order_relaxed);
+		if (t != NULL)
+			table_drop(tables, t);
+	}
+	release(tables, f, cdfs_size(f->n_max));
+}
+
+/* The n up to which Binomial(n, p) is drawn by a table. */
+static int64_t binomial_n_max(double p)
+{
+	if (p <= 0.0 || p >= 1.0)
+		return -1;
+	double most = floor(INVERSION_VARIANCE / (p * (1.0 - p)));
+	return most < INVERSION_N ? (int64_t)most : INVERSION_N;
+}
+
+static uint64_t key_hash(double key)
+{
+	uint64_t bits;
+	memcpy(&bits, &key, sizeof bits);
+	return (bits * UINT64_C(0x9E3779B97F4A7C15)) >> 40;
+}
+
+static void *make_cdfs(struct inversion_tables *tables, double p)
+{
+	int64_t n_max = binomial_n_max(p);
+	size_t size = cdfs_size(n_max);
+	if (!reserve(tables, size))
+		return NULL;
+	struct binomial_cdfs *f = malloc(size);
+	if (f == NULL) {
+		atomic_fetch_sub_explicit(&tables->bytes, size, memory_order_relaxed);
+		return NULL;
+	}
+	f->p = p;
+	f->n_max = n_max;
+	f->owner = tables;
+	for (int64_t n = 0; n <= n_max; n++)
+		atomic_init(&f->by_n[n], NULL);
+	return f;
+}
+
+static void *make_poisson(struct inversion_tables *tables, double mu)
+{
+	struct span span = poisson_span(mu);
+	struct cdf_table *t = table_new(tables, mu, span);
+	if (t == NULL)
+		return NULL;
+	fill_poisson(mu, span, t->cdf);
+	fill_guide(t);
+	return t;
+}
+
+static void drop_cdfs(struct inversion_tables *tables, void *entry)
+{
+	cdfs_drop(tables, entry);
+}
+
+static void drop_table(struct inversion_tables *tables, void *entry)
+{
+	table_drop(tables, entry);
+}
+
+/* How a registry makes and drops its entries. */
+struct entry_kind {
+	void *(*make)(struct inversion_tables *tables, double key);
+	void (*drop)(struct inversion_tables *tables, void *entry);
+};
+
+static const struct entry_kind binomial_kind = {make_cdfs, drop_cdfs};
+static const struct entry_kind poisson_kind = {make_poisson, drop_table};
+
+/* The entry of KEY in SLOTS (every entry starts with its key), made when
+ * absent; NULL when the registry or the budget is full. */
+static void *registry_find(struct inversion_tables *tables, _Atomic(void *) *slots, double key,
+			   const struct entry_kind *kind)
+{
+	void *made = NULL;
+	size_t i = key_hash(key) & (REGISTRY - 1);
+	for (int probe = 0; probe < REGISTRY_PROBES; probe++, i = (i + 1) & (REGISTRY - 1)) {
+		void *entry = atomic_load_explicit(&slots[i], memory_order_acquire);
+		if (entry == NULL) {
+			if (made == NULL && (made = kind->make(tables, key)) == NULL)
+				return NULL;
+			void *expected = NULL;
+			if (atomic_compare_exchange_strong_explicit(&slots[i], &expected, made,
+								    memory_order_acq_rel,
+								    memory_order_acquire))
+				return made;
+			entry = expected; /* another thread filled the slot first */
+		}
+		if (*(const double *)entry == key) {
+			if (made != NULL)
+				kind->drop(tables, made);
+			return entry;
+		}
+	}
+	if (made != NULL)
+		kind->drop(tables, made);
+	return NULL;
+}
+
+struct inversion_tables *inversion_tables_new(void)
+{
+	struct inversion_tables *tables = malloc(sizeof *tables);
+	if (tables == NULL)
+		return NULL;
+	for (int i = 0; i < REGISTRY; i++) {
+		atomic_init(&tables->binomials[i], NULL);
+		atomic_init(&tables->poissons[i], NULL);
+	}
+	atomic_init(&tables->bytes, sizeof *tables);
+	return tables;
+}
+
+void inversion_tables_free(struct inversion_tables *tables)
+{
+	if (tables == NULL)
+		return;
+	for (int i = 0; i < REGISTRY; i++) {
+		void *f = atomic_load_explicit(&tables->binomials[i], memory_order_relaxed);
+		void *t = atomic_load_explicit(&tables->poissons[i], memory_order_relaxed);
+		if (f != NULL)
+			cdfs_drop(tables, f);
+		if (t != NULL)
+			table_drop(tables, t);
+	}
+	free(tables);
+}
+
+size_t inversion_tables_bytes(const struct inversion_tables *tables)
+{
+	return atomic_load_explicit(&tables->bytes, memory_order_relaxed);
+}
+
+void binomial_source_init(struct binomial_source *source, double p, struct inversion_tables *tables)
+{
+	binomial_rate_init(&source->rate, p);
+	source->n_max = binomial_n_max(p);
+	source->cdfs = NULL;
+	if (tables != NULL && source->n_max >= 0)
+		source->cdfs = registry_find(tables, tables->binomials, p, &binomial_kind);
+}
+
+/* The kept table of n, built now if the budget allows; NULL otherwise. */
+static const struct cdf_table *binomial_table(struct binomial_cdfs *f, int64_t n)
+{
+	struct cdf_table *t = atomic_load_explicit(&f->by_n[n], memory_order_acquire);
+	if (t != NULL)
+		return t;
+	struct span span = binomial_span(n, f->p);
+	struct cdf_table *made = table_new(f->owner, f->p, span);
+	if (made == NULL)
+		return NULL;
+	fill_binomial(n, f->p, span, made->cdf);
+	fill_guide(made);
+	if (atomic_compare_exchange_strong_explicit(&f->by_n[n], &t, made, memory_order_acq_rel,
+						    memory_order_acquire))
+		return made;
+	table_drop(f->owner, made);
+	return t;
+}
+
+void binomial_source_prefetch(const struct binomial_source *source, int64_t n)
+{
+	if (n > source->n_max || n <= 0 || source->cdfs == NULL)
+		return;
+	const struct cdf_table *t = atomic_load_explicit(&source->cdfs->by_n[n], memory_order_relaxed);
+	if (t != NULL)
+		__builtin_prefetch(t);
+}
+
+int64_t binomial_source_draw(const struct binomial_source *source, struct rng *r, int64_t n)
+{
+	if (n > source->n_max)
+		return sample_binomial_at(r, n, &source->rate);
+	if (n <= 0)
+		return 0;
+	const struct cdf_table *t = source->cdfs != NULL ? binomial_table(source->cdfs, n) : NULL;
+	if (t != NULL)
+		return search(t->cdf, t->guide, (struct span){t->lo, t->width}, r);
+	double cdf[CDF_WIDTH_MAX];
+	struct span span = binomial_span(n, source->rate.p);
+	fill_binomial(n, source->rate.p, span, cdf);
+	return search(cdf, NULL, span, r);
+}
+
+void poisson_source_init(struct poisson_source *source, double mu, struct inversion_tables *tables)
+{
+	poisson_rate_init(&source->rate, mu);
+	source->tabled = mu > 0.0 && mu <= INVERSION_VARIANCE;
+	source->table = NULL;
+	if (tables != NULL && source->tabled)
+		source->table = registry_find(tables, tables->poissons, mu, &poisson_kind);
+}
+
+int64_t poisson_source_draw(const struct poisson_source *source, struct rng *r)
+{
+	if (!source->tabled)
+		return sample_poisson_at(r, &source->rate);
+	const struct cdf_table *t = source->table;
+	if (t != NULL)
+		return search(t->cdf, t->guide, (struct span){t->lo, t->width}, r);
+	double cdf[CDF_WIDTH_MAX];
+	struct span span = poisson_span(source->rate.mu);
+	fill_poisson(source->rate.mu, span, cdf);
+	return search(cdf, NULL, span, r);
+}
