@@ -112,13 +112,14 @@ static int64_t search(const double *cdf, const uint8_t *guide, struct span span,
 	}
 }
 
-static int reserve(struct inversion_tables *tables, size_t size)
+/* SIZE bytes counted against the budget; NULL past it or out of memory. */
+static void *reserve(struct inversion_tables *tables, size_t size)
 {
 	size_t before = atomic_fetch_add_explicit(&tables->bytes, size, memory_order_relaxed);
-	if (before + size <= INVERSION_BUDGET)
-		return 1;
-	atomic_fetch_sub_explicit(&tables->bytes, size, memory_order_relaxed);
-	return 0;
+	void *block = before + size <= INVERSION_BUDGET ? malloc(size) : NULL;
+	if (block == NULL)
+		atomic_fetch_sub_explicit(&tables->bytes, size, memory_order_relaxed);
+	return block;
 }
 
 static void release(struct inversion_tables *tables, void *block, size_t size)
@@ -135,14 +136,9 @@ static size_t table_size(int width)
 /* A table of RATE over SPAN, filled by the caller's CDF; NULL past the budget. */
 static struct cdf_table *table_new(struct inversion_tables *tables, double rate, struct span span)
 {
-	size_t size = table_size(span.width);
-	if (!reserve(tables, size))
+	struct cdf_table *t = reserve(tables, table_size(span.width));
+	if (t == NULL)
 		return NULL;
-	struct cdf_table *t = malloc(size);
-	if (t == NULL) {
-		atomic_fetch_sub_explicit(&tables->bytes, size, memory_order_relaxed);
-		return NULL;
-	}
 	t->rate = rate;
 	t->lo = span.lo;
 	t->width = span.width;
@@ -201,14 +197,9 @@ static uint64_t key_hash(double key)
 static void *make_cdfs(struct inversion_tables *tables, double p)
 {
 	int64_t n_max = binomial_n_max(p);
-	size_t size = cdfs_size(n_max);
-	if (!reserve(tables, size))
+	struct binomial_cdfs *f = reserve(tables, cdfs_size(n_max));
+	if (f == NULL)
 		return NULL;
-	struct binomial_cdfs *f = malloc(size);
-	if (f == NULL) {
-		atomic_fetch_sub_explicit(&tables->bytes, size, memory_order_relaxed);
-		return NULL;
-	}
 	f->p = p;
 	f->n_max = n_max;
 	f->owner = tables;

@@ -130,6 +130,29 @@ static inline double stats_poisson_pmf(int64_t k, double mu)
 	return exp(-mu + k * log(mu) - lgamma(k + 1.0));
 }
 
+/* Cells of a Poisson(mu) chi-square: 0, 1, ..., the last one pooling the tail. */
+static inline int stats_poisson_cells(double mu)
+{
+	return (int)(mu + 12.0 * sqrt(mu) + 30.0);
+}
+
+/* Chi-square p-value of DRAWS Poisson(mu) counts in OBSERVED[stats_poisson_cells(mu)]
+ * (values past the last cell counted in it). */
+static inline double stats_poisson_test(const double *observed, double mu, int draws)
+{
+	int cells = stats_poisson_cells(mu);
+	double *expected = calloc((size_t)cells, sizeof *expected);
+	double tail = 1.0;
+	for (int k = 0; k < cells - 1; k++) {
+		expected[k] = draws * stats_poisson_pmf(k, mu);
+		tail -= stats_poisson_pmf(k, mu);
+	}
+	expected[cells - 1] = draws * (tail > 0.0 ? tail : 0.0);
+	double pvalue = stats_chi_square_test(observed, expected, cells);
+	free(expected);
+	return pvalue;
+}
+
 /* Standard normal CDF. */
 static inline double stats_normal_cdf(double z)
 {
