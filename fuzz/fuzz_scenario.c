@@ -38,10 +38,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		double work = (double)s->n_districts * s->n_categories * s->weeks * s->batches;
 		if (work < 1e5) {
-			struct replication_workspace *w = replication_workspace_new(s);
+			struct inversion_tables *tables = inversion_tables_new();
+			struct replication_workspace *w = replication_workspace_new(s, tables);
 			for (uint64_t i = 0; w != NULL && i < 2; i++)
 				replication_run(s, 1, i, w);
 			replication_workspace_free(w);
+			inversion_tables_free(tables);
 		}
 		scenario_free(s);
 	} else if (d.count == 0) {
