@@ -2,14 +2,23 @@
 
 #include <string.h>
 
+/* The source for RATE among SLOTS, or NULL when none is set up for it. */
+static const struct binomial_source *binomial_kept(const struct binomial_source *slots, double rate)
+{
+	for (int i = 0; i < INVENTORY_RATE_SLOTS; i++)
+		if (slots[i].rate.p == rate)
+			return &slots[i];
+	return NULL;
+}
+
 /* The source for RATE among SLOTS (slot 0 the scenario's), set up in a hook
  * slot when none has it; *NEXT turns over the hook slots. */
 static const struct binomial_source *binomial_in_force(struct binomial_source *slots, double rate,
 						       int *next, struct inversion_tables *tables)
 {
-	for (int i = 0; i < INVENTORY_RATE_SLOTS; i++)
-		if (slots[i].rate.p == rate)
-			return &slots[i];
+	const struct binomial_source *kept = binomial_kept(slots, rate);
+	if (kept != NULL)
+		return kept;
 	struct binomial_source *slot = &slots[1 + *next];
 	*next = (*next + 1) % (INVENTORY_RATE_SLOTS - 1);
 	binomial_source_init(slot, rate, tables);
@@ -39,16 +48,12 @@ void inventory_start(struct inventory *inv, int64_t problems, double rectify_rat
 
 void inventory_prefetch(const struct inventory *inv)
 {
-	for (int i = 0; i < INVENTORY_RATE_SLOTS; i++)
-		if (inv->rectify_cache[i].rate.p == inv->rectify_rate) {
-			binomial_source_prefetch(&inv->rectify_cache[i], inv->open);
-			break;
-		}
-	for (int i = 0; i < INVENTORY_RATE_SLOTS; i++)
-		if (inv->rebound_cache[i].rate.p == inv->rebound) {
-			binomial_source_prefetch(&inv->rebound_cache[i], inv->rectified_last);
-			break;
-		}
+	const struct binomial_source *rectify = binomial_kept(inv->rectify_cache, inv->rectify_rate);
+	const struct binomial_source *rebound = binomial_kept(inv->rebound_cache, inv->rebound);
+	if (rectify != NULL)
+		binomial_source_prefetch(rectify, inv->open);
+	if (rebound != NULL)
+		binomial_source_prefetch(rebound, inv->rectified_last);
 }
 
 void inventory_week(struct inventory *inv, struct rng *r, int64_t *rectified, int64_t *arrived)

@@ -43,6 +43,9 @@ void inventory_start(struct inventory *inv, int64_t problems, double rectify_rat
  * O <- O - R + K + A. Adds R to *RECTIFIED and A to *ARRIVED.
  */
 void inventory_week(struct inventory *inv, struct rng *r, int64_t *rectified, int64_t *arrived);
+
+/* Asks the memory for the tables INV's next week will search (a hint: no
+ * effect on any draw). */
 void inventory_prefetch(const struct inventory *inv);
 
 #endif

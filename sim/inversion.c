@@ -112,6 +112,12 @@ static int64_t search(const double *cdf, const uint8_t *guide, struct span span,
 	}
 }
 
+/* One draw from a kept table, started where its guide says. */
+static int64_t search_table(const struct cdf_table *t, struct rng *r)
+{
+	return search(t->cdf, t->guide, (struct span){t->lo, t->width}, r);
+}
+
 /* SIZE bytes counted against the budget; NULL past it or out of memory. */
 static void *reserve(struct inversion_tables *tables, size_t size)
 {
@@ -158,8 +164,9 @@ static void fill_guide(struct cdf_table *t)
 	}
 }
 
-static void table_drop(struct inversion_tables *tables, struct cdf_table *t)
+static void table_drop(struct inversion_tables *tables, void *entry)
 {
+	struct cdf_table *t = entry;
 	release(tables, t, table_size(t->width));
 }
 
@@ -168,8 +175,9 @@ static size_t cdfs_size(int64_t n_max)
 	return sizeof(struct binomial_cdfs) + (size_t)(n_max + 1) * sizeof(_Atomic(struct cdf_table *));
 }
 
-static void cdfs_drop(struct inversion_tables *tables, struct binomial_cdfs *f)
+static void cdfs_drop(struct inversion_tables *tables, void *entry)
 {
+	struct binomial_cdfs *f = entry;
 	for (int64_t n = 0; n <= f->n_max; n++) {
 		struct cdf_table *t = atomic_load_explicit(&f->by_n[n], memory_order_relaxed);
 		if (t != NULL)
@@ -219,24 +227,14 @@ static void *make_poisson(struct inversion_tables *tables, double mu)
 	return t;
 }
 
-static void drop_cdfs(struct inversion_tables *tables, void *entry)
-{
-	cdfs_drop(tables, entry);
-}
-
-static void drop_table(struct inversion_tables *tables, void *entry)
-{
-	table_drop(tables, entry);
-}
-
 /* How a registry makes and drops its entries. */
 struct entry_kind {
 	void *(*make)(struct inversion_tables *tables, double key);
 	void (*drop)(struct inversion_tables *tables, void *entry);
 };
 
-static const struct entry_kind binomial_kind = {make_cdfs, drop_cdfs};
-static const struct entry_kind poisson_kind = {make_poisson, drop_table};
+static const struct entry_kind binomial_kind = {make_cdfs, cdfs_drop};
+static const struct entry_kind poisson_kind = {make_poisson, table_drop};
 
 /* The entry of KEY in SLOTS (every entry starts with its key), made when
  * absent; NULL when the registry or the budget is full. */
@@ -346,29 +344,34 @@ int64_t binomial_source_draw(const struct binomial_source *source, struct rng *r
 		return 0;
 	const struct cdf_table *t = source->cdfs != NULL ? binomial_table(source->cdfs, n) : NULL;
 	if (t != NULL)
-		return search(t->cdf, t->guide, (struct span){t->lo, t->width}, r);
+		return search_table(t, r);
 	double cdf[CDF_WIDTH_MAX];
 	struct span span = binomial_span(n, source->rate.p);
 	fill_binomial(n, source->rate.p, span, cdf);
 	return search(cdf, NULL, span, r);
 }
 
+/* Whether Poisson(MU) is drawn by a table. */
+static int poisson_tabled(double mu)
+{
+	return mu > 0.0 && mu <= INVERSION_VARIANCE;
+}
+
 void poisson_source_init(struct poisson_source *source, double mu, struct inversion_tables *tables)
 {
 	poisson_rate_init(&source->rate, mu);
-	source->tabled = mu > 0.0 && mu <= INVERSION_VARIANCE;
 	source->table = NULL;
-	if (tables != NULL && source->tabled)
+	if (tables != NULL && poisson_tabled(mu))
 		source->table = registry_find(tables, tables->poissons, mu, &poisson_kind);
 }
 
 int64_t poisson_source_draw(const struct poisson_source *source, struct rng *r)
 {
-	if (!source->tabled)
+	if (!poisson_tabled(source->rate.mu))
 		return sample_poisson_at(r, &source->rate);
 	const struct cdf_table *t = source->table;
 	if (t != NULL)
-		return search(t->cdf, t->guide, (struct span){t->lo, t->width}, r);
+		return search_table(t, r);
 	double cdf[CDF_WIDTH_MAX];
 	struct span span = poisson_span(source->rate.mu);
 	fill_poisson(source->rate.mu, span, cdf);

@@ -55,8 +55,7 @@ void binomial_source_prefetch(const struct binomial_source *source, int64_t n);
 /* Poisson(mu) at one mean (a cell's weekly new problems). */
 struct poisson_source {
 	struct poisson_rate rate;      /* PTRS for mu past INVERSION_VARIANCE */
-	int tabled;                    /* mu is drawn by the table */
-	const struct cdf_table *table; /* NULL: built draw by draw */
+	const struct cdf_table *table; /* NULL: built draw by draw (or mu past the tables) */
 };
 
 void poisson_source_init(struct poisson_source *source, double mu,
