@@ -43,7 +43,7 @@ int main(int argc, char **argv)
 	}
 	diag_free(&d);
 	struct run_options options = {.seed = 20261122, .replications = atoll(argv[2]),
-				      .threads = atoi(argv[3]), .plugins = host};
+				      .threads = atoi(argv[3]), .hooks = plugin_host_hooks(host)};
 	struct run_result r;
 	if (options.replications < 1 || options.threads < 1 ||
 	    run_simulation(s, &options, &r, error, sizeof error) != 0) {

@@ -12,9 +12,9 @@
 #include "report.h"
 
 static inline char *comparable_json(const struct scenario *s, const struct run_result *r,
-				    const struct plugin_host *host)
+				    const struct policy_summary *policies)
 {
-	char *text = report_json(s, r, host);
+	char *text = report_json(s, r, policies);
 	assert_non_null(text);
 	json_error_t error;
 	json_t *root = json_loads(text, 0, &error);

@@ -55,7 +55,7 @@ PY
 	fi
 }
 
-for f in scenarios/*.cfg tests/data/*.cfg; do
+for f in $(cd "$src" && ls scenarios/*.cfg tests/data/*.cfg); do
 	b=$(basename "$f" .cfg)
 	case_ "check-$b" check "$f" --json @J
 	case_ "run-$b" run "$f" --reps 2000 --seed 7 --json @J

@@ -276,7 +276,7 @@ static int run_loaded(struct loaded *l, int64_t reps, int threads, struct run_re
 		      char *error, size_t size)
 {
 	struct run_options options = {.seed = 3, .replications = reps, .threads = threads,
-				      .plugins = l->host};
+				      .hooks = plugin_host_hooks(l->host)};
 	return run_simulation(l->s, &options, r, error, size);
 }
 
@@ -369,7 +369,7 @@ static void week_hooks_are_identical_across_thread_counts(void **state)
 		struct run_result r;
 		char error[512];
 		assert_int_equal(run_loaded(&l, 3 * RUNNER_CHUNK + 11, threads[i], &r, error, sizeof error), RUN_OK);
-		json[i] = comparable_json(l.s, &r, l.host);
+		json[i] = comparable_json(l.s, &r, plugin_host_summaries(l.host));
 		run_result_free(&r);
 	}
 	assert_string_equal(json[0], json[1]);
@@ -415,7 +415,7 @@ static void compare_policy(const char *file, struct comparison *c)
 			policies = s->n_policies;
 			s->n_policies = 0; /* the same scenario, the policy left out */
 		}
-		options.plugins = host;
+		options.hooks = plugin_host_hooks(host);
 		assert_int_equal(run_simulation(s, &options, pass == 0 ? &c->with : &c->without, error,
 						sizeof error), RUN_OK);
 		plugin_host_free(host);

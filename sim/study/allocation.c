@@ -53,7 +53,7 @@ int allocation_evaluate(const struct allocation_problem *problem, int targets, c
 		status = prepare_variant(problem->file, problem->settings, problem->n_settings, NULL, 0,
 					 &problem->run.seed, split_policy, &split, &prepared[i], err);
 		variants[i].scenario = prepared[i].scenario;
-		variants[i].plugins = prepared[i].plugins;
+		variants[i].hooks = plugin_host_hooks(prepared[i].plugins);
 	}
 	if (status == 0) {
 		char error[2048];

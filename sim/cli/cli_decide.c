@@ -62,11 +62,11 @@ static int write_outputs(const struct cli_options *o, json_t *root, const char *
 	cli_hold_interrupts(1);
 	int status = EXIT_OK;
 	if (o->json != NULL)
-		status = write_json(o->json, root, stderr);
+		status = cli_write_json(o->json, root, stderr);
 	else
 		json_decref(root);
 	if (status == EXIT_OK && o->csv != NULL)
-		status = write_text(o->csv, csv, stderr);
+		status = cli_write_text(o->csv, csv, stderr);
 	cli_hold_interrupts(0);
 	return status;
 }
@@ -203,7 +203,7 @@ int command_compare(int argc, char **argv, struct cluster *cluster)
 		status = prepare_variant(file, o.settings, o.n_settings, own ? own->settings : NULL,
 					 own ? own->n : 0, &run.seed, NULL, NULL, &prepared[v], stderr);
 		runs[v].scenario = prepared[v].scenario;
-		runs[v].plugins = prepared[v].plugins;
+		runs[v].hooks = plugin_host_hooks(prepared[v].plugins);
 	}
 	struct run_result results[MAX_VARIANTS];
 	struct pairing pairings[MAX_VARIANTS];
@@ -245,7 +245,7 @@ int command_compare(int argc, char **argv, struct cluster *cluster)
 						 "pass_probability", p, "pass_ci95", interval(lo, hi), "total",
 						 "mean", t->total.mean, "sd", moments_sd(&t->total, t->n),
 						 "run", report_json_object(runs[v].scenario, &results[v],
-									   runs[v].plugins));
+									   plugin_host_summaries(prepared[v].plugins)));
 			double dp = 0, dp_half = 0, dt = 0, dt_half = 0, only_v = 0, only_f = 0;
 			if (v > 0) {
 				const struct pairing *q = &pairings[v];
@@ -342,7 +342,7 @@ static int evaluate_point(const char *file, const struct cli_options *o, const s
 	if (status != EXIT_OK)
 		return status;
 	struct run_options options = *run;
-	options.plugins = p.plugins;
+	options.hooks = plugin_host_hooks(p.plugins);
 	options.precision = 0.0;
 	struct run_result r;
 	char error[2048];

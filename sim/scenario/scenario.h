@@ -103,6 +103,13 @@ struct policy {
 	struct policy_param *params;
 };
 
+/* What a policy's setup made of it, as reports show it. */
+struct policy_summary {
+	const char *name;      /* the plugin's own name */
+	const char *plugin;    /* the plugin's file stem */
+	double cost;           /* what setup returned */
+};
+
 struct sensitivity_input {
 	char *path;
 	int line;

@@ -200,7 +200,7 @@ static int command_check(int argc, char **argv, struct cluster *cluster)
 	}
 	if (o.json != NULL) {
 		cli_hold_interrupts(1);
-		status = write_json(o.json, report_scenario_json(p.scenario), stderr);
+		status = cli_write_json(o.json, report_scenario_json(p.scenario), stderr);
 		cli_hold_interrupts(0);
 		if (status != EXIT_OK) {
 			prepared_free(&p);
@@ -249,7 +249,7 @@ static int command_run(int argc, char **argv, struct cluster *cluster)
 	struct run_options run = cli_run_options(&o, p.scenario);
 	struct progress_bar bar;
 	progress_start(&bar, o.quiet);
-	run.plugins = p.plugins;
+	run.hooks = plugin_host_hooks(p.plugins);
 	run.stop = &interrupted;
 	run.progress = progress_update;
 	run.progress_context = &bar;
@@ -273,15 +273,15 @@ static int command_run(int argc, char **argv, struct cluster *cluster)
 	}
 	cli_hold_interrupts(1);
 	if (o.json != NULL) {
-		char *json = report_json(p.scenario, &result, p.plugins);
-		status = json ? write_text(o.json, json, stderr) : EXIT_INTERNAL;
+		char *json = report_json(p.scenario, &result, plugin_host_summaries(p.plugins));
+		status = json ? cli_write_text(o.json, json, stderr) : EXIT_INTERNAL;
 		if (json == NULL)
 			fprintf(stderr, "ccsim run: out of memory while writing %s\n", o.json);
 		free(json);
 	}
 	if (o.csv != NULL && status == EXIT_OK) {
 		char *csv = report_tables_csv(p.scenario, &result);
-		status = csv ? write_text(o.csv, csv, stderr) : EXIT_INTERNAL;
+		status = csv ? cli_write_text(o.csv, csv, stderr) : EXIT_INTERNAL;
 		free(csv);
 	}
 	cli_hold_interrupts(0);

@@ -12,7 +12,8 @@
 struct lane {
 	struct replication_workspace *workspace;
 	struct histogram *histogram;
-	struct plugin_thread *plugins;
+	const struct week_hooks *hooks;
+	void *hook_thread;          /* the hooks' state for this thread */
 };
 
 /* A chunk in flight: per variant its tally and pairing, and why it failed. */
@@ -23,12 +24,6 @@ struct pending_chunk {
 	int interrupted;         /* stopped before the chunk's end */
 	char error[1024];
 };
-
-static int run_week_hooks(void *context, uint64_t seed, uint64_t replication, int week,
-			  struct inventory *inventories)
-{
-	return plugin_thread_week(context, seed, replication, week, inventories);
-}
 
 void run_result_free(struct run_result *r)
 {
@@ -86,7 +81,7 @@ static void run_chunk(const struct run_variant *variants, int n, const struct ru
 			if (status == REPLICATION_HOOK_FAILED) {
 				slot->status = RUN_PLUGIN_FAILED;
 				snprintf(slot->error, sizeof slot->error, "%.900s (replication %lld)",
-					 plugin_thread_error(lanes[v].plugins), (long long)i);
+					 lanes[v].hooks->thread_error(lanes[v].hook_thread), (long long)i);
 				return;
 			}
 			if (status != REPLICATION_OK) {
@@ -205,12 +200,14 @@ static int start_lanes(const struct run_variant *variants, int n, struct inversi
 			snprintf(error, error_size, "out of memory while preparing %.200s", s->name);
 			return RUN_NO_MEMORY;
 		}
-		if (!plugin_host_has_week_hooks(variants[v].plugins))
+		const struct week_hooks *hooks = variants[v].hooks;
+		if (hooks == NULL)
 			continue;
-		lanes[v].plugins = plugin_thread_new(variants[v].plugins, error, error_size);
-		if (lanes[v].plugins == NULL)
+		lanes[v].hooks = hooks;
+		lanes[v].hook_thread = hooks->thread_start(hooks->context, error, error_size);
+		if (lanes[v].hook_thread == NULL)
 			return RUN_PLUGIN_FAILED;
-		replication_set_week_hook(lanes[v].workspace, run_week_hooks, lanes[v].plugins);
+		replication_set_week_hook(lanes[v].workspace, hooks->week, lanes[v].hook_thread);
 	}
 	return RUN_OK;
 }
@@ -352,7 +349,8 @@ int run_variants(const struct run_variant *variants, int n, const struct run_opt
 	for (size_t k = 0; lanes && k < (size_t)threads * (size_t)n; k++) {
 		replication_workspace_free(lanes[k].workspace);
 		histogram_free(lanes[k].histogram);
-		plugin_thread_free(lanes[k].plugins);
+		if (lanes[k].hook_thread)
+			lanes[k].hooks->thread_end(lanes[k].hook_thread);
 	}
 	for (int i = 0; pending && i < round; i++) {
 		for (int v = 0; pending[i].tallies && v < n; v++)
@@ -376,7 +374,7 @@ int run_variants(const struct run_variant *variants, int n, const struct run_opt
 int run_simulation(const struct scenario *s, const struct run_options *options,
 		   struct run_result *out, char *error, size_t error_size)
 {
-	struct run_variant variant = {s, options->plugins};
+	struct run_variant variant = {s, options->hooks};
 	struct pairing unused;
 	return run_variants(&variant, 1, options, out, &unused, error, error_size);
 }

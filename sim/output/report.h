@@ -8,17 +8,16 @@
 #include <jansson.h>
 #include <stdio.h>
 
-#include "plugin.h"
 #include "runner.h"
 #include "scenario.h"
 
 /*
  * The JSON document of a run, as text (free with free()), or NULL when out
- * of memory. POLICIES (NULL for none) gives the "policies" list. Everything but "seconds", "threads" and "processes" depends
+ * of memory. POLICIES (NULL for none; else one a policy of S) gives the "policies" list. Everything but "seconds", "threads" and "processes" depends
  * only on the scenario, the seed and the replication count.
  */
 char *report_json(const struct scenario *s, const struct run_result *r,
-		  const struct plugin_host *policies);
+		  const struct policy_summary *policies);
 
 /* ROOT (released) as the text ccsim writes: indented, reals to 15
  * significant digits, ending with a newline. NULL when out of memory. */
@@ -27,7 +26,7 @@ char *report_json_text(json_t *root);
 /* The same document as a jansson object (NULL when out of memory), for
  * commands that embed a run in their own JSON. */
 json_t *report_json_object(const struct scenario *s, const struct run_result *r,
-			   const struct plugin_host *policies);
+			   const struct policy_summary *policies);
 
 /*
  * The resolved scenario (after defaults, overrides, --set and the policies'

@@ -1168,6 +1168,8 @@ struct plugin_host {
 	int n;
 	struct policy_runtime *policies;
 	int any_week;
+	struct policy_summary *summaries; /* [n]: for reports */
+	struct week_hooks hooks;   /* what a run calls: the thread functions below */
 };
 
 static void push_targets(lua_State *L, const struct policy_runtime *p)
@@ -1183,7 +1185,7 @@ void plugin_host_free(struct plugin_host *host)
 {
 	if (host == NULL)
 		return;
-	for (int i = 0; i < host->n; i++) {
+	for (int i = 0; host->policies != NULL && i < host->n; i++) {
 		struct policy_runtime *p = &host->policies[i];
 		free(p->stem);
 		free(p->file);
@@ -1196,6 +1198,7 @@ void plugin_host_free(struct plugin_host *host)
 		free(p->targets);
 	}
 	free(host->policies);
+	free(host->summaries);
 	free(host);
 }
 
@@ -1326,6 +1329,28 @@ done:
 	return status;
 }
 
+/* The week hooks as a run calls them (struct week_hooks). */
+static void *hooks_thread_start(const void *context, char *error, size_t error_size)
+{
+	return plugin_thread_new(context, error, error_size);
+}
+
+static int hooks_week(void *thread, uint64_t seed, uint64_t replication, int week,
+		      struct inventory *inventories)
+{
+	return plugin_thread_week(thread, seed, replication, week, inventories);
+}
+
+static const char *hooks_thread_error(const void *thread)
+{
+	return plugin_thread_error(thread);
+}
+
+static void hooks_thread_end(void *thread)
+{
+	plugin_thread_free(thread);
+}
+
 struct plugin_host *plugin_host_new(struct scenario *s, const struct plugin_path *path,
 				    uint64_t seed, struct diag *d, char *error, size_t error_size,
 				    enum plugin_status *status)
@@ -1338,7 +1363,8 @@ struct plugin_host *plugin_host_new(struct scenario *s, const struct plugin_path
 	host->scenario = s;
 	host->n = s->n_policies;
 	host->policies = calloc((size_t)host->n + 1, sizeof *host->policies);
-	if (host->policies == NULL) {
+	host->summaries = calloc((size_t)host->n + 1, sizeof *host->summaries);
+	if (host->policies == NULL || host->summaries == NULL) {
 		plugin_host_free(host);
 		return NULL;
 	}
@@ -1372,12 +1398,23 @@ struct plugin_host *plugin_host_new(struct scenario *s, const struct plugin_path
 		plugin_host_free(host);
 		return NULL;
 	}
+	for (int i = 0; i < host->n; i++)
+		host->summaries[i] = (struct policy_summary){host->policies[i].name,
+							    host->policies[i].stem,
+							    host->policies[i].cost};
+	host->hooks = (struct week_hooks){host, hooks_thread_start, hooks_week, hooks_thread_error,
+					  hooks_thread_end};
 	return host;
 }
 
-int plugin_host_has_week_hooks(const struct plugin_host *host)
+const struct policy_summary *plugin_host_summaries(const struct plugin_host *host)
 {
-	return host != NULL && host->any_week;
+	return host != NULL ? host->summaries : NULL;
+}
+
+const struct week_hooks *plugin_host_hooks(const struct plugin_host *host)
+{
+	return host != NULL && host->any_week ? &host->hooks : NULL;
 }
 
 const char *plugin_host_name(const struct plugin_host *host, int i)

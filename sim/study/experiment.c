@@ -5,9 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "atomic_file.h"
 #include "diag.h"
-#include "report.h"
 
 int parse_setting(char *text, struct parameter_setting *out, char *error, size_t size)
 {
@@ -147,26 +145,4 @@ void prepared_free(struct prepared *p)
 	scenario_free(p->scenario);
 	p->plugins = NULL;
 	p->scenario = NULL;
-}
-
-int write_text(const char *path, const char *text, FILE *err)
-{
-	char error[512];
-	if (atomic_write(path, text, strlen(text), error, sizeof error) != 0) {
-		fprintf(err, "ccsim: %s\n", error);
-		return 1;
-	}
-	return 0;
-}
-
-int write_json(const char *path, json_t *root, FILE *err)
-{
-	char *text = report_json_text(root);
-	if (text == NULL) {
-		fprintf(err, "ccsim: out of memory while writing %s\n", path);
-		return 1;
-	}
-	int status = write_text(path, text, err);
-	free(text);
-	return status;
 }

@@ -24,6 +24,7 @@
 
 #include "diag.h"
 #include "dynamics.h"
+#include "replication.h"
 #include "scenario.h"
 
 /* Limits (one place, SQLite-style). */
@@ -67,8 +68,11 @@ struct plugin_host *plugin_host_new(struct scenario *s, const struct plugin_path
 				    enum plugin_status *status);
 void plugin_host_free(struct plugin_host *host);
 
-/* 1 when some policy has a week hook. */
-int plugin_host_has_week_hooks(const struct plugin_host *host);
+/* Policy I's summary for reports, for I in [0, policies): name, plugin, cost. */
+const struct policy_summary *plugin_host_summaries(const struct plugin_host *host);
+
+/* The week hooks a run calls on its threads, or NULL when no policy has one. */
+const struct week_hooks *plugin_host_hooks(const struct plugin_host *host);
 
 /* Policy I's plugin-given name, its plugin (file stem) and the cost its setup returned. */
 const char *plugin_host_name(const struct plugin_host *host, int i);

@@ -48,12 +48,6 @@ int prepare_variant(const char *file, const struct parameter_setting *common, in
 		    scenario_transform transform, void *context, struct prepared *out, FILE *err);
 void prepared_free(struct prepared *p);
 
-/* Writes ROOT (stolen) as JSON to PATH, whole or not at all; exit status. */
-int write_json(const char *path, json_t *root, FILE *err);
-
-/* Writes TEXT to PATH, whole or not at all; exit status. */
-int write_text(const char *path, const char *text, FILE *err);
-
 /* The default seed and replication count when neither flag nor file gives one. */
 #define EXPERIMENT_DEFAULT_SEED 20261122
 #define EXPERIMENT_DEFAULT_REPLICATIONS 100000

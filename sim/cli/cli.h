@@ -6,6 +6,8 @@
 #define CCSIM_CLI_H
 
 #include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "cluster.h"
@@ -99,5 +101,11 @@ int cli_parse_count(const char *text, unsigned long long lo, unsigned long long 
 /* Parses "LO:HI" or "LO:HI:STEPS" after "PATH="; 0 or -1 with a message. */
 int cli_parse_range(char *text, const char **path, double *lo, double *hi, int *steps,
 		    int want_steps, char *error, size_t size);
+
+/* Writes TEXT to PATH, whole or not at all; exit status. */
+int cli_write_text(const char *path, const char *text, FILE *err);
+
+/* Writes ROOT (stolen) as JSON to PATH, whole or not at all; exit status. */
+int cli_write_json(const char *path, json_t *root, FILE *err);
 
 #endif

@@ -5,6 +5,7 @@
 #ifndef CCSIM_REPLICATION_H
 #define CCSIM_REPLICATION_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "dynamics.h"
@@ -64,6 +65,21 @@ const struct outcome *replication_outcome(const struct replication_workspace *w)
  */
 typedef int (*week_hook)(void *context, uint64_t seed, uint64_t replication, int week,
 			 struct inventory *inventories);
+
+/*
+ * What a run calls on each of its threads around the week hooks (the plugin
+ * host provides one; the runner knows nothing else of it).
+ */
+struct week_hooks {
+	const void *context;
+	/* Makes one thread's hook state: NULL with a sentence in ERROR. */
+	void *(*thread_start)(const void *context, char *error, size_t error_size);
+	/* The week hook, called with the thread's state as its context. */
+	week_hook week;
+	/* Why the last week call of THREAD said stop. */
+	const char *(*thread_error)(const void *thread);
+	void (*thread_end)(void *thread);
+};
 
 /* Sets the workspace's week hook (NULL: none). */
 void replication_set_week_hook(struct replication_workspace *w, week_hook hook, void *context);

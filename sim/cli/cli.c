@@ -8,7 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "atomic_file.h"
 #include "experiment.h"
+#include "report.h"
 
 #define MAX_THREADS 1024
 
@@ -201,4 +203,26 @@ void progress_finish(struct progress_bar *bar)
 	if (bar->shown && bar->drawn)
 		fputc('\n', stderr);
 	bar->drawn = 0;
+}
+
+int cli_write_text(const char *path, const char *text, FILE *err)
+{
+	char error[512];
+	if (atomic_write(path, text, strlen(text), error, sizeof error) != 0) {
+		fprintf(err, "ccsim: %s\n", error);
+		return EXIT_INTERNAL;
+	}
+	return EXIT_OK;
+}
+
+int cli_write_json(const char *path, json_t *root, FILE *err)
+{
+	char *text = report_json_text(root);
+	if (text == NULL) {
+		fprintf(err, "ccsim: out of memory while writing %s\n", path);
+		return EXIT_INTERNAL;
+	}
+	int status = cli_write_text(path, text, err);
+	free(text);
+	return status;
 }

@@ -21,7 +21,7 @@
 #include <stdint.h>
 
 #include "cluster.h"
-#include "plugin.h"
+#include "replication.h"
 #include "scenario.h"
 #include "tally.h"
 
@@ -35,7 +35,7 @@ struct run_options {
 	int64_t replications;    /* the number to run, or the most with precision */
 	int threads;             /* >= 1 */
 	double precision;        /* > 0: stop once the 95 % half-width is at most this */
-	const struct plugin_host *plugins; /* run_simulation: NULL for no week hooks */
+	const struct week_hooks *hooks; /* run_simulation: NULL for no week hooks */
 	/* When *STOP becomes nonzero (a signal handler sets it), every thread
 	 * stops at its next replication and the result is marked incomplete. */
 	volatile sig_atomic_t *stop;
@@ -73,7 +73,7 @@ struct run_result {
 /* One variant: a scenario with its policies. */
 struct run_variant {
 	const struct scenario *scenario;
-	const struct plugin_host *plugins;
+	const struct week_hooks *hooks; /* NULL: no week hooks */
 };
 
 /* A variant against the first, replication by replication. */
@@ -99,7 +99,7 @@ int run_simulation(const struct scenario *s, const struct run_options *options,
  * Runs N variants in lockstep into RESULTS[N] and PAIRINGS[N] (entry 0
  * unused). With precision, stops once every pairing's half-width of the
  * difference in P(pass) is at most options->precision (for one variant:
- * its Wilson half-width). options->plugins is ignored: each variant has its
+ * its Wilson half-width). options->hooks is ignored: each variant has its
  * own.
  */
 int run_variants(const struct run_variant *variants, int n, const struct run_options *options,

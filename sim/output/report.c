@@ -72,19 +72,18 @@ static json_t *failure_causes_json(const struct tally *t, int64_t failures)
 			 share(t->fails_outranked, n));
 }
 
-static json_t *policies_json(const struct scenario *s, const struct plugin_host *host)
+static json_t *policies_json(const struct scenario *s, const struct policy_summary *policies)
 {
 	json_t *list = json_array();
-	for (int i = 0; host != NULL && i < s->n_policies; i++)
-		json_array_append_new(list, json_pack("{s:s, s:s, s:f}", "name",
-						      plugin_host_name(host, i), "plugin",
-						      plugin_host_plugin(host, i), "cost",
-						      plugin_host_cost(host, i)));
+	for (int i = 0; policies != NULL && i < s->n_policies; i++)
+		json_array_append_new(list, json_pack("{s:s, s:s, s:f}", "name", policies[i].name,
+						      "plugin", policies[i].plugin, "cost",
+						      policies[i].cost));
 	return list;
 }
 
 static json_t *build_json(const struct scenario *s, const struct run_result *r,
-			  const struct plugin_host *host)
+			  const struct policy_summary *policies)
 {
 	const struct tally *t = r->tally;
 	struct digest g;
@@ -148,12 +147,12 @@ static json_t *build_json(const struct scenario *s, const struct run_result *r,
 				      json_pack("{s:s, s:f}", "name", s->categories[c].name,
 						"points_lost", t->category_points_lost_sum[c] / g.n));
 	json_object_set_new(root, "categories", categories);
-	json_object_set_new(root, "policies", policies_json(s, host));
+	json_object_set_new(root, "policies", policies_json(s, policies));
 	return root;
 }
 
 json_t *report_json_object(const struct scenario *s, const struct run_result *r,
-			   const struct plugin_host *policies)
+			   const struct policy_summary *policies)
 {
 	return r->tally->n > 0 ? build_json(s, r, policies) : NULL;
 }
@@ -177,7 +176,7 @@ char *report_json_text(json_t *root)
 }
 
 char *report_json(const struct scenario *s, const struct run_result *r,
-		  const struct plugin_host *policies)
+		  const struct policy_summary *policies)
 {
 	return r->tally->n > 0 ? report_json_text(build_json(s, r, policies)) : NULL;
 }
