@@ -12,6 +12,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "ccsim_limits.h"
 #include "inversion.h"
 #include "stats.h"
 
@@ -157,7 +158,7 @@ static void tables_never_change_a_draw(void **state)
 			assert_int_equal(binomial_source_draw(&with, &a, n),
 					 binomial_source_draw(&without, &b, n));
 		size_t bytes = inversion_tables_bytes(kept);
-		assert_true(bytes <= INVERSION_BUDGET);
+		assert_true(bytes <= LIMIT_TABLE_BYTES);
 		full = bytes == before;
 		before = bytes;
 	}

@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "ccsim_limits.h"
 
 #include <errno.h>
 #include <math.h>
@@ -12,7 +13,6 @@
 #include "experiment.h"
 #include "report.h"
 
-#define MAX_THREADS 1024
 
 void cli_options_init(struct cli_options *o)
 {
@@ -107,7 +107,7 @@ int cli_common_option(struct cli_options *o, int opt, char *arg, const char *com
 		o->seed = value;
 		return 0;
 	case 't':
-		if (cli_parse_count(arg, 1, MAX_THREADS, &value) != 0)
+		if (cli_parse_count(arg, 1, LIMIT_THREADS, &value) != 0)
 			return cli_usage_error(command, "--threads takes a whole number from 1 to 1024");
 		o->threads = (int)value;
 		return 0;

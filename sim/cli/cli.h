@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdint.h>
 
+#include "ccsim_limits.h"
 #include "cluster.h"
 #include "runner.h"
 #include "scenario.h"
@@ -51,7 +52,7 @@ struct cli_options {
 	double precision;
 	int64_t max_reps;
 	int n_settings;
-	struct parameter_setting settings[256];  /* --set PATH=VALUE */
+	struct parameter_setting settings[LIMIT_SETTINGS];  /* --set PATH=VALUE */
 	struct cluster *cluster;  /* the job's processes (cli_options_join) */
 };
 

@@ -4,6 +4,7 @@
  * (common random numbers), so differences between them carry little noise.
  */
 #include "cli_decide.h"
+#include "ccsim_limits.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -19,8 +20,6 @@
 #include "runner.h"
 #include "sensitivity.h"
 
-#define MAX_VARIANTS 64
-#define MAX_INPUTS 64
 
 /* ---- shared ------------------------------------------------------------- */
 
@@ -153,13 +152,13 @@ int command_compare(int argc, char **argv, struct cluster *cluster)
 	static const struct option options[] = {{"variant", required_argument, NULL, 'v'},
 						CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
 	struct cli_options o;
-	struct variant variants[MAX_VARIANTS];
+	struct variant variants[LIMIT_VARIANTS];
 	int n_variants = 0, opt, status = EXIT_OK;
 	char error[512];
 	cli_options_init(&o);
 	while ((opt = getopt_long(argc, argv, "v:" CLI_COMMON_SHORT, options, NULL)) != -1) {
 		if (opt == 'v') {
-			if (n_variants == MAX_VARIANTS - 1) {
+			if (n_variants == LIMIT_VARIANTS - 1) {
 				status = cli_usage_error("compare", "too many variants");
 				break;
 			}
@@ -184,16 +183,16 @@ int command_compare(int argc, char **argv, struct cluster *cluster)
 		status = cli_usage_error("compare", "give two or more scenarios, or one with --variant");
 	else if (status == EXIT_OK && files > 1 && n_variants > 0)
 		status = cli_usage_error("compare", "give several scenarios or --variant, not both");
-	else if (status == EXIT_OK && files > MAX_VARIANTS)
+	else if (status == EXIT_OK && files > LIMIT_VARIANTS)
 		status = cli_usage_error("compare", "too many scenarios");
 	int n = files > 1 ? files : 1 + n_variants;
 	struct run_options run;
 	if (status == EXIT_OK)
 		status = base_run_options(argv[optind], &o, 0, &run, NULL);
 
-	struct prepared prepared[MAX_VARIANTS];
-	struct run_variant runs[MAX_VARIANTS];
-	const char *names[MAX_VARIANTS];
+	struct prepared prepared[LIMIT_VARIANTS];
+	struct run_variant runs[LIMIT_VARIANTS];
+	const char *names[LIMIT_VARIANTS];
 	memset(prepared, 0, sizeof prepared);
 	for (int v = 0; v < n && status == EXIT_OK; v++) {
 		const char *file = files > 1 ? argv[optind + v] : argv[optind];
@@ -205,8 +204,8 @@ int command_compare(int argc, char **argv, struct cluster *cluster)
 		runs[v].scenario = prepared[v].scenario;
 		runs[v].hooks = plugin_host_hooks(prepared[v].plugins);
 	}
-	struct run_result results[MAX_VARIANTS];
-	struct pairing pairings[MAX_VARIANTS];
+	struct run_result results[LIMIT_VARIANTS];
+	struct pairing pairings[LIMIT_VARIANTS];
 	if (status == EXIT_OK) {
 		char message[2048];
 		struct progress_bar bar;
@@ -421,7 +420,7 @@ struct input_list {
 	const char *command;
 	int with_steps;
 	int n;
-	struct input inputs[MAX_INPUTS];
+	struct input inputs[LIMIT_INPUTS];
 	char *method;
 	int trajectories, levels, samples, bootstrap;
 };
@@ -432,7 +431,7 @@ static int take_input(int opt, char *arg, void *context)
 	char error[512];
 	if (opt != 'p')
 		return 1;
-	if (l->n == MAX_INPUTS)
+	if (l->n == LIMIT_INPUTS)
 		return cli_usage_error(l->command, "too many --param");
 	struct input *in = &l->inputs[l->n];
 	if (cli_parse_range(arg, &in->path, &in->lo, &in->hi, &in->steps, l->with_steps, error,
@@ -608,7 +607,7 @@ static int evaluate_design(const char *file, const struct cli_options *o, const 
 	if (status == EXIT_OK) {
 #pragma omp parallel for num_threads(run->threads) schedule(dynamic, 1)
 		for (int p = first; p < last; p++) {
-			struct parameter_setting settings[MAX_INPUTS];
+			struct parameter_setting settings[LIMIT_INPUTS];
 			for (int i = 0; i < k; i++) {
 				settings[i].path = inputs[i].path;
 				settings[i].value = input_value(&inputs[i], x[(size_t)p * (size_t)k + (size_t)i]);
@@ -644,8 +643,8 @@ static int evaluate_design(const char *file, const struct cli_options *o, const 
 static int tornado(const char *file, const struct cli_options *o, const struct run_options *run,
 		   const struct input *inputs, int k, json_t *root, struct text *csv)
 {
-	struct point base, low[MAX_INPUTS], high[MAX_INPUTS];
-	int order[MAX_INPUTS];
+	struct point base, low[LIMIT_INPUTS], high[LIMIT_INPUTS];
+	int order[LIMIT_INPUTS];
 	int status = evaluate_point(file, o, run, NULL, 0, &base);
 	for (int i = 0; i < k && status == EXIT_OK; i++) {
 		struct parameter_setting set = {inputs[i].path, input_value(&inputs[i], 0.0), 0, 0};
@@ -711,7 +710,7 @@ static int morris(const char *file, const struct cli_options *o, const struct ru
 		return EXIT_INTERNAL;
 	int count = d.r * (k + 1);
 	double *pass = calloc((size_t)count, sizeof *pass), *total = calloc((size_t)count, sizeof *total);
-	double effects[6][MAX_INPUTS];
+	double effects[6][LIMIT_INPUTS];
 	int status = pass && total ? evaluate_design(file, o, run, inputs, k, d.points, count, pass, total)
 				   : EXIT_INTERNAL;
 	if (status == EXIT_OK) {
@@ -762,7 +761,7 @@ static int sobol(const char *file, const struct cli_options *o, const struct run
 	int count = SOBOL_BLOCKS(k) * d.n;
 	double *x = calloc((size_t)count * (size_t)k, sizeof *x);
 	double *pass = calloc((size_t)count, sizeof *pass), *total = calloc((size_t)count, sizeof *total);
-	double arrays[2][6][MAX_INPUTS];
+	double arrays[2][6][LIMIT_INPUTS];
 	struct sobol_indices of_total = {arrays[0][0], arrays[0][1], arrays[0][2], arrays[0][3], arrays[0][4], arrays[0][5], 0};
 	struct sobol_indices of_pass = {arrays[1][0], arrays[1][1], arrays[1][2], arrays[1][3], arrays[1][4], arrays[1][5], 0};
 	int status = x && pass && total ? EXIT_OK : EXIT_INTERNAL;
@@ -845,7 +844,7 @@ int command_sensitivity(int argc, char **argv, struct cluster *cluster)
 					 &base, stderr);
 		if (status != EXIT_OK)
 			return status;
-		for (int i = 0; i < base.scenario->n_sensitivity && l.n < MAX_INPUTS; i++, l.n++) {
+		for (int i = 0; i < base.scenario->n_sensitivity && l.n < LIMIT_INPUTS; i++, l.n++) {
 			l.inputs[l.n].path = base.scenario->sensitivity[i].path;
 			l.inputs[l.n].lo = base.scenario->sensitivity[i].low;
 			l.inputs[l.n].hi = base.scenario->sensitivity[i].high;
@@ -914,12 +913,12 @@ static int take_allocate_option(int opt, char *arg, void *context)
 		return 0;
 	case 'B':
 		f->budget = strtod(arg, &end);
-		if (*end != '\0' || !(f->budget > 0.0 && f->budget < 1e12))
+		if (*end != '\0' || !(f->budget > 0.0 && f->budget < LIMIT_BUDGET))
 			return cli_usage_error("allocate", "--budget takes a positive number");
 		return 0;
 	case 'e':
 		f->step = strtod(arg, &end);
-		if (*end != '\0' || !(f->step > 0.0 && f->step < 1e12))
+		if (*end != '\0' || !(f->step > 0.0 && f->step < LIMIT_BUDGET))
 			return cli_usage_error("allocate", "--step takes a positive number");
 		return 0;
 	default:

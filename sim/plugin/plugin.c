@@ -1,4 +1,5 @@
 #include "plugin.h"
+#include "ccsim_limits.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -21,9 +22,7 @@
 #endif
 
 #define HOOK_STEP 10000                 /* instructions between two budget checks */
-#define PLUGIN_FILE_MAX (1 << 20)       /* bytes of plugin source */
 #define SETUP_REPLICATION UINT64_MAX    /* the stream setup's math.random draws from */
-#define OPEN_MAX 1e15                   /* what a week hook may set open problems to */
 
 /* ==== the sandbox ======================================================== */
 
@@ -342,12 +341,12 @@ static int sandbox_prepare(lua_State *L)
 /* A new sandboxed state whose context is SB (zeroed by the caller but for rng). */
 static lua_State *sandbox_open(struct sandbox *sb)
 {
-	sb->limit = PLUGIN_MEMORY_LIMIT;
+	sb->limit = LIMIT_PLUGIN_MEMORY;
 	lua_State *L = lua_newstate(sandbox_alloc, sb);
 	if (L == NULL)
 		return NULL;
 	sb->L = L;
-	sandbox_arm(sb, PLUGIN_SETUP_BUDGET);
+	sandbox_arm(sb, LIMIT_PLUGIN_SETUP_INSTRUCTIONS);
 	lua_pushcfunction(L, sandbox_prepare);
 	if (lua_pcall(L, 0, 0, 0) != LUA_OK) {
 		lua_close(L);
@@ -447,11 +446,11 @@ static char *read_source(const char *file, size_t *length, char *error, size_t s
 		snprintf(error, size, "cannot open %s", file);
 		return NULL;
 	}
-	char *text = malloc(PLUGIN_FILE_MAX + 1);
-	size_t n = text ? fread(text, 1, PLUGIN_FILE_MAX + 1, in) : 0;
+	char *text = malloc(LIMIT_PLUGIN_FILE + 1);
+	size_t n = text ? fread(text, 1, LIMIT_PLUGIN_FILE + 1, in) : 0;
 	fclose(in);
-	if (text == NULL || n > PLUGIN_FILE_MAX) {
-		snprintf(error, size, "%s is larger than %d bytes", file, PLUGIN_FILE_MAX);
+	if (text == NULL || n > LIMIT_PLUGIN_FILE) {
+		snprintf(error, size, "%s is larger than %d bytes", file, LIMIT_PLUGIN_FILE);
 		free(text);
 		return NULL;
 	}
@@ -474,7 +473,7 @@ static int load_plugin_table(lua_State *L, struct sandbox *sb, const char *file,
 		return -1;
 	}
 	snprintf(chunkname, sizeof chunkname, "@%s", base_name(file));
-	sandbox_arm(sb, PLUGIN_SETUP_BUDGET);
+	sandbox_arm(sb, LIMIT_PLUGIN_SETUP_INSTRUCTIONS);
 	int status = luaL_loadbufferx(L, text, length, chunkname, "t");
 	free(text);
 	if (status == LUA_OK)
@@ -1285,7 +1284,7 @@ static enum plugin_status setup_policy(struct plugin_host *host, struct scenario
 	lua_insert(L, -3); /* keep the view below the function for reading back */
 	push_params(L, p->params, p->n_params);
 	push_targets(L, p);
-	sandbox_arm(&sb, PLUGIN_SETUP_BUDGET);
+	sandbox_arm(&sb, LIMIT_PLUGIN_SETUP_INSTRUCTIONS);
 	if (lua_pcall(L, 3, 1, 0) != LUA_OK) {
 		snprintf(error, size, "%s: setup: %.900s", p->stem,
 			 sandbox_failure(L, &sb, message, sizeof message));
@@ -1516,7 +1515,7 @@ static int cell_newindex(lua_State *L)
 	int is_number = lua_type(L, 3) == LUA_TNUMBER;
 	double value = is_number ? lua_tonumber(L, 3) : 0.0;
 	char why[128] = "must be a number";
-	if (key == KEY_OPEN && is_number && value >= 0.0 && value <= OPEN_MAX && value == floor(value)) {
+	if (key == KEY_OPEN && is_number && value >= 0.0 && value <= LIMIT_PLUGIN_OPEN && value == floor(value)) {
 		inv->open = (int64_t)value;
 		return 0;
 	}
@@ -1740,7 +1739,7 @@ struct plugin_thread *plugin_thread_new(const struct plugin_host *host, char *er
 		lua_pushcfunction(ws->L, prepare_week_state);
 		lua_pushlightuserdata(ws->L, thread);
 		lua_pushlightuserdata(ws->L, ws);
-		sandbox_arm(&ws->sb, PLUGIN_SETUP_BUDGET);
+		sandbox_arm(&ws->sb, LIMIT_PLUGIN_SETUP_INSTRUCTIONS);
 		if (lua_pcall(ws->L, 2, 0, 0) != LUA_OK) {
 			char message[1024];
 			snprintf(error, error_size, "%s", sandbox_failure(ws->L, &ws->sb, message, sizeof message));
@@ -1766,7 +1765,7 @@ int plugin_thread_week(struct plugin_thread *thread, uint64_t seed, uint64_t rep
 		struct week_state *ws = &thread->states[i];
 		lua_State *L = ws->L;
 		ws->sb.week = week;
-		sandbox_arm(&ws->sb, PLUGIN_WEEK_BUDGET);
+		sandbox_arm(&ws->sb, LIMIT_PLUGIN_WEEK_INSTRUCTIONS);
 		lua_rawgeti(L, LUA_REGISTRYINDEX, ws->week_ref);
 		lua_rawgeti(L, LUA_REGISTRYINDEX, ws->state_ref);
 		lua_pushinteger(L, week);

@@ -27,10 +27,6 @@
 #include "replication.h"
 #include "scenario.h"
 
-/* Limits (one place, SQLite-style). */
-#define PLUGIN_MEMORY_LIMIT ((size_t)64 << 20)   /* bytes per Lua state */
-#define PLUGIN_SETUP_BUDGET 100000000LL          /* instructions: load plus setup */
-#define PLUGIN_WEEK_BUDGET 20000000LL            /* instructions per week call */
 
 /* Where plugins are looked for, in order. */
 struct plugin_path {

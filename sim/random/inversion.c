@@ -1,4 +1,5 @@
 #include "inversion.h"
+#include "ccsim_limits.h"
 
 #include <math.h>
 #include <stdatomic.h>
@@ -122,7 +123,7 @@ static int64_t search_table(const struct cdf_table *t, struct rng *r)
 static void *reserve(struct inversion_tables *tables, size_t size)
 {
 	size_t before = atomic_fetch_add_explicit(&tables->bytes, size, memory_order_relaxed);
-	void *block = before + size <= INVERSION_BUDGET ? malloc(size) : NULL;
+	void *block = before + size <= LIMIT_TABLE_BYTES ? malloc(size) : NULL;
 	if (block == NULL)
 		atomic_fetch_sub_explicit(&tables->bytes, size, memory_order_relaxed);
 	return block;

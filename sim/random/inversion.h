@@ -23,9 +23,6 @@
 
 #define INVERSION_VARIANCE 100.0
 #define INVERSION_N 4096
-/* The memory all tables of a run may hold; past it, tables are built for
- * each draw and dropped. */
-#define INVERSION_BUDGET ((size_t)16 << 20)
 
 /* The tables of one run (one per run, shared by its threads). */
 struct inversion_tables;

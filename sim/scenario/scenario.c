@@ -1,4 +1,5 @@
 #include "scenario.h"
+#include "ccsim_limits.h"
 
 #include "text.h"
 
@@ -247,10 +248,10 @@ int scenario_derive(struct scenario *s, struct diag *d)
 	scenario_total_bounds(s, &lo, &hi);
 	double first = floor(lo * SCENARIO_HISTOGRAM_BINS_PER_POINT) - 1.0;
 	double last = floor(hi * SCENARIO_HISTOGRAM_BINS_PER_POINT) + 1.0;
-	if (!isfinite(first) || !isfinite(last) || last - first + 1.0 > SCENARIO_HISTOGRAM_MAX_BINS) {
+	if (!isfinite(first) || !isfinite(last) || last - first + 1.0 > LIMIT_HISTOGRAM_BINS) {
 		diag_add(d, 0, "the total score can range over [%g, %g], too wide for the 0.01-point "
 			 "histogram (at most %d bins): check the weights, points and deductions",
-			 lo, hi, SCENARIO_HISTOGRAM_MAX_BINS);
+			 lo, hi, LIMIT_HISTOGRAM_BINS);
 		return -1;
 	}
 	s->histogram_base = (int64_t)first;

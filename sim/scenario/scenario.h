@@ -18,8 +18,6 @@
 
 /* The quantiles' histogram: bins of this width in points (MODEL.md 4). */
 #define SCENARIO_HISTOGRAM_BINS_PER_POINT 100
-/* A scenario whose Total can span more bins than this is refused. */
-#define SCENARIO_HISTOGRAM_MAX_BINS 20000000
 
 struct category {
 	char *name;

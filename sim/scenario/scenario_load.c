@@ -3,6 +3,7 @@
  * reporting every problem at once as FILE:LINE: message (MODEL.md section 2).
  */
 #include "scenario.h"
+#include "ccsim_limits.h"
 #include "text.h"
 
 #include <errno.h>
@@ -34,13 +35,6 @@ struct value_rule {
 };
 
 #define UNBOUNDED INFINITY
-/* Counts (sites, problems, items, respondents, ...) stop here: far beyond
- * any city, and their sums stay exact in a double and within int64. */
-#define COUNT_MAX 1e12
-/* Sites inspected per batch and category: the draw is held in memory. */
-#define DRAW_MAX 1e6
-#define WEEKS_MAX 10000.0
-#define BATCHES_MAX 1000.0
 
 /* ---- small helpers ---------------------------------------------------- */
 
@@ -462,30 +456,30 @@ static int read_named_list(struct loader *L, const config_setting_t *root, const
 
 static const struct value_rule rule_weight = {"weight", 0, 0.0, UNBOUNDED, 0, 0};
 static const struct value_rule rule_deduction = {"deduction", 0, 0.0, 1.0, 0, 0};
-static const struct value_rule rule_lottery = {"lottery", 1, 0.0, DRAW_MAX, 0, 0};
-static const struct value_rule rule_random_view = {"random_view", 1, 0.0, DRAW_MAX, 0, 0};
+static const struct value_rule rule_lottery = {"lottery", 1, 0.0, LIMIT_DRAW, 0, 0};
+static const struct value_rule rule_random_view = {"random_view", 1, 0.0, LIMIT_DRAW, 0, 0};
 static const struct value_rule rule_prepared = {"prepared", 0, 0.0, 1.0, 0, 0};
-static const struct value_rule rule_population = {"population", 0, 0.0, COUNT_MAX, 1, 0};
+static const struct value_rule rule_population = {"population", 0, 0.0, LIMIT_COUNT, 1, 0};
 static const struct value_rule rule_satisfaction = {"satisfaction", 0, 0.0, 1.0, 0, 0};
 static const struct value_rule rule_concentration = {"satisfaction_concentration", 0, 0.0, UNBOUNDED, 0, 0};
-static const struct value_rule rule_items = {"items", 1, 0.0, COUNT_MAX, 0, 0};
+static const struct value_rule rule_items = {"items", 1, 0.0, LIMIT_COUNT, 0, 0};
 static const struct value_rule rule_points = {"points", 0, 0.0, UNBOUNDED, 0, 0};
 static const struct value_rule rule_probability = {"probability", 0, 0.0, 1.0, 0, 0};
 static const struct value_rule rule_loss = {"loss_probability", 0, 0.0, 1.0, 0, 0};
 static const struct value_rule rule_deduct = {"deduct", 0, 0.0, UNBOUNDED, 0, 0};
 static const struct value_rule rule_mean = {"mean", 0, -UNBOUNDED, UNBOUNDED, 0, 0};
 static const struct value_rule rule_sd = {"sd", 0, 0.0, UNBOUNDED, 0, 0};
-static const struct value_rule rule_respondents = {"respondents", 1, 1.0, COUNT_MAX, 0, 0};
+static const struct value_rule rule_respondents = {"respondents", 1, 1.0, LIMIT_COUNT, 0, 0};
 static const struct value_rule rule_veto_below = {"veto_below", 0, 0.0, 100.0, 0, 0};
 static const struct value_rule rule_any = {"", 0, -UNBOUNDED, UNBOUNDED, 0, 0};
 
 /* The six per-district-and-category parameters, in struct cell order. */
 enum { CELL_SITES, CELL_DECLARED, CELL_PROBLEMS, CELL_NEW, CELL_RECTIFY, CELL_REBOUND, CELL_KEYS };
 static const struct value_rule cell_rules[CELL_KEYS] = {
-	{"sites", 1, 1.0, COUNT_MAX, 0, 0},
-	{"declared", 1, 0.0, COUNT_MAX, 0, 0},
-	{"problems", 1, 0.0, COUNT_MAX, 0, 0},
-	{"new_per_week", 0, 0.0, COUNT_MAX, 0, 0},
+	{"sites", 1, 1.0, LIMIT_COUNT, 0, 0},
+	{"declared", 1, 0.0, LIMIT_COUNT, 0, 0},
+	{"problems", 1, 0.0, LIMIT_COUNT, 0, 0},
+	{"new_per_week", 0, 0.0, LIMIT_COUNT, 0, 0},
 	{"rectify_rate", 0, 0.0, 1.0, 0, 0},
 	{"rebound", 0, 0.0, 1.0, 0, 0},
 };
@@ -801,8 +795,8 @@ static void read_campaign_and_inspection(struct loader *L, const config_setting_
 {
 	static const char *const campaign_keys[] = {"weeks"};
 	static const char *const inspection_keys[] = {"window", "batches"};
-	static const struct value_rule weeks = {"weeks", 1, 1.0, WEEKS_MAX, 0, 0};
-	static const struct value_rule batches = {"batches", 1, 1.0, BATCHES_MAX, 0, 0};
+	static const struct value_rule weeks = {"weeks", 1, 1.0, LIMIT_WEEKS, 0, 0};
+	static const struct value_rule batches = {"batches", 1, 1.0, LIMIT_BATCHES, 0, 0};
 	static const struct value_rule week = {"window", 1, -UNBOUNDED, UNBOUNDED, 0, 0};
 	struct scenario *s = L->s;
 
@@ -944,7 +938,7 @@ static void read_pass(struct loader *L, const config_setting_t *root)
 {
 	static const char *const keys[] = {"rule", "threshold", "bands", "slots", "competitors"};
 	static const char *const rules[] = {"threshold", "competition"};
-	static const struct value_rule slots = {"slots", 1, 1.0, COUNT_MAX, 0, 0};
+	static const struct value_rule slots = {"slots", 1, 1.0, LIMIT_COUNT, 0, 0};
 	struct scenario *s = L->s;
 
 	const config_setting_t *pass = get_group(L, root, "", "pass", 1);

@@ -1,0 +1,54 @@
+/*
+ * ccsim_limits: every cap ccsim keeps, in one place (after SQLite's
+ * sqliteLimit.h). Each is far beyond any real city; together they keep
+ * every count, sum and table within what the code computes exactly.
+ *
+ * How they agree:
+ * - a count (sites, problems, items, respondents, open problems, whether
+ *   a file or a plugin wrote it) is at most LIMIT_COUNT = 1e12, exact in
+ *   a double and far inside int64;
+ * - sums over cells and weeks are kept in doubles or checked where formed
+ *   (see the model's tallies), so no cap multiplies into an overflow.
+ */
+#ifndef CCSIM_LIMITS_H
+#define CCSIM_LIMITS_H
+
+#include <stddef.h>
+
+/* ---- scenario files ---- */
+/* A count a file or a plugin may write: sites, problems, items, respondents. */
+#define LIMIT_COUNT 1e12
+/* Sites inspected per batch and category: the draw is held in memory. */
+#define LIMIT_DRAW 1e6
+/* Weeks of a campaign and inspection batches. */
+#define LIMIT_WEEKS 10000.0
+#define LIMIT_BATCHES 1000.0
+/* The quantiles' histogram: a scenario whose Total spans more bins is refused. */
+#define LIMIT_HISTOGRAM_BINS 20000000
+
+/* ---- plugins ---- */
+/* Bytes of one plugin's source. */
+#define LIMIT_PLUGIN_FILE (1 << 20)
+/* Bytes one Lua state may hold. */
+#define LIMIT_PLUGIN_MEMORY ((size_t)64 << 20)
+/* Instructions for loading a plugin and running its setup, and for one week call. */
+#define LIMIT_PLUGIN_SETUP_INSTRUCTIONS 100000000LL
+#define LIMIT_PLUGIN_WEEK_INSTRUCTIONS 20000000LL
+/* What a week hook may set a cell's open problems to: a count like any other. */
+#define LIMIT_PLUGIN_OPEN LIMIT_COUNT
+
+/* ---- runs ---- */
+/* Memory the weekly draws' inversion tables of one run may hold. */
+#define LIMIT_TABLE_BYTES ((size_t)16 << 20)
+/* Threads a command may ask for. */
+#define LIMIT_THREADS 1024
+
+/* ---- commands ---- */
+/* Variants of compare, inputs of sensitivity, --set flags of one command. */
+#define LIMIT_VARIANTS 64
+#define LIMIT_INPUTS 64
+#define LIMIT_SETTINGS 256
+/* A budget or step given to allocate. */
+#define LIMIT_BUDGET 1e12
+
+#endif
