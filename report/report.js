@@ -3,7 +3,8 @@
  * elements of class ccsim-data) with Chart.js. Each chart's canvas carries
  * data-chart (its kind) and, once drawn, data-painted ("true" when some
  * pixel is not blank); the body carries data-charts and data-painted
- * counts, which the browser test reads.
+ * counts, which the browser test reads. Beside every chart stand its
+ * numbers as a table (to copy into slides) and a sentence on how to read it.
  */
 (function () {
   'use strict';
@@ -63,8 +64,43 @@
     }
   }
 
-  /* A chart of KIND titled TITLE from a Chart.js CONFIG. */
-  function chart(parent, kind, title, config, height, wide) {
+  /* A number as a table shows it: at most 4 decimals, no thousands separator. */
+  function cell(v) {
+    if (v === null || v === undefined) return '';
+    if (Array.isArray(v)) return v.map(cell).join(' to ');
+    if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Number(v.toFixed(4)));
+    return String(v);
+  }
+
+  /* A table of COLUMNS (header texts) and ROWS (arrays of cells) in PARENT. */
+  function numbers(parent, columns, rows) {
+    const table = element('table', 'numbers', undefined, parent);
+    const head = element('tr', '', undefined, element('thead', '', undefined, table));
+    for (const c of columns) element('th', '', c, head);
+    const body = element('tbody', '', undefined, table);
+    for (const r of rows) {
+      const tr = element('tr', '', undefined, body);
+      r.forEach((v, i) => element(i === 0 ? 'th' : 'td', '', cell(v), tr));
+    }
+    return table;
+  }
+
+  /* The table of a chart's own data: a row a label, a column a dataset. */
+  function tableOf(config) {
+    const data = config.data, sets = data.datasets;
+    if (data.labels) return { columns: [''].concat(sets.map((d) => d.label)),
+                              rows: data.labels.map((l, i) => [l].concat(sets.map((d) => d.data[i]))) };
+    const rows = [];
+    for (const d of sets) for (const q of d.data) rows.push([d.label, q.x, q.y]);
+    return { columns: ['', 'x', 'y'], rows };
+  }
+
+  /*
+   * A chart of KIND titled TITLE from a Chart.js CONFIG, with a sentence
+   * on how to read it (READ) and its numbers (TABLE: { columns, rows }, or
+   * the chart's own data when absent).
+   */
+  function chart(parent, kind, title, config, height, wide, read, table) {
     const box = element('div', wide ? 'chart wide' : 'chart', undefined, parent);
     element('h3', '', title, box);
     const holder = element('div', 'holder', undefined, box);
@@ -73,22 +109,27 @@
     canvas.dataset.chart = kind;
     config.options = Object.assign({ responsive: true, maintainAspectRatio: false, animation: false },
                                    config.options || {});
+    if (read) element('p', 'read', read, box);
+    const t = table || tableOf(config);
+    numbers(box, t.columns, t.rows).dataset.table = kind;
     charts.push({ canvas, chart: new Chart(canvas, config) });
   }
 
   /* A bar chart; a dataset marked interval: true is drawn over the bars
    * before it, thin and translucent, as their 95 % interval. */
-  function barChart(parent, kind, title, labels, datasets, options, height, wide) {
+  function barChart(parent, kind, title, labels, datasets, options, height, wide, read, table) {
     chart(parent, kind, title, {
       type: 'bar',
       data: { labels, datasets: datasets.map((d, i) => Object.assign(
         d.interval ? { backgroundColor: 'rgba(29, 39, 51, 0.55)', grouped: false, barPercentage: 0.25, order: -1 }
                    : { backgroundColor: palette[i % palette.length] }, d)) },
       options: options || {}
-    }, height, wide);
+    }, height, wide, read, table);
   }
 
   const horizontal = (xTitle) => ({ indexAxis: 'y', scales: { x: { title: { display: true, text: xTitle } } } });
+  /* A horizontal axis of probabilities or shares in %: always from 0 to 100. */
+  const percentAxis = (xTitle) => ({ indexAxis: 'y', scales: { x: { min: 0, max: 100, title: { display: true, text: xTitle } } } });
 
   /* ---- run -------------------------------------------------------------- */
 
@@ -120,12 +161,19 @@
       options: { scales: { x: { type: 'linear', title: { display: true, text: 'Total' } },
                            y: { title: { display: true, text: 'share' } } },
                  plugins: { markers: { lines } } }
-    }, 300, true);
+    }, 300, true,
+    'Each bar is the share of replications whose three-year Total fell in its interval; a pass needs a Total at or above the red line.',
+    { columns: ['Total', 'value'],
+      rows: [['mean', doc.total.mean], ['sd', doc.total.sd], ['5 %', doc.total.p05], ['25 %', doc.total.p25],
+             ['median', doc.total.p50], ['75 %', doc.total.p75], ['95 %', doc.total.p95]]
+        .concat(doc.pass_rule === 'threshold' ? [['threshold', doc.threshold]] : [])
+        .concat(doc.bands.map((b) => ['P(Total < ' + b.below + '), %', pct(b.probability)])) });
 
     barChart(grid, 'pass', 'P(pass) with its 95 % interval', ['P(pass)'],
              [{ label: 'P(pass), %', data: [pct(doc.pass_probability)] },
               { label: '95 % interval, %', data: [[pct(lo), pct(hi)]], interval: true }],
-             Object.assign(horizontal('%'), { scales: { x: { min: 0, max: 100 } } }), 160);
+             percentAxis('%'), 160, false,
+             'The bar is the estimated pass probability; the dark band is its 95 % interval.');
 
     const f = doc.failure_causes || {};
     const failed = doc.replications ? (f.failures || 0) / doc.replications : 0;
@@ -135,22 +183,36 @@
                 data: [doc.survey_veto_probability, doc.negative_veto_probability, doc.minors_veto_probability,
                        (f.below_threshold || 0) * failed, (f.outranked || 0) * failed].map(pct) },
               { label: '% of failed replications',
-                data: [f.survey_veto, f.negative_veto, f.minors_veto, f.below_threshold, f.outranked].map((v) => pct(v || 0)) }]);
+                data: [f.survey_veto, f.negative_veto, f.minors_veto, f.below_threshold, f.outranked].map((v) => pct(v || 0)) }],
+             { scales: { y: { min: 0, max: 100 } } }, 300, false,
+             'Blue: the share of all replications that failed for each cause; orange: the share of the failures (a failure may have several causes).');
 
     const parts = ['field', 'materials', 'survey', 'overall', 'bonus', 'negative'];
     barChart(grid, 'components', 'Component means (points; negative is deducted)', parts,
              [{ label: 'mean', data: parts.map((p) => doc.components[p].mean) },
-              { label: 'sd', data: parts.map((p) => doc.components[p].sd) }]);
+              { label: 'sd', data: parts.map((p) => doc.components[p].sd) }], {}, 300, false,
+             'Mean points of each part of the score over the replications, and how much they vary (sd).');
 
     const districts = doc.districts.slice().sort((a, b) => b.points_lost - a.points_lost);
     barChart(grid, 'districts', 'Field points lost by district', districts.map((d) => d.name),
-             [{ label: 'points lost (mean)', data: districts.map((d) => d.points_lost) }], horizontal('points'), 300);
+             [{ label: 'points lost (mean)', data: districts.map((d) => d.points_lost) }], horizontal('points'), 300, false,
+             'The field points lost at each district\'s inspected sites, on average: the longest bars are where rectification pays most.');
     const categories = doc.categories.slice().sort((a, b) => b.points_lost - a.points_lost);
     barChart(grid, 'categories', 'Field points lost by site category', categories.map((c) => c.name),
-             [{ label: 'points lost (mean)', data: categories.map((c) => c.points_lost) }], horizontal('points'), 300);
+             [{ label: 'points lost (mean)', data: categories.map((c) => c.points_lost) }], horizontal('points'), 300, false,
+             'The field points lost at each kind of site, on average.');
     barChart(grid, 'rank-last', 'Probability that each district ranks last (most points lost per site)',
              districts.map((d) => d.name),
-             [{ label: '%', data: districts.map((d) => pct(d.rank_last_probability)) }], horizontal('%'), 300);
+             [{ label: '%', data: districts.map((d) => pct(d.rank_last_probability)) }], percentAxis('%'), 300, false,
+             'Ranking is by points lost per inspected site, so a large district losing many points need not rank last.');
+    const policies = doc.policies || [];
+    if (policies.length > 0) {
+      const box = element('div', 'chart wide', undefined, grid);
+      element('h3', '', 'Policies and their cost', box);
+      numbers(box, ['policy', 'plugin', 'cost'], policies.map((p) => [p.name, p.plugin, p.cost])
+        .concat([['total', '', policies.reduce((a, p) => a + p.cost, 0)]])).dataset.table = 'policies';
+      element('p', 'read', 'The cost each policy\'s setup reported, in its plugin\'s own unit.', box);
+    }
   }
 
   /* ---- compare ---------------------------------------------------------- */
@@ -161,17 +223,19 @@
     const v = doc.variants;
     barChart(grid, 'compare-pass', 'P(pass) of each variant with its 95 % interval', v.map((x) => x.name),
              [{ label: 'P(pass), %', data: v.map((x) => pct(x.pass_probability)) },
-              { label: '95 % interval, %', data: v.map((x) => x.pass_ci95.map(pct)), interval: true }], horizontal('%'), 80 + 40 * v.length);
+              { label: '95 % interval, %', data: v.map((x) => x.pass_ci95.map(pct)), interval: true }], percentAxis('%'), 80 + 40 * v.length,
+             false, 'Each variant ran on the same random numbers; the dark band is the 95 % interval of its P(pass).');
     const others = v.slice(1);
     barChart(grid, 'compare-difference', 'Difference in P(pass) against ' + v[0].name + ' (paired, 95 %)',
              others.map((x) => x.name),
              [{ label: 'difference, points', data: others.map((x) => pct(x.against_first.pass_difference)) },
               { label: '95 % interval', data: others.map((x) => x.against_first.pass_difference_ci95.map(pct)), interval: true }],
-             horizontal('points of P(pass)'), 80 + 40 * others.length);
+             horizontal('points of P(pass)'), 80 + 40 * others.length, false,
+             'How many points of P(pass) each variant gains over the first, replication by replication; an interval that crosses 0 is no proven difference.');
     barChart(grid, 'compare-total', 'Mean Total of each variant', v.map((x) => x.name),
              [{ label: 'mean Total', data: v.map((x) => x.total.mean) }],
              { indexAxis: 'y', scales: { x: { beginAtZero: false, title: { display: true, text: 'Total' } } } },
-             80 + 40 * v.length);
+             80 + 40 * v.length, false, 'The mean three-year Total of each variant.');
   }
 
   /* ---- sweep ------------------------------------------------------------ */
@@ -193,14 +257,29 @@
           { label: 'P(pass), %', data: points.map((q) => pct(q.pass_probability)), borderColor: palette[0], backgroundColor: palette[0] },
           { label: '95 % low', data: points.map((q) => pct(q.pass_ci95[0])), borderColor: palette[0], borderDash: [4, 4], pointRadius: 0 },
           { label: '95 % high', data: points.map((q) => pct(q.pass_ci95[1])), borderColor: palette[0], borderDash: [4, 4], pointRadius: 0 }] },
-        options: { scales: { x: { title: { display: true, text: p[0].path } }, y: { title: { display: true, text: 'P(pass), %' } } } }
-      }, 320, true);
+        options: { scales: { x: { title: { display: true, text: p[0].path } }, y: { min: 0, max: 100, title: { display: true, text: 'P(pass), %' } } } }
+      }, 320, true, 'P(pass) at each value of ' + p[0].path + ', every point on the same random numbers; dashed: the 95 % interval.',
+      { columns: [p[0].path, 'P(pass), %', '95 % interval, %', 'mean Total'],
+        rows: points.map((q) => [q.values[0], pct(q.pass_probability), q.pass_ci95.map(pct), q.total_mean]) });
       return;
     }
     const xs = p[0].values.map(String), ys = p[1].values.map(String);
     const values = points.map((q) => q.pass_probability);
     const lo = Math.min(...values), hi = Math.max(...values);
     chart(grid, 'sweep-heatmap', 'P(pass) over ' + p[0].path + ' and ' + p[1].path + ' (red low, green high)', {
+      plugins: [{ id: 'cellValues', afterDatasetsDraw(c) {
+        const ctx = c.ctx;
+        ctx.save();
+        ctx.textAlign = 'center';
+        ctx.textBaseline = 'middle';
+        ctx.fillStyle = '#fff';
+        ctx.font = 'bold 12px sans-serif';
+        c.getDatasetMeta(0).data.forEach((e, i) => {
+          const q = c.data.datasets[0].data[i];
+          ctx.fillText(fixed(pct(q.v), 1) + ' %', e.x, e.y);
+        });
+        ctx.restore();
+      } }],
       type: 'matrix',
       data: { datasets: [{
         label: 'P(pass)',
@@ -212,21 +291,36 @@
                             tooltip: { callbacks: { label: (c) => fixed(pct(c.raw.v), 1) + ' %' } } },
                  scales: { x: { type: 'category', labels: xs, offset: true, title: { display: true, text: p[0].path } },
                            y: { type: 'category', labels: ys, offset: true, reverse: true, title: { display: true, text: p[1].path } } } }
-    }, 360, true);
+    }, 360, true, 'Each cell is P(pass) at one pair of values; colours run from red (' + fixed(pct(lo), 1) +
+       ' %) to green (' + fixed(pct(hi), 1) + ' %).',
+       { columns: [p[1].path + ' \\ ' + p[0].path].concat(xs),
+         rows: ys.map((y) => [y].concat(xs.map((x) => {
+           const q = points.find((r) => String(r.values[0]) === x && String(r.values[1]) === y);
+           return q ? pct(q.pass_probability) : null;
+         }))) });
+    const legend = element('div', 'legend', undefined, grid.lastChild);
+    element('span', '', fixed(pct(lo), 1) + ' %', legend);
+    const ramp = element('span', 'ramp', undefined, legend);
+    ramp.style.background = 'linear-gradient(to right, ' + heatColor(lo, lo, hi) + ', ' + heatColor(hi, lo, hi) + ')';
+    element('span', '', fixed(pct(hi), 1) + ' %', legend);
   }
 
   /* ---- sensitivity ------------------------------------------------------ */
 
   function drawSensitivity(doc, name) {
     const grid = section('Sensitivity (' + doc.method + '): ' + doc.scenario, name + ': ' + doc.replications + ' replications a point');
-    const inputs = doc.inputs, labels = inputs.map((i) => i.path);
+    const inputs = doc.inputs;
+    /* the tornado's bars say the values they span */
+    const labels = inputs.map((i) => doc.method === 'tornado' ? i.path + ' (' + cell(i.low) + ' to ' + cell(i.high) + ')' : i.path);
     const height = 90 + 36 * inputs.length;
     if (doc.method === 'tornado') {
       const base = pct(doc.base.pass_probability);
       barChart(grid, 'tornado', 'P(pass) from each input\'s low to its high (base marked)', labels,
                [{ label: 'P(pass) at low .. high, %', data: inputs.map((i) => [pct(i.at_low.pass_probability), pct(i.at_high.pass_probability)]) }],
-               Object.assign(horizontal('P(pass), %'), { plugins: { markers: { lines: [{ value: base, color: '#c23b3b', label: 'base' }] } } }),
-               height, true);
+               Object.assign(percentAxis('P(pass), %'), { plugins: { markers: { lines: [{ value: base, color: '#c23b3b', label: 'base' }] } } }),
+               height, true, 'Each bar runs from P(pass) with the input at its low value to P(pass) at its high value, the others as the scenario says; the longest bars matter most.',
+               { columns: ['input', 'low', 'high', 'P(pass) at low, %', 'P(pass) at high, %', 'swing, points'],
+                 rows: inputs.map((i) => [i.path, i.low, i.high, pct(i.at_low.pass_probability), pct(i.at_high.pass_probability), pct(i.pass_swing)]) });
     } else if (doc.method === 'morris') {
       chart(grid, 'morris', 'Morris: mu* (importance) against sigma (non-linearity, interaction), mean Total', {
         type: 'scatter',
@@ -234,10 +328,13 @@
                                                    backgroundColor: palette[k % palette.length], pointRadius: 6 })) },
         options: { scales: { x: { title: { display: true, text: 'mu*' }, beginAtZero: true },
                              y: { title: { display: true, text: 'sigma' }, beginAtZero: true } } }
-      }, 360, true);
+      }, 360, true, 'Right: inputs that move the mean Total most; up: inputs whose effect depends on the others or is not linear.',
+      { columns: ['input', 'mu* (Total)', 'sigma (Total)', 'mu* (P(pass))', 'sigma (P(pass))'],
+        rows: inputs.map((i) => [i.path, i.total.mu_star, i.total.sigma, i.pass.mu_star, i.pass.sigma]) });
       barChart(grid, 'morris-pass', 'Morris mu* for P(pass)', labels,
                [{ label: 'mu*', data: inputs.map((i) => i.pass.mu_star) }, { label: 'sigma', data: inputs.map((i) => i.pass.sigma) }],
-               horizontal('per full range of the input'), height);
+               horizontal('per full range of the input'), height, false,
+               'How much P(pass) moves, on average, when the input goes over its whole range.');
     } else {
       for (const [key, title] of [['total', 'mean Total'], ['pass', 'P(pass)']]) {
         barChart(grid, key === 'total' ? 'sobol' : 'sobol-pass', 'Sobol\' indices of ' + title + ' with 95 % bootstrap intervals', labels,
@@ -245,7 +342,8 @@
                   { label: 'first, 95 %', data: inputs.map((i) => i[key].first_ci95), interval: true },
                   { label: 'total', data: inputs.map((i) => i[key].total) },
                   { label: 'total, 95 %', data: inputs.map((i) => i[key].total_ci95), interval: true }],
-                 horizontal('index'), 90 + 60 * inputs.length, true);
+                 horizontal('index'), 90 + 60 * inputs.length, true,
+                 'First order: the share of the variance of ' + title + ' due to the input alone; total: with its interactions. Near 0: the input hardly matters over its range.');
       }
     }
   }
@@ -257,12 +355,13 @@
                          name + ': budget ' + doc.budget + ' in steps of ' + doc.step + ', ' + doc.replications + ' replications a variant');
     const a = doc.allocation;
     barChart(grid, 'allocation', 'Final allocation by district', a.map((x) => x.district),
-             [{ label: doc.param, data: a.map((x) => x.amount) }], horizontal(doc.param), 80 + 32 * a.length);
+             [{ label: doc.param, data: a.map((x) => x.amount) }], horizontal(doc.param), 80 + 32 * a.length, false,
+             'How much of the budget each district receives.');
     const steps = doc.steps;
     barChart(grid, 'allocation-gain', 'Gain in P(pass) of each step (95 % interval)', steps.map((s) => s.step + ': ' + s.district),
              [{ label: 'gain, points', data: steps.map((s) => pct(s.gain)) },
               { label: '95 % interval', data: steps.map((s) => s.gain_ci95.map(pct)), interval: true }],
-             {}, 320, true);
+             {}, 320, true, 'What each step bought, measured against the allocation so far on the same random numbers; an interval crossing 0 is no proven gain.');
   }
 
   /* ---- all documents ------------------------------------------------------- */

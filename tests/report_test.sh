@@ -52,6 +52,16 @@ check "every chart painted ($painted of $charts)" [ "${charts:-0}" = "${painted:
 check "no drawing error" bash -c "! grep -q 'class=\"error\"' '$work/dom.html'"
 size=$(stat -c %s "$work/report.png" 2>/dev/null || echo 0)
 check "screenshot not blank ($size bytes)" [ "$size" -gt 40000 ]
+# hostile names: a district named to end the data's script element or to
+# open an HTML comment must not blank the page
+sed -e 's/name = "Centre";/name = "<!--<script>";/' "$src/scenarios/minimal.cfg" >"$work/hostile.cfg"
+"$ccsim" run "$work/hostile.cfg" --reps 200 $q --json "$work/hostile.json"
+check "hostile report written" "$ccsim" report "$work/hostile.json" -o "$work/hostile.html"
+check "no raw < from the data in the page" bash -c "! grep -q '<!--<script>' '$work/hostile.html'"
+timeout 120 "$browser" "${flags[@]}" --dump-dom "file://$work/hostile.html" >"$work/hostile-dom.html" 2>>"$work/browser.log"
+check "hostile report: the script ran" grep -q 'data-charts="[1-9]' "$work/hostile-dom.html"
+check "hostile report: the name shown as text" grep -q '&lt;!--&lt;script&gt;' "$work/hostile-dom.html"
+check "hostile report: no drawing error" bash -c "! grep -q 'class=\"error\"' '$work/hostile-dom.html'"
 [ -n "$copy" ] && cp "$work/report.png" "$copy"
 [ "$failed" = 0 ] || { echo "browser log:"; tail -n 20 "$work/browser.log"; }
 checks_done

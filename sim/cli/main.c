@@ -318,9 +318,14 @@ static int command_report(int argc, char **argv, struct cluster *cluster)
 	if (!cluster_writes(cluster))
 		return EXIT_OK;
 	cli_hold_interrupts(1);
-	int status = report_html_write((const char *const *)&argv[optind], argc - optind, output, stderr);
+	struct diag d;
+	diag_init(&d, "ccsim report");
+	int status = report_html_write((const char *const *)&argv[optind], argc - optind, output, &d);
 	cli_hold_interrupts(0);
-	return status;
+	diag_print(&d, stderr);
+	enum diag_kind worst = diag_worst(&d);
+	diag_free(&d);
+	return status == 0 ? EXIT_OK : worst == DIAG_INPUT ? EXIT_INPUT : EXIT_INTERNAL;
 }
 
 /* Runs the command of ARGV; its exit status. */

@@ -56,14 +56,21 @@ static void put_escaped(struct page *p, const char *text)
 	}
 }
 
-/* JSON inside a script element: "</" would end it, so it is written "<\/". */
+/*
+ * JSON inside a script element. "</script" would end the element and "<!--"
+ * would put the parser in its escaped state, so no "<", ">" or "&" reaches
+ * the page: they can only stand inside JSON strings, where \u003c, \u003e
+ * and \u0026 read back as the same characters.
+ */
 static void put_json(struct page *p, const char *json)
 {
 	for (const char *at = json; *at; at++) {
-		if (at[0] == '<' && at[1] == '/')
-			puts_page(p, "<\\");
-		else
-			put(p, at, 1);
+		switch (*at) {
+		case '<': puts_page(p, "\\u003c"); break;
+		case '>': puts_page(p, "\\u003e"); break;
+		case '&': puts_page(p, "\\u0026"); break;
+		default: put(p, at, 1);
+		}
 	}
 }
 
@@ -73,16 +80,16 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-/* Loads FILE and checks that it is a ccsim result; NULL after a message. */
-static json_t *load_result(const char *file, FILE *err)
+/* Loads FILE and checks that it is a ccsim result; NULL with the reason in D. */
+static json_t *load_result(const char *file, struct diag *d)
 {
 	json_error_t error;
 	json_t *root = json_load_file(file, 0, &error);
 	if (root == NULL) {
 		if (error.line > 0)
-			fprintf(err, "%s:%d: not valid JSON: %s\n", file, error.line, error.text);
+			diag_add_at(d, DIAG_INPUT, file, error.line, "not valid JSON: %s", error.text);
 		else
-			fprintf(err, "%s: %s\n", file, error.text);
+			diag_add_at(d, DIAG_INPUT, file, 0, "%s", error.text);
 		return NULL;
 	}
 	static const char *const commands[] = {"compare", "sweep", "sensitivity", "allocate"};
@@ -92,15 +99,16 @@ static json_t *load_result(const char *file, FILE *err)
 	for (size_t i = 0; command != NULL && i < sizeof commands / sizeof *commands; i++)
 		known |= strcmp(command, commands[i]) == 0;
 	if (!known) {
-		fprintf(err, "%s: not a ccsim result (written by ccsim run, compare, sweep, sensitivity "
-			     "or allocate with --json)\n", file);
+		diag_add_at(d, DIAG_INPUT, file, 0,
+			    "not a ccsim result (written by ccsim run, compare, sweep, sensitivity "
+			    "or allocate with --json)");
 		json_decref(root);
 		return NULL;
 	}
 	return root;
 }
 
-int report_html_write(const char *const *files, int n, const char *output, FILE *err)
+int report_html_write(const char *const *files, int n, const char *output, struct diag *d)
 {
 	struct page p = {0};
 	puts_page(&p, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -116,10 +124,10 @@ int report_html_write(const char *const *files, int n, const char *output, FILE 
 	}
 	puts_page(&p, "</p></header>\n<main id=\"report\"></main>\n");
 	for (int i = 0; i < n; i++) {
-		json_t *root = load_result(files[i], err);
+		json_t *root = load_result(files[i], d);
 		if (root == NULL) {
 			free(p.text);
-			return 2;
+			return -1;
 		}
 		char *json = json_dumps(root, JSON_COMPACT | JSON_REAL_PRECISION(12));
 		json_decref(root);
@@ -142,14 +150,14 @@ int report_html_write(const char *const *files, int n, const char *output, FILE 
 	}
 	puts_page(&p, "</body>\n</html>\n");
 	if (p.failed) {
-		fprintf(err, "ccsim report: out of memory while writing %s\n", output);
 		free(p.text);
-		return 1;
+		diag_add_at(d, DIAG_NO_MEMORY, NULL, 0, "out of memory while writing %s", output);
+		return -1;
 	}
 	char error[512];
-	int status = atomic_write(output, p.text, p.length, error, sizeof error) == 0 ? 0 : 1;
+	int status = atomic_write(output, p.text, p.length, error, sizeof error);
 	if (status != 0)
-		fprintf(err, "ccsim report: %s\n", error);
+		diag_add_at(d, DIAG_SYSTEM, NULL, 0, "%s", error);
 	free(p.text);
-	return status;
+	return status == 0 ? 0 : -1;
 }

@@ -6,13 +6,14 @@
 #ifndef CCSIM_REPORT_HTML_H
 #define CCSIM_REPORT_HTML_H
 
-#include <stdio.h>
+#include "diag.h"
 
 /*
  * Writes the report of the N JSON files FILES to OUTPUT, whole or not at
- * all. Returns an exit status: 0, 1 (cannot write, out of memory) or 2 (a
- * file is unreadable, not JSON or not a ccsim result; said on ERR).
+ * all. Returns 0, or -1 with the reason in D: DIAG_INPUT when a file is
+ * unreadable, not JSON or not a ccsim result, DIAG_SYSTEM when OUTPUT
+ * cannot be written, DIAG_NO_MEMORY.
  */
-int report_html_write(const char *const *files, int n, const char *output, FILE *err);
+int report_html_write(const char *const *files, int n, const char *output, struct diag *d);
 
 #endif
