@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The ccsim model (MODEL.md section 3) in NumPy, vectorised over replications.
+"""The ccsim model (docs/model.md section 3) in NumPy, vectorised over replications.
 
 This is what a planner would otherwise write: the same model, every
 replication of a batch advanced together as one array operation, drawn with

@@ -1,5 +1,5 @@
 /*
- * The model of MODEL.md section 3 against closed forms, and the runner's
+ * The model of docs/model.md section 3 against closed forms, and the runner's
  * reproducibility. Statistical checks use fixed seeds; each states its
  * tolerance in standard errors (Z_TOLERANCE) of the Monte Carlo estimate.
  */
@@ -380,7 +380,7 @@ static void vetoes_deductions_and_bonus_match_closed_forms(void **state)
 	scenario_free(s);
 }
 
-/* Each replication's score is exactly the sum of its parts (MODEL.md 3.8). */
+/* Each replication's score is exactly the sum of its parts (docs/model.md 3.8). */
 static void check_score_identities(const struct scenario *s, uint64_t reps)
 {
 	struct inversion_tables *tables = inversion_tables_new();

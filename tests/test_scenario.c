@@ -1,6 +1,6 @@
 /*
- * scenario: resolution of the levels and every validation rule of MODEL.md
- * section 2, each problem reported as FILE:LINE: message.
+ * scenario: resolution of the levels and every validation rule of
+ * docs/model.md section 2, each problem reported as FILE:LINE: message.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -469,7 +469,7 @@ static struct scenario *load_with_settings(struct parameter_setting *settings, i
 	return s;
 }
 
-/* MODEL.md 2: setting a path overrides that level exactly as if the file had said it. */
+/* docs/model.md 2.4: setting a path sets that level exactly as if the file had said it. */
 static void parameter_paths_set_their_level(void **state)
 {
 	(void)state;
