@@ -1,0 +1,149 @@
+/*
+ * plugin_int: what the modules of the plugin host share (private to
+ * sim/plugin; plugin.h is the layer's public API).
+ *
+ *   sandbox  a Lua state with its memory cap, instruction budget and safe
+ *            libraries; kills a runaway call with the plugin's position
+ *   loader   finding a plugin on the path and running its file to its table
+ *   params   the parameters a plugin declares and a scenario overrides
+ *   view     the mutable view of the scenario that setup receives
+ *   host     each policy's setup, cost and summary; the week hooks offered
+ *   week     a thread's Lua states and the week call
+ *   listing  the `plugins` command's listing
+ */
+#ifndef CCSIM_PLUGIN_INT_H
+#define CCSIM_PLUGIN_INT_H
+
+#include <lua.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "plugin.h"
+#include "rng.h"
+
+/* The stream setup's math.random draws from (a replication index no run reaches). */
+#define PLUGIN_SETUP_REPLICATION UINT64_MAX
+
+/* ==== sandbox.c ==== */
+
+/* One Lua state's limits and context, reachable from any C function that
+ * state calls (sandbox_of). A week state embeds it as its first member. */
+struct sandbox {
+	lua_State *L;
+	size_t used, limit;
+	int out_of_memory;
+	char memory_where[256];
+	long long instructions, budget;
+	int killed;
+	char message[768];            /* the kill's message, "FILE:LINE: ..." */
+	struct rng *rng;              /* math.random and state.random */
+};
+
+/* A new sandboxed state whose context is SB (zeroed by the caller but for
+ * rng), or NULL when out of memory. */
+lua_State *sandbox_open(struct sandbox *sb);
+
+/* The sandbox of L. */
+struct sandbox *sandbox_of(lua_State *L);
+
+/* Starts a call's budget. */
+void sandbox_arm(struct sandbox *sb, long long budget);
+
+/* Ends the plugin's call with a message "FILE:LINE: ..." that no pcall
+ * inside the plugin can swallow. Never returns. */
+int sandbox_kill(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The message of a failed pcall, as "FILE:LINE: message". */
+const char *sandbox_failure(lua_State *L, struct sandbox *sb, char *buffer, size_t size);
+
+/* math.random and state.random on the state's stream. */
+int sandbox_random(lua_State *L);
+
+/* Sets FIELD of the table at the top to the C function FN. */
+void sandbox_set_function(lua_State *L, const char *field, lua_CFunction fn);
+
+/* Sets the metatable at the top's __metatable, so that plugins cannot reach it. */
+void sandbox_lock_metatable(lua_State *L);
+
+/* ==== loader.c ==== */
+
+/* 1 when NAME is a plugin name: letters, digits, _ and - only. */
+int loader_valid_name(const char *name);
+
+/* The file of plugin NAME: the first DIR/NAME.lua on PATH that exists. */
+int loader_find(const struct plugin_path *path, const char *name, char *out, size_t size);
+
+/* The last component of PATH. */
+const char *loader_base_name(const char *path);
+
+/*
+ * Runs the plugin file FILE in L and leaves its table on the stack.
+ * Returns 0, or -1 with "STEM: load: message" in ERROR.
+ */
+int loader_load_table(lua_State *L, struct sandbox *sb, const char *file, const char *stem,
+		      char *error, size_t size);
+
+/* ==== params.c ==== */
+
+void params_free(struct policy_param *p);
+
+/*
+ * Reads the plugin's params table (on the stack's top) into a sorted array.
+ * Returns the count, or -1 with a message in ERROR.
+ */
+int params_read_defaults(lua_State *L, const char *stem, struct policy_param **out, char *error,
+			 size_t size);
+
+/* Pushes a table of the N parameters. */
+void params_push(lua_State *L, const struct policy_param *params, int n);
+
+/* Prints one parameter's value as the listing shows it. */
+void params_print_value(FILE *out, const struct policy_param *p);
+
+/*
+ * Overrides DEFAULTS with the scenario's params of policy P: an unknown key,
+ * or a value of another kind than the default, is a scenario problem in D.
+ */
+void params_merge(const struct policy *p, int index, struct policy_param *defaults,
+		  int n_defaults, struct diag *d);
+
+/* ==== view.c ==== */
+
+/* Pushes the mutable view of S that setup receives (MODEL.md 5). */
+void view_push(lua_State *L, const struct scenario *s);
+
+/* Reads the view at the top back into S; each problem goes to D, as
+ * "STEM: setup ..." */
+void view_read(lua_State *L, const char *stem, struct scenario *s, struct diag *d);
+
+/* A by-name map MAP_KEY over the array field ARRAY_KEY of the table at the top. */
+void view_add_name_map(lua_State *L, const char *array_key, const char *map_key);
+
+/* ==== host.c ==== */
+
+struct policy_runtime {
+	char *stem;                   /* the plugin's file stem (the scenario's `plugin`) */
+	char *file;
+	char *name;                   /* the plugin's own `name` */
+	double cost;
+	int has_week;
+	int n_params;
+	struct policy_param *params;  /* defaults overridden by the scenario */
+	int n_targets;
+	char **targets;               /* the districts it applies to */
+};
+
+struct plugin_host {
+	const struct scenario *scenario;
+	int n;
+	struct policy_runtime *policies;
+	int any_week;
+	struct policy_summary *summaries; /* [n]: for reports */
+	struct week_hooks hooks;   /* what a run calls: the thread functions of week.c */
+};
+
+/* Pushes the list of the districts policy P applies to. */
+void host_push_targets(lua_State *L, const struct policy_runtime *p);
+
+#endif

@@ -1,0 +1,381 @@
+/*
+ * week: the week hooks of one thread. Each policy with a week hook has a
+ * Lua state of the thread's own, holding the plugin's table and a `state`
+ * whose cells read and write the running replication's inventories.
+ */
+#include "plugin_int.h"
+#include "ccsim_limits.h"
+
+#include <lauxlib.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The fields of a cell handle, in dispatch order. */
+enum cell_key {
+	KEY_OPEN, KEY_RECTIFY_RATE, KEY_REBOUND, KEY_NEW_PER_WEEK, KEY_SITES, KEY_DECLARED,
+	KEY_PROBLEMS, KEY_BASE_RECTIFY_RATE, KEY_BASE_REBOUND, KEY_BASE_NEW_PER_WEEK, CELL_KEYS
+};
+static const char *const cell_key_names[CELL_KEYS] = {
+	"open", "rectify_rate", "rebound", "new_per_week", "sites", "declared", "problems",
+	"base_rectify_rate", "base_rebound", "base_new_per_week"};
+
+/* One policy's Lua state on one thread. */
+struct week_state {
+	struct sandbox sb;            /* first: the state's allocator context is the week state */
+	int week;                     /* the week being run */
+	/* Lua interns short strings, so a key is one of the cell's fields
+	 * exactly when its pointer is one of these. */
+	const char *cell_key[CELL_KEYS];
+	const struct value_rule *rule[CELL_KEYS]; /* the writable fields' rules */
+	int policy;
+	lua_State *L;
+	struct rng stream;
+	int week_ref, state_ref, params_ref, targets_ref;
+};
+
+static struct week_state *week_of(lua_State *L)
+{
+	return (struct week_state *)(void *)sandbox_of(L);
+}
+
+struct plugin_thread {
+	const struct plugin_host *host;
+	int n;
+	struct week_state *states;
+	struct inventory *inventories;   /* the replication's, during a week call */
+	uint64_t replication;
+	int started;
+	char error[1024];
+};
+
+/*
+ * A cell of the running replication, as a plugin sees it: an empty table
+ * whose metatable's __index is a table of the cell's fixed fields (sites,
+ * declared, problems, base_*), read as plain Lua, with its own __index a
+ * C closure for the four fields that change (open and the three rates);
+ * the cell's __newindex checks every write. The handle, a full userdata,
+ * is the closures' upvalue.
+ */
+struct cell_handle {
+	struct plugin_thread *thread;
+	int district, category;
+};
+
+static const char *const cell_keys_list =
+	"open, rectify_rate, rebound, new_per_week (read and write); sites, declared, problems, "
+	"base_rectify_rate, base_rebound, base_new_per_week (read)";
+
+/* The field KEY (at INDEX) names, or CELL_KEYS. */
+static enum cell_key cell_key_of(lua_State *L, const struct week_state *ws, int index)
+{
+	const char *key = lua_type(L, index) == LUA_TSTRING ? lua_tostring(L, index) : NULL;
+	int k = 0;
+	while (k < CELL_KEYS && ws->cell_key[k] != key)
+		k++;
+	return (enum cell_key)k;
+}
+
+static struct inventory *cell_inventory(const struct cell_handle *h)
+{
+	const struct scenario *s = h->thread->host->scenario;
+	return &h->thread->inventories[(size_t)h->district * (size_t)s->n_categories + (size_t)h->category];
+}
+
+/* __index of a cell's fixed fields: the fields that change. */
+static int cell_index(lua_State *L)
+{
+	const struct cell_handle *h = lua_touserdata(L, lua_upvalueindex(1));
+	const struct inventory *inv = cell_inventory(h);
+	switch (cell_key_of(L, week_of(L), 2)) {
+	case KEY_OPEN: lua_pushinteger(L, inv->open); break;
+	case KEY_RECTIFY_RATE: lua_pushnumber(L, inv->rectify_rate); break;
+	case KEY_REBOUND: lua_pushnumber(L, inv->rebound); break;
+	case KEY_NEW_PER_WEEK: lua_pushnumber(L, inv->new_per_week); break;
+	default:
+		return sandbox_kill(L, "a cell has no field '%s' (it has %s)",
+				    luaL_tolstring(L, 2, NULL), cell_keys_list);
+	}
+	return 1;
+}
+
+static int cell_newindex(lua_State *L)
+{
+	const struct cell_handle *h = lua_touserdata(L, lua_upvalueindex(1));
+	const struct week_state *ws = week_of(L);
+	const struct scenario *s = h->thread->host->scenario;
+	struct inventory *inv = cell_inventory(h);
+	enum cell_key key = cell_key_of(L, ws, 2);
+	double *target = key == KEY_RECTIFY_RATE   ? &inv->rectify_rate
+			 : key == KEY_REBOUND      ? &inv->rebound
+			 : key == KEY_NEW_PER_WEEK ? &inv->new_per_week
+						   : NULL;
+	int is_number = lua_type(L, 3) == LUA_TNUMBER;
+	double value = is_number ? lua_tonumber(L, 3) : 0.0;
+	char why[128] = "must be a number";
+	if (key == KEY_OPEN && is_number && value >= 0.0 && value <= LIMIT_PLUGIN_OPEN && value == floor(value)) {
+		inv->open = (int64_t)value;
+		return 0;
+	}
+	if (target != NULL && is_number && scenario_rule_check(ws->rule[key], value, why, sizeof why) == 0) {
+		*target = value;
+		return 0;
+	}
+
+	/* a refused write: say what and why */
+	const char *name = luaL_tolstring(L, 2, NULL);
+	const char *district = s->districts[h->district].name;
+	const char *category = s->categories[h->category].name;
+	char number[32];
+	if (key != KEY_OPEN && target == NULL)
+		return sandbox_kill(L, "week %d: a cell's '%s' cannot be written (a cell has %s)",
+				    ws->week, name, cell_keys_list);
+	if (!is_number)
+		return sandbox_kill(L, "week %d set districts.%s.%s.%s to %s, must be a number",
+				    ws->week, district, name, category, luaL_typename(L, 3));
+	diag_format_number(value, number, sizeof number);
+	if (key == KEY_OPEN)
+		return sandbox_kill(L, "week %d set districts.%s.open.%s = %s, must be a whole number "
+				    "within [0, 1e+15]", ws->week, district, category, number);
+	return sandbox_kill(L, "week %d set districts.%s.%s.%s = %s, %s", ws->week, district, name,
+			    category, number, why);
+}
+
+/* __index of a district: `open`, its open problems over all categories. */
+static int district_index(lua_State *L)
+{
+	const struct cell_handle *h = lua_touserdata(L, lua_upvalueindex(1));
+	if (cell_key_of(L, week_of(L), 2) != KEY_OPEN)
+		return sandbox_kill(L, "a district has no field '%s' (it has name, categories, sites, open)",
+				    luaL_tolstring(L, 2, NULL));
+	const struct scenario *s = h->thread->host->scenario;
+	const struct inventory *inv = &h->thread->inventories[(size_t)h->district * (size_t)s->n_categories];
+	lua_Integer open = 0;
+	for (int c = 0; c < s->n_categories; c++)
+		open += inv[c].open;
+	lua_pushinteger(L, open);
+	return 1;
+}
+
+static int district_newindex(lua_State *L)
+{
+	return sandbox_kill(L, "a district's '%s' cannot be written: write its cells' fields",
+			    luaL_tolstring(L, 2, NULL));
+}
+
+/* Pushes a new handle for (D, C) of THREAD. */
+static void push_handle(lua_State *L, struct plugin_thread *thread, int d, int c)
+{
+	struct cell_handle *h = lua_newuserdatauv(L, sizeof *h, 0);
+	h->thread = thread;
+	h->district = d;
+	h->category = c;
+}
+
+/* Pushes the cell (D, C) of the running replication. */
+static void push_cell(lua_State *L, struct plugin_thread *thread, int d, int c)
+{
+	const struct cell *fixed = scenario_cell(thread->host->scenario, d, c);
+	lua_newtable(L);                                  /* the cell */
+	lua_createtable(L, 0, 3);                         /* its metatable */
+	lua_createtable(L, 0, 6);                         /* the fixed fields */
+	lua_pushinteger(L, fixed->sites);
+	lua_setfield(L, -2, "sites");
+	lua_pushinteger(L, fixed->declared);
+	lua_setfield(L, -2, "declared");
+	lua_pushinteger(L, fixed->problems);
+	lua_setfield(L, -2, "problems");
+	lua_pushnumber(L, fixed->rectify_rate);
+	lua_setfield(L, -2, "base_rectify_rate");
+	lua_pushnumber(L, fixed->rebound);
+	lua_setfield(L, -2, "base_rebound");
+	lua_pushnumber(L, fixed->new_per_week);
+	lua_setfield(L, -2, "base_new_per_week");
+	lua_createtable(L, 0, 2);                         /* the fixed fields' metatable */
+	push_handle(L, thread, d, c);
+	lua_pushcclosure(L, cell_index, 1);
+	lua_setfield(L, -2, "__index");
+	sandbox_lock_metatable(L);
+	lua_setmetatable(L, -2);
+	lua_setfield(L, -2, "__index");                   /* cell's metatable.__index = fixed */
+	push_handle(L, thread, d, c);
+	lua_pushcclosure(L, cell_newindex, 1);
+	lua_setfield(L, -2, "__newindex");
+	sandbox_lock_metatable(L);
+	lua_setmetatable(L, -2);
+}
+
+/* Builds, once per state, the `state` table whose cells read the running replication. */
+static void push_week_state(lua_State *L, struct plugin_thread *thread)
+{
+	const struct scenario *s = thread->host->scenario;
+	struct week_state *ws = week_of(L);
+
+	/* the interned keys, kept alive in the registry */
+	lua_createtable(L, CELL_KEYS, 0);
+	for (int k = 0; k < CELL_KEYS; k++) {
+		lua_pushstring(L, cell_key_names[k]);
+		ws->cell_key[k] = lua_tostring(L, -1);
+		lua_rawseti(L, -2, k + 1);
+	}
+	lua_setfield(L, LUA_REGISTRYINDEX, "ccsim.cell_keys");
+	ws->rule[KEY_RECTIFY_RATE] = scenario_field_rule("cell.rectify_rate");
+	ws->rule[KEY_REBOUND] = scenario_field_rule("cell.rebound");
+	ws->rule[KEY_NEW_PER_WEEK] = scenario_field_rule("cell.new_per_week");
+
+	lua_createtable(L, 0, 5);
+	lua_pushinteger(L, 0);
+	lua_setfield(L, -2, "week");
+	sandbox_set_function(L, "random", sandbox_random);
+	/* the category names in the scenario's order: ipairs over them is
+	 * reproducible, pairs over a district's categories is not */
+	lua_createtable(L, s->n_categories, 0);
+	for (int c = 0; c < s->n_categories; c++) {
+		lua_pushstring(L, s->categories[c].name);
+		lua_rawseti(L, -2, c + 1);
+	}
+	lua_setfield(L, -2, "categories");
+	lua_createtable(L, s->n_districts, 0);
+	for (int d = 0; d < s->n_districts; d++) {
+		lua_Integer sites = 0;
+		lua_createtable(L, 0, 3);
+		lua_pushstring(L, s->districts[d].name);
+		lua_setfield(L, -2, "name");
+		lua_createtable(L, 0, s->n_categories);
+		for (int c = 0; c < s->n_categories; c++) {
+			push_cell(L, thread, d, c);
+			lua_setfield(L, -2, s->categories[c].name);
+			sites += scenario_cell(s, d, c)->sites;
+		}
+		lua_setfield(L, -2, "categories");
+		lua_pushinteger(L, sites);
+		lua_setfield(L, -2, "sites");
+		lua_createtable(L, 0, 3);                 /* the district's metatable */
+		push_handle(L, thread, d, 0);
+		lua_pushcclosure(L, district_index, 1);
+		lua_setfield(L, -2, "__index");
+		sandbox_set_function(L, "__newindex", district_newindex);
+		sandbox_lock_metatable(L);
+		lua_setmetatable(L, -2);
+		lua_rawseti(L, -2, d + 1);
+	}
+	lua_setfield(L, -2, "districts");
+	view_add_name_map(L, "districts", "district");
+}
+
+/* Runs protected: makes the state's plugin table, week, state, params, targets. */
+static int prepare_week_state(lua_State *L)
+{
+	struct plugin_thread *thread = lua_touserdata(L, 1);
+	struct week_state *ws = lua_touserdata(L, 2);
+	const struct policy_runtime *p = &thread->host->policies[ws->policy];
+	char error[1024];
+	lua_settop(L, 0);
+	if (loader_load_table(L, &ws->sb, p->file, p->stem, error, sizeof error) != 0)
+		return luaL_error(L, "%s", error);
+	lua_getfield(L, -1, "week");
+	ws->week_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	push_week_state(L, thread);
+	ws->state_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	params_push(L, p->params, p->n_params);
+	ws->params_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	host_push_targets(L, p);
+	ws->targets_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	return 0;
+}
+
+void plugin_thread_free(struct plugin_thread *thread)
+{
+	if (thread == NULL)
+		return;
+	for (int i = 0; i < thread->n; i++)
+		if (thread->states[i].L != NULL)
+			lua_close(thread->states[i].L);
+	free(thread->states);
+	free(thread);
+}
+
+struct plugin_thread *plugin_thread_new(const struct plugin_host *host, char *error,
+					size_t error_size)
+{
+	struct plugin_thread *thread = calloc(1, sizeof *thread);
+	if (thread == NULL) {
+		snprintf(error, error_size, "out of memory for the plugins' states");
+		return NULL;
+	}
+	thread->host = host;
+	for (int i = 0; i < host->n; i++)
+		thread->n += host->policies[i].has_week;
+	/* fixed size: each state's allocator points into this array */
+	thread->states = calloc((size_t)thread->n + 1, sizeof *thread->states);
+	if (thread->states == NULL) {
+		free(thread);
+		snprintf(error, error_size, "out of memory for the plugins' states");
+		return NULL;
+	}
+	int k = 0;
+	for (int i = 0; i < host->n; i++) {
+		if (!host->policies[i].has_week)
+			continue;
+		struct week_state *ws = &thread->states[k++];
+		ws->policy = i;
+		ws->sb.rng = &ws->stream;
+		ws->L = sandbox_open(&ws->sb);
+		if (ws->L == NULL) {
+			snprintf(error, error_size, "%s: week: cannot make a Lua state",
+				 host->policies[i].stem);
+			plugin_thread_free(thread);
+			return NULL;
+		}
+		lua_pushcfunction(ws->L, prepare_week_state);
+		lua_pushlightuserdata(ws->L, thread);
+		lua_pushlightuserdata(ws->L, ws);
+		sandbox_arm(&ws->sb, LIMIT_PLUGIN_SETUP_INSTRUCTIONS);
+		if (lua_pcall(ws->L, 2, 0, 0) != LUA_OK) {
+			char message[1024];
+			snprintf(error, error_size, "%s", sandbox_failure(ws->L, &ws->sb, message, sizeof message));
+			plugin_thread_free(thread);
+			return NULL;
+		}
+	}
+	return thread;
+}
+
+int plugin_thread_week(struct plugin_thread *thread, uint64_t seed, uint64_t replication,
+		       int week, struct inventory *inventories)
+{
+	if (!thread->started || thread->replication != replication) {
+		for (int i = 0; i < thread->n; i++)
+			rng_init(&thread->states[i].stream, seed, replication,
+				 RNG_SUBSTREAM_POLICIES + (uint64_t)thread->states[i].policy);
+		thread->replication = replication;
+		thread->started = 1;
+	}
+	thread->inventories = inventories;
+	for (int i = 0; i < thread->n; i++) {
+		struct week_state *ws = &thread->states[i];
+		lua_State *L = ws->L;
+		ws->week = week;
+		sandbox_arm(&ws->sb, LIMIT_PLUGIN_WEEK_INSTRUCTIONS);
+		lua_rawgeti(L, LUA_REGISTRYINDEX, ws->week_ref);
+		lua_rawgeti(L, LUA_REGISTRYINDEX, ws->state_ref);
+		lua_pushinteger(L, week);
+		lua_setfield(L, -2, "week"); /* an existing field: no allocation */
+		lua_rawgeti(L, LUA_REGISTRYINDEX, ws->params_ref);
+		lua_rawgeti(L, LUA_REGISTRYINDEX, ws->targets_ref);
+		if (lua_pcall(L, 3, 0, 0) != LUA_OK) {
+			char message[1024];
+			snprintf(thread->error, sizeof thread->error, "%s: week: %.900s",
+				 thread->host->policies[ws->policy].stem,
+				 sandbox_failure(L, &ws->sb, message, sizeof message));
+			lua_pop(L, 1);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+const char *plugin_thread_error(const struct plugin_thread *thread)
+{
+	return thread->error;
+}
