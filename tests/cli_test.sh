@@ -50,8 +50,8 @@ check "--quiet output empty" [ ! -s "$work/out" ]
 cp "$work/m.json" "$work/keep.json"
 check "failed run keeps old JSON" [ "$(status "$ccsim" run "$work/bad.cfg" --json "$work/m.json")" = 2 ]
 check "old JSON untouched" cmp -s "$work/m.json" "$work/keep.json"
-check "unwritable JSON exits 1" [ "$(status "$ccsim" run "$src/scenarios/minimal.cfg" --reps 10 --json "$work/no/such/dir/x.json")" = 1 ]
-check "unwritable JSON is explained" grep -q "cannot write $work/no/such/dir/x.json" "$work/err"
+check "a missing folder for the JSON exits 2" [ "$(status "$ccsim" run "$src/scenarios/minimal.cfg" --reps 10 --json "$work/no/such/dir/x.json")" = 2 ]
+check "a missing folder is explained" grep -q "cannot write $work/no/such/dir/x.json: the folder $work/no/such/dir does not exist" "$work/err"
 check "no temporary files left" [ -z "$(find "$work" -name '*.tmp.*')" ]
 
 # run: { replications; seed; } are defaults that flags override

@@ -38,10 +38,16 @@ static void greedy_matches_exhaustive_search(void **state)
 	char path[64];
 	write_temp_file(path, scenario_text);
 
-	struct allocation_problem problem = {path, NULL, 0, 0, "officers", 30.0, 10.0,
-					     {.seed = 11, .replications = 6000, .threads = 2}};
+	const char *files[1] = {path};
+	struct study_request request = {.have_seed = 1, .seed = 11, .have_reps = 1,
+					.reps = 6000, .threads = 2};
+	struct study st;
+	struct diag diags;
+	diag_init(&diags, NULL);
+	assert_int_equal(study_open(&st, files, 1, &request, &diags), 0);
+	struct allocation_problem problem = {0, "officers", 30.0, 10.0};
 	struct allocation greedy;
-	assert_int_equal(allocate_greedy(&problem, &greedy, stderr), 0);
+	assert_int_equal(allocate_greedy(&st, &problem, &greedy, &diags), 0);
 	assert_int_equal(greedy.n_targets, 3);
 	assert_int_equal(greedy.n_steps, 3);
 	double spent = 0.0;
@@ -64,7 +70,7 @@ static void greedy_matches_exhaustive_search(void **state)
 	n++;
 	struct run_result results[11];
 	struct pairing pairings[11];
-	assert_int_equal(allocation_evaluate(&problem, 3, &amounts[0][0], n, results, pairings, stderr), 0);
+	assert_int_equal(allocation_evaluate(&st, &problem, 3, &amounts[0][0], n, results, pairings, &diags), 0);
 	int best = 0;
 	for (int i = 1; i < n - 1; i++)
 		if (results[i].tally->passes > results[best].tally->passes)
@@ -84,6 +90,9 @@ static void greedy_matches_exhaustive_search(void **state)
 	for (int i = 0; i < n; i++)
 		run_result_free(&results[i]);
 	allocation_free(&greedy);
+	study_close(&st);
+	assert_int_equal(diags.count, 0);
+	diag_free(&diags);
 	unlink(path);
 }
 

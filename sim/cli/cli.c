@@ -1,5 +1,4 @@
 #include "cli.h"
-#include "ccsim_limits.h"
 
 #include <errno.h>
 #include <math.h>
@@ -7,14 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "atomic_file.h"
-#include "experiment.h"
-#include "report.h"
 
-
-void cli_options_init(struct cli_options *o)
+static void options_init(struct cli_options *o)
 {
 	memset(o, 0, sizeof *o);
 	o->threads = omp_get_num_procs();
@@ -88,8 +83,101 @@ int cli_parse_range(char *text, const char **path, double *lo, double *hi, int *
 	return 0;
 }
 
-int cli_common_option(struct cli_options *o, int opt, char *arg, const char *command,
-		      const char *usage)
+int cli_take_input(const char *command, char *arg, int with_steps, struct design_input *inputs,
+		   int *n)
+{
+	char error[512];
+	if (*n == LIMIT_INPUTS)
+		return cli_usage_error(command, "too many --param");
+	struct design_input *in = &inputs[*n];
+	memset(in, 0, sizeof *in);
+	if (cli_parse_range(arg, &in->path, &in->lo, &in->hi, &in->steps, with_steps, error,
+			    sizeof error) != 0)
+		return cli_usage_error(command, error);
+	(*n)++;
+	return 0;
+}
+
+int cli_parse_setting(char *text, struct parameter_setting *out, char *error, size_t size)
+{
+	char *equals = strchr(text, '=');
+	if (equals == NULL || equals == text) {
+		snprintf(error, size, "'%s' is not PATH=VALUE (e.g. districts.Xigu.rectify_rate=0.2)", text);
+		return -1;
+	}
+	*equals = '\0';
+	char *end;
+	errno = 0;
+	double value = strtod(equals + 1, &end);
+	if (equals[1] == '\0' || *end != '\0' || errno != 0 || !isfinite(value)) {
+		snprintf(error, size, "'%s=%s': the value must be a number", text, equals + 1);
+		*equals = '=';
+		return -1;
+	}
+	/* trim spaces around the path */
+	while (*text == ' ')
+		text++;
+	for (char *e = equals - 1; e > text && *e == ' '; e--)
+		*e = '\0';
+	out->path = text;
+	out->value = value;
+	out->used = 0;
+	out->integer = 0;
+	return 0;
+}
+
+int cli_parse_variant(char *text, struct cli_variant *out, char *error, size_t size)
+{
+	memset(out, 0, sizeof *out);
+	char *colon = strchr(text, ':');
+	if (colon == NULL || colon == text) {
+		snprintf(error, size, "'%s' is not \"NAME: PATH=VALUE, PATH=VALUE\"", text);
+		return -1;
+	}
+	*colon = '\0';
+	out->name = strdup(text);
+	int capacity = 1;
+	for (char *c = colon + 1; *c; c++)
+		capacity += *c == ',';
+	out->settings = calloc((size_t)capacity, sizeof *out->settings);
+	if (out->name == NULL || out->settings == NULL) {
+		cli_variant_free(out);
+		snprintf(error, size, "out of memory");
+		return -1;
+	}
+	for (char *next, *item = colon + 1; item != NULL; item = next) {
+		next = strchr(item, ',');
+		if (next != NULL)
+			*next++ = '\0';
+		while (*item == ' ')
+			item++;
+		if (*item == '\0')
+			continue;
+		if (cli_parse_setting(item, &out->settings[out->n], error, size) != 0) {
+			cli_variant_free(out);
+			return -1;
+		}
+		out->n++;
+	}
+	if (out->n == 0) {
+		snprintf(error, size, "variant '%s' sets no parameter", out->name);
+		cli_variant_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+void cli_variant_free(struct cli_variant *v)
+{
+	free(v->name);
+	free(v->settings);
+	memset(v, 0, sizeof *v);
+}
+
+/* Handles common option OPT (with ARG): 0 when handled, 1 when OPT is not
+ * common, -1 after --help, or an exit status after a message. */
+static int common_option(struct cli_options *o, int opt, char *arg, const char *command,
+			 const char *usage)
 {
 	unsigned long long value;
 	char error[512];
@@ -123,7 +211,7 @@ int cli_common_option(struct cli_options *o, int opt, char *arg, const char *com
 	case 'S':
 		if (o->n_settings == (int)(sizeof o->settings / sizeof o->settings[0]))
 			return cli_usage_error(command, "too many --set");
-		if (parse_setting(arg, &o->settings[o->n_settings], error, sizeof error) != 0)
+		if (cli_parse_setting(arg, &o->settings[o->n_settings], error, sizeof error) != 0)
 			return cli_usage_error(command, error);
 		o->n_settings++;
 		return 0;
@@ -145,64 +233,91 @@ int cli_common_option(struct cli_options *o, int opt, char *arg, const char *com
 	}
 }
 
-void cli_options_join(struct cli_options *o, struct cluster *cluster)
+int cli_parse(int argc, char **argv, const char *command, const char *usage,
+	      const struct option *own, const char *own_short, cli_own_option handle,
+	      void *context, struct cli_options *o, struct cluster *cluster)
 {
+	static const struct option common[] = {CLI_COMMON_OPTIONS, {NULL, 0, NULL, 0}};
+	struct option options[32];
+	int n = 0;
+	for (int i = 0; own != NULL && own[i].name != NULL; i++)
+		options[n++] = own[i];
+	for (int i = 0; common[i].name != NULL; i++)
+		options[n++] = common[i];
+	options[n] = (struct option){NULL, 0, NULL, 0};
+	char shorts[64];
+	snprintf(shorts, sizeof shorts, "%s%s", own_short ? own_short : "", CLI_COMMON_SHORT);
+	options_init(o);
+	int opt;
+	while ((opt = getopt_long(argc, argv, shorts, options, NULL)) != -1) {
+		int status = common_option(o, opt, optarg, command, usage);
+		if (status == 1)
+			status = handle ? handle(opt, optarg, context) : 1;
+		if (status == 1)
+			return cli_usage_error(command, "unknown option");
+		if (status != 0)
+			return status;
+	}
+	/* runs share the work of the job's processes; only the one that writes
+	 * keeps --json, --csv and what is printed */
 	o->cluster = cluster;
 	if (!cluster_writes(cluster)) {
 		o->json = NULL;
 		o->csv = NULL;
 		o->quiet = 1;
 	}
+	return EXIT_OK;
 }
 
-struct run_options cli_run_options(const struct cli_options *o, const struct scenario *s)
+struct study_request cli_study_request(const struct cli_options *o, int default_reps)
 {
-	struct run_options run = {
-		.seed = o->have_seed ? o->seed : (s->has_seed ? s->seed : EXPERIMENT_DEFAULT_SEED),
-		.replications = o->have_reps ? o->reps
-					     : (s->has_replications ? s->replications
-								    : EXPERIMENT_DEFAULT_REPLICATIONS),
-		.threads = o->threads,
+	struct study_request r = {
+		.settings = o->settings,
+		.n_settings = o->n_settings,
+		.have_seed = o->have_seed,
+		.seed = o->seed,
+		.have_reps = o->have_reps,
+		.reps = o->reps,
+		.default_reps = default_reps,
 		.precision = o->precision,
+		.max_reps = o->max_reps,
+		.threads = o->threads,
 		.cluster = o->cluster,
 	};
-	if (o->precision > 0.0 && !o->have_reps)
-		run.replications = o->max_reps;
-	return run;
+	return r;
 }
 
-void progress_start(struct progress_bar *bar, int quiet)
+int cli_exit_status(const struct diag *d)
 {
-	bar->shown = !quiet && isatty(STDERR_FILENO);
-	bar->started = omp_get_wtime();
-	bar->drawn = 0;
+	switch (diag_worst(d)) {
+	case DIAG_INPUT:
+		return EXIT_INPUT;
+	case DIAG_PLUGIN:
+		return EXIT_PLUGIN;
+	case DIAG_NO_MEMORY:
+	case DIAG_SYSTEM:
+	case DIAG_WARNING: /* a failure that said nothing */
+	default:
+		return EXIT_INTERNAL;
+	}
 }
 
-void progress_update(void *context, int64_t done, int64_t total)
+int cli_fail(const char *command, const struct study *st, struct diag *d, int prefix)
 {
-	struct progress_bar *bar = context;
-	if (!bar->shown || total <= 0)
-		return;
-	double elapsed = omp_get_wtime() - bar->started;
-	double share = (double)done / (double)total;
-	double rate = elapsed > 0.0 ? (double)done / elapsed : 0.0;
-	double left = rate > 0.0 ? (double)(total - done) / rate : 0.0;
-	char bar_text[31];
-	int filled = (int)(share * 30.0);
-	for (int i = 0; i < 30; i++)
-		bar_text[i] = i < filled ? '#' : '.';
-	bar_text[30] = '\0';
-	fprintf(stderr, "\r[%s] %5.1f %% %lld/%lld, %.0f reps/s, %d:%02d left ", bar_text,
-		100.0 * share, (long long)done, (long long)total, rate, (int)left / 60, (int)left % 60);
-	fflush(stderr);
-	bar->drawn = 1;
-}
-
-void progress_finish(struct progress_bar *bar)
-{
-	if (bar->shown && bar->drawn)
-		fputc('\n', stderr);
-	bar->drawn = 0;
+	enum diag_kind worst = diag_worst(d);
+	int status = cli_exit_status(d);
+	if (prefix && worst != DIAG_PLUGIN && (st == NULL || st->failed_file == NULL))
+		fprintf(stderr, "ccsim %s: ", command);
+	diag_print(d, stderr);
+	if (st != NULL && st->failed_file != NULL) {
+		if (worst == DIAG_PLUGIN)
+			fprintf(stderr, "ccsim: a policy plugin failed; nothing was simulated\n");
+		else if (worst == DIAG_INPUT)
+			fprintf(stderr, "ccsim: %d problem%s in %s; nothing was simulated\n", d->count,
+				d->count == 1 ? "" : "s", st->failed_file);
+	}
+	diag_free(d);
+	return status;
 }
 
 int cli_write_text(const char *path, const char *text, FILE *err)
@@ -215,14 +330,20 @@ int cli_write_text(const char *path, const char *text, FILE *err)
 	return EXIT_OK;
 }
 
-int cli_write_json(const char *path, json_t *root, FILE *err)
+int cli_write_outputs(const struct cli_options *o, const char *json, const char *csv)
 {
-	char *text = report_json_text(root);
-	if (text == NULL) {
-		fprintf(err, "ccsim: out of memory while writing %s\n", path);
-		return EXIT_INTERNAL;
+	const char *paths[2] = {o->json, o->csv};
+	const char *texts[2] = {json, csv};
+	for (int i = 0; i < 2; i++) {
+		if (paths[i] == NULL)
+			continue;
+		if (texts[i] == NULL) {
+			fprintf(stderr, "ccsim: out of memory while writing %s\n", paths[i]);
+			return EXIT_INTERNAL;
+		}
+		int status = cli_write_text(paths[i], texts[i], stderr);
+		if (status != EXIT_OK)
+			return status;
 	}
-	int status = cli_write_text(path, text, err);
-	free(text);
-	return status;
+	return EXIT_OK;
 }

@@ -1,19 +1,20 @@
 /*
- * cli: what the commands of the ccsim executable share: options, run
- * settings from flags and file, and the exit statuses.
+ * cli: what the commands of the ccsim executable share: options, the study
+ * they ask for, output files, and the exit statuses, decided here alone.
  */
 #ifndef CCSIM_CLI_H
 #define CCSIM_CLI_H
 
 #include <getopt.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdint.h>
 
 #include "ccsim_limits.h"
 #include "cluster.h"
-#include "runner.h"
+#include "diag.h"
 #include "scenario.h"
+#include "design.h"
+#include "study.h"
 
 enum exit_status {
 	EXIT_OK = 0,
@@ -22,22 +23,6 @@ enum exit_status {
 	EXIT_PLUGIN = 3,
 	EXIT_INTERRUPTED = 130  /* Ctrl-C: what was done is written, marked incomplete */
 };
-
-/* A progress bar on stderr: done, rate, time left. Shown only when stderr
- * is a terminal and the command is not --quiet. */
-struct progress_bar {
-	int shown;
-	double started;
-	int drawn;
-};
-
-void progress_start(struct progress_bar *bar, int quiet);
-
-/* A run_options progress callback; CONTEXT is the bar. */
-void progress_update(void *context, int64_t done, int64_t total);
-
-/* Ends the bar's line. */
-void progress_finish(struct progress_bar *bar);
 
 /* The options every running command takes. */
 struct cli_options {
@@ -70,30 +55,22 @@ struct cli_options {
 	{"help", no_argument, NULL, 'h'}
 #define CLI_COMMON_SHORT "n:s:t:j:c:qS:P:M:h"
 
-void cli_options_init(struct cli_options *o);
-
-/* After parsing: runs share the work of CLUSTER's processes, and only the
- * one that writes keeps --json, --csv and what is printed. */
-void cli_options_join(struct cli_options *o, struct cluster *cluster);
+/* A command's own option OPT with ARG: 0 when taken, 1 when not its own,
+ * else an exit status (after a message). */
+typedef int (*cli_own_option)(int opt, char *arg, void *context);
 
 /*
- * Handles option OPT (with ARG) when it is a common one. Returns 0 when
- * handled, 1 when OPT is not common, or an exit status (after a message)
- * when ARG is wrong. USAGE is printed for -h, and then -1 is returned.
+ * Parses the common options and a command's own (OWN, getopt entries ending
+ * with a NULL name, and OWN_SHORT; both may be empty) into O, then joins
+ * CLUSTER. Leaves the positional arguments from optind. Returns EXIT_OK, -1
+ * after --help (USAGE printed), or an exit status after a message.
  */
-int cli_common_option(struct cli_options *o, int opt, char *arg, const char *command,
-		      const char *usage);
-
-/* Marks the writing of output files (BLOCK 1) and its end (0): a Ctrl-C
- * meanwhile ends the process only once the files are whole. Defined by
- * main.c, which owns the Ctrl-C handler. */
-void cli_hold_interrupts(int block);
+int cli_parse(int argc, char **argv, const char *command, const char *usage,
+	      const struct option *own, const char *own_short, cli_own_option handle,
+	      void *context, struct cli_options *o, struct cluster *cluster);
 
 /* Prints "ccsim COMMAND: MESSAGE" and a hint; returns EXIT_INPUT. */
 int cli_usage_error(const char *command, const char *message);
-
-/* The run options from the flags, else the scenario's run section, else defaults. */
-struct run_options cli_run_options(const struct cli_options *o, const struct scenario *s);
 
 /* Parses a whole decimal number in [LO, HI]; 0 or -1. */
 int cli_parse_count(const char *text, unsigned long long lo, unsigned long long hi,
@@ -103,10 +80,48 @@ int cli_parse_count(const char *text, unsigned long long lo, unsigned long long 
 int cli_parse_range(char *text, const char **path, double *lo, double *hi, int *steps,
 		    int want_steps, char *error, size_t size);
 
+/* Parses "PATH=VALUE" (VALUE a number); OUT->path points into TEXT. 0 or -1. */
+int cli_parse_setting(char *text, struct parameter_setting *out, char *error, size_t size);
+
+/* Takes --param ARG ("PATH=LO:HI", with ":STEPS" when WITH_STEPS) into
+ * INPUTS[*N] (at most LIMIT_INPUTS); 0, or an exit status after a message. */
+int cli_take_input(const char *command, char *arg, int with_steps, struct design_input *inputs,
+		   int *n);
+
+/* A named variant of a scenario: its own settings. */
+struct cli_variant {
+	char *name;
+	int n;
+	struct parameter_setting *settings;
+};
+
+/* Parses "NAME: PATH=VALUE, PATH=VALUE" (TEXT is changed and must outlive OUT). */
+int cli_parse_variant(char *text, struct cli_variant *out, char *error, size_t size);
+void cli_variant_free(struct cli_variant *v);
+
+/* The study O asks for; DEFAULT_REPS is the command's own default for --reps
+ * (0: the scenario's run section, else the default). */
+struct study_request cli_study_request(const struct cli_options *o, int default_reps);
+
+/* The exit status D's worst problem calls for: 2 input, 3 plugin, 1 memory
+ * or system; 1 when D holds no error (a failure said nothing). */
+int cli_exit_status(const struct diag *d);
+
+/*
+ * Prints the problems of a failed COMMAND in D on stderr and returns the
+ * exit status. When preparing a variant of ST failed (ST may be NULL), a
+ * closing sentence says nothing was simulated; a run's own failure is
+ * prefixed with "ccsim COMMAND: " when PREFIX is set (not for a plugin's,
+ * which names itself). Frees D.
+ */
+int cli_fail(const char *command, const struct study *st, struct diag *d, int prefix);
+
 /* Writes TEXT to PATH, whole or not at all; exit status. */
 int cli_write_text(const char *path, const char *text, FILE *err);
 
-/* Writes ROOT (stolen) as JSON to PATH, whole or not at all; exit status. */
-int cli_write_json(const char *path, json_t *root, FILE *err);
+/* Writes the JSON text JSON and the CSV text CSV of a command to O's --json
+ * and --csv, those that were asked for (a NULL text for one asked for: memory
+ * ran out making it); exit status. The caller holds the signals. */
+int cli_write_outputs(const struct cli_options *o, const char *json, const char *csv);
 
 #endif

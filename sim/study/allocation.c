@@ -4,8 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "experiment.h"
-
 struct split {
 	int policy;
 	const char *key;
@@ -18,53 +16,53 @@ static int split_policy(struct scenario *s, void *context)
 	return scenario_split_policy(s, split->policy, split->key, split->amounts) < 0 ? -1 : 0;
 }
 
-int allocation_targets(const struct allocation_problem *problem, char ***names, FILE *err)
+int allocation_targets(const struct study *st, const struct allocation_problem *problem,
+		       char ***names, struct diag *d)
 {
-	struct prepared p;
+	const struct scenario *s = st->base.scenario;
 	*names = NULL;
-	int status = prepare_variant(problem->file, problem->settings, problem->n_settings, NULL, 0,
-				     &problem->run.seed, NULL, NULL, &p, err);
-	if (status != 0)
-		return -status;
-	const struct scenario *s = p.scenario;
 	if (problem->policy < 0 || problem->policy >= s->n_policies) {
-		fprintf(err, "ccsim allocate: %s has %d polic%s; --policy takes 1 to %d\n", problem->file,
-			s->n_policies, s->n_policies == 1 ? "y" : "ies", s->n_policies);
-		prepared_free(&p);
-		return -2;
+		diag_add_at(d, DIAG_INPUT, "ccsim allocate", 0, "%s has %d polic%s; --policy takes 1 to %d",
+			    st->sources[0].file, s->n_policies, s->n_policies == 1 ? "y" : "ies",
+			    s->n_policies);
+		return -1;
 	}
 	const struct policy *policy = &s->policies[problem->policy];
 	int n = policy->n_targets ? policy->n_targets : s->n_districts;
 	*names = calloc((size_t)n, sizeof **names);
-	for (int i = 0; *names && i < n; i++)
+	int failed = *names == NULL;
+	for (int i = 0; !failed && i < n; i++) {
 		(*names)[i] = strdup(policy->n_targets ? policy->targets[i] : s->districts[i].name);
-	prepared_free(&p);
+		failed = (*names)[i] == NULL;
+	}
+	if (failed) {
+		for (int i = 0; *names && i < n; i++)
+			free((*names)[i]);
+		free(*names);
+		*names = NULL;
+		diag_no_memory(d, "listing the policy's targets");
+		return -1;
+	}
 	return n;
 }
 
-int allocation_evaluate(const struct allocation_problem *problem, int targets, const double *amounts,
-			int n, struct run_result *results, struct pairing *pairings, FILE *err)
+int allocation_evaluate(struct study *st, const struct allocation_problem *problem, int targets,
+			const double *amounts, int n, struct run_result *results,
+			struct pairing *pairings, struct diag *d)
 {
-	struct prepared *prepared = calloc((size_t)n, sizeof *prepared);
-	struct run_variant *variants = calloc((size_t)n, sizeof *variants);
-	int status = prepared && variants ? 0 : 1;
+	struct study_variant *prepared = calloc((size_t)n, sizeof *prepared);
+	int status = prepared ? 0 : -1;
+	if (prepared == NULL)
+		diag_no_memory(d, "preparing the allocations");
 	for (int i = 0; i < n && status == 0; i++) {
 		struct split split = {problem->policy, problem->key, &amounts[(size_t)i * (size_t)targets]};
-		status = prepare_variant(problem->file, problem->settings, problem->n_settings, NULL, 0,
-					 &problem->run.seed, split_policy, &split, &prepared[i], err);
-		variants[i].scenario = prepared[i].scenario;
-		variants[i].hooks = plugin_host_hooks(prepared[i].plugins);
+		status = study_prepare(st, 0, NULL, 0, split_policy, &split, &prepared[i], d);
 	}
-	if (status == 0) {
-		char error[2048];
-		status = run_variants(variants, n, &problem->run, results, pairings, error, sizeof error);
-		if (status != RUN_OK)
-			fprintf(err, "%s\n", error);
-	}
+	if (status == 0)
+		status = study_run_variants(prepared, n, &st->run, results, pairings, d);
 	for (int i = 0; prepared && i < n; i++)
-		prepared_free(&prepared[i]);
+		study_variant_free(&prepared[i]);
 	free(prepared);
-	free(variants);
 	return status;
 }
 
@@ -78,21 +76,26 @@ void allocation_free(struct allocation *a)
 	memset(a, 0, sizeof *a);
 }
 
-int allocate_greedy(const struct allocation_problem *problem, struct allocation *out, FILE *err)
+int allocate_greedy(struct study *st, const struct allocation_problem *problem,
+		    struct allocation *out, struct diag *d)
 {
 	memset(out, 0, sizeof *out);
-	int targets = allocation_targets(problem, &out->targets, err);
-	if (targets <= 0)
-		return targets < 0 ? -targets : 2;
+	out->header = study_header(st, "allocate");
+	out->problem = *problem;
+	int targets = allocation_targets(st, problem, &out->targets, d);
+	if (targets < 0)
+		return -1;
 	out->n_targets = targets;
 	int steps = (int)floor(problem->budget / problem->step + 1e-9);
 	int n = targets + 1;
-	out->amounts = calloc((size_t)targets, sizeof *out->amounts);
+	out->amounts = calloc((size_t)targets + 1, sizeof *out->amounts);
 	out->steps = calloc((size_t)steps + 1, sizeof *out->steps);
 	double *amounts = calloc((size_t)n * (size_t)targets, sizeof *amounts);
 	struct run_result *results = calloc((size_t)n, sizeof *results);
 	struct pairing *pairings = calloc((size_t)n, sizeof *pairings);
-	int status = out->amounts && out->steps && amounts && results && pairings ? 0 : 1;
+	int status = out->amounts && out->steps && amounts && results && pairings ? 0 : -1;
+	if (status != 0)
+		diag_no_memory(d, "preparing the allocation");
 
 	for (int k = 0; k < steps && status == 0; k++) {
 		/* row 0: the allocation so far; row 1 + d: one more step to district d */
@@ -102,7 +105,7 @@ int allocate_greedy(const struct allocation_problem *problem, struct allocation 
 			if (v > 0)
 				amounts[(size_t)v * (size_t)targets + (size_t)(v - 1)] += problem->step;
 		}
-		status = allocation_evaluate(problem, targets, amounts, n, results, pairings, err);
+		status = allocation_evaluate(st, problem, targets, amounts, n, results, pairings, d);
 		if (status != 0)
 			break;
 		int best = 1;

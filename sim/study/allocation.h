@@ -6,19 +6,12 @@
 #ifndef CCSIM_ALLOCATION_H
 #define CCSIM_ALLOCATION_H
 
-#include <stdio.h>
-
-#include "runner.h"
-#include "scenario.h"
+#include "study.h"
 
 struct allocation_problem {
-	const char *file;
-	struct parameter_setting *settings;  /* --set, for every evaluation */
-	int n_settings;
 	int policy;              /* 0-based index of the policy whose parameter is spread */
 	const char *key;         /* the parameter */
 	double budget, step;
-	struct run_options run;  /* seed, replications, threads (precision unused) */
 };
 
 /* One greedy step: where the step went and what it bought. */
@@ -31,7 +24,10 @@ struct allocation_step {
 	double total_mean;
 };
 
+/* The result document of allocate. */
 struct allocation {
+	struct study_header header;
+	struct allocation_problem problem;
 	int n_targets;
 	char **targets;                  /* the districts, in the policy's order */
 	double *amounts;                 /* the final allocation */
@@ -40,21 +36,27 @@ struct allocation {
 };
 
 /*
- * Runs the greedy allocation. Returns 0 (exit status) with OUT filled
- * (release with allocation_free), or an exit status after messages on ERR.
+ * Runs the greedy allocation of PROBLEM on the study's base scenario (the
+ * study's run options).
+ * 0 with OUT filled (release with allocation_free), or -1 with the reasons
+ * in D.
  */
-int allocate_greedy(const struct allocation_problem *problem, struct allocation *out, FILE *err);
+int allocate_greedy(struct study *st, const struct allocation_problem *problem,
+		    struct allocation *out, struct diag *d);
 void allocation_free(struct allocation *a);
 
 /*
  * Evaluates N allocations (AMOUNTS[i * targets .. +targets]) in lockstep on
  * common random numbers into RESULTS[N] and PAIRINGS[N] (against the
- * first). Returns an exit status.
+ * first). 0, or -1 with the reasons in D.
  */
-int allocation_evaluate(const struct allocation_problem *problem, int targets, const double *amounts,
-			int n, struct run_result *results, struct pairing *pairings, FILE *err);
+int allocation_evaluate(struct study *st, const struct allocation_problem *problem, int targets,
+			const double *amounts, int n, struct run_result *results,
+			struct pairing *pairings, struct diag *d);
 
-/* The targets of the problem's policy (0 when the scenario has no such policy). */
-int allocation_targets(const struct allocation_problem *problem, char ***names, FILE *err);
+/* The targets of the problem's policy: their number, or -1 with the reason
+ * in D (no such policy, memory). NAMES is released with free(), each name too. */
+int allocation_targets(const struct study *st, const struct allocation_problem *problem,
+		       char ***names, struct diag *d);
 
 #endif

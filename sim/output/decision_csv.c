@@ -1,0 +1,116 @@
+#include "decision_csv.h"
+
+#include "text_buffer.h"
+
+char *decision_csv_compare(const struct compare_result *r)
+{
+	struct text_buffer csv = {0};
+	text_buffer_printf(&csv, "variant,pass_probability,pass_ci95_lo,pass_ci95_hi,total_mean,total_sd,"
+			  "pass_difference,pass_difference_ci95_lo,pass_difference_ci95_hi,"
+			  "total_difference,total_difference_ci95_lo,total_difference_ci95_hi,"
+			  "only_variant_passes,only_first_passes\n");
+	for (int v = 0; v < r->n; v++) {
+		const struct compare_variant *c = &r->variants[v];
+		const struct tally *t = c->result.tally;
+		double lo, hi;
+		wilson_interval(t->passes, t->n, Z95, &lo, &hi);
+		text_buffer_printf(&csv, "\"%s\",%.10g,%.10g,%.10g,%.10g,%.10g", c->name,
+			    study_pass_share(&c->result), lo, hi, t->total.mean,
+			    moments_sd(&t->total, t->n));
+		if (v == 0) {
+			text_buffer_printf(&csv, ",,,,,,,,\n");
+			continue;
+		}
+		const struct pairing *q = &c->pairing;
+		double dp = q->pass_difference.mean;
+		double dp_half = pairing_half_width(&q->pass_difference, q->n);
+		double dt = q->total_difference.mean;
+		double dt_half = pairing_half_width(&q->total_difference, q->n);
+		text_buffer_printf(&csv, ",%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g\n", dp, dp - dp_half,
+			    dp + dp_half, dt, dt - dt_half, dt + dt_half,
+			    (double)q->only_variant / (double)q->n, (double)q->only_first / (double)q->n);
+	}
+	return text_buffer_take(&csv);
+}
+
+char *decision_csv_sweep(const struct sweep_result *r)
+{
+	struct text_buffer csv = {0};
+	for (int i = 0; i < r->n_parameters; i++)
+		text_buffer_printf(&csv, "%s,", r->parameters[i].path);
+	text_buffer_printf(&csv, "pass_probability,pass_ci95_lo,pass_ci95_hi,total_mean,total_sd\n");
+	for (int p = 0; p < r->n_points; p++) {
+		const struct design_point *at = &r->points[p].at;
+		for (int i = 0; i < r->n_parameters; i++)
+			text_buffer_printf(&csv, "%.10g,", r->points[p].values[i]);
+		text_buffer_printf(&csv, "%.10g,%.10g,%.10g,%.10g,%.10g\n", at->pass, at->lo, at->hi,
+			    at->total_mean, at->total_sd);
+	}
+	return text_buffer_take(&csv);
+}
+
+static void tornado_csv(const struct analysis_result *a, struct text_buffer *csv)
+{
+	text_buffer_printf(csv, "path,low,high,pass_low,pass_high,total_low,total_high,pass_swing,total_swing\n");
+	for (int r = 0; r < a->k; r++) {
+		int i = a->order[r];
+		const struct design_input *in = &a->inputs[i];
+		const struct design_point *low = &a->low[i], *high = &a->high[i];
+		text_buffer_printf(csv, "%s,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g\n", in->path,
+			    design_value(in, 0.0), design_value(in, 1.0), low->pass, high->pass,
+			    low->total_mean, high->total_mean, high->pass - low->pass,
+			    high->total_mean - low->total_mean);
+	}
+}
+
+static void morris_csv(const struct analysis_result *a, struct text_buffer *csv)
+{
+	const struct analysis_morris *t = &a->morris_total, *p = &a->morris_pass;
+	text_buffer_printf(csv, "path,low,high,total_mu_star,total_mu,total_sigma,pass_mu_star,pass_mu,pass_sigma\n");
+	for (int i = 0; i < a->k; i++)
+		text_buffer_printf(csv, "%s,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g\n", a->inputs[i].path,
+			    a->inputs[i].lo, a->inputs[i].hi, t->mu_star[i], t->mu[i], t->sigma[i],
+			    p->mu_star[i], p->mu[i], p->sigma[i]);
+}
+
+static void sobol_csv(const struct analysis_result *a, struct text_buffer *csv)
+{
+	text_buffer_printf(csv, "path,low,high,total_first,total_first_lo,total_first_hi,total_total,"
+			 "total_total_lo,total_total_hi,pass_first,pass_first_lo,pass_first_hi,"
+			 "pass_total,pass_total_lo,pass_total_hi\n");
+	const struct analysis_sobol *both[2] = {&a->sobol_total, &a->sobol_pass};
+	for (int i = 0; i < a->k; i++) {
+		text_buffer_printf(csv, "%s,%.10g,%.10g", a->inputs[i].path, a->inputs[i].lo, a->inputs[i].hi);
+		for (int b = 0; b < 2; b++)
+			text_buffer_printf(csv, ",%.10g,%.10g,%.10g,%.10g,%.10g,%.10g", both[b]->first[i],
+				    both[b]->first_lo[i], both[b]->first_hi[i], both[b]->total[i],
+				    both[b]->total_lo[i], both[b]->total_hi[i]);
+		text_buffer_printf(csv, "\n");
+	}
+}
+
+char *decision_csv_analysis(const struct analysis_result *a)
+{
+	struct text_buffer csv = {0};
+	if (a->method == ANALYSIS_TORNADO)
+		tornado_csv(a, &csv);
+	else if (a->method == ANALYSIS_MORRIS)
+		morris_csv(a, &csv);
+	else
+		sobol_csv(a, &csv);
+	return text_buffer_take(&csv);
+}
+
+char *decision_csv_allocation(const struct allocation *a)
+{
+	struct text_buffer csv = {0};
+	text_buffer_printf(&csv, "step,district,amount,gain,gain_ci95_lo,gain_ci95_hi,total_gain,pass_probability,"
+			  "pass_ci95_lo,pass_ci95_hi,total_mean\n");
+	for (int i = 0; i < a->n_steps; i++) {
+		const struct allocation_step *s = &a->steps[i];
+		text_buffer_printf(&csv, "%d,\"%s\",%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g\n", i + 1,
+			    a->targets[s->district], s->amount, s->gain, s->gain_lo, s->gain_hi,
+			    s->total_gain, s->pass, s->pass_lo, s->pass_hi, s->total_mean);
+	}
+	return text_buffer_take(&csv);
+}

@@ -1,0 +1,187 @@
+#include "decision_json.h"
+
+#include <jansson.h>
+
+#include "report.h"
+
+static json_t *interval(double lo, double hi)
+{
+	return json_pack("[f, f]", lo, hi);
+}
+
+/* The header every command's JSON starts with. */
+static json_t *header_json(const struct study_header *h)
+{
+	return json_pack("{s:s, s:s, s:i, s:s, s:I, s:I, s:i, s:i, s:f}", "command", h->command,
+			 "ccsim_version", CCSIM_VERSION, "model_version", SCENARIO_MODEL_VERSION,
+			 "scenario", h->scenario, "replications", (json_int_t)h->replications, "seed",
+			 (json_int_t)h->seed, "threads", h->threads, "processes", h->processes,
+			 "seconds", h->seconds);
+}
+
+static json_t *settings_json(const struct parameter_setting *settings, int n)
+{
+	json_t *list = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(list, json_pack("{s:s, s:f}", "path", settings[i].path, "value",
+						      settings[i].value));
+	return list;
+}
+
+static json_t *point_json(const struct design_point *p)
+{
+	return json_pack("{s:f, s:o, s:f, s:f}", "pass_probability", p->pass, "pass_ci95",
+			 interval(p->lo, p->hi), "total_mean", p->total_mean, "total_sd", p->total_sd);
+}
+
+char *decision_json_compare(const struct compare_result *r)
+{
+	json_t *root = header_json(&r->header);
+	if (r->precision > 0.0)
+		json_object_set_new(root, "precision", json_real(r->precision));
+	json_t *list = json_array();
+	for (int v = 0; v < r->n; v++) {
+		const struct compare_variant *c = &r->variants[v];
+		const struct tally *t = c->result.tally;
+		double lo, hi;
+		wilson_interval(t->passes, t->n, Z95, &lo, &hi);
+		json_t *item = json_pack("{s:s, s:o, s:f, s:o, s:{s:f, s:f}, s:o}", "name", c->name,
+					 "settings", settings_json(c->settings, c->n_settings),
+					 "pass_probability", study_pass_share(&c->result), "pass_ci95",
+					 interval(lo, hi), "total", "mean", t->total.mean, "sd",
+					 moments_sd(&t->total, t->n), "run",
+					 report_json_object(c->scenario, &c->result, c->policies));
+		if (v > 0) {
+			const struct pairing *q = &c->pairing;
+			double dp = q->pass_difference.mean;
+			double dp_half = pairing_half_width(&q->pass_difference, q->n);
+			double dt = q->total_difference.mean;
+			double dt_half = pairing_half_width(&q->total_difference, q->n);
+			json_object_set_new(item, "against_first",
+					    json_pack("{s:f, s:o, s:f, s:o, s:f, s:f}", "pass_difference", dp,
+						      "pass_difference_ci95", interval(dp - dp_half, dp + dp_half),
+						      "total_difference", dt, "total_difference_ci95",
+						      interval(dt - dt_half, dt + dt_half), "only_variant_passes",
+						      (double)q->only_variant / (double)q->n, "only_first_passes",
+						      (double)q->only_first / (double)q->n));
+		}
+		json_array_append_new(list, item);
+	}
+	json_object_set_new(root, "variants", list);
+	return report_json_text(root);
+}
+
+char *decision_json_sweep(const struct sweep_result *r)
+{
+	json_t *root = header_json(&r->header);
+	json_t *parameters = json_array(), *points = json_array();
+	for (int i = 0; i < r->n_parameters; i++) {
+		const struct design_input *in = &r->parameters[i];
+		json_t *values = json_array();
+		for (int j = 0; j < in->steps; j++)
+			json_array_append_new(values, json_real(design_value(in, (double)j / (in->steps - 1))));
+		json_array_append_new(parameters, json_pack("{s:s, s:f, s:f, s:i, s:o}", "path", in->path,
+							    "low", in->lo, "high", in->hi, "steps",
+							    in->steps, "values", values));
+	}
+	for (int p = 0; p < r->n_points; p++) {
+		json_t *values = json_array();
+		for (int i = 0; i < r->n_parameters; i++)
+			json_array_append_new(values, json_real(r->points[p].values[i]));
+		json_t *item = point_json(&r->points[p].at);
+		json_object_set_new(item, "values", values);
+		json_array_append_new(points, item);
+	}
+	json_object_set_new(root, "parameters", parameters);
+	json_object_set_new(root, "points", points);
+	return report_json_text(root);
+}
+
+static void tornado_json(const struct analysis_result *a, json_t *root)
+{
+	json_object_set_new(root, "base", point_json(&a->base));
+	json_t *list = json_array();
+	for (int r = 0; r < a->k; r++) {
+		int i = a->order[r];
+		const struct design_input *in = &a->inputs[i];
+		double swing = a->high[i].pass - a->low[i].pass;
+		double total = a->high[i].total_mean - a->low[i].total_mean;
+		json_array_append_new(list, json_pack("{s:s, s:f, s:f, s:o, s:o, s:f, s:f}", "path",
+						      in->path, "low", design_value(in, 0.0), "high",
+						      design_value(in, 1.0), "at_low", point_json(&a->low[i]),
+						      "at_high", point_json(&a->high[i]), "pass_swing", swing,
+						      "total_swing", total));
+	}
+	json_object_set_new(root, "inputs", list);
+}
+
+static void morris_json(const struct analysis_result *a, json_t *root)
+{
+	const struct analysis_morris *t = &a->morris_total, *p = &a->morris_pass;
+	json_object_set_new(root, "trajectories", json_integer(a->trajectories));
+	json_object_set_new(root, "levels", json_integer(a->levels));
+	json_t *list = json_array();
+	for (int i = 0; i < a->k; i++)
+		json_array_append_new(list, json_pack("{s:s, s:f, s:f, s:{s:f, s:f, s:f}, s:{s:f, s:f, s:f}}",
+			"path", a->inputs[i].path, "low", a->inputs[i].lo, "high", a->inputs[i].hi,
+			"total", "mu_star", t->mu_star[i], "mu", t->mu[i], "sigma", t->sigma[i],
+			"pass", "mu_star", p->mu_star[i], "mu", p->mu[i], "sigma", p->sigma[i]));
+	json_object_set_new(root, "inputs", list);
+}
+
+static json_t *indices_json(const struct analysis_sobol *x, int i)
+{
+	return json_pack("{s:f, s:o, s:f, s:o}", "first", x->first[i], "first_ci95",
+			 interval(x->first_lo[i], x->first_hi[i]), "total", x->total[i], "total_ci95",
+			 interval(x->total_lo[i], x->total_hi[i]));
+}
+
+static void sobol_json(const struct analysis_result *a, json_t *root)
+{
+	json_object_set_new(root, "samples", json_integer(a->samples));
+	json_object_set_new(root, "bootstrap", json_integer(a->bootstrap));
+	json_t *list = json_array();
+	for (int i = 0; i < a->k; i++)
+		json_array_append_new(list, json_pack("{s:s, s:f, s:f, s:o, s:o}", "path", a->inputs[i].path,
+						      "low", a->inputs[i].lo, "high", a->inputs[i].hi, "total",
+						      indices_json(&a->sobol_total, i), "pass",
+						      indices_json(&a->sobol_pass, i)));
+	json_object_set_new(root, "inputs", list);
+}
+
+char *decision_json_analysis(const struct analysis_result *a)
+{
+	json_t *root = header_json(&a->header);
+	json_object_set_new(root, "method", json_string(analysis_method_name(a->method)));
+	if (a->method == ANALYSIS_TORNADO)
+		tornado_json(a, root);
+	else if (a->method == ANALYSIS_MORRIS)
+		morris_json(a, root);
+	else
+		sobol_json(a, root);
+	return report_json_text(root);
+}
+
+char *decision_json_allocation(const struct allocation *a)
+{
+	json_t *root = header_json(&a->header);
+	json_object_set_new(root, "policy", json_integer((json_int_t)a->problem.policy + 1));
+	json_object_set_new(root, "param", json_string(a->problem.key));
+	json_object_set_new(root, "budget", json_real(a->problem.budget));
+	json_object_set_new(root, "step", json_real(a->problem.step));
+	json_t *steps = json_array(), *allocation = json_array();
+	for (int i = 0; i < a->n_steps; i++) {
+		const struct allocation_step *s = &a->steps[i];
+		json_array_append_new(steps, json_pack("{s:i, s:s, s:f, s:f, s:o, s:f, s:f, s:o, s:f}",
+			"step", i + 1, "district", a->targets[s->district], "amount", s->amount, "gain",
+			s->gain, "gain_ci95", interval(s->gain_lo, s->gain_hi), "total_gain", s->total_gain,
+			"pass_probability", s->pass, "pass_ci95", interval(s->pass_lo, s->pass_hi),
+			"total_mean", s->total_mean));
+	}
+	for (int d = 0; d < a->n_targets; d++)
+		json_array_append_new(allocation, json_pack("{s:s, s:f}", "district", a->targets[d],
+							    "amount", a->amounts[d]));
+	json_object_set_new(root, "steps", steps);
+	json_object_set_new(root, "allocation", allocation);
+	return report_json_text(root);
+}

@@ -1,0 +1,19 @@
+/*
+ * decision_json: the JSON documents of compare, sweep, sensitivity and
+ * allocate (MODEL.md section 4), from their result documents. Each is the
+ * text ccsim writes (free with free()), or NULL when out of memory.
+ */
+#ifndef CCSIM_DECISION_JSON_H
+#define CCSIM_DECISION_JSON_H
+
+#include "allocation.h"
+#include "analysis.h"
+#include "compare.h"
+#include "sweep.h"
+
+char *decision_json_compare(const struct compare_result *r);
+char *decision_json_sweep(const struct sweep_result *r);
+char *decision_json_analysis(const struct analysis_result *r);
+char *decision_json_allocation(const struct allocation *a);
+
+#endif

@@ -1,0 +1,147 @@
+#include "analysis.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sensitivity.h"
+
+const char *analysis_method_name(enum analysis_method method)
+{
+	return method == ANALYSIS_TORNADO ? "tornado" : method == ANALYSIS_MORRIS ? "morris" : "sobol";
+}
+
+/* Each input at its low and high; ordered by swing. */
+static int tornado(struct study *st, struct analysis_result *a, struct diag *d)
+{
+	int k = a->k;
+	if (design_run_base(st, &a->base, d) != 0)
+		return -1;
+	for (int i = 0; i < k; i++) {
+		struct parameter_setting set = {a->inputs[i].path, design_value(&a->inputs[i], 0.0), 0, 0};
+		if (design_run_point(st, &set, 1, &a->low[i], d) != 0)
+			return -1;
+		set.value = design_value(&a->inputs[i], 1.0);
+		if (design_run_point(st, &set, 1, &a->high[i], d) != 0)
+			return -1;
+		a->order[i] = i;
+	}
+	const struct design_point *low = a->low, *high = a->high;
+	int *order = a->order;
+	for (int i = 1; i < k; i++) { /* by swing in P(pass), then in Total; stable */
+		int j = i, moving = order[i];
+		double swing = fabs(high[moving].pass - low[moving].pass);
+		double total = fabs(high[moving].total_mean - low[moving].total_mean);
+		while (j > 0) {
+			int before = order[j - 1];
+			double s2 = fabs(high[before].pass - low[before].pass);
+			double t2 = fabs(high[before].total_mean - low[before].total_mean);
+			if (s2 > swing || (s2 == swing && t2 >= total))
+				break;
+			order[j] = before;
+			j--;
+		}
+		order[j] = moving;
+	}
+	return 0;
+}
+
+static int morris(struct study *st, struct analysis_result *a, struct diag *d)
+{
+	struct morris_design design;
+	int k = a->k;
+	if (morris_design_make(&design, k, a->trajectories, a->levels, st->run.seed) != 0) {
+		diag_no_memory(d, "making the Morris design");
+		return -1;
+	}
+	int count = design.r * (k + 1);
+	double *pass = calloc((size_t)count, sizeof *pass), *total = calloc((size_t)count, sizeof *total);
+	int status = 0;
+	if (pass == NULL || total == NULL) {
+		diag_no_memory(d, "making the Morris design");
+		status = -1;
+	}
+	if (status == 0)
+		status = design_evaluate(st, a->inputs, k, design.points, count, pass, total, d);
+	if (status == 0) {
+		morris_effects(&design, total, a->morris_total.mu_star, a->morris_total.mu,
+			       a->morris_total.sigma);
+		morris_effects(&design, pass, a->morris_pass.mu_star, a->morris_pass.mu,
+			       a->morris_pass.sigma);
+		a->trajectories = design.r;
+		a->levels = design.levels;
+		a->points = count;
+	}
+	free(pass);
+	free(total);
+	morris_design_free(&design);
+	return status;
+}
+
+static int sobol(struct study *st, struct analysis_result *a, struct diag *d)
+{
+	struct sobol_design design;
+	int k = a->k;
+	if (sobol_design_make(&design, k, a->samples, st->run.seed) != 0) {
+		diag_no_memory(d, "making the Sobol' design");
+		return -1;
+	}
+	int count = SOBOL_BLOCKS(k) * design.n;
+	double *x = calloc((size_t)count * (size_t)k, sizeof *x);
+	double *pass = calloc((size_t)count, sizeof *pass), *total = calloc((size_t)count, sizeof *total);
+	struct analysis_sobol *t = &a->sobol_total, *p = &a->sobol_pass;
+	struct sobol_indices of_total = {t->first, t->first_lo, t->first_hi, t->total, t->total_lo, t->total_hi, 0};
+	struct sobol_indices of_pass = {p->first, p->first_lo, p->first_hi, p->total, p->total_lo, p->total_hi, 0};
+	int status = 0;
+	if (x == NULL || pass == NULL || total == NULL) {
+		diag_no_memory(d, "making the Sobol' design");
+		status = -1;
+	}
+	for (int m = 0; m < SOBOL_BLOCKS(k) && status == 0; m++)
+		for (int j = 0; j < design.n; j++)
+			sobol_point(&design, m, j, &x[((size_t)m * (size_t)design.n + (size_t)j) * (size_t)k]);
+	if (status == 0)
+		status = design_evaluate(st, a->inputs, k, x, count, pass, total, d);
+	if (status == 0 && (sobol_estimate(&design, total, a->bootstrap, st->run.seed, &of_total) != 0 ||
+			    sobol_estimate(&design, pass, a->bootstrap, st->run.seed, &of_pass) != 0)) {
+		diag_no_memory(d, "estimating the Sobol' indices");
+		status = -1;
+	}
+	if (status == 0) {
+		a->samples = design.n;
+		a->points = count;
+	}
+	free(x);
+	free(pass);
+	free(total);
+	sobol_design_free(&design);
+	return status;
+}
+
+int analysis_run(struct study *st, const struct analysis_request *request,
+		 struct analysis_result *out, struct diag *d)
+{
+	memset(out, 0, sizeof *out);
+	if (request->k < 1 || request->k > LIMIT_INPUTS) {
+		diag_add_at(d, DIAG_INPUT, NULL, 0, "an analysis takes 1 to %d inputs", LIMIT_INPUTS);
+		return -1;
+	}
+	out->header = study_header(st, "sensitivity");
+	out->method = request->method;
+	out->k = request->k;
+	memcpy(out->inputs, request->inputs, (size_t)request->k * sizeof *out->inputs);
+	out->trajectories = request->trajectories;
+	out->levels = request->levels;
+	out->samples = request->samples;
+	out->bootstrap = request->bootstrap;
+	if (design_check_inputs(st, out->inputs, out->k, d) != 0)
+		return -1;
+	switch (request->method) {
+	case ANALYSIS_TORNADO:
+		return tornado(st, out, d);
+	case ANALYSIS_MORRIS:
+		return morris(st, out, d);
+	default:
+		return sobol(st, out, d);
+	}
+}

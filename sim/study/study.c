@@ -1,0 +1,243 @@
+#include "study.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * The scenario of a variant: SOURCE's file with SETTINGS applied, resolved
+ * and validated. The one place a study turns a file into a scenario.
+ */
+static struct scenario *resolve(const struct study_source *source,
+				struct parameter_setting *settings, int n, struct diag *d)
+{
+	return scenario_load_file_with(source->file, settings, n, d);
+}
+
+/* Loads and sets up the policies of S; NULL with the reasons in D. */
+static struct plugin_host *set_up(struct scenario *s, struct study_source *source, uint64_t seed,
+				  struct diag *d)
+{
+	char error[4096];
+	enum plugin_status status;
+	struct plugin_host *host = plugin_host_new(s, &source->plugins, seed, d, error, sizeof error,
+						   &status);
+	if (host == NULL && status == PLUGIN_FAILED)
+		diag_add_at(d, DIAG_PLUGIN, "", 0, "%s", error); /* printed as it is */
+	else if (host == NULL && status == PLUGIN_NO_MEMORY)
+		diag_no_memory(d, "setting up the policies");
+	return host;
+}
+
+/*
+ * The variant of SOURCE with the study's settings then OWN, changed by
+ * TRANSFORM, set up with SEED. Problems go to D under the source's name.
+ */
+static int prepare(struct study *st, int source, struct parameter_setting *own, int n_own,
+		   study_transform transform, void *context, uint64_t seed,
+		   struct study_variant *out, struct diag *d)
+{
+	struct study_source *src = &st->sources[source];
+	int n = st->n_settings + n_own;
+	struct parameter_setting *settings = calloc((size_t)n + 1, sizeof *settings);
+	struct diag mine;
+	out->scenario = NULL;
+	out->plugins = NULL;
+	if (settings == NULL) {
+		diag_no_memory(d, "preparing a variant");
+		st->failed_file = src->file;
+		return -1;
+	}
+	for (int i = 0; i < st->n_settings; i++)
+		settings[i] = st->settings[i];
+	for (int i = 0; i < n_own; i++)
+		settings[st->n_settings + i] = own[i];
+	diag_init(&mine, src->file);
+	out->scenario = resolve(src, settings, n, &mine);
+	for (int i = 0; i < n_own; i++)
+		own[i].integer = settings[st->n_settings + i].integer;
+	free(settings);
+	int status = out->scenario ? 0 : -1;
+	if (status == 0 && transform != NULL && transform(out->scenario, context) != 0) {
+		diag_no_memory(&mine, "preparing a variant");
+		status = -1;
+	}
+	if (status == 0) {
+		out->plugins = set_up(out->scenario, src, seed, &mine);
+		status = out->plugins ? 0 : -1;
+	}
+	diag_move(d, &mine);
+	if (status != 0) {
+		study_variant_free(out);
+		st->failed_file = src->file;
+	}
+	return status;
+}
+
+void study_close(struct study *st)
+{
+	study_variant_free(&st->base);
+	for (int i = 0; i < st->n_sources; i++)
+		plugin_path_free(&st->sources[i].plugins);
+	free(st->settings);
+	st->settings = NULL;
+	st->n_sources = 0;
+	st->n_settings = 0;
+}
+
+/* The run options from REQUEST, else the base scenario S's run section, else defaults. */
+static struct run_options run_options(const struct study_request *r, const struct scenario *s)
+{
+	struct run_options run = {
+		.seed = r->have_seed ? r->seed : (s->has_seed ? s->seed : STUDY_DEFAULT_SEED),
+		.replications = r->have_reps ? r->reps
+					     : (s->has_replications ? s->replications
+								    : STUDY_DEFAULT_REPLICATIONS),
+		.threads = r->threads > 0 ? r->threads : 1,
+		.precision = r->precision,
+		.cluster = r->cluster,
+	};
+	if (r->precision > 0.0 && !r->have_reps)
+		run.replications = r->max_reps;
+	if (!r->have_reps && r->default_reps > 0) /* many runs: the command's own default */
+		run.replications = r->default_reps;
+	return run;
+}
+
+int study_open(struct study *st, const char *const *files, int n_files,
+	       const struct study_request *request, struct diag *d)
+{
+	memset(st, 0, sizeof *st);
+	if (n_files < 1 || n_files > LIMIT_VARIANTS) {
+		diag_add_at(d, DIAG_INPUT, NULL, 0, "a study takes 1 to %d scenarios", LIMIT_VARIANTS);
+		return -1;
+	}
+	st->settings = calloc((size_t)request->n_settings + 1, sizeof *st->settings);
+	if (st->settings == NULL) {
+		diag_no_memory(d, "opening the scenario");
+		return -1;
+	}
+	st->n_settings = request->n_settings;
+	for (int i = 0; i < request->n_settings; i++)
+		st->settings[i] = request->settings[i];
+	for (int i = 0; i < n_files; i++) {
+		st->sources[i].file = files[i];
+		plugin_path_init(&st->sources[i].plugins, files[i]);
+		st->n_sources++;
+	}
+	/* the base: the seed its setup uses may come from its own run section */
+	struct diag mine;
+	struct study_source *src = &st->sources[0];
+	diag_init(&mine, src->file);
+	int n = st->n_settings;
+	struct parameter_setting *settings = calloc((size_t)n + 1, sizeof *settings);
+	if (settings != NULL) {
+		memcpy(settings, st->settings, (size_t)n * sizeof *settings);
+		st->base.scenario = resolve(src, settings, n, &mine);
+		free(settings);
+	} else {
+		diag_no_memory(&mine, "opening the scenario");
+	}
+	if (st->base.scenario != NULL) {
+		st->run = run_options(request, st->base.scenario);
+		st->base.plugins = set_up(st->base.scenario, src, st->run.seed, &mine);
+	}
+	diag_move(d, &mine);
+	if (st->base.plugins == NULL) {
+		const char *failed = src->file;
+		study_close(st);
+		st->failed_file = failed;
+		return -1;
+	}
+	return 0;
+}
+
+int study_prepare(struct study *st, int source, struct parameter_setting *own, int n_own,
+		  study_transform transform, void *context, struct study_variant *out,
+		  struct diag *d)
+{
+	return prepare(st, source, own, n_own, transform, context, st->run.seed, out, d);
+}
+
+void study_variant_free(struct study_variant *v)
+{
+	plugin_host_free(v->plugins);
+	scenario_free(v->scenario);
+	v->plugins = NULL;
+	v->scenario = NULL;
+}
+
+const struct week_hooks *study_variant_hooks(const struct study_variant *v)
+{
+	return plugin_host_hooks(v->plugins);
+}
+
+const struct policy_summary *study_variant_policies(const struct study_variant *v)
+{
+	return plugin_host_summaries(v->plugins);
+}
+
+/* The runner's failure STATUS and ERROR as an entry of D. */
+static void run_failure(int status, const char *error, struct diag *d)
+{
+	/* printed as the runner said it */
+	enum diag_kind kind = status == RUN_PLUGIN_FAILED ? DIAG_PLUGIN
+			      : status == RUN_NO_MEMORY   ? DIAG_NO_MEMORY
+			      : status == 2               ? DIAG_INPUT
+							  : DIAG_SYSTEM;
+	diag_add_at(d, kind, "", 0, "%s", error);
+}
+
+int study_run(const struct study_variant *v, const struct run_options *options,
+	      struct run_result *out, struct diag *d)
+{
+	struct run_options run = *options;
+	char error[2048];
+	run.hooks = study_variant_hooks(v);
+	int status = run_simulation(v->scenario, &run, out, error, sizeof error);
+	if (status != RUN_OK) {
+		run_failure(status, error, d);
+		return -1;
+	}
+	return 0;
+}
+
+int study_run_variants(const struct study_variant *variants, int n, const struct run_options *options,
+		       struct run_result *results, struct pairing *pairings, struct diag *d)
+{
+	struct run_variant *runs = calloc((size_t)n, sizeof *runs);
+	if (runs == NULL) {
+		diag_no_memory(d, "preparing the run");
+		return -1;
+	}
+	for (int v = 0; v < n; v++) {
+		runs[v].scenario = variants[v].scenario;
+		runs[v].hooks = study_variant_hooks(&variants[v]);
+	}
+	char error[2048];
+	int status = run_variants(runs, n, options, results, pairings, error, sizeof error);
+	free(runs);
+	if (status != RUN_OK) {
+		run_failure(status, error, d);
+		return -1;
+	}
+	return 0;
+}
+
+struct study_header study_header(const struct study *st, const char *command)
+{
+	struct study_header h = {
+		.command = command,
+		.scenario = st->base.scenario ? st->base.scenario->name : "",
+		.replications = st->run.replications,
+		.seed = st->run.seed,
+		.threads = st->run.threads,
+		.processes = st->run.cluster ? cluster_size(st->run.cluster) : 1,
+		.seconds = 0.0,
+	};
+	return h;
+}
+
+double study_pass_share(const struct run_result *r)
+{
+	return r->tally->n ? (double)r->tally->passes / (double)r->tally->n : 0.0;
+}
