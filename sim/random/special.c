@@ -1,0 +1,389 @@
+/* lgamma_r (thread-safe, unlike lgamma) is a BSD and GNU extension. */
+#define _DEFAULT_SOURCE
+
+#include "special.h"
+
+#include <float.h>
+#include <math.h>
+#include <stddef.h>
+
+/* Iterations at most: every loop below converges in far fewer. */
+#define SERIES_TERMS 10000
+#define NEWTON_STEPS 400
+/* A continued fraction's floor (Lentz): keeps a denominator off zero. */
+#define TINY 1e-300
+
+double special_log_gamma(double x)
+{
+	int sign;
+	return lgamma_r(x, &sign);
+}
+
+double special_log_beta(double a, double b)
+{
+	return special_log_gamma(a) + special_log_gamma(b) - special_log_gamma(a + b);
+}
+
+double special_normal_cdf(double z)
+{
+	return 0.5 * erfc(-z * M_SQRT1_2);
+}
+
+/* AS 241 (Wichura, 1988): rational approximations in three regions. */
+static double ppnd16_central(double q)
+{
+	double r = 0.180625 - q * q;
+	return q *
+	       (((((((2509.0809287301226727 * r + 33430.575583588128105) * r +
+		     67265.770927008700853) * r + 45921.953931549871457) * r +
+		   13731.693765509461125) * r + 1971.5909503065514427) * r +
+		 133.14166789178437745) * r + 3.3871328727963666080) /
+	       (((((((5226.4952788528545610 * r + 28729.085735721942674) * r +
+		     39307.895800092710610) * r + 21213.794301586595867) * r +
+		   5394.1960214247511077) * r + 687.18700749205790830) * r +
+		 42.313330701600911252) * r + 1.0);
+}
+
+/* The deviate of the smaller tail area R = min(p, 1 - p), before its sign. */
+static double ppnd16_tail(double tail)
+{
+	double r = sqrt(-log(tail));
+	if (r <= 5.0) {
+		r -= 1.6;
+		return (((((((7.74545014278341407640e-4 * r + 2.27238449892691845833e-2) * r +
+			     2.41780725177450611770e-1) * r + 1.27045825245236838258) * r +
+			   3.64784832476320460504) * r + 5.76949722146069140550) * r +
+			 4.63033784615654529590) * r + 1.42343711074968357734) /
+		       (((((((1.05075007164441684324e-9 * r + 5.47593808499534494600e-4) * r +
+			     1.51986665636164571966e-2) * r + 1.48103976427480074590e-1) * r +
+			   6.89767334985100004550e-1) * r + 1.67638483018380384940) * r +
+			 2.05319162663775882187) * r + 1.0);
+	}
+	r -= 5.0;
+	return (((((((2.01033439929228813265e-7 * r + 2.71155556874348757815e-5) * r +
+		     1.24266094738807843860e-3) * r + 2.65321895265761230930e-2) * r +
+		   2.96560571828504891230e-1) * r + 1.78482653991729133580) * r +
+		 5.46378491116411436990) * r + 6.65790464350110377720) /
+	       (((((((2.04426310338993978564e-15 * r + 1.42151175831644588870e-7) * r +
+		     1.84631831751005468180e-5) * r + 7.86869131145613259100e-4) * r +
+		   1.48753612908506148525e-2) * r + 1.36929880922735805310e-1) * r +
+		 5.99832206555887937690e-1) * r + 1.0);
+}
+
+double special_normal_quantile(double p)
+{
+	if (!(p > 0.0))
+		return -INFINITY;
+	if (!(p < 1.0))
+		return INFINITY;
+	double q = p - 0.5;
+	if (fabs(q) <= 0.425)
+		return ppnd16_central(q);
+	return q < 0.0 ? -ppnd16_tail(p) : ppnd16_tail(1.0 - p);
+}
+
+/* exp(-x + a log x - log Gamma(a)): the prefactor of both gamma tails. */
+static double gamma_prefactor(double a, double x, double log_gamma_a)
+{
+	return exp(-x + a * log(x) - log_gamma_a);
+}
+
+/* P(a, x) by its series, x < a + 1. */
+static double gamma_series(double a, double x, double log_gamma_a)
+{
+	double term = 1.0 / a, sum = term, ap = a;
+	for (int n = 0; n < SERIES_TERMS; n++) {
+		ap += 1.0;
+		term *= x / ap;
+		sum += term;
+		if (fabs(term) < fabs(sum) * DBL_EPSILON)
+			break;
+	}
+	return sum * gamma_prefactor(a, x, log_gamma_a);
+}
+
+/* Q(a, x) by its continued fraction (modified Lentz), x >= a + 1. */
+static double gamma_fraction(double a, double x, double log_gamma_a)
+{
+	double b = x + 1.0 - a, c = 1.0 / TINY, d = 1.0 / b, h = d;
+	for (int i = 1; i < SERIES_TERMS; i++) {
+		double an = -i * (i - a);
+		b += 2.0;
+		d = an * d + b;
+		if (fabs(d) < TINY)
+			d = TINY;
+		c = b + an / c;
+		if (fabs(c) < TINY)
+			c = TINY;
+		d = 1.0 / d;
+		double delta = d * c;
+		h *= delta;
+		if (fabs(delta - 1.0) < DBL_EPSILON)
+			break;
+	}
+	return h * gamma_prefactor(a, x, log_gamma_a);
+}
+
+double special_gamma_p(double a, double x, double log_gamma_a)
+{
+	if (x <= 0.0)
+		return 0.0;
+	if (isinf(x))
+		return 1.0;
+	if (x < a + 1.0)
+		return gamma_series(a, x, log_gamma_a);
+	return 1.0 - gamma_fraction(a, x, log_gamma_a);
+}
+
+double special_gamma_q(double a, double x, double log_gamma_a)
+{
+	if (x <= 0.0)
+		return 1.0;
+	if (isinf(x))
+		return 0.0;
+	if (x < a + 1.0)
+		return 1.0 - gamma_series(a, x, log_gamma_a);
+	return gamma_fraction(a, x, log_gamma_a);
+}
+
+/*
+ * Halley's method on an increasing CDF, kept inside a bracket [lo, hi]
+ * that shrinks with every step (a step leaving it bisects instead).
+ * ERROR(x) is CDF(x) - target (or, in the upper tail, target' - SF(x):
+ * the same sign), DENSITY(x) its derivative, CURVATURE(x) the density's
+ * logarithmic derivative. Stops when a step moves x by less than a few
+ * ulps.
+ */
+struct halley {
+	double (*error)(double x, const void *ctx);
+	double (*density)(double x, const void *ctx);
+	double (*curvature)(double x, const void *ctx);
+	const void *ctx;
+};
+
+static double halley_solve(const struct halley *h, double x, double lo, double hi)
+{
+	for (int step = 0; step < NEWTON_STEPS; step++) {
+		double err = h->error(x, h->ctx);
+		if (err == 0.0)
+			return x;
+		if (err > 0.0)
+			hi = x;
+		else
+			lo = x;
+		double f = h->density(x, h->ctx);
+		double next;
+		if (f > 0.0 && isfinite(f)) {
+			double newton = err / f;
+			double damp = 1.0 - 0.5 * newton * h->curvature(x, h->ctx);
+			/* Halley's correction only while it shortens the step */
+			next = x - (damp > 0.5 && damp < 2.0 ? newton / damp : newton);
+		} else {
+			next = NAN;
+		}
+		if (!(next > lo && next < hi)) {
+			if (isinf(hi))
+				next = lo > 0.0 ? 2.0 * lo : 1.0;
+			else if (lo <= 0.0)
+				next = hi / 16.0;       /* toward a root that may be tiny */
+			else if (hi > 4.0 * lo)
+				next = sqrt(lo * hi);   /* bisect the exponent */
+			else
+				next = 0.5 * (lo + hi);
+		}
+		if (fabs(next - x) <= 4.0 * DBL_EPSILON * fabs(next) || next == lo || next == hi)
+			return next;
+		x = next;
+	}
+	return x;
+}
+
+struct gamma_target {
+	double a, log_gamma_a, target;
+	int upper;      /* solve Q(a, x) = target instead of P(a, x) = target */
+};
+
+static double gamma_error(double x, const void *ctx)
+{
+	const struct gamma_target *g = ctx;
+	if (g->upper)
+		return g->target - special_gamma_q(g->a, x, g->log_gamma_a);
+	return special_gamma_p(g->a, x, g->log_gamma_a) - g->target;
+}
+
+static double gamma_density(double x, const void *ctx)
+{
+	const struct gamma_target *g = ctx;
+	if (x <= 0.0)
+		return 0.0;
+	return exp(-x + (g->a - 1.0) * log(x) - g->log_gamma_a);
+}
+
+static double gamma_curvature(double x, const void *ctx)
+{
+	const struct gamma_target *g = ctx;
+	return (g->a - 1.0) / x - 1.0;
+}
+
+/* A starting point (Numerical Recipes' invgammp, on the smaller tail T). */
+static double gamma_start(double a, double t, int upper, double log_gamma_a)
+{
+	if (a > 1.0) {
+		double s = sqrt(-2.0 * log(t));
+		double z = (2.30753 + s * 0.27061) / (1.0 + s * (0.99229 + s * 0.04481)) - s;
+		if (upper)
+			z = -z;
+		/* z is now the normal deviate of the lower tail */
+		double w = 1.0 - 1.0 / (9.0 * a) + z / (3.0 * sqrt(a));
+		return fmax(1e-3, a * w * w * w);
+	}
+	double cut = 1.0 - a * (0.253 + a * 0.12);
+	(void)log_gamma_a;
+	if (!upper && t < cut)
+		return pow(t / cut, 1.0 / a);
+	double v = upper ? t : 1.0 - t;
+	return 1.0 - log(v / (1.0 - cut) > 0.0 ? v / (1.0 - cut) : DBL_MIN);
+}
+
+double special_gamma_quantile(double a, double u, double v, double log_gamma_a)
+{
+	if (!(u > 0.0))
+		return 0.0;
+	if (!(v > 0.0))
+		return INFINITY;
+	int upper = v < u;
+	struct gamma_target g = {a, log_gamma_a, upper ? v : u, upper};
+	struct halley h = {gamma_error, gamma_density, gamma_curvature, &g};
+	double x = gamma_start(a, g.target, upper, log_gamma_a);
+	return halley_solve(&h, x, 0.0, INFINITY);
+}
+
+/* The continued fraction of I_x(a, b) (modified Lentz), x < (a + 1) / (a + b + 2). */
+static double beta_fraction(double a, double b, double x)
+{
+	double qab = a + b, qap = a + 1.0, qam = a - 1.0;
+	double c = 1.0, d = 1.0 - qab * x / qap;
+	if (fabs(d) < TINY)
+		d = TINY;
+	d = 1.0 / d;
+	double h = d;
+	for (int m = 1; m < SERIES_TERMS; m++) {
+		int m2 = 2 * m;
+		double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
+		d = 1.0 + aa * d;
+		if (fabs(d) < TINY)
+			d = TINY;
+		c = 1.0 + aa / c;
+		if (fabs(c) < TINY)
+			c = TINY;
+		d = 1.0 / d;
+		h *= d * c;
+		aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
+		d = 1.0 + aa * d;
+		if (fabs(d) < TINY)
+			d = TINY;
+		c = 1.0 + aa / c;
+		if (fabs(c) < TINY)
+			c = TINY;
+		d = 1.0 / d;
+		double delta = d * c;
+		h *= delta;
+		if (fabs(delta - 1.0) < DBL_EPSILON)
+			break;
+	}
+	return h;
+}
+
+/* I_x(a, b) when x lies below the mean-ish cut, where the fraction converges
+ * fast; Y = 1 - x given separately so that log(1 - x) keeps its digits. */
+static double beta_lower(double a, double b, double x, double y, double log_beta)
+{
+	double front = exp(a * log(x) + b * log(y) - log_beta);
+	return front * beta_fraction(a, b, x) / a;
+}
+
+/* I_x(a, b) with X and Y = 1 - x both exact: whichever side converges. */
+static double beta_i(double a, double b, double x, double y, double log_beta)
+{
+	if (x <= 0.0)
+		return 0.0;
+	if (y <= 0.0)
+		return 1.0;
+	if (x < (a + 1.0) / (a + b + 2.0))
+		return beta_lower(a, b, x, y, log_beta);
+	return 1.0 - beta_lower(b, a, y, x, log_beta);
+}
+
+double special_beta_i(double a, double b, double x, double log_beta)
+{
+	return beta_i(a, b, x, 1.0 - x, log_beta);
+}
+
+struct beta_target {
+	double a, b, log_beta, target;
+};
+
+static double beta_error(double x, const void *ctx)
+{
+	const struct beta_target *t = ctx;
+	return beta_i(t->a, t->b, x, 1.0 - x, t->log_beta) - t->target;
+}
+
+static double beta_density(double x, const void *ctx)
+{
+	const struct beta_target *t = ctx;
+	if (x <= 0.0 || x >= 1.0)
+		return 0.0;
+	return exp((t->a - 1.0) * log(x) + (t->b - 1.0) * log1p(-x) - t->log_beta);
+}
+
+static double beta_curvature(double x, const void *ctx)
+{
+	const struct beta_target *t = ctx;
+	return (t->a - 1.0) / x - (t->b - 1.0) / (1.0 - x);
+}
+
+/* A starting point for I_x(a, b) = T <= 1/2 (Numerical Recipes' invbetai). */
+static double beta_start(double a, double b, double t)
+{
+	if (a >= 1.0 && b >= 1.0) {
+		double s = sqrt(-2.0 * log(t));
+		double z = -((2.30753 + s * 0.27061) / (1.0 + s * (0.99229 + s * 0.04481)) - s);
+		double al = (z * z - 3.0) / 6.0;
+		double h = 2.0 / (1.0 / (2.0 * a - 1.0) + 1.0 / (2.0 * b - 1.0));
+		double w = z * sqrt(al + h) / h -
+			   (1.0 / (2.0 * b - 1.0) - 1.0 / (2.0 * a - 1.0)) * (al + 5.0 / 6.0 - 2.0 / (3.0 * h));
+		return a / (a + b * exp(2.0 * w));
+	}
+	double lna = log(a / (a + b)), lnb = log(b / (a + b));
+	double ta = exp(a * lna) / a, tb = exp(b * lnb) / b, w = ta + tb;
+	if (t < ta / w)
+		return pow(a * w * t, 1.0 / a);
+	return 1.0 - pow(b * w * (1.0 - t), 1.0 / b);
+}
+
+void special_beta_quantile(double a, double b, double u, double v, double log_beta,
+			   double *x, double *one_minus_x)
+{
+	double lower, upper;
+	if (!(u > 0.0)) {
+		lower = 0.0, upper = 1.0;
+	} else if (!(v > 0.0)) {
+		lower = 1.0, upper = 0.0;
+	} else {
+		/* solve the smaller tail: I_y(b, a) = v for y = 1 - x when v < u */
+		int swap = v < u;
+		struct beta_target t = {swap ? b : a, swap ? a : b, log_beta, swap ? v : u};
+		struct halley h = {beta_error, beta_density, beta_curvature, &t};
+		double s = beta_start(t.a, t.b, t.target);
+		if (!(s > 0.0 && s < 1.0))
+			s = 0.5;
+		double root = halley_solve(&h, s, 0.0, 1.0);
+		lower = swap ? 1.0 - root : root;
+		upper = swap ? root : 1.0 - root;
+	}
+	if (x != NULL)
+		*x = lower;
+	if (one_minus_x != NULL)
+		*one_minus_x = upper;
+}
