@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# The out-of-memory sweep (SQLite's, in spirit): each allocation that ccsim's
+# own code makes while loading a scenario and running it fails in turn, and
+# each such run must end with a message saying memory ran out and exit
+# status 1: never a crash, a hang, another status, or (in the sanitizer
+# build) an AddressSanitizer or LeakSanitizer report. A failed allocation
+# that ccsim is designed to do without (a table of the weekly draws past
+# which it draws the same numbers more slowly) must leave the output as it
+# was, with status 0.
+#
+# Usage: fault_test.sh CCSIM_FAULT SOURCE_DIR
+#   CCSIM_FAULT  ccsim linked with fault_alloc.c (tests/CMakeLists.txt)
+#   FAULT_ALL=1  fail every allocation, not the sample (about 11,000 runs)
+#
+# The sample. A first run of each case counts the allocations and names each
+# one's site: the program's own frames of its stack. A case makes thousands
+# of allocations from about 120 to 230 sites, most of them one site over and
+# over (a table of the draws, built at a cell's first week at a new rate; a
+# Lua table grown by the plugin). What an allocation's failure leads to
+# depends on the path that made it, not on how often that path ran before, so
+# each site fails at its first, second and last occurrence (the second
+# catches a site whose first call takes a path of its own, the last one a
+# failure while the work is nearly done and much is allocated), and at its
+# first occurrence with every later allocation failing too (the error path
+# itself must not need memory). FAULT_ALL=1 checks the claim in full.
+set -uo pipefail
+fault=$1
+source_dir=$2
+here=$(mktemp -d)
+trap 'rm -rf "$here"' EXIT
+# a sanitizer's report must not pass for status 1
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=97"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=98"
+unset CCSIM_FAULT_AT CCSIM_FAULT_PERSIST CCSIM_FAULT_TRACE CCSIM_FAULT_SITES
+export CCSIM_FAULT_LOG=$here/log
+failures=0
+total_runs=0
+
+# The command's output, without its timing (the first line's "0.42 s").
+untimed() { sed -E '1s/, [0-9.]+ s$//' "$1"; }
+
+# check NAME N PERSIST COMMAND...: one run with allocation N failing.
+check() {
+	local name=$1 n=$2 persist=$3
+	shift 3
+	total_runs=$((total_runs + 1))
+	# (braces: the shell's own "Aborted" line goes nowhere)
+	{ CCSIM_FAULT_AT=$n CCSIM_FAULT_PERSIST=$persist timeout 120 "$@" \
+		>"$here/out" 2>"$here/err"; } 2>/dev/null
+	local status=$? why=
+	local fired
+	fired=$(awk 'NR == 1 { print $4 }' "$here/log" 2>/dev/null)
+	if grep -q -E 'Sanitizer|runtime error' "$here/err"; then
+		why="a sanitizer's report"
+	elif [ "$status" -eq 124 ]; then
+		why="no end within 120 s"
+	elif [ "$status" -eq 1 ]; then
+		grep -q 'out of memory' "$here/err" || why="status 1 without \"out of memory\""
+		[ "${fired:-0}" -gt 0 ] || why="status 1, yet no allocation failed"
+		ran_out=$((ran_out + 1))
+	elif [ "$status" -eq 0 ]; then
+		if ! cmp -s <(untimed "$here/out") <(untimed "$here/reference"); then
+			why="status 0 with another output"
+		elif [ -s "$here/err" ]; then
+			why="status 0 with a message"
+		fi
+		[ "${fired:-0}" -gt 0 ] && did_without=$((did_without + 1))
+	else
+		why="status $status"
+	fi
+	if [ -n "$why" ]; then
+		failures=$((failures + 1))
+		local which="allocation $n failing"
+		[ "$persist" = 1 ] && which="allocations from $n on failing"
+		echo "FAIL $name: $which: $why"
+		sed -n '1,6s/^/  | /p' "$here/err"
+		explain "$n" "$persist" "$@"
+	fi
+}
+
+# explain N PERSIST COMMAND...: the failed allocation's stack and the
+# crash's, if any, as FUNCTION at FILE:LINE (binutils' addr2line).
+explain() {
+	local n=$1 persist=$2
+	shift 2
+	echo "  again with its stacks: CCSIM_FAULT_AT=$n CCSIM_FAULT_PERSIST=$persist" \
+		"CCSIM_FAULT_TRACE=1 $*"
+	command -v addr2line >/dev/null || return 0
+	{ CCSIM_FAULT_AT=$n CCSIM_FAULT_PERSIST=$persist CCSIM_FAULT_TRACE=1 timeout 120 "$@" \
+		>/dev/null 2>"$here/trace"; } 2>/dev/null
+	awk -v program="$1" -v root="$source_dir/" '
+		function flush() {
+			if (n == 0) return
+			command = "addr2line -f -i -p -e " program addresses
+			while ((command | getline line) > 0) {
+				sub(/ \(discriminator [0-9]+\)/, "", line)
+				gsub(root, "", line)
+				if (line !~ /^(__wrap_|fault_now)/ && shown++ < 6)
+					print "  |   " line
+			}
+			close(command)
+			n = 0; addresses = ""
+		}
+		/^fault_alloc: / { flush(); shown = 0; sub(/^fault_alloc: /, ""); print "  | " $0 ":" }
+		/^@ / { n++; addresses = addresses " " $2 }
+		END { flush() }' "$here/trace"
+}
+
+# sweep NAME COMMAND...: the case's count, its sample, each run of it.
+sweep() {
+	local name=$1
+	shift
+	CCSIM_FAULT_SITES=1 "$@" >"$here/reference" 2>"$here/err"
+	local status=$?
+	if [ "$status" -ne 0 ] || [ -s "$here/err" ]; then
+		echo "FAIL $name: the run without a failing allocation: status $status"
+		cat "$here/err"
+		failures=$((failures + 1))
+		return
+	fi
+	local calls sites
+	calls=$(awk 'NR == 1 { print $2 }' "$here/log")
+	sites=$(awk 'NR > 1 { print $2 }' "$here/log" | sort -u | wc -l)
+	# "N PERSIST" lines: the sample (or every allocation)
+	if [ "${FAULT_ALL:-0}" = 1 ]; then
+		seq 1 "$calls" | sed 's/$/ 0/'
+	else
+		awk 'NR > 1 {
+			seen[$2]++
+			if (seen[$2] <= 2) print $1, 0
+			if (seen[$2] == 1) print $1, 1
+			last[$2] = $1
+		}
+		END { for (s in last) if (seen[s] > 2) print last[s], 0 }' "$here/log"
+	fi | sort -n -k1,1 -k2,2 | uniq >"$here/sample"
+	if [ "$calls" -lt 10 ] || [ "$sites" -lt 5 ]; then
+		echo "FAIL $name: $calls allocations from $sites sites: is ccsim_fault wrapping them?"
+		failures=$((failures + 1))
+		return
+	fi
+	ran_out=0
+	did_without=0
+	local runs=0
+	while read -r n persist; do
+		check "$name" "$n" "$persist" "$@"
+		runs=$((runs + 1))
+	done <"$here/sample"
+	echo "$name: $calls allocations from $sites sites; $runs runs: $ran_out out of memory" \
+		"(status 1), $did_without did without the memory (same output)"
+	# the sweep reaches the paths it means to: the first allocation fails the command
+	if [ "$ran_out" -eq 0 ]; then
+		echo "FAIL $name: no run ended out of memory"
+		failures=$((failures + 1))
+	fi
+}
+
+cd "$source_dir"
+sweep "run demo-city" "$fault" run scenarios/demo-city.cfg --reps 300 --threads 1
+sweep "run policy-road-chief" "$fault" run scenarios/policy-road-chief.cfg --reps 300 --threads 1
+# two threads: a thread's failure while the other runs (allocations then come
+# in a varying order, so a sample's N may land on a neighbour: still one)
+sweep "run policy-road-chief, 2 threads" "$fault" run scenarios/policy-road-chief.cfg \
+	--reps 300 --threads 2
+
+echo "$total_runs runs, $failures failed"
+[ "$failures" -eq 0 ]
