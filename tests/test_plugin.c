@@ -547,6 +547,43 @@ static void sprint_cleanup_loses_to_steady_work(void **state)
 	comparison_free(&steady);
 }
 
+/* One path given to every setup reads each plugin once: the file may be
+ * gone by the second setup and by the run's week states. */
+static void plugin_files_are_read_once(void **state)
+{
+	(void)state;
+	char text[4096], path[512], plugin[512], error[2048];
+	write_plugin("return { cost = 2 }", "state.district.A.categories.c.open = 1");
+	snprintf(text, sizeof text, scenario_text, "p", "");
+	write_file("s.cfg", text);
+	snprintf(path, sizeof path, "%s/s.cfg", workdir);
+	snprintf(plugin, sizeof plugin, "%s/p.lua", workdir);
+	struct plugin_path search;
+	plugin_path_init(&search, path);
+	for (int i = 0; i < 2; i++) {
+		struct diag d;
+		enum plugin_status status;
+		diag_init(&d, "s.cfg");
+		struct scenario *s = scenario_load_file(path, &d);
+		assert_non_null(s);
+		struct plugin_host *host = plugin_host_new(s, &search, 1, &d, error, sizeof error, &status);
+		if (host == NULL)
+			print_error("%s\n", error);
+		assert_non_null(host);
+		assert_true(plugin_host_cost(host, 0) == 2.0);
+		assert_int_equal(unlink(plugin), i == 0 ? 0 : -1); /* gone after the first */
+		struct run_options options = {.seed = 3, .replications = 50, .threads = 2,
+					      .hooks = plugin_host_hooks(host)};
+		struct run_result r;
+		assert_int_equal(run_simulation(s, &options, &r, error, sizeof error), RUN_OK);
+		run_result_free(&r);
+		plugin_host_free(host);
+		scenario_free(s);
+		diag_free(&d);
+	}
+	plugin_path_free(&search);
+}
+
 static void plugins_lists_the_library(void **state)
 {
 	(void)state;
@@ -611,6 +648,7 @@ int main(void)
 		cmocka_unit_test(mock_inspection_raises_the_field_score),
 		cmocka_unit_test(accountability_raises_the_field_score),
 		cmocka_unit_test(sprint_cleanup_loses_to_steady_work),
+		cmocka_unit_test(plugin_files_are_read_once),
 		cmocka_unit_test(plugins_lists_the_library),
 	};
 	return cmocka_run_group_tests(tests, make_workdir, remove_workdir);

@@ -29,6 +29,7 @@ void plugin_host_free(struct plugin_host *host)
 		struct policy_runtime *p = &host->policies[i];
 		free(p->stem);
 		free(p->file);
+		free(p->text);
 		free(p->name);
 		for (int j = 0; j < p->n_params; j++)
 			params_free(&p->params[j]);
@@ -47,20 +48,21 @@ void plugin_host_free(struct plugin_host *host)
  * status; problems of the scenario go to D, the plugin's own to ERROR.
  */
 static enum plugin_status setup_policy(struct plugin_host *host, struct scenario *s, int i,
-				       const struct plugin_path *path, uint64_t seed,
+				       struct plugin_path *path, uint64_t seed,
 				       struct diag *d, char *error, size_t size)
 {
 	const struct policy *policy = &s->policies[i];
 	struct policy_runtime *p = &host->policies[i];
-	char file[4096];
-
 	p->stem = text_copy(policy->plugin);
 	if (!loader_valid_name(policy->plugin)) {
 		diag_add(d, policy->line, "policy %d: plugin '%s' is not a plugin name (letters, "
 			 "digits, _ and - only)", i + 1, policy->plugin);
 		return PLUGIN_BAD_SCENARIO;
 	}
-	if (!loader_find(path, policy->plugin, file, sizeof file)) {
+	const struct plugin_file *f = loader_source(path, policy->plugin);
+	if (f == NULL)
+		return PLUGIN_NO_MEMORY;
+	if (f->file == NULL) {
 		char dirs[1024];
 		size_t used = 0;
 		dirs[0] = '\0';
@@ -71,7 +73,17 @@ static enum plugin_status setup_policy(struct plugin_host *host, struct scenario
 			 "'ccsim plugins' lists those found", i + 1, policy->plugin, policy->plugin, dirs);
 		return PLUGIN_BAD_SCENARIO;
 	}
-	p->file = text_copy(file);
+	p->file = text_copy(f->file);
+	if (f->text == NULL) {
+		snprintf(error, size, "%s: load: %.900s", p->stem, f->error);
+		return PLUGIN_FAILED;
+	}
+	/* the week states load it on the run's threads, long after the path is gone */
+	p->text = malloc(f->length + 1);
+	if (p->text == NULL)
+		return PLUGIN_NO_MEMORY;
+	memcpy(p->text, f->text, f->length);
+	p->length = f->length;
 
 	/* the districts it applies to: those named, else all */
 	p->n_targets = policy->n_targets ? policy->n_targets : s->n_districts;
@@ -91,7 +103,7 @@ static enum plugin_status setup_policy(struct plugin_host *host, struct scenario
 	enum plugin_status status = PLUGIN_OK;
 	char message[1024];
 
-	if (loader_load_table(L, &sb, file, p->stem, error, size) != 0) {
+	if (loader_load_table(L, &sb, p->text, p->length, p->file, p->stem, error, size) != 0) {
 		status = PLUGIN_FAILED;
 		goto done;
 	}
@@ -190,15 +202,17 @@ static void hooks_thread_end(void *thread)
 	plugin_thread_free(thread);
 }
 
-struct plugin_host *plugin_host_new(struct scenario *s, const struct plugin_path *path,
+struct plugin_host *plugin_host_new(struct scenario *s, struct plugin_path *path,
 				    uint64_t seed, struct diag *d, char *error, size_t error_size,
 				    enum plugin_status *status)
 {
 	struct plugin_host *host = calloc(1, sizeof *host);
 	*status = PLUGIN_NO_MEMORY;
 	error[0] = '\0';
-	if (host == NULL)
+	if (host == NULL || path->out_of_memory) {
+		free(host);
 		return NULL;
+	}
 	host->scenario = s;
 	host->n = s->n_policies;
 	host->policies = calloc((size_t)host->n + 1, sizeof *host->policies);

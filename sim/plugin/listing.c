@@ -46,14 +46,23 @@ int plugin_list(const struct plugin_path *path, FILE *out, FILE *err)
 			struct rng stream;
 			rng_init(&stream, 0, PLUGIN_SETUP_REPLICATION, RNG_SUBSTREAM_POLICIES);
 			sb.rng = &stream;
-			lua_State *L = sandbox_open(&sb);
-			if (L == NULL || loader_load_table(L, &sb, file, stem, error, sizeof error) != 0) {
-				fprintf(err, "%s\n", L ? error : "out of memory");
+			size_t length = 0;
+			char message[1024];
+			int no_memory = 0;
+			char *text = loader_read(file, &length, message, sizeof message, &no_memory);
+			if (text == NULL)
+				snprintf(error, sizeof error, "%.100s: load: %.900s", stem, message);
+			lua_State *L = text ? sandbox_open(&sb) : NULL;
+			if (L == NULL || loader_load_table(L, &sb, text, length, file, stem, error,
+							  sizeof error) != 0) {
+				fprintf(err, "%s\n", L || text == NULL ? error : "out of memory");
 				failures++;
 				if (L)
 					lua_close(L);
+				free(text);
 				continue;
 			}
+			free(text);
 			lua_getfield(L, -1, "description");
 			fprintf(out, "%s%s  (%s)\n  %s\n", shown++ ? "\n" : "", stem, file,
 				lua_tostring(L, -1));

@@ -10,6 +10,8 @@
 #include <lauxlib.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "text.h"
@@ -23,20 +25,27 @@ static void path_add(struct plugin_path *path, const char *dir)
 	if (dir[0] == '\0')
 		return;
 	char **dirs = realloc(path->dirs, (size_t)(path->n + 1) * sizeof *dirs);
-	if (dirs == NULL)
-		abort();
+	char *copy = text_copy(dir);
+	if (dirs == NULL || copy == NULL) {
+		free(copy);
+		if (dirs != NULL)
+			path->dirs = dirs;
+		path->out_of_memory = 1;
+		return;
+	}
 	path->dirs = dirs;
-	path->dirs[path->n++] = text_copy(dir);
+	path->dirs[path->n++] = copy;
 }
 
 void plugin_path_init(struct plugin_path *path, const char *scenario_file)
 {
-	path->n = 0;
-	path->dirs = NULL;
+	memset(path, 0, sizeof *path);
 	if (scenario_file != NULL) {
 		char *dir = text_copy(scenario_file);
-		char *slash = strrchr(dir, '/');
-		if (slash == NULL)
+		char *slash = dir ? strrchr(dir, '/') : NULL;
+		if (dir == NULL)
+			path->out_of_memory = 1;
+		else if (slash == NULL)
 			path_add(path, ".");
 		else {
 			slash[slash == dir ? 1 : 0] = '\0';
@@ -47,6 +56,8 @@ void plugin_path_init(struct plugin_path *path, const char *scenario_file)
 	const char *env = getenv("CCSIM_PLUGIN_PATH");
 	if (env != NULL) {
 		char *dirs = text_copy(env);
+		if (dirs == NULL)
+			path->out_of_memory = 1;
 		for (char *next, *dir = dirs; dir != NULL; dir = next) {
 			next = strchr(dir, ':');
 			if (next != NULL)
@@ -61,13 +72,23 @@ void plugin_path_init(struct plugin_path *path, const char *scenario_file)
 #endif
 }
 
+static void file_free(struct plugin_file *f)
+{
+	free(f->stem);
+	free(f->file);
+	free(f->text);
+	free(f->error);
+}
+
 void plugin_path_free(struct plugin_path *path)
 {
 	for (int i = 0; i < path->n; i++)
 		free(path->dirs[i]);
 	free(path->dirs);
-	path->dirs = NULL;
-	path->n = 0;
+	for (int i = 0; i < path->n_files; i++)
+		file_free(&path->files[i]);
+	free(path->files);
+	memset(path, 0, sizeof *path);
 }
 
 int loader_valid_name(const char *name)
@@ -81,7 +102,7 @@ int loader_valid_name(const char *name)
 }
 
 /* The file of plugin NAME: the first DIR/NAME.lua on PATH that exists. */
-int loader_find(const struct plugin_path *path, const char *name, char *out, size_t size)
+static int loader_find(const struct plugin_path *path, const char *name, char *out, size_t size)
 {
 	for (int i = 0; i < path->n; i++) {
 		snprintf(out, size, "%s/%s.lua", path->dirs[i], name);
@@ -97,19 +118,42 @@ const char *loader_base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-/* Reads FILE whole; NULL with a message in ERROR. */
-static char *read_source(const char *file, size_t *length, char *error, size_t size)
+char *loader_read(const char *file, size_t *length, char *error, size_t size, int *no_memory)
 {
-	FILE *in = fopen(file, "rb");
-	if (in == NULL) {
+	/* not blocking on a FIFO: only a regular file is read */
+	int fd = open(file, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0) {
 		snprintf(error, size, "cannot open %s", file);
 		return NULL;
 	}
-	char *text = malloc(LIMIT_PLUGIN_FILE + 1);
-	size_t n = text ? fread(text, 1, LIMIT_PLUGIN_FILE + 1, in) : 0;
-	fclose(in);
-	if (text == NULL || n > LIMIT_PLUGIN_FILE) {
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(error, size, "%s is not a regular file", file);
+		close(fd);
+		return NULL;
+	}
+	if (st.st_size > LIMIT_PLUGIN_FILE) {
 		snprintf(error, size, "%s is larger than %d bytes", file, LIMIT_PLUGIN_FILE);
+		close(fd);
+		return NULL;
+	}
+	char *text = malloc(LIMIT_PLUGIN_FILE + 1);
+	size_t n = 0;
+	ssize_t got = 1;
+	while (text != NULL && n <= LIMIT_PLUGIN_FILE && got > 0) {
+		got = read(fd, text + n, LIMIT_PLUGIN_FILE + 1 - n);
+		if (got > 0)
+			n += (size_t)got;
+	}
+	close(fd);
+	if (text == NULL) {
+		snprintf(error, size, "out of memory while reading %s", file);
+		*no_memory = 1;
+		return NULL;
+	}
+	if (got < 0 || n > LIMIT_PLUGIN_FILE) {
+		snprintf(error, size, got < 0 ? "cannot read %s" : "%s is larger than %d bytes", file,
+			 LIMIT_PLUGIN_FILE);
 		free(text);
 		return NULL;
 	}
@@ -117,24 +161,54 @@ static char *read_source(const char *file, size_t *length, char *error, size_t s
 	return text;
 }
 
-/*
- * Runs the plugin file FILE in L and leaves its table on the stack.
- * Returns 0, or -1 with "STEM: load: message" in ERROR.
- */
-int loader_load_table(lua_State *L, struct sandbox *sb, const char *file, const char *stem,
-		      char *error, size_t size)
+/* Fills F for plugin STEM: found on PATH and read, or why not.
+ * Returns 0, or -1 (F empty) when memory runs out. */
+static int file_look_up(const struct plugin_path *path, const char *stem, struct plugin_file *f)
 {
-	char message[512], chunkname[300];
-	size_t length;
-	char *text = read_source(file, &length, message, sizeof message);
-	if (text == NULL) {
-		snprintf(error, size, "%s: load: %.900s", stem, message);
+	char file[4096], error[1024];
+	int no_memory = 0;
+	memset(f, 0, sizeof *f);
+	f->stem = text_copy(stem);
+	if (f->stem != NULL && loader_find(path, stem, file, sizeof file)) {
+		f->file = text_copy(file);
+		f->text = loader_read(file, &f->length, error, sizeof error, &no_memory);
+		if (f->text == NULL && !no_memory)
+			f->error = text_copy(error);
+		no_memory |= f->file == NULL || (f->text == NULL && f->error == NULL);
+	}
+	if (f->stem == NULL || no_memory) {
+		file_free(f);
+		memset(f, 0, sizeof *f);
 		return -1;
 	}
+	return 0;
+}
+
+const struct plugin_file *loader_source(struct plugin_path *path, const char *stem)
+{
+	for (int i = 0; i < path->n_files; i++)
+		if (strcmp(path->files[i].stem, stem) == 0)
+			return &path->files[i];
+	struct plugin_file *files = realloc(path->files, (size_t)(path->n_files + 1) * sizeof *files);
+	if (files == NULL)
+		return NULL;
+	path->files = files;
+	if (file_look_up(path, stem, &files[path->n_files]) != 0)
+		return NULL;
+	return &files[path->n_files++];
+}
+
+/*
+ * Runs the plugin's TEXT (LENGTH bytes, from FILE) in L and leaves its
+ * table on the stack. Returns 0, or -1 with "STEM: load: message" in ERROR.
+ */
+int loader_load_table(lua_State *L, struct sandbox *sb, const char *text, size_t length,
+		      const char *file, const char *stem, char *error, size_t size)
+{
+	char message[512], chunkname[300];
 	snprintf(chunkname, sizeof chunkname, "@%s", loader_base_name(file));
 	sandbox_arm(sb, LIMIT_PLUGIN_SETUP_INSTRUCTIONS);
 	int status = luaL_loadbufferx(L, text, length, chunkname, "t");
-	free(text);
 	if (status == LUA_OK)
 		status = lua_pcall(L, 0, 1, 0);
 	if (status != LUA_OK) {

@@ -23,22 +23,34 @@
 #include <stdio.h>
 
 #include "diag.h"
-#include "dynamics.h"
+#include "inventory.h"
 #include "replication.h"
 #include "scenario.h"
 
 
-/* Where plugins are looked for, in order. */
+/* A plugin's file as read (private to the plugin layer). */
+struct plugin_file;
+
+/*
+ * Where plugins are looked for, in order, and the plugin files read so far:
+ * a command builds one and gives it to every plugin_host_new, which then
+ * finds and reads each plugin's file once, however many variants use it.
+ * One thread at a time.
+ */
 struct plugin_path {
 	int n;
 	char **dirs;
+	int out_of_memory;          /* a directory could not be recorded */
+	int n_files;
+	struct plugin_file *files;  /* [n_files]: the plugins looked up */
 };
 
 /*
  * The scenario file's own directory (when SCENARIO_FILE is not NULL), then
  * each directory of $CCSIM_PLUGIN_PATH (colon-separated), then the
  * installed plugins directory, then the source tree's plugins/ (a build
- * that was never installed).
+ * that was never installed). Never fails: out of memory, it marks the path
+ * and the first plugin_host_new given it says so.
  */
 void plugin_path_init(struct plugin_path *path, const char *scenario_file);
 void plugin_path_free(struct plugin_path *path);
@@ -59,7 +71,7 @@ struct plugin_host;
  * no policies), or NULL with *STATUS set: scenario problems (with lines) go
  * to D, a plugin's error to ERROR as "PLUGIN: HOOK: FILE:LINE: message".
  */
-struct plugin_host *plugin_host_new(struct scenario *s, const struct plugin_path *path,
+struct plugin_host *plugin_host_new(struct scenario *s, struct plugin_path *path,
 				    uint64_t seed, struct diag *d, char *error, size_t error_size,
 				    enum plugin_status *status);
 void plugin_host_free(struct plugin_host *host);

@@ -68,21 +68,35 @@ void sandbox_lock_metatable(lua_State *L);
 
 /* ==== loader.c ==== */
 
+/* A plugin looked up on a path: where it is and its text, read once. */
+struct plugin_file {
+	char *stem;
+	char *file;      /* NULL: not found on the path */
+	char *text;      /* NULL when not found, or not read: see error */
+	size_t length;
+	char *error;     /* why the file could not be read */
+};
+
+/* Plugin STEM on PATH, found and read the first time it is asked for;
+ * NULL when out of memory. */
+const struct plugin_file *loader_source(struct plugin_path *path, const char *stem);
+
+/* Reads FILE whole (a regular file of at most LIMIT_PLUGIN_FILE bytes);
+ * NULL with a sentence in ERROR, and *NO_MEMORY set when memory ran out. */
+char *loader_read(const char *file, size_t *length, char *error, size_t size, int *no_memory);
+
 /* 1 when NAME is a plugin name: letters, digits, _ and - only. */
 int loader_valid_name(const char *name);
-
-/* The file of plugin NAME: the first DIR/NAME.lua on PATH that exists. */
-int loader_find(const struct plugin_path *path, const char *name, char *out, size_t size);
 
 /* The last component of PATH. */
 const char *loader_base_name(const char *path);
 
 /*
- * Runs the plugin file FILE in L and leaves its table on the stack.
- * Returns 0, or -1 with "STEM: load: message" in ERROR.
+ * Runs the plugin's TEXT (LENGTH bytes, from FILE) in L and leaves its
+ * table on the stack. Returns 0, or -1 with "STEM: load: message" in ERROR.
  */
-int loader_load_table(lua_State *L, struct sandbox *sb, const char *file, const char *stem,
-		      char *error, size_t size);
+int loader_load_table(lua_State *L, struct sandbox *sb, const char *text, size_t length,
+		      const char *file, const char *stem, char *error, size_t size);
 
 /* ==== params.c ==== */
 
@@ -125,6 +139,8 @@ void view_add_name_map(lua_State *L, const char *array_key, const char *map_key)
 struct policy_runtime {
 	char *stem;                   /* the plugin's file stem (the scenario's `plugin`) */
 	char *file;
+	char *text;                   /* the plugin's source, for the week states */
+	size_t length;
 	char *name;                   /* the plugin's own `name` */
 	double cost;
 	int has_week;

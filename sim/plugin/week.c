@@ -271,7 +271,8 @@ static int prepare_week_state(lua_State *L)
 	const struct policy_runtime *p = &thread->host->policies[ws->policy];
 	char error[1024];
 	lua_settop(L, 0);
-	if (loader_load_table(L, &ws->sb, p->file, p->stem, error, sizeof error) != 0)
+	if (loader_load_table(L, &ws->sb, p->text, p->length, p->file, p->stem, error,
+			      sizeof error) != 0)
 		return luaL_error(L, "%s", error);
 	lua_getfield(L, -1, "week");
 	ws->week_ref = luaL_ref(L, LUA_REGISTRYINDEX);
