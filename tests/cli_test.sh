@@ -152,7 +152,49 @@ check "Ctrl-C writes the CSV" grep -q '^district,"Chengguan",' "$work/int.json.c
 check "a second Ctrl-C exits 130" [ "$(interrupt_run "$work/int2.json" 2)" = 130 ]
 check "a second Ctrl-C leaves no half-written file" \
 	bash -c "[ ! -e '$work/int2.json' ] || [ \"\$(tail -n 1 '$work/int2.json')\" = '}' ]"
+# SIGTERM and SIGHUP are treated as Ctrl-C is, with their own exit statuses
+signal_run() { # SIGNAL JSON: start a long run, send SIGNAL once, wait
+	"$ccsim" run "$demo" --reps 5000000 --quiet --json "$2" --csv "$2.csv" &
+	local pid=$!
+	sleep 2
+	kill -"$1" $pid 2>/dev/null
+	local waited=0
+	while kill -0 $pid 2>/dev/null && [ $waited -lt 60 ]; do sleep 1; waited=$((waited + 1)); done
+	kill -KILL $pid 2>/dev/null
+	wait $pid
+	echo $?
+}
+check "SIGTERM exits 143" [ "$(signal_run TERM "$work/term.json")" = 143 ]
+check "SIGTERM writes the JSON marked incomplete" grep -q '"complete": false' "$work/term.json"
+check "SIGHUP exits 129" [ "$(signal_run HUP "$work/hup.json")" = 129 ]
+check "SIGHUP writes the JSON marked incomplete" grep -q '"complete": false' "$work/hup.json"
 check "still no temporary files" [ -z "$(find "$work" -name '*.tmp.*')" ]
+# a signal while the files are being written waits until they are whole and
+# the summary is printed, so that the two agree (fsync made slow by strace)
+if command -v strace >/dev/null; then
+	for sig in INT TERM; do
+		rm -f "$work/late.json"*
+		strace -f -qq -o /dev/null -e trace=fsync -e inject=fsync:delay_enter=1500000 \
+			"$ccsim" run "$src/scenarios/minimal.cfg" --reps 2000 --json "$work/late.json" \
+			--csv "$work/late.csv" >"$work/late.out" 2>"$work/late.err" &
+		tracer=$!
+		waited=0
+		while [ -z "$(find "$work" -name 'late.json.tmp.*')" ] && [ $waited -lt 200 ]; do
+			sleep 0.05
+			waited=$((waited + 1))
+		done
+		kill -$sig "$(pgrep -P $tracer)" 2>/dev/null
+		wait $tracer
+		rc=$?
+		code=130
+		[ $sig = TERM ] && code=143
+		check "SIG$sig while writing exits $code" [ $rc = $code ]
+		check "SIG$sig while writing: the JSON whole and complete" grep -q '"complete": true' "$work/late.json"
+		check "SIG$sig while writing: the CSV written too" grep -q '^district,' "$work/late.csv"
+		check "SIG$sig while writing: the summary printed" grep -q 'Pass probability' "$work/late.out"
+		check "SIG$sig while writing: no temporary file" [ -z "$(find "$work" -name 'late.*.tmp.*')" ]
+	done
+fi
 check "run --csv" [ "$(status "$ccsim" run "$demo" --reps 300 --quiet --csv "$work/tables.csv")" = 0 ]
 check "run --csv tables" [ "$(grep -c -E '^(district|category),' "$work/tables.csv")" = 21 ]
 

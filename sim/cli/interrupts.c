@@ -31,6 +31,7 @@ void interrupts_catch(void)
 	struct sigaction action;
 	memset(&action, 0, sizeof action);
 	action.sa_handler = on_signal;
+	action.sa_flags = SA_RESTART; /* a held signal must not cut a write short */
 	sigemptyset(&action.sa_mask);
 	for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++)
 		sigaction(signals[i], &action, NULL);
