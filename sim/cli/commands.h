@@ -17,5 +17,7 @@ int command_sensitivity(int argc, char **argv, struct cluster *cluster);
 int command_allocate(int argc, char **argv, struct cluster *cluster);
 int command_report(int argc, char **argv, struct cluster *cluster);
 int command_plugins(int argc, char **argv, struct cluster *cluster);
+int command_calibrate(int argc, char **argv, struct cluster *cluster);
+int command_ledger(int argc, char **argv, struct cluster *cluster);
 
 #endif

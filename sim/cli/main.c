@@ -29,6 +29,8 @@ static const char main_usage[] =
 	"  allocate SCENARIO     spread a policy's budget where it buys most P(pass)\n"
 	"  report FILE.json...   one self-contained HTML page of charts (-o FILE)\n"
 	"  plugins               list the policy plugins found, with their parameters\n"
+	"  calibrate SCENARIO REPORTS.csv  rates estimated from the weekly reports (-o FILE)\n"
+	"  ledger LEDGER.csv     the problem ledger as weekly reports (--start DATE -o FILE)\n"
 	"\n"
 	"ccsim COMMAND --help describes a command.\n"
 	"  -h, --help        this help\n"
@@ -47,6 +49,7 @@ static const struct {
 	{"compare", command_compare},   {"sweep", command_sweep},
 	{"sensitivity", command_sensitivity}, {"allocate", command_allocate},
 	{"report", command_report},     {"plugins", command_plugins},
+	{"calibrate", command_calibrate}, {"ledger", command_ledger},
 };
 
 /* Runs the command of ARGV; its exit status. */

@@ -1,0 +1,245 @@
+/*
+ * ccsim calibrate: the model's weekly rates estimated from the office's
+ * weekly reports, written as an overlay of the scenario (MODEL.md 8).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calibrate.h"
+#include "calibrate_json.h"
+#include "cli.h"
+#include "commands.h"
+#include "i18n.h"
+#include "interrupts.h"
+#include "outputs.h"
+#include "overlay.h"
+#include "reports.h"
+#include "report.h"
+
+static const char calibrate_usage[] =
+	"Usage: ccsim calibrate SCENARIO REPORTS.csv -o OVERLAY.cfg [--pool] [--point]\n"
+	"                       [--json FILE] [--csv FILE] [--seed N] [--threads N] [--quiet]\n"
+	"\n"
+	"Estimates each district's weekly rates from the office's weekly reports (创文周报):\n"
+	"one row per week, district and category with the columns district, category,\n"
+	"week, found, fixed, rebounded, open (or 区, 类别, 周, 新发现, 已整改, 反弹, 未整改),\n"
+	"comma- or tab-separated, UTF-8 (with or without BOM) or GB18030. Every row must\n"
+	"keep open = last week's open - fixed + rebounded + found; every row that does\n"
+	"not is reported with its line, and nothing is written (exit 2).\n"
+	"\n"
+	"Writes OVERLAY.cfg, to read on top of the scenario (ccsim run SCENARIO+OVERLAY.cfg):\n"
+	"per district and category reported, problems = the last week's open count and\n"
+	"rectify_rate, rebound, new_per_week = the posterior means, with each posterior\n"
+	"as an uncertain input. Prints the estimates with 95 % intervals and the fit\n"
+	"check: the share of weeks whose open count falls in the 90 % predictive band\n"
+	"(a cell under 70 % is flagged: its problems do not follow the model).\n"
+	"\n"
+	"  -o, --output FILE   the overlay to write (whole or not at all)\n"
+	"      --pool          fit each category's prior to all its districts (empirical\n"
+	"                      Bayes): a district with few problems borrows from the others\n"
+	"      --point         point estimates only: no uncertain entries in the overlay\n"
+	"  -j, --json FILE     the estimates, intervals, priors and fit check as JSON\n"
+	"  -c, --csv FILE      the estimates as CSV, one row per district and category\n"
+	"  -s, --seed N        the fit check's seed (default: the scenario's run.seed)\n"
+	"  -t, --threads N     threads for the fit check (default: every core)\n"
+	"  -q, --quiet         print nothing but problems\n";
+
+struct calibrate_args {
+	const char *output, *json, *csv;
+	int pool, point, quiet, have_seed, threads;
+	uint64_t seed;
+};
+
+/* Parses the flags into A; EXIT_OK, -1 after --help, or an exit status. */
+static int parse(int argc, char **argv, struct calibrate_args *a)
+{
+	static const struct option options[] = {
+		{"output", required_argument, NULL, 'o'}, {"pool", no_argument, NULL, 'p'},
+		{"point", no_argument, NULL, 'P'},        {"json", required_argument, NULL, 'j'},
+		{"csv", required_argument, NULL, 'c'},    {"seed", required_argument, NULL, 's'},
+		{"threads", required_argument, NULL, 't'}, {"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+	int opt;
+	unsigned long long value;
+	while ((opt = getopt_long(argc, argv, "o:j:c:s:t:qh", options, NULL)) != -1) {
+		switch (opt) {
+		case 'o': a->output = optarg; break;
+		case 'p': a->pool = 1; break;
+		case 'P': a->point = 1; break;
+		case 'j': a->json = optarg; break;
+		case 'c': a->csv = optarg; break;
+		case 'q': a->quiet = 1; break;
+		case 's':
+			if (cli_parse_count(optarg, 0, 9223372036854775807ULL, &value) != 0)
+				return cli_usage_error("calibrate", "--seed takes a whole number from 0 to 2^63-1");
+			a->seed = value, a->have_seed = 1;
+			break;
+		case 't':
+			if (cli_parse_count(optarg, 1, LIMIT_THREADS, &value) != 0)
+				return cli_usage_error("calibrate", "--threads takes a whole number from 1 to 1024");
+			a->threads = (int)value;
+			break;
+		case 'h':
+			fputs(calibrate_usage, stdout);
+			return -1;
+		default:
+			return cli_usage_error("calibrate", "unknown option");
+		}
+	}
+	if (a->output == NULL)
+		return cli_usage_error("calibrate", "give the overlay to write with -o FILE");
+	if (argc - optind != 2)
+		return cli_usage_error("calibrate", "give the scenario and the weekly reports");
+	return EXIT_OK;
+}
+
+/* TEXT padded with spaces to WIDTH terminal columns. */
+static void print_padded(const char *text, int width)
+{
+	int pad = width - i18n_width(text);
+	printf("%s%*s", text, pad > 0 ? pad : 0, "");
+}
+
+static void print_rate(const struct rate_posterior *p, double was)
+{
+	printf("  %5.3f -> %5.3f [%5.3f, %5.3f]", was, p->mean, p->low, p->high);
+}
+
+static void print_summary(const struct scenario *s, const struct reports *r, const struct calibration *c,
+			  const char *reports, const char *scenario, const char *overlay)
+{
+	printf("Calibrated %s from %d rows of %s (%s, %s-separated), weeks %d to %d:\n"
+	       "%d districts-and-categories; prior %s.\n\n",
+	       s->name, c->n_rows, reports, r->encoding, r->delimiter == '\t' ? "tab" : "comma",
+	       c->first_week, c->last_week, c->n_cells,
+	       c->pooled ? "fitted per category (below)" : "Beta(1, 1) for the rates, Gamma(0.5, 0) "
+							   "for new problems");
+	int dw = 8, cw = 8;
+	for (int i = 0; i < c->n_cells; i++) {
+		int w = i18n_width(s->districts[c->cells[i].district].name);
+		dw = w > dw ? w : dw;
+		w = i18n_width(s->categories[c->cells[i].category].name);
+		cw = w > cw ? w : cw;
+	}
+	print_padded("district", dw);
+	printf("  ");
+	print_padded("category", cw);
+	printf("  weeks  rectify_rate: was -> now [95 %%]  rebound: was -> now [95 %%]"
+	       "       new_per_week: was -> now [95 %%]     open    fit\n");
+	for (int i = 0; i < c->n_cells; i++) {
+		const struct cell_estimate *e = &c->cells[i];
+		print_padded(s->districts[e->district].name, dw);
+		printf("  ");
+		print_padded(s->categories[e->category].name, cw);
+		printf("  %5d", e->weeks);
+		print_rate(&e->rectify, e->was.rectify_rate);
+		print_rate(&e->rebound, e->was.rebound);
+		printf("  %7.2f -> %7.2f [%7.2f, %7.2f]", e->was.new_per_week, e->arrivals.mean,
+		       e->arrivals.low, e->arrivals.high);
+		printf("  %7lld  %3.0f %%%s\n", (long long)e->open_last, 100 * e->share,
+		       e->flagged ? " !" : "");
+	}
+	if (c->pooled) {
+		printf("\nPriors fitted per category (maximum beta-binomial likelihood):\n");
+		print_padded("category", cw);
+		printf("  rectify_rate: Beta(a0, b0), mean   rebound: Beta(a0, b0), mean\n");
+		for (int k = 0; k < s->n_categories; k++) {
+			const struct pooling_fit *f[2] = {&c->rectify_prior[k], &c->rebound_prior[k]};
+			if (!f[0]->fitted && !f[1]->fitted)
+				continue;
+			print_padded(s->categories[k].name, cw);
+			for (int j = 0; j < 2; j++)
+				printf("  Beta(%8.3g, %8.3g), %5.3f%s", f[j]->alpha, f[j]->beta,
+				       f[j]->alpha / (f[j]->alpha + f[j]->beta), f[j]->capped ? " (a0+b0 capped)" : "");
+			printf("\n");
+		}
+	}
+	printf("\nFit check: %d of %d districts-and-categories have at least %.0f %% of their weeks "
+	       "inside the %d %% predictive band.\n",
+	       c->n_cells - c->flagged, c->n_cells, 100 * CALIBRATE_FLAG_BELOW, CALIBRATE_BAND_PERCENT);
+	for (int i = 0; i < c->n_cells; i++) {
+		const struct cell_estimate *e = &c->cells[i];
+		if (e->flagged)
+			printf("  flagged: %s %s, %d of %d weeks inside (%.0f %%): its problems do not follow "
+			       "the model (a trend? a change in reporting?)\n",
+			       s->districts[e->district].name, s->categories[e->category].name, e->inside,
+			       e->weeks, 100 * e->share);
+	}
+	printf("\nWrote %s: ccsim run %s+%s\n", overlay, scenario, overlay);
+}
+
+int command_calibrate(int argc, char **argv, struct cluster *cluster)
+{
+	struct calibrate_args a = {0};
+	int status = parse(argc, argv, &a);
+	if (status != EXIT_OK)
+		return status < 0 ? EXIT_OK : status;
+	const char *scenario = argv[optind], *reports = argv[optind + 1];
+	if (!cluster_writes(cluster))
+		return EXIT_OK;
+	const char *outputs[3] = {a.output, a.json, a.csv};
+	const char *inputs[2] = {scenario, reports};
+	if ((status = outputs_check_paths("calibrate", outputs, 3, inputs, 2)) != EXIT_OK)
+		return status;
+
+	struct diag d;
+	diag_init(&d, scenario);
+	struct scenario *s = scenario_load_file(scenario, &d);
+	if (s == NULL)
+		return cli_fail("calibrate", NULL, &d, 0);
+	diag_print(&d, stderr); /* warnings */
+	diag_free(&d);
+
+	diag_init(&d, reports);
+	struct reports r;
+	if (reports_read(reports, s, &r, &d) != 0) {
+		int errors = diag_errors(&d);
+		status = cli_fail("calibrate", NULL, &d, 0);
+		if (status == EXIT_INPUT)
+			fprintf(stderr, "ccsim calibrate: %d problem%s in %s; no overlay written\n", errors,
+				errors == 1 ? "" : "s", reports);
+		scenario_free(s);
+		return status;
+	}
+	struct calibrate_options options = {
+		.pool = a.pool,
+		.seed = a.have_seed ? a.seed : s->has_seed ? s->seed : CALIBRATE_SEED,
+		.threads = a.threads};
+	struct calibration c;
+	char *overlay = NULL, *json = NULL, *csv = NULL;
+	if (calibrate_estimate(s, &r, &options, &c, &d) != 0 ||
+	    overlay_text(s, &c, a.point, &overlay, &d) != 0) {
+		status = cli_fail("calibrate", NULL, &d, 1);
+		goto done;
+	}
+	if (a.json != NULL) {
+		struct calibrate_files files = {scenario, reports, a.output, a.point};
+		json = report_json_text(calibrate_json(s, &r, &c, &files)); /* releases it */
+	}
+	if (a.csv != NULL)
+		csv = calibrate_csv(s, &c);
+	if ((a.json != NULL && json == NULL) || (a.csv != NULL && csv == NULL)) {
+		diag_no_memory(&d, "writing the documents");
+		status = cli_fail("calibrate", NULL, &d, 1);
+		goto done;
+	}
+	interrupts_hold(1);
+	status = cli_write_text(a.output, overlay, stderr);
+	if (status == EXIT_OK && a.json != NULL)
+		status = cli_write_text(a.json, json, stderr);
+	if (status == EXIT_OK && a.csv != NULL)
+		status = cli_write_text(a.csv, csv, stderr);
+	if (status == EXIT_OK && !a.quiet)
+		print_summary(s, &r, &c, reports, scenario, a.output);
+	interrupts_hold(0);
+	diag_free(&d);
+done:
+	free(overlay);
+	free(json);
+	free(csv);
+	calibrate_free(&c);
+	reports_free(&r);
+	scenario_free(s);
+	return status;
+}
