@@ -191,89 +191,98 @@ static json_t *reals_json(const double *values, int n)
 	return list;
 }
 
-static json_t *cells_json(const struct scenario *s, int d)
+/* Adds to OBJECT every stored key of RECORD whose pattern begins with
+ * SECTION + '.' (NULL: any), under its own name, typed as the schema says. */
+static void add_fields(json_t *object, const struct scenario *s, enum scenario_record record,
+		       const char *section, int item, int category)
 {
-	json_t *cells = json_array();
-	for (int c = 0; c < s->n_categories; c++) {
-		const struct cell *k = scenario_cell(s, d, c);
-		json_array_append_new(cells, json_pack("{s:I, s:I, s:I, s:f, s:f, s:f}", "sites",
-						       (json_int_t)k->sites, "declared", (json_int_t)k->declared,
-						       "problems", (json_int_t)k->problems, "new_per_week",
-						       k->new_per_week, "rectify_rate", k->rectify_rate,
-						       "rebound", k->rebound));
+	size_t n = section ? strlen(section) : 0;
+	for (const struct scenario_key *k = scenario_schema_next(NULL, record, 0); k != NULL;
+	     k = scenario_schema_next(k, record, 0)) {
+		if (section != NULL && (strncmp(k->path, section, n) != 0 || k->path[n] != '.'))
+			continue;
+		double value = scenario_value_get(s, k, item, category);
+		json_t *v = k->type == SCENARIO_TYPE_BOOLEAN   ? json_boolean(value != 0.0)
+			    : k->type == SCENARIO_TYPE_INTEGER ? json_integer((json_int_t)value)
+							       : json_real(value);
+		json_object_set_new(object, scenario_key_name(k), v);
 	}
-	return cells;
+}
+
+/* The entries of RECORD, each {name, fields...}. */
+static json_t *records_json(const struct scenario *s, enum scenario_record record,
+			    const char *(*name_of)(const struct scenario *, int))
+{
+	json_t *list = json_array();
+	for (int i = 0; i < scenario_record_count(s, record); i++) {
+		json_t *entry = json_pack("{s:s}", "name", name_of(s, i));
+		add_fields(entry, s, record, NULL, i, -1);
+		json_array_append_new(list, entry);
+	}
+	return list;
+}
+
+static const char *category_name(const struct scenario *s, int i) { return s->categories[i].name; }
+static const char *material_name(const struct scenario *s, int i) { return s->materials[i].name; }
+static const char *negative_name(const struct scenario *s, int i) { return s->negatives[i].name; }
+static const char *honor_name(const struct scenario *s, int i) { return s->bonus.honors[i].name; }
+static const char *competitor_name(const struct scenario *s, int i)
+{
+	return s->pass.competitors[i].name;
+}
+
+static json_t *section_json(const struct scenario *s, const char *section)
+{
+	json_t *object = json_object();
+	add_fields(object, s, SCENARIO_RECORD_ROOT, section, 0, -1);
+	return object;
 }
 
 json_t *report_scenario_json(const struct scenario *s)
 {
-	json_t *categories = json_array(), *districts = json_array(), *materials = json_array();
-	json_t *negatives = json_array(), *honors = json_array(), *competitors = json_array();
-	for (int c = 0; c < s->n_categories; c++) {
-		const struct category *k = &s->categories[c];
-		json_array_append_new(categories, json_pack("{s:s, s:f, s:f, s:I, s:I, s:f}", "name", k->name,
-							    "weight", k->weight, "deduction", k->deduction,
-							    "lottery", (json_int_t)k->lottery, "random_view",
-							    (json_int_t)k->random_view, "prepared", k->prepared));
-	}
+	json_t *districts = json_array();
 	for (int d = 0; d < s->n_districts; d++) {
-		const struct district *k = &s->districts[d];
-		json_array_append_new(districts, json_pack("{s:s, s:f, s:f, s:f, s:I, s:o}", "name", k->name,
-							   "population", k->population, "satisfaction",
-							   k->satisfaction, "satisfaction_concentration",
-							   k->satisfaction_concentration, "respondents",
-							   (json_int_t)k->respondents, "cells", cells_json(s, d)));
+		json_t *cells = json_array();
+		for (int c = 0; c < s->n_categories; c++) {
+			json_t *cell = json_object();
+			add_fields(cell, s, SCENARIO_RECORD_CELL, NULL, d, c);
+			json_array_append_new(cells, cell);
+		}
+		json_t *district = json_pack("{s:s, s:I, s:o}", "name", s->districts[d].name,
+					     "respondents", (json_int_t)s->districts[d].respondents,
+					     "cells", cells);
+		add_fields(district, s, SCENARIO_RECORD_DISTRICT, NULL, d, -1);
+		json_array_append_new(districts, district);
 	}
-	for (int g = 0; g < s->n_materials; g++) {
-		const struct material *m = &s->materials[g];
-		json_array_append_new(materials, json_pack("{s:s, s:I, s:f, s:f}", "name", m->name, "items",
-							   (json_int_t)m->items, "points", m->points,
-							   "loss_probability", m->loss_probability));
+	json_t *minors = s->minors.present ? section_json(s, "minors") : json_null();
+	json_t *history = json_null();
+	if (s->history.present) {
+		history = section_json(s, "history");
+		json_object_set_new(history, "scores", reals_json(s->history.scores, s->history.n));
+		json_object_set_new(history, "weights", reals_json(s->history.weights, s->history.n));
 	}
-	for (int i = 0; i < s->n_negatives; i++) {
-		const struct negative_event *e = &s->negatives[i];
-		json_array_append_new(negatives, json_pack("{s:s, s:f, s:f, s:b}", "name", e->name,
-							   "probability", e->probability, "deduct", e->deduct,
-							   "veto", e->veto));
-	}
-	for (int i = 0; i < s->bonus.n_honors; i++) {
-		const struct honor *h = &s->bonus.honors[i];
-		json_array_append_new(honors, json_pack("{s:s, s:f, s:f}", "name", h->name, "probability",
-							h->probability, "points", h->points));
-	}
-	for (int j = 0; j < s->pass.n_competitors; j++) {
-		const struct competitor *c = &s->pass.competitors[j];
-		json_array_append_new(competitors, json_pack("{s:s, s:f, s:f}", "name", c->name, "mean",
-							     c->mean, "sd", c->sd));
-	}
-	json_t *minors = s->minors.present
-				 ? json_pack("{s:f, s:f, s:f, s:f}", "mean", s->minors.mean, "sd", s->minors.sd,
-					     "weight", s->minors.weight, "minimum", s->minors.minimum)
-				 : json_null();
-	json_t *history = s->history.present
-				  ? json_pack("{s:o, s:o, s:f}", "scores", reals_json(s->history.scores, s->history.n),
-					      "weights", reals_json(s->history.weights, s->history.n),
-					      "current_weight", s->history.current_weight)
-				  : json_null();
-	json_t *pass = json_pack("{s:s, s:f, s:o, s:I, s:o}", "rule",
-				 s->pass.rule == PASS_THRESHOLD ? "threshold" : "competition", "threshold",
-				 s->pass.threshold, "bands", reals_json(s->pass.bands, s->pass.n_bands), "slots",
-				 (json_int_t)s->pass.slots, "competitors", competitors);
-	json_t *root = json_pack("{s:s, s:i, s:i, s:[i, i], s:i}", "name", s->name, "model_version",
-				 SCENARIO_MODEL_VERSION, "weeks", s->weeks, "window", s->window_first,
-				 s->window_last, "batches", s->batches);
+	json_t *pass = section_json(s, "pass");
+	json_object_set_new(pass, "rule",
+			    json_string(s->pass.rule == PASS_THRESHOLD ? "threshold" : "competition"));
+	json_object_set_new(pass, "bands", reals_json(s->pass.bands, s->pass.n_bands));
+	json_object_set_new(pass, "competitors",
+			    records_json(s, SCENARIO_RECORD_COMPETITOR, competitor_name));
+	json_t *bonus = section_json(s, "bonus");
+	json_object_set_new(bonus, "honors", records_json(s, SCENARIO_RECORD_HONOR, honor_name));
+
+	json_t *root = json_pack("{s:s, s:i, s:[i, i]}", "name", s->name, "model_version",
+				 SCENARIO_MODEL_VERSION, "window", s->window_first, s->window_last);
 	if (root == NULL)
 		return NULL;
-	json_object_set_new(root, "categories", categories);
+	add_fields(root, s, SCENARIO_RECORD_ROOT, "campaign", 0, -1);
+	add_fields(root, s, SCENARIO_RECORD_ROOT, "inspection", 0, -1);
+	json_object_set_new(root, "categories", records_json(s, SCENARIO_RECORD_CATEGORY, category_name));
 	json_object_set_new(root, "districts", districts);
-	json_object_set_new(root, "materials", materials);
-	json_object_set_new(root, "survey", json_pack("{s:I, s:f, s:f}", "respondents",
-						      (json_int_t)s->survey.respondents, "weight",
-						      s->survey.weight, "veto_below", s->survey.veto_below));
-	json_object_set_new(root, "overall", json_pack("{s:f, s:f}", "weight", s->overall.weight,
-						       "noise_sd", s->overall.noise_sd));
-	json_object_set_new(root, "negative_list", negatives);
-	json_object_set_new(root, "bonus", json_pack("{s:f, s:o}", "cap", s->bonus.cap, "honors", honors));
+	json_object_set_new(root, "materials", records_json(s, SCENARIO_RECORD_MATERIAL, material_name));
+	json_object_set_new(root, "survey", section_json(s, "survey"));
+	json_object_set_new(root, "overall", section_json(s, "overall"));
+	json_object_set_new(root, "negative_list", records_json(s, SCENARIO_RECORD_NEGATIVE, negative_name));
+	json_object_set_new(root, "bonus", bonus);
 	json_object_set_new(root, "minors", minors);
 	json_object_set_new(root, "history", history);
 	json_object_set_new(root, "pass", pass);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "diag.h"
+#include "scenario_schema.h"
 
 #define SCENARIO_MODEL_VERSION 1
 
@@ -288,8 +289,8 @@ int scenario_check_consistency(const struct scenario *s, const struct scenario_l
  */
 int scenario_field_check(const char *field, double value, char *why, size_t size);
 
-/* The rule of FIELD, for checking many values against it (NULL when FIELD names none). */
-struct value_rule;
+/* The rule of FIELD, for checking many values against it (NULL when FIELD names none).
+ * (The schema's scenario_key_check does the same for a key: scenario_schema.h.) */
 const struct value_rule *scenario_field_rule(const char *field);
 
 /* As scenario_field_check, with a rule from scenario_field_rule. */

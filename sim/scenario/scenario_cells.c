@@ -1,0 +1,187 @@
+/*
+ * Per-district-and-category parameters (the schema's cell keys), resolved
+ * from their levels: district group entry, district scalar, defaults group
+ * entry, defaults scalar (MODEL.md 2).
+ */
+#include "scenario_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CELL_KEYS_MAX 16
+
+/* One level's value of one cell key for one category (or for all). */
+struct level_value {
+	int present;
+	int valid;
+	double value;
+	int line;
+};
+
+/*
+ * Reads key RULE at one level (the defaults or a district) into SCALAR and
+ * PER_CATEGORY[C]: a scalar applies to every category, a group's entries to
+ * the categories they name.
+ */
+static void read_level(struct loader *L, const config_setting_t *level, const char *where,
+		       const struct value_rule *rule, const char **names, struct level_value *scalar,
+		       struct level_value *per_category)
+{
+	const struct scenario *s = L->s;
+	memset(scalar, 0, sizeof *scalar);
+	memset(per_category, 0, (size_t)s->n_categories * sizeof *per_category);
+	const config_setting_t *member = level ? config_setting_get_member(level, rule->key) : NULL;
+	char path[512];
+	snprintf(path, sizeof path, "%s.%s", L->prefix, rule->key);
+	const struct parameter_setting *set = settings_for(L, path);
+	for (int c = 0; c < s->n_categories; c++) {
+		snprintf(path, sizeof path, "%s.%s.%s", L->prefix, rule->key, s->categories[c].name);
+		const struct parameter_setting *entry = settings_for(L, path);
+		if (entry != NULL) {
+			per_category[c].present = 1;
+			per_category[c].valid = settings_take(L, entry, rule, &per_category[c].value);
+		}
+	}
+	if (set != NULL) {
+		scalar->present = 1;
+		scalar->valid = settings_take(L, set, rule, &scalar->value);
+	}
+	if (member == NULL)
+		return;
+	if (!config_setting_is_group(member)) {
+		if (set == NULL) {
+			scalar->present = 1;
+			scalar->line = access_line(member);
+			scalar->valid = rule_take_number(L, member, where, rule->key, rule, &scalar->value);
+		}
+		return;
+	}
+	int n = config_setting_length(member);
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *entry = config_setting_get_elem(member, (unsigned)i);
+		const char *category = config_setting_name(entry);
+		int c = 0;
+		while (c < s->n_categories && strcmp(names[c], category) != 0)
+			c++;
+		if (c == s->n_categories) {
+			access_report(L, entry, "%s%s'%s' names no category; did you mean '%s'?", where,
+				      access_sep(where), category,
+				      access_nearest(category, names, s->n_categories));
+			continue;
+		}
+		char key[160];
+		snprintf(key, sizeof key, "%s.%s", rule->key, category);
+		if (per_category[c].present)
+			continue; /* set by path */
+		per_category[c].present = 1;
+		per_category[c].line = access_line(entry);
+		per_category[c].valid = rule_take_number(L, entry, where, key, rule, &per_category[c].value);
+	}
+}
+
+/* The value that applies: district entry, district scalar, defaults entry, defaults scalar. */
+static const struct level_value *winning_level(const struct level_value *levels[4])
+{
+	for (int i = 0; i < 4; i++)
+		if (levels[i]->present)
+			return levels[i];
+	return NULL;
+}
+
+/* The categories among MISSING as "a, b, c" in TEXT (cut short when long). */
+static void list_missing(const struct scenario *s, const unsigned char *missing, char *text, size_t size)
+{
+	size_t used = 0;
+	text[0] = '\0';
+	for (int c = 0; c < s->n_categories && used + 1 < size; c++)
+		if (missing[c])
+			used += (size_t)snprintf(text + used, size - used, "%s%s", used ? ", " : "",
+						 s->categories[c].name);
+}
+
+void cells_resolve(struct loader *L, const config_setting_t *defaults,
+		   const config_setting_t *districts, int *declared_line, unsigned char *cell_valid)
+{
+	struct scenario *s = L->s;
+	int C = s->n_categories;
+	const struct scenario_key *keys[CELL_KEYS_MAX];
+	int K = 0;
+	for (const struct scenario_key *k = scenario_schema_next(NULL, SCENARIO_RECORD_CELL, 0);
+	     k != NULL && K < CELL_KEYS_MAX; k = scenario_schema_next(k, SCENARIO_RECORD_CELL, 0))
+		keys[K++] = k;
+	const struct scenario_key *sites = schema_child("districts.*", "sites");
+	const struct scenario_key *declared = schema_child("districts.*", "declared");
+
+	struct level_value default_scalar[CELL_KEYS_MAX], district_scalar;
+	struct level_value *default_entries = access_alloc(L, (size_t)K * (size_t)C, sizeof *default_entries);
+	struct level_value *district_entries = access_alloc(L, (size_t)C, sizeof *district_entries);
+	unsigned *valid = access_alloc(L, (size_t)C, sizeof *valid); /* bit k: key k resolved validly */
+	unsigned char *missing = access_alloc(L, (size_t)C, 1);
+	const char **names = access_alloc(L, (size_t)C, sizeof *names);
+	size_t text_size = 256 + 80 * (size_t)C;
+	char *missing_text = access_alloc(L, text_size, 1);
+	if (!default_entries || !district_entries || !valid || !missing || !names || !missing_text)
+		goto done;
+	for (int c = 0; c < C; c++)
+		names[c] = s->categories[c].name;
+
+	L->prefix = "defaults";
+	for (int k = 0; k < K; k++)
+		read_level(L, defaults, "defaults", &keys[k]->rule, names, &default_scalar[k],
+			   &default_entries[(size_t)k * (size_t)C]);
+
+	for (int d = 0; d < s->n_districts; d++) {
+		const config_setting_t *group = config_setting_get_elem(districts, (unsigned)d);
+		char where[192];
+		snprintf(where, sizeof where, "district '%s'", s->districts[d].name);
+		char prefix[256];
+		snprintf(prefix, sizeof prefix, "districts.%s", s->districts[d].name);
+		L->prefix = prefix;
+		memset(valid, 0, (size_t)C * sizeof *valid);
+		for (int k = 0; k < K; k++) {
+			const char *key = keys[k]->rule.key;
+			read_level(L, group, where, &keys[k]->rule, names, &district_scalar, district_entries);
+			int any_missing = 0;
+			memset(missing, 0, (size_t)C);
+			for (int c = 0; c < C; c++) {
+				const struct level_value *levels[4] = {
+					&district_entries[c], &district_scalar,
+					&default_entries[(size_t)k * (size_t)C + (size_t)c], &default_scalar[k]};
+				const struct level_value *v = winning_level(levels);
+				if (v == NULL) {
+					missing[c] = 1;
+					any_missing = 1;
+					continue;
+				}
+				if (v->valid) {
+					schema_store(scenario_cell(s, d, c), keys[k], v->value);
+					valid[c] |= 1u << k;
+				}
+				if (keys[k] == declared)
+					declared_line[(size_t)d * (size_t)C + (size_t)c] = v->line;
+			}
+			if (any_missing) {
+				list_missing(s, missing, missing_text, text_size);
+				access_report(L, group,
+					      "%s: no '%s' for %s: give %s = <value>; (every category) or "
+					      "%s = { %s = <value>; } in the district, or in defaults",
+					      where, key, missing_text, key, key, s->categories[0].name);
+			}
+		}
+		unsigned both = 0;
+		for (int k = 0; k < K; k++)
+			if (keys[k] == sites || keys[k] == declared)
+				both |= 1u << k;
+		for (int c = 0; c < C; c++)
+			cell_valid[(size_t)d * (size_t)C + (size_t)c] = (valid[c] & both) == both;
+	}
+done:
+	L->prefix = NULL;
+	free(default_entries);
+	free(district_entries);
+	free(valid);
+	free(missing);
+	free(names);
+	free(missing_text);
+}

@@ -1,0 +1,119 @@
+/*
+ * scenario_int: what the scenario layer's files share and nobody else sees
+ * (after SQLite's btreeInt.h). The reading of a file is split by concept:
+ *
+ *   scenario_access.c    libconfig access: members, strings, groups, lines
+ *   scenario_rule.c      value rules: ranges, their words, numbers read against them
+ *   scenario_schema.c    the table of every key (public API in scenario_schema.h)
+ *   scenario_sections.c  the sections, in the order of the file
+ *   scenario_cells.c     per-district-and-category values resolved from their levels
+ *   scenario_settings.c  values set by parameter path (--set, variants)
+ *   scenario_source.c    a file parsed once, resolved as often as asked
+ */
+#ifndef CCSIM_SCENARIO_INT_H
+#define CCSIM_SCENARIO_INT_H
+
+#include "scenario.h"
+#include "scenario_schema.h"
+
+#include <libconfig.h>
+#include <stddef.h>
+
+#define N_ELEMENTS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* One resolution of a parsed file into a struct scenario. */
+struct loader {
+	struct diag *d;
+	struct scenario *s;
+	const char *prefix;  /* the parameter path of the group being read; NULL: none */
+	struct parameter_setting *settings;  /* values set by path (--set, variants) */
+	int n_settings;
+	char **offered;      /* every path that could have been set, for suggestions */
+	int n_offered, offered_capacity;
+	int out_of_memory;   /* reported once */
+	const char *file;    /* the file the root was read from (NULL: a string) */
+};
+
+/* ---- scenario_access.c ---- */
+
+/* What follows WHERE in a message: ": ", or nothing at the top level (""). */
+const char *access_sep(const char *where);
+int access_line(const config_setting_t *setting);
+const char *access_type_name(const config_setting_t *setting);
+int access_is_integer(const config_setting_t *setting);
+double access_number(const config_setting_t *setting);
+/* Levenshtein distance, for "did you mean". */
+int access_edit_distance(const char *a, const char *b);
+/* The candidate nearest to WORD (the first of equals). */
+const char *access_nearest(const char *word, const char *const *candidates, int n);
+/* Reports, once, that memory ran out. */
+void access_no_memory(struct loader *L);
+/* Zeroed memory for COUNT items (at least one); NULL, reported once, when out of memory. */
+void *access_alloc(struct loader *L, size_t count, size_t size);
+/* A copy of TEXT; NULL, reported once, when out of memory. */
+char *access_copy(struct loader *L, const char *text);
+/* A problem at the line of AT (NULL: no line), in the file AT was written in
+ * (an @include'd file is named, not the file that includes it). */
+void access_report(struct loader *L, const config_setting_t *at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int access_bool(struct loader *L, const config_setting_t *group, const char *where, const char *key,
+		int fallback);
+/* A string member; NULL (reported when REQUIRED) when absent or not a string. */
+const char *access_string(struct loader *L, const config_setting_t *group, const char *where,
+			  const char *key, int required);
+/* A member that must be a group; NULL (reported when REQUIRED) otherwise. */
+const config_setting_t *access_group(struct loader *L, const config_setting_t *parent,
+				     const char *where, const char *key, int required);
+/* Reports every member of GROUP that is not a key of the schema under PATTERN. */
+void access_check_keys(struct loader *L, const config_setting_t *group, const char *where,
+		       const char *pattern);
+
+/* ---- scenario_rule.c ---- */
+
+/* Returns 1 when VALUE breaks RULE (NaN and infinities always do), else 0. */
+int rule_breaks(const struct value_rule *rule, double value);
+/* Checks that SETTING (named KEY, in WHERE) is a number keeping RULE; stores it in OUT. */
+int rule_take_number(struct loader *L, const config_setting_t *setting, const char *where,
+		     const char *key, const struct value_rule *rule, double *out);
+/* Reads GROUP's member RULE->key (or the setting of PREFIX.key); 1 when OUT holds a valid value. */
+int rule_get_number(struct loader *L, const config_setting_t *group, const char *where,
+		    const struct value_rule *rule, int required, double fallback, double *out);
+/* An array or list of numbers keeping RULE, fresh; the count, or -1 (reported). */
+int rule_get_numbers(struct loader *L, const config_setting_t *group, const char *where,
+		     const char *key, const struct value_rule *rule, double **out);
+/* Reads every stored number and boolean of the schema under PATTERN into ITEM. */
+void rule_read_fields(struct loader *L, const config_setting_t *group, const char *where,
+		      const char *pattern, void *item);
+
+/* ---- scenario_schema.c ---- */
+
+/* The names of the keys under PARENT ("defaults": the cell keys), in table order. */
+int schema_children(const char *parent, const char **names, int max);
+const struct scenario_key *schema_child(const char *parent, const char *name);
+void *schema_record(const struct scenario *s, enum scenario_record record, int item, int category);
+double schema_load(const void *record, const struct scenario_key *k);
+void schema_store(void *record, const struct scenario_key *k, double value);
+
+/* ---- scenario_sections.c ---- */
+
+void sections_read(struct loader *L, const config_setting_t *root);
+
+/* ---- scenario_cells.c ---- */
+
+void cells_resolve(struct loader *L, const config_setting_t *defaults,
+		   const config_setting_t *districts, int *declared_line, unsigned char *cell_valid);
+
+/* ---- scenario_settings.c ---- */
+
+/* Records PATH as settable; returns the setting that sets it, if any (marked used). */
+struct parameter_setting *settings_for(struct loader *L, const char *path);
+/* Checks a value set by path against RULE; reported at line 0 as "PATH=VALUE". */
+int settings_take(struct loader *L, const struct parameter_setting *set,
+		  const struct value_rule *rule, double *out);
+/* Applies the settings of policies.N.params.KEY (N = INDEX + 1) to P. */
+void settings_apply_params(struct loader *L, struct policy *p, int index, const char *where);
+/* Every setting no path matched is an error naming the nearest valid paths. */
+void settings_report_unused(struct loader *L);
+void settings_free_offered(struct loader *L);
+
+#endif

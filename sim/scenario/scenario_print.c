@@ -1,0 +1,188 @@
+/*
+ * check's printout of a resolved scenario: every stored key of the schema,
+ * section by section, lists as tables.
+ */
+#include "scenario_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* VALUE of K as the printout shows it. */
+static void print_value(FILE *out, const struct scenario_key *k, double value, int width)
+{
+	if (k->type == SCENARIO_TYPE_BOOLEAN)
+		fprintf(out, "%*s", width, value != 0.0 ? "true" : "false");
+	else if (k->type == SCENARIO_TYPE_INTEGER)
+		fprintf(out, "%*lld", width, (long long)value);
+	else
+		fprintf(out, "%*g", width, value);
+}
+
+static int column_width(const struct scenario_key *k)
+{
+	int n = (int)strlen(scenario_key_name(k));
+	return n > 8 ? n : 8;
+}
+
+/* A table of the entries of RECORD: a name column, then one column per stored key. */
+static void print_table(FILE *out, const struct scenario *s, enum scenario_record record,
+			const char *first, const char *(*name_of)(const struct scenario *, int, int),
+			int item, const char *indent)
+{
+	int rows = record == SCENARIO_RECORD_CELL ? s->n_categories : scenario_record_count(s, record);
+	fprintf(out, "%s%-22s", indent, first);
+	for (const struct scenario_key *k = scenario_schema_next(NULL, record, 0); k != NULL;
+	     k = scenario_schema_next(k, record, 0))
+		fprintf(out, " %*s", column_width(k), scenario_key_name(k));
+	fprintf(out, "\n");
+	for (int i = 0; i < rows; i++) {
+		fprintf(out, "%s%-22s", indent, name_of(s, i, item));
+		for (const struct scenario_key *k = scenario_schema_next(NULL, record, 0); k != NULL;
+		     k = scenario_schema_next(k, record, 0)) {
+			fprintf(out, " ");
+			if (record == SCENARIO_RECORD_CELL)
+				print_value(out, k, scenario_value_get(s, k, item, i), column_width(k));
+			else
+				print_value(out, k, scenario_value_get(s, k, i, -1), column_width(k));
+		}
+		fprintf(out, "\n");
+	}
+}
+
+static const char *category_name(const struct scenario *s, int i, int item)
+{
+	(void)item;
+	return s->categories[i].name;
+}
+
+static const char *material_name(const struct scenario *s, int i, int item)
+{
+	(void)item;
+	return s->materials[i].name;
+}
+
+static const char *negative_name(const struct scenario *s, int i, int item)
+{
+	(void)item;
+	return s->negatives[i].name;
+}
+
+static const char *honor_name(const struct scenario *s, int i, int item)
+{
+	(void)item;
+	return s->bonus.honors[i].name;
+}
+
+static const char *competitor_name(const struct scenario *s, int i, int item)
+{
+	(void)item;
+	return s->pass.competitors[i].name;
+}
+
+/* The stored keys of root section SECTION as "key value, key value". */
+static void print_section(FILE *out, const struct scenario *s, const char *section)
+{
+	size_t n = strlen(section);
+	const char *separator = "";
+	fprintf(out, "%-10s ", section);
+	for (const struct scenario_key *k = scenario_schema_next(NULL, SCENARIO_RECORD_ROOT, 0); k != NULL;
+	     k = scenario_schema_next(k, SCENARIO_RECORD_ROOT, 0)) {
+		if (strncmp(k->path, section, n) != 0 || k->path[n] != '.')
+			continue;
+		fprintf(out, "%s%s ", separator, scenario_key_name(k));
+		print_value(out, k, scenario_value_get(s, k, 0, -1), 0);
+		separator = ", ";
+	}
+}
+
+static void print_reals(FILE *out, const char *key, const double *values, int n)
+{
+	fprintf(out, ", %s [", key);
+	for (int i = 0; i < n; i++)
+		fprintf(out, "%s%g", i ? ", " : "", values[i]);
+	fprintf(out, "]");
+}
+
+void scenario_print(const struct scenario *s, FILE *out)
+{
+	fprintf(out, "scenario   %s (%s)\n", s->name, s->file);
+	if (s->has_replications)
+		fprintf(out, "run        replications %lld\n", (long long)s->replications);
+	if (s->has_seed)
+		fprintf(out, "run        seed %llu\n", (unsigned long long)s->seed);
+	print_section(out, s, "campaign");
+	fprintf(out, "\n");
+	print_section(out, s, "inspection");
+	fprintf(out, ", window [%d, %d]\n", s->window_first, s->window_last);
+
+	double field_weight = 0.0;
+	for (int c = 0; c < s->n_categories; c++)
+		field_weight += s->categories[c].weight;
+	fprintf(out, "\ncategories (%d), field weight %g\n", s->n_categories, field_weight);
+	print_table(out, s, SCENARIO_RECORD_CATEGORY, "name", category_name, 0, "  ");
+
+	fprintf(out, "\ndistricts (%d)\n", s->n_districts);
+	for (int i = 0; i < s->n_districts; i++) {
+		const char *separator = ": ";
+		fprintf(out, "  %s", s->districts[i].name);
+		for (const struct scenario_key *k = scenario_schema_next(NULL, SCENARIO_RECORD_DISTRICT, 0);
+		     k != NULL; k = scenario_schema_next(k, SCENARIO_RECORD_DISTRICT, 0)) {
+			fprintf(out, "%s%s ", separator, scenario_key_name(k));
+			print_value(out, k, scenario_value_get(s, k, i, -1), 0);
+			separator = ", ";
+		}
+		fprintf(out, ", %lld respondents\n", (long long)s->districts[i].respondents);
+		print_table(out, s, SCENARIO_RECORD_CELL, "category", category_name, i, "    ");
+	}
+
+	fprintf(out, "\nmaterials (%d)\n", s->n_materials);
+	if (s->n_materials > 0)
+		print_table(out, s, SCENARIO_RECORD_MATERIAL, "name", material_name, 0, "  ");
+	print_section(out, s, "survey");
+	fprintf(out, "\n");
+	print_section(out, s, "overall");
+	fprintf(out, "\nnegative_list (%d)\n", s->n_negatives);
+	if (s->n_negatives > 0)
+		print_table(out, s, SCENARIO_RECORD_NEGATIVE, "name", negative_name, 0, "  ");
+	print_section(out, s, "bonus");
+	fprintf(out, ", %d honour%s\n", s->bonus.n_honors, s->bonus.n_honors == 1 ? "" : "s");
+	if (s->bonus.n_honors > 0)
+		print_table(out, s, SCENARIO_RECORD_HONOR, "name", honor_name, 0, "  ");
+	if (s->minors.present) {
+		print_section(out, s, "minors");
+		fprintf(out, "\n");
+	} else {
+		fprintf(out, "minors     none\n");
+	}
+	if (s->history.present) {
+		print_section(out, s, "history");
+		print_reals(out, "scores", s->history.scores, s->history.n);
+		print_reals(out, "weights", s->history.weights, s->history.n);
+		fprintf(out, "\n");
+	} else {
+		fprintf(out, "history    none\n");
+	}
+	if (s->pass.rule == PASS_THRESHOLD) {
+		fprintf(out, "pass       rule threshold, threshold %g", s->pass.threshold);
+	} else {
+		fprintf(out, "pass       rule competition, slots %lld", (long long)s->pass.slots);
+	}
+	if (s->pass.n_bands > 0)
+		print_reals(out, "bands", s->pass.bands, s->pass.n_bands);
+	fprintf(out, "\n");
+	if (s->pass.rule == PASS_COMPETITION)
+		print_table(out, s, SCENARIO_RECORD_COMPETITOR, "competitor", competitor_name, 0, "  ");
+	for (int i = 0; i < s->n_policies; i++) {
+		const struct policy *p = &s->policies[i];
+		fprintf(out, "policy %d   %s on %s", i + 1, p->plugin, p->n_targets ? "" : "every district");
+		for (int j = 0; j < p->n_targets; j++)
+			fprintf(out, "%s%s", j ? ", " : "", p->targets[j]);
+		fprintf(out, "\n");
+	}
+	for (int i = 0; i < s->n_sensitivity; i++)
+		fprintf(out, "sensitivity %s in [%g, %g]\n", s->sensitivity[i].path, s->sensitivity[i].low,
+			s->sensitivity[i].high);
+	double lo, hi;
+	scenario_total_bounds(s, &lo, &hi);
+	fprintf(out, "\ntotal score can range over [%g, %g]\n", lo, hi);
+}

@@ -1,0 +1,164 @@
+/*
+ * Value rules: a number's type and range, the words that say so, and
+ * numbers read from a file or a setting against them.
+ */
+#include "scenario_int.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void scenario_rule_describe(const struct value_rule *rule, char *out, size_t size)
+{
+	const char *kind = rule->integer ? "an integer" : "a number";
+	const char *form = rule->integer ? "%.0f" : "%g"; /* integers in full: 1000000, not 1e+06 */
+	char lo[24], hi[24];
+	snprintf(lo, sizeof lo, form, rule->lo);
+	snprintf(hi, sizeof hi, form, rule->hi);
+	int has_lo = isfinite(rule->lo), has_hi = isfinite(rule->hi);
+	if (has_lo && has_hi)
+		snprintf(out, size, "%s within %s%s, %s%s", kind, rule->lo_open ? "(" : "[", lo, hi,
+			 rule->hi_open ? ")" : "]");
+	else if (has_lo)
+		snprintf(out, size, "%s %s %s", kind, rule->lo_open ? "greater than" : "at least", lo);
+	else if (has_hi)
+		snprintf(out, size, "%s %s %s", kind, rule->hi_open ? "less than" : "at most", hi);
+	else
+		snprintf(out, size, "%s", kind);
+}
+
+int rule_breaks(const struct value_rule *rule, double value)
+{
+	if (isnan(value))
+		return 1;
+	if (rule->integer && value != floor(value))
+		return 1;
+	if (value < rule->lo || (rule->lo_open && value == rule->lo))
+		return 1;
+	if (value > rule->hi || (rule->hi_open && value == rule->hi))
+		return 1;
+	return 0;
+}
+
+int scenario_rule_check(const struct value_rule *rule, double value, char *why, size_t size)
+{
+	if (!rule_breaks(rule, value))
+		return 0;
+	char range[128];
+	scenario_rule_describe(rule, range, sizeof range);
+	snprintf(why, size, "must be %s", range);
+	return 1;
+}
+
+int rule_take_number(struct loader *L, const config_setting_t *setting, const char *where,
+		     const char *key, const struct value_rule *rule, double *out)
+{
+	char range[128];
+	scenario_rule_describe(rule, range, sizeof range);
+	const char *sep = access_sep(where);
+	if (!config_setting_is_number(setting)) {
+		access_report(L, setting, "%s%s'%s' must be %s, not %s", where, sep, key, range,
+			      access_type_name(setting));
+		return 0;
+	}
+	if (rule->integer && !access_is_integer(setting)) {
+		access_report(L, setting, "%s%s'%s' must be %s, not a real number (write %s = %.0f;)",
+			      where, sep, key, range, key, floor(access_number(setting)));
+		return 0;
+	}
+	double value = access_number(setting);
+	if (rule_breaks(rule, value)) {
+		char number[32];
+		if (access_is_integer(setting))
+			snprintf(number, sizeof number, "%lld", config_setting_get_int64(setting));
+		else
+			diag_format_number(value, number, sizeof number);
+		access_report(L, setting, "%s%s'%s' is %s, must be %s", where, sep, key, number, range);
+		return 0;
+	}
+	*out = value;
+	return 1;
+}
+
+int rule_get_number(struct loader *L, const config_setting_t *group, const char *where,
+		    const struct value_rule *rule, int required, double fallback, double *out)
+{
+	if (L->prefix != NULL) {
+		char path[512];
+		snprintf(path, sizeof path, "%s.%s", L->prefix, rule->key);
+		const struct parameter_setting *set = settings_for(L, path);
+		if (set != NULL)
+			return settings_take(L, set, rule, out);
+	}
+	const config_setting_t *member = config_setting_get_member(group, rule->key);
+	if (member == NULL) {
+		if (required) {
+			char range[128];
+			scenario_rule_describe(rule, range, sizeof range);
+			access_report(L, group, "%s%smissing '%s': add %s = <%s>;", where, access_sep(where),
+				      rule->key, rule->key, range);
+			return 0;
+		}
+		*out = fallback;
+		return 1;
+	}
+	return rule_take_number(L, member, where, rule->key, rule, out);
+}
+
+int rule_get_numbers(struct loader *L, const config_setting_t *group, const char *where,
+		     const char *key, const struct value_rule *rule, double **out)
+{
+	*out = NULL;
+	const config_setting_t *member = config_setting_get_member(group, key);
+	if (member == NULL)
+		return -1;
+	int type = config_setting_type(member);
+	if (type != CONFIG_TYPE_ARRAY && type != CONFIG_TYPE_LIST) {
+		access_report(L, member, "%s%s'%s' must be an array of numbers [a, b, ...], not %s", where,
+			      access_sep(where), key, access_type_name(member));
+		return -1;
+	}
+	int n = config_setting_length(member);
+	double *values = access_alloc(L, (size_t)n, sizeof *values);
+	if (values == NULL)
+		return -1;
+	int ok = 1;
+	for (int i = 0; i < n; i++) {
+		char element[160];
+		snprintf(element, sizeof element, "%s[%d]", key, i + 1);
+		ok &= rule_take_number(L, config_setting_get_elem(member, (unsigned)i), where, element, rule,
+				       &values[i]);
+	}
+	if (!ok) {
+		free(values);
+		return -1;
+	}
+	*out = values;
+	return n;
+}
+
+void rule_read_fields(struct loader *L, const config_setting_t *group, const char *where,
+		      const char *pattern, void *item)
+{
+	for (int i = 0; i < scenario_schema_count(); i++) {
+		const struct scenario_key *k = scenario_schema_key(i);
+		size_t n = strlen(pattern);
+		if (k->storage == SCENARIO_STORE_NONE || (k->flags & SCENARIO_KEY_CELL) ||
+		    strncmp(k->path, pattern, n) != 0 || k->path[n] != '.' ||
+		    strchr(k->path + n + 1, '.') != NULL)
+			continue;
+		if (k->type == SCENARIO_TYPE_BOOLEAN) {
+			schema_store(item, k, access_bool(L, group, where, k->rule.key, k->fallback != 0.0));
+			continue;
+		}
+		const char *outer = L->prefix;
+		if (!(k->flags & SCENARIO_KEY_SET))
+			L->prefix = NULL;
+		double value = k->fallback;
+		rule_get_number(L, group, where, &k->rule, (k->flags & SCENARIO_KEY_REQUIRED) != 0,
+				k->fallback, &value);
+		L->prefix = outer;
+		schema_store(item, k, value);
+	}
+}

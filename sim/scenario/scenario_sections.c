@@ -1,0 +1,546 @@
+/*
+ * The sections of a scenario file, read in the file's order into a struct
+ * scenario, every problem reported at once (MODEL.md section 2). Which keys
+ * a section has, their rules and defaults come from the schema.
+ */
+#include "scenario_int.h"
+#include "ccsim_limits.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- lists of named groups --------------------------------------------- */
+
+/* Reads one element of a list into ITEM (whose first member is its name). */
+typedef void (*element_reader)(struct loader *L, const config_setting_t *element,
+			       const char *where, void *item);
+
+/*
+ * Reads the list KEY of ROOT (schema pattern PATH), each element a group
+ * with a unique 'name', into a fresh array of items of SIZE bytes whose
+ * first member is `char *name`. Returns the count (0 when absent and optional).
+ */
+static int read_named_list(struct loader *L, const config_setting_t *root, const char *key,
+			   const char *path, const char *singular, int required, size_t size,
+			   void **items, element_reader read)
+{
+	*items = NULL;
+	const config_setting_t *list = config_setting_get_member(root, key);
+	if (list == NULL) {
+		if (required)
+			access_report(L, root, "missing list '%s': add %s = ( { name = \"...\"; ... } );",
+				      key, key);
+		return 0;
+	}
+	if (!config_setting_is_list(list)) {
+		access_report(L, list, "'%s' must be a list ( { ... }, { ... } ), not %s", key,
+			      access_type_name(list));
+		return 0;
+	}
+	int n = config_setting_length(list);
+	if (n == 0 && required) {
+		access_report(L, list, "'%s' is empty: give at least one %s", key, singular);
+		return 0;
+	}
+	char *array = access_alloc(L, (size_t)n, size);
+	if (array == NULL)
+		return 0;
+	char pattern[128];
+	snprintf(pattern, sizeof pattern, "%s.*", path);
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *element = config_setting_get_elem(list, (unsigned)i);
+		char **name = (char **)(void *)(array + (size_t)i * size);
+		char where[192];
+		if (!config_setting_is_group(element)) {
+			access_report(L, element,
+				      "%s entry %d must be a group { name = \"...\"; ... }, not %s", key,
+				      i + 1, access_type_name(element));
+			*name = access_copy(L, "?");
+			continue;
+		}
+		snprintf(where, sizeof where, "%s entry %d", key, i + 1);
+		const char *text = access_string(L, element, where, "name", 1);
+		if (text != NULL && text[0] == '\0') {
+			access_report(L, element, "%s: 'name' must not be empty", where);
+			text = NULL;
+		}
+		*name = access_copy(L, text ? text : "?");
+		if (text != NULL) {
+			for (int j = 0; j < i; j++) {
+				char *other = *(char **)(void *)(array + (size_t)j * size);
+				if (other != NULL && strcmp(other, text) == 0) {
+					access_report(L, element,
+						      "%s: the name '%s' is used twice in '%s' (names must be unique)",
+						      where, text, key);
+					break;
+				}
+			}
+			snprintf(where, sizeof where, "%s '%s'", singular, text);
+		}
+		char prefix[256];
+		snprintf(prefix, sizeof prefix, "%s.%s", path, text ? text : "?");
+		const char *outer = L->prefix;
+		L->prefix = text ? prefix : NULL;
+		access_check_keys(L, element, where, pattern);
+		if (read != NULL)
+			read(L, element, where, array + (size_t)i * size);
+		else
+			rule_read_fields(L, element, where, pattern, array + (size_t)i * size);
+		L->prefix = outer;
+	}
+	*items = array;
+	return n;
+}
+
+/* ---- sections ---------------------------------------------------------- */
+
+static void read_district(struct loader *L, const config_setting_t *g, const char *where, void *item)
+{
+	rule_read_fields(L, g, where, "districts.*", item);
+}
+
+static const struct value_rule *rule_of(const char *pattern)
+{
+	return &scenario_schema_find(pattern)->rule;
+}
+
+static void read_run(struct loader *L, const config_setting_t *root)
+{
+	struct scenario *s = L->s;
+	const config_setting_t *run = access_group(L, root, "", "run", 0);
+	if (run == NULL)
+		return;
+	access_check_keys(L, run, "run", "run");
+	if (config_setting_get_member(run, "replications")) {
+		double value = 1.0;
+		s->has_replications = 1;
+		rule_get_number(L, run, "run", rule_of("run.replications"), 1, 1.0, &value);
+		s->replications = (int64_t)value;
+	}
+	const config_setting_t *member = config_setting_get_member(run, "seed");
+	if (member != NULL) {
+		double value = 0.0;
+		if (rule_take_number(L, member, "run", "seed", rule_of("run.seed"), &value)) {
+			s->has_seed = 1;
+			s->seed = (uint64_t)config_setting_get_int64(member);
+		}
+	}
+}
+
+/* A section's stored keys, settable under its own name. */
+static const config_setting_t *read_section(struct loader *L, const config_setting_t *root,
+					    const char *key, int required)
+{
+	const config_setting_t *group = access_group(L, root, "", key, required);
+	if (group == NULL)
+		return NULL;
+	access_check_keys(L, group, key, key);
+	L->prefix = key;
+	rule_read_fields(L, group, key, key, L->s);
+	L->prefix = NULL;
+	return group;
+}
+
+static void read_campaign_and_inspection(struct loader *L, const config_setting_t *root)
+{
+	struct scenario *s = L->s;
+	read_section(L, root, "campaign", 1);
+	const config_setting_t *inspection = read_section(L, root, "inspection", 1);
+	if (inspection == NULL)
+		return;
+	double *window = NULL;
+	const config_setting_t *member = config_setting_get_member(inspection, "window");
+	if (member == NULL) {
+		access_report(L, inspection,
+			      "inspection: missing 'window': add window = [first_week, last_week];");
+		return;
+	}
+	int n = rule_get_numbers(L, inspection, "inspection", "window", rule_of("inspection.window"),
+				 &window);
+	if (n < 0)
+		return;
+	if (n != 2) {
+		access_report(L, member,
+			      "inspection: 'window' has %d values, must have 2: [first_week, last_week]", n);
+	} else {
+		s->window_first = (int)fmax(fmin(window[0], 1e9), -1e9);
+		s->window_last = (int)fmax(fmin(window[1], 1e9), -1e9);
+		if (window[0] < 1 || window[0] > window[1] || (s->weeks >= 1 && window[1] > s->weeks))
+			access_report(L, member,
+				      "inspection: 'window' is [%g, %g], must satisfy 1 <= first <= last <= "
+				      "weeks (%d): the inspection falls within the campaign",
+				      window[0], window[1], s->weeks);
+	}
+	free(window);
+}
+
+static void read_bonus_minors_history(struct loader *L, const config_setting_t *root)
+{
+	struct scenario *s = L->s;
+	if (read_section(L, root, "bonus", 0) != NULL) {
+		void *items;
+		s->bonus.n_honors = read_named_list(L, config_setting_get_member(root, "bonus"), "honors",
+						    "bonus.honors", "honour", 0, sizeof(struct honor),
+						    &items, NULL);
+		s->bonus.honors = items;
+	}
+	s->minors.present = read_section(L, root, "minors", 0) != NULL;
+
+	const config_setting_t *history = access_group(L, root, "", "history", 0);
+	if (history == NULL)
+		return;
+	access_check_keys(L, history, "history", "history");
+	s->history.present = 1;
+	int n_scores = rule_get_numbers(L, history, "history", "scores", rule_of("history.scores"),
+					&s->history.scores);
+	int n_weights = rule_get_numbers(L, history, "history", "weights", rule_of("history.weights"),
+					 &s->history.weights);
+	L->prefix = "history";
+	rule_read_fields(L, history, "history", "history", s);
+	L->prefix = NULL;
+	double current = s->history.current_weight;
+	for (int i = 0; i < 2; i++) {
+		const char *key = i ? "weights" : "scores";
+		if (config_setting_get_member(history, key) == NULL)
+			access_report(L, history, "history: missing '%s': add %s = [ ... ];", key, key);
+	}
+	if (n_scores < 0 || n_weights < 0)
+		return;
+	if (n_scores != n_weights) {
+		access_report(L, config_setting_get_member(history, "weights"),
+			      "history: %d weights for %d scores: give one weight per past score",
+			      n_weights, n_scores);
+		return;
+	}
+	s->history.n = n_scores;
+	double sum = current;
+	for (int i = 0; i < n_weights; i++)
+		sum += s->history.weights[i];
+	if (fabs(sum - 1.0) > 1e-9)
+		access_report(L, config_setting_get_member(history, "current_weight"),
+			      "history: weights plus current_weight sum to %.10g, must sum to 1 "
+			      "(e.g. weights = [0.15, 0.25]; current_weight = 0.6;)", sum);
+}
+
+static void read_pass(struct loader *L, const config_setting_t *root)
+{
+	static const char *const rules[] = {"threshold", "competition"};
+	static const char *const competition_keys[] = {"slots", "competitors"};
+	struct scenario *s = L->s;
+
+	const config_setting_t *pass = access_group(L, root, "", "pass", 1);
+	if (pass == NULL)
+		return;
+	access_check_keys(L, pass, "pass", "pass");
+	if (config_setting_get_member(pass, "bands") != NULL) {
+		int n = rule_get_numbers(L, pass, "pass", "bands", rule_of("pass.bands"), &s->pass.bands);
+		s->pass.n_bands = n > 0 ? n : 0;
+	}
+	const char *rule = access_string(L, pass, "pass", "rule", 1);
+	if (rule == NULL)
+		return;
+	const config_setting_t *rule_setting = config_setting_get_member(pass, "rule");
+	if (strcmp(rule, "threshold") == 0) {
+		double value = 0.0;
+		s->pass.rule = PASS_THRESHOLD;
+		L->prefix = "pass";
+		rule_get_number(L, pass, "pass", rule_of("pass.threshold"), 1, 0.0, &value);
+		s->pass.threshold = value;
+		L->prefix = NULL;
+		for (int i = 0; i < 2; i++)
+			if (config_setting_get_member(pass, competition_keys[i]) != NULL)
+				access_report(L, config_setting_get_member(pass, competition_keys[i]),
+					      "pass: '%s' belongs to rule = \"competition\"; remove it or "
+					      "change the rule", competition_keys[i]);
+	} else if (strcmp(rule, "competition") == 0) {
+		double value = 1.0;
+		s->pass.rule = PASS_COMPETITION;
+		L->prefix = "pass";
+		rule_get_number(L, pass, "pass", rule_of("pass.slots"), 1, 1.0, &value);
+		s->pass.slots = (int64_t)value;
+		L->prefix = NULL;
+		if (config_setting_get_member(pass, "threshold") != NULL)
+			access_report(L, config_setting_get_member(pass, "threshold"),
+				      "pass: 'threshold' belongs to rule = \"threshold\"; remove it or "
+				      "change the rule");
+		void *items;
+		s->pass.n_competitors = read_named_list(L, pass, "competitors", "pass.competitors",
+							"competitor", 1, sizeof(struct competitor),
+							&items, NULL);
+		s->pass.competitors = items;
+	} else {
+		access_report(L, rule_setting,
+			      "pass: 'rule' is \"%s\", must be \"threshold\" or \"competition\" (did you "
+			      "mean \"%s\"?)", rule, access_nearest(rule, rules, 2));
+	}
+}
+
+/* ---- policies ---------------------------------------------------------- */
+
+static void read_policy_param(struct loader *L, const config_setting_t *entry, const char *where,
+			      struct policy_param *p)
+{
+	p->key = access_copy(L, config_setting_name(entry));
+	p->line = access_line(entry);
+	int type = config_setting_type(entry);
+	if (p->key == NULL)
+		return;
+	if (config_setting_is_number(entry)) {
+		p->type = POLICY_VALUE_NUMBER;
+		p->number = access_number(entry);
+	} else if (type == CONFIG_TYPE_BOOL) {
+		p->type = POLICY_VALUE_BOOLEAN;
+		p->number = config_setting_get_bool(entry);
+	} else if (type == CONFIG_TYPE_STRING) {
+		p->type = POLICY_VALUE_STRING;
+		p->string = access_copy(L, config_setting_get_string(entry));
+	} else if (type == CONFIG_TYPE_ARRAY && config_setting_length(entry) > 0 &&
+		   config_setting_type(config_setting_get_elem(entry, 0)) == CONFIG_TYPE_STRING) {
+		p->type = POLICY_VALUE_STRINGS;
+		int count = config_setting_length(entry);
+		p->strings = access_alloc(L, (size_t)count, sizeof *p->strings);
+		if (p->strings == NULL)
+			return;
+		p->count = count;
+		for (int i = 0; i < p->count; i++)
+			p->strings[i] = access_copy(L, config_setting_get_string_elem(entry, (unsigned)i));
+	} else if (type == CONFIG_TYPE_ARRAY) {
+		p->type = POLICY_VALUE_NUMBERS;
+		int count = config_setting_length(entry);
+		p->numbers = access_alloc(L, (size_t)count, sizeof *p->numbers);
+		if (p->numbers == NULL)
+			return;
+		p->count = count;
+		for (int i = 0; i < p->count; i++) {
+			const config_setting_t *e = config_setting_get_elem(entry, (unsigned)i);
+			if (config_setting_is_number(e))
+				p->numbers[i] = access_number(e);
+			else
+				access_report(L, entry, "%s%sparams.%s must hold numbers or strings, not %s",
+					      where, access_sep(where), p->key, access_type_name(e));
+		}
+	} else {
+		p->type = POLICY_VALUE_NUMBER;
+		access_report(L, entry, "%s%sparams.%s must be a number, boolean, string or array, not %s",
+			      where, access_sep(where), p->key, access_type_name(entry));
+	}
+}
+
+/* The districts a policy names, each checked against the scenario's. */
+static void read_targets(struct loader *L, const config_setting_t *targets, const char *where,
+			 const char **district_names, struct policy *p)
+{
+	const struct scenario *s = L->s;
+	if (config_setting_type(targets) != CONFIG_TYPE_ARRAY ||
+	    (config_setting_length(targets) > 0 &&
+	     config_setting_type(config_setting_get_elem(targets, 0)) != CONFIG_TYPE_STRING)) {
+		access_report(L, targets,
+			      "%s: 'districts' must be an array of district names [\"A\", \"B\"], not %s",
+			      where, access_type_name(targets));
+		return;
+	}
+	int n = config_setting_length(targets);
+	p->targets = access_alloc(L, (size_t)n, sizeof *p->targets);
+	if (p->targets == NULL)
+		return;
+	p->n_targets = n;
+	for (int j = 0; j < p->n_targets; j++) {
+		const char *name = config_setting_get_string_elem(targets, (unsigned)j);
+		p->targets[j] = access_copy(L, name);
+		int known = 0;
+		for (int k = 0; k < s->n_districts && !known; k++)
+			known = strcmp(district_names[k], name) == 0;
+		if (!known && s->n_districts > 0)
+			access_report(L, targets, "%s: '%s' names no district; did you mean '%s'?", where,
+				      name, access_nearest(name, district_names, s->n_districts));
+	}
+}
+
+static void read_policies(struct loader *L, const config_setting_t *root)
+{
+	struct scenario *s = L->s;
+	const config_setting_t *list = config_setting_get_member(root, "policies");
+	if (list == NULL)
+		return;
+	if (!config_setting_is_list(list)) {
+		access_report(L, list,
+			      "'policies' must be a list ( { plugin = \"...\"; }, ... ), not %s",
+			      access_type_name(list));
+		return;
+	}
+	const char **district_names = access_alloc(L, (size_t)s->n_districts, sizeof *district_names);
+	int n = config_setting_length(list);
+	s->policies = access_alloc(L, (size_t)n, sizeof *s->policies);
+	if (district_names == NULL || s->policies == NULL) {
+		free(district_names);
+		return;
+	}
+	for (int i = 0; i < s->n_districts; i++)
+		district_names[i] = s->districts[i].name ? s->districts[i].name : "?";
+	s->n_policies = n;
+	for (int i = 0; i < s->n_policies; i++) {
+		const config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
+		struct policy *p = &s->policies[i];
+		char where[192];
+		p->line = access_line(g);
+		snprintf(where, sizeof where, "policy %d", i + 1);
+		if (!config_setting_is_group(g)) {
+			access_report(L, g, "%s must be a group { plugin = \"...\"; ... }, not %s", where,
+				      access_type_name(g));
+			p->plugin = access_copy(L, "?");
+			continue;
+		}
+		access_check_keys(L, g, where, "policies.*");
+		const char *plugin = access_string(L, g, where, "plugin", 1);
+		p->plugin = access_copy(L, plugin ? plugin : "?");
+		if (plugin)
+			snprintf(where, sizeof where, "policy %d (%s)", i + 1, plugin);
+
+		const config_setting_t *targets = config_setting_get_member(g, "districts");
+		if (targets != NULL)
+			read_targets(L, targets, where, district_names, p);
+		const config_setting_t *params = config_setting_get_member(g, "params");
+		if (params != NULL && config_setting_is_group(params)) {
+			int count = config_setting_length(params);
+			p->params = access_alloc(L, (size_t)count, sizeof *p->params);
+			if (p->params != NULL) {
+				p->n_params = count;
+				for (int j = 0; j < p->n_params; j++)
+					read_policy_param(L, config_setting_get_elem(params, (unsigned)j),
+							  where, &p->params[j]);
+			}
+		}
+		settings_apply_params(L, p, i, where);
+	}
+	free(district_names);
+}
+
+static void read_sensitivity(struct loader *L, const config_setting_t *root)
+{
+	struct scenario *s = L->s;
+	const config_setting_t *list = config_setting_get_member(root, "sensitivity");
+	if (list == NULL)
+		return;
+	if (!config_setting_is_list(list)) {
+		access_report(L, list,
+			      "'sensitivity' must be a list ( { path = \"...\"; low = ...; high = ...; } ), not %s",
+			      access_type_name(list));
+		return;
+	}
+	int n = config_setting_length(list);
+	s->sensitivity = access_alloc(L, (size_t)n, sizeof *s->sensitivity);
+	if (s->sensitivity == NULL)
+		return;
+	s->n_sensitivity = n;
+	for (int i = 0; i < s->n_sensitivity; i++) {
+		const config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
+		struct sensitivity_input *in = &s->sensitivity[i];
+		char where[64];
+		snprintf(where, sizeof where, "sensitivity entry %d", i + 1);
+		in->line = access_line(g);
+		if (!config_setting_is_group(g)) {
+			access_report(L, g,
+				      "%s must be a group { path = \"...\"; low = ...; high = ...; }, not %s",
+				      where, access_type_name(g));
+			in->path = access_copy(L, "?");
+			continue;
+		}
+		access_check_keys(L, g, where, "sensitivity.*");
+		const char *path = access_string(L, g, where, "path", 1);
+		in->path = access_copy(L, path ? path : "?");
+		int ok = rule_get_number(L, g, where, rule_of("sensitivity.*.low"), 1, 0.0, &in->low);
+		ok &= rule_get_number(L, g, where, rule_of("sensitivity.*.high"), 1, 0.0, &in->high);
+		if (ok && in->low > in->high)
+			access_report(L, g, "%s%slow (%g) is above high (%g): swap them", where,
+				      access_sep(where), in->low, in->high);
+	}
+}
+
+/* ---- the whole file ---------------------------------------------------- */
+
+/* The rules between values, each reported at the line that set it. */
+static void check_between(struct loader *L, const config_setting_t *root, const int *declared_line,
+			  const unsigned char *cell_valid)
+{
+	struct scenario *s = L->s;
+	const config_setting_t *categories = config_setting_get_member(root, "categories");
+	const config_setting_t *districts = config_setting_get_member(root, "districts");
+	int *category_line = access_alloc(L, (size_t)s->n_categories, sizeof(int));
+	int *satisfaction_line = access_alloc(L, (size_t)s->n_districts, sizeof(int));
+	if (category_line != NULL && satisfaction_line != NULL) {
+		for (int c = 0; c < s->n_categories; c++)
+			category_line[c] = access_line(config_setting_get_elem(categories, (unsigned)c));
+		for (int i = 0; i < s->n_districts; i++) {
+			const config_setting_t *g = config_setting_get_elem(districts, (unsigned)i);
+			const config_setting_t *member = config_setting_get_member(g, "satisfaction");
+			satisfaction_line[i] = access_line(member ? member : g);
+		}
+		struct scenario_lines lines = {declared_line, category_line, satisfaction_line,
+					       access_line(config_setting_get_member(root, "overall")),
+					       cell_valid};
+		scenario_check_consistency(s, &lines, "", L->d);
+	}
+	free(category_line);
+	free(satisfaction_line);
+}
+
+void sections_read(struct loader *L, const config_setting_t *root)
+{
+	struct scenario *s = L->s;
+	void *items;
+
+	access_check_keys(L, root, "", "");
+	double v = 0.0;
+	if (rule_get_number(L, root, "", rule_of("version"), 1, 0.0, &v) && v != SCENARIO_MODEL_VERSION)
+		access_report(L, config_setting_get_member(root, "version"),
+			      "'version' is %g, must be %d: this ccsim reads model version %d", v,
+			      SCENARIO_MODEL_VERSION, SCENARIO_MODEL_VERSION);
+	const char *name = access_string(L, root, "", "name", 0);
+	if (name != NULL)
+		s->name = access_copy(L, name);
+
+	read_run(L, root);
+	read_campaign_and_inspection(L, root);
+	s->n_categories = read_named_list(L, root, "categories", "categories", "category", 1,
+					  sizeof(struct category), &items, NULL);
+	s->categories = items;
+	s->n_districts = read_named_list(L, root, "districts", "districts", "district", 1,
+					 sizeof(struct district), &items, read_district);
+	s->districts = items;
+
+	const config_setting_t *defaults = access_group(L, root, "", "defaults", 0);
+	if (defaults != NULL)
+		access_check_keys(L, defaults, "defaults", "defaults");
+	int *declared_line = NULL;
+	unsigned char *cell_valid = NULL;
+	if (s->n_categories > 0 && s->n_districts > 0 && !L->out_of_memory) {
+		size_t cells = (size_t)s->n_categories * (size_t)s->n_districts;
+		s->cells = access_alloc(L, cells, sizeof *s->cells);
+		declared_line = access_alloc(L, cells, sizeof *declared_line);
+		cell_valid = access_alloc(L, cells, sizeof *cell_valid);
+		if (s->cells != NULL && declared_line != NULL && cell_valid != NULL)
+			cells_resolve(L, defaults, config_setting_get_member(root, "districts"),
+				      declared_line, cell_valid);
+	}
+
+	s->n_materials = read_named_list(L, root, "materials", "materials", "material", 0,
+					 sizeof(struct material), &items, NULL);
+	s->materials = items;
+	read_section(L, root, "survey", 1);
+	read_section(L, root, "overall", 0);
+	s->n_negatives = read_named_list(L, root, "negative_list", "negative_list",
+					 "negative-list event", 0, sizeof(struct negative_event),
+					 &items, NULL);
+	s->negatives = items;
+	read_bonus_minors_history(L, root);
+	read_pass(L, root);
+	read_policies(L, root);
+	read_sensitivity(L, root);
+
+	if (s->cells != NULL && declared_line != NULL && cell_valid != NULL && !L->out_of_memory)
+		check_between(L, root, declared_line, cell_valid);
+	free(declared_line);
+	free(cell_valid);
+}
