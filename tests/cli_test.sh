@@ -54,6 +54,38 @@ check "a missing folder for the JSON exits 2" [ "$(status "$ccsim" run "$src/sce
 check "a missing folder is explained" grep -q "cannot write $work/no/such/dir/x.json: the folder $work/no/such/dir does not exist" "$work/err"
 check "no temporary files left" [ -z "$(find "$work" -name '*.tmp.*')" ]
 
+# outputs that would destroy something, or that cannot be written, are
+# refused before any replication (exit 2, nothing written, inputs untouched)
+cp "$src/scenarios/minimal.cfg" "$work/own.cfg"
+cp "$work/own.cfg" "$work/own.keep"
+long=(--reps 50000000)  # refused at once, never simulated
+check "--json onto the scenario exits 2" [ "$(status timeout 20 "$ccsim" run "$work/own.cfg" "${long[@]}" --json "$work/own.cfg")" = 2 ]
+check "--json onto the scenario is explained" grep -q "cannot write $work/own.cfg: it is an input of this command" "$work/err"
+check "the scenario is untouched" cmp -s "$work/own.cfg" "$work/own.keep"
+check "--csv onto the scenario by another name exits 2" [ "$(status timeout 20 "$ccsim" run "$work/own.cfg" "${long[@]}" --csv "$work/../$(basename "$work")/own.cfg")" = 2 ]
+check "--json X --csv X exits 2" [ "$(status timeout 20 "$ccsim" run "$work/own.cfg" "${long[@]}" --json "$work/same.out" --csv "$work/same.out")" = 2 ]
+check "--json X --csv X is explained" grep -q "cannot write $work/same.out: another output of this command goes there too" "$work/err"
+check "--json X --csv X writes nothing" [ ! -e "$work/same.out" ]
+mkfifo "$work/fifo"
+check "--json onto a FIFO exits 2" [ "$(status timeout 20 "$ccsim" run "$work/own.cfg" "${long[@]}" --json "$work/fifo")" = 2 ]
+check "the FIFO stays a FIFO" [ -p "$work/fifo" ]
+check "--json onto a device exits 2" [ "$(status timeout 20 "$ccsim" run "$work/own.cfg" "${long[@]}" --json /dev/null)" = 2 ]
+check "a device is named as one" grep -q "cannot write /dev/null: it is a device" "$work/err"
+echo keep >"$work/target.json"
+ln -s "$work/target.json" "$work/link.json"
+check "--json onto a symlink exits 2" [ "$(status timeout 20 "$ccsim" run "$work/own.cfg" "${long[@]}" --json "$work/link.json")" = 2 ]
+check "the symlink stays a symlink" [ -L "$work/link.json" ]
+check "the symlink's target is untouched" [ "$(cat "$work/target.json")" = keep ]
+check "--json onto a folder exits 2" [ "$(status timeout 20 "$ccsim" run "$work/own.cfg" "${long[@]}" --json "$work")" = 2 ]
+check "a bad --csv folder exits 2 before the JSON is written" [ "$(status timeout 20 "$ccsim" run "$work/own.cfg" "${long[@]}" --json "$work/first.json" --csv "$work/none/t.csv")" = 2 ]
+check "no JSON when the CSV cannot be written" [ ! -e "$work/first.json" ]
+check "compare: --json onto a scenario exits 2" [ "$(status timeout 20 "$ccsim" compare "$work/own.cfg" "$src/scenarios/minimal.cfg" "${long[@]}" --json "$src/scenarios/minimal.cfg")" = 2 ]
+check "sweep: a missing folder exits 2" [ "$(status timeout 20 "$ccsim" sweep "$work/own.cfg" --param defaults.rectify_rate=0.1:0.2:2 "${long[@]}" --csv "$work/none/s.csv")" = 2 ]
+check "check: --json onto the scenario exits 2" [ "$(status "$ccsim" check "$work/own.cfg" --json "$work/own.cfg")" = 2 ]
+check "the scenario is still untouched" cmp -s "$work/own.cfg" "$work/own.keep"
+check "report: -o onto its input exits 2" [ "$(status "$ccsim" report "$work/own.keep" -o "$work/own.keep")" = 2 ]
+check "no temporary files from refused outputs" [ -z "$(find "$work" -name '*.tmp.*')" ]
+
 # run: { replications; seed; } are defaults that flags override
 sed 's/^version = 1;/version = 1;\nrun: { replications = 1234; seed = 7; };/' \
 	"$src/scenarios/minimal.cfg" >"$work/run.cfg"
