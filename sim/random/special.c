@@ -178,6 +178,8 @@ static double halley_solve(const struct halley *h, double x, double lo, double h
 			double damp = 1.0 - 0.5 * newton * h->curvature(x, h->ctx);
 			/* Halley's correction only while it shortens the step */
 			next = x - (damp > 0.5 && damp < 2.0 ? newton / damp : newton);
+			if (fabs(next - x) <= 4.0 * DBL_EPSILON * fabs(x))
+				return next; /* converged (next may equal x, an end of the bracket) */
 		} else {
 			next = NAN;
 		}

@@ -282,11 +282,15 @@ int uncertain_set_add(struct uncertain_set *set, const struct uncertain_spec *sp
 	int earlier = uncertain_set_find(set, spec->path);
 	if (earlier >= 0) {
 		const struct input *first = &set->inputs[earlier];
+		char where[256];
+		if (first->file != NULL)
+			snprintf(where, sizeof where, "%s:%d", first->file, first->line);
+		else
+			snprintf(where, sizeof where, "line %d", first->line);
 		diag_add_at(d, DIAG_INPUT, spec->file, spec->line,
-			    "%s is reached by two uncertain entries (the first at %s%sline %d); "
+			    "%s is reached by two uncertain entries (the first at %s); "
 			    "give each path one distribution",
-			    spec->path, first->file != NULL ? first->file : "",
-			    first->file != NULL ? ":" : "", first->line);
+			    spec->path, where);
 		return -1;
 	}
 	struct input in = {0};
