@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dynamics.h"
+#include "inventory.h"
 #include "replication.h"
 #include "report.h"
 #include "runner.h"

@@ -1,4 +1,4 @@
-#include "dynamics.h"
+#include "inventory.h"
 
 #include <string.h>
 

@@ -1,9 +1,9 @@
 /*
- * dynamics: one district-and-category's problem inventory, week by week
- * (MODEL.md 3.1).
+ * inventory: one district-and-category's open problems, week by week: the
+ * weekly dynamics of docs/model.md 3.1.
  */
-#ifndef CCSIM_DYNAMICS_H
-#define CCSIM_DYNAMICS_H
+#ifndef CCSIM_INVENTORY_H
+#define CCSIM_INVENTORY_H
 
 #include <stdint.h>
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dynamics.h"
+#include "inventory.h"
 #include "sample.h"
 
 /* How many cells ahead a week's step asks for the tables it will search. */

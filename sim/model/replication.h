@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dynamics.h"
+#include "inventory.h"
 #include "scenario.h"
 
 /* The score components of MODEL.md 3.2-3.8, in report order. */
