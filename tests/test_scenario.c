@@ -540,6 +540,59 @@ static void values_set_by_path_keep_the_rules(void **state)
 	diag_free(&d);
 }
 
+/* A source is parsed once, then resolved as often as asked without its file. */
+static void a_source_resolves_many_times_without_its_file(void **state)
+{
+	(void)state;
+	char path[64];
+	write_temp_file(path, base);
+	struct diag d;
+	diag_init(&d, path);
+	struct scenario_source *src = scenario_source_read(path, &d);
+	assert_non_null(src);
+	assert_string_equal(scenario_source_path(src), path);
+	unlink(path); /* no file is opened again */
+
+	const struct parameter_setting fast[] = {{"defaults.rectify_rate", 0.3, 0, 0},
+						 {"survey.respondents", 600, 0, 0}};
+	struct scenario *a = scenario_source_resolve(src, fast, 2, &d);
+	struct scenario *b = scenario_source_resolve(src, NULL, 0, &d);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(d.count, 0);
+	assert_true(scenario_cell(a, 1, 0)->rectify_rate == 0.3);
+	assert_true(scenario_cell(b, 1, 0)->rectify_rate == 0.15);
+	assert_int_equal(a->survey.respondents, 600);
+	assert_int_equal(b->survey.respondents, 1200);
+	assert_false(fast[0].used); /* the settings are not written */
+	assert_string_equal(a->file, path);
+	assert_string_equal(b->name, "Test");
+
+	/* a bad setting is this resolution's problem only */
+	const struct parameter_setting bad[] = {{"survey.respondants", 10, 0, 0}};
+	assert_null(scenario_source_resolve(src, bad, 1, &d));
+	assert_true(diag_contains(&d, "no parameter path 'survey.respondants'"));
+	diag_free(&d);
+	diag_init(&d, path);
+	struct scenario *c = scenario_source_resolve(src, NULL, 0, &d);
+	assert_non_null(c);
+	assert_true(scenario_path_is_integer("districts.Xigu.sites.main_road"));
+	assert_true(scenario_path_is_integer("survey.respondents"));
+	assert_false(scenario_path_is_integer("defaults.rectify_rate"));
+	assert_false(scenario_path_is_integer("policies.1.params.boost"));
+	scenario_free(a);
+	scenario_free(b);
+	scenario_free(c);
+	scenario_source_free(src);
+	diag_free(&d);
+
+	/* a file that cannot be parsed gives no source */
+	diag_init(&d, "bad.cfg");
+	assert_null(scenario_source_read_string("version = ;", "bad.cfg", &d));
+	assert_true(diag_contains(&d, "syntax error"));
+	diag_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -562,6 +615,7 @@ int main(void)
 		cmocka_unit_test(parameter_paths_set_their_level),
 		cmocka_unit_test(unknown_paths_name_the_nearest_valid_ones),
 		cmocka_unit_test(values_set_by_path_keep_the_rules),
+		cmocka_unit_test(a_source_resolves_many_times_without_its_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

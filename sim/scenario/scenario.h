@@ -234,6 +234,44 @@ struct scenario *scenario_load_file_with(const char *path, struct parameter_sett
  * against the current directory. */
 struct scenario *scenario_load_string(const char *text, struct diag *d);
 
+/*
+ * A scenario file parsed once (its @include'd files too), to be resolved
+ * and validated as often as asked without opening any file again: a
+ * command's variants are settings applied in memory.
+ */
+struct scenario_source;
+
+/*
+ * Parses the file at PATH. Returns the source (free with
+ * scenario_source_free), or NULL with the problems in D (whose file name
+ * must be PATH).
+ */
+struct scenario_source *scenario_source_read(const char *path, struct diag *d);
+
+/* As scenario_source_read, from TEXT, reported under NAME (@include resolves
+ * against the current directory). */
+struct scenario_source *scenario_source_read_string(const char *text, const char *name,
+						    struct diag *d);
+
+/*
+ * Resolves and validates the scenario SRC holds with SETTINGS[N] applied
+ * (as scenario_load_file_with; SETTINGS are not written). Returns a fresh
+ * scenario (free with scenario_free), or NULL with every problem in D. Safe
+ * to call from several threads at once on one source.
+ */
+struct scenario *scenario_source_resolve(const struct scenario_source *src,
+					 const struct parameter_setting *settings, int n,
+					 struct diag *d);
+
+/* The path SRC was read from ("<string>" or the name given for a text). */
+const char *scenario_source_path(const struct scenario_source *src);
+
+void scenario_source_free(struct scenario_source *src);
+
+/* 1 when parameter path PATH takes whole numbers (survey.respondents,
+ * districts.NAME.sites, ...), 0 otherwise or when it names no key. */
+int scenario_path_is_integer(const char *path);
+
 void scenario_free(struct scenario *s);
 
 /*

@@ -57,6 +57,117 @@ static void report_read_error(const config_t *config, struct diag *d)
 			 config_error_text(config));
 }
 
+struct scenario_source {
+	config_t config;     /* the parse; settings point back to it, so it never moves */
+	char *path;          /* the file read (NULL: a text) */
+	char *shown;         /* the name messages and the scenario use */
+	char *directory;     /* where @include looks */
+};
+
+void scenario_source_free(struct scenario_source *src)
+{
+	if (src == NULL)
+		return;
+	config_destroy(&src->config);
+	free(src->path);
+	free(src->shown);
+	free(src->directory);
+	free(src);
+}
+
+const char *scenario_source_path(const struct scenario_source *src)
+{
+	return src->shown;
+}
+
+/* A source with nothing parsed yet; NULL (reported) when out of memory. */
+static struct scenario_source *source_new(const char *path, const char *shown, struct diag *d)
+{
+	struct scenario_source *src = calloc(1, sizeof *src);
+	if (src == NULL) {
+		diag_no_memory(d, "reading the scenario");
+		return NULL;
+	}
+	config_init(&src->config);
+	src->path = path ? strdup(path) : NULL;
+	src->shown = strdup(shown);
+	/* @include resolves beside the scenario itself. */
+	src->directory = path ? strdup(path) : NULL;
+	if ((path && (src->path == NULL || src->directory == NULL)) || src->shown == NULL) {
+		scenario_source_free(src);
+		diag_no_memory(d, "reading the scenario");
+		return NULL;
+	}
+	char *slash = src->directory ? strrchr(src->directory, '/') : NULL;
+	if (slash != NULL) {
+		*slash = '\0';
+		config_set_include_dir(&src->config, src->directory);
+	}
+	return src;
+}
+
+struct scenario_source *scenario_source_read(const char *path, struct diag *d)
+{
+	FILE *in = fopen(path, "r");
+	if (in == NULL) {
+		diag_add(d, 0, "cannot open the scenario: %s", strerror(errno));
+		return NULL;
+	}
+	struct scenario_source *src = source_new(path, path, d);
+	if (src == NULL) {
+		fclose(in);
+		return NULL;
+	}
+	int ok = config_read(&src->config, in);
+	int saved_errno = errno;
+	fclose(in);
+	errno = saved_errno;
+	if (!ok) {
+		report_read_error(&src->config, d);
+		scenario_source_free(src);
+		return NULL;
+	}
+	return src;
+}
+
+struct scenario_source *scenario_source_read_string(const char *text, const char *name,
+						    struct diag *d)
+{
+	struct scenario_source *src = source_new(NULL, name, d);
+	if (src == NULL)
+		return NULL;
+	if (!config_read_string(&src->config, text)) {
+		report_read_error(&src->config, d);
+		scenario_source_free(src);
+		return NULL;
+	}
+	return src;
+}
+
+struct scenario *scenario_source_resolve(const struct scenario_source *src,
+					 const struct parameter_setting *settings, int n,
+					 struct diag *d)
+{
+	struct parameter_setting *own = calloc((size_t)(n > 0 ? n : 1), sizeof *own);
+	if (own == NULL) {
+		diag_no_memory(d, "reading the scenario");
+		return NULL;
+	}
+	for (int i = 0; i < n; i++)
+		own[i] = settings[i];
+	struct scenario *s = resolve(config_root_setting(&src->config), src->path, src->shown, own, n, d);
+	free(own);
+	return s;
+}
+
+int scenario_path_is_integer(const char *path)
+{
+	const struct scenario_key *k = scenario_schema_match(path);
+	return k != NULL && k->type == SCENARIO_TYPE_INTEGER;
+}
+
+/* ---- one read, one resolution ------------------------------------------- */
+
 struct scenario *scenario_load_file(const char *path, struct diag *d)
 {
 	return scenario_load_file_with(path, NULL, 0, d);
@@ -65,51 +176,21 @@ struct scenario *scenario_load_file(const char *path, struct diag *d)
 struct scenario *scenario_load_file_with(const char *path, struct parameter_setting *settings,
 					 int n_settings, struct diag *d)
 {
-	config_t config;
-	config_init(&config);
-	FILE *in = fopen(path, "r");
-	if (in == NULL) {
-		diag_add(d, 0, "cannot open the scenario: %s", strerror(errno));
-		config_destroy(&config);
+	struct scenario_source *src = scenario_source_read(path, d);
+	if (src == NULL)
 		return NULL;
-	}
-	/* @include resolves beside the scenario itself. */
-	char *directory = strdup(path);
-	if (directory == NULL) {
-		fclose(in);
-		config_destroy(&config);
-		diag_no_memory(d, "reading the scenario");
-		return NULL;
-	}
-	char *slash = strrchr(directory, '/');
-	if (slash != NULL) {
-		*slash = '\0';
-		config_set_include_dir(&config, directory);
-	}
-	int ok = config_read(&config, in);
-	int saved_errno = errno;
-	fclose(in);
-	errno = saved_errno;
-	struct scenario *s = NULL;
-	if (!ok)
-		report_read_error(&config, d);
-	else
-		s = resolve(config_root_setting(&config), path, path, settings, n_settings, d);
-	config_destroy(&config);
-	free(directory);
+	struct scenario *s = resolve(config_root_setting(&src->config), src->path, src->shown, settings,
+				     n_settings, d);
+	scenario_source_free(src);
 	return s;
 }
 
 struct scenario *scenario_load_string(const char *text, struct diag *d)
 {
-	config_t config;
-	config_init(&config);
-	int ok = config_read_string(&config, text);
-	struct scenario *s = NULL;
-	if (!ok)
-		report_read_error(&config, d);
-	else
-		s = resolve(config_root_setting(&config), NULL, d->file ? d->file : "<string>", NULL, 0, d);
-	config_destroy(&config);
+	struct scenario_source *src = scenario_source_read_string(text, d->file ? d->file : "<string>", d);
+	if (src == NULL)
+		return NULL;
+	struct scenario *s = resolve(config_root_setting(&src->config), NULL, src->shown, NULL, 0, d);
+	scenario_source_free(src);
 	return s;
 }
