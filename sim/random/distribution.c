@@ -401,13 +401,19 @@ static double quantile(const struct distribution *dist, double u, double v, doub
 	return NAN;
 }
 
+double distribution_at(const struct distribution *dist, double z, double u, double v)
+{
+	return quantile(dist, u, v, z);
+}
+
 double distribution_at_score(const struct distribution *dist, double z)
 {
 	/* the normal and the lognormal need no U */
 	if ((dist->kind == DISTRIBUTION_NORMAL && !dist->truncated) ||
 	    dist->kind == DISTRIBUTION_LOGNORMAL)
 		return quantile(dist, NAN, NAN, z);
-	return quantile(dist, special_normal_cdf(z), special_normal_cdf(-z), z);
+	double tail = special_normal_cdf(-fabs(z));
+	return z < 0.0 ? quantile(dist, tail, 1.0 - tail, z) : quantile(dist, 1.0 - tail, tail, z);
 }
 
 double distribution_quantile(const struct distribution *dist, double u)

@@ -98,6 +98,10 @@ void distribution_free(struct distribution *dist);
  * trip through U). */
 double distribution_at_score(const struct distribution *dist, double z);
 
+/* The same, for a caller that has U = Phi(Z) and V = 1 - U already (each
+ * exact: the smaller from erfc, the other as 1 minus it). */
+double distribution_at(const struct distribution *dist, double z, double u, double v);
+
 /* F^-1(U) for U in [0, 1]: the first value whose CDF reaches U. */
 double distribution_quantile(const struct distribution *dist, double u);
 

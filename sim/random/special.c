@@ -88,8 +88,8 @@ static double gamma_prefactor(double a, double x, double log_gamma_a)
 	return exp(-x + a * log(x) - log_gamma_a);
 }
 
-/* P(a, x) by its series, x < a + 1. */
-static double gamma_series(double a, double x, double log_gamma_a)
+/* P(a, x) / prefactor by its series, x < a + 1. */
+static double gamma_series(double a, double x)
 {
 	double term = 1.0 / a, sum = term, ap = a;
 	for (int n = 0; n < SERIES_TERMS; n++) {
@@ -99,11 +99,11 @@ static double gamma_series(double a, double x, double log_gamma_a)
 		if (fabs(term) < fabs(sum) * DBL_EPSILON)
 			break;
 	}
-	return sum * gamma_prefactor(a, x, log_gamma_a);
+	return sum;
 }
 
-/* Q(a, x) by its continued fraction (modified Lentz), x >= a + 1. */
-static double gamma_fraction(double a, double x, double log_gamma_a)
+/* Q(a, x) / prefactor by its continued fraction (modified Lentz), x >= a + 1. */
+static double gamma_fraction(double a, double x)
 {
 	double b = x + 1.0 - a, c = 1.0 / TINY, d = 1.0 / b, h = d;
 	for (int i = 1; i < SERIES_TERMS; i++) {
@@ -121,7 +121,23 @@ static double gamma_fraction(double a, double x, double log_gamma_a)
 		if (fabs(delta - 1.0) < DBL_EPSILON)
 			break;
 	}
-	return h * gamma_prefactor(a, x, log_gamma_a);
+	return h;
+}
+
+/* P(a, x) and Q(a, x) at x > 0, each to full relative precision on the side
+ * computed directly; *PREFACTOR the common factor (density times x). */
+static void gamma_tails(double a, double x, double log_gamma_a, double *p, double *q,
+			double *prefactor)
+{
+	double front = gamma_prefactor(a, x, log_gamma_a);
+	*prefactor = front;
+	if (x < a + 1.0) {
+		*p = front * gamma_series(a, x);
+		*q = 1.0 - *p;
+	} else {
+		*q = front * gamma_fraction(a, x);
+		*p = 1.0 - *q;
+	}
 }
 
 double special_gamma_p(double a, double x, double log_gamma_a)
@@ -130,9 +146,9 @@ double special_gamma_p(double a, double x, double log_gamma_a)
 		return 0.0;
 	if (isinf(x))
 		return 1.0;
-	if (x < a + 1.0)
-		return gamma_series(a, x, log_gamma_a);
-	return 1.0 - gamma_fraction(a, x, log_gamma_a);
+	double p, q, front;
+	gamma_tails(a, x, log_gamma_a, &p, &q, &front);
+	return p;
 }
 
 double special_gamma_q(double a, double x, double log_gamma_a)
@@ -141,47 +157,56 @@ double special_gamma_q(double a, double x, double log_gamma_a)
 		return 1.0;
 	if (isinf(x))
 		return 0.0;
-	if (x < a + 1.0)
-		return 1.0 - gamma_series(a, x, log_gamma_a);
-	return gamma_fraction(a, x, log_gamma_a);
+	double p, q, front;
+	gamma_tails(a, x, log_gamma_a, &p, &q, &front);
+	return q;
 }
 
 /*
  * Halley's method on an increasing CDF, kept inside a bracket [lo, hi]
  * that shrinks with every step (a step leaving it bisects instead).
- * ERROR(x) is CDF(x) - target (or, in the upper tail, target' - SF(x):
- * the same sign), DENSITY(x) its derivative, CURVATURE(x) the density's
- * logarithmic derivative. Stops when a step moves x by less than a few
- * ulps.
+ * EVAL(x) gives CDF(x) - target (or, in the upper tail, target' - SF(x):
+ * the same sign), the density (its derivative) and the density's
+ * logarithmic derivative, from one set of logarithms. Stops when a step
+ * moves x by less than a few ulps, or when a Halley step (cubic) was so
+ * short that the next one could not move x.
  */
+struct halley_point {
+	double error, density, curvature;
+};
+
 struct halley {
-	double (*error)(double x, const void *ctx);
-	double (*density)(double x, const void *ctx);
-	double (*curvature)(double x, const void *ctx);
+	void (*eval)(double x, const void *ctx, struct halley_point *at);
 	const void *ctx;
 };
+
+/* A Halley step shorter than this, relative to x, leaves an error of its
+ * cube (times the density's curvature, of order 1 relative to x): below
+ * the last bit. */
+#define HALLEY_DONE 1e-6
 
 static double halley_solve(const struct halley *h, double x, double lo, double hi)
 {
 	for (int step = 0; step < NEWTON_STEPS; step++) {
-		double err = h->error(x, h->ctx);
-		if (err == 0.0)
+		struct halley_point at;
+		h->eval(x, h->ctx, &at);
+		if (at.error == 0.0)
 			return x;
-		if (err > 0.0)
+		if (at.error > 0.0)
 			hi = x;
 		else
 			lo = x;
-		double f = h->density(x, h->ctx);
-		double next;
-		if (f > 0.0 && isfinite(f)) {
-			double newton = err / f;
-			double damp = 1.0 - 0.5 * newton * h->curvature(x, h->ctx);
+		double next = NAN;
+		if (at.density > 0.0 && isfinite(at.density)) {
+			double newton = at.error / at.density;
+			double damp = 1.0 - 0.5 * newton * at.curvature;
 			/* Halley's correction only while it shortens the step */
-			next = x - (damp > 0.5 && damp < 2.0 ? newton / damp : newton);
-			if (fabs(next - x) <= 4.0 * DBL_EPSILON * fabs(x))
+			int halley = damp > 0.5 && damp < 2.0;
+			next = x - (halley ? newton / damp : newton);
+			double moved = fabs(next - x);
+			if (moved <= 4.0 * DBL_EPSILON * fabs(x) ||
+			    (halley && moved <= HALLEY_DONE * fabs(x) && next > lo && next < hi))
 				return next; /* converged (next may equal x, an end of the bracket) */
-		} else {
-			next = NAN;
 		}
 		if (!(next > lo && next < hi)) {
 			if (isinf(hi))
@@ -205,26 +230,20 @@ struct gamma_target {
 	int upper;      /* solve Q(a, x) = target instead of P(a, x) = target */
 };
 
-static double gamma_error(double x, const void *ctx)
+static void gamma_eval(double x, const void *ctx, struct halley_point *at)
 {
 	const struct gamma_target *g = ctx;
-	if (g->upper)
-		return g->target - special_gamma_q(g->a, x, g->log_gamma_a);
-	return special_gamma_p(g->a, x, g->log_gamma_a) - g->target;
-}
-
-static double gamma_density(double x, const void *ctx)
-{
-	const struct gamma_target *g = ctx;
-	if (x <= 0.0)
-		return 0.0;
-	return exp(-x + (g->a - 1.0) * log(x) - g->log_gamma_a);
-}
-
-static double gamma_curvature(double x, const void *ctx)
-{
-	const struct gamma_target *g = ctx;
-	return (g->a - 1.0) / x - 1.0;
+	if (x <= 0.0) {
+		at->error = g->upper ? g->target - 1.0 : -g->target;
+		at->density = 0.0;
+		at->curvature = 0.0;
+		return;
+	}
+	double p, q, front;
+	gamma_tails(g->a, x, g->log_gamma_a, &p, &q, &front);
+	at->error = g->upper ? g->target - q : p - g->target;
+	at->density = front / x;
+	at->curvature = (g->a - 1.0) / x - 1.0;
 }
 
 /* A starting point (Numerical Recipes' invgammp, on the smaller tail T). */
@@ -255,7 +274,7 @@ double special_gamma_quantile(double a, double u, double v, double log_gamma_a)
 		return INFINITY;
 	int upper = v < u;
 	struct gamma_target g = {a, log_gamma_a, upper ? v : u, upper};
-	struct halley h = {gamma_error, gamma_density, gamma_curvature, &g};
+	struct halley h = {gamma_eval, &g};
 	double x = gamma_start(a, g.target, upper, log_gamma_a);
 	return halley_solve(&h, x, 0.0, INFINITY);
 }
@@ -296,53 +315,37 @@ static double beta_fraction(double a, double b, double x)
 	return h;
 }
 
-/* I_x(a, b) when x lies below the mean-ish cut, where the fraction converges
- * fast; Y = 1 - x given separately so that log(1 - x) keeps its digits. */
-static double beta_lower(double a, double b, double x, double y, double log_beta)
+/* I_x(a, b) with X and Y = 1 - x both exact, from the side where the
+ * fraction converges; *DENSITY the density at x (the same logarithms). */
+static double beta_i(double a, double b, double x, double y, double log_beta, double *density)
 {
+	if (x <= 0.0 || y <= 0.0) {
+		*density = 0.0;
+		return x <= 0.0 ? 0.0 : 1.0;
+	}
 	double front = exp(a * log(x) + b * log(y) - log_beta);
-	return front * beta_fraction(a, b, x) / a;
-}
-
-/* I_x(a, b) with X and Y = 1 - x both exact: whichever side converges. */
-static double beta_i(double a, double b, double x, double y, double log_beta)
-{
-	if (x <= 0.0)
-		return 0.0;
-	if (y <= 0.0)
-		return 1.0;
+	*density = front / (x * y);
 	if (x < (a + 1.0) / (a + b + 2.0))
-		return beta_lower(a, b, x, y, log_beta);
-	return 1.0 - beta_lower(b, a, y, x, log_beta);
+		return front * beta_fraction(a, b, x) / a;
+	return 1.0 - front * beta_fraction(b, a, y) / b;
 }
 
 double special_beta_i(double a, double b, double x, double log_beta)
 {
-	return beta_i(a, b, x, 1.0 - x, log_beta);
+	double density;
+	return beta_i(a, b, x, 1.0 - x, log_beta, &density);
 }
 
 struct beta_target {
 	double a, b, log_beta, target;
 };
 
-static double beta_error(double x, const void *ctx)
+static void beta_eval(double x, const void *ctx, struct halley_point *at)
 {
 	const struct beta_target *t = ctx;
-	return beta_i(t->a, t->b, x, 1.0 - x, t->log_beta) - t->target;
-}
-
-static double beta_density(double x, const void *ctx)
-{
-	const struct beta_target *t = ctx;
-	if (x <= 0.0 || x >= 1.0)
-		return 0.0;
-	return exp((t->a - 1.0) * log(x) + (t->b - 1.0) * log1p(-x) - t->log_beta);
-}
-
-static double beta_curvature(double x, const void *ctx)
-{
-	const struct beta_target *t = ctx;
-	return (t->a - 1.0) / x - (t->b - 1.0) / (1.0 - x);
+	double y = 1.0 - x;
+	at->error = beta_i(t->a, t->b, x, y, t->log_beta, &at->density) - t->target;
+	at->curvature = x > 0.0 && y > 0.0 ? (t->a - 1.0) / x - (t->b - 1.0) / y : 0.0;
 }
 
 /* A starting point for I_x(a, b) = T <= 1/2 (Numerical Recipes' invbetai). */
@@ -376,7 +379,7 @@ void special_beta_quantile(double a, double b, double u, double v, double log_be
 		/* solve the smaller tail: I_y(b, a) = v for y = 1 - x when v < u */
 		int swap = v < u;
 		struct beta_target t = {swap ? b : a, swap ? a : b, log_beta, swap ? v : u};
-		struct halley h = {beta_error, beta_density, beta_curvature, &t};
+		struct halley h = {beta_eval, &t};
 		double s = beta_start(t.a, t.b, t.target);
 		if (!(s > 0.0 && s < 1.0))
 			s = 0.5;

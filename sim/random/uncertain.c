@@ -494,9 +494,12 @@ void uncertain_draw(const struct uncertain_set *set, uint64_t seed, uint64_t rep
 	for (int k = 0; k < set->count; k++) {
 		const struct input *in = &set->inputs[k];
 		double z = u[k];
-		double x = distribution_at_score(&in->dist, z);
+		/* U_k and 1 - U_k, the smaller from erfc and exact */
+		double tail = special_normal_cdf(-fabs(z));
+		double lower = z < 0.0 ? tail : 1.0 - tail, upper = z < 0.0 ? 1.0 - tail : tail;
+		double x = distribution_at(&in->dist, z, lower, upper);
 		value[k] = in->relative ? x : fit_key(&in->key, x);
-		u[k] = special_normal_cdf(z);
+		u[k] = lower;
 	}
 }
 
