@@ -44,7 +44,7 @@ struct district {
 	double population;
 	double satisfaction;               /* s */
 	double satisfaction_concentration; /* kappa; 0: theta is exactly s */
-	int64_t respondents;               /* derived: largest-remainder share */
+	int64_t respondents;               /* TRANSITION: scenario_compiled's */
 };
 
 struct material {
@@ -188,10 +188,27 @@ struct scenario {
 	int n_sensitivity;
 	struct sensitivity_input *sensitivity;
 
-	/* Derived by scenario_derive. */
+	/* TRANSITION: copies of scenario_compiled's, filled by scenario_derive
+	 * until every reader takes the compiled model. */
+	double field_weight;
+	int64_t *declared_before;
+	int64_t *undeclared_before;
+	int64_t histogram_base;
+	int64_t histogram_bins;
+};
+
+/*
+ * What replications read besides the written scenario, derived from it once
+ * after the policies' setup (scenario_compile) and read-only thereafter:
+ * nothing derived lives in struct scenario.
+ */
+struct scenario_compiled {
+	const struct scenario *scenario; /* borrowed: must outlive the compiled model */
 	double field_weight;        /* sum of category weights */
+	int64_t *respondents;       /* [D]: the survey's largest-remainder share by population */
 	int64_t *declared_before;   /* [c * (D + 1) + d]: declared sites of c in districts < d */
 	int64_t *undeclared_before; /* likewise for undeclared sites */
+	double total_lo, total_hi;  /* the least and greatest Total */
 	int64_t histogram_base;     /* bin i holds Total in [(base+i)/100, (base+i+1)/100) */
 	int64_t histogram_bins;
 };
@@ -283,17 +300,23 @@ void scenario_free(struct scenario *s);
 int scenario_split_policy(struct scenario *s, int index, const char *key, const double *amounts);
 
 /*
- * Computes what follows from the parameters: survey allocation, the site
- * pools, the score's bounds. Returns 0, or -1 with a message in D when the
- * scenario, though valid key by key, cannot be simulated.
+ * Compiles S (valid, after setup) into what replications read. Returns it
+ * (free with scenario_compiled_free), or NULL with a message in D when the
+ * scenario, though valid key by key, cannot be simulated, or when memory
+ * runs out.
  */
+struct scenario_compiled *scenario_compile(const struct scenario *s, struct diag *d);
+void scenario_compiled_free(struct scenario_compiled *m);
+
+/* Checks that S compiles: 0, or -1 with the message in D (scenario_compile's). */
 int scenario_derive(struct scenario *s, struct diag *d);
 
 /*
  * Splits TOTAL among N shares in proportion to WEIGHT by the largest
  * remainder method, ties to the earlier share. WEIGHT must be positive.
+ * Returns 0, or -1 when out of memory.
  */
-void allocate_largest_remainder(int64_t total, const double *weight, int n, int64_t *out);
+int allocate_largest_remainder(int64_t total, const double *weight, int n, int64_t *out);
 
 /*
  * Where the values scenario_check_consistency compares were written, for
