@@ -1,6 +1,5 @@
 #include "tally.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,45 +112,13 @@ void tally_unpack(struct tally *t, const unsigned char *in)
 	}
 }
 
-static void moments_add(struct moments *m, double x, double inverse_n)
-{
-	double delta = x - m->mean;
-	m->mean += delta * inverse_n;
-	m->m2 += delta * (x - m->mean);
-}
-
-void moments_push(struct moments *m, int64_t n, double x)
-{
-	moments_add(m, x, 1.0 / (double)n);
-}
-
-void moments_merge(struct moments *into, int64_t n_into, const struct moments *from,
-		   int64_t n_from)
-{
-	if (n_from == 0)
-		return;
-	double n = (double)(n_into + n_from);
-	double delta = from->mean - into->mean;
-	into->mean += delta * ((double)n_from / n);
-	into->m2 += from->m2 + delta * delta * ((double)n_into * (double)n_from / n);
-}
-
-double moments_sd(const struct moments *m, int64_t n)
-{
-	if (n < 2)
-		return 0.0;
-	double variance = m->m2 / (double)(n - 1);
-	return variance > 0.0 ? sqrt(variance) : 0.0;
-}
-
 void tally_add(struct tally *t, const struct scenario *s, const struct outcome *o)
 {
 	t->n++;
-	double inverse_n = 1.0 / (double)t->n;
-	moments_add(&t->total, o->total, inverse_n);
-	moments_add(&t->year, o->year, inverse_n);
+	moments_push(&t->total, t->n, o->total);
+	moments_push(&t->year, t->n, o->year);
 	for (int i = 0; i < COMPONENT_COUNT; i++)
-		moments_add(&t->component[i], o->component[i], inverse_n);
+		moments_push(&t->component[i], t->n, o->component[i]);
 
 	t->passes += o->pass;
 	t->survey_vetoes += o->survey_veto;
@@ -203,78 +170,4 @@ void tally_merge(struct tally *into, const struct tally *from)
 	}
 	for (int c = 0; c < into->n_categories; c++)
 		into->category_points_lost_sum[c] += from->category_points_lost_sum[c];
-}
-
-struct histogram *histogram_new(const struct scenario *s)
-{
-	struct histogram *h = calloc(1, sizeof *h);
-	if (h == NULL)
-		return NULL;
-	h->base = s->histogram_base;
-	h->bins = s->histogram_bins;
-	h->counts = calloc((size_t)h->bins, sizeof *h->counts);
-	if (h->counts == NULL) {
-		free(h);
-		return NULL;
-	}
-	return h;
-}
-
-void histogram_free(struct histogram *h)
-{
-	if (h == NULL)
-		return;
-	free(h->counts);
-	free(h);
-}
-
-void histogram_add(struct histogram *h, double total)
-{
-	double bin = floor(total * SCENARIO_HISTOGRAM_BINS_PER_POINT) - (double)h->base;
-	/* The bounds carry a bin of margin each side; clamping only guards
-	 * against rounding at the very edge. */
-	if (!(bin >= 0.0))
-		bin = 0.0;
-	if (bin > (double)(h->bins - 1))
-		bin = (double)(h->bins - 1);
-	h->counts[(int64_t)bin]++;
-}
-
-void histogram_merge(struct histogram *into, const struct histogram *from)
-{
-	for (int64_t i = 0; i < into->bins; i++)
-		into->counts[i] += from->counts[i];
-}
-
-double histogram_quantile(const struct histogram *h, double p)
-{
-	uint64_t n = 0;
-	for (int64_t i = 0; i < h->bins; i++)
-		n += h->counts[i];
-	if (n == 0)
-		return 0.0;
-	double wanted = ceil(p * (double)n);
-	uint64_t target = wanted < 1.0 ? 1 : (uint64_t)wanted;
-	uint64_t seen = 0;
-	for (int64_t i = 0; i < h->bins; i++) {
-		seen += h->counts[i];
-		if (seen >= target)
-			return ((double)(h->base + i) + 0.5) / SCENARIO_HISTOGRAM_BINS_PER_POINT;
-	}
-	return ((double)(h->base + h->bins) - 0.5) / SCENARIO_HISTOGRAM_BINS_PER_POINT;
-}
-
-void wilson_interval(int64_t successes, int64_t n, double z, double *lo, double *hi)
-{
-	if (n <= 0) {
-		*lo = 0.0;
-		*hi = 1.0;
-		return;
-	}
-	double nn = (double)n, p = (double)successes / nn, z2 = z * z;
-	double denominator = 1.0 + z2 / nn;
-	double centre = (p + z2 / (2.0 * nn)) / denominator;
-	double half = z * sqrt(p * (1.0 - p) / nn + z2 / (4.0 * nn * nn)) / denominator;
-	*lo = fmax(0.0, centre - half);
-	*hi = fmin(1.0, centre + half);
 }
