@@ -3,24 +3,38 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* SOURCE's file, read now unless it was before; NULL with the problems in D. */
+static const struct scenario_source *source_read(struct study_source *source, struct diag *d)
+{
+	if (source->source == NULL)
+		source->source = scenario_source_read(source->file, d);
+	return source->source;
+}
+
 /*
  * The scenario of a variant: SOURCE's file with SETTINGS applied, resolved
- * and validated. The one place a study turns a file into a scenario.
+ * and validated in memory. The one place a study turns a file into a
+ * scenario. Marks which SETTINGS take whole numbers.
  */
-static struct scenario *resolve(const struct study_source *source,
-				struct parameter_setting *settings, int n, struct diag *d)
+static struct scenario *resolve(struct study_source *source, struct parameter_setting *settings,
+				int n, struct diag *d)
 {
-	return scenario_load_file_with(source->file, settings, n, d);
+	const struct scenario_source *src = source_read(source, d);
+	if (src == NULL)
+		return NULL;
+	for (int i = 0; i < n; i++)
+		settings[i].integer = scenario_path_is_integer(settings[i].path);
+	return scenario_source_resolve(src, settings, n, d);
 }
 
 /* Loads and sets up the policies of S; NULL with the reasons in D. */
-static struct plugin_host *set_up(struct scenario *s, struct study_source *source, uint64_t seed,
-				  struct diag *d)
+static struct plugin_host *set_up(struct study *st, struct scenario *s, struct study_source *source,
+				  uint64_t seed, struct diag *d)
 {
 	char error[4096];
 	enum plugin_status status;
-	struct plugin_host *host = plugin_host_new(s, &source->plugins, seed, d, error, sizeof error,
-						   &status);
+	struct plugin_host *host = plugin_host_new(s, &st->paths[source->plugins], seed, d, error,
+						   sizeof error, &status);
 	if (host == NULL && status == PLUGIN_FAILED)
 		diag_add_at(d, DIAG_PLUGIN, "", 0, "%s", error); /* printed as it is */
 	else if (host == NULL && status == PLUGIN_NO_MEMORY)
@@ -62,7 +76,7 @@ static int prepare(struct study *st, int source, struct parameter_setting *own, 
 		status = -1;
 	}
 	if (status == 0) {
-		out->plugins = set_up(out->scenario, src, seed, &mine);
+		out->plugins = set_up(st, out->scenario, src, seed, &mine);
 		status = out->plugins ? 0 : -1;
 	}
 	diag_move(d, &mine);
@@ -77,7 +91,10 @@ void study_close(struct study *st)
 {
 	study_variant_free(&st->base);
 	for (int i = 0; i < st->n_sources; i++)
-		plugin_path_free(&st->sources[i].plugins);
+		scenario_source_free(st->sources[i].source);
+	for (int i = 0; i < st->n_paths; i++)
+		plugin_path_free(&st->paths[i]);
+	st->n_paths = 0;
 	free(st->settings);
 	st->settings = NULL;
 	st->n_sources = 0;
@@ -103,6 +120,25 @@ static struct run_options run_options(const struct study_request *r, const struc
 	return run;
 }
 
+/* The length of FILE's folder part (0: none). */
+static size_t folder_length(const char *file)
+{
+	const char *slash = strrchr(file, '/');
+	return slash ? (size_t)(slash - file) + 1 : 0;
+}
+
+/* The plugin path of FILES[I]: that of an earlier file in the same folder,
+ * else a new one. */
+static int plugin_path_of(struct study *st, const char *const *files, int i)
+{
+	size_t length = folder_length(files[i]);
+	for (int j = 0; j < i; j++)
+		if (folder_length(files[j]) == length && strncmp(files[j], files[i], length) == 0)
+			return st->sources[j].plugins;
+	plugin_path_init(&st->paths[st->n_paths], files[i]);
+	return st->n_paths++;
+}
+
 int study_open(struct study *st, const char *const *files, int n_files,
 	       const struct study_request *request, struct diag *d)
 {
@@ -121,7 +157,8 @@ int study_open(struct study *st, const char *const *files, int n_files,
 		st->settings[i] = request->settings[i];
 	for (int i = 0; i < n_files; i++) {
 		st->sources[i].file = files[i];
-		plugin_path_init(&st->sources[i].plugins, files[i]);
+		st->sources[i].source = NULL;
+		st->sources[i].plugins = plugin_path_of(st, files, i);
 		st->n_sources++;
 	}
 	/* the base: the seed its setup uses may come from its own run section */
@@ -139,7 +176,7 @@ int study_open(struct study *st, const char *const *files, int n_files,
 	}
 	if (st->base.scenario != NULL) {
 		st->run = run_options(request, st->base.scenario);
-		st->base.plugins = set_up(st->base.scenario, src, st->run.seed, &mine);
+		st->base.plugins = set_up(st, st->base.scenario, src, st->run.seed, &mine);
 	}
 	diag_move(d, &mine);
 	if (st->base.plugins == NULL) {
@@ -176,13 +213,11 @@ const struct policy_summary *study_variant_policies(const struct study_variant *
 	return plugin_host_summaries(v->plugins);
 }
 
-/* The runner's failure STATUS and ERROR as an entry of D. */
+/* The runner's failure STATUS and ERROR as an entry of D, printed as the runner said it. */
 static void run_failure(int status, const char *error, struct diag *d)
 {
-	/* printed as the runner said it */
 	enum diag_kind kind = status == RUN_PLUGIN_FAILED ? DIAG_PLUGIN
 			      : status == RUN_NO_MEMORY   ? DIAG_NO_MEMORY
-			      : status == 2               ? DIAG_INPUT
 							  : DIAG_SYSTEM;
 	diag_add_at(d, kind, "", 0, "%s", error);
 }

@@ -39,10 +39,11 @@ struct study_request {
 	struct cluster *cluster;
 };
 
-/* One scenario file of a study, read once. */
+/* One scenario file of a study, read once (when first needed). */
 struct study_source {
 	const char *file;
-	struct plugin_path plugins;  /* where its policies' plugins are found */
+	struct scenario_source *source;  /* NULL until read */
+	int plugins;                     /* its plugin path: an index into the study's */
 };
 
 /* A variant ready to run: its scenario and its policies. */
@@ -54,6 +55,10 @@ struct study_variant {
 struct study {
 	int n_sources;
 	struct study_source sources[LIMIT_VARIANTS];
+	/* Where plugins are found, one a scenario folder, each plugin file
+	 * read once for the whole study. */
+	int n_paths;
+	struct plugin_path paths[LIMIT_VARIANTS];
 	struct parameter_setting *settings;  /* the request's --set, copied */
 	int n_settings;
 	struct run_options run;     /* seed, replications, threads, precision, cluster */
