@@ -9,33 +9,14 @@
 /* Entries of a table at most: 2 (10 sd + 20) + 3 with sd <= 10, and a
  * little room for rounding; an entry's index fits a byte. */
 #define CDF_WIDTH_MAX 255
-/* Starting points of a table's search: one for each 1/GUIDE of [0, 1). */
-#define GUIDE_BITS 5
-#define GUIDE (1 << GUIDE_BITS)
+#define GUIDE INVERSION_GUIDE
+/* The least and the greatest uniform m 2^-53 with m >= 1. */
+#define LEAST_UNIFORM 0x1.0p-53
+#define GREATEST_UNIFORM (1.0 - 0x1.0p-53)
 
 /* Rates a run keeps tables for, per kind, and how far a lookup probes. */
 #define REGISTRY 1024
 #define REGISTRY_PROBES 64
-
-/*
- * P(lo <= X <= lo + i) in cdf[i], summed from lo, and for each g < GUIDE
- * the first entry a uniform u in [g / GUIDE, (g + 1) / GUIDE) can stop at.
- * The header and the guide fill the first cache line.
- */
-struct cdf_table {
-	double rate;            /* p or mu: a Poisson table's key */
-	int64_t lo;
-	int width;
-	uint8_t guide[GUIDE];
-	double cdf[];           /* [width] */
-};
-
-struct binomial_cdfs {
-	double p;                               /* the key, first like a table's */
-	int64_t n_max;
-	struct inversion_tables *owner;
-	_Atomic(struct cdf_table *) by_n[];     /* [n_max + 1], built on first use */
-};
 
 struct inversion_tables {
 	_Atomic(void *) binomials[REGISTRY];    /* struct binomial_cdfs */
@@ -97,26 +78,19 @@ static void fill_poisson(double mu, struct span span, double *cdf)
 	}
 }
 
-/* The first x from LO whose cumulative probability reaches a uniform;
- * GUIDE (may be NULL) says where to start looking. */
-static int64_t search(const double *cdf, const uint8_t *guide, struct span span, struct rng *r)
+/* The first x from LO whose cumulative probability reaches a uniform, in
+ * the whole span (what a kept table draws, searched from the start). */
+static int64_t search(const double *cdf, struct span span, struct rng *r)
 {
 	for (;;) {
-		uint64_t m = rng_next(r) >> 11;
-		double u = (double)m * 0x1.0p-53;
-		int i = guide != NULL ? guide[m >> (53 - GUIDE_BITS)] : 0;
+		double u = rng_uniform(r);
+		int i = 0;
 		while (i < span.width && cdf[i] < u)
 			i++;
 		if (i < span.width)
 			return span.lo + i;
 		/* u fell in the tail beyond hi (or rounding's last 1e-16): again */
 	}
-}
-
-/* One draw from a kept table, started where its guide says. */
-static int64_t search_table(const struct cdf_table *t, struct rng *r)
-{
-	return search(t->cdf, t->guide, (struct span){t->lo, t->width}, r);
 }
 
 /* SIZE bytes counted against the budget; NULL past it or out of memory. */
@@ -137,19 +111,7 @@ static void release(struct inversion_tables *tables, void *block, size_t size)
 
 static size_t table_size(int width)
 {
-	return sizeof(struct cdf_table) + (size_t)width * sizeof(double);
-}
-
-/* A table of RATE over SPAN, filled by the caller's CDF; NULL past the budget. */
-static struct cdf_table *table_new(struct inversion_tables *tables, double rate, struct span span)
-{
-	struct cdf_table *t = reserve(tables, table_size(span.width));
-	if (t == NULL)
-		return NULL;
-	t->rate = rate;
-	t->lo = span.lo;
-	t->width = span.width;
-	return t;
+	return sizeof(struct cdf_table) + (size_t)(width + 1) * sizeof(double);
 }
 
 /* Guide entry g: the first entry reaching g / GUIDE (exact in a double),
@@ -163,6 +125,38 @@ static void fill_guide(struct cdf_table *t)
 			i++;
 		t->guide[g] = (uint8_t)i;
 	}
+}
+
+/*
+ * The kept table of RATE from CDF over SPAN: the entries a uniform m 2^-53
+ * with m >= 1 can stop at (inversion.h), the sentinel and the guide; NULL past
+ * the budget.
+ */
+static struct cdf_table *table_new(struct inversion_tables *tables, double rate, struct span span,
+				   const double *cdf)
+{
+	int first = 0, last = span.width - 1;
+	while (first < last && cdf[first] < LEAST_UNIFORM)
+		first++;
+	for (int i = first; i < last; i++) {
+		if (cdf[i] >= GREATEST_UNIFORM) {
+			last = i;
+			break;
+		}
+	}
+	int width = last - first + 1;
+	struct cdf_table *t = reserve(tables, table_size(width));
+	if (t == NULL)
+		return NULL;
+	t->rate = rate;
+	t->lo = span.lo;
+	t->base = span.lo + first;
+	t->width = width;
+	t->reserved = 0;
+	memcpy(t->cdf, cdf + first, (size_t)width * sizeof *t->cdf);
+	t->cdf[width] = 2.0;
+	fill_guide(t);
+	return t;
 }
 
 static void table_drop(struct inversion_tables *tables, void *entry)
@@ -219,13 +213,10 @@ static void *make_cdfs(struct inversion_tables *tables, double p)
 
 static void *make_poisson(struct inversion_tables *tables, double mu)
 {
+	double cdf[CDF_WIDTH_MAX];
 	struct span span = poisson_span(mu);
-	struct cdf_table *t = table_new(tables, mu, span);
-	if (t == NULL)
-		return NULL;
-	fill_poisson(mu, span, t->cdf);
-	fill_guide(t);
-	return t;
+	fill_poisson(mu, span, cdf);
+	return table_new(tables, mu, span, cdf);
 }
 
 /* How a registry makes and drops its entries. */
@@ -315,12 +306,12 @@ static const struct cdf_table *binomial_table(struct binomial_cdfs *f, int64_t n
 	struct cdf_table *t = atomic_load_explicit(&f->by_n[n], memory_order_acquire);
 	if (t != NULL)
 		return t;
+	double cdf[CDF_WIDTH_MAX];
 	struct span span = binomial_span(n, f->p);
-	struct cdf_table *made = table_new(f->owner, f->p, span);
+	fill_binomial(n, f->p, span, cdf);
+	struct cdf_table *made = table_new(f->owner, f->p, span, cdf);
 	if (made == NULL)
 		return NULL;
-	fill_binomial(n, f->p, span, made->cdf);
-	fill_guide(made);
 	if (atomic_compare_exchange_strong_explicit(&f->by_n[n], &t, made, memory_order_acq_rel,
 						    memory_order_acquire))
 		return made;
@@ -337,19 +328,16 @@ void binomial_source_prefetch(const struct binomial_source *source, int64_t n)
 		__builtin_prefetch(t);
 }
 
-int64_t binomial_source_draw(const struct binomial_source *source, struct rng *r, int64_t n)
+int64_t binomial_source_draw_building(const struct binomial_source *source, struct rng *r,
+				      int64_t n)
 {
-	if (n > source->n_max)
-		return sample_binomial_at(r, n, &source->rate);
-	if (n <= 0)
-		return 0;
 	const struct cdf_table *t = source->cdfs != NULL ? binomial_table(source->cdfs, n) : NULL;
 	if (t != NULL)
-		return search_table(t, r);
+		return cdf_table_draw(t, r);
 	double cdf[CDF_WIDTH_MAX];
 	struct span span = binomial_span(n, source->rate.p);
 	fill_binomial(n, source->rate.p, span, cdf);
-	return search(cdf, NULL, span, r);
+	return search(cdf, span, r);
 }
 
 /* Whether Poisson(MU) is drawn by a table. */
@@ -366,15 +354,12 @@ void poisson_source_init(struct poisson_source *source, double mu, struct invers
 		source->table = registry_find(tables, tables->poissons, mu, &poisson_kind);
 }
 
-int64_t poisson_source_draw(const struct poisson_source *source, struct rng *r)
+int64_t poisson_source_draw_untabled(const struct poisson_source *source, struct rng *r)
 {
 	if (!poisson_tabled(source->rate.mu))
 		return sample_poisson_at(r, &source->rate);
-	const struct cdf_table *t = source->table;
-	if (t != NULL)
-		return search_table(t, r);
 	double cdf[CDF_WIDTH_MAX];
 	struct span span = poisson_span(source->rate.mu);
 	fill_poisson(source->rate.mu, span, cdf);
-	return search(cdf, NULL, span, r);
+	return search(cdf, span, r);
 }

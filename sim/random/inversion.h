@@ -16,6 +16,7 @@
 #ifndef CCSIM_INVERSION_H
 #define CCSIM_INVERSION_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "rng.h"
@@ -23,6 +24,11 @@
 
 #define INVERSION_VARIANCE 100.0
 #define INVERSION_N 4096
+
+/* A kept table's search starts where its guide says: one entry for each
+ * 1/INVERSION_GUIDE of [0, 1), indexed by a uniform's top bits. */
+#define INVERSION_GUIDE_BITS 8
+#define INVERSION_GUIDE (1 << INVERSION_GUIDE_BITS)
 
 /* The tables of one run (one per run, shared by its threads). */
 struct inversion_tables;
@@ -33,8 +39,56 @@ void inversion_tables_free(struct inversion_tables *tables);
 /* Bytes the tables hold now. */
 size_t inversion_tables_bytes(const struct inversion_tables *tables);
 
-struct binomial_cdfs;   /* the tables of one p, by n */
-struct cdf_table;
+/*
+ * One kept table (read-only once made; its fields are here for the inline
+ * draws below, never to be written outside inversion.c). Only the entries a
+ * uniform m 2^-53 with m >= 1 can stop at are kept: those from the first
+ * whose cumulative probability reaches 2^-53 to the first that reaches
+ * 1 - 2^-53 (the largest uniform); m = 0 stops at the span's first value.
+ * A sentinel past the last entry stops every search.
+ */
+struct cdf_table {
+	double rate;            /* p or mu: a Poisson table's key */
+	int64_t lo;             /* the span's first value: where m = 0 stops */
+	int64_t base;           /* the value of entry 0 */
+	int32_t width;          /* entries kept; cdf[width] is the sentinel 2 */
+	int32_t reserved;
+	uint8_t guide[INVERSION_GUIDE]; /* the first entry a uniform of each 1/GUIDE can stop at */
+	double cdf[];           /* [width + 1] */
+};
+
+/* The tables of one p, by n, built on first use. */
+struct binomial_cdfs {
+	double p;                               /* the key, first like a table's */
+	int64_t n_max;
+	struct inversion_tables *owner;
+	_Atomic(struct cdf_table *) by_n[];     /* [n_max + 1] */
+};
+
+/* One draw from a kept table: the first value whose cumulative
+ * probability reaches a uniform (again when the uniform falls in the tail
+ * left out). Two steps past the guide's entry without a branch: most
+ * searches end there. */
+static inline int64_t cdf_table_draw(const struct cdf_table *t, struct rng *r)
+{
+	const double *cdf = t->cdf;
+	for (;;) {
+		uint64_t m = rng_next(r) >> 11;
+		double u = (double)m * 0x1.0p-53;
+		uint32_t i = t->guide[m >> (53 - INVERSION_GUIDE_BITS)];
+		i += cdf[i] < u;
+		i += cdf[i] < u;
+		if (__builtin_expect(cdf[i] < u, 0))
+			do
+				i++;
+			while (cdf[i] < u);
+		if (__builtin_expect(m == 0, 0))
+			return t->lo;
+		if (__builtin_expect(i < (uint32_t)t->width, 1))
+			return t->base + i;
+		/* u fell in the tail beyond the span (or rounding's last 1e-16): again */
+	}
+}
 
 /* Binomial(n, p) at one p and varying n (a cell's weekly rectification). */
 struct binomial_source {
@@ -46,8 +100,27 @@ struct binomial_source {
 /* TABLES may be NULL (every draw builds its table: the same values, slower). */
 void binomial_source_init(struct binomial_source *source, double p,
 			  struct inversion_tables *tables);
-int64_t binomial_source_draw(const struct binomial_source *source, struct rng *r, int64_t n);
 void binomial_source_prefetch(const struct binomial_source *source, int64_t n);
+
+/* The draw of binomial_source_draw when n's table is not kept yet. */
+int64_t binomial_source_draw_building(const struct binomial_source *source, struct rng *r,
+				      int64_t n);
+
+static inline int64_t binomial_source_draw(const struct binomial_source *source, struct rng *r,
+					   int64_t n)
+{
+	if (n > source->n_max)
+		return sample_binomial_at(r, n, &source->rate);
+	if (n <= 0)
+		return 0;
+	const struct cdf_table *t =
+		source->cdfs != NULL
+			? atomic_load_explicit(&source->cdfs->by_n[n], memory_order_acquire)
+			: NULL;
+	if (__builtin_expect(t != NULL, 1))
+		return cdf_table_draw(t, r);
+	return binomial_source_draw_building(source, r, n);
+}
 
 /* Poisson(mu) at one mean (a cell's weekly new problems). */
 struct poisson_source {
@@ -57,6 +130,15 @@ struct poisson_source {
 
 void poisson_source_init(struct poisson_source *source, double mu,
 			 struct inversion_tables *tables);
-int64_t poisson_source_draw(const struct poisson_source *source, struct rng *r);
+
+/* The draw of poisson_source_draw without a kept table. */
+int64_t poisson_source_draw_untabled(const struct poisson_source *source, struct rng *r);
+
+static inline int64_t poisson_source_draw(const struct poisson_source *source, struct rng *r)
+{
+	if (__builtin_expect(source->table != NULL, 1))
+		return cdf_table_draw(source->table, r);
+	return poisson_source_draw_untabled(source, r);
+}
 
 #endif
