@@ -157,12 +157,12 @@ int design_evaluate(struct study *st, const struct design_input *inputs, int k, 
 	for (int i = 0; i < d->count && status != 0 && why[0] == '\0'; i++)
 		if (d->entries[i].kind != DIAG_WARNING)
 			diag_format(d, &d->entries[i], why, sizeof why);
-	int agreed = cluster_agree(cluster, status == 0 ? 0 : (int)diag_worst(d), why, message,
-				   sizeof message);
+	int kind = status == 0 ? 0 : diag_worst(d) > DIAG_INPUT ? (int)diag_worst(d) : DIAG_INPUT;
+	int agreed = cluster_agree(cluster, kind, why, message, sizeof message);
 	if (agreed != 0 && status == 0) {
-		enum diag_kind kind = agreed >= DIAG_INPUT && agreed <= DIAG_SYSTEM ? (enum diag_kind)agreed
-										   : DIAG_SYSTEM;
-		diag_add_at(d, kind, "ccsim", 0, "%s", message);
+		enum diag_kind theirs = agreed >= DIAG_INPUT && agreed <= DIAG_SYSTEM ? (enum diag_kind)agreed
+										     : DIAG_SYSTEM;
+		diag_add_at(d, theirs, "ccsim", 0, "%s", message);
 		status = -1;
 	}
 	if (status == 0)
