@@ -32,7 +32,7 @@
 #define CALIBRATE_INTERVAL 0.95      /* the intervals reported */
 #define CALIBRATE_BAND_PERCENT 90    /* the fit check's predictive band */
 #define CALIBRATE_FLAG_BELOW 0.70    /* a cell with a smaller share inside is flagged */
-#define CALIBRATE_DRAWS 1000         /* the fit check's paths per cell */
+#define CALIBRATE_DRAWS 100          /* the fit check's paths per cell */
 #define CALIBRATE_MIN_DRAWS 20       /* fewer paths are taken as this many */
 #define CALIBRATE_SEED 20261122u     /* when neither the flags nor the scenario give one */
 

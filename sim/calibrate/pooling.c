@@ -15,42 +15,49 @@ struct data {
 	int count;
 };
 
-/* psi(x) = d/dx log Gamma(x), x > 0: the recurrence up to 6, then the
- * asymptotic series (exact to about 1e-15). */
-static double digamma(double x)
+/* The asymptotic series of psi(y) - log(y) + 1 / (2 y), y >= 10, and of
+ * psi'(y) - 1 / y - 1 / (2 y^2): their terms in 1 / y^2 (to 1e-15 from y = 10). */
+static double digamma_tail(double y)
 {
-	double result = 0.0;
-	while (x < 6.0) {
-		result -= 1.0 / x;
-		x += 1.0;
-	}
-	double f = 1.0 / (x * x);
-	return result + log(x) - 0.5 / x -
-	       f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f * (1.0 / 132)))));
+	double f = 1.0 / (y * y);
+	return -f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f * (1.0 / 132)))));
 }
 
-/* psi'(x), x > 0, likewise. */
-static double trigamma(double x)
+static double trigamma_tail(double y)
 {
-	double result = 0.0;
-	while (x < 6.0) {
-		result += 1.0 / (x * x);
-		x += 1.0;
-	}
-	double f = 1.0 / (x * x);
-	return result + 1.0 / x + f / 2.0 +
-	       f / x * (1.0 / 6 - f * (1.0 / 30 - f * (1.0 / 42 - f * (1.0 / 30 - f * (5.0 / 66)))));
+	double f = 1.0 / (y * y);
+	return f / y * (1.0 / 6 - f * (1.0 / 30 - f * (1.0 / 42 - f * (1.0 / 30 - f * (5.0 / 66)))));
 }
 
-/* psi(x + k) - psi(x), and psi'(x + k) - psi'(x); 0 when k is 0. */
+/*
+ * psi(x + k) - psi(x), x > 0, k >= 0, accurate to about 1e-15 relative
+ * even when x is large and the difference tiny (the slope of the profile
+ * at large concentrations depends on it): a sum of 1 / (x + j) for small
+ * k and while x < 10, then log1p and the series' differences.
+ */
 static double psi_step(double x, int64_t k)
 {
-	return k ? digamma(x + (double)k) - digamma(x) : 0.0;
+	double sum = 0.0;
+	for (; k > 0 && (k <= 16 || x < 10.0); k--, x += 1.0)
+		sum += 1.0 / x;
+	if (k == 0)
+		return sum;
+	double y = x + (double)k;
+	return sum + log1p((double)k / x) + (double)k / (2.0 * x * y) + digamma_tail(y) - digamma_tail(x);
 }
 
+/* psi'(x + k) - psi'(x) likewise (<= 0). */
 static double trigamma_step(double x, int64_t k)
 {
-	return k ? trigamma(x + (double)k) - trigamma(x) : 0.0;
+	double sum = 0.0;
+	for (; k > 0 && (k <= 16 || x < 10.0); k--, x += 1.0)
+		sum -= 1.0 / (x * x);
+	if (k == 0)
+		return sum;
+	double y = x + (double)k, d = (double)k;
+	/* 1/y - 1/x + 1/(2y^2) - 1/(2x^2) */
+	return sum - d / (x * y) - d * (x + y) / (2.0 * x * x * y * y) + trigamma_tail(y) -
+	       trigamma_tail(x);
 }
 
 /* The m in [lo, hi] that maximises L(m s, (1 - m) s), starting from M. */

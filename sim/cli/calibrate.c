@@ -19,7 +19,8 @@
 
 static const char calibrate_usage[] =
 	"Usage: ccsim calibrate SCENARIO REPORTS.csv -o OVERLAY.cfg [--pool] [--point]\n"
-	"                       [--json FILE] [--csv FILE] [--seed N] [--threads N] [--quiet]\n"
+	"                       [--json FILE] [--csv FILE] [--seed N] [--draws N] [--threads N]\n"
+	"                       [--quiet]\n"
 	"\n"
 	"Estimates each district's weekly rates from the office's weekly reports (创文周报):\n"
 	"one row per week, district and category with the columns district, category,\n"
@@ -42,12 +43,14 @@ static const char calibrate_usage[] =
 	"  -j, --json FILE     the estimates, intervals, priors and fit check as JSON\n"
 	"  -c, --csv FILE      the estimates as CSV, one row per district and category\n"
 	"  -s, --seed N        the fit check's seed (default: the scenario's run.seed)\n"
+	"      --draws N       the fit check's simulated paths per district and category\n"
+	"                      (default 100; 20 to 100000)\n"
 	"  -t, --threads N     threads for the fit check (default: every core)\n"
 	"  -q, --quiet         print nothing but problems\n";
 
 struct calibrate_args {
 	const char *output, *json, *csv;
-	int pool, point, quiet, have_seed, threads;
+	int pool, point, quiet, have_seed, threads, draws;
 	uint64_t seed;
 };
 
@@ -59,6 +62,7 @@ static int parse(int argc, char **argv, struct calibrate_args *a)
 		{"point", no_argument, NULL, 'P'},        {"json", required_argument, NULL, 'j'},
 		{"csv", required_argument, NULL, 'c'},    {"seed", required_argument, NULL, 's'},
 		{"threads", required_argument, NULL, 't'}, {"quiet", no_argument, NULL, 'q'},
+		{"draws", required_argument, NULL, 'D'},
 		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
 	int opt;
 	unsigned long long value;
@@ -74,6 +78,11 @@ static int parse(int argc, char **argv, struct calibrate_args *a)
 			if (cli_parse_count(optarg, 0, 9223372036854775807ULL, &value) != 0)
 				return cli_usage_error("calibrate", "--seed takes a whole number from 0 to 2^63-1");
 			a->seed = value, a->have_seed = 1;
+			break;
+		case 'D':
+			if (cli_parse_count(optarg, CALIBRATE_MIN_DRAWS, 100000, &value) != 0)
+				return cli_usage_error("calibrate", "--draws takes a whole number from 20 to 100000");
+			a->draws = (int)value;
 			break;
 		case 't':
 			if (cli_parse_count(optarg, 1, LIMIT_THREADS, &value) != 0)
@@ -205,6 +214,7 @@ int command_calibrate(int argc, char **argv, struct cluster *cluster)
 	struct calibrate_options options = {
 		.pool = a.pool,
 		.seed = a.have_seed ? a.seed : s->has_seed ? s->seed : CALIBRATE_SEED,
+		.draws = a.draws,
 		.threads = a.threads};
 	struct calibration c;
 	char *overlay = NULL, *json = NULL, *csv = NULL;
