@@ -44,10 +44,12 @@ static void greedy_matches_exhaustive_search(void **state)
 	struct study st;
 	struct diag diags;
 	diag_init(&diags, NULL);
-	assert_int_equal(study_open(&st, files, 1, &request, &diags), 0);
+	int opened = study_open(&st, files, 1, &request, &diags);
+	diag_print(&diags, stderr);
+	assert_int_equal(opened, 0);
 	struct allocation_problem problem = {0, "officers", 30.0, 10.0};
 	struct allocation greedy;
-	assert_int_equal(allocate_greedy(&st, &problem, &greedy, &diags), 0);
+	assert_int_equal(allocation_greedy(&st, &problem, &greedy, &diags), 0);
 	assert_int_equal(greedy.n_targets, 3);
 	assert_int_equal(greedy.n_steps, 3);
 	double spent = 0.0;

@@ -95,7 +95,7 @@ int command_allocate(int argc, char **argv, struct cluster *cluster)
 		return cli_fail("allocate", &st, &d, 0);
 	struct allocation_problem problem = {(int)f.policy - 1, f.key, f.budget, f.step};
 	struct allocation a;
-	if (allocate_greedy(&st, &problem, &a, &d) != 0) {
+	if (allocation_greedy(&st, &problem, &a, &d) != 0) {
 		status = cli_fail("allocate", &st, &d, 0);
 		study_close(&st);
 		return status;

@@ -20,8 +20,8 @@ enum exit_status {
 	EXIT_OK = 0,
 	EXIT_INTERNAL = 1,
 	EXIT_INPUT = 2,
-	EXIT_PLUGIN = 3,
-	EXIT_INTERRUPTED = 130  /* Ctrl-C: what was done is written, marked incomplete */
+	EXIT_PLUGIN = 3
+	/* interrupted: 128 + the signal's number (interrupts_status) */
 };
 
 /* The options every running command takes. */

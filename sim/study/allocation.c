@@ -76,7 +76,7 @@ void allocation_free(struct allocation *a)
 	memset(a, 0, sizeof *a);
 }
 
-int allocate_greedy(struct study *st, const struct allocation_problem *problem,
+int allocation_greedy(struct study *st, const struct allocation_problem *problem,
 		    struct allocation *out, struct diag *d)
 {
 	memset(out, 0, sizeof *out);

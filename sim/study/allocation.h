@@ -41,7 +41,7 @@ struct allocation {
  * 0 with OUT filled (release with allocation_free), or -1 with the reasons
  * in D.
  */
-int allocate_greedy(struct study *st, const struct allocation_problem *problem,
+int allocation_greedy(struct study *st, const struct allocation_problem *problem,
 		    struct allocation *out, struct diag *d);
 void allocation_free(struct allocation *a);
 
