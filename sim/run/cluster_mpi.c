@@ -9,6 +9,9 @@
 #include <unistd.h>
 
 #define MESSAGE_SIZE 480
+/* Processes whose blocks cluster_share_varied gathers in one call, its
+ * counts on the stack (2 KiB); a larger job broadcasts block by block. */
+#define SHARE_RANKS_MAX 256
 
 struct cluster {
 	int rank, size;
@@ -107,29 +110,22 @@ int cluster_agree(struct cluster *c, int status, const char *why, char *message,
 		snprintf(mine.message, sizeof mine.message, "%s", why);
 	else if (status != 0)
 		kept_message(c, status, mine.message, sizeof mine.message);
-	struct verdict *all = malloc((size_t)c->size * sizeof *all);
-	if (all == NULL)
-		MPI_Abort(MPI_COMM_WORLD, 1); /* cannot agree: end the job */
-	MPI_Allgather(&mine, (int)sizeof mine, MPI_BYTE, all, (int)sizeof mine, MPI_BYTE,
-		      MPI_COMM_WORLD);
-	int agreed = 0;
+	/* the lowest-numbered process that failed tells the others its verdict
+	 * (no memory needed: an agreement must happen when memory has run out) */
+	int first = status != 0 ? c->rank : c->size;
+	MPI_Allreduce(MPI_IN_PLACE, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
 	if (size > 0)
 		message[0] = '\0';
-	for (int r = 0; r < c->size; r++) {
-		if (all[r].status == 0)
-			continue;
-		agreed = all[r].status;
-		if (r != c->rank && size > 0) {
-			all[r].message[MESSAGE_SIZE - 1] = '\0';
-			snprintf(message, size, "process %d of %d failed:\n%s", r + 1, c->size,
-				 all[r].message);
-		}
-		break;
+	if (first == c->size)
+		return 0;
+	MPI_Bcast(&mine, (int)sizeof mine, MPI_BYTE, first, MPI_COMM_WORLD);
+	if (first != c->rank && size > 0) {
+		mine.message[MESSAGE_SIZE - 1] = '\0';
+		snprintf(message, size, "process %d of %d failed:\n%s", first + 1, c->size,
+			 mine.message);
 	}
-	free(all);
-	if (agreed != 0)
-		c->settled = 1;
-	return agreed;
+	c->settled = 1;
+	return mine.status;
 }
 
 void cluster_share(const struct cluster *c, const void *mine, size_t size, void *all)
@@ -142,20 +138,33 @@ void cluster_share(const struct cluster *c, const void *mine, size_t size, void 
 
 void cluster_share_varied(const struct cluster *c, const void *mine, const size_t *sizes, void *all)
 {
-	int *counts = malloc(2 * (size_t)c->size * sizeof *counts);
-	if (counts == NULL)
-		MPI_Abort(MPI_COMM_WORLD, 1);
-	int *offsets = counts + c->size;
 	size_t at = 0;
 	for (int r = 0; r < c->size; r++) {
 		if (sizes[r] > INT_MAX || at > INT_MAX)
 			MPI_Abort(MPI_COMM_WORLD, 1);
+		at += sizes[r];
+	}
+	/* Every process knows every size, so all take the same branch. */
+	if (c->size > SHARE_RANKS_MAX) {
+		/* no room for the counts without memory: one broadcast a process */
+		at = 0;
+		for (int r = 0; r < c->size; r++) {
+			unsigned char *block = (unsigned char *)all + at;
+			if (r == c->rank)
+				memmove(block, mine, sizes[r]);
+			MPI_Bcast(block, (int)sizes[r], MPI_BYTE, r, MPI_COMM_WORLD);
+			at += sizes[r];
+		}
+		return;
+	}
+	int counts[SHARE_RANKS_MAX], offsets[SHARE_RANKS_MAX];
+	at = 0;
+	for (int r = 0; r < c->size; r++) {
 		counts[r] = (int)sizes[r];
 		offsets[r] = (int)at;
 		at += sizes[r];
 	}
 	MPI_Allgatherv(mine, counts[c->rank], MPI_BYTE, all, counts, offsets, MPI_BYTE, MPI_COMM_WORLD);
-	free(counts);
 }
 
 void cluster_sum(const struct cluster *c, uint64_t *values, size_t n)
