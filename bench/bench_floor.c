@@ -176,11 +176,14 @@ int main(int argc, char **argv)
 	/* and through the runner, with the tallies */
 	struct run_options options = {.seed = seed, .replications = n, .threads = 1};
 	struct run_result result;
-	char error[1024];
 	double run = 1e300;
 	for (int round = 0; round < 3; round++) {
-		if (run_simulation(s, &options, &result, error, sizeof error) != RUN_OK) {
-			fprintf(stderr, "bench_floor: %s\n", error);
+		struct diag failed;
+		diag_init(&failed, NULL);
+		if (run_simulation(s, &options, &result, &failed) != RUN_OK) {
+			fprintf(stderr, "bench_floor: ");
+			diag_print(&failed, stderr);
+			diag_free(&failed);
 			return 1;
 		}
 		run = result.seconds < run ? result.seconds : run;

@@ -29,14 +29,11 @@ int main(int argc, char **argv)
 	if (s == NULL)
 		return 2;
 	struct plugin_path path;
-	enum plugin_status status;
-	char error[2048];
 	plugin_path_init(&path, argv[1]);
-	struct plugin_host *host = plugin_host_new(s, &path, 20261122, &d, error, sizeof error, &status);
+	struct plugin_host *host = plugin_host_new(s, &path, 20261122, &d);
 	plugin_path_free(&path);
 	if (host == NULL) {
 		diag_print(&d, stderr);
-		fprintf(stderr, "%s\n", error);
 		diag_free(&d);
 		scenario_free(s);
 		return 2;
@@ -45,9 +42,12 @@ int main(int argc, char **argv)
 	struct run_options options = {.seed = 20261122, .replications = atoll(argv[2]),
 				      .threads = atoi(argv[3]), .hooks = plugin_host_hooks(host)};
 	struct run_result r;
+	diag_init(&d, argv[1]);
 	if (options.replications < 1 || options.threads < 1 ||
-	    run_simulation(s, &options, &r, error, sizeof error) != 0) {
-		fprintf(stderr, "bench_run: cannot run: %s\n", error);
+	    run_simulation(s, &options, &r, &d) != 0) {
+		fprintf(stderr, "bench_run: cannot run:\n");
+		diag_print(&d, stderr);
+		diag_free(&d);
 		plugin_host_free(host);
 		scenario_free(s);
 		return 1;

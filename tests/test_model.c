@@ -58,8 +58,10 @@ static void simulate(const struct scenario *s, uint64_t seed, int64_t reps, int 
 		     struct run_result *r)
 {
 	struct run_options options = {.seed = seed, .replications = reps, .threads = threads};
-	char error[256];
-	assert_int_equal(run_simulation(s, &options, r, error, sizeof error), 0);
+	struct diag d;
+	diag_init(&d, NULL);
+	assert_int_equal(run_simulation(s, &options, r, &d), 0);
+	diag_free(&d);
 	assert_int_equal(r->tally->n, reps);
 }
 
@@ -582,8 +584,10 @@ static void paired_differences_are_exact(void **state)
 	struct run_options options = {.seed = 5, .replications = 3000, .threads = 2};
 	struct run_result r[3];
 	struct pairing p[3];
-	char error[256];
-	assert_int_equal(run_variants(variants, 3, &options, r, p, error, sizeof error), RUN_OK);
+	struct diag failed;
+	diag_init(&failed, NULL);
+	assert_int_equal(run_variants(variants, 3, &options, r, p, &failed), RUN_OK);
+	diag_free(&failed);
 	double n = (double)r[0].tally->n;
 	assert_int_equal(p[1].only_variant - p[1].only_first, r[1].tally->passes - r[0].tally->passes);
 	assert_close(p[1].pass_difference.mean, (r[1].tally->passes - r[0].tally->passes) / n, 1e-12);
@@ -620,8 +624,10 @@ static void precision_stops_at_the_same_checkpoint_for_any_thread_count(void **s
 		struct run_options options = {.seed = 9, .replications = 1000000, .threads = threads[i],
 					      .precision = 0.01};
 		struct run_result r;
-		char error[256];
-		assert_int_equal(run_simulation(s, &options, &r, error, sizeof error), RUN_OK);
+		struct diag d;
+		diag_init(&d, NULL);
+		assert_int_equal(run_simulation(s, &options, &r, &d), RUN_OK);
+		diag_free(&d);
 		stopped[i] = r.tally->n;
 		double lo, hi;
 		wilson_interval(r.tally->passes, r.tally->n, Z95, &lo, &hi);

@@ -79,10 +79,25 @@ static void write_plugin(const char *setup, const char *week)
 struct loaded {
 	struct scenario *s;
 	struct plugin_host *host;
-	enum plugin_status status;
-	char error[4096];
+	enum diag_kind status;   /* the worst of d's entries */
+	char error[4096];        /* d's plugin errors as printed, one a line */
 	struct diag d;
 };
+
+/* The entries of D of KIND as diag_print prints them, one a line, into OUT. */
+static void diag_text(const struct diag *d, enum diag_kind kind, char *out, size_t size)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	for (int i = 0; i < d->count && used + 1 < size; i++) {
+		if (d->entries[i].kind != kind)
+			continue;
+		if (used > 0)
+			out[used++] = '\n';
+		diag_format(d, &d->entries[i], out + used, size - used);
+		used += strlen(out + used);
+	}
+}
 
 /* Loads the test scenario with policy PLUGIN and EXTRA keys, and runs setup. */
 static void load_with(struct loaded *l, const char *plugin, const char *extra)
@@ -98,8 +113,10 @@ static void load_with(struct loaded *l, const char *plugin, const char *extra)
 	assert_non_null(l->s);
 	struct plugin_path search;
 	plugin_path_init(&search, path);
-	l->host = plugin_host_new(l->s, &search, 1, &l->d, l->error, sizeof l->error, &l->status);
+	l->host = plugin_host_new(l->s, &search, 1, &l->d);
 	plugin_path_free(&search);
+	l->status = diag_worst(&l->d);
+	diag_text(&l->d, DIAG_PLUGIN, l->error, sizeof l->error);
 }
 
 static void unload(struct loaded *l)
@@ -128,7 +145,7 @@ static void expect_setup_refused(const char *body, const char *needle)
 	if (l.host != NULL || strstr(l.error, needle) == NULL || strncmp(l.error, "p: setup: p.lua:", 16) != 0)
 		print_error("body '%s': wanted '%s', got '%s'\n", body, needle, l.error);
 	assert_null(l.host);
-	assert_int_equal(l.status, PLUGIN_FAILED);
+	assert_int_equal(l.status, DIAG_PLUGIN);
 	assert_true(strncmp(l.error, "p: setup: p.lua:", 16) == 0);
 	assert_non_null(strstr(l.error, needle));
 	if (elapsed >= STOP_WITHIN)
@@ -203,26 +220,26 @@ static void setup_writes_are_checked_like_the_file(void **state)
 	write_plugin("scenario.district.B.categories.c.rectify_rate = 1.4", NULL);
 	load_with(&l, "p", "");
 	assert_null(l.host);
-	assert_string_equal(l.error, "p: setup set districts.B.rectify_rate.c = 1.4, "
+	assert_string_equal(l.error, "p: setup: p.lua: set districts.B.rectify_rate.c = 1.4, "
 				     "must be a number within [0, 1]");
 	unload(&l);
 
 	write_plugin("scenario.district.A.rectfy_rate = 0.3", NULL);
 	load_with(&l, "p", "");
 	assert_null(l.host);
-	assert_non_null(strstr(l.error, "p: setup wrote districts.A.rectfy_rate, which is not a field"));
+	assert_non_null(strstr(l.error, "p: setup: p.lua: wrote districts.A.rectfy_rate, which is not a field"));
 	unload(&l);
 
 	write_plugin("scenario.categories[1].lottery = 2.5", NULL);
 	load_with(&l, "p", "");
-	assert_non_null(strstr(l.error, "p: setup set categories.c.lottery = 2.5, must be a whole number"));
+	assert_non_null(strstr(l.error, "p: setup: p.lua: set categories.c.lottery = 2.5, must be a whole number"));
 	unload(&l);
 
 	/* a consistency rule broken by setup: declared above sites */
 	write_plugin("scenario.district.A.categories.c.declared = 11", NULL);
 	load_with(&l, "p", "");
 	assert_null(l.host);
-	assert_non_null(strstr(l.error, "after the policies' setup, district 'A', category 'c': declared is 11"));
+	assert_non_null(strstr(l.error, "p: setup: p.lua: after setup, district 'A', category 'c': declared is 11"));
 	unload(&l);
 
 	/* a valid write takes effect, and the cost is reported */
@@ -250,34 +267,42 @@ static void parameters_are_checked_against_the_plugin(void **state)
 
 	load_with(&l, "p", "params = { bost = 0.3; };");
 	assert_null(l.host);
-	assert_int_equal(l.status, PLUGIN_BAD_SCENARIO);
+	assert_int_equal(l.status, DIAG_INPUT);
 	assert_true(diag_contains(&l.d, "policy 1 (p): unknown parameter 'bost'; p knows boost"));
 	assert_int_equal(l.d.entries[0].line, 10);
 	unload(&l);
 
 	load_with(&l, "p", "params = { boost = \"high\"; };");
-	assert_int_equal(l.status, PLUGIN_BAD_SCENARIO);
+	assert_int_equal(l.status, DIAG_INPUT);
 	assert_true(diag_contains(&l.d, "params.boost must be a number, like its default"));
 	unload(&l);
 
 	load_with(&l, "no_such_plugin", "");
-	assert_int_equal(l.status, PLUGIN_BAD_SCENARIO);
+	assert_int_equal(l.status, DIAG_INPUT);
 	assert_true(diag_contains(&l.d, "no plugin 'no_such_plugin'"));
 	unload(&l);
 
 	load_with(&l, "../p", "");
-	assert_int_equal(l.status, PLUGIN_BAD_SCENARIO);
+	assert_int_equal(l.status, DIAG_INPUT);
 	assert_true(diag_contains(&l.d, "is not a plugin name"));
 	unload(&l);
 }
 
-/* Runs the loaded scenario; returns the status, the error in ERROR. */
+/* Runs the loaded scenario; returns the status, the errors as printed in ERROR. */
 static int run_loaded(struct loaded *l, int64_t reps, int threads, struct run_result *r,
 		      char *error, size_t size)
 {
 	struct run_options options = {.seed = 3, .replications = reps, .threads = threads,
 				      .hooks = plugin_host_hooks(l->host)};
-	return run_simulation(l->s, &options, r, error, size);
+	struct diag d;
+	diag_init(&d, NULL);
+	int status = run_simulation(l->s, &options, r, &d);
+	diag_text(&d, status == RUN_NO_MEMORY ? DIAG_NO_MEMORY : DIAG_PLUGIN, error, size);
+	if (status != RUN_OK && d.count != 1)
+		print_error("%d entries for one failure\n", d.count);
+	assert_true(status == RUN_OK ? d.count == 0 : d.count == 1);
+	diag_free(&d);
+	return status;
 }
 
 /* A week hook running BODY must stop the run with NEEDLE, within 2 s. */
@@ -389,7 +414,7 @@ struct comparison {
 /* Runs scenarios/FILE with its policy and without it, same seed (common random numbers). */
 static void compare_policy(const char *file, struct comparison *c)
 {
-	char path[512], error[2048];
+	char path[512];
 	snprintf(path, sizeof path, "%s/scenarios/%s", SOURCE, file);
 	struct run_options options = {.seed = 20261122, .replications = 4000, .threads = 2};
 	int policies = 0;
@@ -404,20 +429,19 @@ static void compare_policy(const char *file, struct comparison *c)
 		struct plugin_host *host = NULL;
 		if (pass == 0) {
 			struct plugin_path search;
-			enum plugin_status status;
 			plugin_path_init(&search, path);
-			host = plugin_host_new(s, &search, options.seed, &d, error, sizeof error, &status);
+			host = plugin_host_new(s, &search, options.seed, &d);
 			plugin_path_free(&search);
 			if (host == NULL)
-				print_error("%s: %s\n", file, error);
+				diag_print(&d, stderr);
 			assert_non_null(host);
 		} else {
 			policies = s->n_policies;
 			s->n_policies = 0; /* the same scenario, the policy left out */
 		}
 		options.hooks = plugin_host_hooks(host);
-		assert_int_equal(run_simulation(s, &options, pass == 0 ? &c->with : &c->without, error,
-						sizeof error), RUN_OK);
+		assert_int_equal(run_simulation(s, &options, pass == 0 ? &c->with : &c->without, &d),
+				 RUN_OK);
 		plugin_host_free(host);
 		if (pass == 1)
 			s->n_policies = policies; /* so that scenario_free releases them */
@@ -552,7 +576,7 @@ static void sprint_cleanup_loses_to_steady_work(void **state)
 static void plugin_files_are_read_once(void **state)
 {
 	(void)state;
-	char text[4096], path[512], plugin[512], error[2048];
+	char text[4096], path[512], plugin[512];
 	write_plugin("return { cost = 2 }", "state.district.A.categories.c.open = 1");
 	snprintf(text, sizeof text, scenario_text, "p", "");
 	write_file("s.cfg", text);
@@ -562,20 +586,19 @@ static void plugin_files_are_read_once(void **state)
 	plugin_path_init(&search, path);
 	for (int i = 0; i < 2; i++) {
 		struct diag d;
-		enum plugin_status status;
 		diag_init(&d, "s.cfg");
 		struct scenario *s = scenario_load_file(path, &d);
 		assert_non_null(s);
-		struct plugin_host *host = plugin_host_new(s, &search, 1, &d, error, sizeof error, &status);
+		struct plugin_host *host = plugin_host_new(s, &search, 1, &d);
 		if (host == NULL)
-			print_error("%s\n", error);
+			diag_print(&d, stderr);
 		assert_non_null(host);
 		assert_true(plugin_host_cost(host, 0) == 2.0);
 		assert_int_equal(unlink(plugin), i == 0 ? 0 : -1); /* gone after the first */
 		struct run_options options = {.seed = 3, .replications = 50, .threads = 2,
 					      .hooks = plugin_host_hooks(host)};
 		struct run_result r;
-		assert_int_equal(run_simulation(s, &options, &r, error, sizeof error), RUN_OK);
+		assert_int_equal(run_simulation(s, &options, &r, &d), RUN_OK);
 		run_result_free(&r);
 		plugin_host_free(host);
 		scenario_free(s);

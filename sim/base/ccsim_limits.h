@@ -34,6 +34,8 @@
 /* Instructions for loading a plugin and running its setup, and for one week call. */
 #define LIMIT_PLUGIN_SETUP_INSTRUCTIONS 100000000LL
 #define LIMIT_PLUGIN_WEEK_INSTRUCTIONS 20000000LL
+/* Items of an array a plugin declares among its params. */
+#define LIMIT_PLUGIN_PARAM_ITEMS 100000
 /* What a week hook may set a cell's open problems to: a count like any other. */
 #define LIMIT_PLUGIN_OPEN LIMIT_COUNT
 

@@ -11,6 +11,8 @@
 #include "inventory.h"
 #include "scenario.h"
 
+struct diag;
+
 /* The score components of MODEL.md 3.2-3.8, in report order. */
 enum component {
 	COMPONENT_FIELD,
@@ -72,12 +74,13 @@ typedef int (*week_hook)(void *context, uint64_t seed, uint64_t replication, int
  */
 struct week_hooks {
 	const void *context;
-	/* Makes one thread's hook state: NULL with a sentence in ERROR. */
-	void *(*thread_start)(const void *context, char *error, size_t error_size);
+	/* Makes one thread's hook state: NULL with the reason added to D. */
+	void *(*thread_start)(const void *context, struct diag *d);
 	/* The week hook, called with the thread's state as its context. */
 	week_hook week;
-	/* Why the last week call of THREAD said stop. */
-	const char *(*thread_error)(const void *thread);
+	/* Adds to D why the last week call of THREAD said stop (a plugin's
+	 * error as the plugin's entry). */
+	void (*thread_error)(const void *thread, struct diag *d);
 	void (*thread_end)(void *thread);
 };
 

@@ -43,25 +43,119 @@ void plugin_host_free(struct plugin_host *host)
 	free(host);
 }
 
+/* One policy's load and setup, run protected (setup_run). */
+struct setup_call {
+	struct scenario *s;
+	int index;
+	const struct policy *policy;
+	struct policy_runtime *p;
+	struct diag *d;
+	const char *hook;             /* the phase: "load", then "setup" */
+	int bad_parameters;           /* the scenario's params do not fit the plugin's */
+	int refused;                  /* what setup returned or wrote was refused (in D) */
+};
+
+/* Loads the plugin's table, reads and merges its parameters and runs its
+ * setup on the view of the scenario; checks what comes back. */
+static int setup_run(lua_State *L)
+{
+	struct setup_call *c = lua_touserdata(L, 1);
+	struct policy_runtime *p = c->p;
+	lua_settop(L, 0);
+	loader_push_table(L, p->text, p->length, p->file);   /* 1: the plugin's table */
+	lua_getfield(L, 1, "name");
+	p->name = text_copy(lua_tostring(L, -1));
+	if (p->name == NULL)
+		return sandbox_no_memory(L);
+	p->has_week = lua_getfield(L, 1, "week") == LUA_TFUNCTION;
+	if (lua_getfield(L, 1, "params") == LUA_TTABLE)
+		params_read_defaults(L, lua_gettop(L), &p->params, &p->n_params);
+	lua_settop(L, 1);
+	int before = c->d->count;
+	params_merge(c->policy, c->index, p->params, p->n_params, c->d);
+	if (c->d->count != before || c->d->out_of_memory) {
+		c->bad_parameters = 1;
+		return 0;
+	}
+
+	c->hook = "setup";
+	if (lua_getfield(L, 1, "setup") != LUA_TFUNCTION)
+		return 0; /* a week-only plugin */
+	view_push(L, c->s);                                   /* 3: the view */
+	lua_pushvalue(L, 2);
+	lua_pushvalue(L, 3);
+	params_push(L, p->params, p->n_params);
+	host_push_targets(L, p);
+	sandbox_arm(sandbox_of(L), LIMIT_PLUGIN_SETUP_INSTRUCTIONS);
+	lua_call(L, 3, 1);                                    /* 4: what setup returned */
+	before = c->d->count;
+	if (lua_istable(L, 4)) {
+		int type = lua_getfield(L, 4, "cost");
+		if (type == LUA_TNUMBER)
+			p->cost = lua_tonumber(L, -1);
+		else if (type != LUA_TNIL)
+			diag_add_plugin(c->d, p->stem, "setup", sandbox_of(L)->file, 0,
+					"returned cost must be a number, not %s", luaL_typename(L, -1));
+	} else if (!lua_isnil(L, 4)) {
+		diag_add_plugin(c->d, p->stem, "setup", sandbox_of(L)->file, 0,
+				"must return nil or { cost = number }, not %s", luaL_typename(L, 4));
+	}
+	if (c->d->count == before) {
+		lua_settop(L, 3);
+		view_read(L, p->stem, sandbox_of(L)->file, c->s, c->d);
+	}
+	c->refused = c->d->count != before || c->d->out_of_memory;
+	return 0;
+}
+
+/* What setup left must still make a simulable scenario: problems are the
+ * policy's, in D. */
+static int check_after_setup(struct scenario *s, const struct policy_runtime *p, const char *file,
+			     int derive, struct diag *d)
+{
+	struct diag after;
+	diag_init(&after, NULL);
+	scenario_check_consistency(s, NULL, "after setup, ", &after);
+	if (after.count == 0 && derive)
+		scenario_derive(s, &after);
+	int failed = after.count > 0 || after.out_of_memory;
+	for (int k = 0; k < after.count; k++) {
+		if (after.entries[k].kind == DIAG_NO_MEMORY)
+			diag_no_memory(d, "checking the scenario after setup");
+		else
+			diag_add_plugin(d, p->stem, "setup", file, 0, "%s", after.entries[k].message);
+	}
+	if (after.out_of_memory)
+		diag_no_memory(d, "checking the scenario after setup");
+	diag_free(&after);
+	return failed ? -1 : 0;
+}
+
 /*
- * Loads policy I, merges its parameters and runs its setup on S. Returns a
- * status; problems of the scenario go to D, the plugin's own to ERROR.
+ * Finds policy I's plugin on PATH, loads it, merges its parameters and runs
+ * its setup on S. Returns 0, or -1 with the problems in D: the scenario's
+ * (no such plugin, bad parameters) as input problems, the plugin's own as
+ * its errors. *BAD_SCENARIO tells the first kind, which lets the other
+ * policies be checked too.
  */
-static enum plugin_status setup_policy(struct plugin_host *host, struct scenario *s, int i,
-				       struct plugin_path *path, uint64_t seed,
-				       struct diag *d, char *error, size_t size)
+static int setup_policy(struct plugin_host *host, struct scenario *s, int i,
+			struct plugin_path *path, uint64_t seed, struct diag *d, int *bad_scenario)
 {
 	const struct policy *policy = &s->policies[i];
 	struct policy_runtime *p = &host->policies[i];
-	p->stem = text_copy(policy->plugin);
+	*bad_scenario = 0;
 	if (!loader_valid_name(policy->plugin)) {
 		diag_add(d, policy->line, "policy %d: plugin '%s' is not a plugin name (letters, "
 			 "digits, _ and - only)", i + 1, policy->plugin);
-		return PLUGIN_BAD_SCENARIO;
+		*bad_scenario = 1;
+		return -1;
 	}
-	const struct plugin_file *f = loader_source(path, policy->plugin);
-	if (f == NULL)
-		return PLUGIN_NO_MEMORY;
+	p->stem = text_copy(policy->plugin);
+	const struct plugin_file *f = p->stem ? loader_source(path, policy->plugin) : NULL;
+	if (f == NULL) {
+		diag_no_memory(d, "finding the policies' plugins");
+		return -1;
+	}
 	if (f->file == NULL) {
 		char dirs[1024];
 		size_t used = 0;
@@ -71,119 +165,59 @@ static enum plugin_status setup_policy(struct plugin_host *host, struct scenario
 						 path->dirs[k]);
 		diag_add(d, policy->line, "policy %d: no plugin '%s' (looked for %s.lua in %s); "
 			 "'ccsim plugins' lists those found", i + 1, policy->plugin, policy->plugin, dirs);
-		return PLUGIN_BAD_SCENARIO;
+		*bad_scenario = 1;
+		return -1;
+	}
+	struct sandbox sb = {0};
+	sandbox_set_file(&sb, f->file);
+	if (f->text == NULL) {
+		diag_add_plugin(d, p->stem, "load", sb.file, 0, "%s", f->error);
+		return -1;
 	}
 	p->file = text_copy(f->file);
-	if (f->text == NULL) {
-		snprintf(error, size, "%s: load: %.900s", p->stem, f->error);
-		return PLUGIN_FAILED;
-	}
 	/* the week states load it on the run's threads, long after the path is gone */
 	p->text = malloc(f->length + 1);
-	if (p->text == NULL)
-		return PLUGIN_NO_MEMORY;
-	memcpy(p->text, f->text, f->length);
-	p->length = f->length;
-
 	/* the districts it applies to: those named, else all */
 	p->n_targets = policy->n_targets ? policy->n_targets : s->n_districts;
 	p->targets = calloc((size_t)p->n_targets + 1, sizeof *p->targets);
-	if (p->targets == NULL)
-		return PLUGIN_NO_MEMORY;
-	for (int t = 0; t < p->n_targets; t++)
-		p->targets[t] = text_copy(policy->n_targets ? policy->targets[t] : s->districts[t].name);
+	int copied = p->file && p->text && p->targets;
+	for (int t = 0; copied && t < p->n_targets; t++)
+		copied = (p->targets[t] = text_copy(policy->n_targets ? policy->targets[t]
+								      : s->districts[t].name)) != NULL;
+	if (!copied) {
+		diag_no_memory(d, "setting up the policies");
+		return -1;
+	}
+	memcpy(p->text, f->text, f->length);
+	p->length = f->length;
 
-	struct sandbox sb = {0};
 	struct rng stream;
 	rng_init(&stream, seed, PLUGIN_SETUP_REPLICATION, RNG_SUBSTREAM_POLICIES + (uint64_t)i);
 	sb.rng = &stream;
-	lua_State *L = sandbox_open(&sb);
-	if (L == NULL)
-		return PLUGIN_NO_MEMORY;
-	enum plugin_status status = PLUGIN_OK;
-	char message[1024];
-
-	if (loader_load_table(L, &sb, p->text, p->length, p->file, p->stem, error, size) != 0) {
-		status = PLUGIN_FAILED;
-		goto done;
+	if (sandbox_open(&sb) == NULL) {
+		diag_no_memory(d, "making a Lua state");
+		return -1;
 	}
-	lua_getfield(L, -1, "name");
-	p->name = text_copy(lua_tostring(L, -1));
-	lua_pop(L, 1);
-	p->has_week = lua_getfield(L, -1, "week") == LUA_TFUNCTION;
-	lua_pop(L, 1);
-	if (lua_getfield(L, -1, "params") == LUA_TTABLE) {
-		p->n_params = params_read_defaults(L, p->stem, &p->params, error, size);
-		if (p->n_params < 0) {
-			p->n_params = 0;
-			status = PLUGIN_FAILED;
-			goto done;
-		}
+	struct setup_call c = {s, i, policy, p, d, "load", 0, 0};
+	struct sandbox_error err;
+	int status = 0;
+	if (sandbox_run(&sb, setup_run, &c, LIMIT_PLUGIN_SETUP_INSTRUCTIONS, &err) != 0) {
+		sandbox_report(d, p->stem, c.hook, &err);
+		status = -1;
+	} else if (c.bad_parameters) {
+		*bad_scenario = 1;
+		status = -1;
+	} else if (c.refused || check_after_setup(s, p, sb.file, 0, d) != 0) {
+		status = -1;
 	}
-	lua_pop(L, 1);
-	int before = d->count;
-	params_merge(policy, i, p->params, p->n_params, d);
-	if (d->count != before) {
-		status = PLUGIN_BAD_SCENARIO;
-		goto done;
-	}
-
-	if (lua_getfield(L, -1, "setup") != LUA_TFUNCTION) {
-		lua_pop(L, 1);
-		goto done; /* a week-only plugin */
-	}
-	view_push(L, s);
-	lua_pushvalue(L, -1);
-	lua_insert(L, -3); /* keep the view below the function for reading back */
-	params_push(L, p->params, p->n_params);
-	host_push_targets(L, p);
-	sandbox_arm(&sb, LIMIT_PLUGIN_SETUP_INSTRUCTIONS);
-	if (lua_pcall(L, 3, 1, 0) != LUA_OK) {
-		snprintf(error, size, "%s: setup: %.900s", p->stem,
-			 sandbox_failure(L, &sb, message, sizeof message));
-		status = PLUGIN_FAILED;
-		goto done;
-	}
-	if (lua_istable(L, -1)) {
-		int type = lua_getfield(L, -1, "cost");
-		if (type == LUA_TNUMBER)
-			p->cost = lua_tonumber(L, -1);
-		else if (type != LUA_TNIL) {
-			snprintf(error, size, "%s: setup: returned cost must be a number, not %s", p->stem,
-				 luaL_typename(L, -1));
-			status = PLUGIN_FAILED;
-			goto done;
-		}
-		lua_pop(L, 1);
-	} else if (!lua_isnil(L, -1)) {
-		snprintf(error, size, "%s: setup: must return nil or { cost = number }, not %s",
-			 p->stem, luaL_typename(L, -1));
-		status = PLUGIN_FAILED;
-		goto done;
-	}
-	lua_pop(L, 1);
-
-	struct diag written;
-	diag_init(&written, "");
-	view_read(L, p->stem, s, &written);
-	if (written.count > 0) {
-		snprintf(error, size, "%s", written.entries[0].message);
-		for (int k = 1; k < written.count; k++) {
-			size_t used = strlen(error);
-			snprintf(error + used, size - used, "\n%s", written.entries[k].message);
-		}
-		status = PLUGIN_FAILED;
-	}
-	diag_free(&written);
-done:
-	lua_close(L);
+	lua_close(sb.L);
 	return status;
 }
 
 /* The week hooks as a run calls them (struct week_hooks). */
-static void *hooks_thread_start(const void *context, char *error, size_t error_size)
+static void *hooks_thread_start(const void *context, struct diag *d)
 {
-	return plugin_thread_new(context, error, error_size);
+	return plugin_thread_new(context, d);
 }
 
 static int hooks_week(void *thread, uint64_t seed, uint64_t replication, int week,
@@ -192,9 +226,9 @@ static int hooks_week(void *thread, uint64_t seed, uint64_t replication, int wee
 	return plugin_thread_week(thread, seed, replication, week, inventories);
 }
 
-static const char *hooks_thread_error(const void *thread)
+static void hooks_thread_error(const void *thread, struct diag *d)
 {
-	return plugin_thread_error(thread);
+	plugin_thread_error(thread, d);
 }
 
 static void hooks_thread_end(void *thread)
@@ -202,15 +236,13 @@ static void hooks_thread_end(void *thread)
 	plugin_thread_free(thread);
 }
 
-struct plugin_host *plugin_host_new(struct scenario *s, struct plugin_path *path,
-				    uint64_t seed, struct diag *d, char *error, size_t error_size,
-				    enum plugin_status *status)
+struct plugin_host *plugin_host_new(struct scenario *s, struct plugin_path *path, uint64_t seed,
+				    struct diag *d)
 {
 	struct plugin_host *host = calloc(1, sizeof *host);
-	*status = PLUGIN_NO_MEMORY;
-	error[0] = '\0';
 	if (host == NULL || path->out_of_memory) {
 		free(host);
+		diag_no_memory(d, "setting up the policies");
 		return NULL;
 	}
 	host->scenario = s;
@@ -219,35 +251,26 @@ struct plugin_host *plugin_host_new(struct scenario *s, struct plugin_path *path
 	host->summaries = calloc((size_t)host->n + 1, sizeof *host->summaries);
 	if (host->policies == NULL || host->summaries == NULL) {
 		plugin_host_free(host);
+		diag_no_memory(d, "setting up the policies");
 		return NULL;
 	}
-	*status = PLUGIN_OK;
+	int failed = 0, last = -1;
 	for (int i = 0; i < host->n; i++) {
-		enum plugin_status one = setup_policy(host, s, i, path, seed, d, error, error_size);
-		if (one == PLUGIN_BAD_SCENARIO) {
-			*status = PLUGIN_BAD_SCENARIO; /* keep looking: report every policy's problems */
-			continue;
-		}
-		if (one != PLUGIN_OK) {
-			*status = one;
+		int bad_scenario;
+		if (setup_policy(host, s, i, path, seed, d, &bad_scenario) != 0) {
+			failed = 1;
+			if (bad_scenario)
+				continue; /* keep looking: report every policy's problems */
 			break;
 		}
 		host->any_week |= host->policies[i].has_week;
+		last = i;
 	}
-	if (*status == PLUGIN_OK && host->n > 0) {
-		/* what setup wrote must still make a simulable scenario */
-		struct diag after;
-		diag_init(&after, "");
-		scenario_check_consistency(s, NULL, "after the policies' setup, ", &after);
-		if (after.count == 0)
-			scenario_derive(s, &after);
-		if (after.count > 0) {
-			snprintf(error, error_size, "%s", after.entries[0].message);
-			*status = PLUGIN_FAILED;
-		}
-		diag_free(&after);
-	}
-	if (*status != PLUGIN_OK) {
+	/* the scenario's derived values, from what every setup left */
+	if (!failed && last >= 0)
+		failed = check_after_setup(s, &host->policies[last],
+					   loader_base_name(host->policies[last].file), 1, d) != 0;
+	if (failed) {
 		plugin_host_free(host);
 		return NULL;
 	}

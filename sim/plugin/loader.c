@@ -198,30 +198,18 @@ const struct plugin_file *loader_source(struct plugin_path *path, const char *st
 	return &files[path->n_files++];
 }
 
-/*
- * Runs the plugin's TEXT (LENGTH bytes, from FILE) in L and leaves its
- * table on the stack. Returns 0, or -1 with "STEM: load: message" in ERROR.
- */
-int loader_load_table(lua_State *L, struct sandbox *sb, const char *text, size_t length,
-		      const char *file, const char *stem, char *error, size_t size)
+void loader_push_table(lua_State *L, const char *text, size_t length, const char *file)
 {
-	char message[512], chunkname[300];
-	snprintf(chunkname, sizeof chunkname, "@%s", loader_base_name(file));
-	sandbox_arm(sb, LIMIT_PLUGIN_SETUP_INSTRUCTIONS);
-	int status = luaL_loadbufferx(L, text, length, chunkname, "t");
-	if (status == LUA_OK)
-		status = lua_pcall(L, 0, 1, 0);
-	if (status != LUA_OK) {
-		snprintf(error, size, "%s: load: %.900s", stem, sandbox_failure(L, sb, message, sizeof message));
-		lua_pop(L, 1);
-		return -1;
-	}
-	if (!lua_istable(L, -1)) {
-		snprintf(error, size, "%s: load: %s must return a table { name, description, params, "
-			 "setup, week }, not a %s", stem, loader_base_name(file), luaL_typename(L, -1));
-		lua_pop(L, 1);
-		return -1;
-	}
+	struct sandbox *sb = sandbox_of(L);
+	char chunkname[300];
+	sandbox_set_file(sb, file);
+	snprintf(chunkname, sizeof chunkname, "@%s", sb->file);
+	if (luaL_loadbufferx(L, text, length, chunkname, "t") != LUA_OK)
+		lua_error(L); /* the message: "FILE:LINE: ..." */
+	lua_call(L, 0, 1);
+	if (!lua_istable(L, -1))
+		luaL_error(L, "%s must return a table { name, description, params, setup, week }, "
+			   "not a %s", sb->file, luaL_typename(L, -1));
 	static const struct {
 		const char *key;
 		int type;
@@ -229,15 +217,19 @@ int loader_load_table(lua_State *L, struct sandbox *sb, const char *text, size_t
 	} shape[] = {{"name", LUA_TSTRING, 1},    {"description", LUA_TSTRING, 1},
 		     {"params", LUA_TTABLE, 0},   {"setup", LUA_TFUNCTION, 0},
 		     {"week", LUA_TFUNCTION, 0}};
+	/* raw: the table itself holds its fields, as they are read later */
 	for (size_t i = 0; i < sizeof shape / sizeof *shape; i++) {
-		int type = lua_getfield(L, -1, shape[i].key);
+		int type = loader_field(L, -1, shape[i].key);
 		lua_pop(L, 1);
-		if (type == shape[i].type || (type == LUA_TNIL && !shape[i].required))
-			continue;
-		snprintf(error, size, "%s: load: the plugin's '%s' must be a %s, not %s", stem,
-			 shape[i].key, lua_typename(L, shape[i].type), lua_typename(L, type));
-		lua_pop(L, 1);
-		return -1;
+		if (type != shape[i].type && (type != LUA_TNIL || shape[i].required))
+			luaL_error(L, "the plugin's '%s' must be a %s, not %s", shape[i].key,
+				   lua_typename(L, shape[i].type), lua_typename(L, type));
 	}
-	return 0;
+}
+
+int loader_field(lua_State *L, int index, const char *key)
+{
+	index = lua_absindex(L, index);
+	lua_pushstring(L, key);
+	return lua_rawget(L, index);
 }

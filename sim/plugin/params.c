@@ -3,6 +3,7 @@
  * defaults) and the values a scenario's policy gives them.
  */
 #include "plugin_int.h"
+#include "ccsim_limits.h"
 
 #include <lauxlib.h>
 #include <math.h>
@@ -16,14 +17,14 @@ void params_free(struct policy_param *p)
 	free(p->key);
 	free(p->string);
 	free(p->numbers);
-	if (p->type == POLICY_VALUE_STRINGS)
-		for (int i = 0; i < p->count; i++)
-			free(p->strings[i]);
+	for (int i = 0; p->strings != NULL && i < p->count; i++)
+		free(p->strings[i]);
 	free(p->strings);
 	memset(p, 0, sizeof *p);
 }
 
-static void params_copy(struct policy_param *to, const struct policy_param *from)
+/* Makes TO a copy of FROM, keeping TO's key; -1 (TO emptied) when out of memory. */
+static int params_copy(struct policy_param *to, const struct policy_param *from)
 {
 	char *key = text_copy(to->key ? to->key : from->key);
 	params_free(to);
@@ -32,18 +33,23 @@ static void params_copy(struct policy_param *to, const struct policy_param *from
 	to->string = from->string ? text_copy(from->string) : NULL;
 	to->numbers = NULL;
 	to->strings = NULL;
+	int failed = key == NULL || (from->string != NULL && to->string == NULL);
 	if (from->type == POLICY_VALUE_NUMBERS) {
 		to->numbers = calloc((size_t)from->count + 1, sizeof *to->numbers);
-		if (to->numbers == NULL)
-			abort();
-		memcpy(to->numbers, from->numbers, (size_t)from->count * sizeof *to->numbers);
+		if (to->numbers != NULL)
+			memcpy(to->numbers, from->numbers, (size_t)from->count * sizeof *to->numbers);
+		failed |= to->numbers == NULL;
 	} else if (from->type == POLICY_VALUE_STRINGS) {
 		to->strings = calloc((size_t)from->count + 1, sizeof *to->strings);
-		if (to->strings == NULL)
-			abort();
-		for (int i = 0; i < from->count; i++)
-			to->strings[i] = text_copy(from->strings[i]);
+		failed |= to->strings == NULL;
+		for (int i = 0; !failed && i < from->count; i++)
+			failed |= (to->strings[i] = text_copy(from->strings[i])) == NULL;
 	}
+	if (failed) {
+		params_free(to);
+		return -1;
+	}
+	return 0;
 }
 
 static int params_compare(const void *a, const void *b)
@@ -62,86 +68,79 @@ static const char *params_type_name(enum policy_value_type type)
 	}
 }
 
-/*
- * Reads the plugin's params table (on the stack's top) into a sorted array.
- * Returns the count, or -1 with a message in ERROR.
- */
-int params_read_defaults(lua_State *L, const char *stem, struct policy_param **out, char *error,
-			 size_t size)
+/* A copy of the string at INDEX, or a memory error. */
+static char *copy_string(lua_State *L, int index)
 {
-	int n = 0;
-	struct policy_param *params = NULL;
-	*out = NULL;
-	lua_pushnil(L);
-	while (lua_next(L, -2) != 0) {
-		struct policy_param p = {0};
-		if (lua_type(L, -2) != LUA_TSTRING) {
-			snprintf(error, size, "%s: load: params keys must be names", stem);
-			goto fail;
-		}
-		p.key = text_copy(lua_tostring(L, -2));
-		int type = lua_type(L, -1);
-		if (type == LUA_TNUMBER) {
-			p.type = POLICY_VALUE_NUMBER;
-			p.number = lua_tonumber(L, -1);
-		} else if (type == LUA_TBOOLEAN) {
-			p.type = POLICY_VALUE_BOOLEAN;
-			p.number = lua_toboolean(L, -1);
-		} else if (type == LUA_TSTRING) {
-			p.type = POLICY_VALUE_STRING;
-			p.string = text_copy(lua_tostring(L, -1));
-		} else if (type == LUA_TTABLE) {
-			p.count = (int)lua_rawlen(L, -1);
-			lua_rawgeti(L, -1, 1);
-			p.type = lua_type(L, -1) == LUA_TSTRING ? POLICY_VALUE_STRINGS : POLICY_VALUE_NUMBERS;
-			lua_pop(L, 1);
-			p.numbers = calloc((size_t)p.count + 1, sizeof *p.numbers);
-			p.strings = calloc((size_t)p.count + 1, sizeof *p.strings);
-			if (!p.numbers || !p.strings)
-				abort();
-			for (int i = 0; i < p.count; i++) {
-				lua_rawgeti(L, -1, i + 1);
-				if (p.type == POLICY_VALUE_STRINGS && lua_type(L, -1) == LUA_TSTRING) {
-					p.strings[i] = text_copy(lua_tostring(L, -1));
-				} else if (p.type == POLICY_VALUE_NUMBERS && lua_type(L, -1) == LUA_TNUMBER) {
-					p.numbers[i] = lua_tonumber(L, -1);
-				} else {
-					lua_pop(L, 1);
-					snprintf(error, size, "%s: load: params.%s must hold numbers or strings, "
-						 "all of one kind", stem, p.key);
-					p.count = i;
-					params_free(&p);
-					goto fail;
-				}
-				lua_pop(L, 1);
-			}
-			if (p.type == POLICY_VALUE_NUMBERS) {
-				free(p.strings);
-				p.strings = NULL;
-			}
-		} else {
-			snprintf(error, size, "%s: load: params.%s must be a number, boolean, string or "
-				 "array, not %s", stem, p.key, luaL_typename(L, -1));
-			params_free(&p);
-			goto fail;
-		}
-		struct policy_param *grown = realloc(params, (size_t)(n + 1) * sizeof *grown);
-		if (grown == NULL)
-			abort();
-		params = grown;
-		params[n++] = p;
+	char *copy = text_copy(lua_tostring(L, index));
+	if (copy == NULL)
+		sandbox_no_memory(L);
+	return copy;
+}
+
+/* Reads the array at the top into P (its key set). */
+static void read_array(lua_State *L, struct policy_param *p)
+{
+	lua_Unsigned length = lua_rawlen(L, -1);
+	if (length > LIMIT_PLUGIN_PARAM_ITEMS)
+		luaL_error(L, "params.%s has %llu items, more than %d", p->key,
+			   (unsigned long long)length, LIMIT_PLUGIN_PARAM_ITEMS);
+	lua_rawgeti(L, -1, 1);
+	p->type = lua_type(L, -1) == LUA_TSTRING ? POLICY_VALUE_STRINGS : POLICY_VALUE_NUMBERS;
+	lua_pop(L, 1);
+	p->count = (int)length;
+	if (p->type == POLICY_VALUE_NUMBERS)
+		p->numbers = calloc((size_t)p->count + 1, sizeof *p->numbers);
+	else
+		p->strings = calloc((size_t)p->count + 1, sizeof *p->strings);
+	if (p->numbers == NULL && p->strings == NULL)
+		sandbox_no_memory(L);
+	for (int i = 0; i < p->count; i++) {
+		int type = lua_rawgeti(L, -1, i + 1);
+		if (p->type == POLICY_VALUE_STRINGS && type == LUA_TSTRING)
+			p->strings[i] = copy_string(L, -1);
+		else if (p->type == POLICY_VALUE_NUMBERS && type == LUA_TNUMBER)
+			p->numbers[i] = lua_tonumber(L, -1);
+		else
+			luaL_error(L, "params.%s must hold numbers or strings, all of one kind", p->key);
 		lua_pop(L, 1);
 	}
-	if (n > 1)
-		qsort(params, (size_t)n, sizeof *params, params_compare);
-	*out = params;
-	return n;
-fail:
-	lua_pop(L, 2);
-	for (int i = 0; i < n; i++)
-		params_free(&params[i]);
-	free(params);
-	return -1;
+}
+
+void params_read_defaults(lua_State *L, int index, struct policy_param **out, int *n)
+{
+	index = lua_absindex(L, index);
+	lua_pushnil(L);
+	while (lua_next(L, index) != 0) {
+		if (lua_type(L, -2) != LUA_TSTRING)
+			luaL_error(L, "params keys must be names");
+		/* the slot first: whatever it holds is freed with the rest on an error */
+		struct policy_param *grown = realloc(*out, (size_t)(*n + 1) * sizeof *grown);
+		if (grown == NULL)
+			sandbox_no_memory(L);
+		*out = grown;
+		struct policy_param *p = &grown[(*n)++];
+		memset(p, 0, sizeof *p);
+		p->key = copy_string(L, -2);
+		int type = lua_type(L, -1);
+		if (type == LUA_TNUMBER) {
+			p->type = POLICY_VALUE_NUMBER;
+			p->number = lua_tonumber(L, -1);
+		} else if (type == LUA_TBOOLEAN) {
+			p->type = POLICY_VALUE_BOOLEAN;
+			p->number = lua_toboolean(L, -1);
+		} else if (type == LUA_TSTRING) {
+			p->type = POLICY_VALUE_STRING;
+			p->string = copy_string(L, -1);
+		} else if (type == LUA_TTABLE) {
+			read_array(L, p);
+		} else {
+			luaL_error(L, "params.%s must be a number, boolean, string or array, not %s",
+				   p->key, luaL_typename(L, -1));
+		}
+		lua_pop(L, 1);
+	}
+	if (*n > 1)
+		qsort(*out, (size_t)*n, sizeof **out, params_compare);
 }
 
 static void params_push_value(lua_State *L, const struct policy_param *p)
@@ -236,12 +235,16 @@ void params_merge(const struct policy *p, int index, struct policy_param *defaul
 			continue;
 		}
 		enum policy_value_type type = given->count == 0 ? known->type : given->type;
-		params_copy(known, given);
+		if (params_copy(known, given) != 0) {
+			diag_no_memory(d, "reading a policy's parameters");
+			return;
+		}
 		known->type = type;
-		if (type == POLICY_VALUE_STRINGS && known->strings == NULL) {
-			known->strings = calloc(1, sizeof *known->strings);
-			if (known->strings == NULL)
-				abort();
+		/* an empty array given for an array of strings: still an array of strings */
+		if (type == POLICY_VALUE_STRINGS && known->strings == NULL &&
+		    (known->strings = calloc(1, sizeof *known->strings)) == NULL) {
+			diag_no_memory(d, "reading a policy's parameters");
+			return;
 		}
 	}
 }

@@ -55,25 +55,19 @@ struct plugin_path {
 void plugin_path_init(struct plugin_path *path, const char *scenario_file);
 void plugin_path_free(struct plugin_path *path);
 
-/* What went wrong, as the command line maps it to an exit status. */
-enum plugin_status {
-	PLUGIN_OK = 0,
-	PLUGIN_NO_MEMORY = 1,    /* exit 1 */
-	PLUGIN_BAD_SCENARIO = 2, /* exit 2: no such plugin, unknown or mistyped parameter */
-	PLUGIN_FAILED = 3        /* exit 3: the plugin's own error */
-};
-
 struct plugin_host;
 
 /*
  * Loads every policy of S and runs their setup, in order, on S, which they
- * change. SEED keys setup's math.random. Returns the host (also when S has
- * no policies), or NULL with *STATUS set: scenario problems (with lines) go
- * to D, a plugin's error to ERROR as "PLUGIN: HOOK: FILE:LINE: message".
+ * change; PATH finds their plugins (and keeps the files read, for the next
+ * call given it). SEED keys setup's math.random. Returns the host (also
+ * when S has no policies), or NULL with the reasons in D, whose kinds tell
+ * them apart: DIAG_INPUT for the scenario's problems (no such plugin, an
+ * unknown or mistyped parameter, with their lines), DIAG_PLUGIN for a
+ * plugin's own error (plugin, hook, file and line), DIAG_NO_MEMORY.
  */
-struct plugin_host *plugin_host_new(struct scenario *s, struct plugin_path *path,
-				    uint64_t seed, struct diag *d, char *error, size_t error_size,
-				    enum plugin_status *status);
+struct plugin_host *plugin_host_new(struct scenario *s, struct plugin_path *path, uint64_t seed,
+				    struct diag *d);
 void plugin_host_free(struct plugin_host *host);
 
 /* Policy I's summary for reports, for I in [0, policies): name, plugin, cost. */
@@ -90,19 +84,19 @@ double plugin_host_cost(const struct plugin_host *host, int i);
 /* The week hooks of one thread: a Lua state for each policy with one. */
 struct plugin_thread;
 
-/* NULL with a message in ERROR when a state cannot be made. */
-struct plugin_thread *plugin_thread_new(const struct plugin_host *host, char *error,
-					size_t error_size);
+/* NULL with the reason in D when a state cannot be made. */
+struct plugin_thread *plugin_thread_new(const struct plugin_host *host, struct diag *d);
 void plugin_thread_free(struct plugin_thread *thread);
 
 /*
  * Runs every week hook after week WEEK of replication REPLICATION, on the
  * replication's INVENTORIES ([district * categories + category]). Returns 0,
- * or -1 with the message in plugin_thread_error.
+ * or -1: plugin_thread_error then says why.
  */
 int plugin_thread_week(struct plugin_thread *thread, uint64_t seed, uint64_t replication,
 		       int week, struct inventory *inventories);
-const char *plugin_thread_error(const struct plugin_thread *thread);
+/* Adds the error of the last week call that failed to D, as the plugin's. */
+void plugin_thread_error(const struct plugin_thread *thread, struct diag *d);
 
 /* Lists every plugin found on PATH with its description and parameters.
  * Returns the number that failed to load (each reported on ERR). */

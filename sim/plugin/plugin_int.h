@@ -31,31 +31,64 @@
  * state calls (sandbox_of). A week state embeds it as its first member. */
 struct sandbox {
 	lua_State *L;
-	size_t used, limit;
-	int out_of_memory;
-	char memory_where[256];
-	long long instructions, budget;
-	int killed;
-	char message[768];            /* the kill's message, "FILE:LINE: ..." */
 	struct rng *rng;              /* math.random and state.random */
+	char file[256];               /* the plugin's file as Lua names it ("p.lua"), or "" */
+	size_t used, limit;
+	int out_of_memory;            /* the cap was reached: the call fails, caught or not */
+	int no_memory;                /* the system's memory ran out */
+	int memory_line;              /* where the cap was reached */
+	long long instructions, budget;
+	int killed;                   /* the call is being ended: see message */
+	int kill_line;
+	char message[768];
+	int handled, handler_line;    /* where the message handler saw the error */
+};
+
+/* Why a call into a plugin failed: where in the plugin's file, and what. */
+struct sandbox_error {
+	int no_memory;                /* the system's memory ran out: not the plugin's fault */
+	char file[256];               /* the plugin's file ("p.lua") */
+	int line;                     /* 0: unknown */
+	char message[900];
 };
 
 /* A new sandboxed state whose context is SB (zeroed by the caller but for
- * rng), or NULL when out of memory. */
+ * rng and file), or NULL when out of memory. */
 lua_State *sandbox_open(struct sandbox *sb);
 
 /* The sandbox of L. */
 struct sandbox *sandbox_of(lua_State *L);
 
+/* Names the plugin's file (its last component is what Lua shows). */
+void sandbox_set_file(struct sandbox *sb, const char *file);
+
 /* Starts a call's budget. */
 void sandbox_arm(struct sandbox *sb, long long budget);
 
-/* Ends the plugin's call with a message "FILE:LINE: ..." that no pcall
- * inside the plugin can swallow. Never returns. */
-int sandbox_kill(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * Calls the function below the NARGS arguments at the top of SB's state,
+ * protected, with the instruction budget BUDGET. Returns 0 with NRESULTS
+ * results, or -1 (the function and arguments gone) with why in ERR: a Lua
+ * error, a kill, or the memory cap reached, even when the plugin caught it.
+ */
+int sandbox_call(struct sandbox *sb, int nargs, int nresults, long long budget,
+		 struct sandbox_error *err);
 
-/* The message of a failed pcall, as "FILE:LINE: message". */
-const char *sandbox_failure(lua_State *L, struct sandbox *sb, char *buffer, size_t size);
+/* Runs FN(CONTEXT as a light userdata) as sandbox_call does: every use of
+ * the Lua API that may raise an error runs inside one. */
+int sandbox_run(struct sandbox *sb, lua_CFunction fn, void *context, long long budget,
+		struct sandbox_error *err);
+
+/* Ends the call as out of memory (a C allocation failed). Never returns. */
+int sandbox_no_memory(lua_State *L);
+
+/* Adds ERR to D as the error of PLUGIN's HOOK (out of memory as such). */
+void sandbox_report(struct diag *d, const char *plugin, const char *hook,
+		    const struct sandbox_error *err);
+
+/* Ends the plugin's call with a message that no pcall inside the plugin
+ * can swallow, at the plugin's current line. Never returns. */
+int sandbox_kill(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* math.random and state.random on the state's stream. */
 int sandbox_random(lua_State *L);
@@ -92,22 +125,26 @@ int loader_valid_name(const char *name);
 const char *loader_base_name(const char *path);
 
 /*
- * Runs the plugin's TEXT (LENGTH bytes, from FILE) in L and leaves its
- * table on the stack. Returns 0, or -1 with "STEM: load: message" in ERROR.
+ * Runs the plugin's TEXT (LENGTH bytes, from FILE, which names SB's file)
+ * and pushes its table, checked for its shape; raises a Lua error when it
+ * cannot. Like every function below that touches Lua values, it runs
+ * inside sandbox_run.
  */
-int loader_load_table(lua_State *L, struct sandbox *sb, const char *text, size_t length,
-		      const char *file, const char *stem, char *error, size_t size);
+void loader_push_table(lua_State *L, const char *text, size_t length, const char *file);
+
+/* Pushes the field KEY of the table at INDEX, raw; returns its type. */
+int loader_field(lua_State *L, int index, const char *key);
 
 /* ==== params.c ==== */
 
 void params_free(struct policy_param *p);
 
 /*
- * Reads the plugin's params table (on the stack's top) into a sorted array.
- * Returns the count, or -1 with a message in ERROR.
+ * Reads the plugin's params table at INDEX into *OUT[*N], sorted by key;
+ * raises a Lua error for a value that is not a parameter. What was read is
+ * in *OUT even then, for the caller to free.
  */
-int params_read_defaults(lua_State *L, const char *stem, struct policy_param **out, char *error,
-			 size_t size);
+void params_read_defaults(lua_State *L, int index, struct policy_param **out, int *n);
 
 /* Pushes a table of the N parameters. */
 void params_push(lua_State *L, const struct policy_param *params, int n);
@@ -127,9 +164,10 @@ void params_merge(const struct policy *p, int index, struct policy_param *defaul
 /* Pushes the mutable view of S that setup receives (MODEL.md 5). */
 void view_push(lua_State *L, const struct scenario *s);
 
-/* Reads the view at the top back into S; each problem goes to D, as
- * "STEM: setup ..." */
-void view_read(lua_State *L, const char *stem, struct scenario *s, struct diag *d);
+/* Reads the view at the top back into S; each problem goes to D as an
+ * error of plugin STEM's setup in FILE. */
+void view_read(lua_State *L, const char *stem, const char *file, struct scenario *s,
+	       struct diag *d);
 
 /* A by-name map MAP_KEY over the array field ARRAY_KEY of the table at the top. */
 void view_add_name_map(lua_State *L, const char *array_key, const char *map_key);

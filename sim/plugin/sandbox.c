@@ -15,9 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diag.h"
 #include "sample.h"
 
 #define HOOK_STEP 10000                 /* instructions between two budget checks */
+
+/* The stack slot of every state's message handler (sandbox_open puts it there). */
+#define HANDLER_INDEX 1
 
 struct sandbox *sandbox_of(lua_State *L)
 {
@@ -26,18 +30,27 @@ struct sandbox *sandbox_of(lua_State *L)
 	return ud;
 }
 
-/* "FILE:LINE: " of the innermost Lua function running in L, or "". */
-static void sandbox_position(lua_State *L, char *out, size_t size)
+/* 1 when the function AR describes comes from the plugin's own file. */
+static int in_plugin(const struct sandbox *sb, const lua_Debug *ar)
+{
+	if (ar->currentline <= 0)
+		return 0;
+	if (sb->file[0] == '\0')
+		return 1; /* before the plugin is loaded: any Lua function */
+	return ar->source[0] == '@' && strcmp(ar->source + 1, sb->file) == 0;
+}
+
+/* The line of the innermost function of the plugin's file running in L,
+ * from stack level FIRST on, or 0. (No allocation: the allocator calls it.) */
+static int plugin_line(lua_State *L, const struct sandbox *sb, int first)
 {
 	lua_Debug ar;
-	out[0] = '\0';
-	for (int level = 0; level < 16 && lua_getstack(L, level, &ar); level++) {
+	for (int level = first; level < first + 64 && lua_getstack(L, level, &ar); level++) {
 		lua_getinfo(L, "Sl", &ar);
-		if (ar.currentline > 0) {
-			snprintf(out, size, "%s:%d: ", ar.short_src, ar.currentline);
-			return;
-		}
+		if (in_plugin(sb, &ar))
+			return ar.currentline;
 	}
+	return 0;
 }
 
 /* The allocator: past the cap it refuses, and Lua raises a memory error. */
@@ -52,35 +65,32 @@ static void *sandbox_alloc(void *ud, void *ptr, size_t old_size, size_t new_size
 	}
 	if (new_size > old && sb->used - old + new_size > sb->limit) {
 		if (!sb->out_of_memory && sb->L != NULL)
-			sandbox_position(sb->L, sb->memory_where, sizeof sb->memory_where);
+			sb->memory_line = plugin_line(sb->L, sb, 0);
 		sb->out_of_memory = 1;
 		return NULL;
 	}
 	void *grown = realloc(ptr, new_size);
 	if (grown != NULL)
 		sb->used = sb->used - old + new_size;
+	else if (new_size > old)
+		sb->no_memory = 1;
 	return grown;
 }
 
 static void count_hook(lua_State *L, lua_Debug *ar);
 
-/*
- * Ends the plugin's call: records the first message with its position and
- * re-arms the count hook at every instruction, so that a pcall inside the
- * plugin that catches the error only meets it again at its next step.
- */
 int sandbox_kill(lua_State *L, const char *fmt, ...)
 {
 	struct sandbox *sb = sandbox_of(L);
 	if (!sb->killed) {
-		char place[256], text[512];
 		va_list ap;
 		va_start(ap, fmt);
-		vsnprintf(text, sizeof text, fmt, ap);
+		vsnprintf(sb->message, sizeof sb->message, fmt, ap);
 		va_end(ap);
-		sandbox_position(L, place, sizeof place);
-		snprintf(sb->message, sizeof sb->message, "%s%s", place, text);
+		sb->kill_line = plugin_line(L, sb, 0);
 		sb->killed = 1;
+		/* a pcall inside the plugin that catches the error meets it
+		 * again at its next instruction */
 		lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
 	}
 	lua_pushstring(L, sb->message);
@@ -92,7 +102,7 @@ static void count_hook(lua_State *L, lua_Debug *ar)
 	(void)ar;
 	struct sandbox *sb = sandbox_of(L);
 	if (sb->killed) {
-		lua_pushstring(L, sb->message);
+		lua_pushlightuserdata(L, sb); /* the error object: nothing to allocate */
 		lua_error(L);
 	}
 	sb->instructions += HOOK_STEP;
@@ -102,25 +112,121 @@ static void count_hook(lua_State *L, lua_Debug *ar)
 		sandbox_kill(L, "instruction budget of %lld exceeded (an endless loop?)", sb->budget);
 }
 
-/* Starts a call's budget. */
 void sandbox_arm(struct sandbox *sb, long long budget)
 {
 	sb->instructions = 0;
 	sb->budget = budget;
 }
 
-/* The message of a failed pcall, as "FILE:LINE: message". */
-const char *sandbox_failure(lua_State *L, struct sandbox *sb, char *buffer, size_t size)
+/* The message handler of every call: where the error arose, while the
+ * stack still shows it. */
+static int sandbox_handler(lua_State *L)
 {
-	if (sb->killed)
-		return sb->message;
-	if (sb->out_of_memory) {
-		snprintf(buffer, size, "%smemory cap of %zu MiB exceeded", sb->memory_where,
+	struct sandbox *sb = sandbox_of(L);
+	sb->handler_line = plugin_line(L, sb, 1);
+	sb->handled = 1;
+	return 1;
+}
+
+/* Strips "FILE:LINE: " from TEXT when FILE is the plugin's; the line, or 0. */
+static int message_line(const struct sandbox *sb, const char **text)
+{
+	size_t n = strlen(sb->file);
+	const char *at = *text;
+	if (n == 0 || strncmp(at, sb->file, n) != 0 || at[n] != ':')
+		return 0;
+	at += n + 1;
+	int line = 0;
+	while (*at >= '0' && *at <= '9' && line < 100000000)
+		line = 10 * line + (*at++ - '0');
+	if (line == 0 || at[0] != ':' || at[1] != ' ')
+		return 0;
+	*text = at + 2;
+	return line;
+}
+
+/* Why the call that returned STATUS failed, into ERR. */
+static void explain(struct sandbox *sb, int status, struct sandbox_error *err)
+{
+	lua_State *L = sb->L;
+	memset(err, 0, sizeof *err);
+	snprintf(err->file, sizeof err->file, "%s", sb->file);
+	if (sb->killed) {
+		err->line = sb->kill_line;
+		snprintf(err->message, sizeof err->message, "%s", sb->message);
+	} else if (sb->out_of_memory) {
+		err->line = sb->memory_line;
+		snprintf(err->message, sizeof err->message, "memory cap of %zu MiB exceeded",
 			 sb->limit >> 20);
-		return buffer;
+	} else if (sb->no_memory || status == LUA_ERRMEM) {
+		err->no_memory = 1;
+		snprintf(err->message, sizeof err->message, "out of memory");
+	} else {
+		int type = lua_type(L, -1);
+		const char *text = type == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+		err->line = text ? message_line(sb, &text) : 0;
+		if (err->line == 0 && sb->handled)
+			err->line = sb->handler_line;
+		if (text != NULL)
+			snprintf(err->message, sizeof err->message, "%s", text);
+		else if (type == LUA_TNIL || type == LUA_TNONE)
+			snprintf(err->message, sizeof err->message, "error with no message");
+		else
+			snprintf(err->message, sizeof err->message,
+				 "error object is a %s value, not a message", lua_typename(L, type));
 	}
-	const char *text = lua_tostring(L, -1);
-	return text ? text : "error object is not a string";
+}
+
+int sandbox_call(struct sandbox *sb, int nargs, int nresults, long long budget,
+		 struct sandbox_error *err)
+{
+	lua_State *L = sb->L;
+	int base = lua_gettop(L) - nargs - 1;
+	sandbox_arm(sb, budget);
+	sb->handled = 0;
+	int status = sb->killed ? LUA_ERRRUN : lua_pcall(L, nargs, nresults, HANDLER_INDEX);
+	/* killed or over the cap: the call fails even when the plugin caught it */
+	if (status == LUA_OK && !sb->killed && !sb->out_of_memory && !sb->no_memory)
+		return 0;
+	explain(sb, status, err);
+	lua_settop(L, base);
+	return -1;
+}
+
+int sandbox_run(struct sandbox *sb, lua_CFunction fn, void *context, long long budget,
+		struct sandbox_error *err)
+{
+	if (!lua_checkstack(sb->L, 2)) {
+		memset(err, 0, sizeof *err);
+		err->no_memory = 1;
+		snprintf(err->message, sizeof err->message, "out of memory");
+		return -1;
+	}
+	lua_pushcfunction(sb->L, fn);
+	lua_pushlightuserdata(sb->L, context);
+	return sandbox_call(sb, 1, 0, budget, err);
+}
+
+int sandbox_no_memory(lua_State *L)
+{
+	sandbox_of(L)->no_memory = 1;
+	lua_pushlightuserdata(L, NULL);
+	return lua_error(L);
+}
+
+void sandbox_report(struct diag *d, const char *plugin, const char *hook,
+		    const struct sandbox_error *err)
+{
+	if (err->no_memory)
+		diag_no_memory(d, "running a policy plugin");
+	else
+		diag_add_plugin(d, plugin, hook, err->file, err->line, "%s", err->message);
+}
+
+void sandbox_set_file(struct sandbox *sb, const char *file)
+{
+	const char *slash = strrchr(file, '/');
+	snprintf(sb->file, sizeof sb->file, "%s", slash ? slash + 1 : file);
 }
 
 static const char *const forbidden_globals[] = {"os", "io", "package", "debug", "require",
@@ -151,7 +257,8 @@ static int safe_rawset(lua_State *L)
 		return sandbox_kill(L, "creating globals with rawset is not allowed");
 	/* a table whose metatable is locked is ccsim's (a cell, a district) */
 	if (lua_getmetatable(L, 1)) {
-		int locked = lua_getfield(L, -1, "__metatable") != LUA_TNIL;
+		lua_pushliteral(L, "__metatable");
+		int locked = lua_rawget(L, -2) != LUA_TNIL;
 		lua_pop(L, 2);
 		if (locked)
 			return sandbox_kill(L, "rawset on ccsim's tables is not allowed");
@@ -313,8 +420,9 @@ lua_State *sandbox_open(struct sandbox *sb)
 		return NULL;
 	sb->L = L;
 	sandbox_arm(sb, LIMIT_PLUGIN_SETUP_INSTRUCTIONS);
+	lua_pushcfunction(L, sandbox_handler); /* HANDLER_INDEX, for good */
 	lua_pushcfunction(L, sandbox_prepare);
-	if (lua_pcall(L, 0, 0, 0) != LUA_OK) {
+	if (lua_pcall(L, 0, 0, 0) != LUA_OK || sb->out_of_memory || sb->no_memory) {
 		lua_close(L);
 		sb->L = NULL;
 		return NULL;

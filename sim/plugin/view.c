@@ -7,6 +7,7 @@
 
 #include <lauxlib.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -126,12 +127,12 @@ static void push_named_array(lua_State *L, const char *key, const void *items, s
 /* A by-name map over the array field ARRAY_KEY of the table at the top. */
 void view_add_name_map(lua_State *L, const char *array_key, const char *map_key)
 {
-	lua_getfield(L, -1, array_key);
+	loader_field(L, -1, array_key);
 	lua_newtable(L);
 	lua_Integer n = (lua_Integer)lua_rawlen(L, -2);
 	for (lua_Integer i = 1; i <= n; i++) {
 		lua_rawgeti(L, -2, i);
-		lua_getfield(L, -1, "name");
+		loader_field(L, -1, "name");
 		lua_insert(L, -2);
 		lua_rawset(L, -3);
 	}
@@ -191,12 +192,25 @@ void view_push(lua_State *L, const struct scenario *s)
 	lua_setfield(L, -2, "bonus");
 }
 
-/* Reading the view back: every problem goes to D, prefixed "STEM: setup ". */
+/* Reading the view back: every problem is an error of plugin STEM's setup. */
 struct readback {
 	lua_State *L;
 	const char *stem;
+	const char *file;
 	struct diag *d;
 };
+
+static void problem(struct readback *R, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void problem(struct readback *R, const char *fmt, ...)
+{
+	char message[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof message, fmt, ap);
+	va_end(ap);
+	diag_add_plugin(R->d, R->stem, "setup", R->file, 0, "%s", message);
+}
 
 static int known_key(const char *key, const struct view_field *fields, int n,
 		     const char *const *extra, int n_extra)
@@ -221,7 +235,7 @@ static void read_record(struct readback *R, void *record, const char *name,
 	lua_State *L = R->L;
 	char path[512];
 	if (!lua_istable(L, -1)) {
-		diag_add(R->d, 0, "%s: setup replaced %s with a %s; change its fields instead", R->stem,
+		problem(R, "replaced %s with a %s; change its fields instead",
 			 prefix, luaL_typename(L, -1));
 		return;
 	}
@@ -229,25 +243,25 @@ static void read_record(struct readback *R, void *record, const char *name,
 	while (lua_next(L, -2) != 0) {
 		const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
 		if (key == NULL || !known_key(key, fields, n, extra, n_extra))
-			diag_add(R->d, 0, "%s: setup wrote %s.%s, which is not a field", R->stem, prefix,
+			problem(R, "wrote %s.%s, which is not a field", prefix,
 				 key ? key : "[a non-name key]");
 		lua_pop(L, 1);
 	}
 	if (name != NULL) {
-		lua_getfield(L, -1, "name");
+		loader_field(L, -1, "name");
 		const char *now = lua_tostring(L, -1);
 		if (now == NULL || strcmp(now, name) != 0)
-			diag_add(R->d, 0, "%s: setup changed the name of %s; names are read-only", R->stem,
+			problem(R, "changed the name of %s; names are read-only",
 				 prefix);
 		lua_pop(L, 1);
 	}
 	for (int i = 0; i < n; i++) {
 		const struct view_field *f = &fields[i];
 		snprintf(path, sizeof path, "%s.%s%s", prefix, f->key, suffix);
-		int type = lua_getfield(L, -1, f->key);
+		int type = loader_field(L, -1, f->key);
 		if (f->kind == FIELD_BOOLEAN) {
 			if (type != LUA_TBOOLEAN)
-				diag_add(R->d, 0, "%s: setup set %s to %s, must be true or false", R->stem,
+				problem(R, "set %s to %s, must be true or false",
 					 path, luaL_typename(L, -1));
 			else
 				field_set(record, f, lua_toboolean(L, -1));
@@ -255,7 +269,7 @@ static void read_record(struct readback *R, void *record, const char *name,
 			continue;
 		}
 		if (type != LUA_TNUMBER) {
-			diag_add(R->d, 0, "%s: setup set %s to %s, must be a number", R->stem, path,
+			problem(R, "set %s to %s, must be a number", path,
 				 luaL_typename(L, -1));
 			lua_pop(L, 1);
 			continue;
@@ -265,12 +279,12 @@ static void read_record(struct readback *R, void *record, const char *name,
 		char why[128], number[32];
 		diag_format_number(value, number, sizeof number);
 		if (f->kind == FIELD_INTEGER && value != floor(value)) {
-			diag_add(R->d, 0, "%s: setup set %s = %s, must be a whole number", R->stem, path,
+			problem(R, "set %s = %s, must be a whole number", path,
 				 number);
 			continue;
 		}
 		if (scenario_field_check(f->rule, value, why, sizeof why) != 0) {
-			diag_add(R->d, 0, "%s: setup set %s = %s, %s", R->stem, path, number, why);
+			problem(R, "set %s = %s, %s", path, number, why);
 			continue;
 		}
 		field_set(record, f, value);
@@ -283,9 +297,9 @@ static void read_named_array(struct readback *R, const char *key, void *items, s
 			     const char *const *extra, int n_extra)
 {
 	lua_State *L = R->L;
-	lua_getfield(L, -1, key);
+	loader_field(L, -1, key);
 	if (!lua_istable(L, -1) || (int)lua_rawlen(L, -1) != count) {
-		diag_add(R->d, 0, "%s: setup must leave %s a list of its %d entries", R->stem, key, count);
+		problem(R, "must leave %s a list of its %d entries", key, count);
 		lua_pop(L, 1);
 		return;
 	}
@@ -305,7 +319,7 @@ static void read_named_array(struct readback *R, const char *key, void *items, s
 static void read_group(struct readback *R, struct scenario *s, const char *key,
 		       const struct view_field *fields, int n, const char *const *extra, int n_extra)
 {
-	lua_getfield(R->L, -1, key);
+	loader_field(R->L, -1, key);
 	read_record(R, s, NULL, fields, n, extra, n_extra, key, "");
 }
 
@@ -313,8 +327,8 @@ static void read_group(struct readback *R, struct scenario *s, const char *key,
 static void check_name_map(struct readback *R, const char *array_key, const char *map_key)
 {
 	lua_State *L = R->L;
-	lua_getfield(L, -1, array_key);
-	lua_getfield(L, -2, map_key);
+	loader_field(L, -1, array_key);
+	loader_field(L, -2, map_key);
 	if (!lua_istable(L, -1) || !lua_istable(L, -2)) {
 		lua_pop(L, 2);
 		return;
@@ -322,11 +336,11 @@ static void check_name_map(struct readback *R, const char *array_key, const char
 	lua_Integer n = (lua_Integer)lua_rawlen(L, -2);
 	for (lua_Integer i = 1; i <= n; i++) {
 		lua_rawgeti(L, -2, i);
-		lua_getfield(L, -1, "name");
+		loader_field(L, -1, "name");
 		lua_rawget(L, -3);
 		if (!lua_rawequal(L, -1, -2))
-			diag_add(R->d, 0, "%s: setup replaced an entry of scenario.%s; change the fields "
-				 "of the entry instead", R->stem, map_key);
+			problem(R, "replaced an entry of scenario.%s; change the fields "
+				 "of the entry instead", map_key);
 		lua_pop(L, 2);
 	}
 	lua_pop(L, 2);
@@ -350,17 +364,17 @@ static void read_scenario_view(struct readback *R, struct scenario *s)
 		for (size_t i = 0; key && i < sizeof top / sizeof *top; i++)
 			known |= strcmp(key, top[i]) == 0;
 		if (!known)
-			diag_add(R->d, 0, "%s: setup wrote scenario.%s, which is not part of the scenario",
-				 R->stem, key ? key : "[a non-name key]");
+			problem(R, "wrote scenario.%s, which is not part of the scenario",
+				 key ? key : "[a non-name key]");
 		lua_pop(L, 1);
 	}
 	static const char *const fixed[] = {"weeks", "batches"};
 	const int fixed_value[] = {s->weeks, s->batches};
 	for (int i = 0; i < 2; i++) {
-		lua_getfield(L, -1, fixed[i]);
+		loader_field(L, -1, fixed[i]);
 		if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) != fixed_value[i])
-			diag_add(R->d, 0, "%s: setup changed scenario.%s, which plugins cannot change",
-				 R->stem, fixed[i]);
+			problem(R, "changed scenario.%s, which plugins cannot change",
+				 fixed[i]);
 		lua_pop(L, 1);
 	}
 
@@ -369,9 +383,9 @@ static void read_scenario_view(struct readback *R, struct scenario *s)
 	check_name_map(R, "categories", "category");
 	check_name_map(R, "districts", "district");
 
-	lua_getfield(L, -1, "districts");
+	loader_field(L, -1, "districts");
 	if (!lua_istable(L, -1) || (int)lua_rawlen(L, -1) != s->n_districts) {
-		diag_add(R->d, 0, "%s: setup must leave districts a list of its %d entries", R->stem,
+		problem(R, "must leave districts a list of its %d entries",
 			 s->n_districts);
 	} else {
 		for (int d = 0; d < s->n_districts; d++) {
@@ -380,11 +394,11 @@ static void read_scenario_view(struct readback *R, struct scenario *s)
 			lua_rawgeti(L, -1, d + 1);
 			read_record(R, &s->districts[d], s->districts[d].name, district_fields,
 				    N_FIELDS(district_fields), district_extra, 2, prefix, "");
-			lua_getfield(L, -1, "categories");
+			loader_field(L, -1, "categories");
 			for (int c = 0; lua_istable(L, -1) && c < s->n_categories; c++) {
 				char suffix[160];
 				snprintf(suffix, sizeof suffix, ".%s", s->categories[c].name);
-				lua_getfield(L, -1, s->categories[c].name);
+				loader_field(L, -1, s->categories[c].name);
 				read_record(R, scenario_cell(s, d, c), NULL, cell_fields,
 					    N_FIELDS(cell_fields), NULL, 0, prefix, suffix);
 				lua_pop(L, 1);
@@ -409,8 +423,9 @@ static void read_scenario_view(struct readback *R, struct scenario *s)
 	lua_pop(L, 1);
 }
 
-void view_read(lua_State *L, const char *stem, struct scenario *s, struct diag *d)
+void view_read(lua_State *L, const char *stem, const char *file, struct scenario *s,
+	       struct diag *d)
 {
-	struct readback R = {L, stem, d};
+	struct readback R = {L, stem, file, d};
 	read_scenario_view(&R, s);
 }

@@ -29,9 +29,11 @@ struct week_state {
 	const char *cell_key[CELL_KEYS];
 	const struct value_rule *rule[CELL_KEYS]; /* the writable fields' rules */
 	int policy;
+	struct plugin_thread *thread;
 	lua_State *L;
 	struct rng stream;
 	int week_ref, state_ref, params_ref, targets_ref;
+	const char *hook;             /* while preparing: the part being prepared */
 };
 
 static struct week_state *week_of(lua_State *L)
@@ -46,7 +48,8 @@ struct plugin_thread {
 	struct inventory *inventories;   /* the replication's, during a week call */
 	uint64_t replication;
 	int started;
-	char error[1024];
+	int failed;                      /* the policy whose week call failed */
+	struct sandbox_error error;      /* and why */
 };
 
 /*
@@ -263,18 +266,18 @@ static void push_week_state(lua_State *L, struct plugin_thread *thread)
 	view_add_name_map(L, "districts", "district");
 }
 
-/* Runs protected: makes the state's plugin table, week, state, params, targets. */
+/* Makes the state's plugin table, week, state, params and targets (run
+ * protected: ws->hook says which part failed). */
 static int prepare_week_state(lua_State *L)
 {
-	struct plugin_thread *thread = lua_touserdata(L, 1);
-	struct week_state *ws = lua_touserdata(L, 2);
+	struct week_state *ws = lua_touserdata(L, 1);
+	struct plugin_thread *thread = ws->thread;
 	const struct policy_runtime *p = &thread->host->policies[ws->policy];
-	char error[1024];
 	lua_settop(L, 0);
-	if (loader_load_table(L, &ws->sb, p->text, p->length, p->file, p->stem, error,
-			      sizeof error) != 0)
-		return luaL_error(L, "%s", error);
-	lua_getfield(L, -1, "week");
+	ws->hook = "load";
+	loader_push_table(L, p->text, p->length, p->file);
+	ws->hook = "week";
+	loader_field(L, 1, "week");
 	ws->week_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	push_week_state(L, thread);
 	ws->state_ref = luaL_ref(L, LUA_REGISTRYINDEX);
@@ -289,19 +292,18 @@ void plugin_thread_free(struct plugin_thread *thread)
 {
 	if (thread == NULL)
 		return;
-	for (int i = 0; i < thread->n; i++)
+	for (int i = 0; thread->states != NULL && i < thread->n; i++)
 		if (thread->states[i].L != NULL)
 			lua_close(thread->states[i].L);
 	free(thread->states);
 	free(thread);
 }
 
-struct plugin_thread *plugin_thread_new(const struct plugin_host *host, char *error,
-					size_t error_size)
+struct plugin_thread *plugin_thread_new(const struct plugin_host *host, struct diag *d)
 {
 	struct plugin_thread *thread = calloc(1, sizeof *thread);
 	if (thread == NULL) {
-		snprintf(error, error_size, "out of memory for the plugins' states");
+		diag_no_memory(d, "making the plugins' states");
 		return NULL;
 	}
 	thread->host = host;
@@ -311,7 +313,7 @@ struct plugin_thread *plugin_thread_new(const struct plugin_host *host, char *er
 	thread->states = calloc((size_t)thread->n + 1, sizeof *thread->states);
 	if (thread->states == NULL) {
 		free(thread);
-		snprintf(error, error_size, "out of memory for the plugins' states");
+		diag_no_memory(d, "making the plugins' states");
 		return NULL;
 	}
 	int k = 0;
@@ -319,27 +321,34 @@ struct plugin_thread *plugin_thread_new(const struct plugin_host *host, char *er
 		if (!host->policies[i].has_week)
 			continue;
 		struct week_state *ws = &thread->states[k++];
+		struct sandbox_error err;
 		ws->policy = i;
+		ws->thread = thread;
 		ws->sb.rng = &ws->stream;
+		sandbox_set_file(&ws->sb, host->policies[i].file);
 		ws->L = sandbox_open(&ws->sb);
 		if (ws->L == NULL) {
-			snprintf(error, error_size, "%s: week: cannot make a Lua state",
-				 host->policies[i].stem);
+			diag_no_memory(d, "making the plugins' states");
 			plugin_thread_free(thread);
 			return NULL;
 		}
-		lua_pushcfunction(ws->L, prepare_week_state);
-		lua_pushlightuserdata(ws->L, thread);
-		lua_pushlightuserdata(ws->L, ws);
-		sandbox_arm(&ws->sb, LIMIT_PLUGIN_SETUP_INSTRUCTIONS);
-		if (lua_pcall(ws->L, 2, 0, 0) != LUA_OK) {
-			char message[1024];
-			snprintf(error, error_size, "%s", sandbox_failure(ws->L, &ws->sb, message, sizeof message));
+		if (sandbox_run(&ws->sb, prepare_week_state, ws, LIMIT_PLUGIN_SETUP_INSTRUCTIONS,
+				&err) != 0) {
+			sandbox_report(d, host->policies[i].stem, ws->hook, &err);
 			plugin_thread_free(thread);
 			return NULL;
 		}
 	}
 	return thread;
+}
+
+/* The week call, protected: the state's week, then the plugin's week hook
+ * (the hook, state, params, targets and week at 1 to 5). */
+static int week_call(lua_State *L)
+{
+	lua_setfield(L, 2, "week");
+	lua_call(L, 3, 0);
+	return 0;
 }
 
 int plugin_thread_week(struct plugin_thread *thread, uint64_t seed, uint64_t replication,
@@ -357,26 +366,22 @@ int plugin_thread_week(struct plugin_thread *thread, uint64_t seed, uint64_t rep
 		struct week_state *ws = &thread->states[i];
 		lua_State *L = ws->L;
 		ws->week = week;
-		sandbox_arm(&ws->sb, LIMIT_PLUGIN_WEEK_INSTRUCTIONS);
+		/* a fresh state has room for these: nothing here can raise an error */
+		lua_pushcfunction(L, week_call);
 		lua_rawgeti(L, LUA_REGISTRYINDEX, ws->week_ref);
 		lua_rawgeti(L, LUA_REGISTRYINDEX, ws->state_ref);
-		lua_pushinteger(L, week);
-		lua_setfield(L, -2, "week"); /* an existing field: no allocation */
 		lua_rawgeti(L, LUA_REGISTRYINDEX, ws->params_ref);
 		lua_rawgeti(L, LUA_REGISTRYINDEX, ws->targets_ref);
-		if (lua_pcall(L, 3, 0, 0) != LUA_OK) {
-			char message[1024];
-			snprintf(thread->error, sizeof thread->error, "%s: week: %.900s",
-				 thread->host->policies[ws->policy].stem,
-				 sandbox_failure(L, &ws->sb, message, sizeof message));
-			lua_pop(L, 1);
+		lua_pushinteger(L, week);
+		if (sandbox_call(&ws->sb, 5, 0, LIMIT_PLUGIN_WEEK_INSTRUCTIONS, &thread->error) != 0) {
+			thread->failed = ws->policy;
 			return -1;
 		}
 	}
 	return 0;
 }
 
-const char *plugin_thread_error(const struct plugin_thread *thread)
+void plugin_thread_error(const struct plugin_thread *thread, struct diag *d)
 {
-	return thread->error;
+	sandbox_report(d, thread->host->policies[thread->failed].stem, "week", &thread->error);
 }

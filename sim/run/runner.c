@@ -16,14 +16,70 @@ struct lane {
 	void *hook_thread;          /* the hooks' state for this thread */
 };
 
+/* Why a run failed: one diag entry in a fixed size, as it travels from a
+ * thread or another process to the caller. */
+struct run_failure {
+	int32_t kind;            /* enum diag_kind */
+	int32_t line;
+	char plugin[128], hook[32], file[512];
+	char message[1024];
+};
+
 /* A chunk in flight: per variant its tally and pairing, and why it failed. */
 struct pending_chunk {
 	struct tally **tallies;
 	struct pairing *pairings;
 	int status;
 	int interrupted;         /* stopped before the chunk's end */
-	char error[1024];
+	struct run_failure failure;
 };
+
+/* Keeps the first entry of FROM in F; " (replication N)" follows its
+ * message when REPLICATION is not negative. */
+static void failure_take(struct run_failure *f, const struct diag *from, int64_t replication)
+{
+	memset(f, 0, sizeof *f);
+	f->kind = DIAG_NO_MEMORY;
+	snprintf(f->message, sizeof f->message, "out of memory while reporting an error");
+	if (from->count == 0)
+		return;
+	const struct diag_entry *e = &from->entries[0];
+	f->kind = (int32_t)e->kind;
+	f->line = e->line;
+	snprintf(f->plugin, sizeof f->plugin, "%s", e->plugin ? e->plugin : "");
+	snprintf(f->hook, sizeof f->hook, "%s", e->hook ? e->hook : "");
+	snprintf(f->file, sizeof f->file, "%s", e->file ? e->file : "");
+	if (replication >= 0)
+		snprintf(f->message, sizeof f->message, "%.900s (replication %lld)", e->message,
+			 (long long)replication);
+	else
+		snprintf(f->message, sizeof f->message, "%s", e->message);
+}
+
+/* F as an entry of D (printed as it is when it has no file). */
+static void failure_report(const struct run_failure *f, struct diag *d)
+{
+	if (f->plugin[0] != '\0')
+		diag_add_plugin(d, f->plugin, f->hook, f->file[0] ? f->file : NULL, f->line, "%s",
+				f->message);
+	else
+		diag_add_at(d, (enum diag_kind)f->kind, f->file, f->line, "%s", f->message);
+}
+
+/* The run status an entry of KIND stands for. */
+static int failure_status(enum diag_kind kind)
+{
+	return kind == DIAG_NO_MEMORY ? RUN_NO_MEMORY : RUN_PLUGIN_FAILED;
+}
+
+/* A failure of the run itself (not of a hook) at once into D. */
+static int run_out_of_memory(struct diag *d, const char *what, const char *name)
+{
+	char phrase[300];
+	snprintf(phrase, sizeof phrase, "%s%.200s", what, name);
+	diag_add_at(d, DIAG_NO_MEMORY, "", 0, "out of memory while %s", phrase);
+	return RUN_NO_MEMORY;
+}
 
 void run_result_free(struct run_result *r)
 {
@@ -79,14 +135,19 @@ static void run_chunk(const struct run_variant *variants, int n, const struct ru
 			const struct scenario *s = variants[v].scenario;
 			int status = replication_run(s, options->seed, (uint64_t)i, lanes[v].workspace);
 			if (status == REPLICATION_HOOK_FAILED) {
-				slot->status = RUN_PLUGIN_FAILED;
-				snprintf(slot->error, sizeof slot->error, "%.900s (replication %lld)",
-					 lanes[v].hooks->thread_error(lanes[v].hook_thread), (long long)i);
+				struct diag why;
+				diag_init(&why, NULL);
+				lanes[v].hooks->thread_error(lanes[v].hook_thread, &why);
+				failure_take(&slot->failure, &why, i);
+				slot->status = failure_status((enum diag_kind)slot->failure.kind);
+				diag_free(&why);
 				return;
 			}
 			if (status != REPLICATION_OK) {
 				slot->status = RUN_NO_MEMORY;
-				snprintf(slot->error, sizeof slot->error,
+				memset(&slot->failure, 0, sizeof slot->failure);
+				slot->failure.kind = DIAG_NO_MEMORY;
+				snprintf(slot->failure.message, sizeof slot->failure.message,
 					 "out of memory while simulating %.200s", s->name);
 				return;
 			}
@@ -120,8 +181,8 @@ static void chunk_pack(const struct pending_chunk *slot, int n, unsigned char *o
 	int32_t flags[2] = {slot->status, slot->interrupted};
 	memcpy(out, flags, sizeof flags);
 	out += sizeof flags;
-	memcpy(out, slot->error, sizeof slot->error);
-	out += sizeof slot->error;
+	memcpy(out, &slot->failure, sizeof slot->failure);
+	out += sizeof slot->failure;
 	for (int v = 0; v < n; v++) {
 		tally_pack(slot->tallies[v], out);
 		out += tally_packed_size(slot->tallies[v]);
@@ -137,9 +198,12 @@ static void chunk_unpack(struct pending_chunk *slot, int n, const unsigned char 
 	slot->status = flags[0];
 	slot->interrupted = flags[1];
 	in += sizeof flags;
-	memcpy(slot->error, in, sizeof slot->error);
-	slot->error[sizeof slot->error - 1] = '\0';
-	in += sizeof slot->error;
+	memcpy(&slot->failure, in, sizeof slot->failure);
+	slot->failure.plugin[sizeof slot->failure.plugin - 1] = '\0';
+	slot->failure.hook[sizeof slot->failure.hook - 1] = '\0';
+	slot->failure.file[sizeof slot->failure.file - 1] = '\0';
+	slot->failure.message[sizeof slot->failure.message - 1] = '\0';
+	in += sizeof slot->failure;
 	for (int v = 0; v < n; v++) {
 		tally_unpack(slot->tallies[v], in);
 		in += tally_packed_size(slot->tallies[v]);
@@ -152,7 +216,7 @@ static void chunk_unpack(struct pending_chunk *slot, int n, const unsigned char 
 static int share_start(struct share *sh, struct cluster *cluster, const struct pending_chunk *sample,
 		       int n, int round)
 {
-	sh->chunk_bytes = 2 * sizeof(int32_t) + sizeof sample->error;
+	sh->chunk_bytes = 2 * sizeof(int32_t) + sizeof sample->failure;
 	for (int v = 0; v < n; v++)
 		sh->chunk_bytes += tally_packed_size(sample->tallies[v]) + sizeof sample->pairings[v];
 	sh->mine = malloc((size_t)chunks_of(sh->rank, sh->size, round) * sh->chunk_bytes);
@@ -190,23 +254,28 @@ static void share_free(struct share *sh)
 
 /* Makes one thread's lanes: workspace, histogram and plugin states per variant. */
 static int start_lanes(const struct run_variant *variants, int n, struct inversion_tables *tables,
-		       struct lane *lanes, char *error, size_t error_size)
+		       struct lane *lanes, struct diag *d)
 {
 	for (int v = 0; v < n; v++) {
 		const struct scenario *s = variants[v].scenario;
 		lanes[v].workspace = replication_workspace_new(s, tables);
 		lanes[v].histogram = histogram_new(s);
-		if (!lanes[v].workspace || !lanes[v].histogram) {
-			snprintf(error, error_size, "out of memory while preparing %.200s", s->name);
-			return RUN_NO_MEMORY;
-		}
+		if (!lanes[v].workspace || !lanes[v].histogram)
+			return run_out_of_memory(d, "preparing ", s->name);
 		const struct week_hooks *hooks = variants[v].hooks;
 		if (hooks == NULL)
 			continue;
 		lanes[v].hooks = hooks;
-		lanes[v].hook_thread = hooks->thread_start(hooks->context, error, error_size);
+		struct diag why;
+		diag_init(&why, NULL);
+		lanes[v].hook_thread = hooks->thread_start(hooks->context, &why);
+		int status = RUN_OK;
 		if (lanes[v].hook_thread == NULL)
-			return RUN_PLUGIN_FAILED;
+			status = why.count > 0 ? failure_status(diag_worst(&why))
+					       : run_out_of_memory(d, "starting the week hooks", "");
+		diag_move(d, &why);
+		if (status != RUN_OK)
+			return status;
 		replication_set_week_hook(lanes[v].workspace, hooks->week, lanes[v].hook_thread);
 	}
 	return RUN_OK;
@@ -228,8 +297,7 @@ static int precise_enough(const struct run_result *results, const struct pairing
 }
 
 int run_variants(const struct run_variant *variants, int n, const struct run_options *options,
-		 struct run_result *results, struct pairing *pairings, char *error,
-		 size_t error_size)
+		 struct run_result *results, struct pairing *pairings, struct diag *d)
 {
 	int threads = options->threads > 0 ? options->threads : 1;
 	struct share share = {.rank = 0, .size = 1};
@@ -272,19 +340,23 @@ int run_variants(const struct run_variant *variants, int n, const struct run_opt
 				status = RUN_NO_MEMORY;
 	}
 	if (status != RUN_OK)
-		snprintf(error, error_size, "out of memory while preparing the run");
+		run_out_of_memory(d, "preparing the run", "");
+	int before = d->count;
 	for (int t = 0; t < threads && status == RUN_OK; t++)
-		status = start_lanes(variants, n, tables, &lanes[(size_t)t * (size_t)n], error,
-				     error_size);
+		status = start_lanes(variants, n, tables, &lanes[(size_t)t * (size_t)n], d);
 	if (share.size > 1) {
 		if (status == RUN_OK &&
 		    (status = share_start(&share, options->cluster, &pending[0], n, round)) != RUN_OK)
-			snprintf(error, error_size, "out of memory while preparing the run");
+			run_out_of_memory(d, "preparing the run", "");
 		/* every process is ready, or none starts */
-		char message[1024];
-		int agreed = cluster_agree(options->cluster, status, error, message, sizeof message);
+		char why[1200], message[1024];
+		why[0] = '\0';
+		if (d->count > before)
+			diag_format(d, &d->entries[before], why, sizeof why);
+		int agreed = cluster_agree(options->cluster, status, why, message, sizeof message);
 		if (agreed != RUN_OK && message[0] != '\0')
-			snprintf(error, error_size, "%s", message);
+			diag_add_at(d, agreed == RUN_NO_MEMORY ? DIAG_NO_MEMORY : DIAG_PLUGIN, "", 0,
+				    "%s", message);
 		status = agreed;
 	}
 
@@ -312,7 +384,7 @@ int run_variants(const struct run_variant *variants, int n, const struct run_opt
 		for (int i = 0; i < in_round && status == RUN_OK; i++) {
 			if (pending[i].status != RUN_OK) {
 				status = pending[i].status;
-				snprintf(error, error_size, "%s", pending[i].error);
+				failure_report(&pending[i].failure, d);
 			}
 		}
 		for (int i = 0; i < in_round && status == RUN_OK; i++) {
@@ -372,9 +444,9 @@ int run_variants(const struct run_variant *variants, int n, const struct run_opt
 }
 
 int run_simulation(const struct scenario *s, const struct run_options *options,
-		   struct run_result *out, char *error, size_t error_size)
+		   struct run_result *out, struct diag *d)
 {
 	struct run_variant variant = {s, options->hooks};
 	struct pairing unused;
-	return run_variants(&variant, 1, options, out, &unused, error, error_size);
+	return run_variants(&variant, 1, options, out, &unused, d);
 }

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "cluster.h"
+#include "diag.h"
 #include "replication.h"
 #include "scenario.h"
 #include "tally.h"
@@ -89,11 +90,12 @@ struct pairing {
  * Runs the replications 0 .. replications-1 of S (fewer with precision:
  * until the Wilson half-width of P(pass) is at most options->precision).
  * Returns RUN_OK and fills OUT (release with run_result_free), or another
- * status with a sentence in ERROR; when several replications fail, the one
- * with the lowest index speaks, whatever the thread count.
+ * status with the reason added to D (a plugin's error as the plugin's
+ * entry, its message ending "(replication N)"); when several replications
+ * fail, the one with the lowest index speaks, whatever the thread count.
  */
 int run_simulation(const struct scenario *s, const struct run_options *options,
-		   struct run_result *out, char *error, size_t error_size);
+		   struct run_result *out, struct diag *d);
 
 /*
  * Runs N variants in lockstep into RESULTS[N] and PAIRINGS[N] (entry 0
@@ -103,8 +105,7 @@ int run_simulation(const struct scenario *s, const struct run_options *options,
  * own.
  */
 int run_variants(const struct run_variant *variants, int n, const struct run_options *options,
-		 struct run_result *results, struct pairing *pairings, char *error,
-		 size_t error_size);
+		 struct run_result *results, struct pairing *pairings, struct diag *d);
 
 void run_result_free(struct run_result *r);
 

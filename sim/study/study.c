@@ -31,15 +31,7 @@ static struct scenario *resolve(struct study_source *source, struct parameter_se
 static struct plugin_host *set_up(struct study *st, struct scenario *s, struct study_source *source,
 				  uint64_t seed, struct diag *d)
 {
-	char error[4096];
-	enum plugin_status status;
-	struct plugin_host *host = plugin_host_new(s, &st->paths[source->plugins], seed, d, error,
-						   sizeof error, &status);
-	if (host == NULL && status == PLUGIN_FAILED)
-		diag_add_at(d, DIAG_PLUGIN, "", 0, "%s", error); /* printed as it is */
-	else if (host == NULL && status == PLUGIN_NO_MEMORY)
-		diag_no_memory(d, "setting up the policies");
-	return host;
+	return plugin_host_new(s, &st->paths[source->plugins], seed, d);
 }
 
 /*
@@ -213,27 +205,12 @@ const struct policy_summary *study_variant_policies(const struct study_variant *
 	return plugin_host_summaries(v->plugins);
 }
 
-/* The runner's failure STATUS and ERROR as an entry of D, printed as the runner said it. */
-static void run_failure(int status, const char *error, struct diag *d)
-{
-	enum diag_kind kind = status == RUN_PLUGIN_FAILED ? DIAG_PLUGIN
-			      : status == RUN_NO_MEMORY   ? DIAG_NO_MEMORY
-							  : DIAG_SYSTEM;
-	diag_add_at(d, kind, "", 0, "%s", error);
-}
-
 int study_run(const struct study_variant *v, const struct run_options *options,
 	      struct run_result *out, struct diag *d)
 {
 	struct run_options run = *options;
-	char error[2048];
 	run.hooks = study_variant_hooks(v);
-	int status = run_simulation(v->scenario, &run, out, error, sizeof error);
-	if (status != RUN_OK) {
-		run_failure(status, error, d);
-		return -1;
-	}
-	return 0;
+	return run_simulation(v->scenario, &run, out, d) == 0 ? 0 : -1;
 }
 
 int study_run_variants(const struct study_variant *variants, int n, const struct run_options *options,
@@ -248,14 +225,9 @@ int study_run_variants(const struct study_variant *variants, int n, const struct
 		runs[v].scenario = variants[v].scenario;
 		runs[v].hooks = study_variant_hooks(&variants[v]);
 	}
-	char error[2048];
-	int status = run_variants(runs, n, options, results, pairings, error, sizeof error);
+	int status = run_variants(runs, n, options, results, pairings, d);
 	free(runs);
-	if (status != RUN_OK) {
-		run_failure(status, error, d);
-		return -1;
-	}
-	return 0;
+	return status == 0 ? 0 : -1;
 }
 
 struct study_header study_header(const struct study *st, const char *command)
