@@ -25,6 +25,7 @@
 #include "special.h"
 #include "stats.h"
 #include "uncertain.h"
+#include "varying.h"
 
 #define DRAWS 40000
 #define SEED 20261122
@@ -1102,6 +1103,127 @@ static void jacobi_finds_known_eigenvalues(void **state)
 	assert_close(vectors[0] * vectors[6], 1.0 / 3.0, 1e-12);
 }
 
+/* ---- rates that vary by replication: the tables' values without tables ---- */
+
+static void varying_binomials_draw_what_the_tables_draw(void **state)
+{
+	(void)state;
+	struct inversion_tables *tables = inversion_tables_new();
+	/* rates of every kind: small, large (the table's first entry past 0), near 1, the edges */
+	const double rates[] = {0.12, 0.0931, 0.5, 0.85, 0.999, 0.004, 0.0, 1.0, 0.3};
+	long walked = 0, rejected = 0;
+	for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++) {
+		struct binomial_source kept, alone;
+		struct varying_binomial varying;
+		binomial_source_init(&kept, rates[i], tables);
+		binomial_source_init(&alone, rates[i], NULL);
+		varying_binomial_init(&varying, rates[i]);
+		for (int64_t n = 0; n <= 5000; n += (n < 700 ? 1 : 37)) {
+			/* the walk below VARYING_WALK_MEAN (and BTRS past the tables) draws
+			 * the tables' values, from the same uniforms */
+			int same = (double)n * rates[i] < VARYING_WALK_MEAN || n > kept.n_max;
+			struct rng r1, r2, r3;
+			rng_init(&r1, SEED, i, (uint64_t)n);
+			r2 = r3 = r1;
+			for (int d = 0; d < (same ? 20 : 1); d++) {
+				int64_t a = binomial_source_draw(&kept, &r1, n);
+				int64_t b = binomial_source_draw(&alone, &r2, n);
+				int64_t c = varying_binomial_draw(&varying, &r3, n);
+				assert_int_equal(a, b);
+				assert_true(c >= 0 && c <= n);
+				if (same)
+					assert_int_equal(a, c);
+			}
+			if (same) {
+				assert_true(rng_next(&r1) == rng_next(&r3)); /* in step */
+				walked++;
+			} else {
+				rejected++;
+			}
+		}
+	}
+	assert_true(walked > 1000 && rejected > 100);
+	inversion_tables_free(tables);
+}
+
+/* Chi-square of varying draws of Binomial(n, p), n from N_LO to N_HI in
+ * turn, each replication's rate new (and set up anew), against the pmf at
+ * CLAIMED. */
+static double varying_binomial_fit(uint64_t seed, int64_t n_lo, int64_t n_hi, double p,
+				   double claimed)
+{
+	double *observed = calloc((size_t)n_hi + 1, sizeof *observed);
+	double *expected = calloc((size_t)n_hi + 1, sizeof *expected);
+	struct rng r;
+	rng_init(&r, seed, 0, 0);
+	int64_t span = n_hi - n_lo + 1;
+	for (int i = 0; i < DRAWS; i++) {
+		struct varying_binomial b;
+		varying_binomial_init(&b, p);
+		int64_t n = n_lo + i % span;
+		int64_t k = varying_binomial_draw(&b, &r, n);
+		assert_true(k >= 0 && k <= n);
+		observed[k]++;
+	}
+	for (int64_t n = n_lo; n <= n_hi; n++) {
+		double share = (double)(DRAWS / span + (n - n_lo < DRAWS % span ? 1 : 0));
+		for (int64_t k = 0; k <= n; k++)
+			expected[k] += share * stats_binomial_pmf(k, n, claimed);
+	}
+	double pvalue = stats_chi_square_test(observed, expected, (int)n_hi + 1);
+	free(observed);
+	free(expected);
+	return pvalue;
+}
+
+static void varying_binomials_are_exact_walked_or_not(void **state)
+{
+	(void)state;
+	assert_true(varying_binomial_fit(61, 20, 600, 0.12, 0.12) > STATS_P_FLOOR); /* a rectification */
+	assert_true(varying_binomial_fit(62, 0, 60, 0.08, 0.08) > STATS_P_FLOOR);    /* its rebound */
+	assert_true(varying_binomial_fit(63, 120, 120, 0.85, 0.85) > STATS_P_FLOOR);
+	assert_true(varying_binomial_fit(64, 100, 100, 0.119, 0.119) > STATS_P_FLOOR); /* the switch */
+	assert_true(varying_binomial_fit(65, 100, 100, 0.121, 0.121) > STATS_P_FLOOR);
+	/* the test can fail: draws at 0.125 are not Binomial(100, 0.12) */
+	assert_true(varying_binomial_fit(66, 100, 100, 0.125, 0.12) < STATS_P_FLOOR);
+}
+
+static void varying_poissons_draw_what_the_tables_draw(void **state)
+{
+	(void)state;
+	struct inversion_tables *tables = inversion_tables_new();
+	const double means[] = {0.0, 1e-9, 0.3, 3.0, 11.9, 14.0, 25.0, 99.9, 100.0, 100.5, 400.0};
+	for (size_t i = 0; i < sizeof means / sizeof means[0]; i++) {
+		struct poisson_source kept;
+		struct varying_poisson varying;
+		poisson_source_init(&kept, means[i], tables);
+		varying_poisson_init(&varying, means[i]);
+		struct rng r1, r3;
+		rng_init(&r1, SEED, i, 6);
+		r3 = r1;
+		int same = means[i] < VARYING_WALK_MEAN || means[i] > INVERSION_VARIANCE;
+		double observed[400] = {0}, expected[400] = {0};
+		for (int d = 0; d < 20000; d++) {
+			int64_t a = poisson_source_draw(&kept, &r1), c = varying_poisson_draw(&varying, &r3);
+			if (same)
+				assert_int_equal(a, c);
+			observed[c < 399 ? c : 399]++;
+		}
+		if (same) {
+			assert_true(rng_next(&r1) == rng_next(&r3));
+		} else if (means[i] < 200.0) {
+			double tail = 1.0;
+			for (int k = 0; k < 399; k++) {
+				expected[k] = 20000.0 * stats_poisson_pmf(k, means[i]);
+				tail -= stats_poisson_pmf(k, means[i]);
+			}
+			expected[399] = 20000.0 * (tail > 0.0 ? tail : 0.0);
+			assert_true(stats_chi_square_test(observed, expected, 400) > STATS_P_FLOOR);
+		}
+	}
+	inversion_tables_free(tables);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1132,6 +1254,9 @@ int main(void)
 		cmocka_unit_test(patterns_match_one_segment_per_star),
 		cmocka_unit_test(quantiles_invert_their_cdf_in_both_tails),
 		cmocka_unit_test(jacobi_finds_known_eigenvalues),
+		cmocka_unit_test(varying_binomials_draw_what_the_tables_draw),
+		cmocka_unit_test(varying_binomials_are_exact_walked_or_not),
+		cmocka_unit_test(varying_poissons_draw_what_the_tables_draw),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
