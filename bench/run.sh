@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The figures of bench/RESULTS.md. Usage: bench/run.sh [BUILD_DIR] [PART...]
-# with PART among demo, scale, growth, floor, samplers, numpy, memory, mpi,
+# with PART among demo, scale, growth, dynamics, samplers, numpy, memory, mpi,
 # plugins, sobol, allocate (default: all but memory and mpi, which take
 # long and need Open MPI). A Release build is made in BUILD_DIR (default
 # build-release). Run it on a quiet machine: the timings share its cores.
 set -euo pipefail
 build=${1:-build-release}
 shift || true
-parts=${*:-demo scale growth floor samplers numpy plugins sobol allocate}
+parts=${*:-demo scale growth dynamics samplers numpy plugins sobol allocate}
 here=$(cd "$(dirname "$0")/.." && pwd)
 cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCCSIM_TESTS=OFF >/dev/null
 cmake --build "$build" -j"$(nproc)" >/dev/null
@@ -50,9 +50,10 @@ growth)
 		"$bench" "$(city --sites $n)" 20000 1 | sed "s/^city.cfg */sites $n /"
 	done
 	;;
-floor)
-	echo "# a replication against its sampling floor (the same draws replayed alone)"
-	"$build/bench/bench_floor" "$s/demo-city.cfg" 20000
+dynamics)
+	echo "# the weekly dynamics alone, 1 thread: week by week against cells outermost in blocks (the same draws)"
+	"$build/bench/bench_dynamics" "$s/demo-city.cfg" 20000
+	"$build/bench/bench_dynamics" "$(city --districts 100)" 2000
 	;;
 samplers)
 	echo "# the samplers, ns a variate: ccsim, then NumPy's Generator"

@@ -42,6 +42,9 @@
 /* ---- runs ---- */
 /* Memory the weekly draws' inversion tables of one run may hold. */
 #define LIMIT_TABLE_BYTES ((size_t)16 << 20)
+/* Memory a thread's block of replications may hold for its weekly
+ * dynamics' results (each cell's open problems at each batch's week). */
+#define LIMIT_CAMPAIGN_BLOCK_BYTES ((size_t)1 << 20)
 /* Threads a command may ask for. */
 #define LIMIT_THREADS 1024
 

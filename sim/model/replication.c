@@ -4,21 +4,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inventory.h"
+#include "campaign.h"
 #include "sample.h"
-
-/* How many cells ahead a week's step asks for the tables it will search. */
-#define PREFETCH_CELLS 2
 
 const char *const component_names[COMPONENT_COUNT] = {
 	"field", "materials", "survey", "overall", "bonus", "negative", "minors", "satisfaction"};
 
 struct replication_workspace {
 	struct outcome outcome;
-	struct inventory *inventories;    /* [cells] */
-	struct rng *cell_streams;         /* [cells] */
-	int64_t *open_at_batch;           /* [batch * cells + cell]: O[tau_b] */
-	int *batch_week;                  /* [B]: tau_b */
+	struct campaign *campaign;        /* the weekly dynamics of a block of replications */
+	/* the block the campaign holds: replications first .. first + count - 1 of seed */
+	uint64_t block_seed, block_first;
+	int block_count;
+	int current;                      /* the running replication's index in the block */
+	/* the replications expected next (replication_expect): first .. last - 1 */
+	uint64_t expect_seed, expect_first, expect_last;
+	int *batch_week;                  /* [block * B + b]: tau_b */
+	struct rng *inspection;           /* [block]: each one's stream after its tau_b */
 	struct draw_set draws;
 	uint64_t *picked;                 /* room for the largest draw */
 	week_hook hook;
@@ -32,11 +34,6 @@ void replication_set_week_hook(struct replication_workspace *w, week_hook hook, 
 	w->hook_context = context;
 }
 
-static size_t cell_count(const struct scenario *s)
-{
-	return (size_t)s->n_districts * (size_t)s->n_categories;
-}
-
 void replication_workspace_free(struct replication_workspace *w)
 {
 	if (w == NULL)
@@ -45,10 +42,9 @@ void replication_workspace_free(struct replication_workspace *w)
 	free(w->outcome.district_sites);
 	free(w->outcome.district_rank_last);
 	free(w->outcome.category_points_lost);
-	free(w->inventories);
-	free(w->cell_streams);
-	free(w->open_at_batch);
+	campaign_free(w->campaign);
 	free(w->batch_week);
+	free(w->inspection);
 	draw_set_free(&w->draws);
 	free(w->picked);
 	free(w);
@@ -57,7 +53,7 @@ void replication_workspace_free(struct replication_workspace *w)
 struct replication_workspace *replication_workspace_new(const struct scenario *s,
 							struct inversion_tables *tables)
 {
-	size_t D = (size_t)s->n_districts, C = (size_t)s->n_categories, cells = cell_count(s);
+	size_t D = (size_t)s->n_districts, C = (size_t)s->n_categories;
 	struct replication_workspace *w = calloc(1, sizeof *w);
 	if (w == NULL)
 		return NULL;
@@ -80,16 +76,15 @@ struct replication_workspace *replication_workspace_new(const struct scenario *s
 	w->outcome.district_sites = calloc(D, sizeof(double));
 	w->outcome.district_rank_last = calloc(D, sizeof(double));
 	w->outcome.category_points_lost = calloc(C, sizeof(double));
-	w->inventories = calloc(cells, sizeof *w->inventories);
-	w->cell_streams = calloc(cells, sizeof *w->cell_streams);
-	w->open_at_batch = calloc((size_t)s->batches * cells, sizeof *w->open_at_batch);
-	w->batch_week = calloc((size_t)s->batches, sizeof *w->batch_week);
+	w->campaign = campaign_new(s, tables);
+	size_t block = w->campaign != NULL ? (size_t)campaign_capacity(w->campaign) : 1;
+	w->batch_week = calloc(block * (size_t)s->batches, sizeof *w->batch_week);
+	w->inspection = calloc(block, sizeof *w->inspection);
 	w->picked = calloc(most, sizeof *w->picked);
 	w->tables = tables;
 	if (!w->outcome.district_points_lost || !w->outcome.district_sites ||
 	    !w->outcome.district_rank_last || !w->outcome.category_points_lost ||
-	    !w->inventories || !w->cell_streams || !w->open_at_batch || !w->batch_week ||
-	    !w->picked) {
+	    !w->campaign || !w->batch_week || !w->inspection || !w->picked) {
 		replication_workspace_free(w);
 		return NULL;
 	}
@@ -101,39 +96,60 @@ const struct outcome *replication_outcome(const struct replication_workspace *w)
 	return &w->outcome;
 }
 
-/* Weekly dynamics of every cell (3.1), keeping O at each batch's week.
- * Returns 0, or REPLICATION_HOOK_FAILED. */
-static int run_campaign(const struct scenario *s, uint64_t seed, uint64_t index,
-			 struct replication_workspace *w)
+void replication_expect(struct replication_workspace *w, uint64_t seed, uint64_t first,
+			uint64_t last)
 {
-	size_t cells = cell_count(s);
-	int64_t rectified = 0, arrived = 0, initial = 0;
+	w->expect_seed = seed;
+	w->expect_first = first;
+	w->expect_last = last;
+}
 
-	for (size_t k = 0; k < cells; k++) {
-		const struct cell *cell = &s->cells[k];
-		inventory_start(&w->inventories[k], cell->problems, cell->rectify_rate, cell->rebound,
-				cell->new_per_week, w->tables);
-		rng_init(&w->cell_streams[k], seed, index, RNG_SUBSTREAM_CELLS + k);
-		initial += cell->problems;
+/* Draws the inspection dates of replication INDEX into slot J (the
+ * campaign records O at them), keeping its inspection stream. */
+static void draw_dates(const struct scenario *s, uint64_t seed, uint64_t index, int j,
+		       struct replication_workspace *w)
+{
+	struct rng *inspection = &w->inspection[j];
+	rng_init(inspection, seed, index, RNG_SUBSTREAM_INSPECTION);
+	for (int b = 0; b < s->batches; b++)
+		w->batch_week[(size_t)j * (size_t)s->batches + (size_t)b] =
+			(int)sample_uniform_int(inspection, s->window_first, s->window_last);
+}
+
+/*
+ * Weekly dynamics (3.1) of replication INDEX: run now with the hook, else
+ * looked up in the block, which is run first when it does not hold INDEX
+ * (up to the expected replications' end). Sets w->current; returns a status.
+ */
+static int run_campaign(const struct scenario *s, uint64_t seed, uint64_t index,
+			struct replication_workspace *w)
+{
+	if (w->hook != NULL) {
+		w->block_count = 0;
+		w->current = 0;
+		draw_dates(s, seed, index, 0, w);
+		int status = campaign_run_hooked(w->campaign, s, seed, index, w->batch_week, w->hook,
+						 w->hook_context);
+		return status == CAMPAIGN_OK	     ? REPLICATION_OK
+		       : status == CAMPAIGN_NO_MEMORY ? REPLICATION_NO_MEMORY
+						     : REPLICATION_HOOK_FAILED;
 	}
-	for (int t = 1; t <= s->weeks; t++) {
-		for (size_t k = 0; k < cells; k++) {
-			if (k + PREFETCH_CELLS < cells)
-				inventory_prefetch(&w->inventories[k + PREFETCH_CELLS]);
-			inventory_week(&w->inventories[k], &w->cell_streams[k], &rectified, &arrived);
-		}
-		if (w->hook != NULL && w->hook(w->hook_context, seed, index, t, w->inventories) != 0)
-			return REPLICATION_HOOK_FAILED;
-		for (int b = 0; b < s->batches; b++) {
-			if (w->batch_week[b] != t)
-				continue;
-			int64_t *open = &w->open_at_batch[(size_t)b * cells];
-			for (size_t k = 0; k < cells; k++)
-				open[k] = w->inventories[k].open;
-		}
+	if (w->block_count == 0 || seed != w->block_seed || index < w->block_first ||
+	    index - w->block_first >= (uint64_t)w->block_count) {
+		uint64_t count = 1;
+		if (seed == w->expect_seed && index >= w->expect_first && index < w->expect_last)
+			count = w->expect_last - index;
+		int block = campaign_capacity(w->campaign);
+		if (count > (uint64_t)block)
+			count = (uint64_t)block;
+		for (int j = 0; j < (int)count; j++)
+			draw_dates(s, seed, index + (uint64_t)j, j, w);
+		campaign_run_block(w->campaign, s, seed, index, (int)count, w->batch_week);
+		w->block_seed = seed;
+		w->block_first = index;
+		w->block_count = (int)count;
 	}
-	double denominator = (double)initial + (double)arrived;
-	w->outcome.rectification = denominator > 0.0 ? (double)rectified / denominator : 0.0;
+	w->current = (int)(index - w->block_first);
 	return REPLICATION_OK;
 }
 
@@ -160,13 +176,13 @@ static double inspect_sites(const struct scenario *s, struct replication_workspa
 			    double factor, double charge)
 {
 	const struct category *category = &s->categories[c];
-	const int64_t *open = &w->open_at_batch[(size_t)b * cell_count(s)];
 	struct outcome *o = &w->outcome;
 	double kept = 0.0;
 	for (int64_t i = 0; i < n_picked; i++) {
 		int d = district_of(before, s->n_districts, w->picked[i]);
 		size_t k = (size_t)d * (size_t)s->n_categories + (size_t)c;
-		double mu = (double)open[k] / (double)s->cells[k].sites * factor;
+		double mu = (double)campaign_open(w->campaign, w->current, b, k) /
+			    (double)s->cells[k].sites * factor;
 		int64_t problems = sample_poisson(r, mu);
 		double q = fmax(0.0, 1.0 - category->deduction * (double)problems);
 		kept += q;
@@ -281,13 +297,12 @@ int replication_run(const struct scenario *s, uint64_t seed, uint64_t index,
 	memset(o->category_points_lost, 0, (size_t)s->n_categories * sizeof(double));
 
 	/* The inspection dates first: the campaign records O at them. */
-	struct rng inspection;
-	rng_init(&inspection, seed, index, RNG_SUBSTREAM_INSPECTION);
-	for (int b = 0; b < s->batches; b++)
-		w->batch_week[b] = (int)sample_uniform_int(&inspection, s->window_first, s->window_last);
 	int status = run_campaign(s, seed, index, w);
-	if (status == REPLICATION_OK)
-		status = run_inspection(s, &inspection, w, &component[COMPONENT_FIELD]);
+	if (status != REPLICATION_OK)
+		return status;
+	o->rectification = campaign_rectification(w->campaign, w->current);
+	struct rng inspection = w->inspection[w->current];
+	status = run_inspection(s, &inspection, w, &component[COMPONENT_FIELD]);
 	if (status != REPLICATION_OK)
 		return status;
 	rank_districts(s, o);

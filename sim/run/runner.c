@@ -126,6 +126,8 @@ static void run_chunk(const struct run_variant *variants, int n, const struct ru
 	}
 	slot->status = RUN_OK;
 	slot->interrupted = 0;
+	for (int v = 0; v < n; v++)
+		replication_expect(lanes[v].workspace, options->seed, (uint64_t)first, (uint64_t)last);
 	for (int64_t i = first; i < last; i++) {
 		if (options->stop != NULL && *options->stop) {
 			slot->interrupted = 1;
