@@ -858,6 +858,16 @@ static void an_unbounded_distribution_on_a_bounded_key_names_the_bound(void **st
 		    message, sizeof message);
 	assert_string_equal(message, "");
 
+	/* a multiplier below 0: its min, whatever the base values */
+	struct distribution_spec wide = {.kind = DISTRIBUTION_UNIFORM, .min = -0.5, .max = 1.5};
+	add_message(&(struct uncertain_spec){.path = "districts.*.rectify_rate", .dist = wide,
+					     .relative = 1, .base_lo = 0.08, .base_hi = 0.15,
+					     .key = rate_key, .line = 42},
+		    message, sizeof message);
+	assert_string_equal(message, "city.cfg:42: districts.*.rectify_rate: the uniform's multiplier "
+				     "-0.5 lies below what rectify_rate may be (in [0, 1]): raise min "
+				     "to 0");
+
 	/* a gamma has no max to add: say what would do */
 	struct distribution_spec gamma = {.kind = DISTRIBUTION_GAMMA, .shape = 9.0, .rate = 90.0};
 	add_message(&(struct uncertain_spec){.path = "defaults.rebound", .dist = gamma,

@@ -118,7 +118,7 @@ static void bound_message(const struct distribution *dist, int relative, double 
 	number(sign < 0 ? key->lo : key->hi, key_text, sizeof key_text);
 	const char *what = relative ? "multiplier" : "value";
 	char how[160];
-	if (relative)
+	if (relative && (sign < 0 ? key->lo : key->hi) != 0.0)
 		snprintf(how, sizeof how, " (%s / %s, the %s base value the path covers)", key_text,
 			 base_text, sign < 0 ? (key->lo > 0.0 ? "least" : "greatest")
 					     : (key->hi >= 0.0 ? "greatest" : "least"));
