@@ -1097,6 +1097,43 @@ static void quantiles_invert_their_cdf_in_both_tails(void **state)
 	diag_free(&d);
 }
 
+/* The guessed start of a beta, pert or gamma changes the search, not the value. */
+static void guesses_leave_the_values_exact(void **state)
+{
+	(void)state;
+	struct distribution_spec specs[] = {
+		{.kind = DISTRIBUTION_PERT, .min = 0.05, .mode = 0.08, .max = 0.14},
+		{.kind = DISTRIBUTION_PERT, .min = 0.7, .mode = 0.7, .max = 1.3},
+		{.kind = DISTRIBUTION_BETA, .alpha = 0.5, .beta = 0.7},
+		{.kind = DISTRIBUTION_BETA, .alpha = 2.0, .beta = 30.0},
+		{.kind = DISTRIBUTION_GAMMA, .shape = 9.0, .rate = 1.5},
+		{.kind = DISTRIBUTION_GAMMA, .shape = 0.3, .rate = 2.0},
+	};
+	struct diag d;
+	diag_init(&d, NULL);
+	for (size_t k = 0; k < sizeof specs / sizeof specs[0]; k++) {
+		struct distribution dist;
+		assert_int_equal(distribution_init(&dist, &specs[k], &d, NULL, 0, "x"), 0);
+		for (double z = -9.0; z <= 9.0; z += 0.0137) {
+			double tail = special_normal_cdf(-fabs(z));
+			double u = z < 0.0 ? tail : 1.0 - tail, v = z < 0.0 ? 1.0 - tail : tail;
+			double guided = distribution_at_score(&dist, z);
+			double unguided;
+			if (specs[k].kind == DISTRIBUTION_GAMMA) {
+				unguided = special_gamma_quantile(dist.a, u, v, dist.log_norm) / dist.b;
+			} else {
+				double x, y;
+				special_beta_quantile(dist.a, dist.b, u, v, dist.log_norm, &x, &y);
+				double width = dist.hi - dist.lo;
+				unguided = x <= 0.5 ? dist.lo + width * x : dist.hi - width * y;
+			}
+			assert_close(guided, unguided, 1e-13 * fabs(unguided) + 1e-300);
+		}
+		distribution_free(&dist);
+	}
+	diag_free(&d);
+}
+
 static void jacobi_finds_known_eigenvalues(void **state)
 {
 	(void)state;
@@ -1263,6 +1300,7 @@ int main(void)
 		cmocka_unit_test(two_entries_reaching_one_path_are_refused),
 		cmocka_unit_test(patterns_match_one_segment_per_star),
 		cmocka_unit_test(quantiles_invert_their_cdf_in_both_tails),
+		cmocka_unit_test(guesses_leave_the_values_exact),
 		cmocka_unit_test(jacobi_finds_known_eigenvalues),
 		cmocka_unit_test(varying_binomials_draw_what_the_tables_draw),
 		cmocka_unit_test(varying_binomials_are_exact_walked_or_not),

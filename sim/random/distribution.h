@@ -80,6 +80,9 @@ struct distribution {
 	double za, zb, below, above, mass;
 	int count;               /* discrete: values with their cumulative shares */
 	double *values, *shares;
+	/* beta, pert and gamma: where each normal score's value lies, roughly
+	 * (a start for the exact search; NULL: none) */
+	double *guess;
 };
 
 /*

@@ -266,7 +266,8 @@ static double gamma_start(double a, double t, int upper, double log_gamma_a)
 	return 1.0 - log(v / (1.0 - cut) > 0.0 ? v / (1.0 - cut) : DBL_MIN);
 }
 
-double special_gamma_quantile(double a, double u, double v, double log_gamma_a)
+double special_gamma_quantile_near(double a, double u, double v, double log_gamma_a,
+				   double log_start)
 {
 	if (!(u > 0.0))
 		return 0.0;
@@ -275,8 +276,15 @@ double special_gamma_quantile(double a, double u, double v, double log_gamma_a)
 	int upper = v < u;
 	struct gamma_target g = {a, log_gamma_a, upper ? v : u, upper};
 	struct halley h = {gamma_eval, &g};
-	double x = gamma_start(a, g.target, upper, log_gamma_a);
+	double x = isfinite(log_start) ? exp(log_start) : gamma_start(a, g.target, upper, log_gamma_a);
+	if (!(x > 0.0 && isfinite(x)))
+		x = gamma_start(a, g.target, upper, log_gamma_a);
 	return halley_solve(&h, x, 0.0, INFINITY);
+}
+
+double special_gamma_quantile(double a, double u, double v, double log_gamma_a)
+{
+	return special_gamma_quantile_near(a, u, v, log_gamma_a, NAN);
 }
 
 /* The continued fraction of I_x(a, b) (modified Lentz), x < (a + 1) / (a + b + 2). */
@@ -367,8 +375,8 @@ static double beta_start(double a, double b, double t)
 	return 1.0 - pow(b * w * (1.0 - t), 1.0 / b);
 }
 
-void special_beta_quantile(double a, double b, double u, double v, double log_beta,
-			   double *x, double *one_minus_x)
+void special_beta_quantile_near(double a, double b, double u, double v, double log_beta,
+				double logit_start, double *x, double *one_minus_x)
 {
 	double lower, upper;
 	if (!(u > 0.0)) {
@@ -380,7 +388,11 @@ void special_beta_quantile(double a, double b, double u, double v, double log_be
 		int swap = v < u;
 		struct beta_target t = {swap ? b : a, swap ? a : b, log_beta, swap ? v : u};
 		struct halley h = {beta_eval, &t};
-		double s = beta_start(t.a, t.b, t.target);
+		double s;
+		if (isfinite(logit_start)) /* x = 1 / (1 + e^-w), y = 1 - x = 1 / (1 + e^w) */
+			s = 1.0 / (1.0 + exp(swap ? logit_start : -logit_start));
+		else
+			s = beta_start(t.a, t.b, t.target);
 		if (!(s > 0.0 && s < 1.0))
 			s = 0.5;
 		double root = halley_solve(&h, s, 0.0, 1.0);
@@ -391,4 +403,10 @@ void special_beta_quantile(double a, double b, double u, double v, double log_be
 		*x = lower;
 	if (one_minus_x != NULL)
 		*one_minus_x = upper;
+}
+
+void special_beta_quantile(double a, double b, double u, double v, double log_beta,
+			   double *x, double *one_minus_x)
+{
+	special_beta_quantile_near(a, b, u, v, log_beta, NAN, x, one_minus_x);
 }

@@ -38,6 +38,11 @@ double special_gamma_q(double a, double x, double log_gamma_a);
 /* The x >= 0 with P(a, x) = U (and Q(a, x) = V = 1 - U). */
 double special_gamma_quantile(double a, double u, double v, double log_gamma_a);
 
+/* The same, the search started at exp(LOG_START) (a close guess saves
+ * steps; NAN: the function's own start). */
+double special_gamma_quantile_near(double a, double u, double v, double log_gamma_a,
+				   double log_start);
+
 /* The regularised incomplete beta I_x(a, b), a, b > 0, x in [0, 1], with
  * LOG_BETA = special_log_beta(a, b). */
 double special_beta_i(double a, double b, double x, double log_beta);
@@ -50,5 +55,10 @@ double special_beta_i(double a, double b, double x, double log_beta);
  */
 void special_beta_quantile(double a, double b, double u, double v, double log_beta,
 			   double *x, double *one_minus_x);
+
+/* The same, the search started at the x whose logit log(x / (1 - x)) is
+ * LOGIT_START (NAN: the function's own start). */
+void special_beta_quantile_near(double a, double b, double u, double v, double log_beta,
+				double logit_start, double *x, double *one_minus_x);
 
 #endif
