@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "diag.h"
+
 struct cluster;
 
 /*
@@ -46,6 +48,21 @@ int cluster_writes(const struct cluster *c);
  * MESSAGE when that process is another one.
  */
 int cluster_agree(struct cluster *c, int status, const char *why, char *message, size_t size);
+
+/*
+ * A failure's kind as the status it travels as between processes, and back:
+ * the statuses are those cluster_finish returns for the job, so they are
+ * the command line's exit statuses (2 input, 3 plugin, 1 memory or system).
+ */
+static inline int cluster_status_of(enum diag_kind kind)
+{
+	return kind == DIAG_WARNING ? 0 : kind == DIAG_INPUT ? 2 : kind == DIAG_PLUGIN ? 3 : 1;
+}
+
+static inline enum diag_kind cluster_kind_of(int status)
+{
+	return status == 2 ? DIAG_INPUT : status == 3 ? DIAG_PLUGIN : DIAG_SYSTEM;
+}
 
 /* The same fixed-size block from every process: ALL[rank * SIZE ..] = MINE. */
 void cluster_share(const struct cluster *c, const void *mine, size_t size, void *all);

@@ -152,17 +152,16 @@ int design_evaluate(struct study *st, const struct design_input *inputs, int k, 
 		status = run_points(st, inputs, k, x, first, last, mine, d);
 	}
 	/* every process's points (one process: its own); a failure's kind
-	 * travels as the status */
+	 * travels as the cluster's status */
 	char message[1024], why[1024] = "";
 	for (int i = 0; i < d->count && status != 0 && why[0] == '\0'; i++)
 		if (d->entries[i].kind != DIAG_WARNING)
 			diag_format(d, &d->entries[i], why, sizeof why);
-	int kind = status == 0 ? 0 : diag_worst(d) > DIAG_INPUT ? (int)diag_worst(d) : DIAG_INPUT;
-	int agreed = cluster_agree(cluster, kind, why, message, sizeof message);
+	enum diag_kind worst = diag_worst(d);
+	int mine_status = status == 0 ? 0 : cluster_status_of(worst > DIAG_INPUT ? worst : DIAG_INPUT);
+	int agreed = cluster_agree(cluster, mine_status, why, message, sizeof message);
 	if (agreed != 0 && status == 0) {
-		enum diag_kind theirs = agreed >= DIAG_INPUT && agreed <= DIAG_SYSTEM ? (enum diag_kind)agreed
-										     : DIAG_SYSTEM;
-		diag_add_at(d, theirs, "ccsim", 0, "%s", message);
+		diag_add_at(d, cluster_kind_of(agreed), "ccsim", 0, "%s", message);
 		status = -1;
 	}
 	if (status == 0)
