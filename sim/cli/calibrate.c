@@ -234,12 +234,14 @@ int command_calibrate(int argc, char **argv, struct cluster *cluster)
 		status = cli_fail("calibrate", NULL, &d, 1);
 		goto done;
 	}
+	/* the overlay last: a failure before it leaves no new overlay to run on */
 	interrupts_hold(1);
-	status = cli_write_text(a.output, overlay, stderr);
-	if (status == EXIT_OK && a.json != NULL)
+	if (a.json != NULL)
 		status = cli_write_text(a.json, json, stderr);
 	if (status == EXIT_OK && a.csv != NULL)
 		status = cli_write_text(a.csv, csv, stderr);
+	if (status == EXIT_OK)
+		status = cli_write_text(a.output, overlay, stderr);
 	if (status == EXIT_OK && !a.quiet)
 		print_summary(s, &r, &c, reports, scenario, a.output);
 	interrupts_hold(0);
