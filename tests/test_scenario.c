@@ -16,7 +16,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ccsim_limits.h"
+#include "replication.h"
 #include "scenario.h"
+
+#include <math.h>
+#include <sys/stat.h>
 
 /* A valid scenario; the tests edit one line of it. Line numbers matter. */
 static const char base[] =
@@ -593,6 +598,268 @@ static void a_source_resolves_many_times_without_its_file(void **state)
 	diag_free(&d);
 }
 
+/* ---- issue 12: what a file cannot do ------------------------------------ */
+
+/* Loads TEXT as a file (so that @include and the reader's own path are used). */
+static struct scenario *load_text_file(const char *text, struct diag *d, char *path)
+{
+	write_temp_file(path, text);
+	diag_init(d, path);
+	return scenario_load_file(path, d);
+}
+
+static void reals_must_be_finite(void **state)
+{
+	(void)state;
+	static const struct edit_case cases[] = {
+		{"threshold = 85.0;", "threshold = 1e999;", 27, "'threshold' is not a finite number"},
+		{"bands = [70.0, 80.0];", "bands = [1e999, 60.0];", 27, "'bands[1]' is not a finite number"},
+		{"satisfaction_concentration = 300.0;", "satisfaction_concentration = 1e999;", 11,
+		 "'satisfaction_concentration' is not a finite number"},
+		{"scores = [82.5, 84.0];", "scores = [-1e999, 84.0];", 26, "'scores[1]' is not a finite"},
+		{"boost = 0.1;", "boost = 1e999;", 28, "params.boost is not a finite number"},
+		{"low = 0.1;", "low = -1e999;", 29, "'low' is not a finite number"},
+	};
+	RUN_CASES(cases);
+	/* a setup's writes go through the same rule */
+	char why[128];
+	assert_int_equal(scenario_field_check("district.satisfaction_concentration", INFINITY, why,
+					      sizeof why), 1);
+	assert_string_equal(why, "must be finite: a number at least 0");
+	struct diag d;
+	struct scenario *s = load_base(&d);
+	assert_non_null(s);
+	const struct scenario_key *k = scenario_schema_find("pass.threshold");
+	assert_int_equal(scenario_value_set(s, k, -1, -1, INFINITY, why, sizeof why), 1);
+	assert_int_equal(scenario_value_set(s, k, -1, -1, NAN, why, sizeof why), 1);
+	assert_true(s->pass.threshold == 85.0);
+	scenario_free(s);
+	diag_free(&d);
+	struct parameter_setting huge[] = {{"pass.threshold", INFINITY, 0, 0}};
+	assert_null(load_with_settings(huge, 1, &d));
+	assert_true(diag_contains(&d, "pass.threshold=inf: 'threshold' must be a number"));
+	diag_free(&d);
+}
+
+static void integers_beyond_32_bits_are_read_exactly_or_refused(void **state)
+{
+	(void)state;
+	struct diag d;
+	char *text = edited("sites = 30;", "sites = 5000000000;");
+	struct scenario *s = scenario_load_string(text, (diag_init(&d, "t.cfg"), &d));
+	assert_non_null(s);
+	assert_int_equal(scenario_cell(s, 1, 0)->sites, 5000000000LL);
+	scenario_free(s);
+	diag_free(&d);
+	free(text);
+
+	text = edited("respondents = 1200;", "respondents = 4294967396;");
+	s = scenario_load_string(text, (diag_init(&d, "t.cfg"), &d));
+	assert_non_null(s);
+	assert_int_equal(s->survey.respondents, 4294967396LL);
+	scenario_free(s);
+	diag_free(&d);
+	free(text);
+
+	expect_problem("weeks = 12;", "weeks = 4294967300;", 3, "'weeks' is 4294967300, must be");
+	expect_problem("sites = 30;", "sites = 0x1FFFFFFFFFF;", 17, "'sites' is 2199023255551");
+	expect_problem("sites = 30;", "sites = 99999999999999999999;", 17,
+		       "the integer 99999999999999999999 is too large");
+	/* a number in a string, a name or a comment is no literal */
+	text = edited("name = \"Test\";", "name = \"Test 5000000000\"; # 6000000000");
+	s = scenario_load_string(text, (diag_init(&d, "t.cfg"), &d));
+	assert_non_null(s);
+	assert_string_equal(s->name, "Test 5000000000");
+	scenario_free(s);
+	diag_free(&d);
+	free(text);
+
+	/* in an @include'd file, which libconfig reads itself: refused at its own line */
+	char dir[] = "/tmp/ccsim-include-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char inc[128], main_file[128];
+	snprintf(inc, sizeof inc, "%s/survey.cfg", dir);
+	snprintf(main_file, sizeof main_file, "%s/city.cfg", dir);
+	FILE *out = fopen(inc, "w");
+	fputs("# the survey\nsurvey: { respondents = 5000000000; weight = 20.0; };\n", out);
+	fclose(out);
+	text = edited("survey: { respondents = 1200; weight = 20.0; veto_below = 80.0; };",
+		      "@include \"survey.cfg\"");
+	out = fopen(main_file, "w");
+	fputs(text, out);
+	fclose(out);
+	diag_init(&d, main_file);
+	assert_null(scenario_load_file(main_file, &d));
+	assert_int_equal(d.count, 1);
+	assert_string_equal(d.entries[0].file, inc);
+	assert_int_equal(d.entries[0].line, 2);
+	assert_true(diag_contains(&d, "the integer 5000000000 does not fit in 32 bits"));
+	diag_free(&d);
+	unlink(inc);
+	unlink(main_file);
+	rmdir(dir);
+	free(text);
+}
+
+static void names_are_utf8_non_empty_and_short(void **state)
+{
+	(void)state;
+	expect_problem("name = \"Xigu\";", "name = \"Xi\xffgu\";", 16, "'name' is not valid UTF-8");
+	expect_problem("name = \"Xigu\";", "name = \"Xi\xc0\xafgu\";", 16, "not valid UTF-8"); /* overlong */
+	expect_problem("name = \"Xigu\";", "name = \"\xed\xa0\x80\";", 16, "not valid UTF-8"); /* surrogate */
+	expect_problem("name = \"Xigu\";", "name = \"\";", 16, "'name' must not be empty");
+	expect_problem("name = \"main_road\";",
+		       "name = \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\";", 6,
+		       "'name' has 65 characters, at most 64 are allowed");
+	/* 64 characters of three bytes each are fine */
+	char name[64 * 3 + 1] = "";
+	for (int i = 0; i < 64; i++)
+		strcat(name, "\xe5\x8c\xba"); /* 区 */
+	char replacement[256];
+	snprintf(replacement, sizeof replacement, "name = \"%s\";", name);
+	char *text = edited("name = \"Xigu\";", replacement);
+	struct diag d;
+	diag_init(&d, "t.cfg");
+	struct scenario *s = scenario_load_string(text, &d);
+	if (s == NULL)
+		diag_print(&d, stderr);
+	assert_non_null(s);
+	assert_string_equal(s->districts[1].name, name);
+	scenario_free(s);
+	diag_free(&d);
+	free(text);
+}
+
+/* One cell, long and fast: the sums of its dynamics must stay exact. */
+static const char one_cell[] =
+	"version = 1;\n"
+	"campaign: { weeks = 10000; };\n"
+	"inspection: { window = [1, 10000]; batches = 1; };\n"
+	"categories = ( { name = \"c\"; weight = 1.0; deduction = 0.0; lottery = 1; } );\n"
+	"districts = ( { name = \"d\"; population = 1.0; satisfaction = 0.9; sites = 1; declared = 1;\n"
+	"  problems = 0; new_per_week = LAMBDA; rectify_rate = 0.5; rebound = 1.0; } );\n"
+	"survey: { respondents = 1; weight = 20.0; };\n"
+	"pass: { rule = \"threshold\"; threshold = 1.0; };\n";
+
+static struct scenario *load_one_cell(const char *lambda, struct diag *d)
+{
+	char text[sizeof one_cell + 32];
+	const char *at = strstr(one_cell, "LAMBDA");
+	snprintf(text, sizeof text, "%.*s%s%s", (int)(at - one_cell), one_cell, lambda, at + 6);
+	diag_init(d, "cell.cfg");
+	return scenario_load_string(text, d);
+}
+
+static void no_sum_overflows_within_the_bounds(void **state)
+{
+	(void)state;
+	struct diag d;
+	/* issue 12: 10,000 weeks of 1e12 new problems overflowed the rectified count */
+	assert_null(load_one_cell("1e12", &d));
+	assert_true(diag_contains(&d, "the campaign could move up to 2e+20 problems"));
+	diag_free(&d);
+	/* at the limit: loads, and a replication's counts stay exact (rectified
+	 * problems that rebound are rectified again: the share may pass 1) */
+	struct scenario *s = load_one_cell("4.9e9", &d);
+	if (s == NULL)
+		diag_print(&d, stderr);
+	assert_non_null(s);
+	struct replication_workspace *w = replication_workspace_new(s, NULL);
+	assert_non_null(w);
+	assert_int_equal(replication_run(s, 1, 0, w), 0);
+	double r = replication_outcome(w)->rectification;
+	if (!(r >= 0.0 && r < 10000.0))
+		print_error("rectification %g\n", r);
+	assert_true(r >= 0.0 && r < 10000.0);
+	replication_workspace_free(w);
+	scenario_free(s);
+	diag_free(&d);
+}
+
+static void included_files_are_named_in_messages(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/ccsim-include-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char inc[128], main_file[128], sub[128];
+	snprintf(inc, sizeof inc, "%s/survey.cfg", dir);
+	snprintf(main_file, sizeof main_file, "%s/city.cfg", dir);
+	snprintf(sub, sizeof sub, "%s/sub.cfg", dir);
+	char *text = edited("survey: { respondents = 1200; weight = 20.0; veto_below = 80.0; };",
+			    "@include \"survey.cfg\"");
+	FILE *out = fopen(main_file, "w");
+	fputs(text, out);
+	fclose(out);
+	free(text);
+
+	/* a problem inside the included file: its name and its own line */
+	out = fopen(inc, "w");
+	fputs("\n\nsurvey: { respondents = 1200; weight = -20.0; };\n", out);
+	fclose(out);
+	struct diag d;
+	diag_init(&d, main_file);
+	assert_null(scenario_load_file(main_file, &d));
+	assert_int_equal(d.count, 1);
+	assert_string_equal(d.entries[0].file, inc);
+	assert_int_equal(d.entries[0].line, 3);
+	assert_true(diag_contains(&d, "'weight' is -20"));
+	diag_free(&d);
+
+	/* a syntax error there too */
+	out = fopen(inc, "w");
+	fputs("survey: { respondents = = 1200; };\n", out);
+	fclose(out);
+	diag_init(&d, main_file);
+	assert_null(scenario_load_file(main_file, &d));
+	assert_string_equal(d.entries[0].file, inc);
+	assert_int_equal(d.entries[0].line, 1);
+	assert_true(diag_contains(&d, "syntax error"));
+	diag_free(&d);
+
+	/* an included directory, and a directory given as the scenario */
+	unlink(inc);
+	assert_int_equal(mkdir(inc, 0700), 0);
+	diag_init(&d, main_file);
+	assert_null(scenario_load_file(main_file, &d));
+	assert_true(diag_contains(&d, "is a directory, not a scenario file"));
+	assert_int_equal(d.entries[0].line, 20);
+	diag_free(&d);
+	diag_init(&d, dir);
+	assert_null(scenario_load_file(dir, &d));
+	assert_int_equal(d.count, 1);
+	assert_true(diag_contains(&d, "is a directory, not a scenario file"));
+	diag_free(&d);
+	rmdir(inc);
+	unlink(main_file);
+	(void)sub;
+	rmdir(dir);
+}
+
+static void params_must_be_a_group(void **state)
+{
+	(void)state;
+	expect_problem("params = { boost = 0.1; };", "params = 5;", 28,
+		       "'params' must be a group { key = value; ... }, not an integer");
+	expect_problem("params = { boost = 0.1; };", "params = ( { boost = 0.5; } );", 28,
+		       "'params' must be a group { key = value; ... }, not a list");
+}
+
+static void files_over_the_size_limit_are_refused_at_once(void **state)
+{
+	(void)state;
+	char path[64];
+	write_temp_file(path, "version = 1;\n");
+	assert_int_equal(truncate(path, (off_t)LIMIT_SCENARIO_BYTES + 1), 0); /* sparse: no time spent */
+	struct diag d;
+	diag_init(&d, path);
+	assert_null(scenario_load_file(path, &d));
+	assert_int_equal(d.count, 1);
+	assert_true(diag_contains(&d, "more than a scenario file may (64 MiB)"));
+	diag_free(&d);
+	unlink(path);
+	(void)load_text_file;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -616,6 +883,13 @@ int main(void)
 		cmocka_unit_test(unknown_paths_name_the_nearest_valid_ones),
 		cmocka_unit_test(values_set_by_path_keep_the_rules),
 		cmocka_unit_test(a_source_resolves_many_times_without_its_file),
+		cmocka_unit_test(reals_must_be_finite),
+		cmocka_unit_test(integers_beyond_32_bits_are_read_exactly_or_refused),
+		cmocka_unit_test(names_are_utf8_non_empty_and_short),
+		cmocka_unit_test(no_sum_overflows_within_the_bounds),
+		cmocka_unit_test(included_files_are_named_in_messages),
+		cmocka_unit_test(params_must_be_a_group),
+		cmocka_unit_test(files_over_the_size_limit_are_refused_at_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,6 +25,15 @@
 #define LIMIT_BATCHES 1000.0
 /* The quantiles' histogram: a scenario whose Total spans more bins is refused. */
 #define LIMIT_HISTOGRAM_BINS 20000000
+/* Bytes of a scenario file, and of each file it @includes: refused at once
+ * above, before libconfig reads it (docs/model.md: 64 MiB). */
+#define LIMIT_SCENARIO_BYTES ((size_t)64 << 20)
+/* Characters (code points of UTF-8) of a name in a scenario's lists. */
+#define LIMIT_NAME_CHARS 64
+/* Problems a campaign may move in all: over every cell, weeks times the most
+ * problems a cell can hold (its problems plus twice its arrivals, plus 100
+ * a week). Every sum of the weekly dynamics then stays far inside int64. */
+#define LIMIT_CAMPAIGN_PROBLEMS 1e18
 
 /* ---- plugins ---- */
 /* Bytes of one plugin's source. */

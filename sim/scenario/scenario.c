@@ -9,7 +9,7 @@
 
 static void free_strings(char **strings, int n)
 {
-	for (int i = 0; i < n; i++)
+	for (int i = 0; strings != NULL && i < n; i++)
 		free(strings[i]);
 	free(strings);
 }
@@ -110,31 +110,65 @@ static int copy_params_with(struct policy *to, const struct policy *from, const 
 	return 0;
 }
 
+/* 1 when every string and array of P was allocated. */
+static int policy_complete(const struct policy *p)
+{
+	if (p->plugin == NULL || p->params == NULL || (p->n_targets > 0 && p->targets == NULL))
+		return 0;
+	for (int t = 0; t < p->n_targets; t++)
+		if (p->targets[t] == NULL)
+			return 0;
+	for (int j = 0; j < p->n_params; j++) {
+		const struct policy_param *q = &p->params[j];
+		if (q->key == NULL || (q->type == POLICY_VALUE_STRING && q->string == NULL) ||
+		    (q->type == POLICY_VALUE_NUMBERS && q->numbers == NULL) ||
+		    (q->type == POLICY_VALUE_STRINGS && q->strings == NULL))
+			return 0;
+		for (int i = 0; q->type == POLICY_VALUE_STRINGS && i < q->count; i++)
+			if (q->strings[i] == NULL)
+				return 0;
+	}
+	return 1;
+}
+
 int scenario_split_policy(struct scenario *s, int index, const char *key, const double *amounts)
 {
 	const struct policy *old = &s->policies[index];
 	int targets = old->n_targets ? old->n_targets : s->n_districts;
 	int n = s->n_policies - 1 + targets;
-	struct policy *policies = calloc((size_t)n, sizeof *policies);
-	if (policies == NULL)
+	struct policy *split = calloc((size_t)targets, sizeof *split);
+	if (split == NULL)
 		return -1;
+	int complete = 1;
+	for (int t = 0; t < targets; t++) {
+		struct policy *p = &split[t];
+		p->plugin = text_copy(old->plugin);
+		p->line = old->line;
+		p->targets = calloc(1, sizeof *p->targets);
+		if (p->targets != NULL) {
+			p->n_targets = 1;
+			p->targets[0] = text_copy(old->n_targets ? old->targets[t] : s->districts[t].name);
+		}
+		copy_params_with(p, old, key, amounts[t]);
+		complete &= policy_complete(p);
+	}
+	struct policy *policies = complete ? calloc((size_t)n, sizeof *policies) : NULL;
+	if (policies == NULL) {
+		for (int t = 0; t < targets; t++)
+			policy_free(&split[t]);
+		free(split);
+		return -1; /* S unchanged */
+	}
 	int k = 0;
 	for (int i = 0; i < s->n_policies; i++) {
 		if (i != index) {
 			policies[k++] = s->policies[i]; /* moved, not copied */
 			continue;
 		}
-		for (int t = 0; t < targets; t++) {
-			struct policy *p = &policies[k++];
-			p->plugin = text_copy(old->plugin);
-			p->line = old->line;
-			p->n_targets = 1;
-			p->targets = calloc(1, sizeof *p->targets);
-			if (p->targets)
-				p->targets[0] = text_copy(old->n_targets ? old->targets[t] : s->districts[t].name);
-			copy_params_with(p, old, key, amounts[t]);
-		}
+		for (int t = 0; t < targets; t++)
+			policies[k++] = split[t];
 	}
+	free(split);
 	policy_free(&s->policies[index]); /* the others moved */
 	free(s->policies);
 	s->policies = policies;
@@ -202,6 +236,23 @@ int scenario_check_consistency(const struct scenario *s, const struct scenario_l
 				 prefix, k->name, k->weight, (long long)k->lottery, (long long)declared,
 				 (long long)k->random_view, (long long)undeclared);
 	}
+	/* Every sum of the weekly dynamics stays exact: a cell holds at most its
+	 * problems plus its arrivals (rebounds return what was rectified), and
+	 * in a week it rectifies at most what it holds. */
+	double moved = 0.0;
+	for (size_t k = 0; k < (size_t)s->n_districts * (size_t)C; k++) {
+		if (lines->cell_valid && !lines->cell_valid[k])
+			continue;
+		double held = (double)s->cells[k].problems +
+			      (double)s->weeks * (2.0 * s->cells[k].new_per_week + 100.0);
+		moved += (double)s->weeks * held;
+	}
+	if (moved > LIMIT_CAMPAIGN_PROBLEMS)
+		diag_add(d, 0,
+			 "%sthe campaign could move up to %.3g problems in all (weeks x the problems "
+			 "a cell can hold, over every cell), more than the %.0e whose sums stay exact: "
+			 "lower weeks, new_per_week or problems",
+			 prefix, moved, LIMIT_CAMPAIGN_PROBLEMS);
 	if (s->overall.weight > 0.0 && field_weight <= 0.0)
 		diag_add(d, lines->overall,
 			 "%soverall: weight %g needs a field score to judge, but every category has "

@@ -135,9 +135,15 @@ void access_report(struct loader *L, const config_setting_t *at, const char *fmt
 	}
 	va_end(again);
 	const char *file = at ? config_setting_source_file(at) : NULL;
-	if (file != NULL && (L->file == NULL || strcmp(file, L->file) != 0))
-		diag_add_at(L->d, DIAG_INPUT, file, access_line(at), "%s", message);
-	else
+	if (file != NULL && (L->file == NULL || strcmp(file, L->file) != 0)) {
+		/* an @include'd file, named as the including file's directory finds it */
+		char path[4096];
+		if (file[0] != '/' && L->directory != NULL)
+			snprintf(path, sizeof path, "%s/%s", L->directory, file);
+		else
+			snprintf(path, sizeof path, "%s", file);
+		diag_add_at(L->d, DIAG_INPUT, path, access_line(at), "%s", message);
+	} else
 		diag_add(L->d, access_line(at), "%s", message);
 	if (message != small)
 		free(message);
@@ -178,8 +184,12 @@ const char *access_string(struct loader *L, const config_setting_t *group, const
 void access_check_keys(struct loader *L, const config_setting_t *group, const char *where,
 		       const char *pattern)
 {
-	const char *known[64];
-	int n_known = schema_children(pattern, known, N_ELEMENTS(known));
+	if (L->n_known < 0 || strcmp(L->known_pattern, pattern) != 0) {
+		snprintf(L->known_pattern, sizeof L->known_pattern, "%s", pattern);
+		L->n_known = schema_children(pattern, L->known, N_ELEMENTS(L->known));
+	}
+	const char *const *known = L->known;
+	int n_known = L->n_known;
 	int n = config_setting_length(group);
 	for (int i = 0; i < n; i++) {
 		const config_setting_t *member = config_setting_get_elem(group, (unsigned)i);

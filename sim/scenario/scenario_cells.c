@@ -32,15 +32,18 @@ static void read_level(struct loader *L, const config_setting_t *level, const ch
 	memset(scalar, 0, sizeof *scalar);
 	memset(per_category, 0, (size_t)s->n_categories * sizeof *per_category);
 	const config_setting_t *member = level ? config_setting_get_member(level, rule->key) : NULL;
-	char path[512];
-	snprintf(path, sizeof path, "%s.%s", L->prefix, rule->key);
-	const struct parameter_setting *set = settings_for(L, path);
-	for (int c = 0; c < s->n_categories; c++) {
-		snprintf(path, sizeof path, "%s.%s.%s", L->prefix, rule->key, s->categories[c].name);
-		const struct parameter_setting *entry = settings_for(L, path);
-		if (entry != NULL) {
-			per_category[c].present = 1;
-			per_category[c].valid = settings_take(L, entry, rule, &per_category[c].value);
+	const struct parameter_setting *set = NULL;
+	if (L->n_settings > 0) { /* paths are built only when something may set them */
+		char path[512];
+		snprintf(path, sizeof path, "%s.%s", L->prefix, rule->key);
+		set = settings_for(L, path);
+		for (int c = 0; c < s->n_categories; c++) {
+			snprintf(path, sizeof path, "%s.%s.%s", L->prefix, rule->key, s->categories[c].name);
+			const struct parameter_setting *entry = settings_for(L, path);
+			if (entry != NULL) {
+				per_category[c].present = 1;
+				per_category[c].valid = settings_take(L, entry, rule, &per_category[c].value);
+			}
 		}
 	}
 	if (set != NULL) {
@@ -70,13 +73,16 @@ static void read_level(struct loader *L, const config_setting_t *level, const ch
 				      access_nearest(category, names, s->n_categories));
 			continue;
 		}
-		char key[160];
-		snprintf(key, sizeof key, "%s.%s", rule->key, category);
 		if (per_category[c].present)
 			continue; /* set by path */
 		per_category[c].present = 1;
 		per_category[c].line = access_line(entry);
-		per_category[c].valid = rule_take_number(L, entry, where, key, rule, &per_category[c].value);
+		per_category[c].valid = rule_quick(rule, entry, &per_category[c].value);
+		if (!per_category[c].valid) {
+			char key[160];
+			snprintf(key, sizeof key, "%s.%s", rule->key, category);
+			rule_take_number(L, entry, where, key, rule, &per_category[c].value);
+		}
 	}
 }
 

@@ -9,6 +9,9 @@
  *   scenario_cells.c     per-district-and-category values resolved from their levels
  *   scenario_settings.c  values set by parameter path (--set, variants)
  *   scenario_source.c    a file parsed once, resolved as often as asked
+ *   scenario_literal.c   the file's text before parsing: size, includes, integer literals
+ *   scenario_compile.c   what replications read, derived once (public)
+ *   scenario_print.c     check's printout
  */
 #ifndef CCSIM_SCENARIO_INT_H
 #define CCSIM_SCENARIO_INT_H
@@ -32,6 +35,15 @@ struct loader {
 	int n_offered, offered_capacity;
 	int out_of_memory;   /* reported once */
 	const char *file;    /* the file the root was read from (NULL: a string) */
+	const char *directory; /* where @include'd files were found (NULL: here) */
+	/* the schema's keys under the pattern last asked for, so that a list of
+	 * many entries looks them up once */
+	char known_pattern[64];
+	const char *known[64];
+	int n_known;         /* -1: none yet */
+	char fields_pattern[64];
+	const struct scenario_key *fields[64];
+	int n_fields;        /* -1: none yet */
 };
 
 /* ---- scenario_access.c ---- */
@@ -72,6 +84,8 @@ void access_check_keys(struct loader *L, const config_setting_t *group, const ch
 
 /* Returns 1 when VALUE breaks RULE (NaN and infinities always do), else 0. */
 int rule_breaks(const struct value_rule *rule, double value);
+/* 1 with SETTING's value in OUT when it is a number keeping RULE, else 0 (nothing reported). */
+int rule_quick(const struct value_rule *rule, const config_setting_t *setting, double *out);
 /* Checks that SETTING (named KEY, in WHERE) is a number keeping RULE; stores it in OUT. */
 int rule_take_number(struct loader *L, const config_setting_t *setting, const char *where,
 		     const char *key, const struct value_rule *rule, double *out);
@@ -102,6 +116,23 @@ void sections_read(struct loader *L, const config_setting_t *root);
 
 void cells_resolve(struct loader *L, const config_setting_t *defaults,
 		   const config_setting_t *districts, int *declared_line, unsigned char *cell_valid);
+
+/* ---- scenario_literal.c ---- */
+
+/*
+ * The text of PATH, whole (LENGTH receives its size), or NULL with the
+ * problem reported: a directory, not a regular file, over the size limit,
+ * unreadable. Reported under FILE:LINE when LINE is not 0 (an @include).
+ */
+char *literal_read_file(const char *path, const char *file, int line, struct diag *d,
+			size_t *length);
+/*
+ * TEXT with an L after each integer literal beyond 32 bits, so that
+ * libconfig reads it exactly; NULL with every problem reported (a literal
+ * beyond 64 bits; in an @include'd file under DIRECTORY, a literal beyond
+ * 32 bits, a directory, a file too big or missing).
+ */
+char *literal_prepare(const char *text, size_t length, const char *directory, struct diag *d);
 
 /* ---- scenario_settings.c ---- */
 

@@ -30,8 +30,8 @@ void scenario_rule_describe(const struct value_rule *rule, char *out, size_t siz
 
 int rule_breaks(const struct value_rule *rule, double value)
 {
-	if (isnan(value))
-		return 1;
+	if (!isfinite(value))
+		return 1; /* every number is finite (MODEL.md 2) */
 	if (rule->integer && value != floor(value))
 		return 1;
 	if (value < rule->lo || (rule->lo_open && value == rule->lo))
@@ -47,44 +47,61 @@ int scenario_rule_check(const struct value_rule *rule, double value, char *why, 
 		return 0;
 	char range[128];
 	scenario_rule_describe(rule, range, sizeof range);
-	snprintf(why, size, "must be %s", range);
+	snprintf(why, size, "must be %s%s", isfinite(value) ? "" : "finite: ", range);
+	return 1;
+}
+
+int rule_quick(const struct value_rule *rule, const config_setting_t *setting, double *out)
+{
+	int integer = access_is_integer(setting);
+	if (!integer && config_setting_type(setting) != CONFIG_TYPE_FLOAT)
+		return 0;
+	double value = access_number(setting);
+	if ((rule->integer && !integer) || rule_breaks(rule, value))
+		return 0;
+	*out = value;
 	return 1;
 }
 
 int rule_take_number(struct loader *L, const config_setting_t *setting, const char *where,
 		     const char *key, const struct value_rule *rule, double *out)
 {
-	char range[128];
-	scenario_rule_describe(rule, range, sizeof range);
 	const char *sep = access_sep(where);
-	if (!config_setting_is_number(setting)) {
+	char range[128];
+	int integer = access_is_integer(setting);
+	int number = integer || config_setting_type(setting) == CONFIG_TYPE_FLOAT;
+	double value = number ? access_number(setting) : 0.0;
+	if (number && (!rule->integer || integer) && !rule_breaks(rule, value)) {
+		*out = value;
+		return 1;
+	}
+	/* a problem: its words */
+	scenario_rule_describe(rule, range, sizeof range);
+	if (!number) {
 		access_report(L, setting, "%s%s'%s' must be %s, not %s", where, sep, key, range,
 			      access_type_name(setting));
-		return 0;
-	}
-	if (rule->integer && !access_is_integer(setting)) {
+	} else if (rule->integer && !integer) {
 		access_report(L, setting, "%s%s'%s' must be %s, not a real number (write %s = %.0f;)",
-			      where, sep, key, range, key, floor(access_number(setting)));
-		return 0;
-	}
-	double value = access_number(setting);
-	if (rule_breaks(rule, value)) {
-		char number[32];
-		if (access_is_integer(setting))
-			snprintf(number, sizeof number, "%lld", config_setting_get_int64(setting));
+			      where, sep, key, range, key, floor(value));
+	} else if (!isfinite(value)) {
+		access_report(L, setting, "%s%s'%s' is not a finite number (1e309 and beyond overflow "
+			      "to infinity): every number must be finite, and '%s' must be %s", where, sep, key,
+			      key, range);
+	} else {
+		char text[32];
+		if (integer)
+			snprintf(text, sizeof text, "%lld", config_setting_get_int64(setting));
 		else
-			diag_format_number(value, number, sizeof number);
-		access_report(L, setting, "%s%s'%s' is %s, must be %s", where, sep, key, number, range);
-		return 0;
+			diag_format_number(value, text, sizeof text);
+		access_report(L, setting, "%s%s'%s' is %s, must be %s", where, sep, key, text, range);
 	}
-	*out = value;
-	return 1;
+	return 0;
 }
 
 int rule_get_number(struct loader *L, const config_setting_t *group, const char *where,
 		    const struct value_rule *rule, int required, double fallback, double *out)
 {
-	if (L->prefix != NULL) {
+	if (L->prefix != NULL && L->n_settings > 0) {
 		char path[512];
 		snprintf(path, sizeof path, "%s.%s", L->prefix, rule->key);
 		const struct parameter_setting *set = settings_for(L, path);
@@ -141,13 +158,20 @@ int rule_get_numbers(struct loader *L, const config_setting_t *group, const char
 void rule_read_fields(struct loader *L, const config_setting_t *group, const char *where,
 		      const char *pattern, void *item)
 {
-	for (int i = 0; i < scenario_schema_count(); i++) {
-		const struct scenario_key *k = scenario_schema_key(i);
+	if (L->n_fields < 0 || strcmp(L->fields_pattern, pattern) != 0) {
 		size_t n = strlen(pattern);
-		if (k->storage == SCENARIO_STORE_NONE || (k->flags & SCENARIO_KEY_CELL) ||
-		    strncmp(k->path, pattern, n) != 0 || k->path[n] != '.' ||
-		    strchr(k->path + n + 1, '.') != NULL)
-			continue;
+		snprintf(L->fields_pattern, sizeof L->fields_pattern, "%s", pattern);
+		L->n_fields = 0;
+		for (int i = 0; i < scenario_schema_count() && L->n_fields < N_ELEMENTS(L->fields); i++) {
+			const struct scenario_key *k = scenario_schema_key(i);
+			if (k->storage != SCENARIO_STORE_NONE && !(k->flags & SCENARIO_KEY_CELL) &&
+			    strncmp(k->path, pattern, n) == 0 && k->path[n] == '.' &&
+			    strchr(k->path + n + 1, '.') == NULL)
+				L->fields[L->n_fields++] = k;
+		}
+	}
+	for (int i = 0; i < L->n_fields; i++) {
+		const struct scenario_key *k = L->fields[i];
 		if (k->type == SCENARIO_TYPE_BOOLEAN) {
 			schema_store(item, k, access_bool(L, group, where, k->rule.key, k->fallback != 0.0));
 			continue;

@@ -7,9 +7,66 @@
 #include "ccsim_limits.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* ---- names ------------------------------------------------------------- */
+
+/* The number of characters of TEXT when it is valid UTF-8 (shortest forms,
+ * no surrogates, at most U+10FFFF), else -1. */
+static long utf8_characters(const char *text)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	long n = 0;
+	while (*p) {
+		unsigned c = *p;
+		int follow = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2
+					    : (c & 0xf8) == 0xf0 ? 3 : -1;
+		if (follow < 0)
+			return -1;
+		unsigned code = follow == 0 ? c : follow == 1 ? c & 0x1f : follow == 2 ? c & 0x0f : c & 0x07;
+		for (int i = 1; i <= follow; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return -1;
+			code = (code << 6) | (p[i] & 0x3f);
+		}
+		static const unsigned least[4] = {0, 0x80, 0x800, 0x10000};
+		if (code < least[follow] || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff))
+			return -1;
+		p += follow + 1;
+		n++;
+	}
+	return n;
+}
+
+/* Names seen in one list, for finding a name used twice in constant time. */
+struct name_set {
+	const char **slots;
+	size_t mask;
+};
+
+static uint64_t name_hash(const char *text)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	return h;
+}
+
+/* Adds NAME; returns 1 when it was there already. */
+static int name_set_add(struct name_set *set, const char *name)
+{
+	size_t i = (size_t)name_hash(name) & set->mask;
+	while (set->slots[i] != NULL) {
+		if (strcmp(set->slots[i], name) == 0)
+			return 1;
+		i = (i + 1) & set->mask;
+	}
+	set->slots[i] = name;
+	return 0;
+}
 
 /* ---- lists of named groups --------------------------------------------- */
 
@@ -45,8 +102,17 @@ static int read_named_list(struct loader *L, const config_setting_t *root, const
 		return 0;
 	}
 	char *array = access_alloc(L, (size_t)n, size);
-	if (array == NULL)
+	struct name_set names = {NULL, 0};
+	size_t slots = 16;
+	while (slots < 2 * (size_t)n)
+		slots *= 2;
+	names.slots = access_alloc(L, slots, sizeof *names.slots);
+	names.mask = slots - 1;
+	if (array == NULL || names.slots == NULL) {
+		free(array);
+		free(names.slots);
 		return 0;
+	}
 	char pattern[128];
 	snprintf(pattern, sizeof pattern, "%s.*", path);
 	for (int i = 0; i < n; i++) {
@@ -62,21 +128,26 @@ static int read_named_list(struct loader *L, const config_setting_t *root, const
 		}
 		snprintf(where, sizeof where, "%s entry %d", key, i + 1);
 		const char *text = access_string(L, element, where, "name", 1);
+		long characters = text ? utf8_characters(text) : 0;
 		if (text != NULL && text[0] == '\0') {
 			access_report(L, element, "%s: 'name' must not be empty", where);
+			text = NULL;
+		} else if (text != NULL && characters < 0) {
+			access_report(L, config_setting_get_member(element, "name"),
+				      "%s: 'name' is not valid UTF-8: names are UTF-8 text", where);
+			text = NULL;
+		} else if (text != NULL && characters > LIMIT_NAME_CHARS) {
+			access_report(L, config_setting_get_member(element, "name"),
+				      "%s: 'name' has %ld characters, at most %d are allowed", where,
+				      characters, LIMIT_NAME_CHARS);
 			text = NULL;
 		}
 		*name = access_copy(L, text ? text : "?");
 		if (text != NULL) {
-			for (int j = 0; j < i; j++) {
-				char *other = *(char **)(void *)(array + (size_t)j * size);
-				if (other != NULL && strcmp(other, text) == 0) {
-					access_report(L, element,
-						      "%s: the name '%s' is used twice in '%s' (names must be unique)",
-						      where, text, key);
-					break;
-				}
-			}
+			if (name_set_add(&names, text))
+				access_report(L, element,
+					      "%s: the name '%s' is used twice in '%s' (names must be unique)",
+					      where, text, key);
 			snprintf(where, sizeof where, "%s '%s'", singular, text);
 		}
 		char prefix[256];
@@ -90,6 +161,7 @@ static int read_named_list(struct loader *L, const config_setting_t *root, const
 			rule_read_fields(L, element, where, pattern, array + (size_t)i * size);
 		L->prefix = outer;
 	}
+	free(names.slots);
 	*items = array;
 	return n;
 }
@@ -290,6 +362,9 @@ static void read_policy_param(struct loader *L, const config_setting_t *entry, c
 	if (config_setting_is_number(entry)) {
 		p->type = POLICY_VALUE_NUMBER;
 		p->number = access_number(entry);
+		if (!isfinite(p->number))
+			access_report(L, entry, "%s%sparams.%s is not a finite number: every number must "
+				      "be finite", where, access_sep(where), p->key);
 	} else if (type == CONFIG_TYPE_BOOL) {
 		p->type = POLICY_VALUE_BOOLEAN;
 		p->number = config_setting_get_bool(entry);
@@ -315,8 +390,11 @@ static void read_policy_param(struct loader *L, const config_setting_t *entry, c
 		p->count = count;
 		for (int i = 0; i < p->count; i++) {
 			const config_setting_t *e = config_setting_get_elem(entry, (unsigned)i);
-			if (config_setting_is_number(e))
+			if (config_setting_is_number(e) && isfinite(access_number(e)))
 				p->numbers[i] = access_number(e);
+			else if (config_setting_is_number(e))
+				access_report(L, e, "%s%sparams.%s[%d] is not a finite number: every number "
+					      "must be finite", where, access_sep(where), p->key, i + 1);
 			else
 				access_report(L, entry, "%s%sparams.%s must hold numbers or strings, not %s",
 					      where, access_sep(where), p->key, access_type_name(e));
@@ -402,7 +480,10 @@ static void read_policies(struct loader *L, const config_setting_t *root)
 		if (targets != NULL)
 			read_targets(L, targets, where, district_names, p);
 		const config_setting_t *params = config_setting_get_member(g, "params");
-		if (params != NULL && config_setting_is_group(params)) {
+		if (params != NULL && !config_setting_is_group(params))
+			access_report(L, params, "%s: 'params' must be a group { key = value; ... }, not %s",
+				      where, access_type_name(params));
+		else if (params != NULL) {
 			int count = config_setting_length(params);
 			p->params = access_alloc(L, (size_t)count, sizeof *p->params);
 			if (p->params != NULL) {

@@ -4,11 +4,14 @@
  */
 #include "scenario_int.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct parameter_setting *settings_for(struct loader *L, const char *path)
 {
+	if (L->n_settings == 0)
+		return NULL; /* nothing to set, nothing to suggest */
 	if (L->n_offered == L->offered_capacity) {
 		int capacity = L->offered_capacity ? 2 * L->offered_capacity : 64;
 		char **grown = realloc(L->offered, (size_t)capacity * sizeof *grown);
@@ -106,6 +109,10 @@ void settings_apply_params(struct loader *L, struct policy *p, int index, const 
 		if (param->type != POLICY_VALUE_NUMBER) {
 			diag_add(L->d, 0, "%s: %s is not a number in the scenario; a path sets numbers only",
 				 where, set->path);
+			continue;
+		}
+		if (!isfinite(set->value)) {
+			diag_add(L->d, 0, "%s: %s must be a finite number", where, set->path);
 			continue;
 		}
 		param->number = set->value;

@@ -17,8 +17,9 @@ static const char *base_name(const char *path)
 }
 
 /* Resolves the parsed ROOT of FILE (NULL: a string) with SETTINGS. */
-static struct scenario *resolve(const config_setting_t *root, const char *file, const char *shown,
-				struct parameter_setting *settings, int n_settings, struct diag *d)
+static struct scenario *resolve(const config_setting_t *root, const char *file, const char *directory,
+				const char *shown, struct parameter_setting *settings, int n_settings,
+				struct diag *d)
 {
 	int before = d->count;
 	struct scenario *s = calloc(1, sizeof *s);
@@ -26,7 +27,8 @@ static struct scenario *resolve(const config_setting_t *root, const char *file, 
 		diag_no_memory(d, "reading the scenario");
 		return NULL;
 	}
-	struct loader L = {d, s, NULL, settings, n_settings, NULL, 0, 0, 0, file};
+	struct loader L = {.d = d, .s = s, .settings = settings, .n_settings = n_settings,
+			  .file = file, .directory = directory, .n_known = -1, .n_fields = -1};
 	s->file = access_copy(&L, shown);
 	for (int i = 0; i < n_settings; i++)
 		settings[i].used = 0;
@@ -46,15 +48,22 @@ static struct scenario *resolve(const config_setting_t *root, const char *file, 
 	return s;
 }
 
-/* Reports why CONFIG could not be read. */
-static void report_read_error(const config_t *config, struct diag *d)
+/* Reports why CONFIG could not be read, in the file the error is in
+ * (@include'd files are found in DIRECTORY, NULL: here). */
+static void report_read_error(const config_t *config, const char *directory, struct diag *d)
 {
+	char path[4096];
+	const char *file = config_error_file(config);
+	if (file != NULL && file[0] != '/' && directory != NULL) {
+		snprintf(path, sizeof path, "%s/%s", directory, file);
+		file = path;
+	}
 	if (config_error_type(config) == CONFIG_ERR_FILE_IO)
-		diag_add(d, 0, "cannot read the file: %s", strerror(errno));
+		diag_add_at(d, DIAG_INPUT, file, 0, "cannot read the file: %s", strerror(errno));
 	else
-		diag_add(d, config_error_line(config),
-			 "%s (libconfig syntax: key = value; groups { }, lists ( ), arrays [ ])",
-			 config_error_text(config));
+		diag_add_at(d, DIAG_INPUT, file, config_error_line(config),
+			    "%s (libconfig syntax: key = value; groups { }, lists ( ), arrays [ ])",
+			    config_error_text(config));
 }
 
 struct scenario_source {
@@ -102,46 +111,50 @@ static struct scenario_source *source_new(const char *path, const char *shown, s
 	if (slash != NULL) {
 		*slash = '\0';
 		config_set_include_dir(&src->config, src->directory);
+	} else {
+		free(src->directory); /* @include resolves against the current directory */
+		src->directory = NULL;
+	}
+	return src;
+}
+
+/* Parses TEXT (read from PATH, NULL: none) into a new source shown as SHOWN. */
+static struct scenario_source *parse(const char *text, size_t length, const char *path,
+				     const char *shown, struct diag *d)
+{
+	struct scenario_source *src = source_new(path, shown, d);
+	if (src == NULL)
+		return NULL;
+	char *prepared = literal_prepare(text, length, src->directory, d);
+	if (prepared == NULL) {
+		scenario_source_free(src);
+		return NULL;
+	}
+	int ok = config_read_string(&src->config, prepared);
+	free(prepared);
+	if (!ok) {
+		report_read_error(&src->config, src->directory, d);
+		scenario_source_free(src);
+		return NULL;
 	}
 	return src;
 }
 
 struct scenario_source *scenario_source_read(const char *path, struct diag *d)
 {
-	FILE *in = fopen(path, "r");
-	if (in == NULL) {
-		diag_add(d, 0, "cannot open the scenario: %s", strerror(errno));
+	size_t length;
+	char *text = literal_read_file(path, NULL, 0, d, &length);
+	if (text == NULL)
 		return NULL;
-	}
-	struct scenario_source *src = source_new(path, path, d);
-	if (src == NULL) {
-		fclose(in);
-		return NULL;
-	}
-	int ok = config_read(&src->config, in);
-	int saved_errno = errno;
-	fclose(in);
-	errno = saved_errno;
-	if (!ok) {
-		report_read_error(&src->config, d);
-		scenario_source_free(src);
-		return NULL;
-	}
+	struct scenario_source *src = parse(text, length, path, path, d);
+	free(text);
 	return src;
 }
 
 struct scenario_source *scenario_source_read_string(const char *text, const char *name,
 						    struct diag *d)
 {
-	struct scenario_source *src = source_new(NULL, name, d);
-	if (src == NULL)
-		return NULL;
-	if (!config_read_string(&src->config, text)) {
-		report_read_error(&src->config, d);
-		scenario_source_free(src);
-		return NULL;
-	}
-	return src;
+	return parse(text, strlen(text), NULL, name, d);
 }
 
 struct scenario *scenario_source_resolve(const struct scenario_source *src,
@@ -155,7 +168,7 @@ struct scenario *scenario_source_resolve(const struct scenario_source *src,
 	}
 	for (int i = 0; i < n; i++)
 		own[i] = settings[i];
-	struct scenario *s = resolve(config_root_setting(&src->config), src->path, src->shown, own, n, d);
+	struct scenario *s = resolve(config_root_setting(&src->config), src->path, src->directory, src->shown, own, n, d);
 	free(own);
 	return s;
 }
@@ -179,7 +192,7 @@ struct scenario *scenario_load_file_with(const char *path, struct parameter_sett
 	struct scenario_source *src = scenario_source_read(path, d);
 	if (src == NULL)
 		return NULL;
-	struct scenario *s = resolve(config_root_setting(&src->config), src->path, src->shown, settings,
+	struct scenario *s = resolve(config_root_setting(&src->config), src->path, src->directory, src->shown, settings,
 				     n_settings, d);
 	scenario_source_free(src);
 	return s;
@@ -190,7 +203,7 @@ struct scenario *scenario_load_string(const char *text, struct diag *d)
 	struct scenario_source *src = scenario_source_read_string(text, d->file ? d->file : "<string>", d);
 	if (src == NULL)
 		return NULL;
-	struct scenario *s = resolve(config_root_setting(&src->config), NULL, src->shown, NULL, 0, d);
+	struct scenario *s = resolve(config_root_setting(&src->config), NULL, NULL, src->shown, NULL, 0, d);
 	scenario_source_free(src);
 	return s;
 }
