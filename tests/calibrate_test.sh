@@ -113,6 +113,9 @@ check "no reports from a bad ledger" [ ! -e "$work/bl.csv" ]
 # ---- the overlay on top of its scenario (layered files, MODEL.md 2) ----------
 if "$ccsim" check "$city+$work/point.cfg" >"$work/layered" 2>&1; then
 	check "check city+overlay shows the estimates" grep -q 'main_road *50 *5 *40 *4.16667 *0.135593 *0.307692' "$work/layered"
+	# a cell without reports keeps its values: Chengguan's scalar rectify_rate
+	# still gives its back streets 0.15 beside the overlay's main_road group
+	check "an unreported cell keeps the scenario's values" grep -q 'back_street *50 *5 *150 *3 *0.15 *0.08' "$work/layered"
 	check "run city" [ "$(status "$ccsim" run "$city" --reps 20000 --json "$work/base.json")" = 0 ]
 	check "run city+overlay" [ "$(status "$ccsim" run "$city+$work/point.cfg" --reps 20000 --json "$work/layered.json")" = 0 ]
 	# more problems open and slower fixing in both cells: more points lost in each district
