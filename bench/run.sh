@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The figures of bench/RESULTS.md. Usage: bench/run.sh [BUILD_DIR] [PART...]
 # with PART among demo, scale, growth, dynamics, samplers, numpy, memory, mpi,
-# plugins, sobol, allocate, load (default: all but memory and mpi, which take
+# plugins, sobol, allocate, load, calibrate (default: all but memory and mpi, which take
 # long and need Open MPI). A Release build is made in BUILD_DIR (default
 # build-release). Run it on a quiet machine: the timings share its cores.
 set -euo pipefail
@@ -109,6 +109,18 @@ allocate)
 	echo "# allocate 300 officers in steps of 10 over the 10 districts, 2000 replications a variant"
 	time "$ccsim" allocate "$here/bench/allocate-officers.cfg" --policy 1 --param officers \
 		--budget 300 --step 10 --reps 2000 --quiet --csv "$out/allocate.csv"
+	;;
+calibrate)
+	echo "# calibrate 100 districts x 20 categories x 52 weeks (104,000 rows), fit check included (goal: under 1 s)"
+	"$python" "$here/scenarios/make_reports.py" scaled --districts 100 --categories 20 --weeks 52 \
+		--scenario "$out/reports-city.cfg" >"$out/reports.csv"
+	time "$ccsim" calibrate "$out/reports-city.cfg" "$out/reports.csv" -o "$out/calibrated.cfg" --quiet
+	echo "  the same with --pool, --json and --csv"
+	time "$ccsim" calibrate "$out/reports-city.cfg" "$out/reports.csv" -o "$out/calibrated.cfg" --quiet \
+		--pool --json "$out/calibration.json" --csv "$out/calibration.csv"
+	echo "  one thread"
+	time "$ccsim" calibrate "$out/reports-city.cfg" "$out/reports.csv" -o "$out/calibrated.cfg" --quiet \
+		--threads 1
 	;;
 load)
 	echo "# a scenario of 100,000 districts x 11 categories read, resolved and validated (goal: under 2 s)"
