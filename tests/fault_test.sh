@@ -78,7 +78,11 @@ check() {
 		local which="allocation $n failing"
 		[ "$persist" = 1 ] && which="allocations from $n on failing"
 		echo "FAIL $name: $which: $why"
-		sed -n '1,6s/^/  | /p' "$here/err"
+		if grep -q -E 'Sanitizer|runtime error' "$here/err"; then
+			grep -m1 -A14 -E 'ERROR: |runtime error' "$here/err" | sed 's/^/  | /'
+		else
+			sed -n '1,6s/^/  | /p' "$here/err"
+		fi
 		explain "$n" "$persist" "$@"
 	fi
 }
