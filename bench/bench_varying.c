@@ -6,7 +6,7 @@
  * the 220 binomial rates of the cells change from one replication to the
  * next (issue 14's benchmark).
  *
- *   bench_varying [REPLICATIONS]     (default 20,000)
+ *   bench_varying [REPLICATIONS [MODE]]     (default 20,000, every mode)
  *
  * Each way of drawing at rates that vary is timed over the same
  * replications, one thread, the inputs' own draws included:
@@ -16,9 +16,10 @@
  *   registry   uncertain rates handed to the same sources: every replication
  *              registers new rates in the tables, until the registry or the
  *              budget is full; then every draw builds its table on the stack
- *   no tables  the sources given no tables (inversion.h's fallback)
- *   varying    varying.h: the tables' values, summed lazily from the first
- *              entry, without tables (the proposed design)
+ *   notables   the sources given no tables (inversion.h's fallback)
+ *   varying    varying.h (the proposed design): below a mean of 16 the
+ *              tables' own values, summed lazily from the first entry;
+ *              above it sample.h's BTRS; no tables
  *   samplers   sample.h's inversion and BTRS at a rate set up per
  *              replication (exact too, but other values than the tables')
  *
@@ -43,9 +44,6 @@
 #define SEED 20261122
 /* Rounds of every mode in turn; each mode reports its best. */
 #define ROUNDS 10
-#ifndef HYBRID_MEAN
-#define HYBRID_MEAN 12.0
-#endif
 
 struct demo_cell {
 	int district;
@@ -169,10 +167,10 @@ static const struct demo_cell demo_cells[] = {
 
 #define CELLS ((int)(sizeof demo_cells / sizeof demo_cells[0]))
 
-enum mode { CERTAIN, REGISTRY, NO_TABLES, VARYING, SAMPLERS, HYBRID, MODES };
+enum mode { CERTAIN, REGISTRY, NO_TABLES, VARYING, SAMPLERS, MODES };
 
-static const char *const mode_names[MODES] = {"certain", "registry", "no tables", "varying",
-					     "samplers", "hybrid"};
+static const char *const mode_names[MODES] = {"certain", "registry", "notables", "varying",
+					     "samplers"};
 
 /* One cell's samplers, in whichever form the mode uses. */
 struct cell_state {
@@ -257,11 +255,6 @@ static int64_t replication(enum mode mode, uint64_t index, struct cell_state *ce
 			binomial_rate_init(&s->rectify_rate, rectify);
 			binomial_rate_init(&s->rebound_rate, rebound);
 			break;
-		case HYBRID:
-			varying_binomial_init(&s->rectify_varying, rectify);
-			varying_binomial_init(&s->rebound_varying, rebound);
-			binomial_rate_init(&s->rectify_rate, rectify);
-			break;
 		case MODES:
 			break;
 		}
@@ -276,13 +269,6 @@ static int64_t replication(enum mode mode, uint64_t index, struct cell_state *ce
 			switch (mode) {
 			case VARYING:
 				fixed = varying_binomial_draw(&s->rectify_varying, &s->stream, s->open);
-				rebounded = varying_binomial_draw(&s->rebound_varying, &s->stream,
-								  s->rectified_last);
-				break;
-			case HYBRID:
-				fixed = (double)s->open * s->rectify_varying.p < HYBRID_MEAN
-						? varying_binomial_draw(&s->rectify_varying, &s->stream, s->open)
-						: sample_binomial_at(&s->stream, s->open, &s->rectify_rate);
 				rebounded = varying_binomial_draw(&s->rebound_varying, &s->stream,
 								  s->rectified_last);
 				break;
@@ -316,8 +302,13 @@ static int64_t replication(enum mode mode, uint64_t index, struct cell_state *ce
 int main(int argc, char **argv)
 {
 	long replications = argc > 1 ? atol(argv[1]) : 20000;
-	if (replications < 1) {
-		fprintf(stderr, "usage: bench_varying [REPLICATIONS]\n");
+	int only = -1; /* one mode alone (for a profiler), or every mode */
+	for (int m = 0; argc > 2 && m < MODES; m++)
+		if (strcmp(argv[2], mode_names[m]) == 0)
+			only = m;
+	if (replications < 1 || (argc > 2 && only < 0)) {
+		fprintf(stderr, "usage: bench_varying [REPLICATIONS [certain|registry|notables|"
+				"varying|samplers]]\n");
 		return 2;
 	}
 	struct uncertain_set *set = uncertain_inputs();
@@ -337,6 +328,10 @@ int main(int argc, char **argv)
 	struct inversion_tables *tables[MODES];
 	struct cell_state *cells[MODES];
 	for (int m = 0; m < MODES; m++) {
+		tables[m] = NULL;
+		cells[m] = NULL;
+		if (only >= 0 && m != only)
+			continue;
 		tables[m] = inversion_tables_new();
 		cells[m] = calloc(CELLS, sizeof *cells[m]);
 		if (tables[m] == NULL || cells[m] == NULL)
@@ -360,6 +355,8 @@ int main(int argc, char **argv)
 	long per_round = replications / ROUNDS + 1;
 	for (int round = 0; round < ROUNDS; round++) {
 		for (int m = 0; m < MODES; m++) {
+			if (only >= 0 && m != only)
+				continue;
 			/* the slow modes run a tenth (their rate is what is reported) */
 			long count = m == REGISTRY || m == NO_TABLES ? per_round / 10 + 1 : per_round;
 			long first = (long)round * per_round;
@@ -374,6 +371,8 @@ int main(int argc, char **argv)
 	}
 	printf("%-10s %12s %10s %14s\n", "mode", "us / repl.", "x certain", "table bytes");
 	for (int m = 0; m < MODES; m++) {
+		if (only >= 0 && m != only)
+			continue;
 		printf("%-10s %12.2f %10.2f %14zu\n", mode_names[m], best[m], best[m] / best[CERTAIN],
 		       inversion_tables_bytes(tables[m]));
 		free(cells[m]);

@@ -10,12 +10,13 @@
  * A - 0 - A is +0, and +0 + 0 log(p) + E is E.
  */
 
-/* The n up to which Binomial(n, p) is drawn by inversion (inversion.c). */
+/* The n up to which Binomial(n, p) is drawn by inversion (inversion.c's
+ * floor, as a truncation: the quotient is positive). */
 static int64_t binomial_n_max(double p)
 {
 	if (p <= 0.0 || p >= 1.0)
 		return -1;
-	double most = floor(INVERSION_VARIANCE / (p * (1.0 - p)));
+	double most = INVERSION_VARIANCE / (p * (1.0 - p));
 	return most < INVERSION_N ? (int64_t)most : INVERSION_N;
 }
 
@@ -23,8 +24,8 @@ void varying_binomial_init(struct varying_binomial *b, double p)
 {
 	b->p = p;
 	b->n_max = binomial_n_max(p);
-	b->log_q = b->n_max >= 0 ? log1p(-p) : 0.0;
-	b->odds = b->n_max >= 0 ? p / (1.0 - p) : 0.0;
+	b->log_q = NAN; /* the logarithms wait for the first walk (BTRS needs others) */
+	b->odds = NAN;
 	b->log_p = NAN;
 	b->rate_ready = 0;
 }
@@ -68,6 +69,10 @@ int64_t varying_binomial_draw(struct varying_binomial *b, struct rng *r, int64_t
 		double lo_f = mean - 10.0 * sd - 20.0;  /* floor: truncation, when positive */
 		lo = lo_f > 0.0 ? (int64_t)lo_f : 0;
 		last = span_last(mean, sd, n);
+	}
+	if (isnan(b->log_q)) {
+		b->log_q = log1p(-p);
+		b->odds = p / (1.0 - p);
 	}
 	if (lo == 0) {
 		first = exp((double)n * b->log_q);

@@ -9,19 +9,24 @@
  * replication's dozen weeks and never again: building its tables costs
  * more than they save, and registering it fills the run's table budget
  * with tables used once (after which every draw builds a table on the
- * stack). These sources hold only what the rate needs (a logarithm or
- * two, set up per replication) and draw each value with the same
- * arithmetic as inversion.h's tables, lazily: the cumulative sum from the
- * table's first entry, stopped at the first entry that reaches the
- * uniform. A draw's value is therefore the one binomial_source_draw and
- * poisson_source_draw give for the same (n, p) or mean and the same
- * stream, to the last bit: a rate that stays certain (or an uncertain
- * input of one value) draws the same values whichever source holds it.
+ * stack, five times slower than the tables). These sources hold what the
+ * rate needs (a division when set up, a logarithm at the first walk) and
+ * draw each value in one of two exact ways:
  *
- * The cost of a draw is one exp and a walk of (value - first entry + 1)
- * steps, against a table's one or two comparisons: the walk is short for
- * the small means of the weekly draws (a mean of 14 walks about 15 steps).
- * See bench/bench_varying.c for the measurements and bench/RESULTS.md.
+ * - below a mean of VARYING_WALK_MEAN, with the tables' own arithmetic,
+ *   lazily: the cumulative sum from the table's first entry, four entries
+ *   a branch, stopped at the first that reaches the uniform. The value is
+ *   the one binomial_source_draw or poisson_source_draw gives for the same
+ *   (n, p) or mean and the same stream, to the last bit, and the stream
+ *   advances alike (past the tables, n p (1 - p) > 100, both use BTRS);
+ * - from that mean on, by sample.h's transformed rejection (BTRS, PTRS),
+ *   whose cost does not grow with the mean: exact too, but not the
+ *   tables' values (a walk's cost grows with the mean, and passes BTRS's
+ *   near 16).
+ *
+ * A rate that takes few values (a certain one, or a discrete input's)
+ * belongs in the tables; only rates drawn from a continuous distribution
+ * belong here. bench/bench_varying.c measures the two against each other.
  */
 #ifndef CCSIM_VARYING_H
 #define CCSIM_VARYING_H
@@ -32,17 +37,18 @@
 #include "rng.h"
 #include "sample.h"
 
-/* Means from which a draw is not walked but made by sample.h's transformed
- * rejection (BTRS, PTRS): constant cost, exact, other values than the tables'. */
+/* The mean from which a draw is made by sample.h's transformed rejection
+ * (BTRS, PTRS) instead of the tables' walk. */
 #ifndef VARYING_WALK_MEAN
-#define VARYING_WALK_MEAN 12.0
+#define VARYING_WALK_MEAN 16.0
 #endif
 
 /* Binomial(n, p) at one p and varying n, without tables. */
 struct varying_binomial {
 	double p;
+	/* worked out when a draw first needs them (NAN until): */
 	double log_q;          /* log1p(-p) */
-	double log_p;          /* log(p), worked out when a draw first needs it (NAN until) */
+	double log_p;          /* log(p) */
 	double odds;           /* p / (1 - p) */
 	int64_t n_max;         /* inversion up to here, as inversion.h's tables (-1: p is 0 or 1) */
 	int rate_ready;        /* RATE set up (the draws past n_max need it) */
