@@ -470,6 +470,37 @@ static void each_path_keeps_its_draws(void **state)
 	diag_free(&d);
 }
 
+/* Replications drawn on any number of threads, in any order: the same values. */
+static void draws_do_not_depend_on_the_threads(void **state)
+{
+	(void)state;
+	struct distribution_spec pert = {.kind = DISTRIBUTION_PERT, .min = 0.7, .mode = 1.0, .max = 1.3};
+	struct distribution_spec gamma = {.kind = DISTRIBUTION_GAMMA, .shape = 9.0, .rate = 1.5};
+	struct uncertain_set *set = uncertain_set_new();
+	struct diag d;
+	diag_init(&d, "city.cfg");
+	const char *paths[] = {"districts.A.satisfaction", "districts.B.satisfaction",
+			       "districts.C.satisfaction", "districts.A.new_per_week"};
+	for (int k = 0; k < 4; k++) {
+		struct uncertain_spec spec = spec_of(paths[k], k < 3 ? pert : gamma, &free_key);
+		uncertain_set_add(set, &spec, &d);
+	}
+	uncertain_set_correlate(set, (int[]){0, 1, 2}, 3, 0.5, NULL, 1, &d);
+	assert_int_equal(uncertain_set_finish(set, &d), 0);
+	enum { REPS = 4000 };
+	double *serial = malloc(REPS * 8 * sizeof *serial), *parallel = malloc(REPS * 8 * sizeof *parallel);
+	for (int i = 0; i < REPS; i++)
+		uncertain_draw(set, SEED, (uint64_t)i, &serial[i * 8], &serial[i * 8 + 4]);
+#pragma omp parallel for schedule(dynamic, 7) num_threads(3)
+	for (int i = REPS - 1; i >= 0; i--)
+		uncertain_draw(set, SEED, (uint64_t)i, &parallel[i * 8], &parallel[i * 8 + 4]);
+	assert_memory_equal(serial, parallel, REPS * 8 * sizeof *serial);
+	free(serial);
+	free(parallel);
+	uncertain_set_free(set);
+	diag_free(&d);
+}
+
 /* ---- correlations ---- */
 
 /* Spearman's rank correlation of the N pairs (x, y) (no ties: continuous draws). */
@@ -1287,6 +1318,7 @@ int main(void)
 		cmocka_unit_test(integer_keys_take_rounded_draws),
 		cmocka_unit_test(a_one_value_discrete_input_is_the_certain_value),
 		cmocka_unit_test(each_path_keeps_its_draws),
+		cmocka_unit_test(draws_do_not_depend_on_the_threads),
 		cmocka_unit_test(a_correlated_pair_has_its_rank_correlation),
 		cmocka_unit_test(the_rank_check_rejects_a_wrong_rho),
 		cmocka_unit_test(three_correlated_inputs_keep_every_pair),
