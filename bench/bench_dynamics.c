@@ -4,7 +4,7 @@
  * drawing the same numbers (one checksum of O at every batch's week of
  * every cell and replication says so).
  *
- *   bench_dynamics SCENARIO REPLICATIONS [ROUNDS]
+ *   bench_dynamics SCENARIO REPLICATIONS [ROUNDS [ONLY]]
  *
  * The variants:
  *   week by week   replication, then week, then cell, on struct inventory
@@ -13,7 +13,9 @@
  *   blocks of N    struct campaign: cells outermost over blocks of N
  *                  replications, each cell's weeks with the draws inline
  * Each line gives the best of ROUNDS (default 5) in thread CPU time and in
- * wall time: on a shared machine CPU time is the steadier. Built against a
+ * wall time: on a shared machine CPU time is the steadier. ONLY runs one
+ * variant (0: week by week, else blocks of ONLY), for profilers such as
+ * callgrind, without the first pass that builds the tables. Built against a
  * tree without sim/model/campaign.h (before issue 18) it runs the first
  * variant alone, for the "today" line of bench/RESULTS.md.
  */
@@ -140,20 +142,26 @@ int main(int argc, char **argv)
 	diag_free(&d);
 	int64_t n = atoll(argv[2]);
 	int rounds = argc > 3 ? atoi(argv[3]) : 5;
+	int only = argc > 4 ? atoi(argv[4]) : -1;
 	struct inversion_tables *tables = inversion_tables_new();
 	const char *file = strrchr(argv[1], '/');
 	printf("%s: %d districts x %d categories x %d weeks, %lld replications, best of %d\n",
 	       file ? file + 1 : argv[1], s->n_districts, s->n_categories, s->weeks, (long long)n,
 	       rounds);
 	/* the tables are built in a first pass, outside the timings */
-	week_by_week(s, tables, n < 1000 ? n : 1000);
+	if (only < 0)
+		week_by_week(s, tables, n < 1000 ? n : 1000);
 #ifdef HAVE_CAMPAIGN
 	int blocks[] = {1, 16, 64, 256};
 	int variants = 1 + (int)(sizeof blocks / sizeof blocks[0]);
+	if (only > 0) {
+		blocks[0] = only;
+		variants = 2;
+	}
 #else
 	int variants = 1;
 #endif
-	for (int v = 0; v < variants; v++) {
+	for (int v = only > 0 ? 1 : 0; v < (only == 0 ? 1 : variants); v++) {
 		double cpu = 1e300, wall = 1e300;
 		uint64_t sum = 0;
 		char name[32] = "week by week";

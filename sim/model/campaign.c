@@ -7,13 +7,27 @@
 /* How many cells ahead a hooked week's step asks for the tables it will search. */
 #define PREFETCH_CELLS 2
 
+/* One binomial rate of a cell: the kept tables by n, for n in [1, tabled],
+ * and the source for every other draw. */
+struct binomial_draws {
+	_Atomic(struct cdf_table *) *by_n;
+	uint64_t tabled;
+	struct binomial_source source;
+};
+
 /* What a cell draws with when no hook changes its rates. */
 struct cell_draws {
-	struct binomial_source rectify;
-	struct binomial_source rebound;
+	struct binomial_draws rectify, rebound;
 	struct poisson_source arrival;
 	int64_t problems;
 };
+
+static void binomial_draws_init(struct binomial_draws *d, double p, struct inversion_tables *tables)
+{
+	binomial_source_init(&d->source, p, tables);
+	d->by_n = d->source.cdfs != NULL ? d->source.cdfs->by_n : NULL;
+	d->tabled = d->source.cdfs != NULL && d->source.n_max > 0 ? (uint64_t)d->source.n_max : 0;
+}
 
 struct campaign {
 	size_t cells;
@@ -23,7 +37,7 @@ struct campaign {
 	struct cell_draws *draws;       /* [cells] */
 	int64_t *open;                  /* [cell][capacity][batch]: O at tau_b */
 	int64_t *rectified, *arrived;   /* [capacity] */
-	int64_t *week_open;             /* [weeks + 1]: one replication of one cell */
+	int64_t *week_open;             /* [2][weeks + 1]: two replications of one cell */
 	struct inventory *inventories;  /* [cells]: the hooks' view, made on first use */
 	struct rng *streams;            /* [cells], with the inventories */
 	struct inversion_tables *tables;
@@ -59,15 +73,15 @@ struct campaign *campaign_new(const struct scenario *s, struct inversion_tables 
 	c->open = calloc(c->cells * (size_t)c->capacity * (size_t)s->batches, sizeof *c->open);
 	c->rectified = calloc((size_t)c->capacity, sizeof *c->rectified);
 	c->arrived = calloc((size_t)c->capacity, sizeof *c->arrived);
-	c->week_open = calloc((size_t)s->weeks + 1, sizeof *c->week_open);
+	c->week_open = calloc(2 * ((size_t)s->weeks + 1), sizeof *c->week_open);
 	if (!c->draws || !c->open || !c->rectified || !c->arrived || !c->week_open) {
 		campaign_free(c);
 		return NULL;
 	}
 	for (size_t k = 0; k < c->cells; k++) {
 		const struct cell *cell = &s->cells[k];
-		binomial_source_init(&c->draws[k].rectify, cell->rectify_rate, tables);
-		binomial_source_init(&c->draws[k].rebound, cell->rebound, tables);
+		binomial_draws_init(&c->draws[k].rectify, cell->rectify_rate, tables);
+		binomial_draws_init(&c->draws[k].rebound, cell->rebound, tables);
 		poisson_source_init(&c->draws[k].arrival, cell->new_per_week, tables);
 		c->draws[k].problems = cell->problems;
 		c->initial += cell->problems;
@@ -93,17 +107,18 @@ __attribute__((noinline)) static int64_t binomial_rare(const struct binomial_sou
 	return binomial_source_draw_building(source, r, n);
 }
 
-static inline int64_t draw_binomial(const struct binomial_source *source, struct rng *r, int64_t n)
+static inline int64_t draw_binomial(const struct binomial_draws *d, struct rng *r, int64_t n)
 {
-	if (__builtin_expect(n <= 0, 0))
+	/* n in [1, tabled] in one comparison */
+	if (__builtin_expect((uint64_t)n - 1 < d->tabled, 1)) {
+		const struct cdf_table *t = atomic_load_explicit(&d->by_n[n], memory_order_acquire);
+		if (__builtin_expect(t != NULL, 1))
+			return cdf_table_draw(t, r);
+	}
+	if (n <= 0)
 		return 0; /* as binomial_source_draw: no uniform drawn */
-	const struct cdf_table *t = NULL;
-	if (__builtin_expect(n <= source->n_max && source->cdfs != NULL, 1))
-		t = atomic_load_explicit(&source->cdfs->by_n[n], memory_order_acquire);
-	if (__builtin_expect(t != NULL, 1))
-		return cdf_table_draw(t, r);
 	struct rng kept = *r;
-	int64_t x = binomial_rare(source, &kept, n);
+	int64_t x = binomial_rare(&d->source, &kept, n);
 	*r = kept;
 	return x;
 }
@@ -118,34 +133,79 @@ static inline int64_t draw_poisson(const struct poisson_source *source, struct r
 	return x;
 }
 
-/* Every replication of the block for cell K (see campaign_run_block). */
+/* One replication of one cell as it runs. */
+struct lane {
+	struct rng r;
+	int64_t open, last, fixed_sum, added_sum;
+};
+
+static inline void lane_start(struct lane *x, const struct cell_draws *d, uint64_t seed,
+			      uint64_t replication, size_t k)
+{
+	struct rng start;
+	rng_init(&start, seed, replication, RNG_SUBSTREAM_CELLS + k);
+	x->r = start;
+	x->open = d->problems;
+	x->last = x->fixed_sum = x->added_sum = 0;
+}
+
+/* One week of 3.1 (inventory_week's draws, in its order). */
+static inline void lane_week(struct lane *x, const struct cell_draws *d)
+{
+	int64_t fixed = draw_binomial(&d->rectify, &x->r, x->open);
+	int64_t back = draw_binomial(&d->rebound, &x->r, x->last);
+	int64_t added = draw_poisson(&d->arrival, &x->r);
+	x->open = x->open - fixed + back + added;
+	x->last = fixed;
+	x->fixed_sum += fixed;
+	x->added_sum += added;
+}
+
+/* Replication J's results from its lane and its O week by week. */
+static void lane_end(struct campaign *c, size_t k, int j, const struct lane *x,
+		     const int64_t *week_open, const int *batch_week)
+{
+	int batches = c->batches;
+	int64_t *open_at = &c->open[(k * (size_t)c->capacity + (size_t)j) * (size_t)batches];
+	c->rectified[j] += x->fixed_sum;
+	c->arrived[j] += x->added_sum;
+	for (int b = 0; b < batches; b++)
+		open_at[b] = week_open[batch_week[j * batches + b]];
+}
+
+/*
+ * Every replication of the block for cell K (see campaign_run_block), two
+ * at a time: a week's draws wait on the last (O feeds the next table
+ * search), and two replications' chains of waits overlap.
+ */
 static void run_cell(struct campaign *c, size_t k, uint64_t seed, uint64_t first, int count,
 		     const int *batch_week)
 {
 	const struct cell_draws *d = &c->draws[k];
-	int64_t *week_open = c->week_open;
-	int64_t *open_at = &c->open[k * (size_t)c->capacity * (size_t)c->batches];
-	int weeks = c->weeks, batches = c->batches;
-	for (int j = 0; j < count; j++) {
-		struct rng start;
-		rng_init(&start, seed, first + (uint64_t)j, RNG_SUBSTREAM_CELLS + k);
-		struct rng r = start;
-		int64_t open = d->problems, last = 0, fixed_sum = 0, added_sum = 0;
+	int weeks = c->weeks;
+	int64_t *open_a = c->week_open, *open_b = c->week_open + weeks + 1;
+	int j = 0;
+	for (; j + 1 < count; j += 2) {
+		struct lane a, b;
+		lane_start(&a, d, seed, first + (uint64_t)j, k);
+		lane_start(&b, d, seed, first + (uint64_t)j + 1, k);
 		for (int t = 1; t <= weeks; t++) {
-			int64_t fixed = draw_binomial(&d->rectify, &r, open);
-			int64_t back = draw_binomial(&d->rebound, &r, last);
-			int64_t added = draw_poisson(&d->arrival, &r);
-			open = open - fixed + back + added;
-			last = fixed;
-			fixed_sum += fixed;
-			added_sum += added;
-			week_open[t] = open;
+			lane_week(&a, d);
+			lane_week(&b, d);
+			open_a[t] = a.open;
+			open_b[t] = b.open;
 		}
-		c->rectified[j] += fixed_sum;
-		c->arrived[j] += added_sum;
-		for (int b = 0; b < batches; b++)
-			open_at[(size_t)j * (size_t)batches + (size_t)b] =
-				week_open[batch_week[j * batches + b]];
+		lane_end(c, k, j, &a, open_a, batch_week);
+		lane_end(c, k, j + 1, &b, open_b, batch_week);
+	}
+	if (j < count) {
+		struct lane a;
+		lane_start(&a, d, seed, first + (uint64_t)j, k);
+		for (int t = 1; t <= weeks; t++) {
+			lane_week(&a, d);
+			open_a[t] = a.open;
+		}
+		lane_end(c, k, j, &a, open_a, batch_week);
 	}
 }
 

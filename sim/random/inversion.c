@@ -10,9 +10,8 @@
  * little room for rounding; an entry's index fits a byte. */
 #define CDF_WIDTH_MAX 255
 #define GUIDE INVERSION_GUIDE
-/* The least and the greatest uniform m 2^-53 with m >= 1. */
-#define LEAST_UNIFORM 0x1.0p-53
-#define GREATEST_UNIFORM (1.0 - 0x1.0p-53)
+/* The greatest m of a uniform m 2^-53. */
+#define GREATEST_M ((UINT64_C(1) << 53) - 1)
 
 /* Rates a run keeps tables for, per kind, and how far a lookup probes. */
 #define REGISTRY 1024
@@ -111,20 +110,27 @@ static void release(struct inversion_tables *tables, void *block, size_t size)
 
 static size_t table_size(int width)
 {
-	return sizeof(struct cdf_table) + (size_t)(width + 1) * sizeof(double);
+	return sizeof(struct cdf_table) + (size_t)(width + 1) * sizeof(uint64_t);
 }
 
-/* Guide entry g: the first entry reaching g / GUIDE (exact in a double),
- * the least uniform it serves: no draw starts past its value. */
+/* Guide entry g: the first entry reaching the least m with top bits g: no
+ * search starts past its answer. */
 static void fill_guide(struct cdf_table *t)
 {
 	int i = 0;
-	for (int g = 0; g < GUIDE; g++) {
-		double u = (double)g / GUIDE;
-		while (i < t->width && t->cdf[i] < u)
+	for (uint64_t g = 0; g < GUIDE; g++) {
+		uint64_t m = g << (53 - INVERSION_GUIDE_BITS);
+		while (i < t->width && t->cut[i] < m)
 			i++;
 		t->guide[g] = (uint8_t)i;
 	}
+}
+
+/* floor(F 2^53), F >= 0 a cumulative probability (at most 1 + rounding):
+ * exact, as scaling by 2^53 is. */
+static uint64_t cut_of(double f)
+{
+	return (uint64_t)floor(f * 0x1.0p53);
 }
 
 /*
@@ -136,10 +142,10 @@ static struct cdf_table *table_new(struct inversion_tables *tables, double rate,
 				   const double *cdf)
 {
 	int first = 0, last = span.width - 1;
-	while (first < last && cdf[first] < LEAST_UNIFORM)
+	while (first < last && cut_of(cdf[first]) < 1)
 		first++;
 	for (int i = first; i < last; i++) {
-		if (cdf[i] >= GREATEST_UNIFORM) {
+		if (cut_of(cdf[i]) >= GREATEST_M) {
 			last = i;
 			break;
 		}
@@ -153,8 +159,9 @@ static struct cdf_table *table_new(struct inversion_tables *tables, double rate,
 	t->base = span.lo + first;
 	t->width = width;
 	t->reserved = 0;
-	memcpy(t->cdf, cdf + first, (size_t)width * sizeof *t->cdf);
-	t->cdf[width] = 2.0;
+	for (int i = 0; i < width; i++)
+		t->cut[i] = cut_of(cdf[first + i]);
+	t->cut[width] = UINT64_MAX;
 	fill_guide(t);
 	return t;
 }

@@ -41,20 +41,25 @@ size_t inversion_tables_bytes(const struct inversion_tables *tables);
 
 /*
  * One kept table (read-only once made; its fields are here for the inline
- * draws below, never to be written outside inversion.c). Only the entries a
- * uniform m 2^-53 with m >= 1 can stop at are kept: those from the first
- * whose cumulative probability reaches 2^-53 to the first that reaches
- * 1 - 2^-53 (the largest uniform); m = 0 stops at the span's first value.
- * A sentinel past the last entry stops every search.
+ * draws below, never to be written outside inversion.c).
+ *
+ * A draw's uniform is u = m 2^-53 for 53 random bits m, and it stops at the
+ * first x whose cumulative probability F(x) reaches u. Since F(x) < m 2^-53
+ * exactly when floor(F(x) 2^53) < m (m is whole), the table keeps
+ * cut = floor(F(x) 2^53) as integers and compares m to them: the same
+ * draws without converting m to a double. Only the entries a uniform with
+ * m >= 1 can stop at are kept, from the first whose cut reaches 1 to the
+ * first whose cut reaches 2^53 - 1 (the largest m); m = 0 stops at the
+ * span's first value. A sentinel past the last entry stops every search.
  */
 struct cdf_table {
 	double rate;            /* p or mu: a Poisson table's key */
 	int64_t lo;             /* the span's first value: where m = 0 stops */
 	int64_t base;           /* the value of entry 0 */
-	int32_t width;          /* entries kept; cdf[width] is the sentinel 2 */
+	int32_t width;          /* entries kept; cut[width] is the sentinel UINT64_MAX */
 	int32_t reserved;
-	uint8_t guide[INVERSION_GUIDE]; /* the first entry a uniform of each 1/GUIDE can stop at */
-	double cdf[];           /* [width + 1] */
+	uint8_t guide[INVERSION_GUIDE]; /* where the search for each top 8 bits of m starts */
+	uint64_t cut[];         /* [width + 1] */
 };
 
 /* The tables of one p, by n, built on first use. */
@@ -67,21 +72,19 @@ struct binomial_cdfs {
 
 /* One draw from a kept table: the first value whose cumulative
  * probability reaches a uniform (again when the uniform falls in the tail
- * left out). Two steps past the guide's entry without a branch: most
- * searches end there. */
+ * left out). One step past the guide's entry without a branch: nearly
+ * every search ends there. */
 static inline int64_t cdf_table_draw(const struct cdf_table *t, struct rng *r)
 {
-	const double *cdf = t->cdf;
+	const uint64_t *cut = t->cut;
 	for (;;) {
 		uint64_t m = rng_next(r) >> 11;
-		double u = (double)m * 0x1.0p-53;
 		uint32_t i = t->guide[m >> (53 - INVERSION_GUIDE_BITS)];
-		i += cdf[i] < u;
-		i += cdf[i] < u;
-		if (__builtin_expect(cdf[i] < u, 0))
+		i += cut[i] < m;
+		if (__builtin_expect(cut[i] < m, 0))
 			do
 				i++;
-			while (cdf[i] < u);
+			while (cut[i] < m);
 		if (__builtin_expect(m == 0, 0))
 			return t->lo;
 		if (__builtin_expect(i < (uint32_t)t->width, 1))
