@@ -4,8 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Points prepared ahead of a parallel run, per thread. */
-#define DESIGN_BATCH_PER_THREAD 4
+/* Points prepared ahead of a parallel run, per thread: enough to keep the
+ * threads busy, few enough that the prepared variants stay small. */
+#define DESIGN_BATCH_PER_THREAD 2
 
 double design_value(const struct design_input *in, double unit)
 {
@@ -109,10 +110,12 @@ static int run_points(struct study *st, const struct design_input *inputs, int k
 			diag_init(&slots[j].diag, NULL);
 			slots[j].status = run_point(&slots[j].variant, &one, &slots[j].result, &slots[j].diag);
 		}
-		/* the first failed point speaks */
+		/* the first failed point speaks: a run's failure before a later
+		 * point's preparation is a run's, not a preparation's */
 		for (int j = 0; j < prepared; j++) {
 			if (status == 0 && slots[j].status != 0) {
 				diag_move(d, &slots[j].diag);
+				st->failed_file = NULL;
 				status = -1;
 			}
 			double *slot = &mine[3 * (size_t)(start + j - first)];
