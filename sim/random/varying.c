@@ -92,16 +92,18 @@ int64_t varying_binomial_draw(struct varying_binomial *b, struct rng *r, int64_t
 		/* four entries at a time, one branch for the four (the sums never
 		 * decrease: the first to reach u is counted, not searched) */
 		while (k + 3 <= safe) {
+			/* n - k and k + 1 as doubles: exact, so (top - 1) is (double)(n - k - 1) */
+			double top = (double)(n - k), bottom = (double)(k + 1);
 			double s0 = sum + px;
-			double p1 = px * ((double)(n - k) * odds / (double)(k + 1));
+			double p1 = px * (top * odds / bottom);
 			double s1 = s0 + p1;
-			double p2 = p1 * ((double)(n - k - 1) * odds / (double)(k + 2));
+			double p2 = p1 * ((top - 1.0) * odds / (bottom + 1.0));
 			double s2 = s1 + p2;
-			double p3 = p2 * ((double)(n - k - 2) * odds / (double)(k + 3));
+			double p3 = p2 * ((top - 2.0) * odds / (bottom + 2.0));
 			double s3 = s2 + p3;
 			if (!(s3 < u))
 				return k + (s0 < u) + (s1 < u) + (s2 < u);
-			px = p3 * ((double)(n - k - 3) * odds / (double)(k + 4));
+			px = p3 * ((top - 3.0) * odds / (bottom + 3.0));
 			sum = s3;
 			k += 4;
 		}
