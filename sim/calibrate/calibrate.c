@@ -208,7 +208,9 @@ int calibrate_estimate(const struct scenario *s, const struct reports *r,
 	memset(c, 0, sizeof *c);
 	c->pooled = o->pool;
 	c->seed = o->seed;
-	c->draws = o->draws <= 0 ? CALIBRATE_DRAWS : o->draws < CALIBRATE_MIN_DRAWS ? CALIBRATE_MIN_DRAWS : o->draws;
+	c->draws = o->draws <= 0 ? CALIBRATE_DRAWS : o->draws;
+	if (c->draws < CALIBRATE_MIN_DRAWS)
+		c->draws = CALIBRATE_MIN_DRAWS;
 	c->n_rows = r->n_rows;
 	c->first_week = r->first_week;
 	c->last_week = r->last_week;

@@ -106,9 +106,12 @@ double pooling_log_likelihood(const int64_t *k, const int64_t *n, int count, dou
 	for (int i = 0; i < count; i++) {
 		if (n[i] == 0)
 			continue;
-		double kk = (double)k[i], ff = (double)(n[i] - k[i]), nn = (double)n[i];
-		sum += (k[i] ? special_log_gamma(a + kk) - special_log_gamma(a) : 0.0) +
-		       (n[i] - k[i] ? special_log_gamma(b + ff) - special_log_gamma(b) : 0.0) - special_log_gamma(a + b + nn) + special_log_gamma(a + b);
+		int64_t f = n[i] - k[i];
+		if (k[i])
+			sum += special_log_gamma(a + (double)k[i]) - special_log_gamma(a);
+		if (f)
+			sum += special_log_gamma(b + (double)f) - special_log_gamma(b);
+		sum += special_log_gamma(a + b) - special_log_gamma(a + b + (double)n[i]);
 	}
 	return sum;
 }

@@ -363,8 +363,10 @@ int reports_from_table(const struct csv_table *t, const char *file, const struct
 	r->cell_first = calloc((size_t)r->n_cells + 1, sizeof *r->cell_first);
 	int status = 0;
 	if (r->rows == NULL || sorted_valid == NULL || r->cell_first == NULL ||
-	    name_index_init(&x.districts, &s->districts[0].name, sizeof *s->districts, s->n_districts) != 0 ||
-	    name_index_init(&x.categories, &s->categories[0].name, sizeof *s->categories, s->n_categories) != 0) {
+	    name_index_init(&x.districts, &s->districts[0].name, sizeof *s->districts,
+			    s->n_districts) != 0 ||
+	    name_index_init(&x.categories, &s->categories[0].name, sizeof *s->categories,
+			    s->n_categories) != 0) {
 		diag_no_memory(d, "reading the reports");
 		status = -1;
 		goto done;
