@@ -124,9 +124,16 @@ static void base_scenario_is_valid_and_resolves_levels(void **state)
 	assert_true(s->districts[1].satisfaction_concentration == 0.0);
 	assert_true(s->negatives[1].veto == 0);
 	assert_true(s->negatives[0].deduct == 0.0);
-	/* survey allocation by population share: 1200 * 32/50 = 768 */
-	assert_int_equal(s->districts[0].respondents, 768);
-	assert_int_equal(s->districts[1].respondents, 432);
+	/* survey allocation by population share: 1200 * 32/50 = 768 (the compiled model's) */
+	struct scenario_compiled *m = scenario_compile(s, &d);
+	assert_non_null(m);
+	assert_ptr_equal(m->scenario, s);
+	assert_int_equal(m->respondents[0], 768);
+	assert_int_equal(m->respondents[1], 432);
+	assert_true(m->field_weight == 14.0);
+	assert_int_equal(m->declared_before[0 * 3 + 2], 11);   /* main_road: 6 + 5 */
+	assert_int_equal(m->undeclared_before[1 * 3 + 1], 110); /* back_street in Chengguan: 120 - 10 */
+	scenario_compiled_free(m);
 	assert_int_equal(s->n_policies, 1);
 	assert_int_equal(s->policies[0].n_params, 1);
 	assert_int_equal(s->n_sensitivity, 1);
@@ -503,7 +510,10 @@ static void parameter_paths_set_their_level(void **state)
 	assert_true(scenario_cell(s, 1, 0)->rectify_rate == 0.15);
 	assert_true(s->categories[0].deduction == 0.5);
 	assert_int_equal(s->survey.respondents, 600);
-	assert_int_equal(s->districts[0].respondents, 505); /* 600 x 32/38, rounded by largest remainder */
+	struct scenario_compiled *m = scenario_compile(s, &d);
+	assert_non_null(m);
+	assert_int_equal(m->respondents[0], 505); /* 600 x 32/38, rounded by largest remainder */
+	scenario_compiled_free(m);
 	assert_true(s->pass.threshold == 80.0);
 	assert_true(s->materials[0].loss_probability == 0.1);
 	assert_true(s->policies[0].params[0].number == 0.3);
@@ -674,7 +684,7 @@ static void integers_beyond_32_bits_are_read_exactly_or_refused(void **state)
 	diag_free(&d);
 	free(text);
 
-	/* in an @include'd file, which libconfig reads itself: refused at its own line */
+	/* in an @include'd file too (included files are expanded before libconfig reads them) */
 	char dir[] = "/tmp/ccsim-include-XXXXXX";
 	assert_non_null(mkdtemp(dir));
 	char inc[128], main_file[128];
@@ -689,11 +699,23 @@ static void integers_beyond_32_bits_are_read_exactly_or_refused(void **state)
 	fputs(text, out);
 	fclose(out);
 	diag_init(&d, main_file);
+	s = scenario_load_file(main_file, &d);
+	if (s == NULL)
+		diag_print(&d, stderr);
+	assert_non_null(s);
+	assert_int_equal(s->survey.respondents, 5000000000LL);
+	scenario_free(s);
+	diag_free(&d);
+	/* and beyond 64 bits refused at the included file's own line */
+	out = fopen(inc, "w");
+	fputs("# the survey\nsurvey: { respondents = 50000000000000000000; weight = 20.0; };\n", out);
+	fclose(out);
+	diag_init(&d, main_file);
 	assert_null(scenario_load_file(main_file, &d));
 	assert_int_equal(d.count, 1);
 	assert_string_equal(d.entries[0].file, inc);
 	assert_int_equal(d.entries[0].line, 2);
-	assert_true(diag_contains(&d, "the integer 5000000000 does not fit in 32 bits"));
+	assert_true(diag_contains(&d, "the integer 50000000000000000000 is too large"));
 	diag_free(&d);
 	unlink(inc);
 	unlink(main_file);

@@ -26,6 +26,8 @@ struct replication_workspace {
 	week_hook hook;
 	void *hook_context;
 	struct inversion_tables *tables;  /* the run's, shared */
+	const struct scenario_compiled *model; /* what follows from the scenario, read-only */
+	struct scenario_compiled *owned;  /* the model when the workspace compiled it itself */
 };
 
 void replication_set_week_hook(struct replication_workspace *w, week_hook hook, void *context)
@@ -47,23 +49,42 @@ void replication_workspace_free(struct replication_workspace *w)
 	free(w->inspection);
 	draw_set_free(&w->draws);
 	free(w->picked);
+	scenario_compiled_free(w->owned);
 	free(w);
 }
 
 struct replication_workspace *replication_workspace_new(const struct scenario *s,
 							struct inversion_tables *tables)
 {
+	struct diag d;
+	diag_init(&d, "");
+	struct scenario_compiled *m = scenario_compile(s, &d);
+	diag_free(&d);
+	struct replication_workspace *w = m ? replication_workspace_new_compiled(m, tables) : NULL;
+	if (w == NULL) {
+		scenario_compiled_free(m);
+		return NULL;
+	}
+	w->owned = m;
+	return w;
+}
+
+struct replication_workspace *replication_workspace_new_compiled(const struct scenario_compiled *m,
+								 struct inversion_tables *tables)
+{
+	const struct scenario *s = m->scenario;
 	size_t D = (size_t)s->n_districts, C = (size_t)s->n_categories;
 	struct replication_workspace *w = calloc(1, sizeof *w);
 	if (w == NULL)
 		return NULL;
+	w->model = m;
 
 	/* The largest number of sites one category draws from one pool. */
 	uint64_t most = 1;
 	for (size_t c = 0; c < C; c++) {
 		const struct category *k = &s->categories[c];
-		uint64_t declared = (uint64_t)s->declared_before[c * (D + 1) + D];
-		uint64_t undeclared = (uint64_t)s->undeclared_before[c * (D + 1) + D];
+		uint64_t declared = (uint64_t)m->declared_before[c * (D + 1) + D];
+		uint64_t undeclared = (uint64_t)m->undeclared_before[c * (D + 1) + D];
 		uint64_t a = (uint64_t)k->lottery < declared ? (uint64_t)k->lottery : declared;
 		uint64_t b = (uint64_t)k->random_view < undeclared ? (uint64_t)k->random_view : undeclared;
 		if (a > most)
@@ -202,8 +223,8 @@ static int run_inspection(const struct scenario *s, struct rng *r, struct replic
 	for (int b = 0; b < s->batches; b++) {
 		for (int c = 0; c < s->n_categories; c++) {
 			const struct category *category = &s->categories[c];
-			const int64_t *declared = &s->declared_before[(size_t)c * (D + 1)];
-			const int64_t *undeclared = &s->undeclared_before[(size_t)c * (D + 1)];
+			const int64_t *declared = &w->model->declared_before[(size_t)c * (D + 1)];
+			const int64_t *undeclared = &w->model->undeclared_before[(size_t)c * (D + 1)];
 			uint64_t pool_declared = (uint64_t)declared[D];
 			uint64_t pool_undeclared = (uint64_t)undeclared[D];
 			uint64_t k = (uint64_t)category->lottery, m = (uint64_t)category->random_view;
@@ -266,7 +287,7 @@ static double run_materials(const struct scenario *s, struct rng *r)
 }
 
 /* Returns Satisfaction in [0, 100] (3.4). */
-static double run_survey(const struct scenario *s, struct rng *r)
+static double run_survey(const struct scenario *s, const struct scenario_compiled *m, struct rng *r)
 {
 	int64_t satisfied = 0;
 	for (int d = 0; d < s->n_districts; d++) {
@@ -275,7 +296,7 @@ static double run_survey(const struct scenario *s, struct rng *r)
 		if (di->satisfaction_concentration > 0.0)
 			theta = sample_beta(r, di->satisfaction * di->satisfaction_concentration,
 					    (1.0 - di->satisfaction) * di->satisfaction_concentration);
-		satisfied += sample_binomial(r, di->respondents, theta);
+		satisfied += sample_binomial(r, m->respondents[d], theta);
 	}
 	return 100.0 * (double)satisfied / (double)s->survey.respondents;
 }
@@ -311,7 +332,7 @@ int replication_run(const struct scenario *s, uint64_t seed, uint64_t index,
 	component[COMPONENT_MATERIALS] = run_materials(s, &r);
 
 	rng_init(&r, seed, index, RNG_SUBSTREAM_SURVEY);
-	double satisfaction = run_survey(s, &r);
+	double satisfaction = run_survey(s, w->model, &r);
 	component[COMPONENT_SATISFACTION] = satisfaction;
 	component[COMPONENT_SURVEY] = s->survey.weight * satisfaction / 100.0;
 	o->survey_veto = satisfaction < s->survey.veto_below;
@@ -321,7 +342,7 @@ int replication_run(const struct scenario *s, uint64_t seed, uint64_t index,
 		rng_init(&r, seed, index, RNG_SUBSTREAM_OVERALL);
 		double e = s->overall.noise_sd * sample_normal(&r);
 		component[COMPONENT_OVERALL] =
-			s->overall.weight * clamp(component[COMPONENT_FIELD] / s->field_weight + e, 0.0, 1.0);
+			s->overall.weight * clamp(component[COMPONENT_FIELD] / w->model->field_weight + e, 0.0, 1.0);
 	}
 
 	rng_init(&r, seed, index, RNG_SUBSTREAM_NEGATIVE);

@@ -50,9 +50,14 @@ struct outcome {
 /* Everything one thread needs to run replications of one scenario. */
 struct replication_workspace;
 
-/* Returns a workspace for S, whose weekly draws use TABLES (both must
- * outlive it; TABLES may be NULL: the same draws, slower), or NULL when out
- * of memory. */
+/* Returns a workspace for the compiled model M (scenario_compile), whose
+ * weekly draws use TABLES (both must outlive it; TABLES may be NULL: the
+ * same draws, slower), or NULL when out of memory. */
+struct replication_workspace *replication_workspace_new_compiled(const struct scenario_compiled *m,
+								 struct inversion_tables *tables);
+
+/* As replication_workspace_new_compiled, compiling S for this workspace
+ * alone (a run compiles once and shares the model among its threads). */
 struct replication_workspace *replication_workspace_new(const struct scenario *s,
 							struct inversion_tables *tables);
 void replication_workspace_free(struct replication_workspace *w);
@@ -103,7 +108,8 @@ enum replication_status {
 void replication_expect(struct replication_workspace *w, uint64_t seed, uint64_t first,
 			uint64_t last);
 
-/* Runs replication INDEX of S under SEED into the workspace's outcome. */
+/* Runs replication INDEX of S (the scenario the workspace's model was
+ * compiled from) under SEED into the workspace's outcome. */
 int replication_run(const struct scenario *s, uint64_t seed, uint64_t index,
 		    struct replication_workspace *w);
 

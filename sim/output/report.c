@@ -240,6 +240,13 @@ static json_t *section_json(const struct scenario *s, const char *section)
 
 json_t *report_scenario_json(const struct scenario *s)
 {
+	/* the survey's allocation, as replications read it */
+	struct diag problems;
+	diag_init(&problems, "");
+	struct scenario_compiled *model = scenario_compile(s, &problems);
+	diag_free(&problems);
+	if (model == NULL)
+		return NULL;
 	json_t *districts = json_array();
 	for (int d = 0; d < s->n_districts; d++) {
 		json_t *cells = json_array();
@@ -249,11 +256,12 @@ json_t *report_scenario_json(const struct scenario *s)
 			json_array_append_new(cells, cell);
 		}
 		json_t *district = json_pack("{s:s, s:I, s:o}", "name", s->districts[d].name,
-					     "respondents", (json_int_t)s->districts[d].respondents,
+					     "respondents", (json_int_t)model->respondents[d],
 					     "cells", cells);
 		add_fields(district, s, SCENARIO_RECORD_DISTRICT, NULL, d, -1);
 		json_array_append_new(districts, district);
 	}
+	scenario_compiled_free(model);
 	json_t *minors = s->minors.present ? section_json(s, "minors") : json_null();
 	json_t *history = json_null();
 	if (s->history.present) {

@@ -3,13 +3,13 @@
 #include <math.h>
 #include <stdlib.h>
 
-struct histogram *histogram_new(const struct scenario *s)
+struct histogram *histogram_new(const struct scenario_compiled *m)
 {
 	struct histogram *h = calloc(1, sizeof *h);
 	if (h == NULL)
 		return NULL;
-	h->base = s->histogram_base;
-	h->bins = s->histogram_bins;
+	h->base = m->histogram_base;
+	h->bins = m->histogram_bins;
 	h->counts = calloc((size_t)h->bins, sizeof *h->counts);
 	if (h->counts == NULL) {
 		free(h);

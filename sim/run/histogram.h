@@ -18,8 +18,9 @@ struct histogram {
 	uint64_t *counts;
 };
 
-/* An empty histogram over S's range of Total, or NULL when out of memory. */
-struct histogram *histogram_new(const struct scenario *s);
+/* An empty histogram over the compiled model M's range of Total, or NULL
+ * when out of memory. */
+struct histogram *histogram_new(const struct scenario_compiled *m);
 void histogram_free(struct histogram *h);
 void histogram_add(struct histogram *h, double total);
 void histogram_merge(struct histogram *into, const struct histogram *from);

@@ -255,13 +255,13 @@ static void share_free(struct share *sh)
 }
 
 /* Makes one thread's lanes: workspace, histogram and plugin states per variant. */
-static int start_lanes(const struct run_variant *variants, int n, struct inversion_tables *tables,
-		       struct lane *lanes, struct diag *d)
+static int start_lanes(const struct run_variant *variants, struct scenario_compiled *const *models,
+		       int n, struct inversion_tables *tables, struct lane *lanes, struct diag *d)
 {
 	for (int v = 0; v < n; v++) {
 		const struct scenario *s = variants[v].scenario;
-		lanes[v].workspace = replication_workspace_new(s, tables);
-		lanes[v].histogram = histogram_new(s);
+		lanes[v].workspace = replication_workspace_new_compiled(models[v], tables);
+		lanes[v].histogram = histogram_new(models[v]);
 		if (!lanes[v].workspace || !lanes[v].histogram)
 			return run_out_of_memory(d, "preparing ", s->name);
 		const struct week_hooks *hooks = variants[v].hooks;
@@ -320,9 +320,16 @@ int run_variants(const struct run_variant *variants, int n, const struct run_opt
 
 	memset(results, 0, (size_t)n * sizeof *results);
 	memset(pairings, 0, (size_t)n * sizeof *pairings);
-	for (int v = 0; v < n; v++) {
+	/* each variant compiled once, its model shared by every thread */
+	struct scenario_compiled **models = calloc((size_t)n, sizeof *models);
+	for (int v = 0; models != NULL && v < n; v++)
+		if ((models[v] = scenario_compile(variants[v].scenario, d)) == NULL)
+			status = RUN_NO_MEMORY;
+	if (models == NULL)
+		status = RUN_NO_MEMORY;
+	for (int v = 0; v < n && status == RUN_OK; v++) {
 		results[v].tally = tally_new(variants[v].scenario);
-		results[v].histogram = histogram_new(variants[v].scenario);
+		results[v].histogram = histogram_new(models[v]);
 		results[v].seed = options->seed;
 		results[v].threads = threads;
 		results[v].processes = share.size;
@@ -345,7 +352,7 @@ int run_variants(const struct run_variant *variants, int n, const struct run_opt
 		run_out_of_memory(d, "preparing the run", "");
 	int before = d->count;
 	for (int t = 0; t < threads && status == RUN_OK; t++)
-		status = start_lanes(variants, n, tables, &lanes[(size_t)t * (size_t)n], d);
+		status = start_lanes(variants, models, n, tables, &lanes[(size_t)t * (size_t)n], d);
 	if (share.size > 1) {
 		if (status == RUN_OK &&
 		    (status = share_start(&share, options->cluster, &pending[0], n, round)) != RUN_OK)
@@ -357,8 +364,8 @@ int run_variants(const struct run_variant *variants, int n, const struct run_opt
 			diag_format(d, &d->entries[before], why, sizeof why);
 		int agreed = cluster_agree(options->cluster, status, why, message, sizeof message);
 		if (agreed != RUN_OK && message[0] != '\0')
-			diag_add_at(d, agreed == RUN_NO_MEMORY ? DIAG_NO_MEMORY : DIAG_PLUGIN, "", 0,
-				    "%s", message);
+			diag_add_at(d, agreed == RUN_NO_MEMORY ? DIAG_NO_MEMORY : cluster_kind_of(agreed),
+				    "", 0, "%s", message);
 		status = agreed;
 	}
 
@@ -435,6 +442,9 @@ int run_variants(const struct run_variant *variants, int n, const struct run_opt
 	free(lanes);
 	free(pending);
 	inversion_tables_free(tables);
+	for (int v = 0; models != NULL && v < n; v++)
+		scenario_compiled_free(models[v]);
+	free(models);
 	double seconds = omp_get_wtime() - started;
 	for (int v = 0; v < n; v++) {
 		results[v].seconds = seconds;

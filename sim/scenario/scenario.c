@@ -62,8 +62,6 @@ void scenario_free(struct scenario *s)
 	for (int i = 0; i < s->n_sensitivity; i++)
 		free(s->sensitivity[i].path);
 	free(s->sensitivity);
-	free(s->declared_before);
-	free(s->undeclared_before);
 	free(s);
 }
 

@@ -44,7 +44,6 @@ struct district {
 	double population;
 	double satisfaction;               /* s */
 	double satisfaction_concentration; /* kappa; 0: theta is exactly s */
-	int64_t respondents;               /* TRANSITION: scenario_compiled's */
 };
 
 struct material {
@@ -187,14 +186,6 @@ struct scenario {
 	struct policy *policies;
 	int n_sensitivity;
 	struct sensitivity_input *sensitivity;
-
-	/* TRANSITION: copies of scenario_compiled's, filled by scenario_derive
-	 * until every reader takes the compiled model. */
-	double field_weight;
-	int64_t *declared_before;
-	int64_t *undeclared_before;
-	int64_t histogram_base;
-	int64_t histogram_bins;
 };
 
 /*
@@ -309,7 +300,7 @@ struct scenario_compiled *scenario_compile(const struct scenario *s, struct diag
 void scenario_compiled_free(struct scenario_compiled *m);
 
 /* Checks that S compiles: 0, or -1 with the message in D (scenario_compile's). */
-int scenario_derive(struct scenario *s, struct diag *d);
+int scenario_derive(const struct scenario *s, struct diag *d);
 
 /*
  * Splits TOTAL among N shares in proportion to WEIGHT by the largest

@@ -134,17 +134,8 @@ void access_report(struct loader *L, const config_setting_t *at, const char *fmt
 		vsnprintf(message, (size_t)length + 1, fmt, again);
 	}
 	va_end(again);
-	const char *file = at ? config_setting_source_file(at) : NULL;
-	if (file != NULL && (L->file == NULL || strcmp(file, L->file) != 0)) {
-		/* an @include'd file, named as the including file's directory finds it */
-		char path[4096];
-		if (file[0] != '/' && L->directory != NULL)
-			snprintf(path, sizeof path, "%s/%s", L->directory, file);
-		else
-			snprintf(path, sizeof path, "%s", file);
-		diag_add_at(L->d, DIAG_INPUT, path, access_line(at), "%s", message);
-	} else
-		diag_add(L->d, access_line(at), "%s", message);
+	/* the line of the prepared text: resolve moves it to its own file's */
+	diag_add(L->d, access_line(at), "%s", message);
 	if (message != small)
 		free(message);
 }

@@ -153,24 +153,9 @@ struct scenario_compiled *scenario_compile(const struct scenario *s, struct diag
 	return m;
 }
 
-int scenario_derive(struct scenario *s, struct diag *d)
+int scenario_derive(const struct scenario *s, struct diag *d)
 {
 	struct scenario_compiled *m = scenario_compile(s, d);
-	if (m == NULL)
-		return -1;
-	/* TRANSITION: the copies old readers take */
-	size_t D = (size_t)s->n_districts, C = (size_t)s->n_categories;
-	free(s->declared_before);
-	free(s->undeclared_before);
-	s->declared_before = m->declared_before;
-	s->undeclared_before = m->undeclared_before;
-	m->declared_before = m->undeclared_before = NULL;
-	(void)C;
-	for (size_t i = 0; i < D; i++)
-		s->districts[i].respondents = m->respondents[i];
-	s->field_weight = m->field_weight;
-	s->histogram_base = m->histogram_base;
-	s->histogram_bins = m->histogram_bins;
 	scenario_compiled_free(m);
-	return 0;
+	return m != NULL ? 0 : -1;
 }

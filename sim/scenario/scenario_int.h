@@ -126,13 +126,29 @@ void cells_resolve(struct loader *L, const config_setting_t *defaults,
  */
 char *literal_read_file(const char *path, const char *file, int line, struct diag *d,
 			size_t *length);
+/* Where each line of a prepared text came from. */
+struct literal_map {
+	char **files;          /* [0]: the scenario itself; then each @include'd file */
+	int n_files;
+	struct {
+		int file, line;
+	} *origin;             /* [1 .. n_lines]: the file and its own line */
+	int n_lines;
+};
+
 /*
- * TEXT with an L after each integer literal beyond 32 bits, so that
- * libconfig reads it exactly; NULL with every problem reported (a literal
- * beyond 64 bits; in an @include'd file under DIRECTORY, a literal beyond
- * 32 bits, a directory, a file too big or missing).
+ * TEXT (of the file NAME) with every @include expanded in place (files are
+ * found in DIRECTORY, NULL: here) and an L after each integer literal beyond
+ * 32 bits, so that libconfig reads them exactly, MAP saying where each line
+ * came from. NULL with every problem reported (a literal beyond 64 bits; an
+ * @include'd file that is a directory, too big or missing; includes too deep).
  */
-char *literal_prepare(const char *text, size_t length, const char *directory, struct diag *d);
+char *literal_prepare(const char *text, size_t length, const char *name, const char *directory,
+		      struct diag *d, struct literal_map *map);
+/* Moves the entries of D from FROM on, whose lines are the prepared text's,
+ * to the files and lines MAP says they came from. */
+void literal_map_entries(const struct literal_map *map, struct diag *d, int from);
+void literal_map_free(struct literal_map *map);
 
 /* ---- scenario_settings.c ---- */
 

@@ -245,43 +245,171 @@ static char *scan(const char *text, size_t length, const char *file, int fix, st
 	return out;
 }
 
-/* Checks the file @include'd as NAME (up to its closing quote) from FILE:LINE, and its own includes. */
-static void check_include(const char *name, const char *directory, const char *file, int line,
-			  int depth, struct diag *d)
+/* ---- @include, expanded here ---------------------------------------------- */
+
+/* The text being built: every file's lines in order, each line's origin. */
+struct expansion {
+	struct literal_map *map;
+	char *text;
+	size_t used, capacity;
+	int lines_capacity;
+	int failed;          /* out of memory */
+	const char *directory;
+	struct diag *d;
+};
+
+static int grow(void **array, size_t count, size_t size, size_t *capacity)
 {
-	const char *close = strchr(name, '"');
-	if (close == NULL || depth > INCLUDE_DEPTH)
-		return; /* libconfig reports it */
-	char path[4096];
-	int length = (int)(close - name);
-	if (name[0] == '/' || directory == NULL)
-		snprintf(path, sizeof path, "%.*s", length, name);
-	else
-		snprintf(path, sizeof path, "%s/%.*s", directory, length, name);
-	size_t size;
-	char *text = literal_read_file(path, file ? file : d->file, line, d, &size);
-	if (text == NULL)
-		return;
-	const char *includes[64];
-	int include_lines[64], n;
-	scan(text, size, path, 0, d, includes, include_lines, &n, 64);
-	for (int i = 0; i < n; i++)
-		check_include(includes[i], directory, path, include_lines[i], depth + 1, d);
-	free(text);
+	if (count <= *capacity)
+		return 0;
+	size_t wanted = *capacity ? *capacity : 64;
+	while (wanted < count)
+		wanted *= 2;
+	void *grown = realloc(*array, wanted * size);
+	if (grown == NULL)
+		return -1;
+	*array = grown;
+	*capacity = wanted;
+	return 0;
 }
 
-char *literal_prepare(const char *text, size_t length, const char *directory, struct diag *d)
+/* Appends LINE (LENGTH bytes, without its newline) of file FILE at its line NUMBER. */
+static void append_line(struct expansion *x, const char *line, size_t length, int file, int number)
 {
-	const char *includes[64];
-	int include_lines[64], n;
+	struct literal_map *m = x->map;
+	size_t lines_capacity = (size_t)x->lines_capacity;
+	if (x->failed || grow((void **)&x->text, x->used + length + 2, 1, &x->capacity) != 0 ||
+	    grow((void **)&m->origin, (size_t)m->n_lines + 2, sizeof *m->origin, &lines_capacity) != 0) {
+		x->failed = 1;
+		return;
+	}
+	x->lines_capacity = (int)lines_capacity;
+	memcpy(x->text + x->used, line, length);
+	x->used += length;
+	x->text[x->used++] = '\n';
+	x->text[x->used] = '\0';
+	m->n_lines++;
+	m->origin[m->n_lines].file = file; /* lines count from 1 */
+	m->origin[m->n_lines].line = number;
+}
+
+/* The name an @include line gives, copied into NAME; 0 when LINE is no @include. */
+static int include_name(const char *line, size_t length, char *name, size_t size)
+{
+	const char *p = line, *end = line + length;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if ((size_t)(end - p) < 8 || strncmp(p, "@include", 8) != 0)
+		return 0;
+	const char *open = memchr(p, '"', (size_t)(end - p));
+	const char *close = open ? memchr(open + 1, '"', (size_t)(end - open - 1)) : NULL;
+	if (close == NULL)
+		return 0; /* libconfig says what is wrong */
+	snprintf(name, size, "%.*s", (int)(close - open - 1), open + 1);
+	return 1;
+}
+
+static void expand(struct expansion *x, const char *text, int file, int depth)
+{
+	const char *p = text;
+	int number = 1;
+	while (*p && !x->failed) {
+		const char *newline = strchr(p, '\n');
+		size_t length = newline ? (size_t)(newline - p) : strlen(p);
+		char name[1024];
+		if (include_name(p, length, name, sizeof name)) {
+			struct literal_map *m = x->map;
+			const char *here = m->files[file];
+			char path[2048];
+			if (name[0] == '/' || x->directory == NULL)
+				snprintf(path, sizeof path, "%s", name);
+			else
+				snprintf(path, sizeof path, "%s/%s", x->directory, name);
+			size_t size;
+			char *included = NULL;
+			if (depth >= INCLUDE_DEPTH)
+				report(x->d, here, number, "@include \"%s\": files include each other more "
+				       "than 10 deep (a loop?)%s", name, "");
+			else
+				included = literal_read_file(path, here, number, x->d, &size);
+			size_t files_capacity = (size_t)m->n_files;
+			char *copy = included ? strdup(path) : NULL;
+			if (included != NULL &&
+			    (copy == NULL ||
+			     grow((void **)&m->files, (size_t)m->n_files + 1, sizeof *m->files, &files_capacity) != 0)) {
+				free(copy);
+				x->failed = 1;
+			} else if (included != NULL) {
+				m->files[m->n_files++] = copy;
+				/* keep the line count: the directive's line becomes empty */
+				append_line(x, "", 0, file, number);
+				expand(x, included, m->n_files - 1, depth + 1);
+			}
+			free(included);
+		} else {
+			append_line(x, p, length, file, number);
+		}
+		if (newline == NULL)
+			break;
+		p = newline + 1;
+		number++;
+	}
+}
+
+void literal_map_free(struct literal_map *map)
+{
+	for (int i = 0; i < map->n_files; i++)
+		free(map->files[i]);
+	free(map->files);
+	free(map->origin);
+	memset(map, 0, sizeof *map);
+}
+
+void literal_map_entries(const struct literal_map *map, struct diag *d, int from)
+{
+	for (int i = from; i < d->count; i++) {
+		struct diag_entry *e = &d->entries[i];
+		if (e->file != NULL || e->line <= 0 || e->line > map->n_lines)
+			continue;
+		int file = map->origin[e->line].file;
+		e->line = map->origin[e->line].line;
+		if (file > 0)
+			e->file = strdup(map->files[file]); /* NULL when out of memory: the list's file */
+	}
+}
+
+char *literal_prepare(const char *text, size_t length, const char *name, const char *directory,
+		      struct diag *d, struct literal_map *map)
+{
+	(void)length;
+	memset(map, 0, sizeof *map);
+	struct expansion x = {.map = map, .directory = directory, .d = d};
 	int before = d->count;
-	char *fixed = scan(text, length, NULL, 1, d, includes, include_lines, &n, 64);
-	if (fixed == NULL)
+	map->files = calloc(1, sizeof *map->files);
+	if (map->files != NULL)
+		map->files[0] = strdup(name);
+	if (map->files == NULL || map->files[0] == NULL) {
+		literal_map_free(map);
+		diag_no_memory(d, "reading the scenario");
 		return NULL;
-	for (int i = 0; i < n; i++)
-		check_include(includes[i], directory, NULL, include_lines[i], 1, d);
-	if (d->count != before) {
+	}
+	map->n_files = 1;
+	expand(&x, text, 0, 0);
+	if (x.text == NULL && !x.failed && (x.text = strdup("")) == NULL)
+		x.failed = 1;
+	char *fixed = NULL;
+	if (!x.failed && x.text != NULL) {
+		const char *includes[1];
+		int include_lines[1], n;
+		fixed = scan(x.text, x.used, NULL, 1, d, includes, include_lines, &n, 0);
+	}
+	free(x.text);
+	if (x.failed)
+		diag_no_memory(d, "reading the scenario");
+	literal_map_entries(map, d, before);
+	if (fixed == NULL || d->count != before) {
 		free(fixed);
+		literal_map_free(map);
 		return NULL;
 	}
 	return fixed;

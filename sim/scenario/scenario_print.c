@@ -5,6 +5,7 @@
 #include "scenario_int.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* VALUE of K as the printout shows it. */
@@ -121,6 +122,15 @@ void scenario_print(const struct scenario *s, FILE *out)
 	fprintf(out, "\ncategories (%d), field weight %g\n", s->n_categories, field_weight);
 	print_table(out, s, SCENARIO_RECORD_CATEGORY, "name", category_name, 0, "  ");
 
+	/* the survey's allocation, as the compiled model makes it */
+	double *population = calloc((size_t)s->n_districts + 1, sizeof *population);
+	int64_t *respondents = calloc((size_t)s->n_districts + 1, sizeof *respondents);
+	int allocated = population != NULL && respondents != NULL;
+	for (int i = 0; allocated && i < s->n_districts; i++)
+		population[i] = s->districts[i].population;
+	if (allocated)
+		allocated = allocate_largest_remainder(s->survey.respondents, population,
+						       s->n_districts, respondents) == 0;
 	fprintf(out, "\ndistricts (%d)\n", s->n_districts);
 	for (int i = 0; i < s->n_districts; i++) {
 		const char *separator = ": ";
@@ -131,10 +141,14 @@ void scenario_print(const struct scenario *s, FILE *out)
 			print_value(out, k, scenario_value_get(s, k, i, -1), 0);
 			separator = ", ";
 		}
-		fprintf(out, ", %lld respondents\n", (long long)s->districts[i].respondents);
+		if (allocated)
+			fprintf(out, ", %lld respondents", (long long)respondents[i]);
+		fprintf(out, "\n");
 		print_table(out, s, SCENARIO_RECORD_CELL, "category", category_name, i, "    ");
 	}
 
+	free(population);
+	free(respondents);
 	fprintf(out, "\nmaterials (%d)\n", s->n_materials);
 	if (s->n_materials > 0)
 		print_table(out, s, SCENARIO_RECORD_MATERIAL, "name", material_name, 0, "  ");

@@ -16,10 +16,28 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+/* The line LINE of the prepared text has in its own file. */
+static int own_line(const struct literal_map *map, int line)
+{
+	return line > 0 && line <= map->n_lines ? map->origin[line].line : line;
+}
+
+/* The lines the scenario keeps for later messages, in their own files. */
+static void map_lines(struct scenario *s, const struct literal_map *map)
+{
+	for (int i = 0; i < s->n_policies; i++) {
+		s->policies[i].line = own_line(map, s->policies[i].line);
+		for (int j = 0; j < s->policies[i].n_params; j++)
+			s->policies[i].params[j].line = own_line(map, s->policies[i].params[j].line);
+	}
+	for (int i = 0; i < s->n_sensitivity; i++)
+		s->sensitivity[i].line = own_line(map, s->sensitivity[i].line);
+}
+
 /* Resolves the parsed ROOT of FILE (NULL: a string) with SETTINGS. */
-static struct scenario *resolve(const config_setting_t *root, const char *file, const char *directory,
-				const char *shown, struct parameter_setting *settings, int n_settings,
-				struct diag *d)
+static struct scenario *resolve(const config_setting_t *root, const struct literal_map *map,
+				const char *file, const char *directory, const char *shown,
+				struct parameter_setting *settings, int n_settings, struct diag *d)
 {
 	int before = d->count;
 	struct scenario *s = calloc(1, sizeof *s);
@@ -41,6 +59,8 @@ static struct scenario *resolve(const config_setting_t *root, const char *file, 
 		s->name = access_copy(&L, base_name(shown));
 	if (d->count == before)
 		scenario_derive(s, d);
+	literal_map_entries(map, d, before);
+	map_lines(s, map);
 	if (d->count != before || d->out_of_memory) {
 		scenario_free(s);
 		return NULL;
@@ -68,6 +88,7 @@ static void report_read_error(const config_t *config, const char *directory, str
 
 struct scenario_source {
 	config_t config;     /* the parse; settings point back to it, so it never moves */
+	struct literal_map map; /* where each line of the parsed text was written */
 	char *path;          /* the file read (NULL: a text) */
 	char *shown;         /* the name messages and the scenario use */
 	char *directory;     /* where @include looks */
@@ -78,6 +99,7 @@ void scenario_source_free(struct scenario_source *src)
 	if (src == NULL)
 		return;
 	config_destroy(&src->config);
+	literal_map_free(&src->map);
 	free(src->path);
 	free(src->shown);
 	free(src->directory);
@@ -125,7 +147,7 @@ static struct scenario_source *parse(const char *text, size_t length, const char
 	struct scenario_source *src = source_new(path, shown, d);
 	if (src == NULL)
 		return NULL;
-	char *prepared = literal_prepare(text, length, src->directory, d);
+	char *prepared = literal_prepare(text, length, shown, src->directory, d, &src->map);
 	if (prepared == NULL) {
 		scenario_source_free(src);
 		return NULL;
@@ -133,7 +155,9 @@ static struct scenario_source *parse(const char *text, size_t length, const char
 	int ok = config_read_string(&src->config, prepared);
 	free(prepared);
 	if (!ok) {
+		int before = d->count;
 		report_read_error(&src->config, src->directory, d);
+		literal_map_entries(&src->map, d, before);
 		scenario_source_free(src);
 		return NULL;
 	}
@@ -168,7 +192,7 @@ struct scenario *scenario_source_resolve(const struct scenario_source *src,
 	}
 	for (int i = 0; i < n; i++)
 		own[i] = settings[i];
-	struct scenario *s = resolve(config_root_setting(&src->config), src->path, src->directory, src->shown, own, n, d);
+	struct scenario *s = resolve(config_root_setting(&src->config), &src->map, src->path, src->directory, src->shown, own, n, d);
 	free(own);
 	return s;
 }
@@ -192,7 +216,7 @@ struct scenario *scenario_load_file_with(const char *path, struct parameter_sett
 	struct scenario_source *src = scenario_source_read(path, d);
 	if (src == NULL)
 		return NULL;
-	struct scenario *s = resolve(config_root_setting(&src->config), src->path, src->directory, src->shown, settings,
+	struct scenario *s = resolve(config_root_setting(&src->config), &src->map, src->path, src->directory, src->shown, settings,
 				     n_settings, d);
 	scenario_source_free(src);
 	return s;
@@ -203,7 +227,7 @@ struct scenario *scenario_load_string(const char *text, struct diag *d)
 	struct scenario_source *src = scenario_source_read_string(text, d->file ? d->file : "<string>", d);
 	if (src == NULL)
 		return NULL;
-	struct scenario *s = resolve(config_root_setting(&src->config), NULL, NULL, src->shown, NULL, 0, d);
+	struct scenario *s = resolve(config_root_setting(&src->config), &src->map, NULL, NULL, src->shown, NULL, 0, d);
 	scenario_source_free(src);
 	return s;
 }
