@@ -1,12 +1,12 @@
 /*
- * uncertain: MODEL.md section 7's inputs, rule by rule. Each distribution
- * drawn through the set (substream, normal score, Phi, F^-1) against its
- * exact CDF, written here independently of the code under test
- * (Kolmogorov-Smirnov, or chi-square for the discrete ones, at fixed seeds
- * and the p-value floor of stats.h: a correct sampler fails one check with
- * probability 1e-4 over seeds, a wrong one almost surely); the copula's
- * rank correlations within their sampling error; and each refusal with
- * the message a planner reads.
+ * uncertain: the model's uncertain inputs (docs/model.md), rule by rule.
+ * Each distribution drawn through the set (substream, normal score, Phi,
+ * F^-1) against its exact CDF, written here independently of the code
+ * under test (Kolmogorov-Smirnov, or chi-square for the discrete ones, at
+ * fixed seeds and the p-value floor of stats.h: a correct sampler fails one
+ * check with probability 1e-4 over seeds, a wrong one almost surely); the
+ * copula's rank correlations within their sampling error; and each refusal
+ * with the message a planner reads.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -208,7 +208,7 @@ static void pert_draws_follow_the_beta_pert_cdf(void **state)
 	(void)state;
 	struct distribution_spec dist = {.kind = DISTRIBUTION_PERT, .min = 0.05, .mode = 0.08,
 					 .max = 0.14};
-	/* alpha = 1 + 4 (0.03 / 0.09), beta = 1 + 4 (0.06 / 0.09), as MODEL.md 7 says */
+	/* alpha = 1 + 4 (0.03 / 0.09), beta = 1 + 4 (0.06 / 0.09), as the model says */
 	double params[] = {1.0 + 4.0 * 0.03 / 0.09, 1.0 + 4.0 * 0.06 / 0.09, 0.05, 0.14};
 	assert_true(fit(spec_of("districts.Xigu.rectify_rate", dist, &rate_key), beta_cdf, params, 4) >
 		    STATS_P_FLOOR);

@@ -1,6 +1,6 @@
 /*
  * copula: the Gaussian copula that correlates uncertain inputs by their
- * Spearman rank correlations (MODEL.md 7).
+ * Spearman rank correlations (docs/model.md, uncertain inputs).
  *
  * Each pair (j, k) given a rank correlation rho contributes
  * R_jk = 2 sin(pi rho / 6) to the matrix R, which has ones on the diagonal

@@ -1,8 +1,8 @@
 /*
  * distribution: the eight distributions an uncertain input may follow
- * (MODEL.md 7), each drawn by inversion so that a Gaussian copula can
- * drive it: the value is F^-1(U) for U = Phi(X), X the input's (possibly
- * correlated) standard normal score.
+ * (docs/model.md, uncertain inputs), each drawn by inversion so that a
+ * Gaussian copula can drive it: the value is F^-1(U) for U = Phi(X), X the
+ * input's (possibly correlated) standard normal score.
  *
  *   uniform     min < max
  *   triangular  min <= mode <= max, min < max
@@ -51,7 +51,7 @@ struct distribution_keys {
 };
 const struct distribution_keys *distribution_keys(enum distribution_kind kind);
 
-/* What an `uncertain` entry says, each parameter named as in MODEL.md 7.
+/* What an `uncertain` entry says, each parameter named as in the model.
  * Fields a kind does not use are ignored. */
 struct distribution_spec {
 	enum distribution_kind kind;

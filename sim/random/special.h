@@ -1,7 +1,8 @@
 /*
  * special: the special functions the uncertain inputs' distributions are
- * inverted with (MODEL.md 7): the standard normal's CDF and quantile, and
- * the regularised incomplete gamma and beta functions and their inverses.
+ * inverted with (docs/model.md, uncertain inputs): the standard normal's
+ * CDF and quantile, and the regularised incomplete gamma and beta functions
+ * and their inverses.
  *
  * Every function is pure and thread-safe (no lgamma: its sign is a global).
  * A quantile takes its probability twice, as the lower tail U and the upper

@@ -1,6 +1,6 @@
 /*
  * uncertain: the uncertain inputs of a scenario and their draws, one set
- * of values per replication (MODEL.md 7).
+ * of values per replication (docs/model.md, uncertain inputs).
  *
  * The scenario layer expands each `uncertain` entry into one input per
  * path it reaches (patterns in the order the scenario lists the names)
@@ -40,7 +40,7 @@
 uint64_t uncertain_stream(const char *path);
 
 /*
- * What the scenario says of the key a path sets (MODEL.md 2): its range,
+ * What the scenario says of the key a path sets (docs/model.md, the scenario file): its range,
  * whether it takes integers, and its count cap. Each end of the range is
  * closed or open; an absent end is -INFINITY or INFINITY.
  */

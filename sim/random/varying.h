@@ -1,7 +1,7 @@
 /*
  * varying: the weekly binomials and Poissons at a rate that holds for one
  * replication only (an uncertain rectification rate, rebound or arrival
- * mean, MODEL.md 7), drawn exactly and without tables.
+ * mean; docs/model.md, uncertain inputs), drawn exactly and without tables.
  *
  * inversion.h keeps, for each rate a run meets, tables of cumulative
  * probabilities searched by a guide: fast when the rates are few and met
