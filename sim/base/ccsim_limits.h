@@ -53,7 +53,7 @@
 #define LIMIT_TABLE_BYTES ((size_t)16 << 20)
 /* Memory a thread's block of replications may hold for its weekly
  * dynamics' results (each cell's open problems at each batch's week). */
-#define LIMIT_CAMPAIGN_BLOCK_BYTES ((size_t)1 << 20)
+#define LIMIT_CAMPAIGN_BLOCK_BYTES ((size_t)256 << 10)
 /* Threads a command may ask for. */
 #define LIMIT_THREADS 1024
 

@@ -1,6 +1,7 @@
 #include "campaign.h"
 #include "ccsim_limits.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,11 +36,18 @@ struct campaign {
 	int capacity;
 	int64_t initial;                /* sum of O0 */
 	struct cell_draws *draws;       /* [cells] */
-	int64_t *open;                  /* [cell][capacity][batch]: O at tau_b */
+	/* [cell][capacity][batch]: O at tau_b, in 32 bits unless some cell's
+	 * O may not fit (wide) */
+	int wide;
+	int32_t *open32;
+	int64_t *open64;
 	int64_t *rectified, *arrived;   /* [capacity] */
 	int64_t *week_open;             /* [2][weeks + 1]: two replications of one cell */
-	struct inventory *inventories;  /* [cells]: the hooks' view, made on first use */
-	struct rng *streams;            /* [cells], with the inventories */
+	/* made on a hooked replication's first use: */
+	struct inventory *inventories;  /* [cells]: the hooks' view */
+	struct rng *streams;            /* [cells] */
+	int64_t *hooked_open;           /* [cell][batch]: O at tau_b (a hook may write any O) */
+	int hooked;                     /* the last replication ran with a hook */
 	struct inversion_tables *tables;
 };
 
@@ -48,13 +56,36 @@ void campaign_free(struct campaign *c)
 	if (c == NULL)
 		return;
 	free(c->draws);
-	free(c->open);
+	free(c->open32);
+	free(c->open64);
+	free(c->hooked_open);
 	free(c->rectified);
 	free(c->arrived);
 	free(c->week_open);
 	free(c->inventories);
 	free(c->streams);
 	free(c);
+}
+
+/*
+ * Whether every cell's O stays below 2^31 without hooks: O[t] <= O[0] plus
+ * the arrivals so far (the fixes that rebound are at most last week's
+ * fixes), and a Poisson of mean at most INVERSION_VARIANCE is drawn within
+ * its table's span, never past mu + 10 sqrt(mu) + 20 (inversion.h).
+ */
+static int fits_32_bits(const struct scenario *s)
+{
+	size_t cells = (size_t)s->n_districts * (size_t)s->n_categories;
+	for (size_t k = 0; k < cells; k++) {
+		const struct cell *cell = &s->cells[k];
+		double mu = cell->new_per_week;
+		if (mu > INVERSION_VARIANCE)
+			return 0;
+		double most = mu > 0.0 ? ceil(mu + 10.0 * sqrt(mu) + 20.0) : 0.0;
+		if ((double)cell->problems + (double)s->weeks * most > (double)INT32_MAX)
+			return 0;
+	}
+	return 1;
 }
 
 struct campaign *campaign_new(const struct scenario *s, struct inversion_tables *tables)
@@ -66,15 +97,23 @@ struct campaign *campaign_new(const struct scenario *s, struct inversion_tables 
 	c->weeks = s->weeks;
 	c->batches = s->batches;
 	c->tables = tables;
-	size_t per_replication = (size_t)s->batches * c->cells * sizeof(int64_t) + 2 * sizeof(int64_t);
+	size_t per_replication = (size_t)s->batches * c->cells *
+				 (fits_32_bits(s) ? sizeof(int32_t) : sizeof(int64_t)) +
+				 2 * sizeof(int64_t);
 	size_t fit = LIMIT_CAMPAIGN_BLOCK_BYTES / per_replication;
 	c->capacity = fit < 1 ? 1 : fit > CAMPAIGN_BLOCK ? CAMPAIGN_BLOCK : (int)fit;
 	c->draws = calloc(c->cells, sizeof *c->draws);
-	c->open = calloc(c->cells * (size_t)c->capacity * (size_t)s->batches, sizeof *c->open);
+	c->wide = !fits_32_bits(s);
+	size_t results = c->cells * (size_t)c->capacity * (size_t)s->batches;
+	if (c->wide)
+		c->open64 = calloc(results, sizeof *c->open64);
+	else
+		c->open32 = calloc(results, sizeof *c->open32);
 	c->rectified = calloc((size_t)c->capacity, sizeof *c->rectified);
 	c->arrived = calloc((size_t)c->capacity, sizeof *c->arrived);
 	c->week_open = calloc(2 * ((size_t)s->weeks + 1), sizeof *c->week_open);
-	if (!c->draws || !c->open || !c->rectified || !c->arrived || !c->week_open) {
+	if (!c->draws || !(c->open32 || c->open64) || !c->rectified || !c->arrived ||
+	    !c->week_open) {
 		campaign_free(c);
 		return NULL;
 	}
@@ -166,11 +205,16 @@ static void lane_end(struct campaign *c, size_t k, int j, const struct lane *x,
 		     const int64_t *week_open, const int *batch_week)
 {
 	int batches = c->batches;
-	int64_t *open_at = &c->open[(k * (size_t)c->capacity + (size_t)j) * (size_t)batches];
+	size_t at = (k * (size_t)c->capacity + (size_t)j) * (size_t)batches;
+	const int *weeks = &batch_week[j * batches];
 	c->rectified[j] += x->fixed_sum;
 	c->arrived[j] += x->added_sum;
-	for (int b = 0; b < batches; b++)
-		open_at[b] = week_open[batch_week[j * batches + b]];
+	if (c->wide)
+		for (int b = 0; b < batches; b++)
+			c->open64[at + (size_t)b] = week_open[weeks[b]];
+	else
+		for (int b = 0; b < batches; b++)
+			c->open32[at + (size_t)b] = (int32_t)week_open[weeks[b]];
 }
 
 /*
@@ -213,6 +257,7 @@ void campaign_run_block(struct campaign *c, const struct scenario *s, uint64_t s
 			uint64_t first, int count, const int *batch_week)
 {
 	(void)s;
+	c->hooked = 0;
 	memset(c->rectified, 0, (size_t)count * sizeof *c->rectified);
 	memset(c->arrived, 0, (size_t)count * sizeof *c->arrived);
 	for (size_t k = 0; k < c->cells; k++)
@@ -226,12 +271,17 @@ int campaign_run_hooked(struct campaign *c, const struct scenario *s, uint64_t s
 			void *context)
 {
 	size_t cells = c->cells;
-	if (c->inventories == NULL) {
-		c->inventories = calloc(cells, sizeof *c->inventories);
-		c->streams = calloc(cells, sizeof *c->streams);
-		if (c->inventories == NULL || c->streams == NULL)
+	if (!c->inventories || !c->streams || !c->hooked_open) {
+		if (!c->inventories)
+			c->inventories = calloc(cells, sizeof *c->inventories);
+		if (!c->streams)
+			c->streams = calloc(cells, sizeof *c->streams);
+		if (!c->hooked_open)
+			c->hooked_open = calloc(cells * (size_t)c->batches, sizeof *c->hooked_open);
+		if (!c->inventories || !c->streams || !c->hooked_open)
 			return CAMPAIGN_NO_MEMORY;
 	}
+	c->hooked = 1;
 	int64_t rectified = 0, arrived = 0;
 	for (size_t k = 0; k < cells; k++) {
 		const struct cell *cell = &s->cells[k];
@@ -250,7 +300,7 @@ int campaign_run_hooked(struct campaign *c, const struct scenario *s, uint64_t s
 		for (int b = 0; b < c->batches; b++)
 			if (batch_week[b] == t)
 				for (size_t k = 0; k < cells; k++)
-					c->open[k * (size_t)c->capacity * (size_t)c->batches + (size_t)b] =
+					c->hooked_open[k * (size_t)c->batches + (size_t)b] =
 						c->inventories[k].open;
 	}
 	c->rectified[0] = rectified;
@@ -260,7 +310,10 @@ int campaign_run_hooked(struct campaign *c, const struct scenario *s, uint64_t s
 
 int64_t campaign_open(const struct campaign *c, int j, int b, size_t k)
 {
-	return c->open[(k * (size_t)c->capacity + (size_t)j) * (size_t)c->batches + (size_t)b];
+	if (c->hooked)
+		return c->hooked_open[k * (size_t)c->batches + (size_t)b];
+	size_t at = (k * (size_t)c->capacity + (size_t)j) * (size_t)c->batches + (size_t)b;
+	return c->wide ? c->open64[at] : c->open32[at];
 }
 
 double campaign_rectification(const struct campaign *c, int j)

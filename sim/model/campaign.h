@@ -28,7 +28,8 @@ struct campaign;
  * A campaign for S whose draws search TABLES (may be NULL: the same draws,
  * slower; both must outlive it), or NULL when out of memory. It holds the
  * results of up to campaign_capacity replications at once: as many as
- * LIMIT_CAMPAIGN_BLOCK_BYTES allow, at most CAMPAIGN_BLOCK, at least 1.
+ * LIMIT_CAMPAIGN_BLOCK_BYTES allow, at most CAMPAIGN_BLOCK, at least 1
+ * (in 32 bits a value when no cell's O can reach 2^31).
  */
 struct campaign *campaign_new(const struct scenario *s, struct inversion_tables *tables);
 void campaign_free(struct campaign *c);

@@ -27,7 +27,7 @@
 
 /* A kept table's search starts where its guide says: one entry for each
  * 1/INVERSION_GUIDE of [0, 1), indexed by a uniform's top bits. */
-#define INVERSION_GUIDE_BITS 8
+#define INVERSION_GUIDE_BITS 6
 #define INVERSION_GUIDE (1 << INVERSION_GUIDE_BITS)
 
 /* The tables of one run (one per run, shared by its threads). */
@@ -58,7 +58,7 @@ struct cdf_table {
 	int64_t base;           /* the value of entry 0 */
 	int32_t width;          /* entries kept; cut[width] is the sentinel UINT64_MAX */
 	int32_t reserved;
-	uint8_t guide[INVERSION_GUIDE]; /* where the search for each top 8 bits of m starts */
+	uint8_t guide[INVERSION_GUIDE]; /* where the search for each top 6 bits of m starts */
 	uint64_t cut[];         /* [width + 1] */
 };
 
