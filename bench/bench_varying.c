@@ -6,7 +6,11 @@
  * the 220 binomial rates of the cells change from one replication to the
  * next (issue 14's benchmark).
  *
- *   bench_varying [REPLICATIONS [MODE]]     (default 20,000, every mode)
+ *   bench_varying [REPLICATIONS [MODE [RATES]]]
+ *
+ * (default 20,000 replications, every mode ("all"), both rates: "rectify"
+ * makes the rectification rates alone uncertain, 10 inputs, the rebounds
+ * staying certain.)
  *
  * Each way of drawing at rates that vary is timed over the same
  * replications, one thread, the inputs' own draws included:
@@ -41,6 +45,10 @@
 
 #define WEEKS 12
 #define DISTRICTS 10
+
+/* Whether the rebounds are uncertain too (20 inputs), or the rectification
+ * rates alone (10 inputs, the rebounds drawn from the certain tables). */
+static int rebounds_vary = 1;
 #define SEED 20261122
 /* Rounds of every mode in turn; each mode reports its best. */
 #define ROUNDS 10
@@ -189,14 +197,14 @@ static double now(void)
 	return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-/* The 20 uncertain inputs: districts.D.rectify_rate and districts.D.rebound,
- * relative PERT(0.7, 1.0, 1.3). */
+/* The uncertain inputs: districts.D.rectify_rate and (when they vary)
+ * districts.D.rebound, relative PERT(0.7, 1.0, 1.3). */
 static struct uncertain_set *uncertain_inputs(void)
 {
 	struct uncertain_set *set = uncertain_set_new();
 	struct diag d;
 	diag_init(&d, "bench");
-	for (int k = 0; k < 2 * DISTRICTS; k++) {
+	for (int k = 0; k < (rebounds_vary ? 2 : 1) * DISTRICTS; k++) {
 		char path[64];
 		snprintf(path, sizeof path, "districts.D%d.%s", k % DISTRICTS,
 			 k < DISTRICTS ? "rectify_rate" : "rebound");
@@ -233,27 +241,34 @@ static int64_t replication(enum mode mode, uint64_t index, struct cell_state *ce
 		double rectify = c->rectify_rate, rebound = c->rebound;
 		if (mode != CERTAIN) {
 			rectify = uncertain_scaled(set, c->district, multiplier[c->district], rectify);
-			rebound = uncertain_scaled(set, DISTRICTS + c->district,
-						   multiplier[DISTRICTS + c->district], rebound);
+			if (rebounds_vary)
+				rebound = uncertain_scaled(set, DISTRICTS + c->district,
+							   multiplier[DISTRICTS + c->district], rebound);
 		}
+		/* a certain rebound keeps the source set up before the clock */
+		int rebound_set = rebounds_vary;
 		switch (mode) {
 		case CERTAIN:
 			break; /* set up once, before the clock */
 		case REGISTRY:
 			binomial_source_init(&s->rectify_source, rectify, tables);
-			binomial_source_init(&s->rebound_source, rebound, tables);
+			if (rebound_set)
+				binomial_source_init(&s->rebound_source, rebound, tables);
 			break;
 		case NO_TABLES:
 			binomial_source_init(&s->rectify_source, rectify, NULL);
-			binomial_source_init(&s->rebound_source, rebound, NULL);
+			if (rebound_set)
+				binomial_source_init(&s->rebound_source, rebound, NULL);
 			break;
 		case VARYING:
 			varying_binomial_init(&s->rectify_varying, rectify);
-			varying_binomial_init(&s->rebound_varying, rebound);
+			if (rebound_set)
+				varying_binomial_init(&s->rebound_varying, rebound);
 			break;
 		case SAMPLERS:
 			binomial_rate_init(&s->rectify_rate, rectify);
-			binomial_rate_init(&s->rebound_rate, rebound);
+			if (rebound_set)
+				binomial_rate_init(&s->rebound_rate, rebound);
 			break;
 		case MODES:
 			break;
@@ -269,13 +284,19 @@ static int64_t replication(enum mode mode, uint64_t index, struct cell_state *ce
 			switch (mode) {
 			case VARYING:
 				fixed = varying_binomial_draw(&s->rectify_varying, &s->stream, s->open);
-				rebounded = varying_binomial_draw(&s->rebound_varying, &s->stream,
-								  s->rectified_last);
+				rebounded = rebounds_vary
+						    ? varying_binomial_draw(&s->rebound_varying, &s->stream,
+									    s->rectified_last)
+						    : binomial_source_draw(&s->rebound_source, &s->stream,
+									   s->rectified_last);
 				break;
 			case SAMPLERS:
 				fixed = sample_binomial_at(&s->stream, s->open, &s->rectify_rate);
-				rebounded = sample_binomial_at(&s->stream, s->rectified_last,
-							       &s->rebound_rate);
+				rebounded = rebounds_vary
+						    ? sample_binomial_at(&s->stream, s->rectified_last,
+									 &s->rebound_rate)
+						    : binomial_source_draw(&s->rebound_source, &s->stream,
+									   s->rectified_last);
 				break;
 			default:
 				if (mode == CERTAIN && k + 2 < CELLS) {
@@ -306,11 +327,17 @@ int main(int argc, char **argv)
 	for (int m = 0; argc > 2 && m < MODES; m++)
 		if (strcmp(argv[2], mode_names[m]) == 0)
 			only = m;
-	if (replications < 1 || (argc > 2 && only < 0)) {
-		fprintf(stderr, "usage: bench_varying [REPLICATIONS [certain|registry|notables|"
-				"varying|samplers]]\n");
+	if (argc > 2 && strcmp(argv[2], "all") == 0)
+		only = MODES;
+	if (argc > 3)
+		rebounds_vary = strcmp(argv[3], "both") == 0 ? 1 : strcmp(argv[3], "rectify") == 0 ? 0 : -1;
+	if (replications < 1 || (argc > 2 && only < 0) || rebounds_vary < 0) {
+		fprintf(stderr, "usage: bench_varying [REPLICATIONS [all|certain|registry|notables|"
+				"varying|samplers [both|rectify]]]\n");
 		return 2;
 	}
+	if (only == MODES)
+		only = -1;
 	struct uncertain_set *set = uncertain_inputs();
 	double multiplier[2 * DISTRICTS], u[2 * DISTRICTS];
 
@@ -321,7 +348,8 @@ int main(int argc, char **argv)
 		sink += multiplier[0];
 	}
 	double inputs_us = (now() - start) / (double)replications * 1e6;
-	printf("20 uncertain inputs (relative PERT), drawn: %.2f us a replication\n\n", inputs_us);
+	printf("%d uncertain inputs (relative PERT), drawn: %.2f us a replication\n\n",
+	       uncertain_count(set), inputs_us);
 
 	/* Each mode's sources and tables, set up and warmed (the certain mode's
 	 * tables are built here, as in a run's first replications). */
