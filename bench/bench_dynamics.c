@@ -180,6 +180,7 @@ int main(int argc, char **argv)
 		}
 		report(name, s, n, cpu, wall, sum);
 	}
+	printf("  tables: %.2f MiB\n", (double)inversion_tables_bytes(tables) / 1048576.0);
 	inversion_tables_free(tables);
 	scenario_free(s);
 	return 0;

@@ -1,0 +1,332 @@
+/*
+ * campaign: the weekly dynamics run in blocks of replications, cell by
+ * cell, draw exactly what inventory_week draws replication by replication
+ * (the same O at every batch's week, the same rectification), for any
+ * block and whatever the rates ask of the samplers (tables, BTRS and PTRS
+ * past them, rates of 0 and 1, no tables at all); a table's draw at the
+ * uniforms' two extremes is the whole span's; and replication_run gives
+ * the same outcomes with and without replication_expect.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "campaign.h"
+#include "inventory.h"
+#include "replication.h"
+#include "sample.h"
+#include "scenario.h"
+
+#define DEMO CCSIM_SOURCE_DIR "/scenarios/demo-city.cfg"
+#define SEED 77
+
+/* Rates for every path of the samplers: tables, n past them (BTRS), p of
+ * 0 and 1, a mean of 0 and past the tables (PTRS), and problems past 2^31
+ * in one cell (its block keeps O in 64 bits). */
+static const char varied[] =
+	"version = 1;\n"
+	"campaign: { weeks = 9; };\n"
+	"inspection: { window = [2, 9]; batches = 3; };\n"
+	"categories = ( { name = \"a\"; weight = 40.0; deduction = 0.1; lottery = 2; },\n"
+	"               { name = \"b\"; weight = 40.0; deduction = 0.1; lottery = 2; } );\n"
+	"defaults: { sites = 10; declared = 4; problems = 40; new_per_week = 3.0;\n"
+	"            rectify_rate = 0.2; rebound = 0.1; };\n"
+	"districts = (\n"
+	"  { name = \"tabled\"; population = 1.0; satisfaction = 0.9; },\n"
+	"  { name = \"btrs\"; population = 1.0; satisfaction = 0.9; problems = 9000;\n"
+	"    rectify_rate = 0.5; rebound = 0.45; },\n"
+	"  { name = \"edges\"; population = 1.0; satisfaction = 0.9; rectify_rate = 1.0;\n"
+	"    rebound = 0.0; new_per_week = 0.0; },\n"
+	"  { name = \"ptrs\"; population = 1.0; satisfaction = 0.9; new_per_week = 250.0;\n"
+	"    rectify_rate = 0.0; },\n"
+	"  { name = \"huge\"; population = 1.0; satisfaction = 0.9; problems = 3000000000;\n"
+	"    rectify_rate = 0.3; } );\n"
+	"survey: { respondents = 100; weight = 20.0; };\n"
+	"pass: { rule = \"threshold\"; threshold = 50.0; };\n";
+
+static struct scenario *load_text(const char *text)
+{
+	struct diag d;
+	diag_init(&d, "campaign.cfg");
+	struct scenario *s = scenario_load_string(text, &d);
+	if (s == NULL)
+		diag_print(&d, stderr);
+	assert_non_null(s);
+	diag_free(&d);
+	return s;
+}
+
+static struct scenario *load_demo(void)
+{
+	struct diag d;
+	diag_init(&d, DEMO);
+	struct scenario *s = scenario_load_file(DEMO, &d);
+	assert_non_null(s);
+	diag_free(&d);
+	return s;
+}
+
+static size_t cells_of(const struct scenario *s)
+{
+	return (size_t)s->n_districts * (size_t)s->n_categories;
+}
+
+/* tau_b of replication INDEX into WEEKS, as the model draws them. */
+static void draw_dates(const struct scenario *s, uint64_t index, int *weeks)
+{
+	struct rng r;
+	rng_init(&r, SEED, index, RNG_SUBSTREAM_INSPECTION);
+	for (int b = 0; b < s->batches; b++)
+		weeks[b] = (int)sample_uniform_int(&r, s->window_first, s->window_last);
+}
+
+/* Replication INDEX week by week on inventories (how replications ran
+ * before blocks): O at each batch's week into OPEN[b * cells + k], and
+ * the rectification. */
+static double week_by_week(const struct scenario *s, struct inversion_tables *tables,
+			   uint64_t index, const int *weeks, int64_t *open)
+{
+	size_t cells = cells_of(s);
+	struct inventory *inv = calloc(cells, sizeof *inv);
+	struct rng *streams = calloc(cells, sizeof *streams);
+	assert_non_null(inv);
+	assert_non_null(streams);
+	int64_t rectified = 0, arrived = 0, initial = 0;
+	for (size_t k = 0; k < cells; k++) {
+		const struct cell *c = &s->cells[k];
+		inventory_start(&inv[k], c->problems, c->rectify_rate, c->rebound, c->new_per_week,
+				tables);
+		rng_init(&streams[k], SEED, index, RNG_SUBSTREAM_CELLS + k);
+		initial += c->problems;
+	}
+	for (int t = 1; t <= s->weeks; t++) {
+		for (size_t k = 0; k < cells; k++)
+			inventory_week(&inv[k], &streams[k], &rectified, &arrived);
+		for (int b = 0; b < s->batches; b++)
+			if (weeks[b] == t)
+				for (size_t k = 0; k < cells; k++)
+					open[(size_t)b * cells + k] = inv[k].open;
+	}
+	free(inv);
+	free(streams);
+	double denominator = (double)initial + (double)arrived;
+	return denominator > 0.0 ? (double)rectified / denominator : 0.0;
+}
+
+/* Blocks of every size up to the capacity, from FIRST on, against week by week. */
+static void blocks_match(const struct scenario *s, struct inversion_tables *tables,
+			 uint64_t first, int replications)
+{
+	size_t cells = cells_of(s);
+	struct campaign *c = campaign_new(s, tables);
+	assert_non_null(c);
+	int capacity = campaign_capacity(c);
+	assert_true(capacity >= 1 && capacity <= CAMPAIGN_BLOCK);
+	int *weeks = calloc((size_t)capacity * (size_t)s->batches, sizeof *weeks);
+	int64_t *expected = calloc((size_t)s->batches * cells, sizeof *expected);
+	assert_non_null(weeks);
+	assert_non_null(expected);
+	int block = 1;
+	for (uint64_t start = first; start < first + (uint64_t)replications; block = block * 3 + 1) {
+		int count = block < capacity ? block : capacity;
+		if ((uint64_t)count > first + (uint64_t)replications - start)
+			count = (int)(first + (uint64_t)replications - start);
+		for (int j = 0; j < count; j++)
+			draw_dates(s, start + (uint64_t)j, &weeks[j * s->batches]);
+		campaign_run_block(c, s, SEED, start, count, weeks);
+		for (int j = 0; j < count; j++) {
+			double rectification =
+				week_by_week(s, tables, start + (uint64_t)j, &weeks[j * s->batches], expected);
+			assert_true(campaign_rectification(c, j) == rectification);
+			for (int b = 0; b < s->batches; b++)
+				for (size_t k = 0; k < cells; k++)
+					assert_int_equal(campaign_open(c, j, b, k),
+							 expected[(size_t)b * cells + k]);
+		}
+		start += (uint64_t)count;
+	}
+	free(weeks);
+	free(expected);
+	campaign_free(c);
+}
+
+static void blocks_draw_what_weeks_draw(void **state)
+{
+	(void)state;
+	struct scenario *demo = load_demo();
+	struct scenario *s = load_text(varied);
+	struct inversion_tables *tables = inversion_tables_new();
+	assert_non_null(tables);
+	blocks_match(demo, tables, 0, 700);
+	blocks_match(s, tables, 0, 500);
+	blocks_match(s, tables, 123456789, 60);
+	blocks_match(s, NULL, 5, 40); /* no tables: every draw builds its own */
+	inversion_tables_free(tables);
+	scenario_free(demo);
+	scenario_free(s);
+}
+
+/* The hooks' view of the cells: a hook that writes nothing leaves the
+ * replication as a block runs it; one that stops, stops it. */
+struct hook_log {
+	int calls;
+	int stop_at;
+};
+
+static int log_hook(void *context, uint64_t seed, uint64_t replication, int week,
+		    struct inventory *inventories)
+{
+	struct hook_log *log = context;
+	(void)seed;
+	(void)replication;
+	assert_non_null(inventories);
+	log->calls++;
+	return week == log->stop_at;
+}
+
+static void a_quiet_hook_changes_nothing(void **state)
+{
+	(void)state;
+	struct scenario *s = load_text(varied);
+	struct inversion_tables *tables = inversion_tables_new();
+	struct campaign *block = campaign_new(s, tables);
+	struct campaign *hooked = campaign_new(s, tables);
+	assert_non_null(block);
+	assert_non_null(hooked);
+	int weeks[3];
+	for (uint64_t i = 40; i < 60; i++) {
+		draw_dates(s, i, weeks);
+		struct hook_log log = {0, -1};
+		campaign_run_block(block, s, SEED, i, 1, weeks);
+		assert_int_equal(campaign_run_hooked(hooked, s, SEED, i, weeks, log_hook, &log),
+				 CAMPAIGN_OK);
+		assert_int_equal(log.calls, s->weeks);
+		assert_true(campaign_rectification(hooked, 0) == campaign_rectification(block, 0));
+		for (int b = 0; b < s->batches; b++)
+			for (size_t k = 0; k < cells_of(s); k++)
+				assert_int_equal(campaign_open(hooked, 0, b, k), campaign_open(block, 0, b, k));
+	}
+	struct hook_log log = {0, 4};
+	assert_int_equal(campaign_run_hooked(hooked, s, SEED, 0, weeks, log_hook, &log),
+			 CAMPAIGN_HOOK_STOPPED);
+	assert_int_equal(log.calls, 4);
+	campaign_free(block);
+	campaign_free(hooked);
+	inversion_tables_free(tables);
+	scenario_free(s);
+}
+
+/* A stream whose next 64 bits are X (xoshiro256++ with s0 = 0 outputs rotl(s3, 23)). */
+static struct rng stream_giving(uint64_t x)
+{
+	struct rng r;
+	uint64_t s3 = (x >> 23) | (x << 41);
+	const uint64_t state[4] = {0, 0x9E3779B97F4A7C15u, 1, s3};
+	rng_set_state(&r, state);
+	assert_true(rng_next(&r) == x);
+	rng_set_state(&r, state);
+	return r;
+}
+
+/*
+ * A kept table holds only the entries a uniform m 2^-53 with m >= 1 can
+ * stop at: m = 0 must still stop at the span's first value, and the
+ * largest m at the whole span's answer; at every extreme and at random,
+ * the kept table draws what the whole span searched from its start draws.
+ */
+static void tables_keep_the_span_at_its_edges(void **state)
+{
+	(void)state;
+	struct inversion_tables *tables = inversion_tables_new();
+	static const struct {
+		int64_t n;
+		double p;
+	} cases[] = {{400, 0.5}, {4000, 0.02}, {30, 0.12}, {1, 0.3}, {900, 0.9}, {600, 0.5}};
+	static const uint64_t extremes[] = {0, 1, (uint64_t)1 << 11, (uint64_t)1 << 12, ~(uint64_t)0,
+					    ~(uint64_t)0 - ((uint64_t)1 << 11), (uint64_t)1 << 63};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct binomial_source kept, whole;
+		binomial_source_init(&kept, cases[i].p, tables);
+		binomial_source_init(&whole, cases[i].p, NULL);
+		/* the first draw builds the table: the following ones search it */
+		struct rng warm = stream_giving(1);
+		binomial_source_draw(&kept, &warm, cases[i].n);
+		for (size_t e = 0; e < sizeof extremes / sizeof extremes[0]; e++) {
+			struct rng a = stream_giving(extremes[e]), b = stream_giving(extremes[e]);
+			assert_int_equal(binomial_source_draw(&kept, &a, cases[i].n),
+					 binomial_source_draw(&whole, &b, cases[i].n));
+			assert_true(rng_next(&a) == rng_next(&b));
+		}
+		struct rng a, b;
+		rng_init(&a, SEED, i, 9);
+		rng_init(&b, SEED, i, 9);
+		for (int j = 0; j < 20000; j++)
+			assert_int_equal(binomial_source_draw(&kept, &a, cases[i].n),
+					 binomial_source_draw(&whole, &b, cases[i].n));
+	}
+	/* m = 0 stops at the span's first value, 200 - 10 sd - 20 with sd 10,
+	 * far below what the table keeps; m = 1 near its first */
+	struct binomial_source source;
+	binomial_source_init(&source, 0.5, tables);
+	struct rng zero = stream_giving(0), one = stream_giving((uint64_t)1 << 11);
+	assert_int_equal(binomial_source_draw(&source, &zero, 400), 80);
+	int64_t least = binomial_source_draw(&source, &one, 400);
+	assert_true(least > 110 && least < 150);
+	inversion_tables_free(tables);
+}
+
+static int outcomes_equal(const struct scenario *s, const struct outcome *a, const struct outcome *b)
+{
+	int same = memcmp(a->component, b->component, sizeof a->component) == 0 &&
+		   a->total == b->total && a->pass == b->pass && a->rectification == b->rectification;
+	for (int d = 0; d < s->n_districts; d++)
+		same = same && a->district_points_lost[d] == b->district_points_lost[d] &&
+		       a->district_rank_last[d] == b->district_rank_last[d];
+	return same;
+}
+
+/* replication_run alone, or told the replications coming, or told others: the same outcomes. */
+static void expecting_changes_no_outcome(void **state)
+{
+	(void)state;
+	struct scenario *s = load_text(varied);
+	struct inversion_tables *tables = inversion_tables_new();
+	struct replication_workspace *alone = replication_workspace_new(s, tables);
+	struct replication_workspace *told = replication_workspace_new(s, tables);
+	assert_non_null(alone);
+	assert_non_null(told);
+	replication_expect(told, SEED, 100, 400);
+	for (uint64_t i = 100; i < 400; i += 1 + i % 3) {
+		assert_int_equal(replication_run(s, SEED, i, alone), REPLICATION_OK);
+		assert_int_equal(replication_run(s, SEED, i, told), REPLICATION_OK);
+		assert_true(outcomes_equal(s, replication_outcome(alone), replication_outcome(told)));
+	}
+	/* another seed than expected, then back before the block */
+	assert_int_equal(replication_run(s, SEED + 1, 150, told), REPLICATION_OK);
+	assert_int_equal(replication_run(s, SEED + 1, 150, alone), REPLICATION_OK);
+	assert_true(outcomes_equal(s, replication_outcome(alone), replication_outcome(told)));
+	assert_int_equal(replication_run(s, SEED, 99, told), REPLICATION_OK);
+	assert_int_equal(replication_run(s, SEED, 99, alone), REPLICATION_OK);
+	assert_true(outcomes_equal(s, replication_outcome(alone), replication_outcome(told)));
+	replication_workspace_free(alone);
+	replication_workspace_free(told);
+	inversion_tables_free(tables);
+	scenario_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(blocks_draw_what_weeks_draw),
+		cmocka_unit_test(a_quiet_hook_changes_nothing),
+		cmocka_unit_test(tables_keep_the_span_at_its_edges),
+		cmocka_unit_test(expecting_changes_no_outcome),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
