@@ -5,7 +5,7 @@
     make_reports.py scaled --districts 100 --categories 20 --weeks 52 \\
         --scenario city.cfg > reports.csv
 
-Each district and category follows the model's weekly step (MODEL.md 3.1)
+Each district and category follows the model's weekly step (docs/model.md 3.1)
 from its open count in week 0:
 
     R[t] ~ Binomial(O[t-1], r)     fixed

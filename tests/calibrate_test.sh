@@ -110,7 +110,7 @@ check "bad ledger exits 2" [ "$(status "$ccsim" ledger "$work/badledger.csv" --s
 check "bad ledger row named" grep -qF "$work/badledger.csv:2: fixed 2026-03-01 is before found 2026-03-05" "$work/err"
 check "no reports from a bad ledger" [ ! -e "$work/bl.csv" ]
 
-# ---- the overlay on top of its scenario (layered files, MODEL.md 2) ----------
+# ---- the overlay on top of its scenario (layered files) -----------------------
 if "$ccsim" check "$city+$work/point.cfg" >"$work/layered" 2>&1; then
 	check "check city+overlay shows the estimates" grep -q 'main_road *50 *5 *40 *4.16667 *0.135593 *0.307692' "$work/layered"
 	# a cell without reports keeps its values: Chengguan's scalar rectify_rate

@@ -1,5 +1,5 @@
 /*
- * Calibration from weekly reports (MODEL.md 8): the posteriors' sums by
+ * Calibration from weekly reports (README): the posteriors' sums by
  * hand, recovery of known rates, the pooled prior against a grid search,
  * the encodings, every kind of bad row, the overlay read back, the fit
  * check, and the ledger's rules.

@@ -1,6 +1,6 @@
 /*
  * calibrate: the model's weekly rates estimated from the office's reports
- * (MODEL.md 8). Per district and category seen in the reports (a cell),
+ * (README: "Calibrating from weekly reports"). Per district and category seen in the reports (a cell),
  * over its n weeks:
  *     rectification  r   ~ Beta(a0 + sum fixed, b0 + sum (O_prev - fixed)),
  *     rebound        rho ~ Beta(a0 + sum rebounded, b0 + sum (previous fixed - rebounded))

@@ -1,12 +1,13 @@
 /*
  * overlay: what calibrate writes, a scenario file to read on top of the
- * scenario it calibrated (`ccsim run city.cfg+calibrated.cfg`, MODEL.md 2's
- * layered files). For every district with reports, an entry of `districts`
+ * scenario it calibrated (`ccsim run city.cfg+calibrated.cfg`, a layered
+ * file). For every district with reports, an entry of `districts`
  * (merged by name) whose per-category groups set, for each category
  * reported, `problems` (the last week's open count) and `rectify_rate`,
  * `rebound` and `new_per_week` (the posterior means); then, unless POINT,
  * an `uncertain` entry per estimate with its posterior (`dist = "beta"`
- * with alpha and beta, `dist = "gamma"` with shape and rate, MODEL.md 7).
+ * with alpha and beta, `dist = "gamma"` with shape and rate: uncertain
+ * inputs).
  * Cells without reports are not written: they keep the scenario's values.
  * The text depends only on the estimates (no file names, no dates), so the
  * same reports in any encoding give the same bytes.

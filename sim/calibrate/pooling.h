@@ -1,6 +1,6 @@
 /*
  * pooling: the Beta prior that best explains how a rate differs between
- * districts (empirical Bayes, MODEL.md 8). District i of a category saw
+ * districts (empirical Bayes). District i of a category saw
  * k_i successes (fixes, or rebounds) in n_i trials (open problems, or last
  * week's fixes); with r_i ~ Beta(a, b), its counts are beta-binomial and
  * the log marginal likelihood, up to the binomial coefficients (which do
@@ -15,7 +15,7 @@
  * theorem gives it from the same sums), located on a grid of log s and
  * refined by the Illinois method. When the districts agree more closely
  * than binomial noise allows, L grows all the way to s = infinity: s is
- * then capped at the category's total number of trials (MODEL.md 8).
+ * then capped at the category's total number of trials.
  */
 #ifndef CCSIM_POOLING_H
 #define CCSIM_POOLING_H

@@ -1,7 +1,7 @@
 /*
  * reports: the campaign office's weekly reports (创文周报), one row per
  * week, district and site category, checked against the model's weekly
- * identity (MODEL.md 8). The columns, in any order, are district, category,
+ * identity (docs/model.md 3.1). The columns, in any order, are district, category,
  * week, found, fixed, rebounded and open (区, 类别, 周, 新发现, 已整改, 反弹,
  * 未整改); other columns are ignored.
  *

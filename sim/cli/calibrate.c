@@ -1,6 +1,6 @@
 /*
  * ccsim calibrate: the model's weekly rates estimated from the office's
- * weekly reports, written as an overlay of the scenario (MODEL.md 8).
+ * weekly reports, written as an overlay of the scenario.
  */
 #include <stdio.h>
 #include <stdlib.h>
