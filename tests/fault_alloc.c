@@ -19,8 +19,9 @@
  *                           program's own frames, so the same in every run)
  *   CCSIM_FAULT_TRACE=1     the failed call's stack goes to stderr, and so
  *                           does the stack of a crash (SIGSEGV, SIGABRT,
- *                           ...): the program's frames as "@ 0xOFFSET", an
- *                           address for addr2line -e PROGRAM
+ *                           ...; AddressSanitizer, when built in, reports
+ *                           those itself): the program's frames as
+ *                           "@ 0xOFFSET", an address for addr2line -e PROGRAM
  */
 #define _GNU_SOURCE /* dladdr */
 #include <dlfcn.h>
@@ -80,6 +81,7 @@ static void print_stack(const char *title)
 	}
 }
 
+#ifndef __SANITIZE_ADDRESS__
 static void crashed(int sig)
 {
 	char title[64];
@@ -88,6 +90,7 @@ static void crashed(int sig)
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
+#endif
 
 static unsigned long env_number(const char *name)
 {
@@ -113,11 +116,13 @@ static void fault_read(void)
 	Dl_info info;
 	if (dladdr((void *)fault_read, &info) != 0)
 		fault.base = (uintptr_t)info.dli_fbase;
+#ifndef __SANITIZE_ADDRESS__
 	if (fault.trace) {
 		static const int signals[] = {SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL};
 		for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++)
 			signal(signals[i], crashed);
 	}
+#endif
 	atomic_store(&fault.ready, 2);
 }
 

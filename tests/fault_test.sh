@@ -50,9 +50,12 @@ check() {
 	shift 3
 	total_runs=$((total_runs + 1))
 	# (braces: the shell's own "Aborted" line goes nowhere)
-	{ CCSIM_FAULT_AT=$n CCSIM_FAULT_PERSIST=$persist timeout 120 "$@" \
-		>"$here/out" 2>"$here/err"; } 2>/dev/null
+	{ CCSIM_FAULT_AT=$n CCSIM_FAULT_PERSIST=$persist CCSIM_FAULT_TRACE=1 timeout 120 "$@" \
+		>"$here/out" 2>"$here/stderr"; } 2>/dev/null
 	local status=$? why=
+	# the stacks fault_alloc.c wrote apart from ccsim's own messages
+	grep -E '^(fault_alloc: |@ 0x)' "$here/stderr" >"$here/trace"
+	grep -v -E '^(fault_alloc: |@ 0x)' "$here/stderr" >"$here/err"
 	local fired
 	fired=$(awk 'NR == 1 { print $4 }' "$here/log" 2>/dev/null)
 	if grep -q -E 'Sanitizer|runtime error' "$here/err"; then
@@ -87,16 +90,13 @@ check() {
 	fi
 }
 
-# explain N PERSIST COMMAND...: the failed allocation's stack and the
+# explain N PERSIST COMMAND...: the run's failed allocation's stack and its
 # crash's, if any, as FUNCTION at FILE:LINE (binutils' addr2line).
 explain() {
 	local n=$1 persist=$2
 	shift 2
-	echo "  again with its stacks: CCSIM_FAULT_AT=$n CCSIM_FAULT_PERSIST=$persist" \
-		"CCSIM_FAULT_TRACE=1 $*"
+	echo "  again: CCSIM_FAULT_AT=$n CCSIM_FAULT_PERSIST=$persist CCSIM_FAULT_TRACE=1 $*"
 	command -v addr2line >/dev/null || return 0
-	{ CCSIM_FAULT_AT=$n CCSIM_FAULT_PERSIST=$persist CCSIM_FAULT_TRACE=1 timeout 120 "$@" \
-		>/dev/null 2>"$here/trace"; } 2>/dev/null
 	awk -v program="$1" -v root="$source_dir/" '
 		function flush() {
 			if (n == 0) return
