@@ -49,6 +49,7 @@ check() {
 	local name=$1 n=$2 persist=$3
 	shift 3
 	total_runs=$((total_runs + 1))
+	rm -f "$here/log" # a crash writes none
 	# (braces: the shell's own "Aborted" line goes nowhere)
 	{ CCSIM_FAULT_AT=$n CCSIM_FAULT_PERSIST=$persist CCSIM_FAULT_TRACE=1 timeout 120 "$@" \
 		>"$here/out" 2>"$here/stderr"; } 2>/dev/null
