@@ -5,8 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* How many cells ahead a hooked week's step asks for the tables it will search. */
-#define PREFETCH_CELLS 2
+/* Rates a hooked cell keeps samplers for besides the scenario's: a hook
+ * switching among a few rates (a surge, then fatigue) sets none up again. */
+#define HOOK_RATES 2
 
 /* One binomial rate of a cell: the kept tables by n, for n in [1, tabled],
  * and the source for every other draw. */
@@ -21,6 +22,18 @@ struct cell_draws {
 	struct binomial_draws rectify, rebound;
 	struct poisson_source arrival;
 	int64_t problems;
+};
+
+/* A cell of a hooked replication: the samplers in force for the rates its
+ * inventory holds (a hook may change them), and its stream. */
+struct hooked_cell {
+	struct rng r;
+	double rectify_rate, rebound, new_per_week;   /* what the samplers below draw at */
+	const struct binomial_draws *rectify_at, *rebound_at;
+	const struct poisson_source *arrival_at;
+	struct binomial_draws kept_rectify[HOOK_RATES], kept_rebound[HOOK_RATES];
+	struct poisson_source kept_arrival;
+	int next_rectify, next_rebound;
 };
 
 static void binomial_draws_init(struct binomial_draws *d, double p, struct inversion_tables *tables)
@@ -45,7 +58,7 @@ struct campaign {
 	int64_t *week_open;             /* [2][weeks + 1]: two replications of one cell */
 	/* made on a hooked replication's first use: */
 	struct inventory *inventories;  /* [cells]: the hooks' view */
-	struct rng *streams;            /* [cells] */
+	struct hooked_cell *hooked_cells; /* [cells] */
 	int64_t *hooked_open;           /* [cell][batch]: O at tau_b (a hook may write any O) */
 	int hooked;                     /* the last replication ran with a hook */
 	struct inversion_tables *tables;
@@ -63,7 +76,7 @@ void campaign_free(struct campaign *c)
 	free(c->arrived);
 	free(c->week_open);
 	free(c->inventories);
-	free(c->streams);
+	free(c->hooked_cells);
 	free(c);
 }
 
@@ -264,36 +277,112 @@ void campaign_run_block(struct campaign *c, const struct scenario *s, uint64_t s
 		run_cell(c, k, seed, first, count, batch_week);
 }
 
+/* The sampler for rate P among the scenario's (AT_START) and the kept
+ * ones, set up in the next kept slot when none has it. */
+static const struct binomial_draws *binomial_in_force(const struct binomial_draws *at_start,
+						      struct binomial_draws *kept, int *next, double p,
+						      struct inversion_tables *tables)
+{
+	if (at_start->source.rate.p == p)
+		return at_start;
+	for (int i = 0; i < HOOK_RATES; i++)
+		if (kept[i].source.rate.p == p && kept[i].source.n_max != -2)
+			return &kept[i];
+	struct binomial_draws *slot = &kept[*next];
+	*next = (*next + 1) % HOOK_RATES;
+	binomial_draws_init(slot, p, tables);
+	return slot;
+}
+
+/* Cell K's samplers for the rates its inventory holds now. */
+static void hooked_rates(struct campaign *c, size_t k, const struct inventory *v)
+{
+	struct hooked_cell *h = &c->hooked_cells[k];
+	const struct cell_draws *d = &c->draws[k];
+	if (v->rectify_rate != h->rectify_rate) {
+		h->rectify_at = binomial_in_force(&d->rectify, h->kept_rectify, &h->next_rectify,
+					       v->rectify_rate, c->tables);
+		h->rectify_rate = v->rectify_rate;
+	}
+	if (v->rebound != h->rebound) {
+		h->rebound_at = binomial_in_force(&d->rebound, h->kept_rebound, &h->next_rebound,
+						  v->rebound, c->tables);
+		h->rebound = v->rebound;
+	}
+	if (v->new_per_week != h->new_per_week) {
+		if (v->new_per_week == d->arrival.rate.mu) {
+			h->arrival_at = &d->arrival;
+		} else {
+			if (h->kept_arrival.rate.mu != v->new_per_week || h->kept_arrival.rate.mu == 0.0)
+				poisson_source_init(&h->kept_arrival, v->new_per_week, c->tables);
+			h->arrival_at = &h->kept_arrival;
+		}
+		h->new_per_week = v->new_per_week;
+	}
+}
+
+/* Makes the hooked replications' cells on first use: 0, or -1 when out of memory. */
+static int hooked_start(struct campaign *c)
+{
+	size_t cells = c->cells;
+	if (c->inventories && c->hooked_cells && c->hooked_open)
+		return 0;
+	if (!c->inventories)
+		c->inventories = calloc(cells, sizeof *c->inventories);
+	if (!c->hooked_cells) {
+		c->hooked_cells = calloc(cells, sizeof *c->hooked_cells);
+		for (size_t k = 0; c->hooked_cells && k < cells; k++)
+			for (int i = 0; i < HOOK_RATES; i++) /* no slot matches a rate yet */
+				c->hooked_cells[k].kept_rectify[i].source.n_max =
+					c->hooked_cells[k].kept_rebound[i].source.n_max = -2;
+	}
+	if (!c->hooked_open)
+		c->hooked_open = calloc(cells * (size_t)c->batches, sizeof *c->hooked_open);
+	return c->inventories && c->hooked_cells && c->hooked_open ? 0 : -1;
+}
+
 int campaign_run_hooked(struct campaign *c, const struct scenario *s, uint64_t seed,
 			uint64_t index, const int *batch_week,
 			int (*hook)(void *context, uint64_t seed, uint64_t replication, int week,
 				    struct inventory *inventories),
 			void *context)
 {
+	(void)s;
 	size_t cells = c->cells;
-	if (!c->inventories || !c->streams || !c->hooked_open) {
-		if (!c->inventories)
-			c->inventories = calloc(cells, sizeof *c->inventories);
-		if (!c->streams)
-			c->streams = calloc(cells, sizeof *c->streams);
-		if (!c->hooked_open)
-			c->hooked_open = calloc(cells * (size_t)c->batches, sizeof *c->hooked_open);
-		if (!c->inventories || !c->streams || !c->hooked_open)
-			return CAMPAIGN_NO_MEMORY;
-	}
+	if (hooked_start(c) != 0)
+		return CAMPAIGN_NO_MEMORY;
 	c->hooked = 1;
 	int64_t rectified = 0, arrived = 0;
 	for (size_t k = 0; k < cells; k++) {
-		const struct cell *cell = &s->cells[k];
-		inventory_start(&c->inventories[k], cell->problems, cell->rectify_rate, cell->rebound,
-				cell->new_per_week, c->tables);
-		rng_init(&c->streams[k], seed, index, RNG_SUBSTREAM_CELLS + k);
+		const struct cell_draws *d = &c->draws[k];
+		struct inventory *v = &c->inventories[k];
+		struct hooked_cell *h = &c->hooked_cells[k];
+		v->open = d->problems;
+		v->rectified_last = 0;
+		v->rectify_rate = h->rectify_rate = d->rectify.source.rate.p;
+		v->rebound = h->rebound = d->rebound.source.rate.p;
+		v->new_per_week = h->new_per_week = d->arrival.rate.mu;
+		h->rectify_at = &d->rectify;
+		h->rebound_at = &d->rebound;
+		h->arrival_at = &d->arrival;
+		rng_init(&h->r, seed, index, RNG_SUBSTREAM_CELLS + k);
 	}
 	for (int t = 1; t <= c->weeks; t++) {
 		for (size_t k = 0; k < cells; k++) {
-			if (k + PREFETCH_CELLS < cells)
-				inventory_prefetch(&c->inventories[k + PREFETCH_CELLS]);
-			inventory_week(&c->inventories[k], &c->streams[k], &rectified, &arrived);
+			struct inventory *v = &c->inventories[k];
+			struct hooked_cell *h = &c->hooked_cells[k];
+			if (v->rectify_rate != h->rectify_rate || v->rebound != h->rebound ||
+			    v->new_per_week != h->new_per_week)
+				hooked_rates(c, k, v);
+			struct rng r = h->r;
+			int64_t fixed = draw_binomial(h->rectify_at, &r, v->open);
+			int64_t back = draw_binomial(h->rebound_at, &r, v->rectified_last);
+			int64_t added = draw_poisson(h->arrival_at, &r);
+			h->r = r;
+			v->open = v->open - fixed + back + added;
+			v->rectified_last = fixed;
+			rectified += fixed;
+			arrived += added;
 		}
 		if (hook(context, seed, index, t, c->inventories) != 0)
 			return CAMPAIGN_HOOK_STOPPED;
