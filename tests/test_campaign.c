@@ -5,7 +5,8 @@
  * block and whatever the rates ask of the samplers (tables, BTRS and PTRS
  * past them, rates of 0 and 1, no tables at all); a table's draw at the
  * uniforms' two extremes is the whole span's; and replication_run gives
- * the same outcomes with and without replication_expect.
+ * the same outcomes with and without replication_expect. With week hooks,
+ * what a hook writes takes effect as it does on inventories.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -222,6 +223,74 @@ static void a_quiet_hook_changes_nothing(void **state)
 	scenario_free(s);
 }
 
+/* A hook that writes every field, switching each cell among more rates
+ * than a cell keeps samplers for (rates of 0 and 1, a mean past the
+ * tables among them), and sometimes its open problems. */
+static int switching_hook(void *context, uint64_t seed, uint64_t replication, int week,
+			  struct inventory *inventories)
+{
+	static const double rates[][3] = {{0.2, 0.1, 3.0}, {0.5, 0.3, 12.0}, {0.05, 0.6, 0.5},
+					  {1.0, 0.0, 150.0}, {0.2, 0.1, 3.0}, {0.7, 1.0, 0.0}};
+	const struct scenario *s = context;
+	(void)seed;
+	for (size_t k = 0; k < cells_of(s); k++) {
+		const double *r = rates[(replication + (uint64_t)week * (uint64_t)week + k) % 6];
+		struct inventory *v = &inventories[k];
+		if ((k + (size_t)week) % 4 == 0)
+			continue; /* some cells keep their rates */
+		v->rectify_rate = r[0];
+		v->rebound = r[1];
+		v->new_per_week = r[2];
+		if ((k + replication) % 7 == 0)
+			v->open = v->open / 2 + 1000;
+	}
+	return 0;
+}
+
+/* A hook's writes take effect as they do on inventories week by week. */
+static void hooked_cells_follow_their_rates(void **state)
+{
+	(void)state;
+	struct scenario *s = load_text(varied);
+	size_t cells = cells_of(s);
+	struct inversion_tables *tables = inversion_tables_new();
+	struct campaign *c = campaign_new(s, tables);
+	struct inventory *inv = calloc(cells, sizeof *inv);
+	struct rng *streams = calloc(cells, sizeof *streams);
+	assert_non_null(c);
+	assert_non_null(inv);
+	assert_non_null(streams);
+	int weeks[3];
+	for (uint64_t i = 0; i < 40; i++) {
+		draw_dates(s, i, weeks);
+		assert_int_equal(campaign_run_hooked(c, s, SEED, i, weeks, switching_hook, s), CAMPAIGN_OK);
+		int64_t rectified = 0, arrived = 0, initial = 0;
+		for (size_t k = 0; k < cells; k++) {
+			const struct cell *cell = &s->cells[k];
+			inventory_start(&inv[k], cell->problems, cell->rectify_rate, cell->rebound,
+					cell->new_per_week, tables);
+			rng_init(&streams[k], SEED, i, RNG_SUBSTREAM_CELLS + k);
+			initial += cell->problems;
+		}
+		for (int t = 1; t <= s->weeks; t++) {
+			for (size_t k = 0; k < cells; k++)
+				inventory_week(&inv[k], &streams[k], &rectified, &arrived);
+			switching_hook(s, SEED, i, t, inv);
+			for (int b = 0; b < s->batches; b++)
+				if (weeks[b] == t)
+					for (size_t k = 0; k < cells; k++)
+						assert_int_equal(campaign_open(c, 0, b, k), inv[k].open);
+		}
+		double denominator = (double)initial + (double)arrived;
+		assert_true(campaign_rectification(c, 0) == (double)rectified / denominator);
+	}
+	free(inv);
+	free(streams);
+	campaign_free(c);
+	inversion_tables_free(tables);
+	scenario_free(s);
+}
+
 /* A stream whose next 64 bits are X (xoshiro256++ with s0 = 0 outputs rotl(s3, 23)). */
 static struct rng stream_giving(uint64_t x)
 {
@@ -325,6 +394,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(blocks_draw_what_weeks_draw),
 		cmocka_unit_test(a_quiet_hook_changes_nothing),
+		cmocka_unit_test(hooked_cells_follow_their_rates),
 		cmocka_unit_test(tables_keep_the_span_at_its_edges),
 		cmocka_unit_test(expecting_changes_no_outcome),
 	};
