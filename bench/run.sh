@@ -7,7 +7,7 @@
 set -euo pipefail
 build=${1:-build-release}
 shift || true
-parts=${*:-demo scale growth dynamics samplers numpy plugins sobol allocate}
+parts=${*:-demo scale growth dynamics samplers numpy plugins sobol allocate load calibrate}
 here=$(cd "$(dirname "$0")/.." && pwd)
 cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCCSIM_TESTS=OFF >/dev/null
 cmake --build "$build" -j"$(nproc)" >/dev/null
