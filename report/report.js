@@ -201,10 +201,16 @@
     barChart(grid, 'categories', 'Field points lost by site category', categories.map((c) => c.name),
              [{ label: 'points lost (mean)', data: categories.map((c) => c.points_lost) }], horizontal('points'), 300, false,
              'The field points lost at each kind of site, on average.');
-    barChart(grid, 'rank-last', 'Probability that each district ranks last (most points lost per site)',
-             districts.map((d) => d.name),
-             [{ label: '%', data: districts.map((d) => pct(d.rank_last_probability)) }], percentAxis('%'), 300, false,
-             'Ranking is by points lost per inspected site, so a large district losing many points need not rank last.');
+    const ranking = doc.ranking || { by: 'per_site', bottom: 1 };
+    const rule = ranking.by === 'points_lost' ? 'points lost in all' : 'points lost per inspected site';
+    const rankSets = [{ label: 'P(last), %', data: districts.map((d) => pct(d.rank_last_probability)) }];
+    if (ranking.bottom > 1)
+      rankSets.push({ label: 'P(bottom ' + ranking.bottom + '), %', data: districts.map((d) => pct(d.rank_bottom_probability)) });
+    barChart(grid, 'rank-last', 'Probability that each district ranks last' + (ranking.bottom > 1 ? ' or in the bottom ' + ranking.bottom : '') + ' (by ' + rule + ')',
+             districts.map((d) => d.name), rankSets, percentAxis('%'), 300, false,
+             ranking.by === 'points_lost'
+               ? 'Ranking is by field points lost in all: the districts with the most inspected sites rank last more often.'
+               : 'Ranking is by points lost per inspected site, so a large district losing many points need not rank last.');
     const policies = doc.policies || [];
     if (policies.length > 0) {
       const box = element('div', 'chart wide', undefined, grid);

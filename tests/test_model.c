@@ -649,6 +649,88 @@ static void precision_stops_at_the_same_checkpoint_for_any_thread_count(void **s
 	scenario_free(s);
 }
 
+/*
+ * The office's ranking (docs/model.md 3.9) where it is certain: A and B
+ * lose every inspected site's points (a million problems a site), C and D
+ * none; A has 16 sites, B 8, C and D 4, all inspected, so that every
+ * inspected site loses exactly 1 point of 32 (sums exact). Per site A and B tie
+ * for last; in all, A alone is last. The bottom 3 hold A and B and half of
+ * each of C and D; more places than ranked districts hold every district.
+ */
+static void ranking_shares_ties_exactly(void **state)
+{
+	(void)state;
+	static const char *const rules[][2] = {
+		{"per_site", "1"}, {"per_site", "3"}, {"points_lost", "1"}, {"points_lost", "3"},
+		{"per_site", "5"}};
+	static const double last[][4] = {
+		{0.5, 0.5, 0, 0}, {0.5, 0.5, 0, 0}, {1, 0, 0, 0}, {1, 0, 0, 0}, {0.5, 0.5, 0, 0}};
+	static const double bottom[][4] = {
+		{0.5, 0.5, 0, 0}, {1, 1, 0.5, 0.5}, {1, 0, 0, 0}, {1, 1, 0.5, 0.5}, {1, 1, 1, 1}};
+	for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
+		char text[2048];
+		snprintf(text, sizeof text,
+			 "version = 1;\n"
+			 "campaign: { weeks = 1; };\n"
+			 "inspection: { window = [1, 1]; batches = 1; };\n"
+			 "categories = ( { name = \"road\"; weight = 32.0; deduction = 1.0; lottery = 1000; } );\n"
+			 "defaults: { new_per_week = 0.0; rectify_rate = 0.0; rebound = 0.0; };\n"
+			 "districts = (\n"
+			 "  { name = \"A\"; population = 1.0; satisfaction = 0.9; sites = 16; declared = 16; problems = 16000000; },\n"
+			 "  { name = \"B\"; population = 1.0; satisfaction = 0.9; sites = 8; declared = 8; problems = 8000000; },\n"
+			 "  { name = \"C\"; population = 1.0; satisfaction = 0.9; sites = 4; declared = 4; problems = 0; },\n"
+			 "  { name = \"D\"; population = 1.0; satisfaction = 0.9; sites = 4; declared = 4; problems = 0; } );\n"
+			 "survey: { respondents = 100; weight = 20.0; };\n"
+			 "pass: { rule = \"threshold\"; threshold = 0.0; };\n"
+			 "ranking: { by = \"%s\"; bottom = %s; };\n",
+			 rules[i][0], rules[i][1]);
+		struct scenario *s = load_text(text);
+		struct run_result r;
+		simulate(s, 11, 200, 2, &r);
+		for (int d = 0; d < 4; d++) {
+			assert_close(r.tally->district_rank_last_sum[d] / 200.0, last[i][d], 1e-12);
+			assert_close(r.tally->district_rank_bottom_sum[d] / 200.0, bottom[i][d], 1e-12);
+		}
+		run_result_free(&r);
+		scenario_free(s);
+	}
+}
+
+/* The ranking's rule and places are read, defaulted and refused as the schema says. */
+static void ranking_keys_are_read_and_checked(void **state)
+{
+	(void)state;
+	struct scenario *s = load_demo();
+	assert_int_equal(s->ranking.by, RANKING_PER_SITE);
+	assert_int_equal(s->ranking.bottom, 1);
+	scenario_free(s);
+	static const char *const bad[][2] = {
+		{"ranking: { by = \"per_sites\"; };", "'by' is \"per_sites\", must be \"per_site\" or \"points_lost\" (did you mean \"per_site\"?)"},
+		{"ranking: { bottom = 0; };", "'bottom'"},
+		{"ranking: { bottom = 1.5; };", "'bottom'"},
+		{"ranking: { worst = 2; };", "worst"}};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char text[1024];
+		snprintf(text, sizeof text,
+			 "version = 1;\ncampaign: { weeks = 1; };\n"
+			 "inspection: { window = [1, 1]; batches = 1; };\n"
+			 "categories = ( { name = \"road\"; weight = 40.0; deduction = 0.25; lottery = 1; } );\n"
+			 "districts = ( { name = \"A\"; population = 1.0; satisfaction = 0.9; sites = 5;"
+			 " declared = 5; problems = 5; new_per_week = 1.0; rectify_rate = 0.2; rebound = 0.05; } );\n"
+			 "survey: { respondents = 100; weight = 20.0; };\n"
+			 "pass: { rule = \"threshold\"; threshold = 50.0; };\n%s\n", bad[i][0]);
+		struct diag d;
+		diag_init(&d, "ranking.cfg");
+		struct scenario *t = scenario_load_string(text, &d);
+		assert_null(t);
+		if (!diag_contains(&d, bad[i][1]))
+			diag_print(&d, stderr);
+		assert_true(diag_contains(&d, bad[i][1]));
+		assert_int_equal(d.entries[0].line, 8);
+		diag_free(&d);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -664,6 +746,8 @@ int main(void)
 		cmocka_unit_test(rank_last_goes_to_the_worst_district_per_site),
 		cmocka_unit_test(json_is_identical_for_1_2_and_7_threads),
 		cmocka_unit_test(json_reports_every_key_of_model_md),
+		cmocka_unit_test(ranking_shares_ties_exactly),
+		cmocka_unit_test(ranking_keys_are_read_and_checked),
 		cmocka_unit_test(histogram_quantiles_are_bin_centres),
 		cmocka_unit_test(wilson_interval_matches_known_values),
 		cmocka_unit_test(paired_differences_are_exact),

@@ -23,6 +23,7 @@ struct replication_workspace {
 	struct rng *inspection;           /* [block]: each one's stream after its tau_b */
 	struct draw_set draws;
 	uint64_t *picked;                 /* room for the largest draw */
+	double *ranked;                   /* [D]: the ranked districts' values, sorted */
 	week_hook hook;
 	void *hook_context;
 	struct inversion_tables *tables;  /* the run's, shared */
@@ -43,6 +44,8 @@ void replication_workspace_free(struct replication_workspace *w)
 	free(w->outcome.district_points_lost);
 	free(w->outcome.district_sites);
 	free(w->outcome.district_rank_last);
+	free(w->outcome.district_rank_bottom);
+	free(w->ranked);
 	free(w->outcome.category_points_lost);
 	campaign_free(w->campaign);
 	free(w->batch_week);
@@ -96,6 +99,8 @@ struct replication_workspace *replication_workspace_new_compiled(const struct sc
 	w->outcome.district_points_lost = calloc(D, sizeof(double));
 	w->outcome.district_sites = calloc(D, sizeof(double));
 	w->outcome.district_rank_last = calloc(D, sizeof(double));
+	w->outcome.district_rank_bottom = calloc(D, sizeof(double));
+	w->ranked = calloc(D, sizeof(double));
 	w->outcome.category_points_lost = calloc(C, sizeof(double));
 	w->campaign = campaign_new(s, tables);
 	size_t block = w->campaign != NULL ? (size_t)campaign_capacity(w->campaign) : 1;
@@ -104,7 +109,8 @@ struct replication_workspace *replication_workspace_new_compiled(const struct sc
 	w->picked = calloc(most, sizeof *w->picked);
 	w->tables = tables;
 	if (!w->outcome.district_points_lost || !w->outcome.district_sites ||
-	    !w->outcome.district_rank_last || !w->outcome.category_points_lost ||
+	    !w->outcome.district_rank_last || !w->outcome.district_rank_bottom || !w->ranked ||
+	    !w->outcome.category_points_lost ||
 	    !w->campaign || !w->batch_week || !w->inspection || !w->picked) {
 		replication_workspace_free(w);
 		return NULL;
@@ -250,29 +256,57 @@ static int run_inspection(const struct scenario *s, struct rng *r, struct replic
 	return 0;
 }
 
-/* Rank-last shares: 1/k to each of the k districts with the most points lost per site. */
-static void rank_districts(const struct scenario *s, struct outcome *o)
+static int descending(const void *a, const void *b)
 {
-	double worst = -1.0;
-	int tied = 0;
-	for (int d = 0; d < s->n_districts; d++) {
-		o->district_rank_last[d] = 0.0;
-		if (o->district_sites[d] == 0.0)
-			continue;
-		double per_site = o->district_points_lost[d] / o->district_sites[d];
-		if (per_site > worst) {
-			worst = per_site;
-			tied = 1;
-		} else if (per_site == worst) {
-			tied++;
-		}
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x < y) - (x > y);
+}
+
+/*
+ * SHARE[d] of the bottom K places for each district (docs/model.md 3.10):
+ * with t the K-th largest of the ranked VALUE (SORTED: those values in
+ * descending order, N of them), 1 for a value above t, (K - above) / m for
+ * each of the m values equal to t, 0 below; every ranked district 1 when
+ * fewer than K are ranked.
+ */
+static void rank_share(const double *value, const double *sites, int D, const double *sorted, int n,
+		       int64_t k, double *share)
+{
+	double t = n > 0 && k <= n ? sorted[k - 1] : -1.0;
+	int above = 0, tied = 0;
+	for (int i = 0; i < n; i++) {
+		above += sorted[i] > t;
+		tied += sorted[i] == t;
 	}
-	if (tied == 0)
-		return;
-	for (int d = 0; d < s->n_districts; d++)
-		if (o->district_sites[d] > 0.0 &&
-		    o->district_points_lost[d] / o->district_sites[d] == worst)
-			o->district_rank_last[d] = 1.0 / tied;
+	for (int d = 0; d < D; d++) {
+		if (sites[d] == 0.0)
+			share[d] = 0.0;
+		else if (k > n || value[d] > t)
+			share[d] = 1.0;
+		else if (value[d] == t)
+			share[d] = (double)(k - above) / tied;
+		else
+			share[d] = 0.0;
+	}
+}
+
+/* The districts' shares of the last place and of the bottom k, by the scenario's rule. */
+static void rank_districts(const struct scenario *s, struct replication_workspace *w)
+{
+	struct outcome *o = &w->outcome;
+	int D = s->n_districts, n = 0;
+	/* a district's value: kept in district_rank_bottom until the shares overwrite it */
+	double *value = o->district_rank_bottom;
+	for (int d = 0; d < D; d++) {
+		value[d] = s->ranking.by == RANKING_PER_SITE && o->district_sites[d] > 0.0
+				   ? o->district_points_lost[d] / o->district_sites[d]
+				   : o->district_points_lost[d];
+		if (o->district_sites[d] > 0.0)
+			w->ranked[n++] = value[d];
+	}
+	qsort(w->ranked, (size_t)n, sizeof *w->ranked, descending);
+	rank_share(value, o->district_sites, D, w->ranked, n, 1, o->district_rank_last);
+	rank_share(value, o->district_sites, D, w->ranked, n, s->ranking.bottom, value);
 }
 
 static double run_materials(const struct scenario *s, struct rng *r)
@@ -326,7 +360,7 @@ int replication_run(const struct scenario *s, uint64_t seed, uint64_t index,
 	status = run_inspection(s, &inspection, w, &component[COMPONENT_FIELD]);
 	if (status != REPLICATION_OK)
 		return status;
-	rank_districts(s, o);
+	rank_districts(s, w);
 
 	rng_init(&r, seed, index, RNG_SUBSTREAM_MATERIALS);
 	component[COMPONENT_MATERIALS] = run_materials(s, &r);

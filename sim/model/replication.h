@@ -43,7 +43,8 @@ struct outcome {
 	double rectification;         /* rectified / (O0 + new); 0 when both are 0 */
 	double *district_points_lost; /* [D] field points lost at the district's sites */
 	double *district_sites;       /* [D] sites inspected, over all batches */
-	double *district_rank_last;   /* [D] 1/k when among the k worst per site, else 0 */
+	double *district_rank_last;   /* [D] its share of the last place (docs/model.md 3.10) */
+	double *district_rank_bottom; /* [D] its share of the bottom k places */
 	double *category_points_lost; /* [C] */
 };
 

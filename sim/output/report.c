@@ -1,4 +1,5 @@
 #include "report.h"
+#include "table.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -82,6 +83,13 @@ static json_t *policies_json(const struct scenario *s, const struct policy_summa
 	return list;
 }
 
+/* The ranking rule the districts' rank probabilities follow: {by, bottom}. */
+static json_t *ranking_json(const struct scenario *s)
+{
+	return json_pack("{s:s, s:I}", "by", s->ranking.by == RANKING_PER_SITE ? "per_site" : "points_lost",
+			 "bottom", (json_int_t)s->ranking.bottom);
+}
+
 static json_t *build_json(const struct scenario *s, const struct run_result *r,
 			  const struct policy_summary *policies)
 {
@@ -135,11 +143,13 @@ static json_t *build_json(const struct scenario *s, const struct run_result *r,
 	json_t *districts = json_array();
 	for (int d = 0; d < s->n_districts; d++)
 		json_array_append_new(districts,
-				      json_pack("{s:s, s:f, s:f, s:f}", "name", s->districts[d].name,
+				      json_pack("{s:s, s:f, s:f, s:f, s:f}", "name", s->districts[d].name,
 						"points_lost", t->district_points_lost_sum[d] / g.n,
 						"sites_inspected", t->district_sites_sum[d] / g.n,
-						"rank_last_probability", t->district_rank_last_sum[d] / g.n));
+						"rank_last_probability", t->district_rank_last_sum[d] / g.n,
+						"rank_bottom_probability", t->district_rank_bottom_sum[d] / g.n));
 	json_object_set_new(root, "districts", districts);
+	json_object_set_new(root, "ranking", ranking_json(s));
 
 	json_t *categories = json_array();
 	for (int c = 0; c < s->n_categories; c++)
@@ -202,6 +212,12 @@ static void add_fields(json_t *object, const struct scenario *s, enum scenario_r
 		if (section != NULL && (strncmp(k->path, section, n) != 0 || k->path[n] != '.'))
 			continue;
 		double value = scenario_value_get(s, k, item, category);
+		char choice[64];
+		if (k->storage == SCENARIO_STORE_CHOICE) {
+			scenario_key_choice(k, (int)value, choice, sizeof choice);
+			json_object_set_new(object, scenario_key_name(k), json_string(choice));
+			continue;
+		}
 		json_t *v = k->type == SCENARIO_TYPE_BOOLEAN   ? json_boolean(value != 0.0)
 			    : k->type == SCENARIO_TYPE_INTEGER ? json_integer((json_int_t)value)
 							       : json_real(value);
@@ -294,6 +310,7 @@ json_t *report_scenario_json(const struct scenario *s)
 	json_object_set_new(root, "minors", minors);
 	json_object_set_new(root, "history", history);
 	json_object_set_new(root, "pass", pass);
+	json_object_set_new(root, "ranking", section_json(s, "ranking"));
 	return root;
 }
 
@@ -307,13 +324,14 @@ char *report_tables_csv(const struct scenario *s, const struct run_result *r)
 	char *text = malloc(size);
 	if (text == NULL)
 		return NULL;
-	size_t used = (size_t)snprintf(text, size, "table,name,points_lost,sites_inspected,rank_last_probability\n");
+	size_t used = (size_t)snprintf(text, size, "table,name,points_lost,sites_inspected,rank_last_probability,rank_bottom_probability\n");
 	for (int d = 0; d < s->n_districts; d++)
-		used += (size_t)snprintf(text + used, size - used, "district,\"%.200s\",%.10g,%.10g,%.10g\n",
+		used += (size_t)snprintf(text + used, size - used, "district,\"%.200s\",%.10g,%.10g,%.10g,%.10g\n",
 					 s->districts[d].name, t->district_points_lost_sum[d] / n,
-					 t->district_sites_sum[d] / n, t->district_rank_last_sum[d] / n);
+					 t->district_sites_sum[d] / n, t->district_rank_last_sum[d] / n,
+					 t->district_rank_bottom_sum[d] / n);
 	for (int c = 0; c < s->n_categories; c++)
-		used += (size_t)snprintf(text + used, size - used, "category,\"%.200s\",%.10g,,\n",
+		used += (size_t)snprintf(text + used, size - used, "category,\"%.200s\",%.10g,,,\n",
 					 s->categories[c].name, t->category_points_lost_sum[c] / n);
 	return text;
 }
@@ -400,15 +418,32 @@ void report_print(FILE *out, const struct scenario *s, const struct run_result *
 
 	int *order = order_by_value(t->district_points_lost_sum, s->n_districts);
 	if (order != NULL) {
+		char bottom[64];
+		snprintf(bottom, sizeof bottom, "P(bottom %lld)", (long long)s->ranking.bottom);
 		fprintf(out, "\nDistricts by field points lost (mean per replication)\n");
-		fprintf(out, "  %-20s %12s %16s %14s\n", "district", "points lost", "sites inspected",
-			"P(rank last)");
-		for (int i = 0; i < s->n_districts; i++) {
-			int d = order[i];
-			fprintf(out, "  %-20s %12.3f %16.2f %13.1f %%\n", s->districts[d].name,
-				t->district_points_lost_sum[d] / n, t->district_sites_sum[d] / n,
-				100.0 * t->district_rank_last_sum[d] / n);
+		struct table *table = table_new(5);
+		if (table != NULL) {
+			table_column(table, 0, "district", TABLE_LEFT, 24);
+			table_column(table, 1, "points lost", TABLE_RIGHT, 0);
+			table_column(table, 2, "sites inspected", TABLE_RIGHT, 0);
+			table_column(table, 3, "P(rank last)", TABLE_RIGHT, 0);
+			table_column(table, 4, bottom, TABLE_RIGHT, 0);
+			for (int i = 0; i < s->n_districts; i++) {
+				int d = order[i];
+				table_rowf(table, "%s\t%.3f\t%.2f\t%.1f %%\t%.1f %%", s->districts[d].name,
+					   t->district_points_lost_sum[d] / n, t->district_sites_sum[d] / n,
+					   100.0 * t->district_rank_last_sum[d] / n,
+					   100.0 * t->district_rank_bottom_sum[d] / n);
+			}
+			table_print(table, out, 2);
+			table_free(table);
 		}
+		fprintf(out, "  Ranked by field points lost %s, most lost last: a district losing many "
+			     "points\n  %s.\n",
+			s->ranking.by == RANKING_PER_SITE ? "per inspected site" : "in all",
+			s->ranking.by == RANKING_PER_SITE
+				? "over many inspected sites may still rarely rank last"
+				: "ranks last more often the more sites it has inspected");
 		free(order);
 	}
 	order = order_by_value(t->category_points_lost_sum, s->n_categories);

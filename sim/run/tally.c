@@ -3,6 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The arrays a tally holds, packed in this order (tally_arrays). */
+#define TALLY_ARRAYS 6
+
 struct tally *tally_new(const struct scenario *s)
 {
 	struct tally *t = calloc(1, sizeof *t);
@@ -15,9 +18,11 @@ struct tally *tally_new(const struct scenario *s)
 	t->district_points_lost_sum = calloc((size_t)s->n_districts, sizeof(double));
 	t->district_sites_sum = calloc((size_t)s->n_districts, sizeof(double));
 	t->district_rank_last_sum = calloc((size_t)s->n_districts, sizeof(double));
+	t->district_rank_bottom_sum = calloc((size_t)s->n_districts, sizeof(double));
 	t->category_points_lost_sum = calloc((size_t)s->n_categories, sizeof(double));
 	if (!t->below_band || !t->district_points_lost_sum || !t->district_sites_sum ||
-	    !t->district_rank_last_sum || !t->category_points_lost_sum) {
+	    !t->district_rank_last_sum || !t->district_rank_bottom_sum ||
+	    !t->category_points_lost_sum) {
 		tally_free(t);
 		return NULL;
 	}
@@ -32,6 +37,7 @@ void tally_free(struct tally *t)
 	free(t->district_points_lost_sum);
 	free(t->district_sites_sum);
 	free(t->district_rank_last_sum);
+	free(t->district_rank_bottom_sum);
 	free(t->category_points_lost_sum);
 	free(t);
 }
@@ -46,11 +52,12 @@ static void restore_layout(struct tally *t, const struct tally *layout)
 	t->district_points_lost_sum = layout->district_points_lost_sum;
 	t->district_sites_sum = layout->district_sites_sum;
 	t->district_rank_last_sum = layout->district_rank_last_sum;
+	t->district_rank_bottom_sum = layout->district_rank_bottom_sum;
 	t->category_points_lost_sum = layout->category_points_lost_sum;
 }
 
 /* The arrays of T, in packing order, with their sizes in bytes. */
-static int tally_arrays(const struct tally *t, void *arrays[5], size_t sizes[5])
+static int tally_arrays(const struct tally *t, void *arrays[TALLY_ARRAYS], size_t sizes[TALLY_ARRAYS])
 {
 	size_t D = (size_t)t->n_districts, C = (size_t)t->n_categories;
 	arrays[0] = t->below_band;
@@ -58,10 +65,11 @@ static int tally_arrays(const struct tally *t, void *arrays[5], size_t sizes[5])
 	arrays[1] = t->district_points_lost_sum;
 	arrays[2] = t->district_sites_sum;
 	arrays[3] = t->district_rank_last_sum;
-	sizes[1] = sizes[2] = sizes[3] = D * sizeof(double);
-	arrays[4] = t->category_points_lost_sum;
-	sizes[4] = C * sizeof(double);
-	return 5;
+	arrays[4] = t->district_rank_bottom_sum;
+	sizes[1] = sizes[2] = sizes[3] = sizes[4] = D * sizeof(double);
+	arrays[5] = t->category_points_lost_sum;
+	sizes[5] = C * sizeof(double);
+	return TALLY_ARRAYS;
 }
 
 void tally_reset(struct tally *t)
@@ -69,16 +77,16 @@ void tally_reset(struct tally *t)
 	struct tally layout = *t;
 	memset(t, 0, sizeof *t);
 	restore_layout(t, &layout);
-	void *arrays[5];
-	size_t sizes[5];
+	void *arrays[TALLY_ARRAYS];
+	size_t sizes[TALLY_ARRAYS];
 	for (int i = tally_arrays(t, arrays, sizes) - 1; i >= 0; i--)
 		memset(arrays[i], 0, sizes[i]);
 }
 
 size_t tally_packed_size(const struct tally *t)
 {
-	void *arrays[5];
-	size_t sizes[5], total = sizeof *t;
+	void *arrays[TALLY_ARRAYS];
+	size_t sizes[TALLY_ARRAYS], total = sizeof *t;
 	for (int i = tally_arrays(t, arrays, sizes) - 1; i >= 0; i--)
 		total += sizes[i];
 	return total;
@@ -86,8 +94,8 @@ size_t tally_packed_size(const struct tally *t)
 
 void tally_pack(const struct tally *t, unsigned char *out)
 {
-	void *arrays[5];
-	size_t sizes[5];
+	void *arrays[TALLY_ARRAYS];
+	size_t sizes[TALLY_ARRAYS];
 	int n = tally_arrays(t, arrays, sizes);
 	memcpy(out, t, sizeof *t);
 	out += sizeof *t;
@@ -103,8 +111,8 @@ void tally_unpack(struct tally *t, const unsigned char *in)
 	memcpy(t, in, sizeof *t);
 	restore_layout(t, &layout);
 	in += sizeof *t;
-	void *arrays[5];
-	size_t sizes[5];
+	void *arrays[TALLY_ARRAYS];
+	size_t sizes[TALLY_ARRAYS];
 	int n = tally_arrays(t, arrays, sizes);
 	for (int i = 0; i < n; i++) {
 		memcpy(arrays[i], in, sizes[i]);
@@ -139,6 +147,7 @@ void tally_add(struct tally *t, const struct scenario *s, const struct outcome *
 		t->district_points_lost_sum[d] += o->district_points_lost[d];
 		t->district_sites_sum[d] += o->district_sites[d];
 		t->district_rank_last_sum[d] += o->district_rank_last[d];
+		t->district_rank_bottom_sum[d] += o->district_rank_bottom[d];
 	}
 	for (int c = 0; c < t->n_categories; c++)
 		t->category_points_lost_sum[c] += o->category_points_lost[c];
@@ -167,6 +176,7 @@ void tally_merge(struct tally *into, const struct tally *from)
 		into->district_points_lost_sum[d] += from->district_points_lost_sum[d];
 		into->district_sites_sum[d] += from->district_sites_sum[d];
 		into->district_rank_last_sum[d] += from->district_rank_last_sum[d];
+		into->district_rank_bottom_sum[d] += from->district_rank_bottom_sum[d];
 	}
 	for (int c = 0; c < into->n_categories; c++)
 		into->category_points_lost_sum[c] += from->category_points_lost_sum[c];

@@ -32,6 +32,7 @@ struct tally {
 	double *district_points_lost_sum;     /* [D] */
 	double *district_sites_sum;           /* [D] */
 	double *district_rank_last_sum;       /* [D] */
+	double *district_rank_bottom_sum;     /* [D] */
 	double *category_points_lost_sum;     /* [C] */
 };
 

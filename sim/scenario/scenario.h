@@ -117,6 +117,9 @@ struct sensitivity_input {
 
 enum pass_rule { PASS_THRESHOLD, PASS_COMPETITION };
 
+/* Districts ranked by field points lost per inspected site, or in all. */
+enum ranking_rule { RANKING_PER_SITE, RANKING_POINTS_LOST };
+
 struct scenario {
 	char *name;                 /* the file's name key, else its base name */
 	char *file;                 /* the path it was read from */
@@ -181,6 +184,12 @@ struct scenario {
 		int n_competitors;
 		struct competitor *competitors;
 	} pass;
+
+	/* How the office ranks its districts (docs/model.md 3.10). */
+	struct {
+		enum ranking_rule by;
+		int64_t bottom;        /* k: the bottom k count */
+	} ranking;
 
 	int n_policies;
 	struct policy *policies;

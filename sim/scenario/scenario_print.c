@@ -11,7 +11,10 @@
 /* VALUE of K as the printout shows it. */
 static void print_value(FILE *out, const struct scenario_key *k, double value, int width)
 {
-	if (k->type == SCENARIO_TYPE_BOOLEAN)
+	char choice[64];
+	if (k->storage == SCENARIO_STORE_CHOICE && scenario_key_choice(k, (int)value, choice, sizeof choice) == 0)
+		fprintf(out, "%*s", width, choice);
+	else if (k->type == SCENARIO_TYPE_BOOLEAN)
 		fprintf(out, "%*s", width, value != 0.0 ? "true" : "false");
 	else if (k->type == SCENARIO_TYPE_INTEGER)
 		fprintf(out, "%*lld", width, (long long)value);

@@ -155,6 +155,36 @@ int rule_get_numbers(struct loader *L, const config_setting_t *group, const char
 	return n;
 }
 
+/* A string key with fixed choices, stored as the index of the one written. */
+static void rule_read_choice(struct loader *L, const config_setting_t *group, const char *where,
+			     const struct scenario_key *k, void *item)
+{
+	schema_store(item, k, k->fallback);
+	const char *text = access_string(L, group, where, k->rule.key,
+					 (k->flags & SCENARIO_KEY_REQUIRED) != 0);
+	if (text == NULL)
+		return;
+	int index = scenario_key_choice_index(k, text);
+	if (index >= 0) {
+		schema_store(item, k, index);
+		return;
+	}
+	/* the choices, quoted and joined, for the message */
+	char list[256] = "", one[64];
+	const char *nearest[16];
+	char names[16][64];
+	int n = 0;
+	for (; n < 16 && scenario_key_choice(k, n, one, sizeof one) == 0; n++) {
+		snprintf(names[n], sizeof names[n], "%s", one);
+		nearest[n] = names[n];
+		size_t used = strlen(list);
+		snprintf(list + used, sizeof list - used, "%s\"%s\"", n ? " or " : "", one);
+	}
+	access_report(L, config_setting_get_member(group, k->rule.key),
+		      "%s%s'%s' is \"%s\", must be %s (did you mean \"%s\"?)", where, access_sep(where),
+		      k->rule.key, text, list, access_nearest(text, nearest, n));
+}
+
 void rule_read_fields(struct loader *L, const config_setting_t *group, const char *where,
 		      const char *pattern, void *item)
 {
@@ -174,6 +204,10 @@ void rule_read_fields(struct loader *L, const config_setting_t *group, const cha
 		const struct scenario_key *k = L->fields[i];
 		if (k->type == SCENARIO_TYPE_BOOLEAN) {
 			schema_store(item, k, access_bool(L, group, where, k->rule.key, k->fallback != 0.0));
+			continue;
+		}
+		if (k->storage == SCENARIO_STORE_CHOICE) {
+			rule_read_choice(L, group, where, k, item);
 			continue;
 		}
 		const char *outer = L->prefix;

@@ -189,6 +189,13 @@ static const struct scenario_key schema[] = {
 	NUMBER("pass.competitors.*.sd", REAL, COMPETITOR, REQ | SET | UNC, "sd", 0, 0.0, INF, 0, 0.0,
 	       DOUBLE, offsetof(struct competitor, sd), "Its standard deviation."),
 
+	SECTION("ranking", GROUP, 0, "How the office ranks its districts (absent: per site, the last one)."),
+	{"ranking.by", T(STRING), R(ROOT), DEF, {"by", 0, -INF, INF, 0, 0}, 0.0, S(CHOICE),
+	 ROOT_AT(ranking.by), "per_site|points_lost",
+	 "\"per_site\": field points lost per inspected site; \"points_lost\": in all."},
+	NUMBER("ranking.bottom", INTEGER, ROOT, DEF | SET, "bottom", 1, 1.0, LIMIT_COUNT, 0, 1.0, INT64,
+	       ROOT_AT(ranking.bottom), "k: the chance of ranking among the k worst is reported."),
+
 	SECTION("policies", LIST, 0, "Policy plugins applied (absent: none)."),
 	{"policies.*.plugin", T(STRING), R(POLICY), REQ, {"plugin", 0, -INF, INF, 0, 0}, 0.0, S(NONE), 0,
 	 NULL, "The plugin's name: plugins/NAME.lua."},
@@ -223,6 +230,36 @@ const char *scenario_key_name(const struct scenario_key *k)
 {
 	const char *dot = strrchr(k->path, '.');
 	return dot ? dot + 1 : k->path;
+}
+
+int scenario_key_choice(const struct scenario_key *k, int index, char *out, size_t size)
+{
+	if (size > 0)
+		out[0] = '\0';
+	const char *at = k->choices;
+	for (int i = 0; at != NULL && index >= 0; i++) {
+		const char *bar = strchr(at, '|');
+		size_t n = bar ? (size_t)(bar - at) : strlen(at);
+		if (i == index) {
+			snprintf(out, size, "%.*s", (int)n, at);
+			return 0;
+		}
+		at = bar ? bar + 1 : NULL;
+	}
+	return -1;
+}
+
+int scenario_key_choice_index(const struct scenario_key *k, const char *text)
+{
+	const char *at = k->choices;
+	for (int i = 0; at != NULL; i++) {
+		const char *bar = strchr(at, '|');
+		size_t n = bar ? (size_t)(bar - at) : strlen(at);
+		if (strlen(text) == n && strncmp(at, text, n) == 0)
+			return i;
+		at = bar ? bar + 1 : NULL;
+	}
+	return -1;
 }
 
 const struct scenario_key *scenario_schema_find(const char *pattern)
@@ -423,6 +460,7 @@ double schema_load(const void *record, const struct scenario_key *k)
 	case SCENARIO_STORE_DOUBLE: return *(const double *)(const void *)at;
 	case SCENARIO_STORE_INT64: return (double)*(const int64_t *)(const void *)at;
 	case SCENARIO_STORE_INT:
+	case SCENARIO_STORE_CHOICE:
 	case SCENARIO_STORE_BOOL: return (double)*(const int *)(const void *)at;
 	case SCENARIO_STORE_UINT64: return (double)*(const uint64_t *)(const void *)at;
 	default: return 0.0;
@@ -435,7 +473,8 @@ void schema_store(void *record, const struct scenario_key *k, double value)
 	switch (k->storage) {
 	case SCENARIO_STORE_DOUBLE: *(double *)(void *)at = value; break;
 	case SCENARIO_STORE_INT64: *(int64_t *)(void *)at = (int64_t)value; break;
-	case SCENARIO_STORE_INT: *(int *)(void *)at = (int)value; break;
+	case SCENARIO_STORE_INT:
+	case SCENARIO_STORE_CHOICE: *(int *)(void *)at = (int)value; break;
 	case SCENARIO_STORE_BOOL: *(int *)(void *)at = value != 0.0; break;
 	case SCENARIO_STORE_UINT64: *(uint64_t *)(void *)at = (uint64_t)value; break;
 	default: break;
@@ -573,6 +612,8 @@ static void default_text(const struct scenario_key *k, char *out, size_t size)
 		snprintf(out, size, "required");
 	else if (k->type == SCENARIO_TYPE_BOOLEAN)
 		snprintf(out, size, "%s", k->fallback != 0.0 ? "true" : "false");
+	else if (k->storage == SCENARIO_STORE_CHOICE)
+		scenario_key_choice(k, (int)k->fallback, out, size);
 	else if (k->flags & SCENARIO_KEY_DEFAULT)
 		format_bound(k->fallback, k->rule.integer, out, size);
 	else

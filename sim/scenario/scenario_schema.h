@@ -65,7 +65,8 @@ enum scenario_storage {
 	SCENARIO_STORE_INT64,
 	SCENARIO_STORE_INT,
 	SCENARIO_STORE_BOOL,     /* int, 0 or 1 */
-	SCENARIO_STORE_UINT64
+	SCENARIO_STORE_UINT64,
+	SCENARIO_STORE_CHOICE    /* int: the index of a string among `choices` */
 };
 
 #define SCENARIO_KEY_REQUIRED 0x01u  /* the file must give it (in its section) */
@@ -98,6 +99,14 @@ const struct scenario_key *scenario_schema_find(const char *pattern);
 
 /* The key's own name: the last segment of its path. */
 const char *scenario_key_name(const struct scenario_key *k);
+
+/*
+ * Choice INDEX of a key with `choices` ("threshold|competition") into OUT:
+ * returns 0, or -1 when INDEX names none (OUT is then empty). The index of
+ * the string TEXT among them, or -1.
+ */
+int scenario_key_choice(const struct scenario_key *k, int index, char *out, size_t size);
+int scenario_key_choice_index(const struct scenario_key *k, const char *text);
 
 /*
  * The next key after PREVIOUS (NULL: the first) stored in RECORD with every

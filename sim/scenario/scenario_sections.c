@@ -206,8 +206,17 @@ static const config_setting_t *read_section(struct loader *L, const config_setti
 					    const char *key, int required)
 {
 	const config_setting_t *group = access_group(L, root, "", key, required);
-	if (group == NULL)
+	if (group == NULL) {
+		/* an absent optional section: its keys' defaults */
+		size_t n = strlen(key);
+		for (int i = 0; i < scenario_schema_count(); i++) {
+			const struct scenario_key *k = scenario_schema_key(i);
+			if ((k->flags & SCENARIO_KEY_DEFAULT) && k->record == SCENARIO_RECORD_ROOT &&
+			    strncmp(k->path, key, n) == 0 && k->path[n] == '.')
+				schema_store(L->s, k, k->fallback);
+		}
 		return NULL;
+	}
 	access_check_keys(L, group, key, key);
 	L->prefix = key;
 	rule_read_fields(L, group, key, key, L->s);
@@ -617,6 +626,7 @@ void sections_read(struct loader *L, const config_setting_t *root)
 	s->negatives = items;
 	read_bonus_minors_history(L, root);
 	read_pass(L, root);
+	read_section(L, root, "ranking", 0);
 	read_policies(L, root);
 	read_sensitivity(L, root);
 
