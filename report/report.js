@@ -80,7 +80,7 @@
     const body = element('tbody', '', undefined, table);
     for (const r of rows) {
       const tr = element('tr', '', undefined, body);
-      r.forEach((v, i) => element(i === 0 ? 'th' : 'td', '', cell(v), tr));
+      r.forEach((v, i) => element(i === 0 ? 'th' : 'td', typeof v === 'string' ? 'text' : '', cell(v), tr));
     }
     return table;
   }
@@ -370,9 +370,63 @@
              {}, 320, true, 'What each step bought, measured against the allocation so far on the same random numbers; an interval crossing 0 is no proven gain.');
   }
 
+  /* ---- calibrate -------------------------------------------------------- */
+
+  /* A small chart of one cell's weekly open problems against its 90 % predictive band. */
+  function fitChart(parent, cell) {
+    const f = cell.fit;
+    const box = element('div', f.flagged ? 'small flagged' : 'small', undefined, parent);
+    element('h4', '', cell.category + (f.flagged ? ' (flagged)' : '') + ': ' + fixed(pct(f.share), 0) + ' % inside', box);
+    const holder = element('div', 'holder', undefined, box);
+    holder.style.height = '130px';
+    const canvas = element('canvas', '', undefined, holder);
+    canvas.dataset.chart = 'calibrate-fit';
+    const band = f.flagged ? 'rgba(194, 59, 59, 0.25)' : 'rgba(47, 109, 181, 0.2)';
+    charts.push({ canvas, chart: new Chart(canvas, {
+      type: 'line',
+      data: { labels: f.week, datasets: [
+        { label: '90 % high', data: f.high, borderWidth: 0, pointRadius: 0, backgroundColor: band, fill: '+1' },
+        { label: '90 % low', data: f.low, borderWidth: 0, pointRadius: 0, backgroundColor: band, fill: false },
+        { label: 'median', data: f.median, borderColor: '#5f6f7f', borderDash: [3, 3], borderWidth: 1, pointRadius: 0 },
+        { label: 'reported open', data: f.open, borderColor: f.flagged ? '#c23b3b' : '#1d3f66', backgroundColor: f.flagged ? '#c23b3b' : '#1d3f66', borderWidth: 1.5, pointRadius: 2 }] },
+      options: { responsive: true, maintainAspectRatio: false, animation: false,
+                 plugins: { legend: { display: false } },
+                 scales: { x: { ticks: { font: { size: 9 } } }, y: { beginAtZero: true, ticks: { font: { size: 9 } } } } }
+    }) });
+  }
+
+  function drawCalibrate(doc, name) {
+    const grid = section('Calibrate: ' + doc.scenario, name + ': ' + doc.rows + ' weekly rows of ' + doc.reports +
+                         (doc.pooled ? ', pooled by category' : ''));
+    const cells = doc.cells.filter((c) => c.fit);
+    const flagged = cells.filter((c) => c.fit.flagged);
+    figures(grid, [['cells estimated', String(doc.cells.length)],
+                   ['cells whose reports fit the model', String(cells.length - flagged.length)],
+                   ['cells flagged', String(flagged.length)]]);
+    const districts = [...new Set(cells.map((c) => c.district))];
+    for (const district of districts) {
+      const row = element('div', 'chart wide', undefined, grid);
+      element('h3', '', district + ': reported open problems week by week against the model\'s 90 % band', row);
+      const smalls = element('div', 'smalls', undefined, row);
+      for (const c of cells.filter((x) => x.district === district)) fitChart(smalls, c);
+      element('p', 'read', 'Dots: the open problems reported each week; band: where the calibrated model puts 90 % of them; red: a flagged cell.', row);
+    }
+    const box = element('div', 'chart wide', undefined, grid);
+    element('h3', '', 'Estimated rates (posterior mean and 95 % interval) against the scenario\'s', box);
+    numbers(box, ['district', 'category', 'rectification was', 'estimate', '95 %', 'rebound was', 'estimate', '95 %',
+                  'new a week was', 'estimate', '95 %', 'fit: weeks inside, %'],
+            doc.cells.map((c) => [c.district, c.category, c.rectify_rate.was, c.rectify_rate.estimate,
+                                  [c.rectify_rate.low, c.rectify_rate.high], c.rebound.was, c.rebound.estimate,
+                                  [c.rebound.low, c.rebound.high], c.new_per_week.was, c.new_per_week.estimate,
+                                  [c.new_per_week.low, c.new_per_week.high], c.fit ? pct(c.fit.share) : null]))
+      .dataset.table = 'calibrate';
+    element('p', 'read', 'Each estimate comes from the reported weeks of its district and category; the fit column is the share of weeks whose reported open problems fall in the model\'s central 90 % band (under 70 %: flagged, the problems do not follow the model).', box);
+  }
+
   /* ---- all documents ------------------------------------------------------- */
 
-  const drawers = { compare: drawCompare, sweep: drawSweep, sensitivity: drawSensitivity, allocate: drawAllocate };
+  const drawers = { compare: drawCompare, sweep: drawSweep, sensitivity: drawSensitivity, allocate: drawAllocate,
+                    calibrate: drawCalibrate };
   for (const script of document.querySelectorAll('script.ccsim-data')) {
     const doc = JSON.parse(script.textContent), name = script.dataset.file;
     try {

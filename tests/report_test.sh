@@ -28,9 +28,11 @@ q="--quiet --threads 2"
 "$ccsim" sensitivity "$demo" --method sobol --samples 8 --reps 50 --bootstrap 50 $q --json "$work/sobol.json"
 "$ccsim" allocate "$src/scenarios/policy-extra-enforcement.cfg" --policy 1 --param officers \
 	--budget 200 --step 100 --reps 300 $q --json "$work/allocate.json"
+"$ccsim" calibrate "$demo" "$src/scenarios/reports-demo.csv" -o "$work/calibrated.cfg" --quiet \
+	--json "$work/calibrate.json"
 check "report written" "$ccsim" report "$work"/run.json "$work"/compare.json "$work"/sweep.json \
 	"$work"/sweep-2d.json "$work"/tornado.json "$work"/morris.json "$work"/sobol.json \
-	"$work"/allocate.json -o "$work/report.html"
+	"$work"/allocate.json "$work"/calibrate.json -o "$work/report.html"
 check "self-contained: no network address in the page" bash -c "! grep -q -E '(src|href)=\"https?:' '$work/report.html'"
 
 flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run
@@ -42,7 +44,7 @@ timeout 120 "$browser" "${flags[@]}" --window-size=1280,${REPORT_HEIGHT:-2600} -
 
 for kind in histogram pass vetoes components districts categories rank-last compare-pass \
 	compare-difference compare-total sweep sweep-heatmap tornado morris morris-pass sobol \
-	sobol-pass allocation allocation-gain; do
+	sobol-pass allocation allocation-gain calibrate-fit; do
 	check "chart $kind drawn" grep -q "data-chart=\"$kind\"[^>]*data-painted=\"true\"" "$work/dom.html"
 done
 charts=$(grep -o 'data-charts="[0-9]*"' "$work/dom.html" | grep -o '[0-9]*')
@@ -50,6 +52,10 @@ painted=$(grep -o 'data-painted="[0-9]*"' "$work/dom.html" | grep -o '[0-9]*')
 check "the script ran" [ -n "$charts" ]
 check "every chart painted ($painted of $charts)" [ "${charts:-0}" = "${painted:-x}" ]
 check "no drawing error" bash -c "! grep -q 'class=\"error\"' '$work/dom.html'"
+for table in histogram pass districts rank-last tornado calibrate; do
+	check "numbers beside $table" grep -q "data-table=\"$table\"" "$work/dom.html"
+done
+check "a flagged cell marked in the fit check" grep -q 'class="small flagged"' "$work/dom.html"
 size=$(stat -c %s "$work/report.png" 2>/dev/null || echo 0)
 check "screenshot not blank ($size bytes)" [ "$size" -gt 40000 ]
 # hostile names: a district named to end the data's script element or to
