@@ -124,6 +124,29 @@ static void survey_veto_and_pass_match_the_binomial(void **state)
 	scenario_free(s);
 }
 
+/*
+ * Bands are read on the annual score (docs/model.md 3.9): with a past year
+ * of 100 weighing half, Total = 50 + Year / 2 never falls under 55, while
+ * Year = 40 + Y / 10 falls under 55 exactly when Y < 150.
+ */
+static void bands_are_read_on_the_annual_score(void **state)
+{
+	(void)state;
+	char text[2048];
+	snprintf(text, sizeof text, "%shistory: { scores = [100.0]; weights = [0.5]; current_weight = 0.5; };\n",
+		 survey_only);
+	struct scenario *s = load_text(text);
+	struct run_result r;
+	simulate(s, 12, 100000, 2, &r);
+	double below_55 = 0.0;
+	for (int y = 0; y < 150; y++)
+		below_55 += stats_binomial_pmf(y, 200, 0.82);
+	assert_true(below_55 > 0.001);
+	assert_proportion(r.tally->below_band[0], r.tally->n, below_55);
+	run_result_free(&r);
+	scenario_free(s);
+}
+
 /* theta ~ Beta(s kappa, (1 - s) kappa): Y is beta-binomial. */
 static void survey_with_concentration_is_beta_binomial(void **state)
 {
@@ -735,6 +758,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(survey_veto_and_pass_match_the_binomial),
+		cmocka_unit_test(bands_are_read_on_the_annual_score),
 		cmocka_unit_test(survey_with_concentration_is_beta_binomial),
 		cmocka_unit_test(field_matches_poisson_closed_form),
 		cmocka_unit_test(lottery_draws_from_the_declared_pool),

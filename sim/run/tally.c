@@ -140,7 +140,7 @@ void tally_add(struct tally *t, const struct scenario *s, const struct outcome *
 		t->fails_outranked += o->outranked;
 	}
 	for (int i = 0; i < t->n_bands; i++)
-		t->below_band[i] += o->total < s->pass.bands[i];
+		t->below_band[i] += o->year < s->pass.bands[i]; /* bands are on the annual score */
 
 	t->rectification_sum += o->rectification;
 	for (int d = 0; d < t->n_districts; d++) {

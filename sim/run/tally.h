@@ -25,7 +25,7 @@ struct tally {
 	int64_t survey_vetoes, negative_vetoes, minors_vetoes;
 	int64_t fails_below_threshold, fails_outranked; /* among failed replications */
 	int64_t fails_survey_veto, fails_negative_veto, fails_minors_veto;
-	int64_t *below_band;                  /* [bands]: Total < below */
+	int64_t *below_band;                  /* [bands]: Year < below (the annual score) */
 	struct moments total, year;
 	struct moments component[COMPONENT_COUNT];
 	double rectification_sum;

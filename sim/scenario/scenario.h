@@ -15,7 +15,8 @@
 #include "diag.h"
 #include "scenario_schema.h"
 
-#define SCENARIO_MODEL_VERSION 1
+/* The model ccsim computes (docs/model.md); files of version 1 read alike. */
+#define SCENARIO_MODEL_VERSION 2
 
 /* The quantiles' histogram: bins of this width in points (MODEL.md 4). */
 #define SCENARIO_HISTOGRAM_BINS_PER_POINT 100
@@ -115,6 +116,29 @@ struct sensitivity_input {
 	double high;
 };
 
+/*
+ * One value an uncertain input sets (docs/model.md 7): a stored key of one
+ * record (item and category as scenario_value_get takes them) and the
+ * value it holds without uncertainty, which a relative input scales.
+ */
+struct uncertain_target {
+	const struct scenario_key *key;
+	int item, category;
+	double base;
+};
+
+struct uncertain_set;
+
+/* A value a later file of a layered scenario (city.cfg+plan.cfg) wrote. */
+struct scenario_origin {
+	char *path;            /* the parameter path it wrote */
+	const char *kind;      /* "replaces", "adds", "appends", "adds the scalar of" */
+	char *file;            /* where it was written */
+	int line;
+	char *replaced_file;   /* where the value it replaced was written; NULL: none */
+	int replaced_line;
+};
+
 enum pass_rule { PASS_THRESHOLD, PASS_COMPETITION };
 
 /* Districts ranked by field points lost per inspected site, or in all. */
@@ -195,6 +219,13 @@ struct scenario {
 	struct policy *policies;
 	int n_sensitivity;
 	struct sensitivity_input *sensitivity;
+
+	/* Uncertain inputs (docs/model.md 7), NULL when none (or all fixed by
+	 * --set): input k of the set sets the targets uncertain_first[k] to
+	 * uncertain_first[k + 1] - 1, every cell, district or entry it covers. */
+	struct uncertain_set *uncertain;
+	int *uncertain_first;
+	struct uncertain_target *uncertain_targets;
 };
 
 /*

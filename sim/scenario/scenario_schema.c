@@ -33,7 +33,7 @@
 #define ROOT_AT(member) offsetof(struct scenario, member)
 
 static const struct scenario_key schema[] = {
-	{"version", T(INTEGER), R(ROOT), REQ, {"version", 1, -INF, INF, 0, 0}, 0.0, S(NONE), 0, "1",
+	{"version", T(INTEGER), R(ROOT), REQ, {"version", 1, -INF, INF, 0, 0}, 0.0, S(NONE), 0, "1|2",
 	 "The model version the file is written for."},
 	{"name", T(STRING), R(ROOT), 0, {"name", 0, -INF, INF, 0, 0}, 0.0, S(NONE), 0, NULL,
 	 "The scenario's name in reports (default: the file's base name)."},
@@ -212,6 +212,43 @@ static const struct scenario_key schema[] = {
 	       offsetof(struct sensitivity_input, low), "Its low value."),
 	NUMBER("sensitivity.*.high", REAL, SENSITIVITY, REQ, "high", 0, -INF, INF, 0, 0.0, DOUBLE,
 	       offsetof(struct sensitivity_input, high), "Its high value (at least low)."),
+
+	SECTION("uncertain", LIST, 0,
+		"Parameters drawn anew in every replication from a distribution (absent: none)."),
+	{"uncertain.*.path", T(STRING), R(ROOT), REQ, {"path", 0, -INF, INF, 0, 0}, 0.0, S(NONE), 0, NULL,
+	 "A parameter path whose key may be uncertain, or a pattern with `*` for a name."},
+	{"uncertain.*.dist", T(STRING), R(ROOT), REQ, {"dist", 0, -INF, INF, 0, 0}, 0.0, S(NONE), 0,
+	 "uniform|triangular|pert|normal|lognormal|beta|gamma|discrete", "The distribution."},
+	{"uncertain.*.relative", T(BOOLEAN), R(ROOT), DEF, {"relative", 0, 0.0, 1.0, 0, 0}, 0.0, S(NONE), 0,
+	 NULL, "true: the draw multiplies the value the path resolves to."},
+	NUMBER("uncertain.*.min", REAL, ROOT, 0, "min", 0, -INF, INF, 0, 0.0, NONE, 0,
+	       "uniform, triangular, pert: the least value; normal, beta: truncation or scale."),
+	NUMBER("uncertain.*.mode", REAL, ROOT, 0, "mode", 0, -INF, INF, 0, 0.0, NONE, 0,
+	       "triangular, pert: the most likely value."),
+	NUMBER("uncertain.*.max", REAL, ROOT, 0, "max", 0, -INF, INF, 0, 0.0, NONE, 0,
+	       "uniform, triangular, pert: the greatest value; normal, beta: truncation or scale."),
+	NUMBER("uncertain.*.mean", REAL, ROOT, 0, "mean", 0, -INF, INF, 0, 0.0, NONE, 0,
+	       "normal, lognormal: the mean."),
+	NUMBER("uncertain.*.sd", REAL, ROOT, 0, "sd", 0, -INF, INF, 0, 0.0, NONE, 0,
+	       "normal, lognormal: the standard deviation."),
+	NUMBER("uncertain.*.alpha", REAL, ROOT, 0, "alpha", 0, -INF, INF, 0, 0.0, NONE, 0,
+	       "beta: the first shape."),
+	NUMBER("uncertain.*.beta", REAL, ROOT, 0, "beta", 0, -INF, INF, 0, 0.0, NONE, 0,
+	       "beta: the second shape."),
+	NUMBER("uncertain.*.shape", REAL, ROOT, 0, "shape", 0, -INF, INF, 0, 0.0, NONE, 0,
+	       "gamma: the shape."),
+	NUMBER("uncertain.*.rate", REAL, ROOT, 0, "rate", 0, -INF, INF, 0, 0.0, NONE, 0,
+	       "gamma: the rate."),
+	{"uncertain.*.values", T(REALS), R(ROOT), 0, {"values", 0, -INF, INF, 0, 0}, 0.0, S(NONE), 0, NULL,
+	 "discrete: the values."},
+	{"uncertain.*.weights", T(REALS), R(ROOT), 0, {"weights", 0, 0.0, INF, 0, 0}, 0.0, S(NONE), 0, NULL,
+	 "discrete: one weight per value (default equal)."},
+
+	SECTION("correlation", LIST, 0, "Rank correlations between uncertain inputs (absent: none)."),
+	{"correlation.*.paths", T(STRINGS), R(ROOT), REQ, {"paths", 0, -INF, INF, 0, 0}, 0.0, S(NONE), 0,
+	 NULL, "Uncertain inputs' paths or patterns: every pair among their matches is correlated."},
+	NUMBER("correlation.*.rank", REAL, ROOT, REQ, "rank", 0, -1.0, 1.0, 0, 0.0, NONE, 0,
+	       "The Spearman rank correlation of each pair."),
 };
 
 #define SCHEMA_SIZE ((int)(sizeof schema / sizeof schema[0]))

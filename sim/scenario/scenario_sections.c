@@ -583,10 +583,11 @@ void sections_read(struct loader *L, const config_setting_t *root)
 
 	access_check_keys(L, root, "", "");
 	double v = 0.0;
-	if (rule_get_number(L, root, "", rule_of("version"), 1, 0.0, &v) && v != SCENARIO_MODEL_VERSION)
+	if (rule_get_number(L, root, "", rule_of("version"), 1, 0.0, &v) && v != 1 &&
+	    v != SCENARIO_MODEL_VERSION)
 		access_report(L, config_setting_get_member(root, "version"),
-			      "'version' is %g, must be %d: this ccsim reads model version %d", v,
-			      SCENARIO_MODEL_VERSION, SCENARIO_MODEL_VERSION);
+			      "'version' is %g, must be 1 or %d: this ccsim reads files of model versions "
+			      "1 and %d alike", v, SCENARIO_MODEL_VERSION, SCENARIO_MODEL_VERSION);
 	const char *name = access_string(L, root, "", "name", 0);
 	if (name != NULL)
 		s->name = access_copy(L, name);
@@ -634,4 +635,5 @@ void sections_read(struct loader *L, const config_setting_t *root)
 		check_between(L, root, declared_line, cell_valid);
 	free(declared_line);
 	free(cell_valid);
+	uncertainty_read(L, root);
 }
