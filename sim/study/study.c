@@ -12,19 +12,32 @@ static const struct scenario_source *source_read(struct study_source *source, st
 }
 
 /*
- * The scenario of a variant: SOURCE's file with SETTINGS applied, resolved
- * and validated in memory. The one place a study turns a file into a
- * scenario. Marks which SETTINGS take whole numbers.
+ * The scenario of a variant: SOURCE's file with the study's settings then
+ * OWN (the later wins) applied, resolved and validated in memory. The one
+ * place a study turns a file into a scenario. Marks which of OWN take whole
+ * numbers. NULL with the problems in D.
  */
-static struct scenario *resolve(struct study_source *source, struct parameter_setting *settings,
-				int n, struct diag *d)
+static struct scenario *variant_scenario(struct study *st, struct study_source *source,
+					 struct parameter_setting *own, int n_own, struct diag *d)
 {
+	for (int i = 0; i < n_own; i++)
+		own[i].integer = scenario_path_is_integer(own[i].path);
 	const struct scenario_source *src = source_read(source, d);
 	if (src == NULL)
 		return NULL;
-	for (int i = 0; i < n; i++)
-		settings[i].integer = scenario_path_is_integer(settings[i].path);
-	return scenario_source_resolve(src, settings, n, d);
+	if (n_own == 0)
+		return scenario_source_resolve(src, st->settings, st->n_settings, d);
+	int n = st->n_settings + n_own;
+	struct parameter_setting *settings = calloc((size_t)n, sizeof *settings);
+	if (settings == NULL) {
+		diag_no_memory(d, "preparing a variant");
+		return NULL;
+	}
+	memcpy(settings, st->settings, (size_t)st->n_settings * sizeof *settings);
+	memcpy(settings + st->n_settings, own, (size_t)n_own * sizeof *settings);
+	struct scenario *s = scenario_source_resolve(src, settings, n, d);
+	free(settings);
+	return s;
 }
 
 /* Loads and sets up the policies of S; NULL with the reasons in D. */
@@ -32,51 +45,6 @@ static struct plugin_host *set_up(struct study *st, struct scenario *s, struct s
 				  uint64_t seed, struct diag *d)
 {
 	return plugin_host_new(s, &st->paths[source->plugins], seed, d);
-}
-
-/*
- * The variant of SOURCE with the study's settings then OWN, changed by
- * TRANSFORM, set up with SEED. Problems go to D under the source's name.
- */
-static int prepare(struct study *st, int source, struct parameter_setting *own, int n_own,
-		   study_transform transform, void *context, uint64_t seed,
-		   struct study_variant *out, struct diag *d)
-{
-	struct study_source *src = &st->sources[source];
-	int n = st->n_settings + n_own;
-	struct parameter_setting *settings = calloc((size_t)n + 1, sizeof *settings);
-	struct diag mine;
-	out->scenario = NULL;
-	out->plugins = NULL;
-	if (settings == NULL) {
-		diag_no_memory(d, "preparing a variant");
-		st->failed_file = src->file;
-		return -1;
-	}
-	for (int i = 0; i < st->n_settings; i++)
-		settings[i] = st->settings[i];
-	for (int i = 0; i < n_own; i++)
-		settings[st->n_settings + i] = own[i];
-	diag_init(&mine, src->file);
-	out->scenario = resolve(src, settings, n, &mine);
-	for (int i = 0; i < n_own; i++)
-		own[i].integer = settings[st->n_settings + i].integer;
-	free(settings);
-	int status = out->scenario ? 0 : -1;
-	if (status == 0 && transform != NULL && transform(out->scenario, context) != 0) {
-		diag_no_memory(&mine, "preparing a variant");
-		status = -1;
-	}
-	if (status == 0) {
-		out->plugins = set_up(st, out->scenario, src, seed, &mine);
-		status = out->plugins ? 0 : -1;
-	}
-	diag_move(d, &mine);
-	if (status != 0) {
-		study_variant_free(out);
-		st->failed_file = src->file;
-	}
-	return status;
 }
 
 void study_close(struct study *st)
@@ -157,15 +125,7 @@ int study_open(struct study *st, const char *const *files, int n_files,
 	struct diag mine;
 	struct study_source *src = &st->sources[0];
 	diag_init(&mine, src->file);
-	int n = st->n_settings;
-	struct parameter_setting *settings = calloc((size_t)n + 1, sizeof *settings);
-	if (settings != NULL) {
-		memcpy(settings, st->settings, (size_t)n * sizeof *settings);
-		st->base.scenario = resolve(src, settings, n, &mine);
-		free(settings);
-	} else {
-		diag_no_memory(&mine, "opening the scenario");
-	}
+	st->base.scenario = variant_scenario(st, src, NULL, 0, &mine);
 	if (st->base.scenario != NULL) {
 		st->run = run_options(request, st->base.scenario);
 		st->base.plugins = set_up(st, st->base.scenario, src, st->run.seed, &mine);
@@ -184,7 +144,26 @@ int study_prepare(struct study *st, int source, struct parameter_setting *own, i
 		  study_transform transform, void *context, struct study_variant *out,
 		  struct diag *d)
 {
-	return prepare(st, source, own, n_own, transform, context, st->run.seed, out, d);
+	struct study_source *src = &st->sources[source];
+	struct diag mine;
+	diag_init(&mine, src->file);
+	out->plugins = NULL;
+	out->scenario = variant_scenario(st, src, own, n_own, &mine);
+	int status = out->scenario ? 0 : -1;
+	if (status == 0 && transform != NULL && transform(out->scenario, context) != 0) {
+		diag_no_memory(&mine, "preparing a variant");
+		status = -1;
+	}
+	if (status == 0) {
+		out->plugins = set_up(st, out->scenario, src, st->run.seed, &mine);
+		status = out->plugins ? 0 : -1;
+	}
+	diag_move(d, &mine);
+	if (status != 0) {
+		study_variant_free(out);
+		st->failed_file = src->file;
+	}
+	return status;
 }
 
 void study_variant_free(struct study_variant *v)
