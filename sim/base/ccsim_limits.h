@@ -45,6 +45,9 @@
 #define LIMIT_PLUGIN_WEEK_INSTRUCTIONS 20000000LL
 /* Items of an array a plugin declares among its params. */
 #define LIMIT_PLUGIN_PARAM_ITEMS 100000
+/* Seconds of wall clock one call into a plugin may take, whatever it does
+ * (a runaway call ends within 2 seconds: docs/model.md 6.3). */
+#define LIMIT_PLUGIN_SECONDS 1.5
 /* What a week hook may set a cell's open problems to: a count like any other. */
 #define LIMIT_PLUGIN_OPEN LIMIT_COUNT
 

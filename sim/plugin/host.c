@@ -7,6 +7,7 @@
 #include "ccsim_limits.h"
 
 #include <lauxlib.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,12 +64,12 @@ static int setup_run(lua_State *L)
 	struct policy_runtime *p = c->p;
 	lua_settop(L, 0);
 	loader_push_table(L, p->text, p->length, p->file);   /* 1: the plugin's table */
-	lua_getfield(L, 1, "name");
+	loader_field(L, 1, "name");
 	p->name = text_copy(lua_tostring(L, -1));
 	if (p->name == NULL)
 		return sandbox_no_memory(L);
-	p->has_week = lua_getfield(L, 1, "week") == LUA_TFUNCTION;
-	if (lua_getfield(L, 1, "params") == LUA_TTABLE)
+	p->has_week = loader_field(L, 1, "week") == LUA_TFUNCTION;
+	if (loader_field(L, 1, "params") == LUA_TTABLE)
 		params_read_defaults(L, lua_gettop(L), &p->params, &p->n_params);
 	lua_settop(L, 1);
 	int before = c->d->count;
@@ -79,7 +80,7 @@ static int setup_run(lua_State *L)
 	}
 
 	c->hook = "setup";
-	if (lua_getfield(L, 1, "setup") != LUA_TFUNCTION)
+	if (loader_field(L, 1, "setup") != LUA_TFUNCTION)
 		return 0; /* a week-only plugin */
 	view_push(L, c->s);                                   /* 3: the view */
 	lua_pushvalue(L, 2);
@@ -90,9 +91,14 @@ static int setup_run(lua_State *L)
 	lua_call(L, 3, 1);                                    /* 4: what setup returned */
 	before = c->d->count;
 	if (lua_istable(L, 4)) {
-		int type = lua_getfield(L, 4, "cost");
-		if (type == LUA_TNUMBER)
-			p->cost = lua_tonumber(L, -1);
+		int type = loader_field(L, 4, "cost");
+		double cost = type == LUA_TNUMBER ? lua_tonumber(L, -1) : 0.0;
+		if (type == LUA_TNUMBER && !isfinite(cost))
+			diag_add_plugin(c->d, p->stem, "setup", sandbox_of(L)->file, 0,
+					"returned cost = %s, must be a finite number",
+					isnan(cost) ? "nan" : cost > 0 ? "inf" : "-inf");
+		else if (type == LUA_TNUMBER)
+			p->cost = cost;
 		else if (type != LUA_TNIL)
 			diag_add_plugin(c->d, p->stem, "setup", sandbox_of(L)->file, 0,
 					"returned cost must be a number, not %s", luaL_typename(L, -1));

@@ -3,6 +3,7 @@
  * file becomes its table { name, description, params, setup, week } in a
  * sandboxed state.
  */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "plugin_int.h"
 #include "ccsim_limits.h"
 
@@ -120,6 +121,19 @@ const char *loader_base_name(const char *path)
 
 char *loader_read(const char *file, size_t *length, char *error, size_t size, int *no_memory)
 {
+	/* a link to another kind of file (a secret, a device): never read, so
+	 * that no message can quote it */
+	char *real = realpath(file, NULL);
+	if (real != NULL) {
+		size_t n = strlen(real);
+		int lua = n > 4 && strcmp(real + n - 4, ".lua") == 0;
+		free(real);
+		if (!lua) {
+			snprintf(error, size, "%s links to a file whose name does not end in .lua; "
+				 "a plugin must be a .lua file", file);
+			return NULL;
+		}
+	}
 	/* not blocking on a FIFO: only a regular file is read */
 	int fd = open(file, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;

@@ -37,7 +37,10 @@ struct sandbox {
 	int out_of_memory;            /* the cap was reached: the call fails, caught or not */
 	int no_memory;                /* the system's memory ran out */
 	int memory_line;              /* where the cap was reached */
-	long long instructions, budget;
+	long long instructions, budget;  /* units of work of the call, and its budget */
+	long long next_check;         /* when the budget and the clock are checked next */
+	double deadline;              /* the call's end by the clock (0: not started) */
+	int hook_count;               /* instructions between two calls of the count hook */
 	int killed;                   /* the call is being ended: see message */
 	int kill_line;
 	char message[768];
@@ -90,6 +93,10 @@ void sandbox_report(struct diag *d, const char *plugin, const char *hook,
  * can swallow, at the plugin's current line. Never returns. */
 int sandbox_kill(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Charges UNITS of work done in C to the running call's budget; raises
+ * the kill when the budget or the deadline is spent. */
+void sandbox_charge(lua_State *L, long long units);
+
 /* math.random and state.random on the state's stream. */
 int sandbox_random(lua_State *L);
 
@@ -98,6 +105,17 @@ void sandbox_set_function(lua_State *L, const char *field, lua_CFunction fn);
 
 /* Sets the metatable at the top's __metatable, so that plugins cannot reach it. */
 void sandbox_lock_metatable(lua_State *L);
+
+/* ==== guard.c, pattern.c ==== */
+
+/* Puts the guarded library functions in place (in the state's preparation). */
+void guard_install(lua_State *L);
+
+/* string.find, match, gmatch and gsub with the search charged. */
+int pattern_find(lua_State *L);
+int pattern_match(lua_State *L);
+int pattern_gmatch(lua_State *L);
+int pattern_gsub(lua_State *L);
 
 /* ==== loader.c ==== */
 

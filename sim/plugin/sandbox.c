@@ -2,15 +2,27 @@
  * sandbox: a Lua 5.4 state for a plugin's code. Text chunks only; base
  * (less dofile, loadfile and binary load), string, table, math and utf8;
  * reading an undefined global or creating one is an error; math.random is
- * the state's own stream; each call has an instruction budget and the state
- * a memory cap. A broken rule, a spent budget or the cap kills the call
- * with an error that a pcall inside the plugin cannot swallow.
+ * the state's own stream; no finalizers (__gc).
+ *
+ * The limits hold for all the work a call does, in Lua or in C:
+ * - the budget counts Lua instructions (a count hook), every byte
+ *   allocated, and for the library functions that can do unbounded work in
+ *   one call that work (guard.c, pattern.c; load, print and collectgarbage
+ *   below);
+ * - a wall-clock deadline (LIMIT_PLUGIN_SECONDS from the call's first
+ *   check) is read whenever the budget is checked;
+ * - the memory cap holds for the state.
+ * A spent budget, the deadline, the cap or a broken rule kills the call: it
+ * fails even when a pcall inside the plugin catches the error (the hook
+ * then fires at every instruction, and the allocator refuses to grow).
  */
 #include "plugin_int.h"
 #include "ccsim_limits.h"
 
 #include <lauxlib.h>
 #include <lualib.h>
+#include <math.h>
+#include <time.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +30,10 @@
 #include "diag.h"
 #include "sample.h"
 
-#define HOOK_STEP 10000                 /* instructions between two budget checks */
+#define HOOK_STEP 10000          /* instructions between two calls of the count hook */
+#define CHECK_STEP 65536         /* units between two checks of the budget and the clock */
+#define BYTES_PER_UNIT 16        /* bytes allocated: one unit of the budget */
+#define CALL_UNITS 10            /* a call of load, print or collectgarbage */
 
 /* The stack slot of every state's message handler (sandbox_open puts it there). */
 #define HANDLER_INDEX 1
@@ -53,7 +68,52 @@ static int plugin_line(lua_State *L, const struct sandbox *sb, int first)
 	return 0;
 }
 
-/* The allocator: past the cap it refuses, and Lua raises a memory error. */
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void count_hook(lua_State *L, lua_Debug *ar);
+
+/* Has the call spent its budget or passed its deadline? Writes why into
+ * SB's message; the clock starts at the call's first check. */
+static int overdue(struct sandbox *sb)
+{
+	sb->next_check = sb->instructions + CHECK_STEP;
+	if (sb->instructions > sb->budget) {
+		snprintf(sb->message, sizeof sb->message,
+			 "instruction budget of %lld exceeded (an endless loop?)", sb->budget);
+		return 1;
+	}
+	double t = now();
+	if (sb->deadline == 0.0) {
+		sb->deadline = t + LIMIT_PLUGIN_SECONDS;
+	} else if (t > sb->deadline) {
+		snprintf(sb->message, sizeof sb->message,
+			 "time limit of %g s exceeded (an endless loop?)", LIMIT_PLUGIN_SECONDS);
+		return 1;
+	}
+	return 0;
+}
+
+/* Marks the call killed (SB's message says why) where no error can be
+ * raised: the count hook raises it at the next instruction. */
+static void mark_killed(struct sandbox *sb)
+{
+	if (sb->killed)
+		return;
+	sb->killed = 1;
+	sb->kill_line = sb->L ? plugin_line(sb->L, sb, 0) : 0;
+	if (sb->L != NULL) {
+		lua_sethook(sb->L, count_hook, LUA_MASKCOUNT, 1);
+		sb->hook_count = 1;
+	}
+}
+
+/* The allocator: it charges what grows; past the cap, or once the call is
+ * killed, it refuses, and Lua raises a memory error. */
 static void *sandbox_alloc(void *ud, void *ptr, size_t old_size, size_t new_size)
 {
 	struct sandbox *sb = ud;
@@ -63,11 +123,24 @@ static void *sandbox_alloc(void *ud, void *ptr, size_t old_size, size_t new_size
 		sb->used -= old;
 		return NULL;
 	}
-	if (new_size > old && sb->used - old + new_size > sb->limit) {
-		if (!sb->out_of_memory && sb->L != NULL)
-			sb->memory_line = plugin_line(sb->L, sb, 0);
-		sb->out_of_memory = 1;
-		return NULL;
+	if (new_size > old) {
+		if (sb->killed)
+			return NULL;
+		if (sb->used - old + new_size > sb->limit) {
+			if (!sb->out_of_memory && sb->L != NULL)
+				sb->memory_line = plugin_line(sb->L, sb, 0);
+			sb->out_of_memory = 1;
+			if (sb->L != NULL) {
+				lua_sethook(sb->L, count_hook, LUA_MASKCOUNT, 1);
+				sb->hook_count = 1;
+			}
+			return NULL;
+		}
+		sb->instructions += (long long)((new_size - old) / BYTES_PER_UNIT);
+		if (sb->instructions >= sb->next_check && overdue(sb)) {
+			mark_killed(sb);
+			return NULL;
+		}
 	}
 	void *grown = realloc(ptr, new_size);
 	if (grown != NULL)
@@ -77,7 +150,12 @@ static void *sandbox_alloc(void *ud, void *ptr, size_t old_size, size_t new_size
 	return grown;
 }
 
-static void count_hook(lua_State *L, lua_Debug *ar);
+/* Raises the kill (no allocation: the error value is a light userdata). */
+static int raise_killed(lua_State *L, struct sandbox *sb)
+{
+	lua_pushlightuserdata(L, sb);
+	return lua_error(L);
+}
 
 int sandbox_kill(lua_State *L, const char *fmt, ...)
 {
@@ -87,35 +165,52 @@ int sandbox_kill(lua_State *L, const char *fmt, ...)
 		va_start(ap, fmt);
 		vsnprintf(sb->message, sizeof sb->message, fmt, ap);
 		va_end(ap);
-		sb->kill_line = plugin_line(L, sb, 0);
-		sb->killed = 1;
-		/* a pcall inside the plugin that catches the error meets it
-		 * again at its next instruction */
-		lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
+		mark_killed(sb);
 	}
-	lua_pushstring(L, sb->message);
-	return lua_error(L);
+	return raise_killed(L, sb);
+}
+
+/* Checks the budget and the clock; raises the kill when either is spent. */
+static void check(lua_State *L, struct sandbox *sb)
+{
+	if (sb->killed)
+		raise_killed(L, sb);
+	if (sb->out_of_memory)
+		sandbox_kill(L, "memory cap of %zu MiB exceeded", sb->limit >> 20);
+	if (overdue(sb)) {
+		mark_killed(sb);
+		raise_killed(L, sb);
+	}
+}
+
+void sandbox_charge(lua_State *L, long long units)
+{
+	struct sandbox *sb = sandbox_of(L);
+	sb->instructions += units;
+	if (sb->instructions >= sb->next_check || sb->killed || sb->out_of_memory)
+		check(L, sb);
 }
 
 static void count_hook(lua_State *L, lua_Debug *ar)
 {
 	(void)ar;
 	struct sandbox *sb = sandbox_of(L);
-	if (sb->killed) {
-		lua_pushlightuserdata(L, sb); /* the error object: nothing to allocate */
-		lua_error(L);
+	sb->instructions += sb->hook_count;
+	if (sb->killed || sb->out_of_memory || sb->instructions >= sb->next_check)
+		check(L, sb);
+	if (sb->hook_count != HOOK_STEP) {
+		/* armed for a prompt check that found nothing */
+		lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_STEP);
+		sb->hook_count = HOOK_STEP;
 	}
-	sb->instructions += HOOK_STEP;
-	if (sb->out_of_memory)
-		sandbox_kill(L, "memory cap of %zu MiB exceeded", sb->limit >> 20);
-	if (sb->instructions > sb->budget)
-		sandbox_kill(L, "instruction budget of %lld exceeded (an endless loop?)", sb->budget);
 }
 
 void sandbox_arm(struct sandbox *sb, long long budget)
 {
 	sb->instructions = 0;
 	sb->budget = budget;
+	sb->next_check = CHECK_STEP < budget ? CHECK_STEP : budget;
+	sb->deadline = 0.0;
 }
 
 /* The message handler of every call: where the error arose, while the
@@ -269,13 +364,32 @@ static int safe_rawset(lua_State *L)
 	return 1;
 }
 
-/* load() of text only: a binary chunk is refused. */
+/* load()'s reader function, charged the text it gives. */
+static int charged_reader(lua_State *L)
+{
+	size_t length = 0;
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_call(L, 0, 1);
+	if (lua_type(L, -1) == LUA_TSTRING)
+		lua_tolstring(L, -1, &length);
+	sandbox_charge(L, CALL_UNITS + (long long)length);
+	return 1;
+}
+
+/* load() of text only: a binary chunk is refused; compiling is charged a
+ * unit a byte. */
 static int safe_load(lua_State *L)
 {
-	size_t length;
-	const char *chunk = lua_tolstring(L, 1, &length);
+	size_t length = 0;
+	const char *chunk = lua_type(L, 1) == LUA_TSTRING ? lua_tolstring(L, 1, &length) : NULL;
 	if (chunk != NULL && length > 0 && chunk[0] == LUA_SIGNATURE[0])
 		return sandbox_kill(L, "loading a binary chunk is not allowed");
+	sandbox_charge(L, CALL_UNITS + (long long)length);
+	if (lua_type(L, 1) == LUA_TFUNCTION) {
+		lua_pushvalue(L, 1);
+		lua_pushcclosure(L, charged_reader, 1);
+		lua_replace(L, 1);
+	}
 	int n = lua_gettop(L);
 	lua_pushvalue(L, lua_upvalueindex(1));
 	lua_pushvalue(L, 1);
@@ -299,6 +413,10 @@ static int safe_collectgarbage(lua_State *L)
 		ok |= strcmp(option, allowed[i]) == 0;
 	if (!ok)
 		return sandbox_kill(L, "collectgarbage('%s') is not allowed in a plugin", option);
+	/* a collection goes over the whole heap */
+	struct sandbox *sb = sandbox_of(L);
+	int full = strcmp(option, "collect") == 0 || strcmp(option, "step") == 0;
+	sandbox_charge(L, CALL_UNITS + (full ? (long long)(sb->used / BYTES_PER_UNIT) : 0));
 	lua_pushvalue(L, lua_upvalueindex(1));
 	lua_insert(L, 1);
 	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
@@ -314,6 +432,22 @@ static int refuse_randomseed(lua_State *L)
 {
 	return sandbox_kill(L, "math.randomseed is not available: plugins draw from the "
 			       "replication's own stream");
+}
+
+/* setmetatable() without finalizers: a __gc would run with the limits off,
+ * when the collector pleases, even as the state closes. */
+static int safe_setmetatable(lua_State *L)
+{
+	if (lua_type(L, 2) == LUA_TTABLE) {
+		lua_pushliteral(L, "__gc");
+		int gc = lua_rawget(L, 2) != LUA_TNIL;
+		lua_pop(L, 1);
+		if (gc)
+			return sandbox_kill(L, "a metatable with __gc is not allowed in a plugin "
+					       "(finalizers run outside the limits)");
+	}
+	lua_CFunction original = lua_tocfunction(L, lua_upvalueindex(1));
+	return original(L);
 }
 
 /* math.random and state.random on the replication's stream. */
@@ -343,8 +477,11 @@ static int safe_print(lua_State *L)
 	int n = lua_gettop(L);
 	fputs("plugin:", stderr);
 	for (int i = 1; i <= n; i++) {
+		size_t length;
+		const char *text = luaL_tolstring(L, i, &length);
+		sandbox_charge(L, CALL_UNITS + (long long)length);
 		fputc(' ', stderr);
-		fputs(luaL_tolstring(L, i, NULL), stderr);
+		fwrite(text, 1, length, stderr);
 		lua_pop(L, 1);
 	}
 	fputc('\n', stderr);
@@ -384,6 +521,7 @@ static int sandbox_prepare(lua_State *L)
 	wrap_field(L, "load", safe_load);
 	wrap_field(L, "rawset", safe_rawset);
 	wrap_field(L, "collectgarbage", safe_collectgarbage);
+	wrap_field(L, "setmetatable", safe_setmetatable);
 	sandbox_set_function(L, "print", safe_print);
 	lua_getfield(L, -1, LUA_STRLIBNAME);
 	sandbox_set_function(L, "dump", refuse_dump);
@@ -392,6 +530,7 @@ static int sandbox_prepare(lua_State *L)
 	sandbox_set_function(L, "random", sandbox_random);
 	sandbox_set_function(L, "randomseed", refuse_randomseed);
 	lua_pop(L, 1);
+	guard_install(L);
 
 	/* the string metatable cannot be reached, so cannot be changed */
 	lua_pushliteral(L, "");
@@ -415,11 +554,11 @@ static int sandbox_prepare(lua_State *L)
 lua_State *sandbox_open(struct sandbox *sb)
 {
 	sb->limit = LIMIT_PLUGIN_MEMORY;
+	sandbox_arm(sb, LIMIT_PLUGIN_SETUP_INSTRUCTIONS);
 	lua_State *L = lua_newstate(sandbox_alloc, sb);
 	if (L == NULL)
 		return NULL;
 	sb->L = L;
-	sandbox_arm(sb, LIMIT_PLUGIN_SETUP_INSTRUCTIONS);
 	lua_pushcfunction(L, sandbox_handler); /* HANDLER_INDEX, for good */
 	lua_pushcfunction(L, sandbox_prepare);
 	if (lua_pcall(L, 0, 0, 0) != LUA_OK || sb->out_of_memory || sb->no_memory) {
@@ -428,6 +567,7 @@ lua_State *sandbox_open(struct sandbox *sb)
 		return NULL;
 	}
 	lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_STEP);
+	sb->hook_count = HOOK_STEP;
 	return L;
 }
 

@@ -278,6 +278,11 @@ static void read_record(struct readback *R, void *record, const char *name,
 		lua_pop(L, 1);
 		char why[128], number[32];
 		diag_format_number(value, number, sizeof number);
+		if (!isfinite(value)) {
+			problem(R, "set %s = %s, must be a finite number", path,
+				isnan(value) ? "nan" : value > 0 ? "inf" : "-inf");
+			continue;
+		}
 		if (f->kind == FIELD_INTEGER && value != floor(value)) {
 			problem(R, "set %s = %s, must be a whole number", path,
 				 number);

@@ -32,9 +32,13 @@ struct week_state {
 	struct plugin_thread *thread;
 	lua_State *L;
 	struct rng stream;
-	int week_ref, state_ref, params_ref, targets_ref;
+	int week_ref, state_ref, params_ref, targets_ref, week_name_ref;
 	const char *hook;             /* while preparing: the part being prepared */
 };
+
+/* The stack slots of a week state's values between calls (the sandbox's
+ * message handler is at 1). */
+enum { SLOT_KEY = 2, SLOT_HOOK, SLOT_STATE, SLOT_PARAMS, SLOT_TARGETS };
 
 static struct week_state *week_of(lua_State *L)
 {
@@ -120,7 +124,10 @@ static int cell_newindex(lua_State *L)
 		inv->open = (int64_t)value;
 		return 0;
 	}
-	if (target != NULL && is_number && scenario_rule_check(ws->rule[key], value, why, sizeof why) == 0) {
+	if (is_number && !isfinite(value))
+		snprintf(why, sizeof why, "must be a finite number");
+	else if (target != NULL && is_number &&
+		 scenario_rule_check(ws->rule[key], value, why, sizeof why) == 0) {
 		*target = value;
 		return 0;
 	}
@@ -136,10 +143,14 @@ static int cell_newindex(lua_State *L)
 	if (!is_number)
 		return sandbox_kill(L, "week %d set districts.%s.%s.%s to %s, must be a number",
 				    ws->week, district, name, category, luaL_typename(L, 3));
-	diag_format_number(value, number, sizeof number);
+	if (isfinite(value))
+		diag_format_number(value, number, sizeof number);
+	else
+		snprintf(number, sizeof number, "%s", isnan(value) ? "nan" : value > 0 ? "inf" : "-inf");
 	if (key == KEY_OPEN)
 		return sandbox_kill(L, "week %d set districts.%s.open.%s = %s, must be a whole number "
-				    "within [0, 1e+15]", ws->week, district, category, number);
+				    "within [0, %g]", ws->week, district, category, number,
+				    LIMIT_PLUGIN_OPEN);
 	return sandbox_kill(L, "week %d set districts.%s.%s.%s = %s, %s", ws->week, district, name,
 			    category, number, why);
 }
@@ -285,6 +296,8 @@ static int prepare_week_state(lua_State *L)
 	ws->params_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	host_push_targets(L, p);
 	ws->targets_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	lua_pushliteral(L, "week");
+	ws->week_name_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	return 0;
 }
 
@@ -338,17 +351,47 @@ struct plugin_thread *plugin_thread_new(const struct plugin_host *host, struct d
 			plugin_thread_free(thread);
 			return NULL;
 		}
+		/* the week call's values in their slots, for good (nothing here
+		 * can raise an error) */
+		if (lua_gettop(ws->L) != SLOT_KEY - 1 || !lua_checkstack(ws->L, SLOT_TARGETS + 8)) {
+			diag_no_memory(d, "making the plugins' states");
+			plugin_thread_free(thread);
+			return NULL;
+		}
+		lua_rawgeti(ws->L, LUA_REGISTRYINDEX, ws->week_name_ref);
+		lua_rawgeti(ws->L, LUA_REGISTRYINDEX, ws->week_ref);
+		lua_rawgeti(ws->L, LUA_REGISTRYINDEX, ws->state_ref);
+		lua_rawgeti(ws->L, LUA_REGISTRYINDEX, ws->params_ref);
+		lua_rawgeti(ws->L, LUA_REGISTRYINDEX, ws->targets_ref);
 	}
 	return thread;
 }
 
-/* The week call, protected: the state's week, then the plugin's week hook
- * (the hook, state, params, targets and week at 1 to 5). */
+/* The week call when state.week cannot be stored unprotected: the week,
+ * then the plugin's week hook (the hook, state, params, targets and week
+ * at 1 to 5). */
 static int week_call(lua_State *L)
 {
 	lua_setfield(L, 2, "week");
 	lua_call(L, 3, 0);
 	return 0;
+}
+
+/* Stores WEEK in the state when that can raise no error: the state still
+ * holds a number at `week` (the plugin may have changed or removed it), so
+ * the store, raw, neither calls a metamethod nor allocates. Returns 1 when
+ * done; else the week call stores it, as Lua would (week_call). */
+static int store_week(lua_State *L, int week)
+{
+	lua_pushvalue(L, SLOT_KEY);
+	int present = lua_rawget(L, SLOT_STATE) == LUA_TNUMBER;
+	lua_pop(L, 1);
+	if (!present)
+		return 0;
+	lua_pushvalue(L, SLOT_KEY);
+	lua_pushinteger(L, week);
+	lua_rawset(L, SLOT_STATE);
+	return 1;
 }
 
 int plugin_thread_week(struct plugin_thread *thread, uint64_t seed, uint64_t replication,
@@ -366,14 +409,19 @@ int plugin_thread_week(struct plugin_thread *thread, uint64_t seed, uint64_t rep
 		struct week_state *ws = &thread->states[i];
 		lua_State *L = ws->L;
 		ws->week = week;
-		/* a fresh state has room for these: nothing here can raise an error */
-		lua_pushcfunction(L, week_call);
-		lua_rawgeti(L, LUA_REGISTRYINDEX, ws->week_ref);
-		lua_rawgeti(L, LUA_REGISTRYINDEX, ws->state_ref);
-		lua_rawgeti(L, LUA_REGISTRYINDEX, ws->params_ref);
-		lua_rawgeti(L, LUA_REGISTRYINDEX, ws->targets_ref);
-		lua_pushinteger(L, week);
-		if (sandbox_call(&ws->sb, 5, 0, LIMIT_PLUGIN_WEEK_INSTRUCTIONS, &thread->error) != 0) {
+		/* the stack has room for these and nothing here can raise an
+		 * error: the hook, its state (with its week), params, targets */
+		int quick = store_week(L, week);
+		if (!quick)
+			lua_pushcfunction(L, week_call);
+		lua_pushvalue(L, SLOT_HOOK);
+		lua_pushvalue(L, SLOT_STATE);
+		lua_pushvalue(L, SLOT_PARAMS);
+		lua_pushvalue(L, SLOT_TARGETS);
+		if (!quick)
+			lua_pushinteger(L, week);
+		int nargs = quick ? 3 : 5;
+		if (sandbox_call(&ws->sb, nargs, 0, LIMIT_PLUGIN_WEEK_INSTRUCTIONS, &thread->error) != 0) {
 			thread->failed = ws->policy;
 			return -1;
 		}
