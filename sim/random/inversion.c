@@ -12,6 +12,7 @@
 #define GUIDE INVERSION_GUIDE
 /* The greatest m of a uniform m 2^-53. */
 #define GREATEST_M ((UINT64_C(1) << 53) - 1)
+#define GREATEST_UNIFORM (1.0 - 0x1.0p-53)
 
 /* Rates a run keeps tables for, per kind, and how far a lookup probes. */
 #define REGISTRY 1024
@@ -48,8 +49,12 @@ static struct span poisson_span(double mu)
 	return span_of(mu, sqrt(mu), INT64_MAX);
 }
 
-/* The cumulative probabilities of Binomial(N, P) over SPAN into CDF. */
-static void fill_binomial(int64_t n, double p, struct span span, double *cdf)
+/*
+ * The cumulative probabilities of Binomial(N, P) over SPAN into CDF, up to
+ * the first that reaches the largest uniform, 1 - 2^-53 (no draw stops
+ * past it): returns the span filled.
+ */
+static struct span fill_binomial(int64_t n, double p, struct span span, double *cdf)
 {
 	double log_q = log1p(-p), odds = p / (1.0 - p);
 	int64_t lo = span.lo;
@@ -60,12 +65,16 @@ static void fill_binomial(int64_t n, double p, struct span span, double *cdf)
 		int64_t k = lo + i;
 		sum += px;
 		cdf[i] = sum;
+		if (sum >= GREATEST_UNIFORM)
+			return (struct span){lo, i + 1};
 		px *= (double)(n - k) * odds / (double)(k + 1);
 	}
+	return span;
 }
 
-/* The cumulative probabilities of Poisson(MU) over SPAN into CDF. */
-static void fill_poisson(double mu, struct span span, double *cdf)
+/* The cumulative probabilities of Poisson(MU) over SPAN into CDF, as
+ * fill_binomial's. */
+static struct span fill_poisson(double mu, struct span span, double *cdf)
 {
 	int64_t lo = span.lo;
 	double px = exp(-mu + (double)lo * log(mu) - log_factorial(lo));
@@ -73,8 +82,11 @@ static void fill_poisson(double mu, struct span span, double *cdf)
 	for (int i = 0; i < span.width; i++) {
 		sum += px;
 		cdf[i] = sum;
+		if (sum >= GREATEST_UNIFORM)
+			return (struct span){lo, i + 1};
 		px *= mu / (double)(lo + i + 1);
 	}
+	return span;
 }
 
 /* The first x from LO whose cumulative probability reaches a uniform, in
@@ -113,24 +125,30 @@ static size_t table_size(int width)
 	return sizeof(struct cdf_table) + (size_t)(width + 1) * sizeof(uint64_t);
 }
 
-/* Guide entry g: the first entry reaching the least m with top bits g: no
- * search starts past its answer. */
+/* Guide entry g: the first entry reaching the least m with top bits g,
+ * g 2^47, that is the first whose cut has top bits g or more: no search
+ * starts past its answer. */
 static void fill_guide(struct cdf_table *t)
 {
-	int i = 0;
-	for (uint64_t g = 0; g < GUIDE; g++) {
-		uint64_t m = g << (53 - INVERSION_GUIDE_BITS);
-		while (i < t->width && t->cut[i] < m)
-			i++;
-		t->guide[g] = (uint8_t)i;
+	int g = 0;
+	for (int i = 0; i < t->width && g < GUIDE; i++) {
+		uint64_t top = t->cut[i] >> (53 - INVERSION_GUIDE_BITS);
+		int end = top < GUIDE ? (int)top + 1 : GUIDE;
+		if (end > g) {
+			memset(&t->guide[g], i, (size_t)(end - g));
+			g = end;
+		}
 	}
+	if (g < GUIDE)
+		memset(&t->guide[g], t->width, (size_t)(GUIDE - g));
 }
 
-/* floor(F 2^53), F >= 0 a cumulative probability (at most 1 + rounding):
- * exact, as scaling by 2^53 is. */
+/* floor(F 2^53), F >= 0 a cumulative probability (at most 1 + rounding, so
+ * below 2^63 once scaled): exact, as scaling by 2^53 is, and the
+ * conversion truncates. */
 static uint64_t cut_of(double f)
 {
-	return (uint64_t)floor(f * 0x1.0p53);
+	return (uint64_t)(int64_t)(f * 0x1.0p53);
 }
 
 /*
@@ -141,16 +159,18 @@ static uint64_t cut_of(double f)
 static struct cdf_table *table_new(struct inversion_tables *tables, double rate, struct span span,
 				   const double *cdf)
 {
-	int first = 0, last = span.width - 1;
-	while (first < last && cut_of(cdf[first]) < 1)
-		first++;
-	for (int i = first; i < last; i++) {
-		if (cut_of(cdf[i]) >= GREATEST_M) {
-			last = i;
-			break;
-		}
+	/* the first entry whose cut reaches 1, that is whose probability
+	 * reaches 2^-53 (the cumulative probabilities never decrease); the
+	 * fill stopped at the first reaching 2^53 - 1 */
+	int first = 0, past = span.width - 1;
+	while (first < past) {
+		int mid = first + (past - first) / 2;
+		if (cdf[mid] >= 0x1.0p-53)
+			past = mid;
+		else
+			first = mid + 1;
 	}
-	int width = last - first + 1;
+	int width = span.width - first;
 	struct cdf_table *t = reserve(tables, table_size(width));
 	if (t == NULL)
 		return NULL;
@@ -221,8 +241,7 @@ static void *make_cdfs(struct inversion_tables *tables, double p)
 static void *make_poisson(struct inversion_tables *tables, double mu)
 {
 	double cdf[CDF_WIDTH_MAX];
-	struct span span = poisson_span(mu);
-	fill_poisson(mu, span, cdf);
+	struct span span = fill_poisson(mu, poisson_span(mu), cdf);
 	return table_new(tables, mu, span, cdf);
 }
 
@@ -314,8 +333,7 @@ static const struct cdf_table *binomial_table(struct binomial_cdfs *f, int64_t n
 	if (t != NULL)
 		return t;
 	double cdf[CDF_WIDTH_MAX];
-	struct span span = binomial_span(n, f->p);
-	fill_binomial(n, f->p, span, cdf);
+	struct span span = fill_binomial(n, f->p, binomial_span(n, f->p), cdf);
 	struct cdf_table *made = table_new(f->owner, f->p, span, cdf);
 	if (made == NULL)
 		return NULL;
@@ -342,8 +360,7 @@ int64_t binomial_source_draw_building(const struct binomial_source *source, stru
 	if (t != NULL)
 		return cdf_table_draw(t, r);
 	double cdf[CDF_WIDTH_MAX];
-	struct span span = binomial_span(n, source->rate.p);
-	fill_binomial(n, source->rate.p, span, cdf);
+	struct span span = fill_binomial(n, source->rate.p, binomial_span(n, source->rate.p), cdf);
 	return search(cdf, span, r);
 }
 
@@ -366,7 +383,6 @@ int64_t poisson_source_draw_untabled(const struct poisson_source *source, struct
 	if (!poisson_tabled(source->rate.mu))
 		return sample_poisson_at(r, &source->rate);
 	double cdf[CDF_WIDTH_MAX];
-	struct span span = poisson_span(source->rate.mu);
-	fill_poisson(source->rate.mu, span, cdf);
+	struct span span = fill_poisson(source->rate.mu, poisson_span(source->rate.mu), cdf);
 	return search(cdf, span, r);
 }
