@@ -61,6 +61,12 @@ int i18n_setup(const char *lang_flag, const char *build_locale_dir)
 	return (int)language;
 }
 
+int i18n_is_chinese(void)
+{
+	const char *language = getenv("LANGUAGE");
+	return language != NULL && names_chinese(language);
+}
+
 int i18n_width(const char *text)
 {
 	mbstate_t state;

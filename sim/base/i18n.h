@@ -25,6 +25,9 @@ enum i18n_language { I18N_ENGLISH, I18N_CHINESE };
  */
 int i18n_setup(const char *lang_flag, const char *build_locale_dir);
 
+/* 1 when i18n_setup chose Chinese (read back from the process's LANGUAGE). */
+int i18n_is_chinese(void);
+
 /* The display width of the UTF-8 TEXT in terminal columns (a CJK
  * character takes two); invalid bytes count one column each. */
 int i18n_width(const char *text);

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 void text_buffer_printf(struct text_buffer *t, const char *fmt, ...)
 {
@@ -30,6 +31,21 @@ void text_buffer_printf(struct text_buffer *t, const char *fmt, ...)
 	vsnprintf(t->data + t->length, t->capacity - t->length, fmt, ap);
 	va_end(ap);
 	t->length += (size_t)n;
+}
+
+void text_buffer_csv_field(struct text_buffer *t, const char *text)
+{
+	text_buffer_printf(t, "\"");
+	for (const char *at = text; *at; at++) {
+		const char *quote = strchr(at, '"');
+		size_t n = quote ? (size_t)(quote - at) : strlen(at);
+		text_buffer_printf(t, "%.*s", (int)n, at);
+		if (quote == NULL)
+			break;
+		text_buffer_printf(t, "\"\"");
+		at = quote;
+	}
+	text_buffer_printf(t, "\"");
 }
 
 char *text_buffer_take(struct text_buffer *t)

@@ -19,6 +19,10 @@ struct text_buffer {
 void text_buffer_printf(struct text_buffer *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Appends TEXT as one CSV field (RFC 4180): in double quotes, each quote
+ * doubled, so that commas, quotes and line breaks in names survive. */
+void text_buffer_csv_field(struct text_buffer *t, const char *text);
+
 /* The whole text (free with free(); "" when nothing was appended), or NULL
  * when memory ran out. The buffer is left empty. */
 char *text_buffer_take(struct text_buffer *t);

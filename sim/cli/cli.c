@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <math.h>
@@ -208,6 +209,9 @@ static int common_option(struct cli_options *o, int opt, char *arg, const char *
 	case 'q':
 		o->quiet = 1;
 		return 0;
+	case CLI_OPTION_EXCEL:
+		o->excel = 1;
+		return 0;
 	case 'S':
 		if (o->n_settings == (int)(sizeof o->settings / sizeof o->settings[0]))
 			return cli_usage_error(command, "too many --set");
@@ -341,7 +345,20 @@ int cli_write_outputs(const struct cli_options *o, const char *json, const char 
 			fprintf(stderr, "ccsim: out of memory while writing %s\n", paths[i]);
 			return EXIT_INTERNAL;
 		}
-		int status = cli_write_text(paths[i], texts[i], stderr);
+		/* Excel and WPS read a CSV as UTF-8 only when it starts with a byte-order mark */
+		char *marked = NULL;
+		if (i == 1 && (o->excel || i18n_is_chinese())) {
+			size_t n = strlen(texts[i]);
+			marked = malloc(n + 4);
+			if (marked == NULL) {
+				fprintf(stderr, "ccsim: out of memory while writing %s\n", paths[i]);
+				return EXIT_INTERNAL;
+			}
+			memcpy(marked, "\xEF\xBB\xBF", 3);
+			memcpy(marked + 3, texts[i], n + 1);
+		}
+		int status = cli_write_text(paths[i], marked ? marked : texts[i], stderr);
+		free(marked);
 		if (status != EXIT_OK)
 			return status;
 	}

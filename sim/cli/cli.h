@@ -29,6 +29,7 @@ struct cli_options {
 	const char *json;
 	const char *csv;
 	int quiet;
+	int excel;          /* --excel: CSV with a byte-order mark (also when the language is Chinese) */
 	int have_reps;
 	int64_t reps;
 	int have_seed;
@@ -41,6 +42,9 @@ struct cli_options {
 	struct cluster *cluster;  /* the job's processes (cli_options_join) */
 };
 
+/* Long options without a letter. */
+#define CLI_OPTION_EXCEL 0x100
+
 /* getopt_long entries of the common options; end a command's table with them. */
 #define CLI_COMMON_OPTIONS                                               \
 	{"reps", required_argument, NULL, 'n'},                          \
@@ -49,6 +53,7 @@ struct cli_options {
 	{"json", required_argument, NULL, 'j'},                          \
 	{"csv", required_argument, NULL, 'c'},                           \
 	{"quiet", no_argument, NULL, 'q'},                               \
+	{"excel", no_argument, NULL, CLI_OPTION_EXCEL},                  \
 	{"set", required_argument, NULL, 'S'},                           \
 	{"precision", required_argument, NULL, 'P'},                     \
 	{"max-reps", required_argument, NULL, 'M'},                      \

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "cluster.h"
 #include "commands.h"
+#include "i18n.h"
 #include "interrupts.h"
 #include "scenario.h"
 
@@ -80,6 +81,38 @@ static int run_command(int argc, char **argv, struct cluster *cluster)
 	return EXIT_INPUT;
 }
 
+/*
+ * Takes --lang LANG (or --lang=LANG) out of ARGV wherever it stands, and
+ * sets the language from it or from the environment. Returns 0, or -1
+ * after a message when LANG names no language ccsim speaks.
+ */
+static int take_language(int *argc, char **argv)
+{
+	const char *lang = NULL;
+	int kept = 1;
+	for (int i = 1; i < *argc; i++) {
+		if (strcmp(argv[i], "--lang") == 0 && i + 1 < *argc) {
+			lang = argv[++i];
+			continue;
+		}
+		if (strncmp(argv[i], "--lang=", 7) == 0) {
+			lang = argv[i] + 7;
+			continue;
+		}
+		argv[kept++] = argv[i];
+	}
+	*argc = kept;
+	argv[kept] = NULL;
+#ifndef CCSIM_BUILD_LOCALE_DIR
+#define CCSIM_BUILD_LOCALE_DIR NULL
+#endif
+	if (i18n_setup(lang, CCSIM_BUILD_LOCALE_DIR) < 0) {
+		fprintf(stderr, "ccsim: --lang %s: the languages are zh (简体中文) and en\n", lang);
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct cluster *cluster = cluster_start(&argc, &argv);
@@ -87,6 +120,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ccsim: out of memory\n");
 		return EXIT_INTERNAL;
 	}
+	if (take_language(&argc, argv) != 0)
+		return cluster_finish(cluster, EXIT_INPUT);
 	interrupts_catch();
 	return cluster_finish(cluster, run_command(argc, argv, cluster));
 }

@@ -88,7 +88,7 @@ int command_run(int argc, char **argv, struct cluster *cluster)
 	interrupts_hold(1);
 	status = cli_write_outputs(&o, json, csv);
 	if (!o.quiet && status == EXIT_OK)
-		report_print(stdout, s, &result);
+		report_print(stdout, s, &result, study_variant_policies(&st.base));
 	if (status == EXIT_OK && !result.complete)
 		status = interrupts_status();
 	interrupts_hold(0);

@@ -14,7 +14,8 @@ char *decision_csv_compare(const struct compare_result *r)
 		const struct tally *t = c->result.tally;
 		double lo, hi;
 		wilson_interval(t->passes, t->n, Z95, &lo, &hi);
-		text_buffer_printf(&csv, "\"%s\",%.10g,%.10g,%.10g,%.10g,%.10g", c->name,
+		text_buffer_csv_field(&csv, c->name);
+		text_buffer_printf(&csv, ",%.10g,%.10g,%.10g,%.10g,%.10g",
 			    study_pass_share(&c->result), lo, hi, t->total.mean,
 			    moments_sd(&t->total, t->n));
 		if (v == 0) {
@@ -36,8 +37,10 @@ char *decision_csv_compare(const struct compare_result *r)
 char *decision_csv_sweep(const struct sweep_result *r)
 {
 	struct text_buffer csv = {0};
-	for (int i = 0; i < r->n_parameters; i++)
-		text_buffer_printf(&csv, "%s,", r->parameters[i].path);
+	for (int i = 0; i < r->n_parameters; i++) {
+		text_buffer_csv_field(&csv, r->parameters[i].path);
+		text_buffer_printf(&csv, ",");
+	}
 	text_buffer_printf(&csv, "pass_probability,pass_ci95_lo,pass_ci95_hi,total_mean,total_sd\n");
 	for (int p = 0; p < r->n_points; p++) {
 		const struct design_point *at = &r->points[p].at;
@@ -56,7 +59,8 @@ static void tornado_csv(const struct analysis_result *a, struct text_buffer *csv
 		int i = a->order[r];
 		const struct design_input *in = &a->inputs[i];
 		const struct design_point *low = &a->low[i], *high = &a->high[i];
-		text_buffer_printf(csv, "%s,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g\n", in->path,
+		text_buffer_csv_field(csv, in->path);
+		text_buffer_printf(csv, ",%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g\n",
 			    design_value(in, 0.0), design_value(in, 1.0), low->pass, high->pass,
 			    low->total_mean, high->total_mean, high->pass - low->pass,
 			    high->total_mean - low->total_mean);
@@ -67,10 +71,12 @@ static void morris_csv(const struct analysis_result *a, struct text_buffer *csv)
 {
 	const struct analysis_morris *t = &a->morris_total, *p = &a->morris_pass;
 	text_buffer_printf(csv, "path,low,high,total_mu_star,total_mu,total_sigma,pass_mu_star,pass_mu,pass_sigma\n");
-	for (int i = 0; i < a->k; i++)
-		text_buffer_printf(csv, "%s,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g\n", a->inputs[i].path,
+	for (int i = 0; i < a->k; i++) {
+		text_buffer_csv_field(csv, a->inputs[i].path);
+		text_buffer_printf(csv, ",%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g\n",
 			    a->inputs[i].lo, a->inputs[i].hi, t->mu_star[i], t->mu[i], t->sigma[i],
 			    p->mu_star[i], p->mu[i], p->sigma[i]);
+	}
 }
 
 static void sobol_csv(const struct analysis_result *a, struct text_buffer *csv)
@@ -80,7 +86,8 @@ static void sobol_csv(const struct analysis_result *a, struct text_buffer *csv)
 			 "pass_total,pass_total_lo,pass_total_hi\n");
 	const struct analysis_sobol *both[2] = {&a->sobol_total, &a->sobol_pass};
 	for (int i = 0; i < a->k; i++) {
-		text_buffer_printf(csv, "%s,%.10g,%.10g", a->inputs[i].path, a->inputs[i].lo, a->inputs[i].hi);
+		text_buffer_csv_field(csv, a->inputs[i].path);
+		text_buffer_printf(csv, ",%.10g,%.10g", a->inputs[i].lo, a->inputs[i].hi);
 		for (int b = 0; b < 2; b++)
 			text_buffer_printf(csv, ",%.10g,%.10g,%.10g,%.10g,%.10g,%.10g", both[b]->first[i],
 				    both[b]->first_lo[i], both[b]->first_hi[i], both[b]->total[i],
@@ -108,8 +115,9 @@ char *decision_csv_allocation(const struct allocation *a)
 			  "pass_ci95_lo,pass_ci95_hi,total_mean\n");
 	for (int i = 0; i < a->n_steps; i++) {
 		const struct allocation_step *s = &a->steps[i];
-		text_buffer_printf(&csv, "%d,\"%s\",%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g\n", i + 1,
-			    a->targets[s->district], s->amount, s->gain, s->gain_lo, s->gain_hi,
+		text_buffer_printf(&csv, "%d,", i + 1);
+		text_buffer_csv_field(&csv, a->targets[s->district]);
+		text_buffer_printf(&csv, ",%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g\n", s->amount, s->gain, s->gain_lo, s->gain_hi,
 			    s->total_gain, s->pass, s->pass_lo, s->pass_hi, s->total_mean);
 	}
 	return text_buffer_take(&csv);

@@ -1,5 +1,7 @@
 #include "report.h"
+#include "i18n.h"
 #include "table.h"
+#include "text_buffer.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -320,20 +322,23 @@ char *report_tables_csv(const struct scenario *s, const struct run_result *r)
 {
 	const struct tally *t = r->tally;
 	double n = t->n > 0 ? (double)t->n : 1.0;
-	size_t size = 128 + (size_t)(s->n_districts + s->n_categories) * 320;
-	char *text = malloc(size);
-	if (text == NULL)
-		return NULL;
-	size_t used = (size_t)snprintf(text, size, "table,name,points_lost,sites_inspected,rank_last_probability,rank_bottom_probability\n");
-	for (int d = 0; d < s->n_districts; d++)
-		used += (size_t)snprintf(text + used, size - used, "district,\"%.200s\",%.10g,%.10g,%.10g,%.10g\n",
-					 s->districts[d].name, t->district_points_lost_sum[d] / n,
-					 t->district_sites_sum[d] / n, t->district_rank_last_sum[d] / n,
-					 t->district_rank_bottom_sum[d] / n);
-	for (int c = 0; c < s->n_categories; c++)
-		used += (size_t)snprintf(text + used, size - used, "category,\"%.200s\",%.10g,,,\n",
-					 s->categories[c].name, t->category_points_lost_sum[c] / n);
-	return text;
+	struct text_buffer csv = {0};
+	text_buffer_printf(&csv, "%s\n",
+			   _("table,name,points_lost,sites_inspected,rank_last_probability,"
+			     "rank_bottom_probability"));
+	for (int d = 0; d < s->n_districts; d++) {
+		text_buffer_printf(&csv, "%s,", _("district"));
+		text_buffer_csv_field(&csv, s->districts[d].name);
+		text_buffer_printf(&csv, ",%.10g,%.10g,%.10g,%.10g\n", t->district_points_lost_sum[d] / n,
+				   t->district_sites_sum[d] / n, t->district_rank_last_sum[d] / n,
+				   t->district_rank_bottom_sum[d] / n);
+	}
+	for (int c = 0; c < s->n_categories; c++) {
+		text_buffer_printf(&csv, "%s,", _("category"));
+		text_buffer_csv_field(&csv, s->categories[c].name);
+		text_buffer_printf(&csv, ",%.10g,,,\n", t->category_points_lost_sum[c] / n);
+	}
+	return text_buffer_take(&csv);
 }
 
 /* ---- the planner's summary --------------------------------------------- */
@@ -355,105 +360,224 @@ static int *order_by_value(const double *value, int n)
 	return order;
 }
 
-static void print_percent(FILE *out, const char *label, double p)
+/* A line "  LABEL  P %" of a table, the label padded to WIDTH display columns. */
+static void print_percent(FILE *out, const char *label, double p, int width)
 {
-	fprintf(out, "  %-28s %6.2f %%\n", label, 100.0 * p);
+	char fitted[256];
+	int shown = table_fit(label, width, fitted, sizeof fitted);
+	fprintf(out, "  %s%*s %6.2f %%\n", fitted, width - shown, "", 100.0 * p);
 }
 
-void report_print(FILE *out, const struct scenario *s, const struct run_result *r)
+/* The component's name as the summary shows it (translated). */
+static const char *component_label(int i)
+{
+	static const char *const labels[COMPONENT_COUNT] = {
+		N_("field inspection"), N_("materials"),     N_("survey"),
+		N_("overall impression"), N_("bonus"),       N_("negative list"),
+		N_("minors' test"),     N_("satisfaction")};
+	return _(labels[i]);
+}
+
+/* Pass probability, and for the threshold rule the gap to it and the
+ * Total a 90 % pass probability needs. */
+static void print_pass(FILE *out, const struct scenario *s, const struct run_result *r,
+		       const struct digest *g)
+{
+	const char *total = s->history.present ? _("three-year Total") : _("Total");
+	if (s->pass.rule == PASS_THRESHOLD)
+		fprintf(out, _("Pass probability (%s >= %g, no veto)\n"), total, s->pass.threshold);
+	else
+		fprintf(out, _("Pass probability (among the best %lld of %d rivals, no veto)\n"),
+			(long long)s->pass.slots, s->pass.n_competitors);
+	fprintf(out, _("  %6.2f %%   95 %% interval [%.2f %%, %.2f %%]\n"), 100.0 * g->pass,
+		100.0 * g->pass_lo, 100.0 * g->pass_hi);
+	if (s->pass.rule != PASS_THRESHOLD)
+		return;
+	double median = g->quantile[2];
+	fprintf(out, _("  Gap to the threshold: median %s %.2f - threshold %g = %+.2f points\n"), total,
+		median, s->pass.threshold, median - s->pass.threshold);
+	double vetoed = 1.0 - (1.0 - g->survey_veto) * (1.0 - g->negative_veto) * (1.0 - g->minors_veto);
+	double p10 = histogram_quantile(r->histogram, 0.10);
+	if (vetoed >= 0.10)
+		fprintf(out, _("  A 90 %% pass probability is out of reach by the score alone: vetoes end "
+			       "%.1f %% of the replications\n"), 100.0 * vetoed);
+	else if (p10 >= s->pass.threshold)
+		fprintf(out, _("  For a 90 %% pass probability the %s already suffices: its 10 %% point "
+			       "%.2f is above the threshold\n"), total, p10);
+	else
+		fprintf(out, _("  For a 90 %% pass probability the %s needs %+.2f points more (its 10 %% "
+			       "point, %.2f, must reach %g; vetoes aside)\n"), total,
+			s->pass.threshold - p10, p10, s->pass.threshold);
+}
+
+static void print_causes(FILE *out, const struct scenario *s, const struct tally *t,
+			 const struct digest *g)
+{
+	const int width = 34;
+	fprintf(out, _("\nVetoes (share of all replications)\n"));
+	print_percent(out, _("survey satisfaction"), g->survey_veto, width);
+	print_percent(out, _("negative list"), g->negative_veto, width);
+	print_percent(out, _("minors' test"), g->minors_veto, width);
+	if (g->failures > 0) {
+		double f = (double)g->failures;
+		fprintf(out, _("Why the failed replications failed (share of the failures; one may have "
+			       "several causes)\n"));
+		print_percent(out, _("survey veto"), share(t->fails_survey_veto, f), width);
+		print_percent(out, _("negative-list veto"), share(t->fails_negative_veto, f), width);
+		print_percent(out, _("minors' veto"), share(t->fails_minors_veto, f), width);
+		if (s->pass.rule == PASS_THRESHOLD)
+			print_percent(out, _("score below threshold"), share(t->fails_below_threshold, f),
+				      width);
+		else
+			print_percent(out, _("outranked by rivals"), share(t->fails_outranked, f), width);
+	}
+	if (s->pass.n_bands > 0) {
+		fprintf(out, _("\nAnnual score bands (share of all replications; for a title holder, under "
+			       "70 suspends the title, under 80 draws public criticism)\n"));
+		for (int i = 0; i < s->pass.n_bands; i++) {
+			char label[128];
+			snprintf(label, sizeof label, _("annual score below %g"), s->pass.bands[i]);
+			print_percent(out, label, share(t->below_band[i], g->n), width);
+		}
+	}
+}
+
+static void print_scores(FILE *out, const struct scenario *s, const struct tally *t,
+			 const struct digest *g)
+{
+	if (s->history.present)
+		fprintf(out, _("\nThree-year Total (points: the past years' scores and this year's annual "
+			       "score, weighted): mean %.2f, sd %.2f\n"), t->total.mean,
+			moments_sd(&t->total, t->n));
+	else
+		fprintf(out, _("\nTotal (points; no past years given, so the Total is this year's annual "
+			       "score): mean %.2f, sd %.2f\n"), t->total.mean, moments_sd(&t->total, t->n));
+	fprintf(out, " ");
+	for (int i = 0; i < N_QUANTILES; i++)
+		fprintf(out, " %s %.2f", quantiles[i].key, g->quantile[i]);
+	fprintf(out, _("\nAnnual score (this year, points): mean %.2f, sd %.2f\n"), t->year.mean,
+		moments_sd(&t->year, t->n));
+
+	struct table *table = table_new(3);
+	if (table == NULL)
+		return;
+	table_column(table, 0, _("this year's parts"), TABLE_LEFT, 28);
+	table_column(table, 1, _("mean"), TABLE_RIGHT, 0);
+	table_column(table, 2, _("sd"), TABLE_RIGHT, 0);
+	for (int i = 0; i <= COMPONENT_NEGATIVE; i++)
+		table_rowf(table, "%s\t%.3f\t%.3f", component_label(i), t->component[i].mean,
+			   moments_sd(&t->component[i], t->n));
+	fprintf(out, _("\nPoints of the annual score (negative list: points deducted)\n"));
+	table_print(table, out, 2);
+	table_free(table);
+	fprintf(out, _("Scores out of 100, not points of the Total\n"));
+	if (s->minors.present)
+		fprintf(out, _("  %s: mean %.2f, sd %.2f (weighs %g of the annual score; a veto under %g)\n"),
+			component_label(COMPONENT_MINORS), t->component[COMPONENT_MINORS].mean,
+			moments_sd(&t->component[COMPONENT_MINORS], t->n), s->minors.weight,
+			s->minors.minimum);
+	fprintf(out, _("  %s: mean %.2f, sd %.2f (the survey's points are its weight times this / 100)\n"),
+		component_label(COMPONENT_SATISFACTION), t->component[COMPONENT_SATISFACTION].mean,
+		moments_sd(&t->component[COMPONENT_SATISFACTION], t->n));
+}
+
+static void print_districts(FILE *out, const struct scenario *s, const struct tally *t, double n)
+{
+	int *order = order_by_value(t->district_points_lost_sum, s->n_districts);
+	if (order == NULL)
+		return;
+	char bottom[64];
+	snprintf(bottom, sizeof bottom, _("P(bottom %lld)"), (long long)s->ranking.bottom);
+	fprintf(out, _("\nDistricts by field points lost (mean per replication)\n"));
+	/* P(bottom k) beside P(last) when the office ranks more than the last place */
+	struct table *table = table_new(s->ranking.bottom > 1 ? 5 : 4);
+	if (table != NULL) {
+		table_column(table, 0, _("district"), TABLE_LEFT, 24);
+		table_column(table, 1, _("points lost"), TABLE_RIGHT, 0);
+		table_column(table, 2, _("sites inspected"), TABLE_RIGHT, 0);
+		table_column(table, 3, _("P(rank last)"), TABLE_RIGHT, 0);
+		if (s->ranking.bottom > 1)
+			table_column(table, 4, bottom, TABLE_RIGHT, 0);
+		for (int i = 0; i < s->n_districts; i++) {
+			int d = order[i];
+			table_rowf(table, "%s\t%.3f\t%.2f\t%.1f %%\t%.1f %%", s->districts[d].name,
+				   t->district_points_lost_sum[d] / n, t->district_sites_sum[d] / n,
+				   100.0 * t->district_rank_last_sum[d] / n,
+				   100.0 * t->district_rank_bottom_sum[d] / n);
+		}
+		table_print(table, out, 2);
+		table_free(table);
+	}
+	fputs(s->ranking.by == RANKING_PER_SITE
+		      ? _("  Ranked by field points lost per inspected site, most lost last: a district "
+			  "losing many\n  points over many inspected sites may still rarely rank last.\n")
+		      : _("  Ranked by field points lost in all, most lost last: a district ranks last "
+			  "more often\n  the more of its sites are inspected.\n"),
+	      out);
+	free(order);
+
+	order = order_by_value(t->category_points_lost_sum, s->n_categories);
+	if (order == NULL)
+		return;
+	fprintf(out, _("\nSite categories by field points lost\n"));
+	table = table_new(3);
+	if (table != NULL) {
+		table_column(table, 0, _("site category"), TABLE_LEFT, 24);
+		table_column(table, 1, _("points lost"), TABLE_RIGHT, 0);
+		table_column(table, 2, _("of its weight"), TABLE_RIGHT, 0);
+		for (int i = 0; i < s->n_categories; i++) {
+			int c = order[i];
+			table_rowf(table, "%s\t%.3f\t%g", s->categories[c].name,
+				   t->category_points_lost_sum[c] / n, s->categories[c].weight);
+		}
+		table_print(table, out, 2);
+		table_free(table);
+	}
+	free(order);
+}
+
+static void print_policies(FILE *out, const struct scenario *s, const struct policy_summary *policies)
+{
+	if (policies == NULL || s->n_policies == 0)
+		return;
+	fprintf(out, _("\nPolicies and their cost (each in its plugin's own unit)\n"));
+	struct table *table = table_new(3);
+	if (table == NULL)
+		return;
+	table_column(table, 0, _("policy"), TABLE_LEFT, 28);
+	table_column(table, 1, _("plugin"), TABLE_LEFT, 24);
+	table_column(table, 2, _("cost"), TABLE_RIGHT, 0);
+	double sum = 0.0;
+	for (int i = 0; i < s->n_policies; i++) {
+		table_rowf(table, "%s\t%s\t%g", policies[i].name, policies[i].plugin, policies[i].cost);
+		sum += policies[i].cost;
+	}
+	table_rowf(table, "%s\t\t%g", _("total"), sum);
+	table_print(table, out, 2);
+	table_free(table);
+}
+
+void report_print(FILE *out, const struct scenario *s, const struct run_result *r,
+		  const struct policy_summary *policies)
 {
 	const struct tally *t = r->tally;
 	struct digest g;
 	digest(r, &g);
-	double n = g.n;
 
-	fprintf(out, "%s: %lld replications, seed %llu, ", s->name, (long long)t->n,
+	fprintf(out, _("%s: %lld replications, seed %llu, "), s->name, (long long)t->n,
 		(unsigned long long)r->seed);
 	if (r->processes > 1)
-		fprintf(out, "%d processes of ", r->processes);
-	fprintf(out, "%d thread%s, %.2f s\n\n", r->threads, r->threads == 1 ? "" : "s", r->seconds);
+		fprintf(out, _("%d processes of "), r->processes);
+	fprintf(out, r->threads == 1 ? _("%d thread, %.2f s\n\n") : _("%d threads, %.2f s\n\n"),
+		r->threads, r->seconds);
 	if (!r->complete)
-		fprintf(out, "INTERRUPTED: these are the figures of the %lld replications done.\n\n",
+		fprintf(out, _("INTERRUPTED: these are the figures of the %lld replications done.\n\n"),
 			(long long)t->n);
-	if (s->pass.rule == PASS_THRESHOLD)
-		fprintf(out, "Pass probability (Total >= %g, no veto)\n", s->pass.threshold);
-	else
-		fprintf(out, "Pass probability (among the best %lld of %d rivals, no veto)\n",
-			(long long)s->pass.slots, s->pass.n_competitors);
-	fprintf(out, "  %6.2f %%   95 %% interval [%.2f %%, %.2f %%]\n\n", 100.0 * g.pass,
-		100.0 * g.pass_lo, 100.0 * g.pass_hi);
-
-	fprintf(out, "Vetoes\n");
-	print_percent(out, "survey satisfaction", g.survey_veto);
-	print_percent(out, "negative list", g.negative_veto);
-	print_percent(out, "minors' test", g.minors_veto);
-	if (g.failures > 0) {
-		double f = (double)g.failures;
-		fprintf(out, "Why the failed replications failed (one may have several causes)\n");
-		print_percent(out, "survey veto", share(t->fails_survey_veto, f));
-		print_percent(out, "negative-list veto", share(t->fails_negative_veto, f));
-		print_percent(out, "minors' veto", share(t->fails_minors_veto, f));
-		if (s->pass.rule == PASS_THRESHOLD)
-			print_percent(out, "score below threshold", share(t->fails_below_threshold, f));
-		else
-			print_percent(out, "outranked by rivals", share(t->fails_outranked, f));
-	}
-	for (int i = 0; i < s->pass.n_bands; i++) {
-		char label[64];
-		snprintf(label, sizeof label, "Total below %g", s->pass.bands[i]);
-		print_percent(out, label, share(t->below_band[i], n));
-	}
-
-	fprintf(out, "\nTotal score: mean %.2f, sd %.2f\n", t->total.mean, moments_sd(&t->total, t->n));
-	fprintf(out, " ");
-	for (int i = 0; i < N_QUANTILES; i++)
-		fprintf(out, " %s %.2f", quantiles[i].key, g.quantile[i]);
-	fprintf(out, "\n\nComponents (mean, sd)\n");
-	for (int i = 0; i < COMPONENT_COUNT; i++)
-		fprintf(out, "  %-14s %8.3f %8.3f\n", component_names[i], t->component[i].mean,
-			moments_sd(&t->component[i], t->n));
-	fprintf(out, "  %-14s %8.3f %8.3f\n", "year", t->year.mean, moments_sd(&t->year, t->n));
-	fprintf(out, "\nRectification rate over the campaign: %.1f %%\n",
-		100.0 * (n > 0 ? t->rectification_sum / n : 0.0));
-
-	int *order = order_by_value(t->district_points_lost_sum, s->n_districts);
-	if (order != NULL) {
-		char bottom[64];
-		snprintf(bottom, sizeof bottom, "P(bottom %lld)", (long long)s->ranking.bottom);
-		fprintf(out, "\nDistricts by field points lost (mean per replication)\n");
-		struct table *table = table_new(5);
-		if (table != NULL) {
-			table_column(table, 0, "district", TABLE_LEFT, 24);
-			table_column(table, 1, "points lost", TABLE_RIGHT, 0);
-			table_column(table, 2, "sites inspected", TABLE_RIGHT, 0);
-			table_column(table, 3, "P(rank last)", TABLE_RIGHT, 0);
-			table_column(table, 4, bottom, TABLE_RIGHT, 0);
-			for (int i = 0; i < s->n_districts; i++) {
-				int d = order[i];
-				table_rowf(table, "%s\t%.3f\t%.2f\t%.1f %%\t%.1f %%", s->districts[d].name,
-					   t->district_points_lost_sum[d] / n, t->district_sites_sum[d] / n,
-					   100.0 * t->district_rank_last_sum[d] / n,
-					   100.0 * t->district_rank_bottom_sum[d] / n);
-			}
-			table_print(table, out, 2);
-			table_free(table);
-		}
-		fprintf(out, "  Ranked by field points lost %s, most lost last: a district losing many "
-			     "points\n  %s.\n",
-			s->ranking.by == RANKING_PER_SITE ? "per inspected site" : "in all",
-			s->ranking.by == RANKING_PER_SITE
-				? "over many inspected sites may still rarely rank last"
-				: "ranks last more often the more sites it has inspected");
-		free(order);
-	}
-	order = order_by_value(t->category_points_lost_sum, s->n_categories);
-	if (order != NULL) {
-		fprintf(out, "\nSite categories by field points lost\n");
-		for (int i = 0; i < s->n_categories; i++) {
-			int c = order[i];
-			fprintf(out, "  %-22s %8.3f of %g\n", s->categories[c].name,
-				t->category_points_lost_sum[c] / n, s->categories[c].weight);
-		}
-		free(order);
-	}
+	print_pass(out, s, r, &g);
+	print_causes(out, s, t, &g);
+	print_scores(out, s, t, &g);
+	fprintf(out, _("\nRectification rate over the campaign: %.1f %%\n"),
+		100.0 * (g.n > 0 ? t->rectification_sum / g.n : 0.0));
+	print_districts(out, s, t, g.n);
+	print_policies(out, s, policies);
 }

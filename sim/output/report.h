@@ -39,7 +39,9 @@ json_t *report_scenario_json(const struct scenario *s);
  * table,name,points_lost,sites_inspected,rank_last_probability. */
 char *report_tables_csv(const struct scenario *s, const struct run_result *r);
 
-/* Prints the planner's summary of a run. */
-void report_print(FILE *out, const struct scenario *s, const struct run_result *r);
+/* Prints the planner's summary of a run in the chosen language; POLICIES (NULL:
+ * none) give the costs. */
+void report_print(FILE *out, const struct scenario *s, const struct run_result *r,
+		  const struct policy_summary *policies);
 
 #endif
