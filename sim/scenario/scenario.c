@@ -62,6 +62,13 @@ void scenario_free(struct scenario *s)
 	for (int i = 0; i < s->n_sensitivity; i++)
 		free(s->sensitivity[i].path);
 	free(s->sensitivity);
+	free_strings(s->layers, s->n_layers);
+	for (int i = 0; i < s->n_origins; i++) {
+		free(s->origins[i].path);
+		free(s->origins[i].file);
+		free(s->origins[i].replaced_file);
+	}
+	free(s->origins);
 	free(s);
 }
 

@@ -220,6 +220,13 @@ struct scenario {
 	int n_sensitivity;
 	struct sensitivity_input *sensitivity;
 
+	/* A layered scenario: its files in order (one: a single file), and
+	 * what each later file wrote (check shows it). */
+	int n_layers;
+	char **layers;
+	int n_origins;
+	struct scenario_origin *origins;
+
 	/* Uncertain inputs (docs/model.md 7), NULL when none (or all fixed by
 	 * --set): input k of the set sets the targets uncertain_first[k] to
 	 * uncertain_first[k + 1] - 1, every cell, district or entry it covers. */

@@ -64,6 +64,14 @@ static void read_level(struct loader *L, const config_setting_t *level, const ch
 	for (int i = 0; i < n; i++) {
 		const config_setting_t *entry = config_setting_get_elem(member, (unsigned)i);
 		const char *category = config_setting_name(entry);
+		if (layers_is_scalar_entry(entry)) { /* an earlier file's scalar beside a later group */
+			if (set == NULL) {
+				scalar->present = 1;
+				scalar->line = access_line(entry);
+				scalar->valid = rule_take_number(L, entry, where, rule->key, rule, &scalar->value);
+			}
+			continue;
+		}
 		int c = 0;
 		while (c < s->n_categories && strcmp(names[c], category) != 0)
 			c++;

@@ -9,6 +9,7 @@
  *   scenario_cells.c     per-district-and-category values resolved from their levels
  *   scenario_settings.c  values set by parameter path (--set, variants)
  *   scenario_source.c    a file parsed once, resolved as often as asked
+ *   scenario_layers.c    layered files (city.cfg+plan.cfg) merged into one tree
  *   scenario_literal.c   the file's text before parsing: size, includes, integer literals
  *   scenario_compile.c   what replications read, derived once (public)
  *   scenario_print.c     check's printout
@@ -149,6 +150,33 @@ char *literal_prepare(const char *text, size_t length, const char *name, const c
  * to the files and lines MAP says they came from. */
 void literal_map_entries(const struct literal_map *map, struct diag *d, int from);
 void literal_map_free(struct literal_map *map);
+
+/* ---- scenario_layers.c ---- */
+
+/* One value a later file of a layered scenario (city.cfg+plan.cfg) wrote. */
+struct layer_origin {
+	char *path;          /* districts.Xigu.rectify_rate.main_road, policies.3, ... */
+	const char *kind;    /* "replaces", "adds", "appends", "adds the scalar of" */
+	int line;            /* where it was written, in the combined line map */
+	int replaced;        /* where the value it replaced was written (0: none) */
+};
+
+/* What merging the later files did: the values they wrote, in order. */
+struct layer_merge {
+	struct diag *d;      /* a later file's own problems (a name twice in a list) */
+	const struct literal_map *map; /* the combined lines, for a message's second line */
+	struct layer_origin *origins;
+	int n, capacity;
+	int failed;          /* out of memory */
+};
+
+/* Merges the tree OVERLAY into BASE by MODEL.md 2's rules, noting each value in M. */
+void layers_merge(config_setting_t *base, const config_setting_t *overlay, struct layer_merge *m);
+void layers_merge_free(struct layer_merge *m);
+/* Adds OFFSET to the line of SETTING and of everything in it. */
+void layers_shift_lines(config_setting_t *setting, int offset);
+/* 1 when ENTRY of a per-category group holds its level's scalar (a merge put it there). */
+int layers_is_scalar_entry(const config_setting_t *entry);
 
 /* ---- scenario_settings.c ---- */
 

@@ -107,6 +107,24 @@ static void print_reals(FILE *out, const char *key, const double *values, int n)
 	fprintf(out, "]");
 }
 
+/* A layered scenario: its files, and each value a later file wrote (all else is the first's). */
+static void print_layers(FILE *out, const struct scenario *s)
+{
+	if (s->n_layers < 2)
+		return;
+	fprintf(out, "\nlayers     ");
+	for (int i = 0; i < s->n_layers; i++)
+		fprintf(out, "%s%s", i ? ", then " : "", s->layers[i]);
+	fprintf(out, "\nEvery value comes from %s except these, written by a later file:\n", s->layers[0]);
+	for (int i = 0; i < s->n_origins; i++) {
+		const struct scenario_origin *o = &s->origins[i];
+		fprintf(out, "  %s:%d: %s %s", o->file, o->line, o->kind, o->path);
+		if (o->replaced_file != NULL)
+			fprintf(out, " (written at %s:%d)", o->replaced_file, o->replaced_line);
+		fprintf(out, "\n");
+	}
+}
+
 void scenario_print(const struct scenario *s, FILE *out)
 {
 	fprintf(out, "scenario   %s (%s)\n", s->name, s->file);
@@ -202,4 +220,5 @@ void scenario_print(const struct scenario *s, FILE *out)
 	double lo, hi;
 	scenario_total_bounds(s, &lo, &hi);
 	fprintf(out, "\ntotal score can range over [%g, %g]\n", lo, hi);
+	print_layers(out, s);
 }

@@ -9,12 +9,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char *base_name(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	return slash ? slash + 1 : path;
 }
+
+struct scenario_source {
+	config_t config;     /* the parse; settings point back to it, so it never moves */
+	struct literal_map map; /* where each line of the parsed text was written */
+	char *path;          /* the file read (NULL: a text) */
+	char *shown;         /* the name messages and the scenario use */
+	char *directory;     /* where @include looks */
+	/* a layered scenario (city.cfg+plan.cfg): its files, and what the later ones wrote */
+	int n_layers;
+	char **layers;
+	struct layer_merge merge;
+};
 
 /* The line LINE of the prepared text has in its own file. */
 static int own_line(const struct literal_map *map, int line)
@@ -34,11 +47,47 @@ static void map_lines(struct scenario *s, const struct literal_map *map)
 		s->sensitivity[i].line = own_line(map, s->sensitivity[i].line);
 }
 
-/* Resolves the parsed ROOT of FILE (NULL: a string) with SETTINGS. */
-static struct scenario *resolve(const config_setting_t *root, const struct literal_map *map,
-				const char *file, const char *directory, const char *shown,
-				struct parameter_setting *settings, int n_settings, struct diag *d)
+/* The file and line of the combined text's LINE: a fresh copy of the file's name. */
+static char *file_of(const struct literal_map *map, int line, int *own)
 {
+	*own = own_line(map, line);
+	int file = line > 0 && line <= map->n_lines ? map->origin[line].file : 0;
+	return strdup(map->files[file]);
+}
+
+/* The layers of SRC and what the later ones wrote, copied into S; -1 when out of memory. */
+static int copy_layers(struct scenario *s, const struct scenario_source *src)
+{
+	if (src->n_layers < 2)
+		return 0;
+	s->layers = calloc((size_t)src->n_layers, sizeof *s->layers);
+	s->origins = calloc((size_t)src->merge.n + 1, sizeof *s->origins);
+	if (s->layers == NULL || s->origins == NULL)
+		return -1;
+	for (; s->n_layers < src->n_layers; s->n_layers++)
+		if ((s->layers[s->n_layers] = strdup(src->layers[s->n_layers])) == NULL)
+			return -1;
+	for (; s->n_origins < src->merge.n; s->n_origins++) {
+		const struct layer_origin *o = &src->merge.origins[s->n_origins];
+		struct scenario_origin *to = &s->origins[s->n_origins];
+		to->kind = o->kind;
+		to->path = strdup(o->path);
+		to->file = file_of(&src->map, o->line, &to->line);
+		if (o->replaced > 0 && (to->replaced_file = file_of(&src->map, o->replaced, &to->replaced_line)) == NULL)
+			return -1;
+		if (to->path == NULL || to->file == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+/* Resolves the parsed source SRC with SETTINGS. */
+static struct scenario *resolve(const struct scenario_source *src, struct parameter_setting *settings,
+				int n_settings, struct diag *d)
+{
+	const config_setting_t *root = config_root_setting(&src->config);
+	const struct literal_map *map = &src->map;
+	const char *shown = src->shown;
 	int before = d->count;
 	struct scenario *s = calloc(1, sizeof *s);
 	if (s == NULL) {
@@ -46,7 +95,7 @@ static struct scenario *resolve(const config_setting_t *root, const struct liter
 		return NULL;
 	}
 	struct loader L = {.d = d, .s = s, .settings = settings, .n_settings = n_settings,
-			  .file = file, .directory = directory, .n_known = -1, .n_fields = -1};
+			  .file = src->path, .directory = src->directory, .n_known = -1, .n_fields = -1};
 	s->file = access_copy(&L, shown);
 	for (int i = 0; i < n_settings; i++)
 		settings[i].used = 0;
@@ -61,6 +110,8 @@ static struct scenario *resolve(const config_setting_t *root, const struct liter
 		scenario_derive(s, d);
 	literal_map_entries(map, d, before);
 	map_lines(s, map);
+	if (d->count == before && copy_layers(s, src) != 0)
+		diag_no_memory(d, "reading the scenario");
 	if (d->count != before || d->out_of_memory) {
 		scenario_free(s);
 		return NULL;
@@ -86,13 +137,6 @@ static void report_read_error(const config_t *config, const char *directory, str
 			    config_error_text(config));
 }
 
-struct scenario_source {
-	config_t config;     /* the parse; settings point back to it, so it never moves */
-	struct literal_map map; /* where each line of the parsed text was written */
-	char *path;          /* the file read (NULL: a text) */
-	char *shown;         /* the name messages and the scenario use */
-	char *directory;     /* where @include looks */
-};
 
 void scenario_source_free(struct scenario_source *src)
 {
@@ -100,6 +144,10 @@ void scenario_source_free(struct scenario_source *src)
 		return;
 	config_destroy(&src->config);
 	literal_map_free(&src->map);
+	for (int i = 0; i < src->n_layers; i++)
+		free(src->layers[i]);
+	free(src->layers);
+	layers_merge_free(&src->merge);
 	free(src->path);
 	free(src->shown);
 	free(src->directory);
@@ -164,8 +212,178 @@ static struct scenario_source *parse(const char *text, size_t length, const char
 	return src;
 }
 
+/* ---- layered files (city.cfg+plan.cfg) ------------------------------------ */
+
+static void free_layers(char **layers, int n)
+{
+	for (int i = 0; layers != NULL && i < n; i++)
+		free(layers[i]);
+	free(layers);
+}
+
+/*
+ * The files of PATH into *LAYERS: PATH itself when it names a file or has
+ * no '+', else its parts between the '+'. The count, or -1 with the problem
+ * in D (a part is empty, or memory ran out).
+ */
+static int split_layers(const char *path, char ***layers, struct diag *d)
+{
+	struct stat st;
+	int n = 1;
+	if (strchr(path, '+') != NULL && stat(path, &st) != 0)
+		for (const char *p = path; *p; p++)
+			n += *p == '+';
+	*layers = calloc((size_t)n, sizeof **layers);
+	if (*layers == NULL) {
+		diag_no_memory(d, "reading the scenario");
+		return -1;
+	}
+	const char *start = path;
+	for (int i = 0; i < n; i++) {
+		const char *plus = n > 1 ? strchr(start, '+') : NULL;
+		size_t length = plus ? (size_t)(plus - start) : strlen(start);
+		if (length == 0) {
+			diag_add(d, 0, "a file name is missing %s '+' in '%s': a layered scenario is "
+				 "BASE.cfg+PLAN.cfg, each later file read on top of the earlier ones",
+				 plus ? "before" : "after", path);
+			free_layers(*layers, i);
+			return -1;
+		}
+		(*layers)[i] = strndup(start, length);
+		if ((*layers)[i] == NULL) {
+			free_layers(*layers, i);
+			diag_no_memory(d, "reading the scenario");
+			return -1;
+		}
+		start = plus ? plus + 1 : start + length;
+	}
+	return n;
+}
+
+/* Gives every entry of D from FROM on without a file of its own the name FILE. */
+static void name_entries(struct diag *d, int from, const char *file)
+{
+	for (int i = from; i < d->count; i++)
+		if (d->entries[i].file == NULL)
+			d->entries[i].file = strdup(file); /* NULL when out of memory: the list's file */
+}
+
+/* Appends the lines of FROM (whose file names it gives up) after those of TO; -1 when out of memory. */
+static int map_append(struct literal_map *to, struct literal_map *from)
+{
+	char **files = realloc(to->files, (size_t)(to->n_files + from->n_files) * sizeof *files);
+	if (files == NULL)
+		return -1;
+	to->files = files;
+	void *origin = realloc(to->origin, (size_t)(to->n_lines + from->n_lines + 1) * sizeof *to->origin);
+	if (origin == NULL)
+		return -1;
+	to->origin = origin;
+	for (int i = 1; i <= from->n_lines; i++) {
+		to->origin[to->n_lines + i].file = from->origin[i].file + to->n_files;
+		to->origin[to->n_lines + i].line = from->origin[i].line;
+	}
+	for (int i = 0; i < from->n_files; i++) {
+		to->files[to->n_files + i] = from->files[i];
+		from->files[i] = NULL;
+	}
+	to->n_files += from->n_files;
+	to->n_lines += from->n_lines;
+	return 0;
+}
+
+/* The folder of FILE, fresh (NULL: the current directory, or out of memory). */
+static char *folder_of(const char *file)
+{
+	const char *slash = strrchr(file, '/');
+	return slash ? strndup(file, (size_t)(slash - file)) : NULL;
+}
+
+/*
+ * Reads layer K of SRC: parsed alone, its lines placed after the earlier
+ * layers' in the combined map, then merged into the tree (the first layer
+ * is the tree). Its problems are reported under its own name.
+ */
+static void read_layer(struct scenario_source *src, int k, struct diag *d)
+{
+	const char *file = src->layers[k];
+	int from = d->count;
+	size_t length;
+	char *text = literal_read_file(file, file, 0, d, &length);
+	if (text == NULL)
+		return;
+	char *folder = folder_of(file);
+	struct literal_map map;
+	char *prepared = literal_prepare(text, length, file, folder, d, &map);
+	free(text);
+	config_t own;
+	config_t *config = k == 0 ? &src->config : &own;
+	if (k > 0)
+		config_init(&own);
+	if (prepared != NULL && !config_read_string(config, prepared)) {
+		int before = d->count;
+		report_read_error(config, folder, d);
+		literal_map_entries(&map, d, before);
+	} else if (prepared != NULL) {
+		layers_shift_lines(config_root_setting(config), src->map.n_lines);
+		if (map_append(&src->map, &map) != 0) {
+			diag_no_memory(d, "reading the scenario");
+		} else if (k > 0) {
+			int before = d->count;
+			layers_merge(config_root_setting(&src->config), config_root_setting(&own), &src->merge);
+			if (src->merge.failed)
+				diag_no_memory(d, "reading the scenario");
+			literal_map_entries(&src->map, d, before);
+		}
+	}
+	name_entries(d, from, file);
+	if (prepared != NULL)
+		literal_map_free(&map);
+	if (k > 0)
+		config_destroy(&own);
+	free(prepared);
+	free(folder);
+}
+
+/* Reads the N files of LAYERS (taken) on top of each other, shown as PATH. */
+static struct scenario_source *read_layers(const char *path, char **layers, int n, struct diag *d)
+{
+	struct scenario_source *src = source_new(NULL, path, d);
+	if (src == NULL) {
+		free_layers(layers, n);
+		return NULL;
+	}
+	src->layers = layers;
+	src->n_layers = n;
+	src->merge.d = d;
+	src->merge.map = &src->map;
+	/* the combined map's file 0 is the whole name, which no line has */
+	src->map.files = calloc(1, sizeof *src->map.files);
+	if (src->map.files == NULL || (src->map.files[0] = strdup(path)) == NULL) {
+		scenario_source_free(src);
+		diag_no_memory(d, "reading the scenario");
+		return NULL;
+	}
+	src->map.n_files = 1;
+	int before = d->count;
+	for (int k = 0; k < n && !d->out_of_memory; k++)
+		read_layer(src, k, d);
+	if (d->count != before || d->out_of_memory) {
+		scenario_source_free(src);
+		return NULL;
+	}
+	return src;
+}
+
 struct scenario_source *scenario_source_read(const char *path, struct diag *d)
 {
+	char **layers;
+	int n = split_layers(path, &layers, d);
+	if (n < 0)
+		return NULL;
+	if (n > 1)
+		return read_layers(path, layers, n, d);
+	free_layers(layers, n);
 	size_t length;
 	char *text = literal_read_file(path, NULL, 0, d, &length);
 	if (text == NULL)
@@ -192,7 +410,7 @@ struct scenario *scenario_source_resolve(const struct scenario_source *src,
 	}
 	for (int i = 0; i < n; i++)
 		own[i] = settings[i];
-	struct scenario *s = resolve(config_root_setting(&src->config), &src->map, src->path, src->directory, src->shown, own, n, d);
+	struct scenario *s = resolve(src, own, n, d);
 	free(own);
 	return s;
 }
@@ -216,8 +434,7 @@ struct scenario *scenario_load_file_with(const char *path, struct parameter_sett
 	struct scenario_source *src = scenario_source_read(path, d);
 	if (src == NULL)
 		return NULL;
-	struct scenario *s = resolve(config_root_setting(&src->config), &src->map, src->path, src->directory, src->shown, settings,
-				     n_settings, d);
+	struct scenario *s = resolve(src, settings, n_settings, d);
 	scenario_source_free(src);
 	return s;
 }
@@ -227,7 +444,7 @@ struct scenario *scenario_load_string(const char *text, struct diag *d)
 	struct scenario_source *src = scenario_source_read_string(text, d->file ? d->file : "<string>", d);
 	if (src == NULL)
 		return NULL;
-	struct scenario *s = resolve(config_root_setting(&src->config), &src->map, NULL, NULL, src->shown, NULL, 0, d);
+	struct scenario *s = resolve(src, NULL, 0, d);
 	scenario_source_free(src);
 	return s;
 }
