@@ -9,6 +9,16 @@
 (function () {
   'use strict';
 
+  /* The page's language: the messages ccsim embedded (none in English). */
+  const messagesElement = document.getElementById('ccsim-messages');
+  const messages = messagesElement ? JSON.parse(messagesElement.textContent) : {};
+  /* TEXT in the page's language, each %s replaced by the next of ARGS. */
+  function t(text, ...args) {
+    let out = messages[text] || text;
+    for (const a of args) out = out.replace('%s', String(a));
+    return out;
+  }
+
   const palette = ['#2f6db5', '#d9822b', '#3a9d5d', '#c23b3b', '#7d5ba6', '#8c6d31', '#d16ba5', '#5f6f7f'];
   const main = document.getElementById('report');
   const charts = [];
@@ -67,7 +77,7 @@
   /* A number as a table shows it: at most 4 decimals, no thousands separator. */
   function cell(v) {
     if (v === null || v === undefined) return '';
-    if (Array.isArray(v)) return v.map(cell).join(' to ');
+    if (Array.isArray(v)) return v.map(cell).join(t(' to '));
     if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Number(v.toFixed(4)));
     return String(v);
   }
@@ -134,14 +144,14 @@
   /* ---- run -------------------------------------------------------------- */
 
   function drawRun(doc, name) {
-    const grid = section('Run: ' + doc.scenario, name + ': ' + doc.replications + ' replications, seed ' + doc.seed +
-                         (doc.complete === false ? ' (interrupted: what was done)' : ''));
+    const grid = section(t('Run: ') + doc.scenario, name + ': ' + doc.replications + t(' replications, seed ') + doc.seed +
+                         (doc.complete === false ? t(' (interrupted: what was done)') : ''));
     const [lo, hi] = doc.pass_ci95;
     figures(grid, [
-      ['P(pass)', fixed(pct(doc.pass_probability), 1) + ' %'],
-      ['95 % interval', fixed(pct(lo), 1) + ' to ' + fixed(pct(hi), 1) + ' %'],
-      ['mean Total', fixed(doc.total.mean)],
-      ['median Total', fixed(doc.total.p50)]
+      [t('P(pass)'), fixed(pct(doc.pass_probability), 1) + ' %'],
+      [t('95 % interval'), fixed(pct(lo), 1) + t(' to ') + fixed(pct(hi), 1) + ' %'],
+      [t('mean Total'), fixed(doc.total.mean)],
+      [t('median Total'), fixed(doc.total.p50)]
     ]);
 
     const h = doc.total.histogram, n = h.counts.length, group = Math.max(1, Math.ceil(n / 120));
@@ -152,96 +162,95 @@
       bars.push({ x: h.lo + (i + group / 2) * h.width, y: count / doc.replications });
     }
     const lines = [];
-    if (doc.pass_rule === 'threshold') lines.push({ value: doc.threshold, color: '#c23b3b', label: 'threshold ' + doc.threshold });
-    for (const band of doc.bands) lines.push({ value: band.below, color: '#7d5ba6', dash: [6, 4], label: 'band ' + band.below });
-    chart(grid, 'histogram', 'Distribution of the Total score (threshold and bands marked)', {
+    if (doc.pass_rule === 'threshold') lines.push({ value: doc.threshold, color: '#c23b3b', label: t('threshold ') + doc.threshold });
+    chart(grid, 'histogram', t('Distribution of the Total score (threshold marked)'), {
       type: 'bar',
-      data: { datasets: [{ label: 'share of replications', data: bars, backgroundColor: palette[0],
+      data: { datasets: [{ label: t('share of replications'), data: bars, backgroundColor: palette[0],
                            barPercentage: 1.0, categoryPercentage: 1.0 }] },
-      options: { scales: { x: { type: 'linear', title: { display: true, text: 'Total' } },
-                           y: { title: { display: true, text: 'share' } } },
+      options: { scales: { x: { type: 'linear', title: { display: true, text: t('Total') } },
+                           y: { title: { display: true, text: t('share of replications') } } },
                  plugins: { markers: { lines } } }
     }, 300, true,
-    'Each bar is the share of replications whose three-year Total fell in its interval; a pass needs a Total at or above the red line.',
-    { columns: ['Total', 'value'],
-      rows: [['mean', doc.total.mean], ['sd', doc.total.sd], ['5 %', doc.total.p05], ['25 %', doc.total.p25],
-             ['median', doc.total.p50], ['75 %', doc.total.p75], ['95 %', doc.total.p95]]
-        .concat(doc.pass_rule === 'threshold' ? [['threshold', doc.threshold]] : [])
-        .concat(doc.bands.map((b) => ['P(Total < ' + b.below + '), %', pct(b.probability)])) });
+    t('Each bar is the share of replications whose three-year Total fell in its interval; a pass needs a Total at or above the red line.'),
+    { columns: [t('Total'), t('value')],
+      rows: [[t('mean'), doc.total.mean], [t('sd'), doc.total.sd], [t('5 %'), doc.total.p05], [t('25 %'), doc.total.p25],
+             [t('median'), doc.total.p50], [t('75 %'), doc.total.p75], [t('95 %'), doc.total.p95]]
+        .concat(doc.pass_rule === 'threshold' ? [[t('threshold'), doc.threshold]] : [])
+        .concat(doc.bands.map((b) => [t('P(annual score < %s), %', b.below), pct(b.probability)])) });
 
-    barChart(grid, 'pass', 'P(pass) with its 95 % interval', ['P(pass)'],
-             [{ label: 'P(pass), %', data: [pct(doc.pass_probability)] },
-              { label: '95 % interval, %', data: [[pct(lo), pct(hi)]], interval: true }],
+    barChart(grid, 'pass', t('P(pass) with its 95 % interval'), [t('P(pass)')],
+             [{ label: t('P(pass), %'), data: [pct(doc.pass_probability)] },
+              { label: t('95 % interval, %'), data: [[pct(lo), pct(hi)]], interval: true }],
              percentAxis('%'), 160, false,
-             'The bar is the estimated pass probability; the dark band is its 95 % interval.');
+             t('The bar is the estimated pass probability; the dark band is its 95 % interval.'));
 
     const f = doc.failure_causes || {};
     const failed = doc.replications ? (f.failures || 0) / doc.replications : 0;
-    barChart(grid, 'vetoes', 'Vetoes and why failures failed',
-             ['survey veto', 'negative-list veto', "minors' veto", 'below threshold', 'out-ranked'],
-             [{ label: '% of all replications',
+    barChart(grid, 'vetoes', t('Vetoes and why failures failed'),
+             [t('survey veto'), t('negative-list veto'), "minors' veto", t('below threshold'), 'out-ranked'],
+             [{ label: t('% of all replications'),
                 data: [doc.survey_veto_probability, doc.negative_veto_probability, doc.minors_veto_probability,
                        (f.below_threshold || 0) * failed, (f.outranked || 0) * failed].map(pct) },
-              { label: '% of failed replications',
+              { label: t('% of failed replications'),
                 data: [f.survey_veto, f.negative_veto, f.minors_veto, f.below_threshold, f.outranked].map((v) => pct(v || 0)) }],
              { scales: { y: { min: 0, max: 100 } } }, 300, false,
-             'Blue: the share of all replications that failed for each cause; orange: the share of the failures (a failure may have several causes).');
+             t('Blue: the share of all replications that failed for each cause; orange: the share of the failures (a failure may have several causes).'));
 
     const parts = ['field', 'materials', 'survey', 'overall', 'bonus', 'negative'];
-    barChart(grid, 'components', 'Component means (points; negative is deducted)', parts,
+    barChart(grid, 'components', t('Component means (points; negative is deducted)'), parts,
              [{ label: 'mean', data: parts.map((p) => doc.components[p].mean) },
               { label: 'sd', data: parts.map((p) => doc.components[p].sd) }], {}, 300, false,
-             'Mean points of each part of the score over the replications, and how much they vary (sd).');
+             t('Mean points of each part of the score over the replications, and how much they vary (sd).'));
 
     const districts = doc.districts.slice().sort((a, b) => b.points_lost - a.points_lost);
-    barChart(grid, 'districts', 'Field points lost by district', districts.map((d) => d.name),
-             [{ label: 'points lost (mean)', data: districts.map((d) => d.points_lost) }], horizontal('points'), 300, false,
-             'The field points lost at each district\'s inspected sites, on average: the longest bars are where rectification pays most.');
+    barChart(grid, 'districts', t('Field points lost by district'), districts.map((d) => d.name),
+             [{ label: t('points lost (mean)'), data: districts.map((d) => d.points_lost) }], horizontal('points'), 300, false,
+             t('The field points lost at each district\'s inspected sites, on average: the longest bars are where rectification pays most.'));
     const categories = doc.categories.slice().sort((a, b) => b.points_lost - a.points_lost);
-    barChart(grid, 'categories', 'Field points lost by site category', categories.map((c) => c.name),
-             [{ label: 'points lost (mean)', data: categories.map((c) => c.points_lost) }], horizontal('points'), 300, false,
-             'The field points lost at each kind of site, on average.');
+    barChart(grid, 'categories', t('Field points lost by site category'), categories.map((c) => c.name),
+             [{ label: t('points lost (mean)'), data: categories.map((c) => c.points_lost) }], horizontal('points'), 300, false,
+             t('The field points lost at each kind of site, on average.'));
     const ranking = doc.ranking || { by: 'per_site', bottom: 1 };
-    const rule = ranking.by === 'points_lost' ? 'points lost in all' : 'points lost per inspected site';
-    const rankSets = [{ label: 'P(last), %', data: districts.map((d) => pct(d.rank_last_probability)) }];
+    const rule = ranking.by === 'points_lost' ? t('points lost in all') : t('points lost per inspected site');
+    const rankSets = [{ label: t('P(last), %'), data: districts.map((d) => pct(d.rank_last_probability)) }];
     if (ranking.bottom > 1)
-      rankSets.push({ label: 'P(bottom ' + ranking.bottom + '), %', data: districts.map((d) => pct(d.rank_bottom_probability)) });
-    barChart(grid, 'rank-last', 'Probability that each district ranks last' + (ranking.bottom > 1 ? ' or in the bottom ' + ranking.bottom : '') + ' (by ' + rule + ')',
+      rankSets.push({ label: t('P(bottom ') + ranking.bottom + '), %', data: districts.map((d) => pct(d.rank_bottom_probability)) });
+    barChart(grid, 'rank-last', t('Probability that each district ranks last') + (ranking.bottom > 1 ? t(' or in the bottom ') + ranking.bottom : '') + t(' (by ') + rule + ')',
              districts.map((d) => d.name), rankSets, percentAxis('%'), 300, false,
              ranking.by === 'points_lost'
-               ? 'Ranking is by field points lost in all: the districts with the most inspected sites rank last more often.'
-               : 'Ranking is by points lost per inspected site, so a large district losing many points need not rank last.');
+               ? t('Ranking is by field points lost in all: the districts with the most inspected sites rank last more often.')
+               : t('Ranking is by points lost per inspected site, so a large district losing many points need not rank last.'));
     const policies = doc.policies || [];
     if (policies.length > 0) {
       const box = element('div', 'chart wide', undefined, grid);
-      element('h3', '', 'Policies and their cost', box);
+      element('h3', '', t('Policies and their cost'), box);
       numbers(box, ['policy', 'plugin', 'cost'], policies.map((p) => [p.name, p.plugin, p.cost])
         .concat([['total', '', policies.reduce((a, p) => a + p.cost, 0)]])).dataset.table = 'policies';
-      element('p', 'read', 'The cost each policy\'s setup reported, in its plugin\'s own unit.', box);
+      element('p', 'read', t('The cost each policy\'s setup reported, in its plugin\'s own unit.'), box);
     }
   }
 
   /* ---- compare ---------------------------------------------------------- */
 
   function drawCompare(doc, name) {
-    const grid = section('Compare: ' + doc.scenario, name + ': ' + doc.replications +
-                         ' replications a variant, paired on the same random numbers');
+    const grid = section(t('Compare: ') + doc.scenario, name + ': ' + doc.replications +
+                         t(' replications a variant, paired on the same random numbers'));
     const v = doc.variants;
-    barChart(grid, 'compare-pass', 'P(pass) of each variant with its 95 % interval', v.map((x) => x.name),
-             [{ label: 'P(pass), %', data: v.map((x) => pct(x.pass_probability)) },
-              { label: '95 % interval, %', data: v.map((x) => x.pass_ci95.map(pct)), interval: true }], percentAxis('%'), 80 + 40 * v.length,
-             false, 'Each variant ran on the same random numbers; the dark band is the 95 % interval of its P(pass).');
+    barChart(grid, 'compare-pass', t('P(pass) of each variant with its 95 % interval'), v.map((x) => x.name),
+             [{ label: t('P(pass), %'), data: v.map((x) => pct(x.pass_probability)) },
+              { label: t('95 % interval, %'), data: v.map((x) => x.pass_ci95.map(pct)), interval: true }], percentAxis('%'), 80 + 40 * v.length,
+             false, t('Each variant ran on the same random numbers; the dark band is the 95 % interval of its P(pass).'));
     const others = v.slice(1);
-    barChart(grid, 'compare-difference', 'Difference in P(pass) against ' + v[0].name + ' (paired, 95 %)',
+    barChart(grid, 'compare-difference', t('Difference in P(pass) against ') + v[0].name + t(' (paired, 95 %)'),
              others.map((x) => x.name),
-             [{ label: 'difference, points', data: others.map((x) => pct(x.against_first.pass_difference)) },
-              { label: '95 % interval', data: others.map((x) => x.against_first.pass_difference_ci95.map(pct)), interval: true }],
-             horizontal('points of P(pass)'), 80 + 40 * others.length, false,
-             'How many points of P(pass) each variant gains over the first, replication by replication; an interval that crosses 0 is no proven difference.');
-    barChart(grid, 'compare-total', 'Mean Total of each variant', v.map((x) => x.name),
-             [{ label: 'mean Total', data: v.map((x) => x.total.mean) }],
-             { indexAxis: 'y', scales: { x: { beginAtZero: false, title: { display: true, text: 'Total' } } } },
-             80 + 40 * v.length, false, 'The mean three-year Total of each variant.');
+             [{ label: t('difference, points'), data: others.map((x) => pct(x.against_first.pass_difference)) },
+              { label: t('95 % interval'), data: others.map((x) => x.against_first.pass_difference_ci95.map(pct)), interval: true }],
+             horizontal(t('points of P(pass)')), 80 + 40 * others.length, false,
+             t('How many points of P(pass) each variant gains over the first, replication by replication; an interval that crosses 0 is no proven difference.'));
+    barChart(grid, 'compare-total', t('Mean Total of each variant'), v.map((x) => x.name),
+             [{ label: t('mean Total'), data: v.map((x) => x.total.mean) }],
+             { indexAxis: 'y', scales: { x: { beginAtZero: false, title: { display: true, text: t('Total') } } } },
+             80 + 40 * v.length, false, t('The mean three-year Total of each variant.'));
   }
 
   /* ---- sweep ------------------------------------------------------------ */
@@ -253,26 +262,26 @@
   }
 
   function drawSweep(doc, name) {
-    const grid = section('Sweep: ' + doc.scenario, name + ': ' + doc.replications + ' replications a point');
+    const grid = section(t('Sweep: ') + doc.scenario, name + ': ' + doc.replications + t(' replications a point'));
     const p = doc.parameters, points = doc.points;
     if (p.length === 1) {
       const labels = points.map((q) => q.values[0]);
-      chart(grid, 'sweep', 'P(pass) against ' + p[0].path, {
+      chart(grid, 'sweep', t('P(pass) against ') + p[0].path, {
         type: 'line',
         data: { labels, datasets: [
-          { label: 'P(pass), %', data: points.map((q) => pct(q.pass_probability)), borderColor: palette[0], backgroundColor: palette[0] },
-          { label: '95 % low', data: points.map((q) => pct(q.pass_ci95[0])), borderColor: palette[0], borderDash: [4, 4], pointRadius: 0 },
-          { label: '95 % high', data: points.map((q) => pct(q.pass_ci95[1])), borderColor: palette[0], borderDash: [4, 4], pointRadius: 0 }] },
-        options: { scales: { x: { title: { display: true, text: p[0].path } }, y: { min: 0, max: 100, title: { display: true, text: 'P(pass), %' } } } }
-      }, 320, true, 'P(pass) at each value of ' + p[0].path + ', every point on the same random numbers; dashed: the 95 % interval.',
-      { columns: [p[0].path, 'P(pass), %', '95 % interval, %', 'mean Total'],
+          { label: t('P(pass), %'), data: points.map((q) => pct(q.pass_probability)), borderColor: palette[0], backgroundColor: palette[0] },
+          { label: t('95 % low'), data: points.map((q) => pct(q.pass_ci95[0])), borderColor: palette[0], borderDash: [4, 4], pointRadius: 0 },
+          { label: t('95 % high'), data: points.map((q) => pct(q.pass_ci95[1])), borderColor: palette[0], borderDash: [4, 4], pointRadius: 0 }] },
+        options: { scales: { x: { title: { display: true, text: p[0].path } }, y: { min: 0, max: 100, title: { display: true, text: t('P(pass), %') } } } }
+      }, 320, true, t('P(pass) at each value of ') + p[0].path + t(', every point on the same random numbers; dashed: the 95 % interval.'),
+      { columns: [p[0].path, t('P(pass), %'), t('95 % interval, %'), t('mean Total')],
         rows: points.map((q) => [q.values[0], pct(q.pass_probability), q.pass_ci95.map(pct), q.total_mean]) });
       return;
     }
     const xs = p[0].values.map(String), ys = p[1].values.map(String);
     const values = points.map((q) => q.pass_probability);
     const lo = Math.min(...values), hi = Math.max(...values);
-    chart(grid, 'sweep-heatmap', 'P(pass) over ' + p[0].path + ' and ' + p[1].path + ' (red low, green high)', {
+    chart(grid, 'sweep-heatmap', t('P(pass) over ') + p[0].path + t(' and ') + p[1].path + t(' (red low, green high)'), {
       plugins: [{ id: 'cellValues', afterDatasetsDraw(c) {
         const ctx = c.ctx;
         ctx.save();
@@ -288,7 +297,7 @@
       } }],
       type: 'matrix',
       data: { datasets: [{
-        label: 'P(pass)',
+        label: t('P(pass)'),
         data: points.map((q) => ({ x: String(q.values[0]), y: String(q.values[1]), v: q.pass_probability })),
         backgroundColor: (c) => heatColor(c.raw ? c.raw.v : 0, lo, hi),
         width: ({ chart }) => (chart.chartArea || {}).width / xs.length - 2,
@@ -297,9 +306,9 @@
                             tooltip: { callbacks: { label: (c) => fixed(pct(c.raw.v), 1) + ' %' } } },
                  scales: { x: { type: 'category', labels: xs, offset: true, title: { display: true, text: p[0].path } },
                            y: { type: 'category', labels: ys, offset: true, reverse: true, title: { display: true, text: p[1].path } } } }
-    }, 360, true, 'Each cell is P(pass) at one pair of values; colours run from red (' + fixed(pct(lo), 1) +
-       ' %) to green (' + fixed(pct(hi), 1) + ' %).',
-       { columns: [p[1].path + ' \\ ' + p[0].path].concat(xs),
+    }, 360, true, t('Each cell is P(pass) at one pair of values; colours run from red (') + fixed(pct(lo), 1) +
+       t(' %) to green (') + fixed(pct(hi), 1) + t(' %).'),
+       { columns: [p[1].path + t(' \\ ') + p[0].path].concat(xs),
          rows: ys.map((y) => [y].concat(xs.map((x) => {
            const q = points.find((r) => String(r.values[0]) === x && String(r.values[1]) === y);
            return q ? pct(q.pass_probability) : null;
@@ -314,42 +323,42 @@
   /* ---- sensitivity ------------------------------------------------------ */
 
   function drawSensitivity(doc, name) {
-    const grid = section('Sensitivity (' + doc.method + '): ' + doc.scenario, name + ': ' + doc.replications + ' replications a point');
+    const grid = section(t('Sensitivity (') + doc.method + t('): ') + doc.scenario, name + ': ' + doc.replications + t(' replications a point'));
     const inputs = doc.inputs;
     /* the tornado's bars say the values they span */
-    const labels = inputs.map((i) => doc.method === 'tornado' ? i.path + ' (' + cell(i.low) + ' to ' + cell(i.high) + ')' : i.path);
+    const labels = inputs.map((i) => doc.method === 'tornado' ? i.path + t(' (') + cell(i.low) + t(' to ') + cell(i.high) + ')' : i.path);
     const height = 90 + 36 * inputs.length;
     if (doc.method === 'tornado') {
       const base = pct(doc.base.pass_probability);
-      barChart(grid, 'tornado', 'P(pass) from each input\'s low to its high (base marked)', labels,
-               [{ label: 'P(pass) at low .. high, %', data: inputs.map((i) => [pct(i.at_low.pass_probability), pct(i.at_high.pass_probability)]) }],
-               Object.assign(percentAxis('P(pass), %'), { plugins: { markers: { lines: [{ value: base, color: '#c23b3b', label: 'base' }] } } }),
-               height, true, 'Each bar runs from P(pass) with the input at its low value to P(pass) at its high value, the others as the scenario says; the longest bars matter most.',
-               { columns: ['input', 'low', 'high', 'P(pass) at low, %', 'P(pass) at high, %', 'swing, points'],
+      barChart(grid, 'tornado', t('P(pass) from each input\'s low to its high (base marked)'), labels,
+               [{ label: t('P(pass) at low .. high, %'), data: inputs.map((i) => [pct(i.at_low.pass_probability), pct(i.at_high.pass_probability)]) }],
+               Object.assign(percentAxis(t('P(pass), %')), { plugins: { markers: { lines: [{ value: base, color: '#c23b3b', label: 'base' }] } } }),
+               height, true, t('Each bar runs from P(pass) with the input at its low value to P(pass) at its high value, the others as the scenario says; the longest bars matter most.'),
+               { columns: ['input', 'low', 'high', t('P(pass) at low, %'), t('P(pass) at high, %'), t('swing, points')],
                  rows: inputs.map((i) => [i.path, i.low, i.high, pct(i.at_low.pass_probability), pct(i.at_high.pass_probability), pct(i.pass_swing)]) });
     } else if (doc.method === 'morris') {
-      chart(grid, 'morris', 'Morris: mu* (importance) against sigma (non-linearity, interaction), mean Total', {
+      chart(grid, 'morris', t('Morris: mu* (importance) against sigma (non-linearity, interaction), mean Total'), {
         type: 'scatter',
         data: { datasets: inputs.map((i, k) => ({ label: i.path, data: [{ x: i.total.mu_star, y: i.total.sigma }],
                                                    backgroundColor: palette[k % palette.length], pointRadius: 6 })) },
-        options: { scales: { x: { title: { display: true, text: 'mu*' }, beginAtZero: true },
+        options: { scales: { x: { title: { display: true, text: t('mu*') }, beginAtZero: true },
                              y: { title: { display: true, text: 'sigma' }, beginAtZero: true } } }
-      }, 360, true, 'Right: inputs that move the mean Total most; up: inputs whose effect depends on the others or is not linear.',
-      { columns: ['input', 'mu* (Total)', 'sigma (Total)', 'mu* (P(pass))', 'sigma (P(pass))'],
+      }, 360, true, t('Right: inputs that move the mean Total most; up: inputs whose effect depends on the others or is not linear.'),
+      { columns: ['input', t('mu* (Total)'), t('sigma (Total)'), t('mu* (P(pass))'), t('sigma (P(pass))')],
         rows: inputs.map((i) => [i.path, i.total.mu_star, i.total.sigma, i.pass.mu_star, i.pass.sigma]) });
-      barChart(grid, 'morris-pass', 'Morris mu* for P(pass)', labels,
-               [{ label: 'mu*', data: inputs.map((i) => i.pass.mu_star) }, { label: 'sigma', data: inputs.map((i) => i.pass.sigma) }],
-               horizontal('per full range of the input'), height, false,
-               'How much P(pass) moves, on average, when the input goes over its whole range.');
+      barChart(grid, 'morris-pass', t('Morris mu* for P(pass)'), labels,
+               [{ label: t('mu*'), data: inputs.map((i) => i.pass.mu_star) }, { label: 'sigma', data: inputs.map((i) => i.pass.sigma) }],
+               horizontal(t('per full range of the input')), height, false,
+               t('How much P(pass) moves, on average, when the input goes over its whole range.'));
     } else {
-      for (const [key, title] of [['total', 'mean Total'], ['pass', 'P(pass)']]) {
-        barChart(grid, key === 'total' ? 'sobol' : 'sobol-pass', 'Sobol\' indices of ' + title + ' with 95 % bootstrap intervals', labels,
-                 [{ label: 'first order', data: inputs.map((i) => i[key].first) },
-                  { label: 'first, 95 %', data: inputs.map((i) => i[key].first_ci95), interval: true },
+      for (const [key, title] of [['total', t('mean Total')], ['pass', t('P(pass)')]]) {
+        barChart(grid, key === 'total' ? 'sobol' : 'sobol-pass', t('Sobol\' indices of ') + title + t(' with 95 % bootstrap intervals'), labels,
+                 [{ label: t('first order'), data: inputs.map((i) => i[key].first) },
+                  { label: t('first, 95 %'), data: inputs.map((i) => i[key].first_ci95), interval: true },
                   { label: 'total', data: inputs.map((i) => i[key].total) },
-                  { label: 'total, 95 %', data: inputs.map((i) => i[key].total_ci95), interval: true }],
+                  { label: t('total, 95 %'), data: inputs.map((i) => i[key].total_ci95), interval: true }],
                  horizontal('index'), 90 + 60 * inputs.length, true,
-                 'First order: the share of the variance of ' + title + ' due to the input alone; total: with its interactions. Near 0: the input hardly matters over its range.');
+                 t('First order: the share of the variance of ') + title + t(' due to the input alone; total: with its interactions. Near 0: the input hardly matters over its range.'));
       }
     }
   }
@@ -357,17 +366,17 @@
   /* ---- allocate --------------------------------------------------------- */
 
   function drawAllocate(doc, name) {
-    const grid = section('Allocate: ' + doc.param + ' of policy ' + doc.policy + ', ' + doc.scenario,
-                         name + ': budget ' + doc.budget + ' in steps of ' + doc.step + ', ' + doc.replications + ' replications a variant');
+    const grid = section(t('Allocate: ') + doc.param + t(' of policy ') + doc.policy + ', ' + doc.scenario,
+                         name + t(': budget ') + doc.budget + t(' in steps of ') + doc.step + ', ' + doc.replications + t(' replications a variant'));
     const a = doc.allocation;
-    barChart(grid, 'allocation', 'Final allocation by district', a.map((x) => x.district),
+    barChart(grid, 'allocation', t('Final allocation by district'), a.map((x) => x.district),
              [{ label: doc.param, data: a.map((x) => x.amount) }], horizontal(doc.param), 80 + 32 * a.length, false,
-             'How much of the budget each district receives.');
+             t('How much of the budget each district receives.'));
     const steps = doc.steps;
-    barChart(grid, 'allocation-gain', 'Gain in P(pass) of each step (95 % interval)', steps.map((s) => s.step + ': ' + s.district),
-             [{ label: 'gain, points', data: steps.map((s) => pct(s.gain)) },
-              { label: '95 % interval', data: steps.map((s) => s.gain_ci95.map(pct)), interval: true }],
-             {}, 320, true, 'What each step bought, measured against the allocation so far on the same random numbers; an interval crossing 0 is no proven gain.');
+    barChart(grid, 'allocation-gain', t('Gain in P(pass) of each step (95 % interval)'), steps.map((s) => s.step + ': ' + s.district),
+             [{ label: t('gain, points'), data: steps.map((s) => pct(s.gain)) },
+              { label: t('95 % interval'), data: steps.map((s) => s.gain_ci95.map(pct)), interval: true }],
+             {}, 320, true, t('What each step bought, measured against the allocation so far on the same random numbers; an interval crossing 0 is no proven gain.'));
   }
 
   /* ---- calibrate -------------------------------------------------------- */
@@ -376,7 +385,7 @@
   function fitChart(parent, cell) {
     const f = cell.fit;
     const box = element('div', f.flagged ? 'small flagged' : 'small', undefined, parent);
-    element('h4', '', cell.category + (f.flagged ? ' (flagged)' : '') + ': ' + fixed(pct(f.share), 0) + ' % inside', box);
+    element('h4', '', cell.category + (f.flagged ? t(' (flagged)') : '') + ': ' + fixed(pct(f.share), 0) + t(' % inside'), box);
     const holder = element('div', 'holder', undefined, box);
     holder.style.height = '130px';
     const canvas = element('canvas', '', undefined, holder);
@@ -385,10 +394,10 @@
     charts.push({ canvas, chart: new Chart(canvas, {
       type: 'line',
       data: { labels: f.week, datasets: [
-        { label: '90 % high', data: f.high, borderWidth: 0, pointRadius: 0, backgroundColor: band, fill: '+1' },
-        { label: '90 % low', data: f.low, borderWidth: 0, pointRadius: 0, backgroundColor: band, fill: false },
+        { label: t('90 % high'), data: f.high, borderWidth: 0, pointRadius: 0, backgroundColor: band, fill: '+1' },
+        { label: t('90 % low'), data: f.low, borderWidth: 0, pointRadius: 0, backgroundColor: band, fill: false },
         { label: 'median', data: f.median, borderColor: '#5f6f7f', borderDash: [3, 3], borderWidth: 1, pointRadius: 0 },
-        { label: 'reported open', data: f.open, borderColor: f.flagged ? '#c23b3b' : '#1d3f66', backgroundColor: f.flagged ? '#c23b3b' : '#1d3f66', borderWidth: 1.5, pointRadius: 2 }] },
+        { label: t('reported open'), data: f.open, borderColor: f.flagged ? '#c23b3b' : '#1d3f66', backgroundColor: f.flagged ? '#c23b3b' : '#1d3f66', borderWidth: 1.5, pointRadius: 2 }] },
       options: { responsive: true, maintainAspectRatio: false, animation: false,
                  plugins: { legend: { display: false } },
                  scales: { x: { ticks: { font: { size: 9 } } }, y: { beginAtZero: true, ticks: { font: { size: 9 } } } } }
@@ -396,31 +405,31 @@
   }
 
   function drawCalibrate(doc, name) {
-    const grid = section('Calibrate: ' + doc.scenario, name + ': ' + doc.rows + ' weekly rows of ' + doc.reports +
-                         (doc.pooled ? ', pooled by category' : ''));
+    const grid = section(t('Calibrate: ') + doc.scenario, name + ': ' + doc.rows + t(' weekly rows of ') + doc.reports +
+                         (doc.pooled ? t(', pooled by category') : ''));
     const cells = doc.cells.filter((c) => c.fit);
     const flagged = cells.filter((c) => c.fit.flagged);
-    figures(grid, [['cells estimated', String(doc.cells.length)],
-                   ['cells whose reports fit the model', String(cells.length - flagged.length)],
-                   ['cells flagged', String(flagged.length)]]);
+    figures(grid, [[t('cells estimated'), String(doc.cells.length)],
+                   [t('cells whose reports fit the model'), String(cells.length - flagged.length)],
+                   [t('cells flagged'), String(flagged.length)]]);
     const districts = [...new Set(cells.map((c) => c.district))];
     for (const district of districts) {
       const row = element('div', 'chart wide', undefined, grid);
-      element('h3', '', district + ': reported open problems week by week against the model\'s 90 % band', row);
+      element('h3', '', district + t(': reported open problems week by week against the model\'s 90 % band'), row);
       const smalls = element('div', 'smalls', undefined, row);
       for (const c of cells.filter((x) => x.district === district)) fitChart(smalls, c);
-      element('p', 'read', 'Dots: the open problems reported each week; band: where the calibrated model puts 90 % of them; red: a flagged cell.', row);
+      element('p', 'read', t('Dots: the open problems reported each week; band: where the calibrated model puts 90 % of them; red: a flagged cell.'), row);
     }
     const box = element('div', 'chart wide', undefined, grid);
-    element('h3', '', 'Estimated rates (posterior mean and 95 % interval) against the scenario\'s', box);
-    numbers(box, ['district', 'category', 'rectification was', 'estimate', '95 %', 'rebound was', 'estimate', '95 %',
-                  'new a week was', 'estimate', '95 %', 'fit: weeks inside, %'],
+    element('h3', '', t('Estimated rates (posterior mean and 95 % interval) against the scenario\'s'), box);
+    numbers(box, ['district', 'category', t('rectification was'), 'estimate', t('95 %'), t('rebound was'), 'estimate', t('95 %'),
+                  t('new a week was'), 'estimate', t('95 %'), t('fit: weeks inside, %')],
             doc.cells.map((c) => [c.district, c.category, c.rectify_rate.was, c.rectify_rate.estimate,
                                   [c.rectify_rate.low, c.rectify_rate.high], c.rebound.was, c.rebound.estimate,
                                   [c.rebound.low, c.rebound.high], c.new_per_week.was, c.new_per_week.estimate,
                                   [c.new_per_week.low, c.new_per_week.high], c.fit ? pct(c.fit.share) : null]))
       .dataset.table = 'calibrate';
-    element('p', 'read', 'Each estimate comes from the reported weeks of its district and category; the fit column is the share of weeks whose reported open problems fall in the model\'s central 90 % band (under 70 %: flagged, the problems do not follow the model).', box);
+    element('p', 'read', t('Each estimate comes from the reported weeks of its district and category; the fit column is the share of weeks whose reported open problems fall in the model\'s central 90 % band (under 70 %: flagged, the problems do not follow the model).'), box);
   }
 
   /* ---- all documents ------------------------------------------------------- */
@@ -432,7 +441,7 @@
     try {
       (drawers[doc.command] || drawRun)(doc, name);
     } catch (error) {
-      element('p', 'error', name + ': cannot draw: ' + error.message, main);
+      element('p', 'error', name + t(': cannot draw: ') + error.message, main);
     }
   }
 
@@ -447,5 +456,18 @@
     painted += any ? 1 : 0;
   }
   document.body.dataset.charts = String(charts.length);
+  /* Whether Chinese text is painted as glyphs: without a CJK font every
+   * missing character is drawn as the same box, so Chinese words leave the
+   * same ink as private-use characters (the browser test reads this). */
+  const ink = (text) => {
+    const c = document.createElement('canvas');
+    c.width = 160;
+    c.height = 24;
+    const g = c.getContext('2d');
+    g.font = '16px ' + getComputedStyle(document.body).fontFamily;
+    g.fillText(text, 0, 18);
+    return g.getImageData(0, 0, c.width, c.height).data.join(',');
+  };
+  document.body.dataset.cjkGlyphs = String(ink('通过概率') !== ink('\uE000\uE001\uE002\uE003'));
   document.body.dataset.painted = String(painted);
 }());

@@ -68,6 +68,17 @@ timeout 120 "$browser" "${flags[@]}" --dump-dom "file://$work/hostile.html" >"$w
 check "hostile report: the script ran" grep -q 'data-charts="[1-9]' "$work/hostile-dom.html"
 check "hostile report: the name shown as text" grep -q '&lt;!--&lt;script&gt;' "$work/hostile-dom.html"
 check "hostile report: no drawing error" bash -c "! grep -q 'class=\"error\"' '$work/hostile-dom.html'"
+# the report in Chinese: every chart drawn, the page's words in Chinese,
+# and Chinese painted as glyphs, not boxes (needs fonts-noto-cjk)
+check "Chinese report written" "$ccsim" report "$work"/run.json "$work"/calibrate.json --lang zh -o "$work/zh.html"
+timeout 120 "$browser" "${flags[@]}" --dump-dom "file://$work/zh.html" >"$work/zh-dom.html" 2>>"$work/browser.log"
+check "Chinese report: declared zh-CN" grep -q '<html lang="zh-CN"' "$work/zh-dom.html"
+check "Chinese report: title in Chinese" grep -q 'ccsim 报告' "$work/zh-dom.html"
+check "Chinese report: chart titles in Chinese" grep -q '各区实地考察失分' "$work/zh-dom.html"
+zh_charts=$(grep -o 'data-charts="[0-9]*"' "$work/zh-dom.html" | grep -o '[0-9]*')
+zh_painted=$(grep -o 'data-painted="[0-9]*"' "$work/zh-dom.html" | grep -o '[0-9]*')
+check "Chinese report: every chart painted ($zh_painted of $zh_charts)" [ -n "$zh_charts" ] && [ "${zh_charts:-0}" = "${zh_painted:-x}" ]
+check "Chinese report: Chinese painted as glyphs, not boxes" grep -q 'data-cjk-glyphs="true"' "$work/zh-dom.html"
 [ -n "$copy" ] && cp "$work/report.png" "$copy"
 [ "$failed" = 0 ] || { echo "browser log:"; tail -n 20 "$work/browser.log"; }
 checks_done

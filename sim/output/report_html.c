@@ -1,11 +1,13 @@
 #include "report_html.h"
 
+#include <ctype.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "atomic_file.h"
+#include "i18n.h"
 
 /* The assets, embedded at build time by report/embed.cmake. */
 extern const char report_asset_css[], report_asset_script[], report_asset_chart[],
@@ -74,6 +76,38 @@ static void put_json(struct page *p, const char *json)
 	}
 }
 
+/*
+ * The page's messages in the chosen language: every t('...') of the
+ * drawing script with its translation, as a JSON object (NULL in English,
+ * where the script's own words stand). xgettext extracts the same calls
+ * into the catalog.
+ */
+static char *script_messages(void)
+{
+	if (!i18n_is_chinese())
+		return NULL;
+	json_t *messages = json_object();
+	for (const char *at = strstr(report_asset_script, "t('"); at != NULL && messages != NULL;
+	     at = strstr(at, "t('")) {
+		/* a call, not the end of a longer name (sort('...), split('...)) */
+		int call = at == report_asset_script || !(isalnum((unsigned char)at[-1]) || at[-1] == '_');
+		at += 3;
+		char text[1024];
+		size_t n = 0;
+		while (*at && *at != '\'' && n + 1 < sizeof text) {
+			if (*at == '\\' && at[1] != '\0')
+				at++;
+			text[n++] = *at++;
+		}
+		text[n] = '\0';
+		if (call && *at == '\'' && n > 0)
+			json_object_set_new(messages, text, json_string(gettext(text)));
+	}
+	char *json = messages ? json_dumps(messages, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(messages);
+	return json;
+}
+
 static const char *base_name(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -111,12 +145,16 @@ static json_t *load_result(const char *file, struct diag *d)
 int report_html_write(const char *const *files, int n, const char *output, struct diag *d)
 {
 	struct page p = {0};
-	puts_page(&p, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-		      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-		      "<title>ccsim report</title>\n<style>\n");
+	puts_page(&p, i18n_is_chinese() ? "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n"
+					 : "<!DOCTYPE html>\n<html lang=\"en\">\n");
+	puts_page(&p, "<head>\n<meta charset=\"utf-8\">\n"
+		      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+	put_escaped(&p, _("ccsim report"));
+	puts_page(&p, "</title>\n<style>\n");
 	puts_page(&p, report_asset_css);
-	puts_page(&p, "</style>\n</head>\n<body>\n<header><h1>ccsim report</h1><p>ccsim " CCSIM_VERSION
-		      " &middot; ");
+	puts_page(&p, "</style>\n</head>\n<body>\n<header><h1>");
+	put_escaped(&p, _("ccsim report"));
+	puts_page(&p, "</h1><p>ccsim " CCSIM_VERSION " &middot; ");
 	for (int i = 0; i < n; i++) {
 		if (i > 0)
 			puts_page(&p, ", ");
@@ -141,6 +179,13 @@ int report_html_write(const char *const *files, int n, const char *output, struc
 		put_json(&p, json);
 		puts_page(&p, "</script>\n");
 		free(json);
+	}
+	char *messages = script_messages();
+	if (messages != NULL) {
+		puts_page(&p, "<script type=\"application/json\" id=\"ccsim-messages\">");
+		put_json(&p, messages);
+		puts_page(&p, "</script>\n");
+		free(messages);
 	}
 	const char *const scripts[] = {report_asset_chart, report_asset_matrix, report_asset_script};
 	for (size_t i = 0; i < sizeof scripts / sizeof *scripts; i++) {
