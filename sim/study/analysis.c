@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sensitivity.h"
+#include "sobol_rqmc.h"
 
 const char *analysis_method_name(enum analysis_method method)
 {
@@ -78,8 +79,51 @@ static int morris(struct study *st, struct analysis_result *a, struct diag *d)
 	return status;
 }
 
+/* Sobol' indices from REPLICATES scrambled Sobol' designs of at least
+ * SAMPLES / REPLICATES rows each (the next power of 2), t intervals. */
+static int sobol_rqmc(struct study *st, struct analysis_result *a, struct diag *d)
+{
+	struct sobol_rqmc design;
+	int k = a->k, n = 1;
+	while ((int64_t)n * a->replicates < a->samples)
+		n *= 2;
+	if (sobol_rqmc_make(&design, k, n, a->replicates, st->run.seed) != 0) {
+		diag_no_memory(d, "making the Sobol' design");
+		return -1;
+	}
+	int count = sobol_rqmc_points(&design);
+	double *x = calloc((size_t)count * (size_t)k, sizeof *x);
+	double *pass = calloc((size_t)count, sizeof *pass), *total = calloc((size_t)count, sizeof *total);
+	struct analysis_sobol *t = &a->sobol_total, *p = &a->sobol_pass;
+	struct sobol_indices of_total = {t->first, t->first_lo, t->first_hi, t->total, t->total_lo, t->total_hi, 0};
+	struct sobol_indices of_pass = {p->first, p->first_lo, p->first_hi, p->total, p->total_lo, p->total_hi, 0};
+	int status = 0;
+	if (x == NULL || pass == NULL || total == NULL) {
+		diag_no_memory(d, "making the Sobol' design");
+		status = -1;
+	}
+	for (int i = 0; i < count && status == 0; i++)
+		sobol_rqmc_point(&design, i, &x[(size_t)i * (size_t)k]);
+	if (status == 0)
+		status = design_evaluate(st, a->inputs, k, x, count, pass, total, d);
+	if (status == 0) {
+		sobol_rqmc_estimate(&design, total, &of_total);
+		sobol_rqmc_estimate(&design, pass, &of_pass);
+		a->samples = n * a->replicates;
+		a->bootstrap = 0;
+		a->points = count;
+	}
+	free(x);
+	free(pass);
+	free(total);
+	sobol_rqmc_free(&design);
+	return status;
+}
+
 static int sobol(struct study *st, struct analysis_result *a, struct diag *d)
 {
+	if (a->replicates >= 2)
+		return sobol_rqmc(st, a, d);
 	struct sobol_design design;
 	int k = a->k;
 	if (sobol_design_make(&design, k, a->samples, st->run.seed) != 0) {
@@ -134,6 +178,7 @@ int analysis_run(struct study *st, const struct analysis_request *request,
 	out->levels = request->levels;
 	out->samples = request->samples;
 	out->bootstrap = request->bootstrap;
+	out->replicates = request->replicates;
 	if (design_check_inputs(st, out->inputs, out->k, d) != 0)
 		return -1;
 	switch (request->method) {

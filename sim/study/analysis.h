@@ -18,6 +18,7 @@ struct analysis_request {
 	const struct design_input *inputs;  /* [k] */
 	int trajectories, levels;            /* Morris */
 	int samples, bootstrap;              /* Sobol' */
+	int replicates;                      /* Sobol': 2 or more for randomized QMC designs */
 };
 
 /* Effects on one output (Total or P(pass)) per input. */
@@ -46,6 +47,7 @@ struct analysis_result {
 	struct analysis_morris morris_total, morris_pass;
 	/* Sobol' */
 	int samples, bootstrap;
+	int replicates;                       /* randomized QMC designs (0: Saltelli's sampling) */
 	struct analysis_sobol sobol_total, sobol_pass;
 };
 
