@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,10 +99,123 @@ static void greedy_matches_exhaustive_search(void **state)
 	unlink(path);
 }
 
+/* The scenario of the exhaustive test with its policy replaced by POLICY. */
+static struct study open_with(char *path, const char *policy, int64_t reps)
+{
+	char text[4096];
+	const char *cut = strstr(scenario_text, "policies = (");
+	snprintf(text, sizeof text, "%.*s%s", (int)(cut - scenario_text), scenario_text, policy);
+	write_temp_file(path, text);
+	const char *files[1] = {path};
+	struct study_request request = {.have_seed = 1, .seed = 5, .have_reps = 1, .reps = reps,
+					.threads = 2};
+	struct study st;
+	struct diag diags;
+	diag_init(&diags, NULL);
+	int opened = study_open(&st, files, 1, &request, &diags);
+	diag_print(&diags, stderr);
+	assert_int_equal(opened, 0);
+	diag_free(&diags);
+	return st;
+}
+
+/* Officers with no effect: nothing gains, nothing is allocated, it says so. */
+static void no_effect_allocates_nothing(void **state)
+{
+	(void)state;
+	char path[64];
+	struct study st = open_with(path, "policies = ( { plugin = \"extra_enforcement\"; "
+				    "params = { officers = 0; efficiency = 0.0; }; } );\n", 500);
+	struct allocation_problem problem = {0, "officers", 30.0, 10.0};
+	struct allocation a;
+	struct diag d;
+	diag_init(&d, NULL);
+	assert_int_equal(allocation_greedy(&st, &problem, &a, &d), 0);
+	assert_int_equal(a.n_steps, 0);
+	assert_true(a.no_gain);
+	assert_true(a.unspent == 30.0);
+	for (int t = 0; t < a.n_targets; t++)
+		assert_true(a.amounts[t] == 0.0);
+	allocation_free(&a);
+	study_close(&st);
+	diag_free(&d);
+	unlink(path);
+}
+
+/* Coverage is a share within [0, 1]: a district's second step of 0.6 is
+ * refused by the plugin and skipped with its message, the others go on. */
+static void step_out_of_range_is_skipped(void **state)
+{
+	(void)state;
+	char path[64];
+	struct study st = open_with(path, "policies = ( { plugin = \"road_chief\"; params = { "
+				    "coverage = 0.0; categories = [\"intersection\"]; }; } );\n", 500);
+	struct allocation_problem problem = {0, "coverage", 2.4, 0.6};
+	struct allocation a;
+	struct diag d;
+	diag_init(&d, NULL);
+	assert_int_equal(allocation_greedy(&st, &problem, &a, &d), 0);
+	assert_int_equal(a.n_steps, 3);
+	assert_int_equal(a.n_skipped, 3);
+	for (int t = 0; t < a.n_targets; t++)
+		assert_true(fabs(a.amounts[t] - 0.6) < 1e-12);
+	for (int i = 0; i < a.n_skipped; i++) {
+		assert_true(fabs(a.skipped[i].amount - 1.2) < 1e-12);
+		assert_non_null(strstr(a.skipped[i].reason, "within [0, 1]"));
+	}
+	assert_true(fabs(a.unspent - 0.6) < 1e-9);
+	allocation_free(&a);
+	study_close(&st);
+	assert_int_equal(d.count, 0);
+	diag_free(&d);
+	unlink(path);
+}
+
+/* Two identical districts: which one gets the step is a coin toss, and the
+ * step says so; a budget of 25 in steps of 10 leaves 5. */
+static void coin_toss_is_unresolved(void **state)
+{
+	(void)state;
+	char path[64];
+	char text[4096];
+	snprintf(text, sizeof text, "%s", scenario_text);
+	/* Calm made a copy of Middling */
+	char *calm = strstr(text, "{ name = \"Calm\"; population = 1.0; satisfaction = 0.9; problems = 10; new_per_week = 2.0; }");
+	assert_non_null(calm);
+	const char twin[] = "{ name = \"Twin\"; population = 1.0; satisfaction = 0.9; problems = 25; new_per_week = 5.0; }";
+	memcpy(calm, twin, strlen(twin));
+	write_temp_file(path, text);
+	const char *files[1] = {path};
+	struct study_request request = {.have_seed = 1, .seed = 5, .have_reps = 1, .reps = 400,
+					.threads = 2};
+	struct study st;
+	struct diag d;
+	diag_init(&d, NULL);
+	assert_int_equal(study_open(&st, files, 1, &request, &d), 0);
+	/* Busy is far ahead at first; the twins only compete later */
+	struct allocation_problem problem = {0, "officers", 25.0, 10.0};
+	struct allocation a;
+	assert_int_equal(allocation_greedy(&st, &problem, &a, &d), 0);
+	assert_int_equal(a.n_steps, 2);
+	assert_true(fabs(a.unspent - 5.0) < 1e-9);
+	assert_true(a.unresolved >= 1);
+	int unresolved = 0;
+	for (int i = 0; i < a.n_steps; i++)
+		unresolved += !a.steps[i].resolved;
+	assert_int_equal(unresolved, a.unresolved);
+	allocation_free(&a);
+	study_close(&st);
+	diag_free(&d);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(greedy_matches_exhaustive_search),
+		cmocka_unit_test(no_effect_allocates_nothing),
+		cmocka_unit_test(step_out_of_range_is_skipped),
+		cmocka_unit_test(coin_toss_is_unresolved),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

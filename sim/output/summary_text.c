@@ -124,12 +124,31 @@ void summary_text_allocation(FILE *out, const struct allocation *a)
 		"district", "amount", "gain in P(pass) [95 %]", "P(pass) after", "Total");
 	for (int i = 0; i < a->n_steps; i++) {
 		const struct allocation_step *s = &a->steps[i];
-		fprintf(out, "%5d %-20.20s %9g %+9.2f%% [%+6.2f%%, %+6.2f%%] %7.2f%% \u00b1%5.2f%% %9.3f\n",
+		fprintf(out, "%5d %-20.20s %9g %+9.2f%% [%+6.2f%%, %+6.2f%%] %7.2f%% \u00b1%5.2f%% %9.3f%s\n",
 			i + 1, a->targets[s->district], s->amount, 100 * s->gain, 100 * s->gain_lo,
 			100 * s->gain_hi, 100 * s->pass, 100 * (s->pass_hi - s->pass_lo) / 2,
-			s->total_mean);
+			s->total_mean, s->resolved ? "" : "  unresolved");
 	}
-	fprintf(out, "\nallocation:");
+	for (int i = 0; i < a->n_skipped; i++)
+		fprintf(out, "\nskipped: %s at %g, outside the parameter's range (%s)",
+			a->targets[a->skipped[i].district], a->skipped[i].amount, a->skipped[i].reason);
+	if (a->no_gain && a->n_steps == 0)
+		fprintf(out, "\nno district gains anything in P(pass) from %s: nothing allocated",
+			a->problem.key);
+	else if (a->no_gain)
+		fprintf(out, "\nafter step %d no district gains anything more in P(pass)", a->n_steps);
+	if (a->unspent > 0.0)
+		fprintf(out, "\nleft unspent: %g of %g%s", a->unspent, a->problem.budget,
+			a->no_gain || a->n_skipped ? "" : " (the budget is not a multiple of the step)");
+	if (a->n_skipped || a->no_gain || a->unspent > 0.0)
+		fprintf(out, "\n");
+	if (a->unresolved) {
+		fprintf(out, "\nunresolved: add --reps (%d of %d steps chose between candidates whose "
+			     "gain intervals overlap)\ntentative ", a->unresolved, a->n_steps);
+	} else {
+		fprintf(out, "\n");
+	}
+	fprintf(out, "allocation:");
 	for (int d = 0; d < a->n_targets; d++)
 		fprintf(out, " %s %g%s", a->targets[d], a->amounts[d], d + 1 < a->n_targets ? "," : "\n");
 }

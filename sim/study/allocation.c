@@ -73,7 +73,47 @@ void allocation_free(struct allocation *a)
 	free(a->targets);
 	free(a->amounts);
 	free(a->steps);
+	free(a->skipped);
 	memset(a, 0, sizeof *a);
+}
+
+/*
+ * Tries AMOUNTS (one district given its next step) on a single replication:
+ * 0 when the policy's plugin takes it, 1 when it refuses the amount (its
+ * message in SKIP->reason), -1 on any other failure (in D).
+ */
+static int probe(struct study *st, const struct allocation_problem *problem, int targets,
+		 const double *amounts, struct allocation_skip *skip, struct diag *d)
+{
+	struct run_options saved = st->run;
+	st->run.replications = 1;
+	st->run.precision = 0.0;
+	struct run_result result;
+	struct pairing pairing;
+	struct diag probed;
+	diag_init(&probed, NULL);
+	int status = allocation_evaluate(st, problem, targets, amounts, 1, &result, &pairing, &probed);
+	st->run = saved;
+	if (status == 0) {
+		run_result_free(&result);
+		diag_free(&probed);
+		return 0;
+	}
+	enum diag_kind worst = diag_worst(&probed);
+	if (probed.count == 0 || (worst != DIAG_INPUT && worst != DIAG_PLUGIN)) {
+		diag_move(d, &probed);
+		return -1;
+	}
+	diag_format(&probed, &probed.entries[0], skip->reason, sizeof skip->reason);
+	diag_free(&probed);
+	return 1;
+}
+
+/* The candidates' order of merit: P(pass) gained, ties by mean Total. */
+static int better(const struct pairing *a, const struct pairing *b)
+{
+	double ga = a->pass_difference.mean, gb = b->pass_difference.mean;
+	return ga > gb || (ga == gb && a->total_difference.mean > b->total_difference.mean);
 }
 
 int allocation_greedy(struct study *st, const struct allocation_problem *problem,
@@ -90,52 +130,99 @@ int allocation_greedy(struct study *st, const struct allocation_problem *problem
 	int n = targets + 1;
 	out->amounts = calloc((size_t)targets + 1, sizeof *out->amounts);
 	out->steps = calloc((size_t)steps + 1, sizeof *out->steps);
+	out->skipped = calloc((size_t)targets + 1, sizeof *out->skipped);
 	double *amounts = calloc((size_t)n * (size_t)targets, sizeof *amounts);
 	struct run_result *results = calloc((size_t)n, sizeof *results);
 	struct pairing *pairings = calloc((size_t)n, sizeof *pairings);
-	int status = out->amounts && out->steps && amounts && results && pairings ? 0 : -1;
+	int *candidate = calloc((size_t)n, sizeof *candidate);  /* row -> district */
+	int *state = calloc((size_t)targets + 1, sizeof *state); /* 0 unknown, 1 takes, 2 refused */
+	int status = out->amounts && out->steps && out->skipped && amounts && results && pairings &&
+		     candidate && state ? 0 : -1;
 	if (status != 0)
 		diag_no_memory(d, "preparing the allocation");
 
 	for (int k = 0; k < steps && status == 0; k++) {
-		/* row 0: the allocation so far; row 1 + d: one more step to district d */
-		for (int v = 0; v < n; v++) {
+		/* each district's next step, tried once: a refused amount is skipped */
+		for (int t = 0; t < targets && status == 0; t++) {
+			if (state[t] != 0)
+				continue;
+			memcpy(amounts, out->amounts, (size_t)targets * sizeof *amounts);
+			amounts[t] += problem->step;
+			struct allocation_skip *skip = &out->skipped[out->n_skipped];
+			int refused = probe(st, problem, targets, amounts, skip, d);
+			if (refused < 0)
+				status = -1;
+			else if (refused) {
+				skip->district = t;
+				skip->amount = amounts[t];
+				out->n_skipped++;
+			}
+			state[t] = refused ? 2 : 1;
+		}
+		/* row 0: the allocation so far; row 1 + c: one more step to candidate c */
+		int rows = 1;
+		for (int t = 0; t < targets; t++)
+			if (state[t] == 1)
+				candidate[rows++] = t;
+		if (status != 0 || rows == 1)
+			break;
+		for (int v = 0; v < rows; v++) {
 			memcpy(&amounts[(size_t)v * (size_t)targets], out->amounts,
 			       (size_t)targets * sizeof *amounts);
 			if (v > 0)
-				amounts[(size_t)v * (size_t)targets + (size_t)(v - 1)] += problem->step;
+				amounts[(size_t)v * (size_t)targets + (size_t)candidate[v]] += problem->step;
 		}
-		status = allocation_evaluate(st, problem, targets, amounts, n, results, pairings, d);
+		status = allocation_evaluate(st, problem, targets, amounts, rows, results, pairings, d);
 		if (status != 0)
 			break;
-		int best = 1;
-		for (int v = 2; v < n; v++) {
-			double gain = pairings[v].pass_difference.mean;
-			double top = pairings[best].pass_difference.mean;
-			if (gain > top || (gain == top && pairings[v].total_difference.mean >
-							   pairings[best].total_difference.mean))
+		int best = 1, second = 0;
+		for (int v = 2; v < rows; v++)
+			if (better(&pairings[v], &pairings[best])) {
+				second = best;
 				best = v;
-		}
-		struct allocation_step *step = &out->steps[out->n_steps++];
+			} else if (second == 0 || better(&pairings[v], &pairings[second])) {
+				second = v;
+			}
 		const struct pairing *p = &pairings[best];
-		double half = pairing_half_width(&p->pass_difference, p->n);
-		step->district = best - 1;
-		out->amounts[best - 1] += problem->step;
-		step->amount = out->amounts[best - 1];
-		step->gain = p->pass_difference.mean;
-		step->gain_lo = step->gain - half;
-		step->gain_hi = step->gain + half;
-		step->total_gain = p->total_difference.mean;
-		const struct tally *t = results[best].tally;
-		step->pass = (double)t->passes / (double)t->n;
-		wilson_interval(t->passes, t->n, Z95, &step->pass_lo, &step->pass_hi);
-		step->total_mean = t->total.mean;
-		for (int v = 0; v < n; v++)
+		if (p->pass_difference.mean <= 0.0) {
+			out->no_gain = 1;
+		} else {
+			struct allocation_step *step = &out->steps[out->n_steps++];
+			double half = pairing_half_width(&p->pass_difference, p->n);
+			step->district = candidate[best];
+			out->amounts[candidate[best]] += problem->step;
+			state[candidate[best]] = 0;
+			step->amount = out->amounts[candidate[best]];
+			step->gain = p->pass_difference.mean;
+			step->gain_lo = step->gain - half;
+			step->gain_hi = step->gain + half;
+			step->total_gain = p->total_difference.mean;
+			const struct tally *t = results[best].tally;
+			step->pass = (double)t->passes / (double)t->n;
+			wilson_interval(t->passes, t->n, Z95, &step->pass_lo, &step->pass_hi);
+			step->total_mean = t->total.mean;
+			step->resolved = 1;
+			if (second > 0) {
+				const struct pairing *q = &pairings[second];
+				double runner_hi = q->pass_difference.mean +
+						   pairing_half_width(&q->pass_difference, q->n);
+				step->resolved = step->gain_lo > runner_hi;
+			}
+			out->unresolved += !step->resolved;
+		}
+		for (int v = 0; v < rows; v++)
 			run_result_free(&results[v]);
+		if (out->no_gain)
+			break;
 	}
+	out->unspent = problem->budget - problem->step * out->n_steps;
+	if (out->unspent < 1e-9 * problem->budget)
+		out->unspent = 0.0;
 	free(amounts);
 	free(results);
 	free(pairings);
+	free(candidate);
+	free(state);
 	if (status != 0)
 		allocation_free(out);
 	return status;

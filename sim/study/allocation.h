@@ -8,6 +8,8 @@
 
 #include "study.h"
 
+#define ALLOCATION_REASON_CHARS 256
+
 struct allocation_problem {
 	int policy;              /* 0-based index of the policy whose parameter is spread */
 	const char *key;         /* the parameter */
@@ -22,6 +24,17 @@ struct allocation_step {
 	double total_gain;               /* mean Total against the allocation before */
 	double pass, pass_lo, pass_hi;   /* P(pass) after the step */
 	double total_mean;
+	/* 0: the best candidate's gain interval overlaps the runner-up's (a
+	 * coin toss between them: more replications settle it) */
+	int resolved;
+};
+
+/* A district whose next step would leave the parameter's range: the
+ * policy's plugin refused the amount; the greedy gives it no more. */
+struct allocation_skip {
+	int district;
+	double amount;                   /* the amount refused */
+	char reason[ALLOCATION_REASON_CHARS];   /* the plugin's message, cut */
 };
 
 /* The result document of allocate. */
@@ -33,6 +46,11 @@ struct allocation {
 	double *amounts;                 /* the final allocation */
 	int n_steps;
 	struct allocation_step *steps;
+	int no_gain;                     /* stopped: no candidate gained anything */
+	int unresolved;                  /* steps whose choice was a coin toss */
+	double unspent;                  /* the budget no step was given */
+	int n_skipped;
+	struct allocation_skip *skipped;
 };
 
 /*
