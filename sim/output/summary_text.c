@@ -51,6 +51,11 @@ void summary_text_sweep(FILE *out, const struct sweep_result *r)
 		fprintf(out, "%-28g %-28s %8.2f%% [%6.2f%%, %6.2f%%] %9.3f\n", point->values[0], second,
 			100 * point->at.pass, 100 * point->at.lo, 100 * point->at.hi, point->at.total_mean);
 	}
+	for (int i = 0; i < r->n_parameters; i++)
+		if (r->rounded[i])
+			fprintf(out, "\nnote: %s takes whole numbers: the grid %g:%g:%d ran the rounded "
+				     "values above\n", r->parameters[i].path, r->parameters[i].lo,
+				r->parameters[i].hi, r->parameters[i].steps);
 }
 
 static void tornado_text(FILE *out, const struct analysis_result *a)

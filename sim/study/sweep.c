@@ -1,5 +1,7 @@
 #include "sweep.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,6 +10,33 @@ void sweep_result_free(struct sweep_result *r)
 	free(r->points);
 	r->points = NULL;
 	r->n_points = 0;
+}
+
+/* A whole-number parameter's grid: 1 when rounded, 0 when whole, -1 (the
+ * reason in D) when rounding runs a value twice. */
+static int check_whole(const struct design_input *in, struct diag *d)
+{
+	if (!in->integer)
+		return 0;
+	int rounded = 0, twice = 0;
+	char values[256] = "";
+	size_t used = 0;
+	for (int i = 0; i < in->steps; i++) {
+		double exact = in->lo + (double)i / (in->steps - 1) * (in->hi - in->lo);
+		double v = design_value(in, (double)i / (in->steps - 1));
+		rounded |= fabs(exact - v) > 1e-9;
+		twice |= i > 0 && v == design_value(in, (double)(i - 1) / (in->steps - 1));
+		if (used < sizeof values - 32)
+			used += (size_t)snprintf(values + used, sizeof values - used, "%s%g", i ? ", " : "", v);
+	}
+	if (twice) {
+		diag_add_at(d, DIAG_INPUT, NULL, 0, "%s takes whole numbers: %g:%g:%d would run %s, a value "
+			    "twice; choose steps that give each whole number once (e.g. %g:%g:%d)",
+			    in->path, in->lo, in->hi, in->steps, values, in->lo, in->hi,
+			    (int)fabs(round(in->hi) - round(in->lo)) + 1);
+		return -1;
+	}
+	return rounded;
 }
 
 int sweep_run(struct study *st, const struct design_input *parameters, int n,
@@ -23,6 +52,9 @@ int sweep_run(struct study *st, const struct design_input *parameters, int n,
 	memcpy(out->parameters, parameters, (size_t)n * sizeof *parameters);
 	if (design_check_inputs(st, out->parameters, n, d) != 0)
 		return -1;
+	for (int i = 0; i < n; i++)
+		if ((out->rounded[i] = check_whole(&out->parameters[i], d)) < 0)
+			return -1;
 	int rows = out->parameters[0].steps, columns = n == 2 ? out->parameters[1].steps : 1;
 	out->points = calloc((size_t)rows * (size_t)columns, sizeof *out->points);
 	if (out->points == NULL) {
