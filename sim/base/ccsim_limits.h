@@ -35,6 +35,10 @@
  * a week). Every sum of the weekly dynamics then stays far inside int64. */
 #define LIMIT_CAMPAIGN_PROBLEMS 1e18
 
+/* Uncertain inputs a scenario may draw in every replication (its entries,
+ * and the paths their patterns reach). */
+#define LIMIT_UNCERTAIN_INPUTS 10000
+
 /* ---- plugins ---- */
 /* Bytes of one plugin's source. */
 #define LIMIT_PLUGIN_FILE (1 << 20)

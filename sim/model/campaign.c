@@ -1,5 +1,6 @@
 #include "campaign.h"
 #include "ccsim_limits.h"
+#include "varying.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -34,6 +35,24 @@ struct hooked_cell {
 	struct binomial_draws kept_rectify[HOOK_RATES], kept_rebound[HOOK_RATES];
 	struct poisson_source kept_arrival;
 	int next_rectify, next_rebound;
+	/* rates an uncertain input draws from a continuous distribution: drawn
+	 * without tables, whatever a hook sets them to (1: rectify, 2: rebound,
+	 * 4: arrivals) */
+	unsigned untabled;
+	struct varying_binomial rectify_varying, rebound_varying;
+	struct varying_poisson arrival_varying;
+};
+
+/* The rates of a few values (a discrete input's) a varying cell keeps samplers for. */
+#define FEW_RATES 4
+
+/* A cell whose values uncertain inputs set anew in every replication. */
+struct varying_cell {
+	struct campaign_variation how;
+	struct campaign_values *values;   /* [capacity]: each replication's of the block */
+	struct binomial_draws few_rectify[FEW_RATES], few_rebound[FEW_RATES];
+	struct poisson_source few_arrival[FEW_RATES];
+	int next_rectify, next_rebound, next_arrival;
 };
 
 static void binomial_draws_init(struct binomial_draws *d, double p, struct inversion_tables *tables)
@@ -55,6 +74,10 @@ struct campaign {
 	int32_t *open32;
 	int64_t *open64;
 	int64_t *rectified, *arrived;   /* [capacity] */
+	int64_t *initial_shift;         /* [capacity]: O0 drawn by uncertain inputs less the scenario's */
+	int *vary;                      /* [cells]: the cell's index in varying, -1: fixed (NULL: none varies) */
+	struct varying_cell *varying;
+	int n_varying;
 	int64_t *week_open;             /* [2][weeks + 1]: two replications of one cell */
 	/* made on a hooked replication's first use: */
 	struct inventory *inventories;  /* [cells]: the hooks' view */
@@ -74,6 +97,11 @@ void campaign_free(struct campaign *c)
 	free(c->hooked_open);
 	free(c->rectified);
 	free(c->arrived);
+	free(c->initial_shift);
+	for (int i = 0; c->varying != NULL && i < c->n_varying; i++)
+		free(c->varying[i].values);
+	free(c->varying);
+	free(c->vary);
 	free(c->week_open);
 	free(c->inventories);
 	free(c->hooked_cells);
@@ -101,7 +129,53 @@ static int fits_32_bits(const struct scenario *s)
 	return 1;
 }
 
+/* Whether some cell's O0 or arrivals vary (VARIATION may be NULL). */
+static int counts_vary(const struct campaign_variation *variation, size_t cells)
+{
+	for (size_t k = 0; variation != NULL && k < cells; k++)
+		if (variation[k].problems != CAMPAIGN_FIXED || variation[k].new_per_week != CAMPAIGN_FIXED)
+			return 1;
+	return 0;
+}
+
+/* The varying cells' records; 0, or -1 when out of memory. */
+static int varying_start(struct campaign *c, const struct campaign_variation *variation)
+{
+	c->vary = malloc(c->cells * sizeof *c->vary);
+	c->initial_shift = calloc((size_t)c->capacity, sizeof *c->initial_shift);
+	if (c->vary == NULL || c->initial_shift == NULL)
+		return -1;
+	for (size_t k = 0; k < c->cells; k++) {
+		const struct campaign_variation *v = &variation[k];
+		int varies = v->problems || v->rectify_rate || v->rebound || v->new_per_week;
+		c->vary[k] = varies ? c->n_varying++ : -1;
+	}
+	c->varying = calloc((size_t)(c->n_varying > 0 ? c->n_varying : 1), sizeof *c->varying);
+	if (c->varying == NULL)
+		return -1;
+	for (size_t k = 0; k < c->cells; k++) {
+		if (c->vary[k] < 0)
+			continue;
+		struct varying_cell *vc = &c->varying[c->vary[k]];
+		vc->how = variation[k];
+		vc->values = calloc((size_t)c->capacity, sizeof *vc->values);
+		if (vc->values == NULL)
+			return -1;
+		for (int i = 0; i < FEW_RATES; i++) { /* no slot holds a rate yet */
+			vc->few_rectify[i].source.n_max = vc->few_rebound[i].source.n_max = -2;
+			vc->few_arrival[i].rate.mu = NAN;
+		}
+	}
+	return 0;
+}
+
 struct campaign *campaign_new(const struct scenario *s, struct inversion_tables *tables)
+{
+	return campaign_new_varying(s, tables, NULL);
+}
+
+struct campaign *campaign_new_varying(const struct scenario *s, struct inversion_tables *tables,
+				      const struct campaign_variation *variation)
 {
 	struct campaign *c = calloc(1, sizeof *c);
 	if (c == NULL)
@@ -110,13 +184,14 @@ struct campaign *campaign_new(const struct scenario *s, struct inversion_tables 
 	c->weeks = s->weeks;
 	c->batches = s->batches;
 	c->tables = tables;
+	/* drawn counts may reach any value: 64 bits */
+	c->wide = !fits_32_bits(s) || counts_vary(variation, c->cells);
 	size_t per_replication = (size_t)s->batches * c->cells *
-				 (fits_32_bits(s) ? sizeof(int32_t) : sizeof(int64_t)) +
+				 (c->wide ? sizeof(int64_t) : sizeof(int32_t)) +
 				 2 * sizeof(int64_t);
 	size_t fit = LIMIT_CAMPAIGN_BLOCK_BYTES / per_replication;
 	c->capacity = fit < 1 ? 1 : fit > CAMPAIGN_BLOCK ? CAMPAIGN_BLOCK : (int)fit;
 	c->draws = calloc(c->cells, sizeof *c->draws);
-	c->wide = !fits_32_bits(s);
 	size_t results = c->cells * (size_t)c->capacity * (size_t)s->batches;
 	if (c->wide)
 		c->open64 = calloc(results, sizeof *c->open64);
@@ -126,7 +201,7 @@ struct campaign *campaign_new(const struct scenario *s, struct inversion_tables 
 	c->arrived = calloc((size_t)c->capacity, sizeof *c->arrived);
 	c->week_open = calloc(2 * ((size_t)s->weeks + 1), sizeof *c->week_open);
 	if (!c->draws || !(c->open32 || c->open64) || !c->rectified || !c->arrived ||
-	    !c->week_open) {
+	    !c->week_open || (variation != NULL && varying_start(c, variation) != 0)) {
 		campaign_free(c);
 		return NULL;
 	}
@@ -144,6 +219,13 @@ struct campaign *campaign_new(const struct scenario *s, struct inversion_tables 
 int campaign_capacity(const struct campaign *c)
 {
 	return c->capacity;
+}
+
+struct campaign_values *campaign_values(struct campaign *c, int j, size_t k)
+{
+	if (c->vary == NULL || c->vary[k] < 0)
+		return NULL;
+	return &c->varying[c->vary[k]].values[j];
 }
 
 /*
@@ -266,6 +348,117 @@ static void run_cell(struct campaign *c, size_t k, uint64_t seed, uint64_t first
 	}
 }
 
+/* ---- cells that uncertain inputs vary ---------------------------------- */
+
+/* The kept sampler for rate P among SLOTS (a few values: a discrete
+ * input's), set up in the next slot when none has it. */
+static const struct binomial_draws *few_binomial(struct binomial_draws *slots, int *next, double p,
+						 struct inversion_tables *tables)
+{
+	for (int i = 0; i < FEW_RATES; i++)
+		if (slots[i].source.rate.p == p && slots[i].source.n_max != -2)
+			return &slots[i];
+	struct binomial_draws *slot = &slots[*next];
+	*next = (*next + 1) % FEW_RATES;
+	binomial_draws_init(slot, p, tables);
+	return slot;
+}
+
+static const struct poisson_source *few_poisson(struct poisson_source *slots, int *next, double mu,
+						struct inversion_tables *tables)
+{
+	for (int i = 0; i < FEW_RATES; i++)
+		if (slots[i].rate.mu == mu)
+			return &slots[i];
+	struct poisson_source *slot = &slots[*next];
+	*next = (*next + 1) % FEW_RATES;
+	poisson_source_init(slot, mu, tables);
+	return slot;
+}
+
+/* One replication's samplers of a varying cell: kept ones (the
+ * scenario's, or a few values'), else untabled ones (NULL *_at). */
+struct lane_draws {
+	const struct binomial_draws *rectify_at, *rebound_at;
+	const struct poisson_source *arrival_at;
+	struct varying_binomial rectify, rebound;
+	struct varying_poisson arrival;
+};
+
+static void lane_draws_start(struct campaign *c, struct varying_cell *vc, const struct cell_draws *d,
+			     const struct campaign_values *v, struct lane_draws *x)
+{
+	const struct campaign_variation *how = &vc->how;
+	x->rectify_at = &d->rectify;
+	x->rebound_at = &d->rebound;
+	x->arrival_at = &d->arrival;
+	if (how->rectify_rate == CAMPAIGN_CONTINUOUS) {
+		x->rectify_at = NULL;
+		varying_binomial_init(&x->rectify, v->rectify_rate);
+	} else if (how->rectify_rate == CAMPAIGN_FEW) {
+		x->rectify_at = few_binomial(vc->few_rectify, &vc->next_rectify, v->rectify_rate, c->tables);
+	}
+	if (how->rebound == CAMPAIGN_CONTINUOUS) {
+		x->rebound_at = NULL;
+		varying_binomial_init(&x->rebound, v->rebound);
+	} else if (how->rebound == CAMPAIGN_FEW) {
+		x->rebound_at = few_binomial(vc->few_rebound, &vc->next_rebound, v->rebound, c->tables);
+	}
+	if (how->new_per_week == CAMPAIGN_CONTINUOUS) {
+		x->arrival_at = NULL;
+		varying_poisson_init(&x->arrival, v->new_per_week);
+	} else if (how->new_per_week == CAMPAIGN_FEW) {
+		x->arrival_at = few_poisson(vc->few_arrival, &vc->next_arrival, v->new_per_week, c->tables);
+	}
+}
+
+/* One week of 3.1 for a varying cell, in inventory_week's order. */
+static inline void lane_week_varying(struct lane *x, struct lane_draws *d)
+{
+	int64_t fixed = d->rectify_at != NULL ? draw_binomial(d->rectify_at, &x->r, x->open)
+					      : varying_binomial_draw(&d->rectify, &x->r, x->open);
+	int64_t back = d->rebound_at != NULL ? draw_binomial(d->rebound_at, &x->r, x->last)
+					     : varying_binomial_draw(&d->rebound, &x->r, x->last);
+	int64_t added = d->arrival_at != NULL ? draw_poisson(d->arrival_at, &x->r)
+					      : varying_poisson_draw(&d->arrival, &x->r);
+	x->open = x->open - fixed + back + added;
+	x->last = fixed;
+	x->fixed_sum += fixed;
+	x->added_sum += added;
+}
+
+/* Every replication of the block for varying cell K, two at a time (as run_cell). */
+static void run_varying_cell(struct campaign *c, size_t k, uint64_t seed, uint64_t first, int count,
+			     const int *batch_week)
+{
+	const struct cell_draws *d = &c->draws[k];
+	struct varying_cell *vc = &c->varying[c->vary[k]];
+	int weeks = c->weeks;
+	int64_t *open[2] = {c->week_open, c->week_open + weeks + 1};
+	for (int j = 0; j < count; j += 2) {
+		int lanes = j + 1 < count ? 2 : 1;
+		struct lane x[2];
+		struct lane_draws draws[2];
+		for (int i = 0; i < lanes; i++) {
+			const struct campaign_values *v = &vc->values[j + i];
+			lane_start(&x[i], d, seed, first + (uint64_t)(j + i), k);
+			if (vc->how.problems != CAMPAIGN_FIXED) {
+				x[i].open = v->problems;
+				c->initial_shift[j + i] += v->problems - d->problems;
+			}
+			lane_draws_start(c, vc, d, v, &draws[i]);
+		}
+		for (int t = 1; t <= weeks; t++) {
+			for (int i = 0; i < lanes; i++) {
+				lane_week_varying(&x[i], &draws[i]);
+				open[i][t] = x[i].open;
+			}
+		}
+		for (int i = 0; i < lanes; i++)
+			lane_end(c, k, j + i, &x[i], open[i], batch_week);
+	}
+}
+
 void campaign_run_block(struct campaign *c, const struct scenario *s, uint64_t seed,
 			uint64_t first, int count, const int *batch_week)
 {
@@ -273,8 +466,14 @@ void campaign_run_block(struct campaign *c, const struct scenario *s, uint64_t s
 	c->hooked = 0;
 	memset(c->rectified, 0, (size_t)count * sizeof *c->rectified);
 	memset(c->arrived, 0, (size_t)count * sizeof *c->arrived);
-	for (size_t k = 0; k < c->cells; k++)
-		run_cell(c, k, seed, first, count, batch_week);
+	if (c->initial_shift != NULL)
+		memset(c->initial_shift, 0, (size_t)count * sizeof *c->initial_shift);
+	for (size_t k = 0; k < c->cells; k++) {
+		if (c->vary != NULL && c->vary[k] >= 0)
+			run_varying_cell(c, k, seed, first, count, batch_week);
+		else
+			run_cell(c, k, seed, first, count, batch_week);
+	}
 }
 
 /* The sampler for rate P among the scenario's (AT_START) and the kept
@@ -300,16 +499,25 @@ static void hooked_rates(struct campaign *c, size_t k, const struct inventory *v
 	struct hooked_cell *h = &c->hooked_cells[k];
 	const struct cell_draws *d = &c->draws[k];
 	if (v->rectify_rate != h->rectify_rate) {
-		h->rectify_at = binomial_in_force(&d->rectify, h->kept_rectify, &h->next_rectify,
-					       v->rectify_rate, c->tables);
+		if (h->untabled & 1u)
+			varying_binomial_init(&h->rectify_varying, v->rectify_rate);
+		else
+			h->rectify_at = binomial_in_force(&d->rectify, h->kept_rectify, &h->next_rectify,
+							  v->rectify_rate, c->tables);
 		h->rectify_rate = v->rectify_rate;
 	}
 	if (v->rebound != h->rebound) {
-		h->rebound_at = binomial_in_force(&d->rebound, h->kept_rebound, &h->next_rebound,
-						  v->rebound, c->tables);
+		if (h->untabled & 2u)
+			varying_binomial_init(&h->rebound_varying, v->rebound);
+		else
+			h->rebound_at = binomial_in_force(&d->rebound, h->kept_rebound, &h->next_rebound,
+							  v->rebound, c->tables);
 		h->rebound = v->rebound;
 	}
-	if (v->new_per_week != h->new_per_week) {
+	if (v->new_per_week != h->new_per_week && (h->untabled & 4u)) {
+		varying_poisson_init(&h->arrival_varying, v->new_per_week);
+		h->new_per_week = v->new_per_week;
+	} else if (v->new_per_week != h->new_per_week) {
 		if (v->new_per_week == d->arrival.rate.mu) {
 			h->arrival_at = &d->arrival;
 		} else {
@@ -318,6 +526,45 @@ static void hooked_rates(struct campaign *c, size_t k, const struct inventory *v
 			h->arrival_at = &h->kept_arrival;
 		}
 		h->new_per_week = v->new_per_week;
+	}
+}
+
+/*
+ * A varying cell K's values for a hooked replication (result 0's): V, its
+ * inventory, starts from them; a rate drawn from a continuous distribution
+ * is drawn without tables, a few values' through the kept samplers (the
+ * first week's check sees the rate differ from the scenario's).
+ */
+static void hooked_varying_start(struct campaign *c, size_t k, struct inventory *v,
+				 struct hooked_cell *h)
+{
+	struct varying_cell *vc = &c->varying[c->vary[k]];
+	const struct campaign_values *x = &vc->values[0];
+	const struct campaign_variation *how = &vc->how;
+	if (how->problems != CAMPAIGN_FIXED) {
+		c->initial_shift[0] += x->problems - v->open;
+		v->open = x->problems;
+	}
+	if (how->rectify_rate != CAMPAIGN_FIXED)
+		v->rectify_rate = x->rectify_rate;
+	if (how->rebound != CAMPAIGN_FIXED)
+		v->rebound = x->rebound;
+	if (how->new_per_week != CAMPAIGN_FIXED)
+		v->new_per_week = x->new_per_week;
+	if (how->rectify_rate == CAMPAIGN_CONTINUOUS) {
+		h->untabled |= 1u;
+		varying_binomial_init(&h->rectify_varying, x->rectify_rate);
+		h->rectify_rate = x->rectify_rate;
+	}
+	if (how->rebound == CAMPAIGN_CONTINUOUS) {
+		h->untabled |= 2u;
+		varying_binomial_init(&h->rebound_varying, x->rebound);
+		h->rebound = x->rebound;
+	}
+	if (how->new_per_week == CAMPAIGN_CONTINUOUS) {
+		h->untabled |= 4u;
+		varying_poisson_init(&h->arrival_varying, x->new_per_week);
+		h->new_per_week = x->new_per_week;
 	}
 }
 
@@ -352,6 +599,8 @@ int campaign_run_hooked(struct campaign *c, const struct scenario *s, uint64_t s
 	if (hooked_start(c) != 0)
 		return CAMPAIGN_NO_MEMORY;
 	c->hooked = 1;
+	if (c->initial_shift != NULL)
+		c->initial_shift[0] = 0;
 	int64_t rectified = 0, arrived = 0;
 	for (size_t k = 0; k < cells; k++) {
 		const struct cell_draws *d = &c->draws[k];
@@ -365,7 +614,10 @@ int campaign_run_hooked(struct campaign *c, const struct scenario *s, uint64_t s
 		h->rectify_at = &d->rectify;
 		h->rebound_at = &d->rebound;
 		h->arrival_at = &d->arrival;
+		h->untabled = 0;
 		rng_init(&h->r, seed, index, RNG_SUBSTREAM_CELLS + k);
+		if (c->vary != NULL && c->vary[k] >= 0)
+			hooked_varying_start(c, k, v, h);
 	}
 	for (int t = 1; t <= c->weeks; t++) {
 		for (size_t k = 0; k < cells; k++) {
@@ -375,9 +627,20 @@ int campaign_run_hooked(struct campaign *c, const struct scenario *s, uint64_t s
 			    v->new_per_week != h->new_per_week)
 				hooked_rates(c, k, v);
 			struct rng r = h->r;
-			int64_t fixed = draw_binomial(h->rectify_at, &r, v->open);
-			int64_t back = draw_binomial(h->rebound_at, &r, v->rectified_last);
-			int64_t added = draw_poisson(h->arrival_at, &r);
+			int64_t fixed, back, added;
+			if (__builtin_expect(h->untabled == 0, 1)) {
+				fixed = draw_binomial(h->rectify_at, &r, v->open);
+				back = draw_binomial(h->rebound_at, &r, v->rectified_last);
+				added = draw_poisson(h->arrival_at, &r);
+			} else {
+				fixed = h->untabled & 1u ? varying_binomial_draw(&h->rectify_varying, &r, v->open)
+							 : draw_binomial(h->rectify_at, &r, v->open);
+				back = h->untabled & 2u
+					       ? varying_binomial_draw(&h->rebound_varying, &r, v->rectified_last)
+					       : draw_binomial(h->rebound_at, &r, v->rectified_last);
+				added = h->untabled & 4u ? varying_poisson_draw(&h->arrival_varying, &r)
+							 : draw_poisson(h->arrival_at, &r);
+			}
 			h->r = r;
 			v->open = v->open - fixed + back + added;
 			v->rectified_last = fixed;
@@ -407,6 +670,9 @@ int64_t campaign_open(const struct campaign *c, int j, int b, size_t k)
 
 double campaign_rectification(const struct campaign *c, int j)
 {
-	double denominator = (double)c->initial + (double)c->arrived[j];
+	double initial = (double)c->initial;
+	if (c->initial_shift != NULL)
+		initial += (double)c->initial_shift[j];
+	double denominator = initial + (double)c->arrived[j];
 	return denominator > 0.0 ? (double)c->rectified[j] / denominator : 0.0;
 }

@@ -34,6 +34,37 @@ struct campaign;
 struct campaign *campaign_new(const struct scenario *s, struct inversion_tables *tables);
 void campaign_free(struct campaign *c);
 
+/*
+ * How a cell's value changes from one replication to the next, when an
+ * uncertain input sets it (docs/model.md 7): the scenario's value in every
+ * replication, one of a few values (a discrete input's: drawn from the
+ * tables, kept for each value met), or a value seldom met twice (a
+ * continuous input's: drawn without tables, varying.h).
+ */
+enum campaign_change { CAMPAIGN_FIXED, CAMPAIGN_FEW, CAMPAIGN_CONTINUOUS };
+
+/* How each value of one cell changes (enum campaign_change). */
+struct campaign_variation {
+	unsigned char problems, rectify_rate, rebound, new_per_week;
+};
+
+/* One replication's values of a cell that varies (only the varying ones are read). */
+struct campaign_values {
+	int64_t problems;
+	double rectify_rate, rebound, new_per_week;
+};
+
+/*
+ * As campaign_new, for cells whose values VARIATION[cell] says vary (NULL:
+ * none): before each run, campaign_values gives each such cell's values
+ * for each replication of the run.
+ */
+struct campaign *campaign_new_varying(const struct scenario *s, struct inversion_tables *tables,
+				      const struct campaign_variation *variation);
+
+/* Where result J's values of cell K go before the run (NULL: K does not vary). */
+struct campaign_values *campaign_values(struct campaign *c, int j, size_t k);
+
 #define CAMPAIGN_BLOCK 256
 
 int campaign_capacity(const struct campaign *c);

@@ -6,6 +6,7 @@
 
 #include "campaign.h"
 #include "sample.h"
+#include "uncertain_apply.h"
 
 const char *const component_names[COMPONENT_COUNT] = {
 	"field", "materials", "survey", "overall", "bonus", "negative", "minors", "satisfaction"};
@@ -29,6 +30,9 @@ struct replication_workspace {
 	struct inversion_tables *tables;  /* the run's, shared */
 	const struct scenario_compiled *model; /* what follows from the scenario, read-only */
 	struct scenario_compiled *owned;  /* the model when the workspace compiled it itself */
+	/* the scenario's uncertain inputs (NULL: none): each replication runs on
+	 * its own values, and model is the inputs' */
+	struct uncertain_apply *uncertain;
 };
 
 void replication_set_week_hook(struct replication_workspace *w, week_hook hook, void *context)
@@ -52,6 +56,7 @@ void replication_workspace_free(struct replication_workspace *w)
 	free(w->inspection);
 	draw_set_free(&w->draws);
 	free(w->picked);
+	uncertain_apply_free(w->uncertain);
 	scenario_compiled_free(w->owned);
 	free(w);
 }
@@ -102,8 +107,26 @@ struct replication_workspace *replication_workspace_new_compiled(const struct sc
 	w->outcome.district_rank_bottom = calloc(D, sizeof(double));
 	w->ranked = calloc(D, sizeof(double));
 	w->outcome.category_points_lost = calloc(C, sizeof(double));
-	w->campaign = campaign_new(s, tables);
+	if (s->uncertain != NULL) {
+		/* cells whose values the inputs draw anew in each replication */
+		struct campaign_variation *variation = calloc(D * C, sizeof *variation);
+		if (variation != NULL) {
+			uncertain_apply_variation(s, variation);
+			w->campaign = campaign_new_varying(s, tables, variation);
+		}
+		free(variation);
+	} else {
+		w->campaign = campaign_new(s, tables);
+	}
 	size_t block = w->campaign != NULL ? (size_t)campaign_capacity(w->campaign) : 1;
+	if (s->uncertain != NULL && w->campaign != NULL) {
+		w->uncertain = uncertain_apply_new(m, (int)block);
+		if (w->uncertain == NULL) {
+			replication_workspace_free(w);
+			return NULL;
+		}
+		w->model = uncertain_apply_model(w->uncertain);
+	}
 	w->batch_week = calloc(block * (size_t)s->batches, sizeof *w->batch_week);
 	w->inspection = calloc(block, sizeof *w->inspection);
 	w->picked = calloc(most, sizeof *w->picked);
@@ -155,6 +178,8 @@ static int run_campaign(const struct scenario *s, uint64_t seed, uint64_t index,
 		w->block_count = 0;
 		w->current = 0;
 		draw_dates(s, seed, index, 0, w);
+		if (w->uncertain != NULL)
+			uncertain_apply_draw(w->uncertain, seed, index, 0, w->campaign);
 		int status = campaign_run_hooked(w->campaign, s, seed, index, w->batch_week, w->hook,
 						 w->hook_context);
 		return status == CAMPAIGN_OK	     ? REPLICATION_OK
@@ -169,8 +194,11 @@ static int run_campaign(const struct scenario *s, uint64_t seed, uint64_t index,
 		int block = campaign_capacity(w->campaign);
 		if (count > (uint64_t)block)
 			count = (uint64_t)block;
-		for (int j = 0; j < (int)count; j++)
+		for (int j = 0; j < (int)count; j++) {
 			draw_dates(s, seed, index + (uint64_t)j, j, w);
+			if (w->uncertain != NULL)
+				uncertain_apply_draw(w->uncertain, seed, index + (uint64_t)j, j, w->campaign);
+		}
 		campaign_run_block(w->campaign, s, seed, index, (int)count, w->batch_week);
 		w->block_seed = seed;
 		w->block_first = index;
@@ -355,6 +383,15 @@ int replication_run(const struct scenario *s, uint64_t seed, uint64_t index,
 	int status = run_campaign(s, seed, index, w);
 	if (status != REPLICATION_OK)
 		return status;
+	if (w->uncertain != NULL) {
+		/* the rest of the replication runs on its inputs' values */
+		if (uncertain_apply_set(w->uncertain, w->current) != 0)
+			return REPLICATION_NO_MEMORY;
+		s = uncertain_apply_scenario(w->uncertain);
+		o->n_uncertain = uncertain_apply_count(w->uncertain);
+		o->uncertain_value = uncertain_apply_values(w->uncertain, w->current);
+		o->uncertain_u = uncertain_apply_uniforms(w->uncertain, w->current);
+	}
 	o->rectification = campaign_rectification(w->campaign, w->current);
 	struct rng inspection = w->inspection[w->current];
 	status = run_inspection(s, &inspection, w, &component[COMPONENT_FIELD]);

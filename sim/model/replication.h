@@ -46,6 +46,10 @@ struct outcome {
 	double *district_rank_last;   /* [D] its share of the last place (docs/model.md 3.10) */
 	double *district_rank_bottom; /* [D] its share of the bottom k places */
 	double *category_points_lost; /* [C] */
+	/* the uncertain inputs' draws (docs/model.md 7): none without them */
+	int n_uncertain;
+	const double *uncertain_value;  /* [n_uncertain]: the value set, or a relative input's multiplier */
+	const double *uncertain_u;      /* [n_uncertain]: U_k */
 };
 
 /* Everything one thread needs to run replications of one scenario. */

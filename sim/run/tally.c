@@ -1,10 +1,13 @@
 #include "tally.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "uncertain.h"
+
 /* The arrays a tally holds, packed in this order (tally_arrays). */
-#define TALLY_ARRAYS 6
+#define TALLY_ARRAYS 7
 
 struct tally *tally_new(const struct scenario *s)
 {
@@ -20,9 +23,11 @@ struct tally *tally_new(const struct scenario *s)
 	t->district_rank_last_sum = calloc((size_t)s->n_districts, sizeof(double));
 	t->district_rank_bottom_sum = calloc((size_t)s->n_districts, sizeof(double));
 	t->category_points_lost_sum = calloc((size_t)s->n_categories, sizeof(double));
+	t->n_uncertain = s->uncertain != NULL ? uncertain_count(s->uncertain) : 0;
+	t->uncertain = calloc((size_t)t->n_uncertain + 1, sizeof *t->uncertain);
 	if (!t->below_band || !t->district_points_lost_sum || !t->district_sites_sum ||
 	    !t->district_rank_last_sum || !t->district_rank_bottom_sum ||
-	    !t->category_points_lost_sum) {
+	    !t->category_points_lost_sum || !t->uncertain) {
 		tally_free(t);
 		return NULL;
 	}
@@ -39,6 +44,7 @@ void tally_free(struct tally *t)
 	free(t->district_rank_last_sum);
 	free(t->district_rank_bottom_sum);
 	free(t->category_points_lost_sum);
+	free(t->uncertain);
 	free(t);
 }
 
@@ -54,6 +60,8 @@ static void restore_layout(struct tally *t, const struct tally *layout)
 	t->district_rank_last_sum = layout->district_rank_last_sum;
 	t->district_rank_bottom_sum = layout->district_rank_bottom_sum;
 	t->category_points_lost_sum = layout->category_points_lost_sum;
+	t->n_uncertain = layout->n_uncertain;
+	t->uncertain = layout->uncertain;
 }
 
 /* The arrays of T, in packing order, with their sizes in bytes. */
@@ -69,6 +77,8 @@ static int tally_arrays(const struct tally *t, void *arrays[TALLY_ARRAYS], size_
 	sizes[1] = sizes[2] = sizes[3] = sizes[4] = D * sizeof(double);
 	arrays[5] = t->category_points_lost_sum;
 	sizes[5] = C * sizeof(double);
+	arrays[6] = t->uncertain;
+	sizes[6] = (size_t)t->n_uncertain * sizeof *t->uncertain;
 	return TALLY_ARRAYS;
 }
 
@@ -151,10 +161,59 @@ void tally_add(struct tally *t, const struct scenario *s, const struct outcome *
 	}
 	for (int c = 0; c < t->n_categories; c++)
 		t->category_points_lost_sum[c] += o->category_points_lost[c];
+
+	/* Welford's co-moment: the old mean of U, Total's new one */
+	for (int k = 0; k < t->n_uncertain && k < o->n_uncertain; k++) {
+		struct tally_input *in = &t->uncertain[k];
+		double u = o->uncertain_u[k];
+		double du = u - in->u.mean;
+		moments_push(&in->u, t->n, u);
+		moments_push(&in->value, t->n, o->uncertain_value[k]);
+		in->co_total += du * (o->total - t->total.mean);
+		int third = u < 1.0 / 3.0 ? 0 : u < 2.0 / 3.0 ? 1 : 2;
+		in->in_third[third]++;
+		in->passes_in_third[third] += o->pass;
+	}
+}
+
+/* Adds the inputs of FROM into INTO: before their Totals' moments merge. */
+static void merge_inputs(struct tally *into, const struct tally *from)
+{
+	int64_t a = into->n, b = from->n;
+	if (b == 0)
+		return;
+	double total_gap = from->total.mean - into->total.mean;
+	for (int k = 0; k < into->n_uncertain; k++) {
+		struct tally_input *x = &into->uncertain[k];
+		const struct tally_input *y = &from->uncertain[k];
+		double u_gap = y->u.mean - x->u.mean;
+		x->co_total += y->co_total + u_gap * total_gap * ((double)a * (double)b / (double)(a + b));
+		moments_merge(&x->u, a, &y->u, b);
+		moments_merge(&x->value, a, &y->value, b);
+		for (int i = 0; i < 3; i++) {
+			x->in_third[i] += y->in_third[i];
+			x->passes_in_third[i] += y->passes_in_third[i];
+		}
+	}
+}
+
+double tally_input_correlation(const struct tally *t, int k)
+{
+	const struct tally_input *in = &t->uncertain[k];
+	double spread = in->u.m2 * t->total.m2;
+	return spread > 0.0 ? in->co_total / sqrt(spread) : 0.0;
+}
+
+double tally_input_pass_share(const struct tally *t, int k, int third)
+{
+	const struct tally_input *in = &t->uncertain[k];
+	return in->in_third[third] > 0 ? (double)in->passes_in_third[third] / (double)in->in_third[third]
+				       : NAN;
 }
 
 void tally_merge(struct tally *into, const struct tally *from)
 {
+	merge_inputs(into, from);
 	moments_merge(&into->total, into->n, &from->total, from->n);
 	moments_merge(&into->year, into->n, &from->year, from->n);
 	for (int i = 0; i < COMPONENT_COUNT; i++)

@@ -18,6 +18,15 @@
 #include "scenario.h"
 #include "wilson.h"
 
+/* What replications add up to for one uncertain input (docs/model.md 7). */
+struct tally_input {
+	struct moments value;        /* the drawn values (a relative input's multipliers) */
+	struct moments u;            /* U_k */
+	double co_total;             /* sum of (U_k - its mean) (Total - its mean) */
+	int64_t in_third[3];         /* replications with U_k in [0, 1/3), [1/3, 2/3), [2/3, 1] */
+	int64_t passes_in_third[3];
+};
+
 struct tally {
 	int n_districts, n_categories, n_bands;
 	int64_t n;
@@ -34,6 +43,8 @@ struct tally {
 	double *district_rank_last_sum;       /* [D] */
 	double *district_rank_bottom_sum;     /* [D] */
 	double *category_points_lost_sum;     /* [C] */
+	int n_uncertain;
+	struct tally_input *uncertain;        /* [n_uncertain]: the scenario's uncertain inputs */
 };
 
 /* A zeroed tally for S, or NULL when out of memory. */
@@ -52,5 +63,13 @@ void tally_add(struct tally *t, const struct scenario *s, const struct outcome *
 
 /* Adds FROM into INTO (Chan's parallel update for the moments). */
 void tally_merge(struct tally *into, const struct tally *from);
+
+/* Uncertain input K's Pearson correlation between U_k and Total (0 when
+ * either never varied). */
+double tally_input_correlation(const struct tally *t, int k);
+
+/* P(pass) among the replications with U_k in third THIRD (0, 1, 2), or
+ * NAN when none fell there. */
+double tally_input_pass_share(const struct tally *t, int k, int third);
 
 #endif

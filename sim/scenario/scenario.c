@@ -2,6 +2,7 @@
 #include "ccsim_limits.h"
 
 #include "text.h"
+#include "uncertain.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -69,6 +70,9 @@ void scenario_free(struct scenario *s)
 		free(s->origins[i].replaced_file);
 	}
 	free(s->origins);
+	uncertain_set_free(s->uncertain);
+	free(s->uncertain_first);
+	free(s->uncertain_targets);
 	free(s);
 }
 

@@ -25,6 +25,8 @@
 
 #define N_ELEMENTS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
+struct literal_map;
+
 /* One resolution of a parsed file into a struct scenario. */
 struct loader {
 	struct diag *d;
@@ -37,6 +39,7 @@ struct loader {
 	int out_of_memory;   /* reported once */
 	const char *file;    /* the file the root was read from (NULL: a string) */
 	const char *directory; /* where @include'd files were found (NULL: here) */
+	const struct literal_map *map; /* where each line of the parsed text was written (may be NULL) */
 	/* the schema's keys under the pattern last asked for, so that a list of
 	 * many entries looks them up once */
 	char known_pattern[64];
@@ -117,6 +120,15 @@ void sections_read(struct loader *L, const config_setting_t *root);
 
 void cells_resolve(struct loader *L, const config_setting_t *defaults,
 		   const config_setting_t *districts, int *declared_line, unsigned char *cell_valid);
+
+/* ---- scenario_uncertainty.c ---- */
+
+/*
+ * Reads the `uncertain` and `correlation` lists (docs/model.md 7) into the
+ * scenario's uncertain set and targets, once every other value is resolved;
+ * each problem at its entry's FILE:LINE.
+ */
+void uncertainty_read(struct loader *L, const config_setting_t *root);
 
 /* ---- scenario_literal.c ---- */
 

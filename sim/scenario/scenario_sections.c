@@ -635,4 +635,5 @@ void sections_read(struct loader *L, const config_setting_t *root)
 		check_between(L, root, declared_line, cell_valid);
 	free(declared_line);
 	free(cell_valid);
+	uncertainty_read(L, root);
 }

@@ -95,7 +95,7 @@ static struct scenario *resolve(const struct scenario_source *src, struct parame
 		return NULL;
 	}
 	struct loader L = {.d = d, .s = s, .settings = settings, .n_settings = n_settings,
-			  .file = src->path, .directory = src->directory, .n_known = -1, .n_fields = -1};
+			  .file = src->path, .directory = src->directory, .map = map, .n_known = -1, .n_fields = -1};
 	s->file = access_copy(&L, shown);
 	for (int i = 0; i < n_settings; i++)
 		settings[i].used = 0;
