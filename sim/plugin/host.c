@@ -32,10 +32,10 @@ void plugin_host_free(struct plugin_host *host)
 		free(p->file);
 		free(p->text);
 		free(p->name);
-		for (int j = 0; j < p->n_params; j++)
+		for (int j = 0; p->params != NULL && j < p->n_params; j++)
 			params_free(&p->params[j]);
 		free(p->params);
-		for (int j = 0; j < p->n_targets; j++)
+		for (int j = 0; p->targets != NULL && j < p->n_targets; j++)
 			free(p->targets[j]);
 		free(p->targets);
 	}
