@@ -202,6 +202,16 @@ static void minimal_sections_suffice(void **state)
 	assert_string_equal(s->name, "minimal.cfg");
 	scenario_free(s);
 	diag_free(&d);
+	/* a file of model version 2 reads alike */
+	char two[sizeof minimal];
+	memcpy(two, minimal, sizeof minimal);
+	two[strlen("version = ")] = '2';
+	diag_init(&d, "minimal.cfg");
+	s = scenario_load_string(two, &d);
+	assert_non_null(s);
+	assert_int_equal(s->weeks, 1);
+	scenario_free(s);
+	diag_free(&d);
 }
 
 struct edit_case {
@@ -222,7 +232,7 @@ static void out_of_range_values_are_errors(void **state)
 {
 	(void)state;
 	static const struct edit_case cases[] = {
-		{"version = 1;", "version = 2;", 1, "must be 1"},
+		{"version = 1;", "version = 3;", 1, "must be 1 or 2"},
 		{"weeks = 12;", "weeks = 0;", 3, "'weeks' is 0, must be an integer within [1, 10000]"},
 		/* found by the fuzzer: a count near 2^63 must be refused, not converted */
 		{"sites = 30;", "sites = 9223372036854775807L;", 17, "'sites' is 9223372036854775807, must be an integer within [1, 1000000000000]"},
