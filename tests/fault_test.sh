@@ -169,10 +169,10 @@ sweep() {
 
 cd "$source_dir"
 sweep "run demo-city" "$fault" run scenarios/demo-city.cfg --reps 300 --threads 1
-sweep "run policy-road-chief" "$fault" run scenarios/policy-road-chief.cfg --reps 300 --threads 1
+sweep "run policy-road-chief" "$fault" run scenarios/demo-city.cfg+scenarios/policy-road-chief.cfg --reps 300 --threads 1
 # two threads: a thread's failure while the other runs (allocations then come
 # in a varying order, so a sample's N may land on a neighbour: still one)
-sweep "run policy-road-chief, 2 threads" "$fault" run scenarios/policy-road-chief.cfg \
+sweep "run policy-road-chief, 2 threads" "$fault" run scenarios/demo-city.cfg+scenarios/policy-road-chief.cfg \
 	--reps 300 --threads 2
 
 echo "$total_runs runs, $failures failed"

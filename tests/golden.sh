@@ -57,11 +57,14 @@ PY
 
 for f in $(cd "$src" && ls scenarios/*.cfg tests/data/*.cfg); do
 	b=$(basename "$f" .cfg)
+	case $b in
+	policy-*) f=scenarios/demo-city.cfg+$f ;; # overlays of the demo
+	esac
 	case_ "check-$b" check "$f" --json @J
 	case_ "run-$b" run "$f" --reps 2000 --seed 7 --json @J
 done
-case_ compare-demo compare scenarios/demo-city.cfg scenarios/policy-road-chief.cfg \
-	scenarios/policy-steady-work.cfg --reps 2000 --seed 7 --json @J
+case_ compare-demo compare scenarios/demo-city.cfg scenarios/demo-city.cfg+scenarios/policy-road-chief.cfg \
+	scenarios/demo-city.cfg+scenarios/policy-steady-work.cfg --reps 2000 --seed 7 --json @J
 case_ compare-variants compare scenarios/demo-city.cfg \
 	--variant "fast: defaults.rectify_rate=0.3" --variant "strict: pass.threshold=88" \
 	--reps 2000 --seed 7 --json @J

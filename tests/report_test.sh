@@ -26,7 +26,7 @@ q="--quiet --threads 2"
 "$ccsim" sensitivity "$demo" --reps 300 $q --json "$work/tornado.json"
 "$ccsim" sensitivity "$demo" --method morris --trajectories 3 --reps 100 $q --json "$work/morris.json"
 "$ccsim" sensitivity "$demo" --method sobol --samples 8 --reps 50 --bootstrap 50 $q --json "$work/sobol.json"
-"$ccsim" allocate "$src/scenarios/policy-extra-enforcement.cfg" --policy 1 --param officers \
+"$ccsim" allocate "$src/scenarios/demo-city.cfg+$src/scenarios/policy-extra-enforcement.cfg" --policy 1 --param officers \
 	--budget 200 --step 100 --reps 300 $q --json "$work/allocate.json"
 "$ccsim" calibrate "$demo" "$src/scenarios/reports-demo.csv" -o "$work/calibrated.cfg" --quiet \
 	--json "$work/calibrate.json"

@@ -442,7 +442,8 @@ struct comparison {
 static void compare_policy(const char *file, struct comparison *c)
 {
 	char path[512];
-	snprintf(path, sizeof path, "%s/scenarios/%s", SOURCE, file);
+	/* the policy files are overlays of the demo */
+	snprintf(path, sizeof path, "%s/scenarios/demo-city.cfg+%s/scenarios/%s", SOURCE, SOURCE, file);
 	struct run_options options = {.seed = 20261122, .replications = 4000, .threads = 2};
 	int policies = 0;
 	for (int pass = 0; pass < 2; pass++) {

@@ -70,8 +70,10 @@ static int compare(int files, char **names, struct variants *own, const struct c
 	struct compare_spec specs[LIMIT_VARIANTS];
 	for (int v = 0; v < n; v++) {
 		const struct cli_variant *mine = files == 1 && v > 0 ? &own->list[v - 1] : NULL;
-		const char *slash = strrchr(names[files > 1 ? v : 0], '/');
-		specs[v].name = files > 1 ? (slash ? slash + 1 : names[v]) : v == 0 ? "base" : mine->name;
+		/* a file's variant is named by its (last) file's name */
+		const char *last = scenario_last_layer(names[files > 1 ? v : 0]);
+		const char *slash = strrchr(last, '/');
+		specs[v].name = files > 1 ? (slash ? slash + 1 : last) : v == 0 ? "base" : mine->name;
 		specs[v].source = files > 1 ? v : 0;
 		specs[v].settings = mine ? mine->settings : NULL;
 		specs[v].n_settings = mine ? mine->n : 0;

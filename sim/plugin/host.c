@@ -151,8 +151,9 @@ static int setup_policy(struct plugin_host *host, struct scenario *s, int i,
 	struct policy_runtime *p = &host->policies[i];
 	*bad_scenario = 0;
 	if (!loader_valid_name(policy->plugin)) {
-		diag_add(d, policy->line, "policy %d: plugin '%s' is not a plugin name (letters, "
-			 "digits, _ and - only)", i + 1, policy->plugin);
+		diag_add_at(d, DIAG_INPUT, policy->file, policy->line,
+			    "policy %d: plugin '%s' is not a plugin name (letters, "
+			    "digits, _ and - only)", i + 1, policy->plugin);
 		*bad_scenario = 1;
 		return -1;
 	}
@@ -169,8 +170,9 @@ static int setup_policy(struct plugin_host *host, struct scenario *s, int i,
 		for (int k = 0; k < path->n && used + 8 < sizeof dirs; k++)
 			used += (size_t)snprintf(dirs + used, sizeof dirs - used, "%s%s", k ? ", " : "",
 						 path->dirs[k]);
-		diag_add(d, policy->line, "policy %d: no plugin '%s' (looked for %s.lua in %s); "
-			 "'ccsim plugins' lists those found", i + 1, policy->plugin, policy->plugin, dirs);
+		diag_add_at(d, DIAG_INPUT, policy->file, policy->line,
+			    "policy %d: no plugin '%s' (looked for %s.lua in %s); "
+			    "'ccsim plugins' lists those found", i + 1, policy->plugin, policy->plugin, dirs);
 		*bad_scenario = 1;
 		return -1;
 	}

@@ -219,7 +219,8 @@ void params_merge(const struct policy *p, int index, struct policy_param *defaul
 			for (int j = 0; j < n_defaults && used + 64 < sizeof list; j++)
 				used += (size_t)snprintf(list + used, sizeof list - used, "%s%s",
 							 j ? ", " : "", defaults[j].key);
-			diag_add(d, given->line, "policy %d (%s): unknown parameter '%s'; %s knows %s",
+			diag_add_at(d, DIAG_INPUT, p->file, given->line,
+				    "policy %d (%s): unknown parameter '%s'; %s knows %s",
 				 index + 1, p->plugin, given->key, p->plugin,
 				 n_defaults ? list : "no parameters");
 			continue;
@@ -230,7 +231,8 @@ void params_merge(const struct policy *p, int index, struct policy_param *defaul
 		int same = given->type == known->type ||
 			   (arrays && (given->count == 0 || known->count == 0));
 		if (!same) {
-			diag_add(d, given->line, "policy %d (%s): params.%s must be %s, like its default",
+			diag_add_at(d, DIAG_INPUT, p->file, given->line,
+				    "policy %d (%s): params.%s must be %s, like its default",
 				 index + 1, p->plugin, given->key, params_type_name(known->type));
 			continue;
 		}

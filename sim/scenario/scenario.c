@@ -18,6 +18,7 @@ static void free_strings(char **strings, int n)
 static void policy_free(struct policy *p)
 {
 	free(p->plugin);
+	free(p->file);
 	free_strings(p->targets, p->n_targets);
 	for (int j = 0; j < p->n_params; j++) {
 		free(p->params[j].key);
@@ -119,10 +120,12 @@ static int copy_params_with(struct policy *to, const struct policy *from, const 
 	return 0;
 }
 
-/* 1 when every string and array of P was allocated. */
-static int policy_complete(const struct policy *p)
+/* 1 when every string and array of P was allocated (FROM_FILE: the file it copied). */
+static int policy_complete(const struct policy *p, const char *from_file)
 {
 	if (p->plugin == NULL || p->params == NULL || (p->n_targets > 0 && p->targets == NULL))
+		return 0;
+	if (p->file == NULL && from_file != NULL)
 		return 0;
 	for (int t = 0; t < p->n_targets; t++)
 		if (p->targets[t] == NULL)
@@ -153,13 +156,14 @@ int scenario_split_policy(struct scenario *s, int index, const char *key, const 
 		struct policy *p = &split[t];
 		p->plugin = text_copy(old->plugin);
 		p->line = old->line;
+		p->file = old->file ? text_copy(old->file) : NULL;
 		p->targets = calloc(1, sizeof *p->targets);
 		if (p->targets != NULL) {
 			p->n_targets = 1;
 			p->targets[0] = text_copy(old->n_targets ? old->targets[t] : s->districts[t].name);
 		}
 		copy_params_with(p, old, key, amounts[t]);
-		complete &= policy_complete(p);
+		complete &= policy_complete(p, old->file);
 	}
 	struct policy *policies = complete ? calloc((size_t)n, sizeof *policies) : NULL;
 	if (policies == NULL) {

@@ -96,6 +96,8 @@ struct policy_param {
 struct policy {
 	char *plugin;
 	int line;
+	char *file;            /* where it was written, when not the scenario's own file
+				* (an @include'd file, a later layer); NULL otherwise */
 	int n_targets;         /* 0: every district */
 	char **targets;
 	int n_params;
@@ -297,9 +299,10 @@ struct scenario *scenario_load_string(const char *text, struct diag *d);
 struct scenario_source;
 
 /*
- * Parses the file at PATH. Returns the source (free with
- * scenario_source_free), or NULL with the problems in D (whose file name
- * must be PATH).
+ * Parses the file at PATH, or the files of a layered PATH
+ * ("city.cfg+plan.cfg", each later one read on top of the earlier ones).
+ * Returns the source (free with scenario_source_free), or NULL with the
+ * problems in D (whose file name must be PATH).
  */
 struct scenario_source *scenario_source_read(const char *path, struct diag *d);
 
@@ -317,6 +320,13 @@ struct scenario_source *scenario_source_read_string(const char *text, const char
 struct scenario *scenario_source_resolve(const struct scenario_source *src,
 					 const struct parameter_setting *settings, int n,
 					 struct diag *d);
+
+/*
+ * The last file of a layered scenario PATH ("city.cfg+plan.cfg": "plan.cfg",
+ * docs/model.md 2), or PATH itself when it is one file: a command names a
+ * variant by it, and finds its plugins beside it.
+ */
+const char *scenario_last_layer(const char *path);
 
 /* The path SRC was read from ("<string>" or the name given for a text). */
 const char *scenario_source_path(const struct scenario_source *src);

@@ -35,16 +35,22 @@ static int own_line(const struct literal_map *map, int line)
 	return line > 0 && line <= map->n_lines ? map->origin[line].line : line;
 }
 
-/* The lines the scenario keeps for later messages, in their own files. */
-static void map_lines(struct scenario *s, const struct literal_map *map)
+/* The lines the scenario keeps for later messages, in their own files;
+ * -1 when out of memory. */
+static int map_lines(struct scenario *s, const struct literal_map *map)
 {
 	for (int i = 0; i < s->n_policies; i++) {
+		int line = s->policies[i].line;
+		int file = line > 0 && line <= map->n_lines ? map->origin[line].file : 0;
+		if (file > 0 && (s->policies[i].file = strdup(map->files[file])) == NULL)
+			return -1;
 		s->policies[i].line = own_line(map, s->policies[i].line);
 		for (int j = 0; j < s->policies[i].n_params; j++)
 			s->policies[i].params[j].line = own_line(map, s->policies[i].params[j].line);
 	}
 	for (int i = 0; i < s->n_sensitivity; i++)
 		s->sensitivity[i].line = own_line(map, s->sensitivity[i].line);
+	return 0;
 }
 
 /* The file and line of the combined text's LINE: a fresh copy of the file's name. */
@@ -109,7 +115,8 @@ static struct scenario *resolve(const struct scenario_source *src, struct parame
 	if (d->count == before)
 		scenario_derive(s, d);
 	literal_map_entries(map, d, before);
-	map_lines(s, map);
+	if (map_lines(s, map) != 0)
+		diag_no_memory(d, "reading the scenario");
 	if (d->count == before && copy_layers(s, src) != 0)
 		diag_no_memory(d, "reading the scenario");
 	if (d->count != before || d->out_of_memory) {
@@ -373,6 +380,15 @@ static struct scenario_source *read_layers(const char *path, char **layers, int 
 		return NULL;
 	}
 	return src;
+}
+
+const char *scenario_last_layer(const char *path)
+{
+	struct stat st;
+	const char *plus = strrchr(path, '+');
+	if (plus == NULL || plus[1] == '\0' || stat(path, &st) == 0)
+		return path;
+	return plus + 1;
 }
 
 struct scenario_source *scenario_source_read(const char *path, struct diag *d)

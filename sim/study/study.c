@@ -91,11 +91,15 @@ static size_t folder_length(const char *file)
  * else a new one. */
 static int plugin_path_of(struct study *st, const char *const *files, int i)
 {
-	size_t length = folder_length(files[i]);
-	for (int j = 0; j < i; j++)
-		if (folder_length(files[j]) == length && strncmp(files[j], files[i], length) == 0)
+	/* a layered scenario's plugins: beside its last file */
+	const char *file = scenario_last_layer(files[i]);
+	size_t length = folder_length(file);
+	for (int j = 0; j < i; j++) {
+		const char *other = scenario_last_layer(files[j]);
+		if (folder_length(other) == length && strncmp(other, file, length) == 0)
 			return st->sources[j].plugins;
-	plugin_path_init(&st->paths[st->n_paths], files[i]);
+	}
+	plugin_path_init(&st->paths[st->n_paths], file);
 	return st->n_paths++;
 }
 
