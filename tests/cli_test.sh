@@ -109,7 +109,7 @@ check "thread count recorded" grep -q '"threads": 7,' "$work/t7.json"
 # plugins: the list, a policy's cost in the JSON, a plugin's failure (exit 3)
 check "plugins lists" [ "$(status "$ccsim" plugins)" = 0 ]
 check "plugins names road_chief" grep -q '^road_chief  (' "$work/out"
-check "policy run" [ "$(status "$ccsim" run "$src/scenarios/demo-city.cfg+$src/scenarios/policy-road-chief.cfg" --reps 300 --json "$work/policy.json")" = 0 ]
+check "policy run" [ "$(status "$ccsim" run "$src/scenarios/policy-road-chief.cfg" --reps 300 --json "$work/policy.json")" = 0 ]
 check "policy cost in JSON" grep -q '"cost": 75' "$work/policy.json"
 cp "$src/scenarios/demo-city.cfg" "$work/"
 cat >"$work/broken.lua" <<'LUA'
@@ -146,7 +146,7 @@ check "compare: paired interval" grep -q '"pass_difference_ci95"' "$work/compare
 decide sweep sweep "$demo" --param defaults.rectify_rate=0.1:0.2:3 --reps 300
 check "sweep: three points" [ "$(grep -c '^0\.' "$work/sweep1.csv")" = 3 ]
 decide sensitivity sensitivity "$demo" --reps 300
-decide allocate allocate "$src/scenarios/demo-city.cfg+$src/scenarios/policy-extra-enforcement.cfg" --policy 1 --param officers --budget 200 --step 100 --reps 300
+decide allocate allocate "$src/scenarios/policy-extra-enforcement.cfg" --policy 1 --param officers --budget 200 --step 100 --reps 300
 check "allocate: two steps" [ "$(grep -c '^[12],' "$work/allocate1.csv")" = 2 ]
 decide morris sensitivity "$demo" --method morris --trajectories 2 --reps 100
 decide sobol sensitivity "$demo" --method sobol --samples 6 --reps 50 --bootstrap 20
@@ -156,6 +156,13 @@ check "sweep: rounded values said" grep -q 'inspection.batches takes whole numbe
 check "sweep: ran 3, not 2.5" grep -q '^3  ' "$work/out"
 check "sweep: a grid not whole is refused" [ "$(status "$ccsim" sweep "$src/scenarios/minimal.cfg" --param inspection.batches=1:4:5 --reps 50)" = 2 ]
 check "sweep: refusal says why" grep -q 'would run 1, 2, 3, 3, 4' "$work/err"
+# solve: a bracket found, a target outside the range said, the flags checked
+check "solve: finds a value" [ "$(status "$ccsim" solve "$src/scenarios/minimal.cfg" --param pass.threshold --target 0.5 --range 30:70 --tolerance 0.5 --reps 200 --json "$work/solve.json")" = 0 ]
+check "solve: says the value" grep -q 'reaches the target' "$work/out"
+check "solve: JSON found" grep -q '"found": true' "$work/solve.json"
+check "solve: outside the range" [ "$(status "$ccsim" solve "$src/scenarios/minimal.cfg" --param defaults.rectify_rate --target 0.999 --range 0.01:0.02 --reps 100)" = 0 ]
+check "solve: says outside" grep -q 'the target lies outside the range' "$work/out"
+check "solve: --target 1.5 exits 2" [ "$(status "$ccsim" solve "$src/scenarios/minimal.cfg" --param defaults.rectify_rate --target 1.5 --range 0:1)" = 2 ]
 check "bad path exits 2" [ "$(status "$ccsim" sweep "$demo" --param districts.Chenguan.rectify_rate=0.1:0.2:2)" = 2 ]
 check "bad path suggests" grep -q "nearest valid paths are districts.Chengguan.rectify_rate" "$work/err"
 check "value out of range exits 2" [ "$(status "$ccsim" sensitivity "$demo" --param defaults.rebound=0.5:1.5)" = 2 ]

@@ -28,6 +28,7 @@ static const char main_usage[] =
 	"  sweep SCENARIO        P(pass) over a 1-D or 2-D grid of parameters\n"
 	"  sensitivity SCENARIO  tornado, Morris or Sobol' analysis of the inputs\n"
 	"  allocate SCENARIO     spread a policy's budget where it buys most P(pass)\n"
+	"  solve SCENARIO        the value of a parameter at which P(pass) reaches a target\n"
 	"  report FILE.json...   one self-contained HTML page of charts (-o FILE)\n"
 	"  plugins               list the policy plugins found, with their parameters\n"
 	"  calibrate SCENARIO REPORTS.csv  rates estimated from the weekly reports (-o FILE)\n"
@@ -49,6 +50,7 @@ static const struct {
 	{"run", command_run},           {"check", command_check},
 	{"compare", command_compare},   {"sweep", command_sweep},
 	{"sensitivity", command_sensitivity}, {"allocate", command_allocate},
+	{"solve", command_solve},
 	{"report", command_report},     {"plugins", command_plugins},
 	{"calibrate", command_calibrate}, {"ledger", command_ledger},
 };

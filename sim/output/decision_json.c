@@ -198,3 +198,30 @@ char *decision_json_allocation(const struct allocation *a)
 	json_object_set_new(root, "unspent", json_real(a->unspent));
 	return report_json_text(root);
 }
+
+static json_t *solve_end_json(const struct solve_end *e)
+{
+	return json_pack("{s:f, s:f, s:o, s:f}", "value", e->value, "pass_probability", e->at.pass,
+			 "pass_ci95", interval(e->at.lo, e->at.hi), "total_mean", e->at.total_mean);
+}
+
+char *decision_json_solve(const struct solve_result *r)
+{
+	json_t *root = header_json(&r->header);
+	json_object_set_new(root, "param", json_string(r->problem.path));
+	json_object_set_new(root, "target", json_real(r->problem.target));
+	json_object_set_new(root, "range", interval(r->problem.lo, r->problem.hi));
+	json_object_set_new(root, "tolerance", json_real(r->problem.tolerance));
+	json_object_set_new(root, "found", json_boolean(r->found));
+	json_object_set_new(root, "evaluations", json_integer(r->evaluations));
+	if (r->found) {
+		json_object_set_new(root, "value", json_real(r->reached.value));
+		json_object_set_new(root, "reached", solve_end_json(&r->reached));
+		json_object_set_new(root, "missed", solve_end_json(&r->missed));
+	} else {
+		json_object_set_new(root, "value", json_null());
+		json_object_set_new(root, "low", solve_end_json(&r->reached));
+		json_object_set_new(root, "high", solve_end_json(&r->missed));
+	}
+	return report_json_text(root);
+}

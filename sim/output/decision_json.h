@@ -7,6 +7,7 @@
 #define CCSIM_DECISION_JSON_H
 
 #include "allocation.h"
+#include "solve.h"
 #include "analysis.h"
 #include "compare.h"
 #include "sweep.h"
@@ -15,5 +16,9 @@ char *decision_json_compare(const struct compare_result *r);
 char *decision_json_sweep(const struct sweep_result *r);
 char *decision_json_analysis(const struct analysis_result *r);
 char *decision_json_allocation(const struct allocation *a);
+
+/* solve: the bracket and P(pass) at both ends, or the range's ends when the
+ * target lies outside it. */
+char *decision_json_solve(const struct solve_result *r);
 
 #endif

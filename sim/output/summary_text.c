@@ -1,5 +1,7 @@
 #include "summary_text.h"
 
+#include <math.h>
+
 void summary_text_check(FILE *out, const char *file, const struct scenario *s,
 			const struct policy_summary *policies)
 {
@@ -156,4 +158,37 @@ void summary_text_allocation(FILE *out, const struct allocation *a)
 	fprintf(out, "allocation:");
 	for (int d = 0; d < a->n_targets; d++)
 		fprintf(out, " %s %g%s", a->targets[d], a->amounts[d], d + 1 < a->n_targets ? "," : "\n");
+}
+
+static void solve_end_text(FILE *out, const char *label, const struct solve_end *e)
+{
+	fprintf(out, "  %-24s %12g   P(pass) %6.2f%% [%6.2f%%, %6.2f%%]   Total %.3f\n", label,
+		e->value, 100 * e->at.pass, 100 * e->at.lo, 100 * e->at.hi, e->at.total_mean);
+}
+
+void summary_text_solve(FILE *out, const struct solve_result *r)
+{
+	fprintf(out, "%s for P(pass) %.2f%% over %g..%g, %lld replications a value, seed %llu, the "
+		     "same random numbers at every value (%d values run)\n\n", r->problem.path,
+		100 * r->problem.target, r->problem.lo, r->problem.hi,
+		(long long)r->header.replications, (unsigned long long)r->header.seed, r->evaluations);
+	if (!r->found) {
+		const struct solve_end *low = &r->reached, *high = &r->missed;
+		int above = low->at.pass >= r->problem.target;
+		fprintf(out, "the target lies outside the range: P(pass) is %s %.2f%% at both ends\n",
+			above ? "at least" : "below", 100 * r->problem.target);
+		solve_end_text(out, "low end", low);
+		solve_end_text(out, "high end", high);
+		fprintf(out, "\nwiden --range (P(pass) is taken as monotone in %s)\n", r->problem.path);
+		return;
+	}
+	fprintf(out, "%s = %g reaches the target (within %g%s)\n\n", r->problem.path,
+		r->reached.value, fabs(r->reached.value - r->missed.value),
+		r->integer ? ", whole numbers" : "");
+	solve_end_text(out, "reaches the target at", &r->reached);
+	solve_end_text(out, "misses it at", &r->missed);
+	double lo = r->reached.at.lo, hi = r->missed.at.hi;
+	if (lo < r->problem.target || hi >= r->problem.target)
+		fprintf(out, "\nthe intervals at the ends include the target: more --reps make the "
+			     "value surer\n");
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "allocation.h"
+#include "solve.h"
 #include "analysis.h"
 #include "compare.h"
 #include "sweep.h"
@@ -21,5 +22,6 @@ void summary_text_compare(FILE *out, const struct compare_result *r);
 void summary_text_sweep(FILE *out, const struct sweep_result *r);
 void summary_text_analysis(FILE *out, const struct analysis_result *r);
 void summary_text_allocation(FILE *out, const struct allocation *a);
+void summary_text_solve(FILE *out, const struct solve_result *r);
 
 #endif
