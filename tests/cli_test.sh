@@ -109,7 +109,7 @@ check "thread count recorded" grep -q '"threads": 7,' "$work/t7.json"
 # plugins: the list, a policy's cost in the JSON, a plugin's failure (exit 3)
 check "plugins lists" [ "$(status "$ccsim" plugins)" = 0 ]
 check "plugins names road_chief" grep -q '^road_chief  (' "$work/out"
-check "policy run" [ "$(status "$ccsim" run "$src/scenarios/policy-road-chief.cfg" --reps 300 --json "$work/policy.json")" = 0 ]
+check "policy run" [ "$(status "$ccsim" run "$src/scenarios/demo-city.cfg+$src/scenarios/policy-road-chief.cfg" --reps 300 --json "$work/policy.json")" = 0 ]
 check "policy cost in JSON" grep -q '"cost": 75' "$work/policy.json"
 cp "$src/scenarios/demo-city.cfg" "$work/"
 cat >"$work/broken.lua" <<'LUA'
@@ -146,7 +146,7 @@ check "compare: paired interval" grep -q '"pass_difference_ci95"' "$work/compare
 decide sweep sweep "$demo" --param defaults.rectify_rate=0.1:0.2:3 --reps 300
 check "sweep: three points" [ "$(grep -c '^0\.' "$work/sweep1.csv")" = 3 ]
 decide sensitivity sensitivity "$demo" --reps 300
-decide allocate allocate "$src/scenarios/policy-extra-enforcement.cfg" --policy 1 --param officers --budget 200 --step 100 --reps 300
+decide allocate allocate "$src/scenarios/demo-city.cfg+$src/scenarios/policy-extra-enforcement.cfg" --policy 1 --param officers --budget 200 --step 100 --reps 300
 check "allocate: two steps" [ "$(grep -c '^[12],' "$work/allocate1.csv")" = 2 ]
 decide morris sensitivity "$demo" --method morris --trajectories 2 --reps 100
 decide sobol sensitivity "$demo" --method sobol --samples 6 --reps 50 --bootstrap 20
