@@ -228,6 +228,36 @@
         .concat([['total', '', policies.reduce((a, p) => a + p.cost, 0)]])).dataset.table = 'policies';
       element('p', 'read', t('The cost each policy\'s setup reported, in its plugin\'s own unit.'), box);
     }
+    if (doc.uncertain && doc.uncertain.length > 0) drawUncertain(grid, doc);
+  }
+
+  /*
+   * The uncertain inputs (docs/model.md 7) that matter most: P(pass) when
+   * each turns out in its lower and its upper third, as a tornado, and the
+   * correlation of its draw with the Total, as bars.
+   */
+  function drawUncertain(grid, doc) {
+    const top = doc.uncertain.slice()
+      .sort((a, b) => Math.abs(b.correlation_total) - Math.abs(a.correlation_total)).slice(0, 15);
+    const labels = top.map((i) => i.path);
+    const share = (v) => (v === null || v === undefined ? null : pct(v));
+    const height = 90 + 36 * top.length;
+    barChart(grid, 'uncertain-tornado', t('P(pass) when each uncertain input turns out in its lower or upper third'), labels,
+             [{ label: t('P(pass), lower third to upper third, %'),
+                data: top.map((i) => [share(i.pass_by_tercile[0]), share(i.pass_by_tercile[2])]) }],
+             /* the axis spans the bars, not 0 to 100: thirds seldom differ by more than a few points */
+             Object.assign(horizontal(t('P(pass), %')),
+                           { plugins: { markers: { lines: [{ value: pct(doc.pass_probability), color: '#c23b3b', label: t('overall') }] } } }),
+             height, true,
+             t('Each bar runs from P(pass) among the replications where the input drew in its lower third to P(pass) where it drew in its upper third; the red line is P(pass) over all of them. The longest bars are the inputs whose uncertainty matters most.'),
+             { columns: [t('input'), t('mean'), t('sd'), t('correlation with the Total'), t('P(pass) lower third, %'),
+                         t('middle third, %'), t('upper third, %')],
+               rows: top.map((i) => [i.path, i.mean, i.sd, i.correlation_total].concat(i.pass_by_tercile.map(share))) });
+    barChart(grid, 'uncertain-correlation', t('Correlation of each uncertain input with the Total'), labels,
+             [{ label: t('correlation'), data: top.map((i) => i.correlation_total) }],
+             { indexAxis: 'y', scales: { x: { min: -1, max: 1, title: { display: true, text: t('correlation') } } } },
+             height, false,
+             t('How closely the Total follows each input\'s draw (Pearson\'s correlation of the Total with the draw\'s rank): near 0, the input hardly moves the score.'));
   }
 
   /* ---- compare ---------------------------------------------------------- */

@@ -2,8 +2,10 @@
 #include "i18n.h"
 #include "table.h"
 #include "text_buffer.h"
+#include "uncertain.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,6 +94,30 @@ static json_t *ranking_json(const struct scenario *s)
 			 "bottom", (json_int_t)s->ranking.bottom);
 }
 
+/* A share that may be undefined (NAN: no replication): null in the JSON. */
+static json_t *share_or_null(double p)
+{
+	return isnan(p) ? json_null() : json_real(p);
+}
+
+/* One entry per uncertain input (docs/model.md 7). */
+static json_t *uncertain_json(const struct scenario *s, const struct tally *t)
+{
+	json_t *inputs = json_array();
+	for (int k = 0; k < t->n_uncertain; k++) {
+		const struct tally_input *in = &t->uncertain[k];
+		json_t *thirds = json_array();
+		for (int i = 0; i < 3; i++)
+			json_array_append_new(thirds, share_or_null(tally_input_pass_share(t, k, i)));
+		json_array_append_new(
+			inputs, json_pack("{s:s, s:f, s:f, s:f, s:o}", "path", uncertain_path(s->uncertain, k),
+					  "mean", in->value.mean, "sd", moments_sd(&in->value, t->n),
+					  "correlation_total", tally_input_correlation(t, k),
+					  "pass_by_tercile", thirds));
+	}
+	return inputs;
+}
+
 static json_t *build_json(const struct scenario *s, const struct run_result *r,
 			  const struct policy_summary *policies)
 {
@@ -160,6 +186,8 @@ static json_t *build_json(const struct scenario *s, const struct run_result *r,
 						"points_lost", t->category_points_lost_sum[c] / g.n));
 	json_object_set_new(root, "categories", categories);
 	json_object_set_new(root, "policies", policies_json(s, policies));
+	if (t->n_uncertain > 0)
+		json_object_set_new(root, "uncertain", uncertain_json(s, t));
 	return root;
 }
 
@@ -536,6 +564,69 @@ static void print_districts(FILE *out, const struct scenario *s, const struct ta
 	free(order);
 }
 
+/* The uncertain inputs shown: those that matter most to the Total. */
+#define REPORT_UNCERTAIN_SHOWN 5
+
+/* Prints P (a share, or NAN for none) as "58.2 %", or "-". */
+static void format_share(double p, char *out, size_t size)
+{
+	if (isnan(p))
+		snprintf(out, size, "-");
+	else
+		snprintf(out, size, "%.1f %%", 100.0 * p);
+}
+
+/*
+ * The uncertain inputs that matter most, by |correlation of U_k with the
+ * Total| (ties to the earlier input), with P(pass) when each turns out in
+ * its lower, middle and upper third (docs/model.md 7).
+ */
+static void print_uncertain(FILE *out, const struct scenario *s, const struct tally *t)
+{
+	int n = t->n_uncertain;
+	if (n == 0)
+		return;
+	int *order = malloc((size_t)n * sizeof *order);
+	if (order == NULL)
+		return;
+	for (int k = 0; k < n; k++) {
+		int at = k;
+		double c = fabs(tally_input_correlation(t, k));
+		while (at > 0 && fabs(tally_input_correlation(t, order[at - 1])) < c) {
+			order[at] = order[at - 1];
+			at--;
+		}
+		order[at] = k;
+	}
+	int shown = n < REPORT_UNCERTAIN_SHOWN ? n : REPORT_UNCERTAIN_SHOWN;
+	fprintf(out, _("\nUncertain inputs that matter most (%d of %d, by the correlation of each "
+		       "draw with the Total)\n"), shown, n);
+	struct table *table = table_new(5);
+	if (table != NULL) {
+		table_column(table, 0, _("input"), TABLE_LEFT, 44);
+		table_column(table, 1, _("correlation"), TABLE_RIGHT, 0);
+		table_column(table, 2, _("P(pass) lower third"), TABLE_RIGHT, 0);
+		table_column(table, 3, _("middle third"), TABLE_RIGHT, 0);
+		table_column(table, 4, _("upper third"), TABLE_RIGHT, 0);
+		for (int i = 0; i < shown; i++) {
+			int k = order[i];
+			char third[3][32];
+			for (int j = 0; j < 3; j++)
+				format_share(tally_input_pass_share(t, k, j), third[j], sizeof third[j]);
+			table_rowf(table, "%s\t%+.2f\t%s\t%s\t%s", uncertain_path(s->uncertain, k),
+				   tally_input_correlation(t, k), third[0], third[1], third[2]);
+		}
+		table_print(table, out, 2);
+		table_free(table);
+	}
+	char low[32], high[32];
+	format_share(tally_input_pass_share(t, order[0], 0), low, sizeof low);
+	format_share(tally_input_pass_share(t, order[0], 2), high, sizeof high);
+	fprintf(out, _("  If %s turns out in its lower third, P(pass) is %s; in its upper third, %s.\n"),
+		uncertain_path(s->uncertain, order[0]), low, high);
+	free(order);
+}
+
 static void print_policies(FILE *out, const struct scenario *s, const struct policy_summary *policies)
 {
 	if (policies == NULL || s->n_policies == 0)
@@ -580,4 +671,5 @@ void report_print(FILE *out, const struct scenario *s, const struct run_result *
 		100.0 * (g.n > 0 ? t->rectification_sum / g.n : 0.0));
 	print_districts(out, s, t, g.n);
 	print_policies(out, s, policies);
+	print_uncertain(out, s, t);
 }

@@ -60,7 +60,7 @@ struct reading {
 	int n_entries;
 	struct expanded *paths;
 	int n_paths, paths_capacity;
-	char **fixed;            /* paths left out because --set fixes them */
+	char **fixed;            /* paths left out: --set fixes them, or their input was refused */
 	int n_fixed, fixed_capacity;
 	struct uncertain_target *targets;
 	int n_targets, targets_capacity;
@@ -609,6 +609,13 @@ static struct uncertain_key key_of(const struct scenario *s, const struct expand
 	return key;
 }
 
+/* Leaves P's path out of the correlations (fixed, or refused: reported once). */
+static void leave_out(struct reading *R, const struct expanded *p)
+{
+	if (grow(R->L, (void **)&R->fixed, &R->fixed_capacity, R->n_fixed, sizeof *R->fixed) == 0)
+		R->fixed[R->n_fixed++] = p->path;
+}
+
 /* Adds the input at P: its targets, then the set's checks. */
 static void add_input(struct reading *R, struct uncertain_set *set, const struct expanded *p)
 {
@@ -617,6 +624,7 @@ static void add_input(struct reading *R, struct uncertain_set *set, const struct
 	int first = R->n_targets;
 	if (find_targets(R, p, input, set) != 0) {
 		R->n_targets = first;
+		leave_out(R, p);
 		return;
 	}
 	struct uncertain_spec spec = {.path = p->path, .file = p->entry->file, .line = p->entry->line,
@@ -639,6 +647,7 @@ static void add_input(struct reading *R, struct uncertain_set *set, const struct
 	R->first = first_of;
 	if (uncertain_set_add(set, &spec, L->d) < 0) {
 		R->n_targets = first;
+		leave_out(R, p);
 		/* its cells are nobody's again */
 		if (p->key->flags & SCENARIO_KEY_CELL) {
 			int *owner = owner_row(R, p->key);
@@ -722,10 +731,10 @@ static void read_correlations(struct reading *R, struct uncertain_set *set)
 				continue;
 			}
 			int m = uncertain_set_match(set, pattern, matches);
-			if (m == 0 && fixed_by_flag(R, pattern)) {
-				fixed = 1; /* fixed by --set: nothing left to correlate */
+			int some_fixed = fixed_by_flag(R, pattern);
+			fixed |= some_fixed; /* paths fixed by --set: their pairs go */
+			if (m == 0 && some_fixed)
 				continue;
-			}
 			if (m == 0) {
 				diag_add_at(L->d, DIAG_INPUT, file, line,
 					    "correlation: %s matches no uncertain input: correlate paths "
@@ -834,9 +843,7 @@ void uncertainty_read(struct loader *L, const config_setting_t *root)
 	for (int i = 0; i < R.n_paths && !L->out_of_memory; i++) {
 		const struct expanded *p = &R.paths[i];
 		if (set_by_flag(L, p->path)) {
-			/* --set fixes it: its distribution is dropped */
-			if (grow(L, (void **)&R.fixed, &R.fixed_capacity, R.n_fixed, sizeof *R.fixed) == 0)
-				R.fixed[R.n_fixed++] = p->path;
+			leave_out(&R, p); /* --set fixes it: its distribution is dropped */
 			continue;
 		}
 		add_input(&R, set, p);
