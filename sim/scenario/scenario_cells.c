@@ -103,6 +103,32 @@ static const struct level_value *winning_level(const struct level_value *levels[
 	return NULL;
 }
 
+/*
+ * The value of district D's category C, from the defaults when
+ * FROM_DEFAULTS, scaled in VALUE by the PATH*=F settings matching it: a
+ * district's path scales whatever level gave the value, a defaults' path
+ * only the values the defaults gave. 0 when the result breaks RULE (reported).
+ */
+static int scale_cell(struct loader *L, int d, int c, const struct value_rule *rule,
+		      int from_defaults, double *value)
+{
+	const struct scenario *s = L->s;
+	char paths[4][512], what[400];
+	const char *named[4] = {paths[0], paths[1], paths[2], paths[3]};
+	snprintf(paths[0], sizeof paths[0], "districts.%s.%s", s->districts[d].name, rule->key);
+	snprintf(paths[1], sizeof paths[1], "districts.%s.%s.%s", s->districts[d].name, rule->key,
+		 s->categories[c].name);
+	snprintf(paths[2], sizeof paths[2], "defaults.%s", rule->key);
+	snprintf(paths[3], sizeof paths[3], "defaults.%s.%s", rule->key, s->categories[c].name);
+	const struct parameter_setting *which;
+	double factor = settings_factor(L, named, from_defaults ? 4 : 2, &which);
+	if (which == NULL)
+		return 1;
+	snprintf(what, sizeof what, "district '%s', category '%s'", s->districts[d].name,
+		 s->categories[c].name);
+	return settings_scaled(L, which, rule, what, *value, factor, value);
+}
+
 /* The categories among MISSING as "a, b, c" in TEXT (cut short when long). */
 static void list_missing(const struct scenario *s, const unsigned char *missing, char *text, size_t size)
 {
@@ -168,8 +194,11 @@ void cells_resolve(struct loader *L, const config_setting_t *defaults,
 					any_missing = 1;
 					continue;
 				}
-				if (v->valid) {
-					schema_store(scenario_cell(s, d, c), keys[k], v->value);
+				double value = v->value;
+				int from_defaults = v == levels[2] || v == levels[3];
+				if (v->valid && (L->n_scales == 0 ||
+						 scale_cell(L, d, c, &keys[k]->rule, from_defaults, &value))) {
+					schema_store(scenario_cell(s, d, c), keys[k], value);
 					valid[c] |= 1u << k;
 				}
 				if (keys[k] == declared)

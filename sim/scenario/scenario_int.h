@@ -34,6 +34,8 @@ struct loader {
 	const char *prefix;  /* the parameter path of the group being read; NULL: none */
 	struct parameter_setting *settings;  /* values set by path (--set, variants) */
 	int n_settings;
+	int n_scales;        /* how many of them scale (PATH*=F) */
+	int *more;           /* [setting]: values out of range beyond the one reported */
 	char **offered;      /* every path that could have been set, for suggestions */
 	int n_offered, offered_capacity;
 	int out_of_memory;   /* reported once */
@@ -192,6 +194,26 @@ int layers_is_scalar_entry(const config_setting_t *entry);
 
 /* ---- scenario_settings.c ---- */
 
+/* 1 when the concrete PATH matches PATTERN's first LENGTH characters (a
+ * setting's path, where a '*' segment stands for any name). */
+int settings_match(const char *pattern, size_t length, const char *path);
+/* 1 when SET scales (written PATH*=F): its path ends in a '*' after a name. */
+int settings_scales(const struct parameter_setting *set);
+/*
+ * The product of the factors of every PATH*=F setting matching one of
+ * PATHS[N] (each counted once, marked used): 1 when none. WHICH receives one
+ * of them, for messages (NULL: none).
+ */
+double settings_factor(struct loader *L, const char *const *paths, int n,
+		       const struct parameter_setting **which);
+/*
+ * VALUE times FACTOR (rounded to a whole number for an integer RULE) into
+ * OUT: 1, or 0 with the problem reported (WHICH is the setting, WHAT names
+ * the value: "district 'Xigu', category 'main_road'") when it breaks RULE.
+ */
+int settings_scaled(struct loader *L, const struct parameter_setting *which,
+		    const struct value_rule *rule, const char *what, double value, double factor,
+		    double *out);
 /* Records PATH as settable; returns the setting that sets it, if any (marked used). */
 struct parameter_setting *settings_for(struct loader *L, const char *path);
 /* Checks a value set by path against RULE; reported at line 0 as "PATH=VALUE". */

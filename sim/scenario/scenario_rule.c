@@ -98,15 +98,25 @@ int rule_take_number(struct loader *L, const config_setting_t *setting, const ch
 	return 0;
 }
 
+/* The value of PATH in OUT scaled by the PATH*=F settings matching it: 1, or 0 (reported). */
+static int rule_scale(struct loader *L, const char *path, const struct value_rule *rule, double *out)
+{
+	const struct parameter_setting *which;
+	const char *paths[1] = {path};
+	double factor = settings_factor(L, paths, 1, &which);
+	return which == NULL || settings_scaled(L, which, rule, "", *out, factor, out);
+}
+
 int rule_get_number(struct loader *L, const config_setting_t *group, const char *where,
 		    const struct value_rule *rule, int required, double fallback, double *out)
 {
-	if (L->prefix != NULL && L->n_settings > 0) {
-		char path[512];
+	char path[512] = "";
+	int settable = L->prefix != NULL && L->n_settings > 0;
+	if (settable) {
 		snprintf(path, sizeof path, "%s.%s", L->prefix, rule->key);
 		const struct parameter_setting *set = settings_for(L, path);
 		if (set != NULL)
-			return settings_take(L, set, rule, out);
+			return settings_take(L, set, rule, out) && rule_scale(L, path, rule, out);
 	}
 	const config_setting_t *member = config_setting_get_member(group, rule->key);
 	if (member == NULL) {
@@ -118,9 +128,10 @@ int rule_get_number(struct loader *L, const config_setting_t *group, const char 
 			return 0;
 		}
 		*out = fallback;
-		return 1;
+		return !settable || rule_scale(L, path, rule, out);
 	}
-	return rule_take_number(L, member, where, rule->key, rule, out);
+	return rule_take_number(L, member, where, rule->key, rule, out) &&
+	       (!settable || rule_scale(L, path, rule, out));
 }
 
 int rule_get_numbers(struct loader *L, const config_setting_t *group, const char *where,

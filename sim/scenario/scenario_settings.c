@@ -8,6 +8,92 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* 1 when the concrete PATH matches pattern P..END; AT_START: P begins a segment. */
+static int match_from(const char *p, const char *end, const char *path, int at_start)
+{
+	for (; p < end; p++, path++) {
+		if (*p == '*' && at_start && (p + 1 == end || p[1] == '.')) {
+			/* a '*' segment: one name, of one character or more */
+			for (const char *e = path + 1; e[-1] != '\0'; e++)
+				if (match_from(p + 1, end, e, 0))
+					return 1;
+			return 0;
+		}
+		if (*p != *path)
+			return 0;
+		at_start = *p == '.';
+	}
+	return *path == '\0';
+}
+
+int settings_match(const char *pattern, size_t length, const char *path)
+{
+	return match_from(pattern, pattern + length, path, 1);
+}
+
+int settings_scales(const struct parameter_setting *set)
+{
+	size_t n = strlen(set->path);
+	return n >= 2 && set->path[n - 1] == '*' && set->path[n - 2] != '.';
+}
+
+/* 1 when setting SET sets or scales the concrete PATH. */
+static int setting_matches(const struct parameter_setting *set, const char *path)
+{
+	size_t n = strlen(set->path);
+	return settings_match(set->path, n - (size_t)settings_scales(set), path);
+}
+
+double settings_factor(struct loader *L, const char *const *paths, int n,
+		       const struct parameter_setting **which)
+{
+	double factor = 1.0;
+	*which = NULL;
+	for (int i = 0; L->n_scales > 0 && i < L->n_settings; i++) {
+		struct parameter_setting *set = &L->settings[i];
+		if (!settings_scales(set))
+			continue;
+		for (int k = 0; k < n; k++)
+			if (setting_matches(set, paths[k])) {
+				set->used |= 1;
+				factor *= set->value;
+				*which = set;
+				break;
+			}
+	}
+	return factor;
+}
+
+int settings_scaled(struct loader *L, const struct parameter_setting *which,
+		    const struct value_rule *rule, const char *what, double value, double factor,
+		    double *out)
+{
+	double scaled = value * factor;
+	if (rule->integer)
+		scaled = nearbyint(scaled); /* a whole-number key takes the nearest whole number */
+	if (!rule_breaks(rule, scaled)) {
+		*out = scaled;
+		return 1;
+	}
+	struct parameter_setting *own = (struct parameter_setting *)which;
+	if (own->used & 2) { /* said once, with a count of the others at the end */
+		if (L->more == NULL)
+			L->more = access_alloc(L, (size_t)L->n_settings, sizeof *L->more);
+		if (L->more != NULL)
+			L->more[own - L->settings]++;
+		return 0;
+	}
+	own->used |= 2;
+	char range[128], a[32], b[32], c[32];
+	scenario_rule_describe(rule, range, sizeof range);
+	diag_format_number(scaled, a, sizeof a);
+	diag_format_number(value, b, sizeof b);
+	diag_format_number(factor, c, sizeof c);
+	diag_add(L->d, 0, "%s=%g: '%s'%s%s would be %s (%s x %s), must be %s", which->path,
+		 which->value, rule->key, what[0] ? " of " : "", what, a, b, c, range);
+	return 0;
+}
+
 struct parameter_setting *settings_for(struct loader *L, const char *path)
 {
 	if (L->n_settings == 0)
@@ -27,11 +113,13 @@ struct parameter_setting *settings_for(struct loader *L, const char *path)
 		return NULL;
 	L->offered[L->n_offered++] = copy;
 	struct parameter_setting *found = NULL;
-	for (int i = 0; i < L->n_settings; i++)
-		if (strcmp(L->settings[i].path, path) == 0) {
-			L->settings[i].used = 1;
+	for (int i = 0; i < L->n_settings; i++) {
+		if (!setting_matches(&L->settings[i], path))
+			continue;
+		L->settings[i].used |= 1; /* a scale too: it names a path (it may scale no value) */
+		if (!settings_scales(&L->settings[i]))
 			found = &L->settings[i]; /* the last of several wins */
-		}
+	}
 	return found;
 }
 
@@ -41,6 +129,8 @@ void settings_free_offered(struct loader *L)
 		free(L->offered[i]);
 	free(L->offered);
 	L->offered = NULL;
+	free(L->more);
+	L->more = NULL;
 	L->n_offered = L->offered_capacity = 0;
 }
 
@@ -50,9 +140,12 @@ int settings_take(struct loader *L, const struct parameter_setting *set,
 	char range[128], number[32];
 	scenario_rule_describe(rule, range, sizeof range);
 	diag_format_number(set->value, number, sizeof number);
-	((struct parameter_setting *)set)->integer = rule->integer;
+	struct parameter_setting *own = (struct parameter_setting *)set;
+	own->integer = rule->integer;
 	if (rule_breaks(rule, set->value)) {
-		diag_add(L->d, 0, "%s=%s: '%s' must be %s", set->path, number, rule->key, range);
+		if (!(own->used & 2)) /* a pattern matching many paths: said once */
+			diag_add(L->d, 0, "%s=%s: '%s' must be %s", set->path, number, rule->key, range);
+		own->used |= 2;
 		return 0;
 	}
 	*out = set->value;
@@ -83,45 +176,94 @@ static struct policy_param *param_for(struct loader *L, struct policy *p, const 
 	return param;
 }
 
+/* Sets parameter PARAM of P (WHERE) by SET; 0 when refused (reported). */
+static int set_param(struct loader *L, struct policy_param *param, const struct parameter_setting *set,
+		     const char *where)
+{
+	if (param->type != POLICY_VALUE_NUMBER) {
+		diag_add(L->d, 0, "%s: %s is not a number in the scenario; a path sets numbers only",
+			 where, set->path);
+		return 0;
+	}
+	if (!isfinite(set->value)) {
+		diag_add(L->d, 0, "%s: %s must be a finite number", where, set->path);
+		return 0;
+	}
+	param->number = set->value;
+	param->line = 0;
+	return 1;
+}
+
 /*
  * A number replaces the file's value or adds the key (the plugin host then
- * checks it against the plugin's own parameters).
+ * checks it against the plugin's own parameters). A pattern
+ * (policies.*.params.boost) sets the parameters the policies have; a
+ * setting PATH*=F multiplies the numbers it matches.
  */
 void settings_apply_params(struct loader *L, struct policy *p, int index, const char *where)
 {
 	char prefix[64];
 	snprintf(prefix, sizeof prefix, "policies.%d.params.", index + 1);
 	size_t length = strlen(prefix);
-	for (int j = 0; j < p->n_params; j++) {
-		char path[512];
-		snprintf(path, sizeof path, "%s%s", prefix, p->params[j].key);
-		settings_for(L, path); /* offered, for suggestions */
+	int n_file = p->n_params;
+	char **paths = access_alloc(L, (size_t)n_file, sizeof *paths);
+	for (int j = 0; paths != NULL && j < n_file; j++) {
+		size_t size = length + strlen(p->params[j].key) + 1;
+		if ((paths[j] = access_alloc(L, size, 1)) != NULL)
+			snprintf(paths[j], size, "%s%s", prefix, p->params[j].key);
+		settings_for(L, paths[j] ? paths[j] : ""); /* offered, for suggestions */
 	}
-	for (int k = 0; k < L->n_settings; k++) {
+	for (int k = 0; paths != NULL && k < L->n_settings; k++) {
 		struct parameter_setting *set = &L->settings[k];
+		if (settings_scales(set))
+			continue;
+		if (strchr(set->path, '*') != NULL) { /* a pattern: the parameters the file gives */
+			for (int j = 0; j < n_file; j++)
+				if (paths[j] != NULL && settings_match(set->path, strlen(set->path), paths[j])) {
+					set->used |= 1;
+					set_param(L, &p->params[j], set, where);
+				}
+			continue;
+		}
 		if (strncmp(set->path, prefix, length) != 0 || set->path[length] == '\0' ||
 		    strchr(set->path + length, '.') != NULL)
 			continue;
-		set->used = 1;
+		set->used |= 1;
 		struct policy_param *param = param_for(L, p, set->path + length);
 		if (param == NULL)
-			return;
-		if (param->type != POLICY_VALUE_NUMBER) {
-			diag_add(L->d, 0, "%s: %s is not a number in the scenario; a path sets numbers only",
-				 where, set->path);
-			continue;
-		}
-		if (!isfinite(set->value)) {
-			diag_add(L->d, 0, "%s: %s must be a finite number", where, set->path);
-			continue;
-		}
-		param->number = set->value;
-		param->line = 0;
+			break;
+		set_param(L, param, set, where);
 	}
+	for (int j = 0; paths != NULL && L->n_scales > 0 && j < n_file; j++) {
+		const struct parameter_setting *which;
+		const char *one[1] = {paths[j] ? paths[j] : ""};
+		double factor = settings_factor(L, one, 1, &which);
+		struct policy_param *param = &p->params[j];
+		if (which == NULL)
+			continue;
+		if (param->type != POLICY_VALUE_NUMBER)
+			diag_add(L->d, 0, "%s: %s is not a number in the scenario; a path scales numbers only",
+				 where, which->path);
+		else if (!isfinite(param->number * factor))
+			diag_add(L->d, 0, "%s: %s=%g makes params.%s infinite", where, which->path,
+				 which->value, param->key);
+		else
+			param->number *= factor;
+	}
+	for (int j = 0; paths != NULL && j < n_file; j++)
+		free(paths[j]);
+	free(paths);
 }
 
 void settings_report_unused(struct loader *L)
 {
+	for (int i = 0; L->more != NULL && i < L->n_settings; i++)
+		if (L->more[i] > 0)
+			diag_add(L->d, 0, "%s=%g: %d more value%s would leave the range likewise",
+				 L->settings[i].path, L->settings[i].value, L->more[i],
+				 L->more[i] == 1 ? "" : "s");
+	free(L->more);
+	L->more = NULL;
 	for (int i = 0; i < L->n_settings; i++) {
 		if (L->settings[i].used)
 			continue;

@@ -103,8 +103,10 @@ static struct scenario *resolve(const struct scenario_source *src, struct parame
 	struct loader L = {.d = d, .s = s, .settings = settings, .n_settings = n_settings,
 			  .file = src->path, .directory = src->directory, .map = map, .n_known = -1, .n_fields = -1};
 	s->file = access_copy(&L, shown);
-	for (int i = 0; i < n_settings; i++)
+	for (int i = 0; i < n_settings; i++) {
 		settings[i].used = 0;
+		L.n_scales += settings_scales(&settings[i]);
+	}
 	if (!L.out_of_memory)
 		sections_read(&L, root);
 	if (!L.out_of_memory)
