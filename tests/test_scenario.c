@@ -428,7 +428,7 @@ static void syntax_errors_give_their_line(void **state)
 	expect_problem("survey: { respondents = 1200;", "survey: { respondents = = 1200;", 20,
 		       "syntax error");
 	expect_problem("name = \"Test\";", "name = \"Test\";\nname = \"Again\";", 3,
-		       "duplicate setting name");
+		       "'name' is given twice in the same group (also at line 2)");
 }
 
 static void unreadable_file_is_an_error(void **state)
@@ -892,6 +892,75 @@ static void files_over_the_size_limit_are_refused_at_once(void **state)
 	(void)load_text_file;
 }
 
+/* The text planners type (issue 13): a byte-order mark, full-width and curly
+ * punctuation, a decimal comma, each named with its line and column. */
+static void a_byte_order_mark_is_read(void **state)
+{
+	(void)state;
+	size_t n = strlen(base);
+	char *text = malloc(n + 4);
+	memcpy(text, "\xEF\xBB\xBF", 3);
+	memcpy(text + 3, base, n + 1);
+	struct diag d;
+	diag_init(&d, "test.cfg");
+	struct scenario *s = scenario_load_string(text, &d);
+	assert_non_null(s);
+	assert_string_equal(s->name, "Test");
+	scenario_free(s);
+	diag_free(&d);
+	free(text);
+}
+
+static void typed_punctuation_is_named_with_its_column(void **state)
+{
+	(void)state;
+	expect_problem("campaign: { weeks = 12; };", "campaign: { weeks \xEF\xBC\x9D 12; };", 3,
+		       "column 19: the full-width '\xEF\xBC\x9D' (U+FF1D) is not libconfig syntax: "
+		       "type the ASCII '='");
+	expect_problem("batches = 2; };", "batches = 2\xEF\xBC\x9B };", 4,
+		       "column 44: the full-width '\xEF\xBC\x9B' (U+FF1B) is not libconfig syntax: "
+		       "type the ASCII ';'");
+	expect_problem("weight = 0.0; noise_sd", "weight = 0.0;\xE3\x80\x80noise_sd", 21,
+		       "column 25: the full-width '\xE3\x80\x80' (U+3000) is not libconfig syntax: "
+		       "type the ASCII ' '");
+	expect_problem("bands = [70.0, 80.0]", "bands = \xEF\xBC\xBB" "70.0, 80.0]", 27,
+		       "type the ASCII '['");
+	expect_problem("name = \"Test\";", "name = \xE2\x80\x9CTest\xE2\x80\x9D;", 2,
+		       "column 8: the curly quote '\xE2\x80\x9C' (U+201C) is not a quote in a scenario "
+		       "file: type the straight double quote '\"'");
+	expect_problem("name = \"Test\";", "name = \"Test\xE2\x80\x9D;", 2,
+		       "column 13: the string opened at column 8 ends with the curly quote");
+	expect_problem("name = \"Test\";", "name = \xE6\xB5\x8B;", 2,
+		       "column 8: '\xE6\xB5\x8B' (U+6D4B) outside double quotes");
+	/* comments and strings may hold any text */
+	char *fine = edited("name = \"Test\";", "name = \"\xE6\xB5\x8B\xEF\xBC\x9B\"; # \xEF\xBC\x9B\xE2\x80\x9C");
+	struct diag d;
+	diag_init(&d, "test.cfg");
+	struct scenario *s = scenario_load_string(fine, &d);
+	assert_non_null(s);
+	scenario_free(s);
+	diag_free(&d);
+	free(fine);
+}
+
+static void a_decimal_comma_is_named(void **state)
+{
+	(void)state;
+	expect_problem("satisfaction = 0.84;", "satisfaction = 0,84;", 16,
+		       "column 58: '0,84' has a decimal comma: write 0.84 (a point, not a comma)");
+	expect_problem("weight = 20.0; veto", "weight = 20,5; veto", 20, "write 20.5");
+}
+
+static void a_setting_given_twice_is_named_with_both_lines(void **state)
+{
+	(void)state;
+	expect_problem("overall: { weight = 0.0; noise_sd = 0.05; };",
+		       "overall: { weight = 0.0; noise_sd = 0.05; };\nsurvey: { weight = 1.0; };", 22,
+		       "'survey' is given twice in the same group (also at line 20)");
+	expect_problem("noise_sd = 0.05; };", "noise_sd = 0.05;\n weight = 1.0; };", 22,
+		       "'weight' is given twice in the same group (also at line 21)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -922,6 +991,10 @@ int main(void)
 		cmocka_unit_test(included_files_are_named_in_messages),
 		cmocka_unit_test(params_must_be_a_group),
 		cmocka_unit_test(files_over_the_size_limit_are_refused_at_once),
+		cmocka_unit_test(a_byte_order_mark_is_read),
+		cmocka_unit_test(typed_punctuation_is_named_with_its_column),
+		cmocka_unit_test(a_decimal_comma_is_named),
+		cmocka_unit_test(a_setting_given_twice_is_named_with_both_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

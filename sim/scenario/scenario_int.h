@@ -160,6 +160,12 @@ struct literal_map {
  */
 char *literal_prepare(const char *text, size_t length, const char *name, const char *directory,
 		      struct diag *d, struct literal_map *map);
+/*
+ * Finds the setting libconfig calls a "duplicate setting name" at LINE of
+ * the prepared TEXT: 1 with its NAME and the line it was FIRST given at
+ * (in the same group), else 0.
+ */
+int literal_duplicate(const char *text, int line, char *name, size_t size, int *first);
 /* Moves the entries of D from FROM on, whose lines are the prepared text's,
  * to the files and lines MAP says they came from. */
 void literal_map_entries(const struct literal_map *map, struct diag *d, int from);

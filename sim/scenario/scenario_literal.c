@@ -245,6 +245,249 @@ static char *scan(const char *text, size_t length, const char *file, int fix, st
 	return out;
 }
 
+/* ---- what planners type: full-width punctuation, curly quotes, 0,86 ------- */
+
+/* The code point of the UTF-8 character at P (its length in *N; 1 for a bad byte). */
+static unsigned decode(const char *p, int *n)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	int follow = u[0] < 0x80 ? 0 : (u[0] & 0xe0) == 0xc0 ? 1 : (u[0] & 0xf0) == 0xe0 ? 2
+		     : (u[0] & 0xf8) == 0xf0 ? 3 : -1;
+	unsigned code = follow <= 0 ? u[0] : u[0] & (0x3fu >> follow);
+	for (int i = 1; i <= follow; i++) {
+		if ((u[i] & 0xc0) != 0x80) {
+			*n = 1;
+			return u[0];
+		}
+		code = (code << 6) | (u[i] & 0x3f);
+	}
+	*n = follow <= 0 ? 1 : follow + 1;
+	return code;
+}
+
+/* The ASCII a planner meant by CODE, typed with a Chinese input method; 0 when none. */
+static int ascii_meant(unsigned code, const char **what)
+{
+	*what = "full-width";
+	if (code >= 0xff01 && code <= 0xff5e) /* the full-width forms of ASCII */
+		return (int)(code - 0xfee0);
+	switch (code) {
+	case 0x3000: return ' ';
+	case 0x3001: return ',';    /* 、 */
+	case 0x3002: return '.';    /* 。 */
+	case 0x3010: return '[';    /* 【 */
+	case 0x3011: return ']';    /* 】 */
+	}
+	*what = "curly";
+	if (code == 0x201c || code == 0x201d || code == 0x2018 || code == 0x2019)
+		return '"';
+	return 0;
+}
+
+/* Characters (not bytes) from LINE_START to P, plus one: P's column. */
+static int column_of(const char *line_start, const char *p)
+{
+	int column = 1;
+	for (const char *q = line_start; q < p; q++)
+		column += ((unsigned char)*q & 0xc0) != 0x80;
+	return column;
+}
+
+/* Reports the character at P (CODE, N bytes) outside quotes at LINE, column COLUMN. */
+static void report_typed(struct diag *d, const char *p, int n, unsigned code, int line, int column)
+{
+	const char *what;
+	int meant = ascii_meant(code, &what);
+	if (meant == '"')
+		diag_add(d, line, "column %d: the curly quote '%.*s' (U+%04X) is not a quote in a "
+			 "scenario file: type the straight double quote '\"' (with the input method "
+			 "in English mode)", column, n, p, code);
+	else if (meant != 0)
+		diag_add(d, line, "column %d: the %s '%.*s' (U+%04X) is not libconfig syntax: type "
+			 "the ASCII '%c' (with the input method in English mode, or half-width)",
+			 column, what, n, p, code, meant);
+	else
+		diag_add(d, line, "column %d: '%.*s' (U+%04X) outside double quotes: keys, numbers "
+			 "and punctuation are ASCII; text such as a name goes in double quotes "
+			 "(name = \"...\";)", column, n, p, code);
+}
+
+/*
+ * Reports what a planner typed that libconfig would only call a syntax
+ * error: a full-width or curly character outside quotes, a string closed by
+ * a curly quote, a decimal comma (satisfaction = 0,86;). Returns how many.
+ */
+static int check_typed(const char *text, struct diag *d)
+{
+	int before = d->count, line = 1;
+	const char *line_start = text;
+	char stack[64];         /* the open brackets: { ( [ */
+	int depth = 0;
+	int after_assign = 0;   /* the last token was '=' or ':' */
+	const char *p = text;
+	while (*p) {
+		int old_line = line;
+		const char *q = skip_comment(p, &line);
+		if (q != p) {
+			if (line != old_line)
+				for (const char *r = q; r > p; r--)
+					if (r[-1] == '\n') {
+						line_start = r;
+						break;
+					}
+			p = q;
+			continue;
+		}
+		unsigned char c = (unsigned char)*p;
+		if (c == '\n') {
+			line++;
+			line_start = ++p;
+			continue;
+		}
+		if (c == ' ' || c == '\t' || c == '\r') {
+			p++;
+			continue;
+		}
+		if (c == '"') { /* a string: it must close on its own line, with a straight quote */
+			const char *r = p + 1;
+			while (*r && *r != '"' && *r != '\n')
+				r += *r == '\\' && r[1] != '\0' && r[1] != '\n' ? 2 : 1;
+			if (*r == '"') {
+				p = r + 1;
+				after_assign = 0;
+				continue;
+			}
+			const char *curly = NULL;
+			for (const char *t = p + 1; t < r; t++)
+				if ((unsigned char)t[0] == 0xe2 && (unsigned char)t[1] == 0x80 &&
+				    ((unsigned char)t[2] == 0x9c || (unsigned char)t[2] == 0x9d))
+					curly = t;
+			if (curly != NULL) {
+				diag_add(d, line, "column %d: the string opened at column %d ends with the "
+					 "curly quote '%.3s': type the straight double quote '\"'",
+					 column_of(line_start, curly), column_of(line_start, p), curly);
+				p = curly + 3;
+				continue;
+			}
+			/* a string over several lines, as libconfig allows */
+			q = skip_string(p, &line);
+			for (const char *t = q; t > p; t--)
+				if (t[-1] == '\n') {
+					line_start = t;
+					break;
+				}
+			p = q;
+			after_assign = 0;
+			continue;
+		}
+		if (c >= 0x80) {
+			int n;
+			unsigned code = decode(p, &n);
+			report_typed(d, p, n, code, line, column_of(line_start, p));
+			p += n;
+			continue;
+		}
+		if (c == '{' || c == '(' || c == '[') {
+			if (depth < (int)sizeof stack)
+				stack[depth] = (char)c;
+			depth++;
+		} else if ((c == '}' || c == ')' || c == ']') && depth > 0) {
+			depth--;
+		}
+		int in_array = depth > 0 && depth <= (int)sizeof stack && stack[depth - 1] != '{';
+		if (isdigit(c) || ((c == '-' || c == '+' || c == '.') && isdigit((unsigned char)p[1]))) {
+			const char *start = p;
+			p++;
+			while (isalnum((unsigned char)*p) || *p == '.' ||
+			       ((*p == '-' || *p == '+') && (p[-1] == 'e' || p[-1] == 'E')))
+				p++;
+			if (after_assign && !in_array && *p == ',' && isdigit((unsigned char)p[1])) {
+				const char *end = p + 1;
+				while (isdigit((unsigned char)*end))
+					end++;
+				diag_add(d, line, "column %d: '%.*s' has a decimal comma: write %.*s.%.*s "
+					 "(a point, not a comma)", column_of(line_start, start),
+					 (int)(end - start), start, (int)(p - start), start,
+					 (int)(end - p - 1), p + 1);
+				p = end;
+			}
+			after_assign = 0;
+			continue;
+		}
+		after_assign = c == '=' || c == ':';
+		if (isalpha(c) || c == '_' || c == '*' || c == '@') {
+			while (isalnum((unsigned char)*p) || *p == '_' || *p == '-' || *p == '*' || *p == '@')
+				p++;
+			continue;
+		}
+		p++;
+	}
+	return d->count - before;
+}
+
+/* ---- a setting given twice ------------------------------------------------ */
+
+int literal_duplicate(const char *text, int at, char *name, size_t size, int *first)
+{
+	struct seen {
+		const char *name;
+		int length, line, depth;
+	} *seen = NULL;
+	int n = 0, capacity = 0, depth = 0, line = 1, found = 0;
+	const char *p = text;
+	while (*p && !found) {
+		const char *q = skip_comment(p, &line);
+		if (q != p) {
+			p = q;
+			continue;
+		}
+		char c = *p;
+		if (c == '\n')
+			line++;
+		if (c == '"') {
+			p = skip_string(p, &line);
+			continue;
+		}
+		if (c == '{' || c == '(' || c == '[')
+			depth++;
+		if (c == '}' || c == ')' || c == ']') {
+			while (n > 0 && seen[n - 1].depth == depth)
+				n--; /* the scope's names are forgotten */
+			depth--;
+		}
+		if (!(isalpha((unsigned char)c) || c == '*')) {
+			p++;
+			continue;
+		}
+		const char *start = p;
+		while (isalnum((unsigned char)*p) || *p == '_' || *p == '-' || *p == '*')
+			p++;
+		const char *r = p;
+		while (*r == ' ' || *r == '\t' || *r == '\r')
+			r++;
+		if (*r != '=' && *r != ':')
+			continue; /* a value such as true */
+		int length = (int)(p - start);
+		for (int i = n - 1; i >= 0 && seen[i].depth == depth; i--)
+			if (seen[i].length == length && memcmp(seen[i].name, start, (size_t)length) == 0 &&
+			    line == at) {
+				snprintf(name, size, "%.*s", length, start);
+				*first = seen[i].line;
+				found = 1;
+			}
+		if (n == capacity) {
+			capacity = capacity ? 2 * capacity : 64;
+			void *grown = realloc(seen, (size_t)capacity * sizeof *seen);
+			if (grown == NULL)
+				break;
+			seen = grown;
+		}
+		seen[n++] = (struct seen){start, length, line, depth};
+	}
+	free(seen);
+	return found;
+}
+
 /* ---- @include, expanded here ---------------------------------------------- */
 
 /* The text being built: every file's lines in order, each line's origin. */
@@ -312,6 +555,8 @@ static int include_name(const char *line, size_t length, char *name, size_t size
 static void expand(struct expansion *x, const char *text, int file, int depth)
 {
 	const char *p = text;
+	if (memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+		p += 3; /* a UTF-8 byte-order mark (Notepad and WPS write one) */
 	int number = 1;
 	while (*p && !x->failed) {
 		const char *newline = strchr(p, '\n');
@@ -398,7 +643,7 @@ char *literal_prepare(const char *text, size_t length, const char *name, const c
 	if (x.text == NULL && !x.failed && (x.text = strdup("")) == NULL)
 		x.failed = 1;
 	char *fixed = NULL;
-	if (!x.failed && x.text != NULL) {
+	if (!x.failed && x.text != NULL && check_typed(x.text, d) == 0) {
 		const char *includes[1];
 		int include_lines[1], n;
 		fixed = scan(x.text, x.used, NULL, 1, d, includes, include_lines, &n, 0);

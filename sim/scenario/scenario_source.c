@@ -128,24 +128,42 @@ static struct scenario *resolve(const struct scenario_source *src, struct parame
 	return s;
 }
 
-/* Reports why CONFIG could not be read, in the file the error is in
- * (@include'd files are found in DIRECTORY, NULL: here). */
-static void report_read_error(const config_t *config, const char *directory, struct diag *d)
+/* Reports why CONFIG could not parse PREPARED (whose lines MAP places), in
+ * the file the error is in (@include'd files are found in DIRECTORY, NULL: here). */
+static void report_read_error(const config_t *config, const char *prepared,
+			      const struct literal_map *map, const char *directory, struct diag *d)
 {
-	char path[4096];
+	char path[4096], name[256];
 	const char *file = config_error_file(config);
+	int line = config_error_line(config), first;
 	if (file != NULL && file[0] != '/' && directory != NULL) {
 		snprintf(path, sizeof path, "%s/%s", directory, file);
 		file = path;
 	}
-	if (config_error_type(config) == CONFIG_ERR_FILE_IO)
+	if (config_error_type(config) == CONFIG_ERR_FILE_IO) {
 		diag_add_at(d, DIAG_INPUT, file, 0, "cannot read the file: %s", strerror(errno));
-	else
-		diag_add_at(d, DIAG_INPUT, file, config_error_line(config),
+	} else if (file == NULL && strcmp(config_error_text(config), "duplicate setting name") == 0 &&
+		   literal_duplicate(prepared, line, name, sizeof name, &first)) {
+		/* where it was first given: maybe another file (an @include'd one) */
+		int same = first > 0 && first <= map->n_lines && line <= map->n_lines &&
+			   map->origin[first].file == map->origin[line].file;
+		char where[1200];
+		if (same)
+			snprintf(where, sizeof where, "line %d", own_line(map, first));
+		else if (first > 0 && first <= map->n_lines)
+			snprintf(where, sizeof where, "%s:%d", map->files[map->origin[first].file],
+				 own_line(map, first));
+		else
+			snprintf(where, sizeof where, "line %d", first);
+		diag_add(d, line, "'%s' is given twice in the same group (also at %s): give each "
+			 "setting once; to change a value another file sets, read a file on top of it "
+			 "(ccsim run base.cfg+plan.cfg)", name, where);
+	} else {
+		diag_add_at(d, DIAG_INPUT, file, line,
 			    "%s (libconfig syntax: key = value; groups { }, lists ( ), arrays [ ])",
 			    config_error_text(config));
+	}
 }
-
 
 void scenario_source_free(struct scenario_source *src)
 {
@@ -210,15 +228,14 @@ static struct scenario_source *parse(const char *text, size_t length, const char
 		return NULL;
 	}
 	int ok = config_read_string(&src->config, prepared);
-	free(prepared);
 	if (!ok) {
 		int before = d->count;
-		report_read_error(&src->config, src->directory, d);
+		report_read_error(&src->config, prepared, &src->map, src->directory, d);
 		literal_map_entries(&src->map, d, before);
 		scenario_source_free(src);
-		return NULL;
 	}
-	return src;
+	free(prepared);
+	return ok ? src : NULL;
 }
 
 /* ---- layered files (city.cfg+plan.cfg) ------------------------------------ */
@@ -331,7 +348,7 @@ static void read_layer(struct scenario_source *src, int k, struct diag *d)
 		config_init(&own);
 	if (prepared != NULL && !config_read_string(config, prepared)) {
 		int before = d->count;
-		report_read_error(config, folder, d);
+		report_read_error(config, prepared, &map, folder, d);
 		literal_map_entries(&map, d, before);
 	} else if (prepared != NULL) {
 		layers_shift_lines(config_root_setting(config), src->map.n_lines);
