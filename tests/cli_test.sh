@@ -156,6 +156,10 @@ check "sweep: rounded values said" grep -q 'inspection.batches takes whole numbe
 check "sweep: ran 3, not 2.5" grep -q '^3  ' "$work/out"
 check "sweep: a grid not whole is refused" [ "$(status "$ccsim" sweep "$src/scenarios/minimal.cfg" --param inspection.batches=1:4:5 --reps 50)" = 2 ]
 check "sweep: refusal says why" grep -q 'would run 1, 2, 3, 3, 4' "$work/err"
+# compare: each variant's policies' total cost and the P(pass) bought per unit of cost more
+check "compare: costs" [ "$(status "$ccsim" compare "$src/scenarios/demo-city.cfg+$src/scenarios/policy-steady-work.cfg" "$src/scenarios/demo-city.cfg+$src/scenarios/policy-extra-enforcement.cfg" --reps 100)" = 0 ]
+check "compare: cost column" grep -q 'policy cost' "$work/out"
+check "compare: per unit of cost" grep -q 'points / unit' "$work/out"
 # solve: a bracket found, a target outside the range said, the flags checked
 check "solve: finds a value" [ "$(status "$ccsim" solve "$src/scenarios/minimal.cfg" --param pass.threshold --target 0.5 --range 30:70 --tolerance 0.5 --reps 200 --json "$work/solve.json")" = 0 ]
 check "solve: says the value" grep -q 'reaches the target' "$work/out"

@@ -12,6 +12,39 @@ void summary_text_check(FILE *out, const char *file, const struct scenario *s,
 	fprintf(out, "\n%s is valid.\n", file);
 }
 
+/* A variant's policies' total cost (in their plugins' units, summed). */
+static double variant_cost(const struct compare_variant *c)
+{
+	double cost = 0.0;
+	for (int i = 0; c->policies && c->scenario && i < c->scenario->n_policies; i++)
+		cost += c->policies[i].cost;
+	return cost;
+}
+
+/* Each variant's policies' total cost and, against the first, the P(pass)
+ * gained per unit of cost more (when the costs differ). */
+static void compare_costs_text(FILE *out, const struct compare_result *r)
+{
+	int any = 0;
+	for (int v = 0; v < r->n; v++)
+		any |= variant_cost(&r->variants[v]) != 0.0;
+	if (!any)
+		return;
+	fprintf(out, "\n%-26s %12s %12s %26s\n", "variant", "policy cost", "dCost", "dP(pass) / dCost");
+	double first = variant_cost(&r->variants[0]);
+	for (int v = 0; v < r->n; v++) {
+		const struct compare_variant *c = &r->variants[v];
+		double cost = variant_cost(c), more = cost - first;
+		fprintf(out, "%-26.26s %12g", c->name, cost);
+		if (v > 0 && more != 0.0)
+			fprintf(out, " %+12g %+13.4g points / unit\n", more,
+				100 * c->pairing.pass_difference.mean / more);
+		else
+			fprintf(out, "%s\n", v > 0 ? "  (same cost as the first)" : "");
+	}
+	fprintf(out, "(costs in each plugin's own unit, summed over the variant's policies)\n");
+}
+
 void summary_text_compare(FILE *out, const struct compare_result *r)
 {
 	fprintf(out, "%lld replications a variant, seed %llu; differences against %s, paired "
@@ -37,6 +70,7 @@ void summary_text_compare(FILE *out, const struct compare_result *r)
 			100 * (double)q->only_variant / (double)q->n,
 			100 * (double)q->only_first / (double)q->n, q->total_difference.mean);
 	}
+	compare_costs_text(out, r);
 }
 
 void summary_text_sweep(FILE *out, const struct sweep_result *r)
