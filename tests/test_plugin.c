@@ -642,10 +642,18 @@ static void plugin_tables_with_hostile_metatables(void **state)
 				      "  __newindex = function() error('y') end})") == 0.0);
 	expect_setup_refused("setmetatable(scenario.survey, {__index = function() error('x') end})\n"
 			     "scenario.survey.weight = nil", "set survey.weight to nil, must be a number");
-	/* the week state: state.week is stored before each call */
+	/* the week state: state.week is stored before each call, also when the
+	 * plugin removed it */
 	expect_week_refused("state.week = nil\n"
 			    "setmetatable(state, {__newindex = function() error('boom') end})",
 			    "p.lua:4: boom (replication 0)");
+	write_plugin(NULL, "assert(math.type(state.week) == 'integer')\nstate.week = nil");
+	load_with(&l, "p", "");
+	struct run_result r;
+	char error[512];
+	assert_int_equal(run_loaded(&l, 50, 2, &r, error, sizeof error), RUN_OK);
+	run_result_free(&r);
+	unload(&l);
 
 	/* the plugins command */
 	char dir[600], path[700];
@@ -699,12 +707,30 @@ static void work_inside_c_functions_is_limited(void **state)
 	/* what is not a runaway is answered at once */
 	assert_true(expect_setup_done("return { cost = #string.rep('', math.maxinteger) }") == 0.0);
 	assert_true(expect_setup_done("return { cost = #string.rep('', math.maxinteger, '') }") == 0.0);
-	/* a plain find is linear: a 1 MB needle in a 30 MB string */
-	assert_true(expect_setup_done("local hay = string.rep('aaaaaaaaaa', 3e6)\n"
-				      "local needle = string.rep('aaaaaaaaaa', 1e5) .. 'b'\n"
+	/* a plain find is linear: a 100 kB needle in a 3 MB string (a naive
+	 * search would compare 3e11 bytes) */
+	assert_true(expect_setup_done("local hay = string.rep('aaaaaaaaaa', 3e5)\n"
+				      "local needle = string.rep('aaaaaaaaaa', 1e4) .. 'b'\n"
 				      "assert(string.find(hay, needle, 1, true) == nil)\n"
 				      "assert(hay:find(needle) == nil)\n"
 				      "return { cost = hay:find(needle:sub(1, -2), 1, true) }") == 1.0);
+	/* and the issue's 1 MB needle in a 30 MB string ends within 2 s: done,
+	 * or stopped by the clock on a machine too busy to build the strings */
+	struct loaded l;
+	struct timespec start;
+	write_plugin("local hay = string.rep('aaaaaaaaaa', 3e6)\n"
+		     "local needle = string.rep('aaaaaaaaaa', 1e5) .. 'b'\n"
+		     "assert(string.find(hay, needle, 1, true) == nil)\n"
+		     "return { cost = hay:find(needle:sub(1, -2), 1, true) }", NULL);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	load_with(&l, "p", "");
+	double elapsed = seconds_since(&start);
+	if (l.host == NULL && !says(l.error, "instruction budget"))
+		print_error("%s\n", l.error);
+	assert_true(l.host != NULL ? plugin_host_cost(l.host, 0) == 1.0
+				   : says(l.error, "instruction budget"));
+	assert_true(elapsed < STOP_WITHIN);
+	unload(&l);
 }
 
 /* The charged pattern functions answer as Lua's own (the manual's cases). */
