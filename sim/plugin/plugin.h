@@ -1,5 +1,5 @@
 /*
- * plugin: the sandboxed Lua 5.4 host for policy plugins (MODEL.md section 5).
+ * plugin: the sandboxed Lua 5.4 host for policy plugins (docs/model.md section 6).
  *
  * A plugin is plugins/NAME.lua returning a table { name, description,
  * params, setup, week }. setup runs once, before any replication, on a
@@ -11,9 +11,16 @@
  * The sandbox: text chunks only; base (less dofile, loadfile and binary
  * load), string, table, math and utf8; reading an undefined global or
  * creating one is an error; math.random is the replication's own stream;
- * each call has an instruction budget and each state a memory cap. A broken
- * rule, a spent budget or the cap kills the call with an error that a
- * pcall inside the plugin cannot swallow.
+ * no finalizers. Each call has a budget, which counts its Lua instructions
+ * and the work it has C functions do (bytes allocated, pattern matching,
+ * copies), and a wall-clock deadline (LIMIT_PLUGIN_SECONDS); each state has
+ * a memory cap. A broken rule, a spent budget, the deadline or the cap
+ * kills the call with an error that a pcall inside the plugin cannot
+ * swallow. Every error names the plugin, the hook (load, setup, week) and
+ * the plugin's file, with the line where Lua knows it.
+ *
+ * Modules (plugin_int.h): sandbox, guard and pattern (the limits), loader,
+ * params, view, host, week, listing.
  */
 #ifndef CCSIM_PLUGIN_H
 #define CCSIM_PLUGIN_H
