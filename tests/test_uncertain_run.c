@@ -243,6 +243,19 @@ static void set_fixes_a_path_and_its_correlations_go(void **state)
 	assert_string_equal(uncertain_path(s->uncertain, 0), "districts.a.satisfaction");
 	assert_close(s->districts[1].satisfaction, 0.7, 0.0);
 	scenario_free(s);
+	/* a scale of a relative input's own path fixes its multiplier (as
+	 * sensitivity does); a scale through a pattern only moves its base */
+	struct parameter_setting scale[2] = {{"districts.a.satisfaction*", 1.05, 0, 0},
+					     {"districts.*.satisfaction*", 1.01, 0, 0}};
+	s = scenario_load_file_with("uncertain_set.cfg", scale, 2, &d);
+	if (s == NULL)
+		diag_print(&d, stderr);
+	assert_non_null(s);
+	assert_int_equal(uncertain_count(s->uncertain), 2);
+	assert_string_equal(uncertain_path(s->uncertain, 0), "districts.b.satisfaction");
+	assert_close(s->districts[0].satisfaction, 0.85 * 1.05 * 1.01, 1e-15);
+	assert_close(s->uncertain_targets[s->uncertain_first[0]].base, 0.80 * 1.01, 1e-15);
+	scenario_free(s);
 	/* every input fixed: no uncertain inputs at all */
 	struct parameter_setting all[3] = {set[0], set[1], {"materials.m.loss_probability", 0.05, 0, 0}};
 	s = scenario_load_file_with("uncertain_set.cfg", all, 3, &d);

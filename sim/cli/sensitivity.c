@@ -5,6 +5,8 @@
 
 #include "analysis.h"
 #include "cli.h"
+#include "distribution.h"
+#include "uncertain.h"
 #include "commands.h"
 #include "decision_csv.h"
 #include "decision_json.h"
@@ -16,7 +18,10 @@ static const char sensitivity_usage[] =
 	"Usage: ccsim sensitivity SCENARIO [--method tornado|morris|sobol] [--param PATH=LO:HI]... [options]\n"
 	"\n"
 	"How much P(pass) and the mean Total depend on each input, over the ranges of\n"
-	"the scenario's sensitivity list or of the --param flags. Every point runs on\n"
+	"the --param flags, else of the scenario's uncertain inputs (each over its\n"
+	"distribution: the 10th to 90th percentile for the tornado, the 1st to 99th\n"
+	"for morris and sobol, the other inputs drawn as usual; a relative input as\n"
+	"PATH*, its multiplier), else of its sensitivity list. Every point runs on\n"
 	"the same random numbers.\n"
 	"  tornado  each input at its low and its high, the others as the scenario\n"
 	"           says; sorted by the swing in P(pass)\n"
@@ -44,6 +49,7 @@ static const char sensitivity_usage[] =
 struct flags {
 	struct analysis_request request;
 	struct design_input inputs[LIMIT_INPUTS];
+	char scaled[LIMIT_INPUTS][512];  /* a relative uncertain input's PATH* */
 };
 
 static int take_option(int opt, char *arg, void *context)
@@ -106,6 +112,35 @@ static void take_scenario_inputs(const struct scenario *s, struct flags *f)
 	}
 }
 
+/*
+ * The inputs: the base scenario's uncertain inputs over their distributions
+ * (docs/model.md 7), a relative one scaling its path (PATH*, which fixes
+ * it). 0, or -1 when there are more than LIMIT_INPUTS.
+ */
+static int take_uncertain_inputs(const struct scenario *s, struct flags *f)
+{
+	const struct uncertain_set *set = s->uncertain;
+	int n = set != NULL ? uncertain_count(set) : 0;
+	if (n > LIMIT_INPUTS)
+		return -1;
+	int tornado = f->request.method == ANALYSIS_TORNADO;
+	for (int k = 0; k < n; k++) {
+		struct design_input *in = &f->inputs[f->request.k++];
+		memset(in, 0, sizeof *in);
+		in->path = uncertain_path(set, k);
+		if (uncertain_is_relative(set, k)) {
+			snprintf(f->scaled[k], sizeof f->scaled[k], "%s*", in->path);
+			in->path = f->scaled[k];
+		}
+		in->dist = uncertain_distribution(set, k);
+		in->p_lo = tornado ? 0.1 : 0.01;
+		in->p_hi = tornado ? 0.9 : 0.99;
+		in->lo = distribution_quantile(in->dist, in->p_lo);
+		in->hi = distribution_quantile(in->dist, in->p_hi);
+	}
+	return 0;
+}
+
 int command_sensitivity(int argc, char **argv, struct cluster *cluster)
 {
 	static const struct option own[] = {
@@ -135,6 +170,12 @@ int command_sensitivity(int argc, char **argv, struct cluster *cluster)
 	struct study_request request = cli_study_request(&o, default_reps[f.request.method]);
 	if (study_open(&st, &file, 1, &request, &d) != 0)
 		return cli_fail("sensitivity", &st, &d, 0);
+	if (f.request.k == 0 && take_uncertain_inputs(st.base.scenario, &f) != 0) {
+		diag_free(&d);
+		study_close(&st);
+		return cli_usage_error("sensitivity", "the scenario has more uncertain inputs than "
+				       "sensitivity analyses at once: give --param PATH=LO:HI");
+	}
 	if (f.request.k == 0)
 		take_scenario_inputs(st.base.scenario, &f);
 	if (f.request.k == 0) {

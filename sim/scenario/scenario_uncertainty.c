@@ -4,7 +4,8 @@
  *
  * Each `uncertain` entry is expanded into one input per path its pattern
  * reaches (district by district, then category by category, in the order
- * the scenario lists the names). A path fixed by --set is left out. Each
+ * the scenario lists the names). A path fixed by --set is left out (a
+ * relative input also by a scale of its own path, PATH*=F). Each
  * input records the values it sets (struct uncertain_target), so that a
  * replication applies its draws without resolving a path again:
  *
@@ -117,12 +118,21 @@ static int pattern_matches(const char *pattern, const char *path)
 	return 1;
 }
 
-/* Whether a --set setting (its path, or its pattern) sets PATH. */
-static int set_by_flag(const struct loader *L, const char *path)
+/*
+ * Whether a --set setting (its path, or its pattern) sets PATH; for a
+ * RELATIVE input, also a scale of its own path (PATH*=F: its multiplier
+ * fixed at F, as sensitivity sets it). A scale never sets a level.
+ */
+static int set_by_flag(const struct loader *L, const char *path, int relative)
 {
-	for (int i = 0; i < L->n_settings; i++)
-		if (pattern_matches(L->settings[i].path, path))
+	size_t n = strlen(path);
+	for (int i = 0; i < L->n_settings; i++) {
+		const char *set = L->settings[i].path;
+		if (pattern_matches(set, path))
 			return 1;
+		if (relative && strncmp(set, path, n) == 0 && strcmp(set + n, "*") == 0)
+			return 1;
+	}
 	return 0;
 }
 
@@ -497,7 +507,7 @@ static int level_given(struct reading *R, const struct scenario_key *k, int leve
 		else
 			snprintf(path, sizeof path, "defaults.%s", key);
 	}
-	if (set_by_flag(L, path))
+	if (set_by_flag(L, path, 0))
 		return 1;
 	/* another input's path at that level sets it, as --set would */
 	for (int i = 0; i < R->n_paths; i++)
@@ -842,7 +852,7 @@ void uncertainty_read(struct loader *L, const config_setting_t *root)
 	}
 	for (int i = 0; i < R.n_paths && !L->out_of_memory; i++) {
 		const struct expanded *p = &R.paths[i];
-		if (set_by_flag(L, p->path)) {
+		if (set_by_flag(L, p->path, p->entry->relative)) {
 			leave_out(&R, p); /* --set fixes it: its distribution is dropped */
 			continue;
 		}

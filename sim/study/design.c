@@ -1,4 +1,5 @@
 #include "design.h"
+#include "distribution.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -10,7 +11,8 @@
 
 double design_value(const struct design_input *in, double unit)
 {
-	double v = in->lo + unit * (in->hi - in->lo);
+	double v = in->dist != NULL ? distribution_quantile(in->dist, in->p_lo + unit * (in->p_hi - in->p_lo))
+				    : in->lo + unit * (in->hi - in->lo);
 	return in->integer ? round(v) : v;
 }
 

@@ -8,12 +8,19 @@
 
 #include "study.h"
 
+struct distribution;
+
 /* An input: a parameter path and its range. */
 struct design_input {
 	const char *path;
 	double lo, hi;
 	int steps;      /* a sweep's grid */
 	int integer;    /* the path takes whole numbers: values are rounded */
+	/* An uncertain input (docs/model.md 7; NULL: none): the value at unit u
+	 * is DIST's quantile at p_lo + u (p_hi - p_lo), so lo and hi are its
+	 * quantiles at p_lo and p_hi. */
+	const struct distribution *dist;
+	double p_lo, p_hi;
 };
 
 /* The input's value at UNIT in [0, 1] of its range. */

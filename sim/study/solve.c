@@ -19,7 +19,7 @@ int solve_run(struct study *st, const struct solve_problem *problem, struct solv
 	memset(out, 0, sizeof *out);
 	out->header = study_header(st, "solve");
 	out->problem = *problem;
-	struct design_input in = {problem->path, problem->lo, problem->hi, 0, 0};
+	struct design_input in = {.path = problem->path, .lo = problem->lo, .hi = problem->hi};
 	if (design_check_inputs(st, &in, 1, d) != 0)
 		return -1;
 	out->integer = in.integer;
