@@ -16,6 +16,9 @@ Parameters (each default is the planner's assumption, not a measurement):
   threshold      0.5   open problems per site above which a district is red
   boost          0.08  extra weekly rectification of a red district
   cost_per_review 1    cost of reviewing one district once
+
+Cost unit: reviews: cost_per_review x the reviews held over the campaign x the
+target districts (with cost_per_review = 1, the number of district reviews).
 ]]
 local accountability = {
   name = "accountability",

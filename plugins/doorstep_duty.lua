@@ -13,6 +13,9 @@ Parameters (each default is the planner's assumption, not a measurement):
   staff_per_district  6     street staff who check the pledges; the cost is
                             this times the number of target districts
   categories          the commercial street categories
+
+Cost unit: staff: staff_per_district x the target districts, counted once for the
+campaign (staff, not staff-weeks).
 ]]
 local doorstep_duty = {
   name = "doorstep_duty",

@@ -18,6 +18,9 @@ Parameters (each default is the planner's assumption, not a measurement):
                     the exponent: 3 officers an intersection keep
                     exp(-1.05) = 35 % of new problems
   category    "intersection"   the category the officers stand at
+
+Cost unit: officers: the officers sent, counted once for the campaign (officers,
+not officer-weeks).
 ]]
 local extra_enforcement = {
   name = "extra_enforcement",

@@ -14,6 +14,8 @@ Parameters (each default is the planner's assumption, not a measurement):
   reduction  0.5   fall of every group's loss probability
   groups     the material groups reviewed (empty: all of them)
   units      40    units whose heads sign off (the cost)
+
+Cost unit: units: the units whose heads sign off, counted once.
 ]]
 local materials_review = {
   name = "materials_review",

@@ -18,6 +18,8 @@ Parameters (each default is the planner's assumption, not a measurement):
   boost       0.25  extra weekly rectification of found problems
   duration    3     weeks the push lasts after a mock inspection
   cost_per_test  8  cost of one mock test of one district (in 10,000 yuan)
+
+Cost unit: 10,000 yuan: cost_per_test x the mock weeks x the target districts.
 ]]
 local mock_inspection = {
   name = "mock_inspection",

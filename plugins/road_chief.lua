@@ -18,6 +18,9 @@ Parameters (each default is the planner's assumption, not a measurement):
   staff_per_district  20    chiefs per district; the cost is this times the
                             number of target districts (in staff)
   categories          the road and street categories the chiefs own
+
+Cost unit: staff: staff_per_district x the target districts, counted once for the
+campaign (chiefs, not chief-weeks).
 ]]
 local road_chief = {
   name = "road_chief",

@@ -13,6 +13,8 @@ Parameters (each default is the planner's assumption, not a measurement):
   ceiling               0.98   satisfaction never rises above this
   schools_per_district  12     schools taking part; the cost is this times
                                the number of target districts
+
+Cost unit: schools: schools_per_district x the target districts.
 ]]
 local school_outreach = {
   name = "school_outreach",

@@ -22,6 +22,10 @@ Parameters (each default is the planner's assumption, not a measurement):
   rebound_after  0.20  extra rebound of fixes after the surge
   staff_per_district 50  staff sent during the surge (the cost, with targets)
   categories     the categories cleaned (empty: all)
+
+Cost unit: staff: staff_per_district x the target districts, counted once however
+long the surge (staff, not staff-weeks: a surge and a steady plan with as
+many people cost alike).
 ]]
 local sprint_cleanup = {
   name = "sprint_cleanup",
