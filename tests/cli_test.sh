@@ -160,6 +160,12 @@ check "sweep: refusal says why" grep -q 'would run 1, 2, 3, 3, 4' "$work/err"
 check "compare: costs" [ "$(status "$ccsim" compare "$src/scenarios/demo-city.cfg+$src/scenarios/policy-steady-work.cfg" "$src/scenarios/demo-city.cfg+$src/scenarios/policy-extra-enforcement.cfg" --reps 100)" = 0 ]
 check "compare: cost column" grep -q 'policy cost' "$work/out"
 check "compare: per unit of cost" grep -q 'points / unit' "$work/out"
+# sensitivity of a P(pass) that does not vary: said, and no index (null in the JSON)
+check "tornado: constant P(pass)" [ "$(status "$ccsim" sensitivity "$src/scenarios/minimal.cfg" --param pass.threshold=0:1 --reps 100 --json "$work/flat.json")" = 0 ]
+check "tornado: says it does not vary" grep -q 'P(pass) does not vary over these ranges' "$work/out"
+check "tornado: null swing" grep -q '"pass_swing": null' "$work/flat.json"
+check "morris: constant P(pass)" [ "$(status "$ccsim" sensitivity "$src/scenarios/minimal.cfg" --method morris --trajectories 2 --param pass.threshold=0:1 --param defaults.rebound=0.01:0.02 --reps 50 --json "$work/flatm.json")" = 0 ]
+check "morris: null index" grep -q '"pass": null' "$work/flatm.json"
 # solve: a bracket found, a target outside the range said, the flags checked
 check "solve: finds a value" [ "$(status "$ccsim" solve "$src/scenarios/minimal.cfg" --param pass.threshold --target 0.5 --range 30:70 --tolerance 0.5 --reps 200 --json "$work/solve.json")" = 0 ]
 check "solve: says the value" grep -q 'reaches the target' "$work/out"

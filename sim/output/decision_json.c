@@ -12,11 +12,11 @@ static json_t *interval(double lo, double hi)
 /* The header every command's JSON starts with. */
 static json_t *header_json(const struct study_header *h)
 {
-	return json_pack("{s:s, s:s, s:i, s:s, s:I, s:I, s:i, s:i, s:f}", "command", h->command,
+	return json_pack("{s:s, s:s, s:i, s:s, s:I, s:I, s:i, s:i, s:f, s:o}", "command", h->command,
 			 "ccsim_version", CCSIM_VERSION, "model_version", SCENARIO_MODEL_VERSION,
 			 "scenario", h->scenario, "replications", (json_int_t)h->replications, "seed",
 			 (json_int_t)h->seed, "threads", h->threads, "processes", h->processes,
-			 "seconds", h->seconds);
+			 "seconds", h->seconds, "warnings", report_warnings_json(h->warnings));
 }
 
 static json_t *settings_json(const struct parameter_setting *settings, int n)
@@ -97,6 +97,21 @@ char *decision_json_sweep(const struct sweep_result *r)
 	return report_json_text(root);
 }
 
+/* 1 when P(pass) is the same at every point the analysis ran (as in
+ * summary_text.c): its indices are then null and pass_varies false. */
+static int pass_constant(const struct analysis_result *a)
+{
+	for (int i = 0; i < a->k; i++) {
+		if (a->method == ANALYSIS_TORNADO &&
+		    (a->low[i].pass != a->low[0].pass || a->high[i].pass != a->low[0].pass))
+			return 0;
+		if (a->method == ANALYSIS_MORRIS &&
+		    (a->morris_pass.mu_star[i] != 0.0 || a->morris_pass.sigma[i] != 0.0))
+			return 0;
+	}
+	return a->method == ANALYSIS_TORNADO || a->method == ANALYSIS_MORRIS;
+}
+
 static void tornado_json(const struct analysis_result *a, json_t *root)
 {
 	json_object_set_new(root, "base", point_json(&a->base));
@@ -111,7 +126,12 @@ static void tornado_json(const struct analysis_result *a, json_t *root)
 						      design_value(in, 1.0), "at_low", point_json(&a->low[i]),
 						      "at_high", point_json(&a->high[i]), "pass_swing", swing,
 						      "total_swing", total));
+		if (pass_constant(a))
+			json_object_set_new(json_array_get(list, json_array_size(list) - 1), "pass_swing",
+					    json_null());
 	}
+	if (pass_constant(a))
+		json_object_set_new(root, "pass_varies", json_false());
 	json_object_set_new(root, "inputs", list);
 }
 
@@ -126,6 +146,11 @@ static void morris_json(const struct analysis_result *a, json_t *root)
 			"path", a->inputs[i].path, "low", a->inputs[i].lo, "high", a->inputs[i].hi,
 			"total", "mu_star", t->mu_star[i], "mu", t->mu[i], "sigma", t->sigma[i],
 			"pass", "mu_star", p->mu_star[i], "mu", p->mu[i], "sigma", p->sigma[i]));
+	if (pass_constant(a)) {
+		for (size_t i = 0; i < json_array_size(list); i++)
+			json_object_set_new(json_array_get(list, i), "pass", json_null());
+		json_object_set_new(root, "pass_varies", json_false());
+	}
 	json_object_set_new(root, "inputs", list);
 }
 

@@ -94,6 +94,22 @@ void summary_text_sweep(FILE *out, const struct sweep_result *r)
 				r->parameters[i].hi, r->parameters[i].steps);
 }
 
+/* 1 when P(pass) is the same at every point the analysis ran (tornado:
+ * every input's low and high; Morris: no elementary effect): its indices
+ * would read as certainty about nothing. */
+static int pass_constant(const struct analysis_result *a)
+{
+	for (int i = 0; i < a->k; i++) {
+		if (a->method == ANALYSIS_TORNADO &&
+		    (a->low[i].pass != a->low[0].pass || a->high[i].pass != a->low[0].pass))
+			return 0;
+		if (a->method == ANALYSIS_MORRIS &&
+		    (a->morris_pass.mu_star[i] != 0.0 || a->morris_pass.sigma[i] != 0.0))
+			return 0;
+	}
+	return a->method == ANALYSIS_TORNADO || a->method == ANALYSIS_MORRIS;
+}
+
 static void tornado_text(FILE *out, const struct analysis_result *a)
 {
 	fprintf(out, "base: P(pass) %.2f%%, Total %.3f\n\n%-40s %10s %10s %10s %10s %9s\n",
@@ -110,6 +126,9 @@ static void tornado_text(FILE *out, const struct analysis_result *a)
 			100 * high->pass, low->total_mean, high->total_mean,
 			100 * (high->pass - low->pass));
 	}
+	if (pass_constant(a))
+		fprintf(out, "\nP(pass) does not vary over these ranges (%.2f%% at every point): no "
+			     "P(pass) swing to rank by\n", 100 * a->low[0].pass);
 }
 
 static void morris_text(FILE *out, const struct analysis_result *a)
@@ -121,6 +140,9 @@ static void morris_text(FILE *out, const struct analysis_result *a)
 	for (int i = 0; i < a->k; i++)
 		fprintf(out, "%-40.40s %11.4f %11.4f %11.4f %11.4f\n", a->inputs[i].path, t->mu_star[i],
 			t->sigma[i], p->mu_star[i], p->sigma[i]);
+	if (pass_constant(a))
+		fprintf(out, "\nP(pass) does not vary over these ranges: its columns are no index "
+			     "(null in the JSON)\n");
 }
 
 static void sobol_text(FILE *out, const struct analysis_result *a)
