@@ -18,6 +18,7 @@ fi
 demo="$src/scenarios/demo-city.cfg"
 q="--quiet --threads 2"
 "$ccsim" run "$demo" --reps 3000 $q --json "$work/run.json"
+"$ccsim" run "$demo+$src/scenarios/demo-uncertain.cfg" --reps 2000 $q --json "$work/uncertain.json"
 "$ccsim" compare "$demo" --variant "faster: defaults.rectify_rate=0.15" \
 	--variant "Beishan: districts.Beishan.rectify_rate=0.2" --reps 1000 $q --json "$work/compare.json"
 "$ccsim" sweep "$demo" --param defaults.rectify_rate=0.08:0.2:5 --reps 300 $q --json "$work/sweep.json"
@@ -32,7 +33,7 @@ q="--quiet --threads 2"
 	--json "$work/calibrate.json"
 check "report written" "$ccsim" report "$work"/run.json "$work"/compare.json "$work"/sweep.json \
 	"$work"/sweep-2d.json "$work"/tornado.json "$work"/morris.json "$work"/sobol.json \
-	"$work"/allocate.json "$work"/calibrate.json -o "$work/report.html"
+	"$work"/allocate.json "$work"/calibrate.json "$work"/uncertain.json -o "$work/report.html"
 check "self-contained: no network address in the page" bash -c "! grep -q -E '(src|href)=\"https?:' '$work/report.html'"
 
 flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run
@@ -44,7 +45,7 @@ timeout 120 "$browser" "${flags[@]}" --window-size=1280,${REPORT_HEIGHT:-2600} -
 
 for kind in histogram pass vetoes components districts categories rank-last compare-pass \
 	compare-difference compare-total sweep sweep-heatmap tornado morris morris-pass sobol \
-	sobol-pass allocation allocation-gain calibrate-fit; do
+	sobol-pass allocation allocation-gain calibrate-fit uncertain-tornado uncertain-correlation; do
 	check "chart $kind drawn" grep -q "data-chart=\"$kind\"[^>]*data-painted=\"true\"" "$work/dom.html"
 done
 charts=$(grep -o 'data-charts="[0-9]*"' "$work/dom.html" | grep -o '[0-9]*')
