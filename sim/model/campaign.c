@@ -68,6 +68,7 @@ struct campaign {
 	int capacity;
 	int64_t initial;                /* sum of O0 */
 	struct cell_draws *draws;       /* [cells] */
+	size_t *order;                  /* [cells]: cells of the same rates one after another */
 	/* [cell][capacity][batch]: O at tau_b, in 32 bits unless some cell's
 	 * O may not fit (wide) */
 	int wide;
@@ -92,6 +93,7 @@ void campaign_free(struct campaign *c)
 	if (c == NULL)
 		return;
 	free(c->draws);
+	free(c->order);
 	free(c->open32);
 	free(c->open64);
 	free(c->hooked_open);
@@ -169,6 +171,42 @@ static int varying_start(struct campaign *c, const struct campaign_variation *va
 	return 0;
 }
 
+/* A cell's place in a block's order. */
+struct cell_key {
+	double rectify_rate, rebound, new_per_week;
+	size_t k;
+};
+
+/* By rectification rate, rebound, new problems a week, then index. */
+static int cell_key_compare(const void *a, const void *b)
+{
+	const struct cell_key *x = a, *y = b;
+	if (x->rectify_rate != y->rectify_rate)
+		return x->rectify_rate < y->rectify_rate ? -1 : 1;
+	if (x->rebound != y->rebound)
+		return x->rebound < y->rebound ? -1 : 1;
+	if (x->new_per_week != y->new_per_week)
+		return x->new_per_week < y->new_per_week ? -1 : 1;
+	return (x->k > y->k) - (x->k < y->k);
+}
+
+/* Cells that share rates share tables: a block runs them one after
+ * another, while those tables are in the cache. 0, or -1 when out of memory. */
+static int order_cells(struct campaign *c, const struct scenario *s)
+{
+	struct cell_key *keys = malloc(c->cells * sizeof *keys);
+	if (keys == NULL)
+		return -1;
+	for (size_t k = 0; k < c->cells; k++)
+		keys[k] = (struct cell_key){s->cells[k].rectify_rate, s->cells[k].rebound,
+					    s->cells[k].new_per_week, k};
+	qsort(keys, c->cells, sizeof *keys, cell_key_compare);
+	for (size_t i = 0; i < c->cells; i++)
+		c->order[i] = keys[i].k;
+	free(keys);
+	return 0;
+}
+
 struct campaign *campaign_new(const struct scenario *s, struct inversion_tables *tables)
 {
 	return campaign_new_varying(s, tables, NULL);
@@ -192,6 +230,7 @@ struct campaign *campaign_new_varying(const struct scenario *s, struct inversion
 	size_t fit = LIMIT_CAMPAIGN_BLOCK_BYTES / per_replication;
 	c->capacity = fit < 1 ? 1 : fit > CAMPAIGN_BLOCK ? CAMPAIGN_BLOCK : (int)fit;
 	c->draws = calloc(c->cells, sizeof *c->draws);
+	c->order = calloc(c->cells, sizeof *c->order);
 	size_t results = c->cells * (size_t)c->capacity * (size_t)s->batches;
 	if (c->wide)
 		c->open64 = calloc(results, sizeof *c->open64);
@@ -200,7 +239,7 @@ struct campaign *campaign_new_varying(const struct scenario *s, struct inversion
 	c->rectified = calloc((size_t)c->capacity, sizeof *c->rectified);
 	c->arrived = calloc((size_t)c->capacity, sizeof *c->arrived);
 	c->week_open = calloc(2 * ((size_t)s->weeks + 1), sizeof *c->week_open);
-	if (!c->draws || !(c->open32 || c->open64) || !c->rectified || !c->arrived ||
+	if (!c->draws || !c->order || !(c->open32 || c->open64) || !c->rectified || !c->arrived ||
 	    !c->week_open || (variation != NULL && varying_start(c, variation) != 0)) {
 		campaign_free(c);
 		return NULL;
@@ -212,6 +251,10 @@ struct campaign *campaign_new_varying(const struct scenario *s, struct inversion
 		poisson_source_init(&c->draws[k].arrival, cell->new_per_week, tables);
 		c->draws[k].problems = cell->problems;
 		c->initial += cell->problems;
+	}
+	if (order_cells(c, s) != 0) {
+		campaign_free(c);
+		return NULL;
 	}
 	return c;
 }
@@ -468,7 +511,8 @@ void campaign_run_block(struct campaign *c, const struct scenario *s, uint64_t s
 	memset(c->arrived, 0, (size_t)count * sizeof *c->arrived);
 	if (c->initial_shift != NULL)
 		memset(c->initial_shift, 0, (size_t)count * sizeof *c->initial_shift);
-	for (size_t k = 0; k < c->cells; k++) {
+	for (size_t i = 0; i < c->cells; i++) {
+		size_t k = c->order[i];
 		if (c->vary != NULL && c->vary[k] >= 0)
 			run_varying_cell(c, k, seed, first, count, batch_week);
 		else
