@@ -75,7 +75,7 @@ int command_run(int argc, char **argv, struct cluster *cluster)
 		study_close(&st);
 		return status;
 	}
-	diag_free(&d);
+	cli_warnings(&o, &d);
 	if (result.tally->n == 0) {
 		fprintf(stderr, "ccsim run: interrupted before any replication finished; nothing was written\n");
 		run_result_free(&result);
@@ -88,7 +88,10 @@ int command_run(int argc, char **argv, struct cluster *cluster)
 	interrupts_hold(1);
 	status = cli_write_outputs(&o, json, csv);
 	if (!o.quiet && status == EXIT_OK)
-		report_print(stdout, s, &result, study_variant_policies(&st.base));
+		if (report_print(stdout, s, &result, study_variant_policies(&st.base)) != 0) {
+			fprintf(stderr, "ccsim run: out of memory while printing the summary\n");
+			status = EXIT_INTERNAL;
+		}
 	if (status == EXIT_OK && !result.complete)
 		status = interrupts_status();
 	interrupts_hold(0);

@@ -118,6 +118,18 @@ static json_t *uncertain_json(const struct scenario *s, const struct tally *t)
 	return inputs;
 }
 
+json_t *report_warnings_json(const struct diag *warnings)
+{
+	json_t *list = json_array();
+	for (int i = 0; warnings != NULL && i < warnings->count; i++) {
+		const struct diag_entry *e = &warnings->entries[i];
+		const char *file = e->file ? e->file : warnings->file;
+		json_array_append_new(list, json_pack("{s:s, s:i, s:s}", "file", file ? file : "",
+						      "line", e->line, "message", e->message));
+	}
+	return list;
+}
+
 static json_t *build_json(const struct scenario *s, const struct run_result *r,
 			  const struct policy_summary *policies)
 {
@@ -133,6 +145,7 @@ static json_t *build_json(const struct scenario *s, const struct run_result *r,
 	json_object_set_new(root, "seed", json_integer((json_int_t)r->seed));
 	json_object_set_new(root, "threads", json_integer(r->threads));
 	json_object_set_new(root, "processes", json_integer(r->processes));
+	json_object_set_new(root, "warnings", report_warnings_json(&s->warnings));
 	json_object_set_new(root, "seconds", json_real(r->seconds));
 	json_object_set_new(root, "complete", json_boolean(r->complete));
 	json_object_set_new(root, "pass_rule",
@@ -341,6 +354,7 @@ json_t *report_scenario_json(const struct scenario *s)
 	json_object_set_new(root, "history", history);
 	json_object_set_new(root, "pass", pass);
 	json_object_set_new(root, "ranking", section_json(s, "ranking"));
+	json_object_set_new(root, "warnings", report_warnings_json(&s->warnings));
 	return root;
 }
 
@@ -470,8 +484,17 @@ static void print_causes(FILE *out, const struct scenario *s, const struct tally
 	}
 }
 
-static void print_scores(FILE *out, const struct scenario *s, const struct tally *t,
-			 const struct digest *g)
+/* Prints TABLE (may be NULL: it could not be made) and frees it: 0, or -1
+ * when memory ran out for it. */
+static int table_done(struct table *table, FILE *out)
+{
+	int failed = table == NULL || table_print(table, out, 2) != 0;
+	table_free(table);
+	return failed ? -1 : 0;
+}
+
+static int print_scores(FILE *out, const struct scenario *s, const struct tally *t,
+			const struct digest *g)
 {
 	if (s->history.present)
 		fprintf(out, _("\nThree-year Total (points: the past years' scores and this year's annual "
@@ -488,7 +511,7 @@ static void print_scores(FILE *out, const struct scenario *s, const struct tally
 
 	struct table *table = table_new(3);
 	if (table == NULL)
-		return;
+		return -1;
 	table_column(table, 0, _("this year's parts"), TABLE_LEFT, 28);
 	table_column(table, 1, _("mean"), TABLE_RIGHT, 0);
 	table_column(table, 2, _("sd"), TABLE_RIGHT, 0);
@@ -496,8 +519,7 @@ static void print_scores(FILE *out, const struct scenario *s, const struct tally
 		table_rowf(table, "%s\t%.3f\t%.3f", component_label(i), t->component[i].mean,
 			   moments_sd(&t->component[i], t->n));
 	fprintf(out, _("\nPoints of the annual score (negative list: points deducted)\n"));
-	table_print(table, out, 2);
-	table_free(table);
+	int failed = table_done(table, out);
 	fprintf(out, _("Scores out of 100, not points of the Total\n"));
 	if (s->minors.present)
 		fprintf(out, _("  %s: mean %.2f, sd %.2f (weighs %g of the annual score; a veto under %g)\n"),
@@ -507,13 +529,14 @@ static void print_scores(FILE *out, const struct scenario *s, const struct tally
 	fprintf(out, _("  %s: mean %.2f, sd %.2f (the survey's points are its weight times this / 100)\n"),
 		component_label(COMPONENT_SATISFACTION), t->component[COMPONENT_SATISFACTION].mean,
 		moments_sd(&t->component[COMPONENT_SATISFACTION], t->n));
+	return failed;
 }
 
-static void print_districts(FILE *out, const struct scenario *s, const struct tally *t, double n)
+static int print_districts(FILE *out, const struct scenario *s, const struct tally *t, double n)
 {
 	int *order = order_by_value(t->district_points_lost_sum, s->n_districts);
 	if (order == NULL)
-		return;
+		return -1;
 	char bottom[64];
 	snprintf(bottom, sizeof bottom, _("P(bottom %lld)"), (long long)s->ranking.bottom);
 	fprintf(out, _("\nDistricts by field points lost (mean per replication)\n"));
@@ -533,9 +556,8 @@ static void print_districts(FILE *out, const struct scenario *s, const struct ta
 				   100.0 * t->district_rank_last_sum[d] / n,
 				   100.0 * t->district_rank_bottom_sum[d] / n);
 		}
-		table_print(table, out, 2);
-		table_free(table);
 	}
+	int failed = table_done(table, out);
 	fputs(s->ranking.by == RANKING_PER_SITE
 		      ? _("  Ranked by field points lost per inspected site, most lost last: a district "
 			  "losing many\n  points over many inspected sites may still rarely rank last.\n")
@@ -546,7 +568,7 @@ static void print_districts(FILE *out, const struct scenario *s, const struct ta
 
 	order = order_by_value(t->category_points_lost_sum, s->n_categories);
 	if (order == NULL)
-		return;
+		return -1;
 	fprintf(out, _("\nSite categories by field points lost\n"));
 	table = table_new(3);
 	if (table != NULL) {
@@ -558,10 +580,10 @@ static void print_districts(FILE *out, const struct scenario *s, const struct ta
 			table_rowf(table, "%s\t%.3f\t%g", s->categories[c].name,
 				   t->category_points_lost_sum[c] / n, s->categories[c].weight);
 		}
-		table_print(table, out, 2);
-		table_free(table);
 	}
+	failed |= table_done(table, out);
 	free(order);
+	return failed;
 }
 
 /* The uncertain inputs shown: those that matter most to the Total. */
@@ -581,14 +603,14 @@ static void format_share(double p, char *out, size_t size)
  * Total| (ties to the earlier input), with P(pass) when each turns out in
  * its lower, middle and upper third (docs/model.md 7).
  */
-static void print_uncertain(FILE *out, const struct scenario *s, const struct tally *t)
+static int print_uncertain(FILE *out, const struct scenario *s, const struct tally *t)
 {
 	int n = t->n_uncertain;
 	if (n == 0)
-		return;
+		return 0;
 	int *order = malloc((size_t)n * sizeof *order);
 	if (order == NULL)
-		return;
+		return -1;
 	for (int k = 0; k < n; k++) {
 		int at = k;
 		double c = fabs(tally_input_correlation(t, k));
@@ -616,25 +638,25 @@ static void print_uncertain(FILE *out, const struct scenario *s, const struct ta
 			table_rowf(table, "%s\t%+.2f\t%s\t%s\t%s", uncertain_path(s->uncertain, k),
 				   tally_input_correlation(t, k), third[0], third[1], third[2]);
 		}
-		table_print(table, out, 2);
-		table_free(table);
 	}
+	int failed = table_done(table, out);
 	char low[32], high[32];
 	format_share(tally_input_pass_share(t, order[0], 0), low, sizeof low);
 	format_share(tally_input_pass_share(t, order[0], 2), high, sizeof high);
 	fprintf(out, _("  If %s turns out in its lower third, P(pass) is %s; in its upper third, %s.\n"),
 		uncertain_path(s->uncertain, order[0]), low, high);
 	free(order);
+	return failed;
 }
 
-static void print_policies(FILE *out, const struct scenario *s, const struct policy_summary *policies)
+static int print_policies(FILE *out, const struct scenario *s, const struct policy_summary *policies)
 {
 	if (policies == NULL || s->n_policies == 0)
-		return;
+		return 0;
 	fprintf(out, _("\nPolicies and their cost (each in its plugin's own unit)\n"));
 	struct table *table = table_new(3);
 	if (table == NULL)
-		return;
+		return -1;
 	table_column(table, 0, _("policy"), TABLE_LEFT, 28);
 	table_column(table, 1, _("plugin"), TABLE_LEFT, 24);
 	table_column(table, 2, _("cost"), TABLE_RIGHT, 0);
@@ -644,12 +666,11 @@ static void print_policies(FILE *out, const struct scenario *s, const struct pol
 		sum += policies[i].cost;
 	}
 	table_rowf(table, "%s\t\t%g", _("total"), sum);
-	table_print(table, out, 2);
-	table_free(table);
+	return table_done(table, out);
 }
 
-void report_print(FILE *out, const struct scenario *s, const struct run_result *r,
-		  const struct policy_summary *policies)
+int report_print(FILE *out, const struct scenario *s, const struct run_result *r,
+		 const struct policy_summary *policies)
 {
 	const struct tally *t = r->tally;
 	struct digest g;
@@ -666,10 +687,11 @@ void report_print(FILE *out, const struct scenario *s, const struct run_result *
 			(long long)t->n);
 	print_pass(out, s, r, &g);
 	print_causes(out, s, t, &g);
-	print_scores(out, s, t, &g);
+	int failed = print_scores(out, s, t, &g);
 	fprintf(out, _("\nRectification rate over the campaign: %.1f %%\n"),
 		100.0 * (g.n > 0 ? t->rectification_sum / g.n : 0.0));
-	print_districts(out, s, t, g.n);
-	print_policies(out, s, policies);
-	print_uncertain(out, s, t);
+	failed |= print_districts(out, s, t, g.n);
+	failed |= print_policies(out, s, policies);
+	failed |= print_uncertain(out, s, t);
+	return failed ? -1 : 0;
 }

@@ -19,6 +19,9 @@
 char *report_json(const struct scenario *s, const struct run_result *r,
 		  const struct policy_summary *policies);
 
+/* A scenario's WARNINGS (NULL: none) as the JSON's `warnings`: [{file, line, message}]. */
+json_t *report_warnings_json(const struct diag *warnings);
+
 /* ROOT (released) as the text ccsim writes: indented, reals to 15
  * significant digits, ending with a newline. NULL when out of memory. */
 char *report_json_text(json_t *root);
@@ -40,8 +43,9 @@ json_t *report_scenario_json(const struct scenario *s);
 char *report_tables_csv(const struct scenario *s, const struct run_result *r);
 
 /* Prints the planner's summary of a run in the chosen language; POLICIES (NULL:
- * none) give the costs. */
-void report_print(FILE *out, const struct scenario *s, const struct run_result *r,
-		  const struct policy_summary *policies);
+ * none) give the costs. Returns 0, or -1 when memory ran out for a table
+ * (what could not be printed is said in place). */
+int report_print(FILE *out, const struct scenario *s, const struct run_result *r,
+		 const struct policy_summary *policies);
 
 #endif
