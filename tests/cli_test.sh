@@ -179,7 +179,8 @@ check "value out of range exits 2" [ "$(status "$ccsim" sensitivity "$demo" --pa
 check "out of range named" grep -q "defaults.rebound=1.5: 'rebound' must be a number within \[0, 1\]" "$work/err"
 sed 's/districts.Beishan.rectify_rate";  /districts.Beishan.rectfy_rate";   /' "$demo" >"$work/typo.cfg"
 check "check validates the sensitivity list" [ "$(status "$ccsim" check "$work/typo.cfg")" = 2 ]
-check "sensitivity typo named" grep -q "sensitivity entry 2: districts.Beishan.rectfy_rate" "$work/err"
+check "sensitivity typo named" grep -q "typo.cfg:[0-9]*: sensitivity entry 2: no parameter path 'districts.Beishan.rectfy_rate'" "$work/err"
+check "run refuses the sensitivity list's typo too" [ "$(status "$ccsim" run "$work/typo.cfg" --reps 10)" = 2 ]
 check "compare needs two" [ "$(status "$ccsim" compare "$demo")" = 2 ]
 check "run --set" [ "$(status "$ccsim" run "$demo" --reps 300 --set survey.veto_below=95 --json "$work/set.json")" = 0 ]
 check "run --set takes effect" grep -q '"survey_veto_probability": 1' "$work/set.json"

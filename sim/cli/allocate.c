@@ -100,7 +100,7 @@ int command_allocate(int argc, char **argv, struct cluster *cluster)
 		study_close(&st);
 		return status;
 	}
-	diag_free(&d);
+	cli_warnings(&o, &d);
 	char *json = o.json ? decision_json_allocation(&a) : NULL;
 	char *csv = o.csv ? decision_csv_allocation(&a) : NULL;
 	interrupts_hold(1);

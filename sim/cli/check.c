@@ -63,7 +63,7 @@ int command_check(int argc, char **argv, struct cluster *cluster)
 	struct study_request request = cli_study_request(&o, 0);
 	if (study_open(&st, &file, 1, &request, &d) != 0)
 		return cli_fail("check", &st, &d, 0);
-	diag_free(&d);
+	cli_warnings(&o, &d);
 	status = check_sensitivity_list(&st, file);
 	if (status == EXIT_OK) {
 		const struct scenario *s = st.base.scenario;

@@ -224,6 +224,9 @@ static int common_option(struct cli_options *o, int opt, char *arg, const char *
 			return cli_usage_error(command, "--precision takes a half-width in (0, 0.5), "
 							"e.g. 0.005");
 		return 0;
+	case CLI_STRICT:
+		o->strict = 1;
+		return 0;
 	case 'M':
 		if (cli_parse_count(arg, 1, 1ULL << 53, &value) != 0)
 			return cli_usage_error(command, "--max-reps takes a whole number from 1 to 2^53");
@@ -285,10 +288,32 @@ struct study_request cli_study_request(const struct cli_options *o, int default_
 		.default_reps = default_reps,
 		.precision = o->precision,
 		.max_reps = o->max_reps,
+		.strict = o->strict,
 		.threads = o->threads,
 		.cluster = o->cluster,
 	};
 	return r;
+}
+
+void cli_warnings(const struct cli_options *o, struct diag *d)
+{
+	struct diag once;
+	diag_init(&once, d->file);
+	for (int i = 0; i < d->count; i++) {
+		const struct diag_entry *e = &d->entries[i];
+		const char *file = e->file ? e->file : d->file;
+		int seen = e->kind != DIAG_WARNING;
+		for (int j = 0; j < once.count && !seen; j++)
+			seen = once.entries[j].line == e->line &&
+			       strcmp(once.entries[j].message, e->message) == 0 &&
+			       strcmp(once.entries[j].file ? once.entries[j].file : "", file ? file : "") == 0;
+		if (!seen)
+			diag_add_at(&once, DIAG_WARNING, file, e->line, "%s", e->message);
+	}
+	if (o->cluster == NULL || cluster_writes(o->cluster))
+		diag_print(&once, stderr);
+	diag_free(&once);
+	diag_free(d);
 }
 
 int cli_exit_status(const struct diag *d)

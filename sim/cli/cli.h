@@ -37,6 +37,7 @@ struct cli_options {
 	int threads;
 	double precision;
 	int64_t max_reps;
+	int strict;        /* --strict: warnings are errors */
 	int n_settings;
 	struct parameter_setting settings[LIMIT_SETTINGS];  /* --set PATH=VALUE */
 	struct cluster *cluster;  /* the job's processes (cli_options_join) */
@@ -44,6 +45,9 @@ struct cli_options {
 
 /* Long options without a letter. */
 #define CLI_OPTION_EXCEL 0x100
+
+/* --strict has no short form: its getopt value is this. */
+#define CLI_STRICT 1000
 
 /* getopt_long entries of the common options; end a command's table with them. */
 #define CLI_COMMON_OPTIONS                                               \
@@ -57,6 +61,7 @@ struct cli_options {
 	{"set", required_argument, NULL, 'S'},                           \
 	{"precision", required_argument, NULL, 'P'},                     \
 	{"max-reps", required_argument, NULL, 'M'},                      \
+	{"strict", no_argument, NULL, CLI_STRICT},                       \
 	{"help", no_argument, NULL, 'h'}
 #define CLI_COMMON_SHORT "n:s:t:j:c:qS:P:M:h"
 
@@ -107,6 +112,14 @@ void cli_variant_free(struct cli_variant *v);
 /* The study O asks for; DEFAULT_REPS is the command's own default for --reps
  * (0: the scenario's run section, else the default). */
 struct study_request cli_study_request(const struct cli_options *o, int default_reps);
+
+/*
+ * Prints the warnings D holds (a scenario's values that are valid but almost
+ * surely not what was meant) on stderr as FILE:LINE: warning: ..., each once
+ * however many variants repeated it, then frees D. Under --quiet too; only
+ * the process of O's job that writes prints them.
+ */
+void cli_warnings(const struct cli_options *o, struct diag *d);
 
 /* The exit status D's worst problem calls for: 2 input, 3 plugin, 1 memory
  * or system; 1 when D holds no error (a failure said nothing). */

@@ -102,7 +102,7 @@ static int compare(int files, char **names, struct variants *own, const struct c
 		if (st.failed_file == NULL)
 			fprintf(stderr, "ccsim compare: nothing was written\n");
 	} else {
-		diag_free(&d);
+		cli_warnings(o, &d);
 		char *json = o->json ? decision_json_compare(r) : NULL;
 		char *csv = o->csv ? decision_csv_compare(r) : NULL;
 		interrupts_hold(1);

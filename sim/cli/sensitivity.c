@@ -193,7 +193,7 @@ int command_sensitivity(int argc, char **argv, struct cluster *cluster)
 		study_close(&st);
 		return status;
 	}
-	diag_free(&d);
+	cli_warnings(&o, &d);
 	char *json = o.json ? decision_json_analysis(r) : NULL;
 	char *csv = o.csv ? decision_csv_analysis(r) : NULL;
 	interrupts_hold(1);

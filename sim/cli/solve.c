@@ -107,7 +107,7 @@ int command_solve(int argc, char **argv, struct cluster *cluster)
 		study_close(&st);
 		return status;
 	}
-	diag_free(&d);
+	cli_warnings(&o, &d);
 	char *json = o.json ? decision_json_solve(&r) : NULL;
 	interrupts_hold(1);
 	status = cli_write_outputs(&o, json, NULL);

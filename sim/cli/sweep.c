@@ -64,7 +64,7 @@ int command_sweep(int argc, char **argv, struct cluster *cluster)
 		study_close(&st);
 		return status;
 	}
-	diag_free(&d);
+	cli_warnings(&o, &d);
 	char *json = o.json ? decision_json_sweep(&r) : NULL;
 	char *csv = o.csv ? decision_csv_sweep(&r) : NULL;
 	interrupts_hold(1);

@@ -12,11 +12,11 @@ static json_t *interval(double lo, double hi)
 /* The header every command's JSON starts with. */
 static json_t *header_json(const struct study_header *h)
 {
-	return json_pack("{s:s, s:s, s:i, s:s, s:I, s:I, s:i, s:i, s:f}", "command", h->command,
+	return json_pack("{s:s, s:s, s:i, s:s, s:I, s:I, s:i, s:i, s:f, s:o}", "command", h->command,
 			 "ccsim_version", CCSIM_VERSION, "model_version", SCENARIO_MODEL_VERSION,
 			 "scenario", h->scenario, "replications", (json_int_t)h->replications, "seed",
 			 (json_int_t)h->seed, "threads", h->threads, "processes", h->processes,
-			 "seconds", h->seconds);
+			 "seconds", h->seconds, "warnings", report_warnings_json(h->warnings));
 }
 
 static json_t *settings_json(const struct parameter_setting *settings, int n)

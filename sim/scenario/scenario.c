@@ -71,6 +71,7 @@ void scenario_free(struct scenario *s)
 		free(s->origins[i].replaced_file);
 	}
 	free(s->origins);
+	diag_free(&s->warnings);
 	uncertain_set_free(s->uncertain);
 	free(s->uncertain_first);
 	free(s->uncertain_targets);

@@ -229,6 +229,11 @@ struct scenario {
 	int n_origins;
 	struct scenario_origin *origins;
 
+	/* What is valid but almost surely not what was meant (DIAG_WARNING
+	 * entries, each with its file and line), as check and every command
+	 * print them and the JSON's `warnings` lists them. */
+	struct diag warnings;
+
 	/* Uncertain inputs (docs/model.md 7), NULL when none (or all fixed by
 	 * --set): input k of the set sets the targets uncertain_first[k] to
 	 * uncertain_first[k + 1] - 1, every cell, district or entry it covers. */
@@ -280,6 +285,15 @@ struct parameter_setting {
 };
 
 /*
+ * Checks, in S, that every value from LO to HI set at PATH (a pattern, or a
+ * factor for PATH*) keeps the range of PATH's key: 0 when it does, 1 with
+ * what leaves it in WHY, -1 when PATH's key has no range to keep (a
+ * policy's parameter) or PATH names nothing in S.
+ */
+int scenario_range_check(const struct scenario *s, const char *path, double lo, double hi,
+			 char *why, size_t size);
+
+/*
  * As scenario_load_file, with SETTINGS applied. A path that matches nothing
  * is a problem naming the nearest valid paths; a value out of range for its
  * path is a problem like any other.
@@ -327,6 +341,15 @@ struct scenario *scenario_source_resolve(const struct scenario_source *src,
  * variant by it, and finds its plugins beside it.
  */
 const char *scenario_last_layer(const char *path);
+
+/* A resolution's options: warnings are errors (--strict). */
+#define SCENARIO_STRICT 0x1u
+
+/* As scenario_source_resolve, with FLAGS (SCENARIO_STRICT). A resolved
+ * scenario's warnings are in D too, and in its own `warnings`. */
+struct scenario *scenario_source_resolve_with(const struct scenario_source *src,
+					      const struct parameter_setting *settings, int n,
+					      unsigned flags, struct diag *d);
 
 /* The path SRC was read from ("<string>" or the name given for a text). */
 const char *scenario_source_path(const struct scenario_source *src);

@@ -10,6 +10,7 @@
  *   scenario_settings.c  values set by parameter path (--set, variants)
  *   scenario_source.c    a file parsed once, resolved as often as asked
  *   scenario_layers.c    layered files (city.cfg+plan.cfg) merged into one tree
+ *   scenario_warnings.c  valid values that are almost surely not what was meant
  *   scenario_literal.c   the file's text before parsing: size, includes, integer literals
  *   scenario_compile.c   what replications read, derived once (public)
  *   scenario_print.c     check's printout
@@ -36,6 +37,11 @@ struct loader {
 	int n_settings;
 	int n_scales;        /* how many of them scale (PATH*=F) */
 	int *more;           /* [setting]: values out of range beyond the one reported */
+	/* The sensitivity list's paths are checked as settings that set nothing
+	 * (probes): PROBE_OF[setting] is the entry's number (0: a real setting),
+	 * PROBE_LINES[entry - 1] its line. NULL: no probes. */
+	const int *probe_of;
+	const int *probe_lines;
 	char **offered;      /* every path that could have been set, for suggestions */
 	int n_offered, offered_capacity;
 	int out_of_memory;   /* reported once */
@@ -132,6 +138,12 @@ void cells_resolve(struct loader *L, const config_setting_t *defaults,
  */
 void uncertainty_read(struct loader *L, const config_setting_t *root);
 
+/* ---- scenario_warnings.c ---- */
+
+/* Reports, as warnings, what the resolved scenario holds that is valid but
+ * almost surely not what was meant (ROOT: where each value was written). */
+void warnings_check(struct loader *L, const config_setting_t *root);
+
 /* ---- scenario_literal.c ---- */
 
 /*
@@ -203,6 +215,8 @@ int layers_is_scalar_entry(const config_setting_t *entry);
 /* 1 when the concrete PATH matches PATTERN's first LENGTH characters (a
  * setting's path, where a '*' segment stands for any name). */
 int settings_match(const char *pattern, size_t length, const char *path);
+/* The sensitivity entry (from 1) setting SET of L probes, else 0. */
+int settings_probe(const struct loader *L, const struct parameter_setting *set);
 /* 1 when SET scales (written PATH*=F): its path ends in a '*' after a name. */
 int settings_scales(const struct parameter_setting *set);
 /*

@@ -164,7 +164,14 @@ void scenario_print(const struct scenario *s, FILE *out)
 		}
 		if (allocated)
 			fprintf(out, ", %lld respondents", (long long)respondents[i]);
-		fprintf(out, "\n");
+		long long sites = 0, declared = 0, problems = 0;
+		for (int c = 0; c < s->n_categories; c++) {
+			sites += scenario_cell(s, i, c)->sites;
+			declared += scenario_cell(s, i, c)->declared;
+			problems += scenario_cell(s, i, c)->problems;
+		}
+		fprintf(out, "; in all %lld sites, %lld declared, %lld problems\n", sites, declared,
+			problems);
 		print_table(out, s, SCENARIO_RECORD_CELL, "category", category_name, i, "    ");
 	}
 

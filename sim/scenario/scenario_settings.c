@@ -31,6 +31,11 @@ int settings_match(const char *pattern, size_t length, const char *path)
 	return match_from(pattern, pattern + length, path, 1);
 }
 
+int settings_probe(const struct loader *L, const struct parameter_setting *set)
+{
+	return L->probe_of != NULL ? L->probe_of[set - L->settings] : 0;
+}
+
 int settings_scales(const struct parameter_setting *set)
 {
 	size_t n = strlen(set->path);
@@ -51,7 +56,7 @@ double settings_factor(struct loader *L, const char *const *paths, int n,
 	*which = NULL;
 	for (int i = 0; L->n_scales > 0 && i < L->n_settings; i++) {
 		struct parameter_setting *set = &L->settings[i];
-		if (!settings_scales(set))
+		if (!settings_scales(set) || settings_probe(L, set))
 			continue;
 		for (int k = 0; k < n; k++)
 			if (setting_matches(set, paths[k])) {
@@ -117,7 +122,7 @@ struct parameter_setting *settings_for(struct loader *L, const char *path)
 		if (!setting_matches(&L->settings[i], path))
 			continue;
 		L->settings[i].used |= 1; /* a scale too: it names a path (it may scale no value) */
-		if (!settings_scales(&L->settings[i]))
+		if (!settings_scales(&L->settings[i]) && !settings_probe(L, &L->settings[i]))
 			found = &L->settings[i]; /* the last of several wins */
 	}
 	return found;
@@ -215,6 +220,12 @@ void settings_apply_params(struct loader *L, struct policy *p, int index, const 
 	}
 	for (int k = 0; paths != NULL && k < L->n_settings; k++) {
 		struct parameter_setting *set = &L->settings[k];
+		size_t n = strlen(set->path) - (size_t)settings_scales(set);
+		if (settings_probe(L, set)) { /* a sensitivity entry's path: a parameter the file or plugin has */
+			set->used |= strncmp(set->path, prefix, length) == 0 && n > length &&
+				     memchr(set->path + length, '.', n - length) == NULL;
+			continue;
+		}
 		if (settings_scales(set))
 			continue;
 		if (strchr(set->path, '*') != NULL) { /* a pattern: the parameters the file gives */
@@ -286,8 +297,85 @@ void settings_report_unused(struct loader *L)
 				break;
 			}
 		}
-		diag_add(L->d, 0, "no parameter path '%s'; the nearest valid paths are %s%s%s%s%s",
+		char entry[64] = "";
+		int probe = settings_probe(L, &L->settings[i]);
+		if (probe)
+			snprintf(entry, sizeof entry, "sensitivity entry %d: ", probe);
+		diag_add(L->d, probe ? L->probe_lines[probe - 1] : 0,
+			 "%sno parameter path '%s'; the nearest valid paths are %s%s%s%s%s", entry,
 			 path, best[0] ? best[0] : "(none)", best[1] ? ", " : "", best[1] ? best[1] : "",
 			 best[2] ? ", " : "", best[2] ? best[2] : "");
 	}
+}
+
+/* ---- ranges ---------------------------------------------------------------- */
+
+/* Checks VALUE x FACTOR (what PATH would give) against RULE; 1 with WHY when it leaves it. */
+static int leaves(const struct value_rule *rule, double value, double factor, const char *what,
+		  char *why, size_t size)
+{
+	double v = value * factor;
+	struct value_rule range = *rule;
+	range.integer = 0; /* a design rounds a whole-number path's values */
+	if (!rule_breaks(&range, v))
+		return 0;
+	char text[128], a[32];
+	scenario_rule_describe(rule, text, sizeof text);
+	snprintf(a, sizeof a, "%.6g", v);
+	snprintf(why, size, "'%s'%s%s would be %s, must be %s", rule->key, what[0] ? " of " : "",
+		 what, a, text);
+	return 1;
+}
+
+int scenario_range_check(const struct scenario *s, const char *path, double lo, double hi,
+			 char *why, size_t size)
+{
+	struct parameter_setting set = {path, 0.0, 0, 0};
+	int scale = settings_scales(&set);
+	size_t n = strlen(path) - (size_t)scale;
+	char core[512];
+	snprintf(core, sizeof core, "%.*s", (int)n, path);
+	const struct scenario_key *k = scenario_schema_match(core);
+	if (k == NULL || k->storage == SCENARIO_STORE_NONE || k->type == SCENARIO_TYPE_BOOLEAN)
+		return -1;
+	if (!scale) /* the values themselves */
+		return leaves(&k->rule, lo, 1.0, "", why, size) || leaves(&k->rule, hi, 1.0, "", why, size);
+	if (strncmp(core, "defaults.", 9) == 0)
+		return -1; /* it scales only what the defaults give: known while reading */
+	int matched = 0;
+	char concrete[2][512], what[400];
+	for (int item = 0; item < scenario_record_count(s, k->record); item++) {
+		int cell = (k->flags & SCENARIO_KEY_CELL) != 0;
+		for (int c = 0; c < (cell ? s->n_categories : 1); c++) {
+			if (cell) {
+				snprintf(concrete[0], sizeof concrete[0], "districts.%s.%s", s->districts[item].name,
+					 k->rule.key);
+				if (snprintf(concrete[1], sizeof concrete[1], "%s.%s", concrete[0],
+					     s->categories[c].name) < 0)
+					concrete[1][0] = '\0';
+				snprintf(what, sizeof what, "district '%s', category '%s'", s->districts[item].name,
+					 s->categories[c].name);
+			} else {
+				/* the pattern with the entry's name for its '*' */
+				const char *star = strchr(k->path, '*');
+				const char *name = k->record == SCENARIO_RECORD_ROOT ? "" :
+					*(char *const *)schema_record(s, k->record, item, -1);
+				if (star != NULL)
+					snprintf(concrete[0], sizeof concrete[0], "%.*s%s%s",
+						 (int)(star - k->path), k->path, name, star + 1);
+				else
+					snprintf(concrete[0], sizeof concrete[0], "%s", k->path);
+				snprintf(concrete[1], sizeof concrete[1], "%s", concrete[0]);
+				snprintf(what, sizeof what, "%s%s%s", star ? "'" : "", name, star ? "'" : "");
+			}
+			if (!settings_match(core, n, concrete[0]) && !settings_match(core, n, concrete[1]))
+				continue;
+			matched = 1;
+			double value = scenario_value_get(s, k, item, cell ? c : -1);
+			if (leaves(&k->rule, value, lo, what, why, size) ||
+			    leaves(&k->rule, value, hi, what, why, size))
+				return 1;
+		}
+	}
+	return matched ? 0 : -1;
 }

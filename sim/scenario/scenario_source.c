@@ -87,9 +87,123 @@ static int copy_layers(struct scenario *s, const struct scenario_source *src)
 	return 0;
 }
 
-/* Resolves the parsed source SRC with SETTINGS. */
-static struct scenario *resolve(const struct scenario_source *src, struct parameter_setting *settings,
-				int n_settings, struct diag *d)
+/* The errors (not warnings) D holds from BEFORE on, an out-of-memory one included. */
+static int errors_since(const struct diag *d, int before)
+{
+	int n = d->out_of_memory;
+	for (int i = before; i < d->count; i++)
+		n += d->entries[i].kind != DIAG_WARNING;
+	return n;
+}
+
+/*
+ * The warnings D holds from BEFORE on, copied into S's own list; with
+ * SCENARIO_STRICT made errors instead. -1 when out of memory.
+ */
+static int keep_warnings(struct scenario *s, struct diag *d, int before, unsigned flags)
+{
+	s->warnings.file = s->file;
+	for (int i = before; i < d->count; i++) {
+		struct diag_entry *e = &d->entries[i];
+		if (e->kind != DIAG_WARNING)
+			continue;
+		if (flags & SCENARIO_STRICT) {
+			size_t n = strlen(e->message) + 32;
+			char *message = malloc(n);
+			if (message == NULL)
+				return -1;
+			snprintf(message, n, "%s (an error with --strict)", e->message);
+			free(e->message);
+			e->message = message;
+			e->kind = DIAG_INPUT;
+			continue;
+		}
+		diag_add_at(&s->warnings, DIAG_WARNING, e->file ? e->file : d->file, e->line, "%s",
+			    e->message);
+	}
+	return s->warnings.out_of_memory ? -1 : 0;
+}
+
+/*
+ * SETTINGS[N] followed by a probe for each path of ROOT's sensitivity list,
+ * fresh: *TOTAL receives the count, *PROBE_OF each one's entry number (0 for
+ * SETTINGS) and *LINES the entries' lines. NULL when out of memory.
+ */
+static struct parameter_setting *with_probes(const config_setting_t *root,
+					     const struct parameter_setting *settings, int n,
+					     int *total, int **probe_of, int **lines)
+{
+	const config_setting_t *list = config_setting_get_member(root, "sensitivity");
+	int probes = list && config_setting_is_list(list) ? config_setting_length(list) : 0;
+	struct parameter_setting *all = calloc((size_t)(n + probes + 1), sizeof *all);
+	*probe_of = calloc((size_t)(n + probes + 1), sizeof **probe_of);
+	*lines = calloc((size_t)(probes + 1), sizeof **lines);
+	if (all == NULL || *probe_of == NULL || *lines == NULL) {
+		free(all);
+		free(*probe_of);
+		free(*lines);
+		return NULL;
+	}
+	memcpy(all, settings, (size_t)n * sizeof *all);
+	*total = n;
+	for (int i = 0; i < probes; i++) {
+		const config_setting_t *entry = config_setting_get_elem(list, (unsigned)i);
+		const config_setting_t *path = config_setting_is_group(entry)
+						       ? config_setting_get_member(entry, "path") : NULL;
+		(*lines)[i] = access_line(entry);
+		if (path == NULL || config_setting_type(path) != CONFIG_TYPE_STRING)
+			continue;
+		(*probe_of)[*total] = i + 1;
+		all[(*total)++] = (struct parameter_setting){config_setting_get_string(path), 0.0, 0, 0};
+	}
+	return all;
+}
+
+/* The sensitivity list's ranges, each kept within its key's range (MODEL.md 2). */
+static void check_sensitivity_ranges(const struct scenario *s, struct diag *d)
+{
+	for (int i = 0; i < s->n_sensitivity; i++) {
+		const struct sensitivity_input *in = &s->sensitivity[i];
+		char why[600];
+		if (scenario_range_check(s, in->path, in->low, in->high, why, sizeof why) == 1)
+			diag_add(d, in->line, "sensitivity entry %d: %s from %g to %g leaves the key's "
+				 "range: %s", i + 1, in->path, in->low, in->high, why);
+	}
+}
+
+static struct scenario *resolve_all(const struct scenario_source *src,
+				    struct parameter_setting *settings, int n_settings,
+				    const int *probe_of, const int *probe_lines, unsigned flags,
+				    struct diag *d);
+
+/* Resolves the parsed source SRC with SETTINGS (FLAGS: SCENARIO_STRICT); the
+ * sensitivity list's paths are checked with them. */
+static struct scenario *resolve(const struct scenario_source *src, struct parameter_setting *given,
+				int n_given, unsigned flags, struct diag *d)
+{
+	int n_settings = 0, *probe_of = NULL, *probe_lines = NULL;
+	struct parameter_setting *settings = with_probes(config_root_setting(&src->config), given,
+							 n_given, &n_settings, &probe_of, &probe_lines);
+	if (settings == NULL) {
+		diag_no_memory(d, "reading the scenario");
+		return NULL;
+	}
+	struct scenario *s = resolve_all(src, settings, n_settings, probe_of, probe_lines, flags, d);
+	for (int i = 0; i < n_given; i++) { /* what the loader marked */
+		given[i].used = settings[i].used;
+		given[i].integer = settings[i].integer;
+	}
+	free(settings);
+	free(probe_of);
+	free(probe_lines);
+	return s;
+}
+
+/* Resolves SRC with SETTINGS, probes included (PROBE_OF, PROBE_LINES: with_probes'). */
+static struct scenario *resolve_all(const struct scenario_source *src,
+				    struct parameter_setting *settings, int n_settings,
+				    const int *probe_of, const int *probe_lines, unsigned flags,
+				    struct diag *d)
 {
 	const config_setting_t *root = config_root_setting(&src->config);
 	const struct literal_map *map = &src->map;
@@ -101,27 +215,34 @@ static struct scenario *resolve(const struct scenario_source *src, struct parame
 		return NULL;
 	}
 	struct loader L = {.d = d, .s = s, .settings = settings, .n_settings = n_settings,
-			  .file = src->path, .directory = src->directory, .map = map, .n_known = -1, .n_fields = -1};
+			  .file = src->path, .directory = src->directory, .map = map, .n_known = -1,
+			  .n_fields = -1, .probe_of = probe_of, .probe_lines = probe_lines};
 	s->file = access_copy(&L, shown);
 	for (int i = 0; i < n_settings; i++) {
 		settings[i].used = 0;
-		L.n_scales += settings_scales(&settings[i]);
+		L.n_scales += settings_scales(&settings[i]) && !settings_probe(&L, &settings[i]);
 	}
 	if (!L.out_of_memory)
 		sections_read(&L, root);
 	if (!L.out_of_memory)
 		settings_report_unused(&L);
+	if (errors_since(d, before) == 0)
+		check_sensitivity_ranges(s, d);
+	if (errors_since(d, before) == 0)
+		warnings_check(&L, root);
 	settings_free_offered(&L);
 	if (s->name == NULL && !L.out_of_memory)
 		s->name = access_copy(&L, base_name(shown));
-	if (d->count == before)
+	if (errors_since(d, before) == 0)
 		scenario_derive(s, d);
 	literal_map_entries(map, d, before);
 	if (map_lines(s, map) != 0)
 		diag_no_memory(d, "reading the scenario");
-	if (d->count == before && copy_layers(s, src) != 0)
+	if (errors_since(d, before) == 0 && copy_layers(s, src) != 0)
 		diag_no_memory(d, "reading the scenario");
-	if (d->count != before || d->out_of_memory) {
+	if (errors_since(d, before) == 0 && keep_warnings(s, d, before, flags) != 0)
+		diag_no_memory(d, "reading the scenario");
+	if (errors_since(d, before) != 0) {
 		scenario_free(s);
 		return NULL;
 	}
@@ -438,6 +559,13 @@ struct scenario *scenario_source_resolve(const struct scenario_source *src,
 					 const struct parameter_setting *settings, int n,
 					 struct diag *d)
 {
+	return scenario_source_resolve_with(src, settings, n, 0, d);
+}
+
+struct scenario *scenario_source_resolve_with(const struct scenario_source *src,
+					      const struct parameter_setting *settings, int n,
+					      unsigned flags, struct diag *d)
+{
 	struct parameter_setting *own = calloc((size_t)(n > 0 ? n : 1), sizeof *own);
 	if (own == NULL) {
 		diag_no_memory(d, "reading the scenario");
@@ -445,7 +573,7 @@ struct scenario *scenario_source_resolve(const struct scenario_source *src,
 	}
 	for (int i = 0; i < n; i++)
 		own[i] = settings[i];
-	struct scenario *s = resolve(src, own, n, d);
+	struct scenario *s = resolve(src, own, n, flags, d);
 	free(own);
 	return s;
 }
@@ -469,7 +597,7 @@ struct scenario *scenario_load_file_with(const char *path, struct parameter_sett
 	struct scenario_source *src = scenario_source_read(path, d);
 	if (src == NULL)
 		return NULL;
-	struct scenario *s = resolve(src, settings, n_settings, d);
+	struct scenario *s = resolve(src, settings, n_settings, 0, d);
 	scenario_source_free(src);
 	return s;
 }
@@ -479,7 +607,7 @@ struct scenario *scenario_load_string(const char *text, struct diag *d)
 	struct scenario_source *src = scenario_source_read_string(text, d->file ? d->file : "<string>", d);
 	if (src == NULL)
 		return NULL;
-	struct scenario *s = resolve(src, NULL, 0, d);
+	struct scenario *s = resolve(src, NULL, 0, 0, d);
 	scenario_source_free(src);
 	return s;
 }

@@ -26,7 +26,7 @@ static struct scenario *variant_scenario(struct study *st, struct study_source *
 	if (src == NULL)
 		return NULL;
 	if (n_own == 0)
-		return scenario_source_resolve(src, st->settings, st->n_settings, d);
+		return scenario_source_resolve_with(src, st->settings, st->n_settings, st->flags, d);
 	int n = st->n_settings + n_own;
 	struct parameter_setting *settings = calloc((size_t)n, sizeof *settings);
 	if (settings == NULL) {
@@ -35,7 +35,7 @@ static struct scenario *variant_scenario(struct study *st, struct study_source *
 	}
 	memcpy(settings, st->settings, (size_t)st->n_settings * sizeof *settings);
 	memcpy(settings + st->n_settings, own, (size_t)n_own * sizeof *settings);
-	struct scenario *s = scenario_source_resolve(src, settings, n, d);
+	struct scenario *s = scenario_source_resolve_with(src, settings, n, st->flags, d);
 	free(settings);
 	return s;
 }
@@ -117,6 +117,7 @@ int study_open(struct study *st, const char *const *files, int n_files,
 		return -1;
 	}
 	st->n_settings = request->n_settings;
+	st->flags = request->strict ? SCENARIO_STRICT : 0;
 	for (int i = 0; i < request->n_settings; i++)
 		st->settings[i] = request->settings[i];
 	for (int i = 0; i < n_files; i++) {
@@ -223,6 +224,7 @@ struct study_header study_header(const struct study *st, const char *command)
 		.threads = st->run.threads,
 		.processes = st->run.cluster ? cluster_size(st->run.cluster) : 1,
 		.seconds = 0.0,
+		.warnings = st->base.scenario ? &st->base.scenario->warnings : NULL,
 	};
 	return h;
 }

@@ -35,6 +35,7 @@ struct study_request {
 	int default_reps;  /* the command's own default for --reps (0: the scenario's, else 100000) */
 	double precision;  /* > 0: --precision */
 	int64_t max_reps;  /* with precision and no --reps */
+	int strict;        /* --strict: a scenario's warnings are errors */
 	int threads;
 	struct cluster *cluster;
 };
@@ -61,6 +62,7 @@ struct study {
 	struct plugin_path paths[LIMIT_VARIANTS];
 	struct parameter_setting *settings;  /* the request's --set, copied */
 	int n_settings;
+	unsigned flags;             /* how variants resolve: SCENARIO_STRICT */
 	struct run_options run;     /* seed, replications, threads, precision, cluster */
 	struct study_variant base;  /* the first file with the --set settings */
 	/* When preparing a variant failed: the file it came from (for the
@@ -120,6 +122,7 @@ struct study_header {
 	int threads;
 	int processes;
 	double seconds;
+	const struct diag *warnings; /* the base scenario's (borrowed from the study) */
 };
 
 /* The header of ST's results (replications and seconds as the study ran). */

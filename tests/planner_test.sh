@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# What a planner meets on the command line (issue 13): layered files
+# (city.cfg+plan.cfg) in every command, check's list of what each later file
+# wrote, compare's variants named by their last file, patterns and scaling in
+# --set and --variant, and warnings: printed as FILE:LINE: warning: ..., listed
+# in every JSON's "warnings", made errors (exit 2) by --strict.
+# Usage: planner_test.sh CCSIM SOURCE_DIR
+set -u
+ccsim=$1
+src=$2
+. "$(dirname "$0")/checks.sh"
+demo=$src/scenarios/demo-city.cfg
+road=$src/scenarios/policy-road-chief.cfg
+
+# ---- layered files ------------------------------------------------------------
+cat >"$work/plan-a.cfg" <<'CFG'
+# plan A: Xigu's old compounds fixed faster, the survey weighs more
+districts = ( { name = "Xigu"; rectify_rate = { old_compound = 0.14; }; } );
+survey: { weight = 22.0; };
+CFG
+check "check city+plan" [ "$(status "$ccsim" check "$demo+$work/plan-a.cfg")" = 0 ]
+check "check lists the plan's values and what they replaced" grep -qF \
+	"plan-a.cfg:2: replaces districts.Xigu.rectify_rate.old_compound = 0.14 (written at $demo:" "$work/out"
+check "check says where every other value comes from" grep -qF "Every value comes from $demo except these" "$work/out"
+check "the plan's survey weight is in force" grep -q "^survey .*weight 22," "$work/out"
+check "compare city and plans" [ "$(status "$ccsim" compare "$demo" "$demo+$work/plan-a.cfg" \
+	"$demo+$road" --reps 200 -q --json "$work/compare.json")" = 0 ]
+check "compare names each variant by its last file" python3 -c "
+import json
+names = [v['name'] for v in json.load(open('$work/compare.json'))['variants']]
+assert names == ['demo-city.cfg', 'plan-a.cfg', 'policy-road-chief.cfg'], names
+"
+printf 'survey: { weight = -1.0; };\n' >"$work/bad-plan.cfg"
+check "a bad plan exits 2" [ "$(status "$ccsim" run "$demo+$work/bad-plan.cfg" --reps 10)" = 2 ]
+check "the bad plan's line is named" grep -qF "$work/bad-plan.cfg:1: survey: 'weight' is -1" "$work/err"
+check "a missing plan exits 2" [ "$(status "$ccsim" run "$demo+$work/none.cfg" --reps 10)" = 2 ]
+check "the missing plan is named" grep -qF "$work/none.cfg: cannot open the scenario" "$work/err"
+
+# ---- patterns and scaling ---------------------------------------------------------
+check "--set a scale" [ "$(status "$ccsim" check "$demo" --set 'districts.*.rectify_rate*=1.5')" = 0 ]
+check "every rate scaled, whatever level gave it" grep -q "old_compound .* 0.12 " "$work/out"
+check "--variant with a scale" [ "$(status "$ccsim" compare "$demo" --variant 'fast: districts.*.rectify_rate*=1.2' \
+	--reps 200 -q --json "$work/fast.json")" = 0 ]
+check "the faster variant passes more" python3 -c "
+import json
+v = json.load(open('$work/fast.json'))['variants']
+assert v[1]['pass_probability'] > v[0]['pass_probability'], v
+"
+check "a scale out of range exits 2" [ "$(status "$ccsim" run "$demo" --set 'districts.*.rectify_rate*=9' --reps 10)" = 2 ]
+check "said once, with a count" grep -q "more values would leave the range likewise" "$work/err"
+
+# ---- warnings -----------------------------------------------------------------------
+printf 'survey: { veto_below = 0.8; };\n' >"$work/veto.cfg"
+check "a warning does not fail run" [ "$(status "$ccsim" run "$demo+$work/veto.cfg" --reps 200 -q --json "$work/run.json")" = 0 ]
+check "run prints the warning with its file and line" grep -qF \
+	"$work/veto.cfg:1: warning: survey: veto_below = 0.8 is in percent" "$work/err"
+check "run's JSON lists it" python3 -c "
+import json
+w = json.load(open('$work/run.json'))['warnings']
+assert len(w) == 1 and w[0]['file'].endswith('veto.cfg') and w[0]['line'] == 1, w
+assert 'veto_below = 80' in w[0]['message']
+"
+check "check prints it" [ "$(status "$ccsim" check "$demo+$work/veto.cfg" --json "$work/check.json")" = 0 ]
+check "check's warning" grep -q "veto.cfg:1: warning:" "$work/err"
+check "check's JSON lists it" python3 -c "
+import json
+assert len(json.load(open('$work/check.json'))['warnings']) == 1
+"
+check "sweep's JSON lists it once" sh -c "'$ccsim' sweep '$demo+$work/veto.cfg' --param pass.threshold=84:86:2 \
+	--reps 100 -q --json '$work/sweep.json' 2>'$work/sweep.err' && python3 -c \"
+import json
+assert len(json.load(open('$work/sweep.json'))['warnings']) == 1
+\" && [ \$(grep -c warning: '$work/sweep.err') = 1 ]"
+check "no warning, an empty list" python3 -c "
+import json
+assert json.load(open('$work/compare.json'))['warnings'] == []
+"
+check "--strict makes it an error" [ "$(status "$ccsim" run "$demo+$work/veto.cfg" --reps 200 --strict)" = 2 ]
+check "--strict says so" grep -q "veto.cfg:1: survey: veto_below = 0.8 is in percent.*(an error with --strict)" "$work/err"
+check "--strict on a clean city" [ "$(status "$ccsim" check "$demo" --strict)" = 0 ]
+
+checks_done
