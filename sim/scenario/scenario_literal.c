@@ -555,7 +555,7 @@ static int include_name(const char *line, size_t length, char *name, size_t size
 static void expand(struct expansion *x, const char *text, int file, int depth)
 {
 	const char *p = text;
-	if (memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+	if (strncmp(p, "\xEF\xBB\xBF", 3) == 0) /* stops at the end of a shorter text */
 		p += 3; /* a UTF-8 byte-order mark (Notepad and WPS write one) */
 	int number = 1;
 	while (*p && !x->failed) {
