@@ -75,7 +75,7 @@ int command_run(int argc, char **argv, struct cluster *cluster)
 		study_close(&st);
 		return status;
 	}
-	diag_free(&d);
+	cli_warnings(&o, &d);
 	if (result.tally->n == 0) {
 		fprintf(stderr, "ccsim run: interrupted before any replication finished; nothing was written\n");
 		run_result_free(&result);

@@ -145,6 +145,7 @@ static json_t *build_json(const struct scenario *s, const struct run_result *r,
 	json_object_set_new(root, "seed", json_integer((json_int_t)r->seed));
 	json_object_set_new(root, "threads", json_integer(r->threads));
 	json_object_set_new(root, "processes", json_integer(r->processes));
+	json_object_set_new(root, "warnings", report_warnings_json(&s->warnings));
 	json_object_set_new(root, "seconds", json_real(r->seconds));
 	json_object_set_new(root, "complete", json_boolean(r->complete));
 	json_object_set_new(root, "pass_rule",
@@ -353,6 +354,7 @@ json_t *report_scenario_json(const struct scenario *s)
 	json_object_set_new(root, "history", history);
 	json_object_set_new(root, "pass", pass);
 	json_object_set_new(root, "ranking", section_json(s, "ranking"));
+	json_object_set_new(root, "warnings", report_warnings_json(&s->warnings));
 	return root;
 }
 
