@@ -144,7 +144,8 @@ static struct parameter_setting *with_probes(const config_setting_t *root,
 		free(*lines);
 		return NULL;
 	}
-	memcpy(all, settings, (size_t)n * sizeof *all);
+	if (n > 0)
+		memcpy(all, settings, (size_t)n * sizeof *all);
 	*total = n;
 	for (int i = 0; i < probes; i++) {
 		const config_setting_t *entry = config_setting_get_elem(list, (unsigned)i);
