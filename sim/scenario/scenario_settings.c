@@ -8,6 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* VALUE, which breaks RULE, in few digits unless they would not show why. */
+static void breaking_number(const struct value_rule *rule, double value, char *out, size_t size)
+{
+	snprintf(out, size, "%.6g", value);
+	if (!rule_breaks(rule, strtod(out, NULL)))
+		diag_format_number(value, out, size);
+}
+
 /* 1 when the concrete PATH matches pattern P..END; AT_START: P begins a segment. */
 static int match_from(const char *p, const char *end, const char *path, int at_start)
 {
@@ -91,7 +99,7 @@ int settings_scaled(struct loader *L, const struct parameter_setting *which,
 	own->used |= 2;
 	char range[128], a[32], b[32], c[32];
 	scenario_rule_describe(rule, range, sizeof range);
-	diag_format_number(scaled, a, sizeof a);
+	breaking_number(rule, scaled, a, sizeof a);
 	diag_format_number(value, b, sizeof b);
 	diag_format_number(factor, c, sizeof c);
 	diag_add(L->d, 0, "%s=%g: '%s'%s%s would be %s (%s x %s), must be %s", which->path,
@@ -321,7 +329,7 @@ static int leaves(const struct value_rule *rule, double value, double factor, co
 		return 0;
 	char text[128], a[32];
 	scenario_rule_describe(rule, text, sizeof text);
-	snprintf(a, sizeof a, "%.6g", v);
+	breaking_number(&range, v, a, sizeof a);
 	snprintf(why, size, "'%s'%s%s would be %s, must be %s", rule->key, what[0] ? " of " : "",
 		 what, a, text);
 	return 1;
