@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "scenario.h"
+#include "uncertain.h"
 
 /* The base city. Line numbers matter. */
 static const char city[] =
@@ -182,6 +183,24 @@ static void policy_like_lists_are_appended(void **state)
 	remove_files(&f);
 }
 
+/* Uncertain inputs are appended too, even from two later files. */
+static void uncertain_inputs_are_appended(void **state)
+{
+	(void)state;
+	struct files f;
+	struct scenario *s = load(&f,
+				  "uncertain = ( { path = \"districts.Xigu.rectify_rate\"; dist = \"uniform\";"
+				  " min = 0.1; max = 0.2; } );\n",
+				  "uncertain = ( { path = \"survey.veto_below\"; dist = \"uniform\";"
+				  " min = 70.0; max = 80.0; } );\n");
+	assert_non_null(s->uncertain);
+	assert_int_equal(uncertain_count(s->uncertain), 2);
+	assert_true(uncertain_set_find(s->uncertain, "districts.Xigu.rectify_rate") >= 0);
+	assert_true(uncertain_set_find(s->uncertain, "survey.veto_below") >= 0);
+	scenario_free(s);
+	remove_files(&f);
+}
+
 /* A district scalar in the base and a group in the overlay: the scalar still
  * applies to the categories the group leaves out (calibrate's overlays). */
 static void an_earlier_scalar_stays_beside_a_later_group(void **state)
@@ -333,6 +352,7 @@ int main(void)
 		cmocka_unit_test(a_scalar_replaces_and_a_group_merges),
 		cmocka_unit_test(named_entries_merge_by_name_and_new_names_are_appended),
 		cmocka_unit_test(policy_like_lists_are_appended),
+		cmocka_unit_test(uncertain_inputs_are_appended),
 		cmocka_unit_test(an_earlier_scalar_stays_beside_a_later_group),
 		cmocka_unit_test(a_later_scalar_replaces_the_scalar_level),
 		cmocka_unit_test(another_pass_rule_replaces_the_whole_section),

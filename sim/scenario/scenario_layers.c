@@ -171,9 +171,22 @@ static const char *element_name(const config_setting_t *e)
 static void merge_group(struct layer_merge *m, config_setting_t *base, const config_setting_t *over,
 			const char *path, const char *pattern);
 
-/* 1 when the list PATTERN's entries have names (districts, categories, ...). */
+/* 1 when a later file's entries of list PATTERN are appended whatever they are named. */
+static int appended_list(const char *pattern)
+{
+	static const char *const appended[] = {"policies", "uncertain", "correlation", "levers",
+					       "sensitivity"};
+	for (int i = 0; i < N_ELEMENTS(appended); i++)
+		if (strcmp(pattern, appended[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* 1 when the list PATTERN's entries merge by name (districts, categories, ...). */
 static int named_list(const char *pattern)
 {
+	if (appended_list(pattern))
+		return 0;
 	char name[512];
 	join(name, sizeof name, pattern, "*.name");
 	return scenario_schema_find(name) != NULL;
@@ -349,7 +362,8 @@ static void merge_group(struct layer_merge *m, config_setting_t *base, const con
 		const struct scenario_key *k = scenario_schema_find(child_pattern);
 		if (lists && named_list(child_pattern))
 			merge_named(m, old, e, child_path, child_pattern);
-		else if (lists && k != NULL && k->type == SCENARIO_TYPE_LIST)
+		else if (lists && ((k != NULL && k->type == SCENARIO_TYPE_LIST) ||
+				   appended_list(child_pattern)))
 			append_list(m, old, e, child_path);
 		else if (config_setting_is_group(old) && config_setting_is_group(e))
 			merge_group(m, old, e, child_path, child_pattern);
