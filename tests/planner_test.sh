@@ -36,6 +36,11 @@ check "the bad plan's line is named" grep -qF "$work/bad-plan.cfg:1: survey: 'we
 check "a missing plan exits 2" [ "$(status "$ccsim" run "$demo+$work/none.cfg" --reps 10)" = 2 ]
 check "the missing plan is named" grep -qF "$work/none.cfg: cannot open the scenario" "$work/err"
 
+cp "$work/plan-a.cfg" "$work/keep.cfg"
+check "an output onto a plan's file is refused" [ "$(status "$ccsim" run "$demo+$work/plan-a.cfg" --reps 10 \
+	--json "$work/plan-a.cfg")" = 2 ]
+check "the plan is kept" cmp -s "$work/plan-a.cfg" "$work/keep.cfg"
+
 # ---- patterns and scaling ---------------------------------------------------------
 check "--set a scale" [ "$(status "$ccsim" check "$demo" --set 'districts.*.rectify_rate*=1.5')" = 0 ]
 check "every rate scaled, whatever level gave it" grep -q "old_compound .* 0.12 " "$work/out"

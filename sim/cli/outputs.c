@@ -84,6 +84,25 @@ static const char *wrong_target(const char *path, char *why, size_t size)
 	return NULL;
 }
 
+/* 1 when PATH is INPUT or, for a layered scenario (city.cfg+plan.cfg), one of its files. */
+static int is_input(const char *path, const char *input)
+{
+	struct stat st;
+	if (same_file(path, input))
+		return 1;
+	if (strchr(input, '+') == NULL || stat(input, &st) == 0)
+		return 0;
+	char layer[PATH_MAX];
+	for (const char *start = input; *start; ) {
+		size_t length = strcspn(start, "+");
+		snprintf(layer, sizeof layer, "%.*s", (int)length, start);
+		if (length > 0 && same_file(path, layer))
+			return 1;
+		start += length + (start[length] == '+');
+	}
+	return 0;
+}
+
 int outputs_check_paths(const char *command, const char *const *paths, int n,
 			const char *const *inputs, int n_inputs)
 {
@@ -92,7 +111,7 @@ int outputs_check_paths(const char *command, const char *const *paths, int n,
 		if (paths[i] == NULL)
 			continue;
 		for (int j = 0; j < n_inputs; j++)
-			if (same_file(paths[i], inputs[j]))
+			if (is_input(paths[i], inputs[j]))
 				return refuse(command, paths[i], "it is an input of this command");
 		for (int j = 0; j < i; j++)
 			if (paths[j] != NULL && same_file(paths[i], paths[j]))
