@@ -58,7 +58,7 @@ PY
 for f in $(cd "$src" && ls scenarios/*.cfg tests/data/*.cfg); do
 	b=$(basename "$f" .cfg)
 	case $b in
-	policy-*) f=scenarios/demo-city.cfg+$f ;; # overlays of the demo
+	policy-*|demo-uncertain) f=scenarios/demo-city.cfg+$f ;; # overlays of the demo
 	esac
 	case_ "check-$b" check "$f" --json @J
 	case_ "run-$b" run "$f" --reps 2000 --seed 7 --json @J
