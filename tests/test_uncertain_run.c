@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plugin.h"
 #include "replication.h"
 #include "report.h"
 #include "runner.h"
@@ -451,6 +452,121 @@ static void pass_is_the_weighted_mean_of_binomial_closed_forms(void **state)
 	scenario_free(s);
 }
 
+/* ---- policies' setup ------------------------------------------------------ */
+
+static void write_text(const char *file, const char *text)
+{
+	FILE *f = fopen(file, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* The scenario SCENARIO (with its policy's plugin PLUGIN as lift.lua beside
+ * it) loaded and set up. */
+static struct scenario *load_with_policy(const char *scenario, const char *plugin,
+					 struct plugin_host **host)
+{
+	write_text("lift.lua", plugin);
+	write_text("lift.cfg", scenario);
+	struct diag d;
+	diag_init(&d, "lift.cfg");
+	struct scenario *s = scenario_load_file("lift.cfg", &d);
+	if (s == NULL)
+		diag_print(&d, stderr);
+	assert_non_null(s);
+	struct plugin_path path;
+	plugin_path_init(&path, "lift.cfg");
+	*host = plugin_host_new(s, &path, 7, &d);
+	plugin_path_free(&path);
+	if (*host == NULL)
+		diag_print(&d, stderr);
+	assert_non_null(*host);
+	diag_free(&d);
+	return s;
+}
+
+/* Lifts district a's satisfaction by 0.02 (reading it: an uncertain input). */
+static const char lift_plugin[] =
+	"return { name = 'lift', description = 'x', params = { by = 0.02 },\n"
+	"  setup = function(scenario, params, targets)\n"
+	"    local a = scenario.district['a']\n"
+	"    a.satisfaction = a.satisfaction + params.by\n"
+	"    return { cost = 1 }\n"
+	"  end }\n";
+
+/*
+ * A setup that reads an uncertain input runs on each replication's draw:
+ * the survey-only closed form with every satisfaction lifted by 0.02 after
+ * its draw. Had setup run once, on the file's 0.82, the draws would
+ * overwrite its lift.
+ */
+static void a_setup_reading_an_input_runs_on_each_draw(void **state)
+{
+	(void)state;
+	char text[4096];
+	snprintf(text, sizeof text, "%spolicies = ( { plugin = \"lift\"; } );\n", survey_only);
+	struct plugin_host *host;
+	struct scenario *s = load_with_policy(text, lift_plugin, &host);
+	const struct week_hooks *hooks = plugin_host_hooks(host);
+	assert_non_null(hooks);
+	assert_non_null(hooks->setup);
+	assert_null(hooks->week);
+	struct run_options options = {.seed = 22, .replications = 100000, .threads = 2, .hooks = hooks};
+	struct run_result r;
+	struct diag d;
+	diag_init(&d, NULL);
+	assert_int_equal(run_simulation(s, &options, &r, &d), 0);
+	diag_free(&d);
+	double p[3] = {binomial_pass(0.80), binomial_pass(0.84), binomial_pass(0.88)};
+	assert_share(r.tally->passes, r.tally->n, 0.25 * p[0] + 0.5 * p[1] + 0.25 * p[2]);
+	/* the report's values are the draws, before setup */
+	assert_close(r.tally->uncertain[0].value.mean, 0.82, 0.001);
+	run_result_free(&r);
+	plugin_host_free(host);
+	scenario_free(s);
+	remove("lift.lua");
+	remove("lift.cfg");
+}
+
+/* A setup that reads no uncertain input runs once: tracked, not guessed. */
+static void a_setup_reading_no_input_runs_once(void **state)
+{
+	(void)state;
+	static const char other[] =
+		"return { name = 'lift', description = 'x', params = { by = 0.02 },\n"
+		"  setup = function(scenario, params, targets)\n"
+		"    local c = scenario.category['c']\n"
+		"    c.prepared = c.prepared * 0.5\n"
+		"    local n = 0\n"
+		"    for _, d in ipairs(scenario.districts) do n = n + d.population end\n"
+		"    return { cost = n }\n"
+		"  end }\n";
+	char text[4096];
+	snprintf(text, sizeof text, "%spolicies = ( { plugin = \"lift\"; } );\n", survey_only);
+	struct plugin_host *host;
+	struct scenario *s = load_with_policy(text, other, &host);
+	assert_null(plugin_host_hooks(host));
+	assert_close(s->categories[0].prepared, 0.5, 0.0);
+	plugin_host_free(host);
+	scenario_free(s);
+	/* iterating a record that holds an uncertain value reads it */
+	static const char iterating[] =
+		"return { name = 'lift', description = 'x', params = { by = 0.02 },\n"
+		"  setup = function(scenario, params, targets)\n"
+		"    local n = 0\n"
+		"    for k, v in pairs(scenario.district['a']) do n = n + 1 end\n"
+		"    assert(n == 5)\n"
+		"  end }\n";
+	s = load_with_policy(text, iterating, &host);
+	assert_non_null(plugin_host_hooks(host));
+	assert_non_null(plugin_host_hooks(host)->setup);
+	plugin_host_free(host);
+	scenario_free(s);
+	remove("lift.lua");
+	remove("lift.cfg");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -462,6 +578,8 @@ int main(void)
 		cmocka_unit_test(the_json_is_the_same_whatever_the_thread_count),
 		cmocka_unit_test(variants_draw_the_same_inputs),
 		cmocka_unit_test(pass_is_the_weighted_mean_of_binomial_closed_forms),
+		cmocka_unit_test(a_setup_reading_an_input_runs_on_each_draw),
+		cmocka_unit_test(a_setup_reading_no_input_runs_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

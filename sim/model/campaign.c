@@ -435,23 +435,33 @@ static void lane_draws_start(struct campaign *c, struct varying_cell *vc, const 
 	x->rectify_at = &d->rectify;
 	x->rebound_at = &d->rebound;
 	x->arrival_at = &d->arrival;
-	if (how->rectify_rate == CAMPAIGN_CONTINUOUS) {
-		x->rectify_at = NULL;
-		varying_binomial_init(&x->rectify, v->rectify_rate);
-	} else if (how->rectify_rate == CAMPAIGN_FEW) {
-		x->rectify_at = few_binomial(vc->few_rectify, &vc->next_rectify, v->rectify_rate, c->tables);
+	/* a value that is the scenario's after all (a setup run again that left
+	 * it alone) keeps the scenario's tables */
+	if (how->rectify_rate != CAMPAIGN_FIXED && v->rectify_rate != d->rectify.source.rate.p) {
+		if (how->rectify_rate == CAMPAIGN_FEW) {
+			x->rectify_at = few_binomial(vc->few_rectify, &vc->next_rectify, v->rectify_rate,
+						     c->tables);
+		} else {
+			x->rectify_at = NULL;
+			varying_binomial_init(&x->rectify, v->rectify_rate);
+		}
 	}
-	if (how->rebound == CAMPAIGN_CONTINUOUS) {
-		x->rebound_at = NULL;
-		varying_binomial_init(&x->rebound, v->rebound);
-	} else if (how->rebound == CAMPAIGN_FEW) {
-		x->rebound_at = few_binomial(vc->few_rebound, &vc->next_rebound, v->rebound, c->tables);
+	if (how->rebound != CAMPAIGN_FIXED && v->rebound != d->rebound.source.rate.p) {
+		if (how->rebound == CAMPAIGN_FEW) {
+			x->rebound_at = few_binomial(vc->few_rebound, &vc->next_rebound, v->rebound, c->tables);
+		} else {
+			x->rebound_at = NULL;
+			varying_binomial_init(&x->rebound, v->rebound);
+		}
 	}
-	if (how->new_per_week == CAMPAIGN_CONTINUOUS) {
-		x->arrival_at = NULL;
-		varying_poisson_init(&x->arrival, v->new_per_week);
-	} else if (how->new_per_week == CAMPAIGN_FEW) {
-		x->arrival_at = few_poisson(vc->few_arrival, &vc->next_arrival, v->new_per_week, c->tables);
+	if (how->new_per_week != CAMPAIGN_FIXED && v->new_per_week != d->arrival.rate.mu) {
+		if (how->new_per_week == CAMPAIGN_FEW) {
+			x->arrival_at = few_poisson(vc->few_arrival, &vc->next_arrival, v->new_per_week,
+						    c->tables);
+		} else {
+			x->arrival_at = NULL;
+			varying_poisson_init(&x->arrival, v->new_per_week);
+		}
 	}
 }
 

@@ -33,12 +33,40 @@ struct replication_workspace {
 	/* the scenario's uncertain inputs (NULL: none): each replication runs on
 	 * its own values, and model is the inputs' */
 	struct uncertain_apply *uncertain;
+	int setup_each;                   /* setup runs in every replication: one at a time */
 };
 
 void replication_set_week_hook(struct replication_workspace *w, week_hook hook, void *context)
 {
 	w->hook = hook;
 	w->hook_context = context;
+}
+
+int replication_set_setup_hook(struct replication_workspace *w,
+			       int (*setup)(void *context, struct scenario *s, uint64_t seed,
+					    uint64_t replication),
+			       void *context, const struct scenario *before)
+{
+	if (w->uncertain == NULL)
+		return 0; /* no uncertain inputs: setup ran once, for every replication */
+	/* every cell's values now follow each replication's setup */
+	const struct scenario *s = w->model->scenario;
+	size_t cells = (size_t)s->n_districts * (size_t)s->n_categories;
+	struct campaign_variation *variation = calloc(cells, sizeof *variation);
+	if (variation == NULL)
+		return -1;
+	uncertain_apply_all_vary(s, variation);
+	struct campaign *c = campaign_new_varying(s, w->tables, variation);
+	free(variation);
+	if (c == NULL || uncertain_apply_set_setup(w->uncertain, setup, context, before) != 0) {
+		campaign_free(c);
+		return -1;
+	}
+	campaign_free(w->campaign);
+	w->campaign = c; /* its capacity no more than before: the block arrays fit */
+	w->block_count = 0;
+	w->setup_each = 1;
+	return 0;
 }
 
 void replication_workspace_free(struct replication_workspace *w)
@@ -178,8 +206,9 @@ static int run_campaign(const struct scenario *s, uint64_t seed, uint64_t index,
 		w->block_count = 0;
 		w->current = 0;
 		draw_dates(s, seed, index, 0, w);
-		if (w->uncertain != NULL)
-			uncertain_apply_draw(w->uncertain, seed, index, 0, w->campaign);
+		if (w->uncertain != NULL &&
+		    uncertain_apply_draw(w->uncertain, seed, index, 0, w->campaign) != 0)
+			return REPLICATION_HOOK_FAILED;
 		int status = campaign_run_hooked(w->campaign, s, seed, index, w->batch_week, w->hook,
 						 w->hook_context);
 		return status == CAMPAIGN_OK	     ? REPLICATION_OK
@@ -191,13 +220,16 @@ static int run_campaign(const struct scenario *s, uint64_t seed, uint64_t index,
 		uint64_t count = 1;
 		if (seed == w->expect_seed && index >= w->expect_first && index < w->expect_last)
 			count = w->expect_last - index;
-		int block = campaign_capacity(w->campaign);
+		int block = w->setup_each ? 1 : campaign_capacity(w->campaign);
 		if (count > (uint64_t)block)
 			count = (uint64_t)block;
 		for (int j = 0; j < (int)count; j++) {
 			draw_dates(s, seed, index + (uint64_t)j, j, w);
-			if (w->uncertain != NULL)
-				uncertain_apply_draw(w->uncertain, seed, index + (uint64_t)j, j, w->campaign);
+			if (w->uncertain != NULL &&
+			    uncertain_apply_draw(w->uncertain, seed, index + (uint64_t)j, j, w->campaign) != 0) {
+				w->block_count = 0;
+				return REPLICATION_HOOK_FAILED;
+			}
 		}
 		campaign_run_block(w->campaign, s, seed, index, (int)count, w->batch_week);
 		w->block_seed = seed;

@@ -92,10 +92,29 @@ struct week_hooks {
 	 * error as the plugin's entry). */
 	void (*thread_error)(const void *thread, struct diag *d);
 	void (*thread_end)(void *thread);
+	/*
+	 * For policies whose setup reads uncertain inputs (docs/model.md 7;
+	 * NULL: setup ran once for every replication): runs setup again on S,
+	 * the scenario as it was before setup (BEFORE_SETUP) with a
+	 * replication's inputs set. Returns 0, or nonzero (thread_error says
+	 * why). WEEK is NULL when no policy has a week hook.
+	 */
+	int (*setup)(void *thread, struct scenario *s, uint64_t seed, uint64_t replication);
+	const struct scenario *before_setup;
 };
 
 /* Sets the workspace's week hook (NULL: none). */
 void replication_set_week_hook(struct replication_workspace *w, week_hook hook, void *context);
+
+/*
+ * Runs SETUP (CONTEXT its thread) in every replication, on the scenario as
+ * it was before setup (BEFORE) with the replication's uncertain inputs set
+ * (struct week_hooks). Returns 0, or -1 when out of memory.
+ */
+int replication_set_setup_hook(struct replication_workspace *w,
+			       int (*setup)(void *context, struct scenario *s, uint64_t seed,
+					    uint64_t replication),
+			       void *context, const struct scenario *before);
 
 /* What replication_run returns. */
 enum replication_status {

@@ -33,6 +33,11 @@ struct uncertain_apply {
 	struct scenario scenario;    /* the replication's: arrays of its own, names borrowed */
 	struct scenario_compiled model;
 	double *population;          /* [D] for the survey's shares */
+	/* setup run in every replication (NULL: ran once) */
+	int (*setup)(void *context, struct scenario *s, uint64_t seed, uint64_t replication);
+	void *setup_context;
+	const struct scenario *before;  /* what it reads, before its inputs are set */
+	struct cell *own_cells;      /* the scenario's own cells, with setup */
 };
 
 /* The cell field KEY is (FIELD_NONE: no cell key). */
@@ -91,6 +96,7 @@ void uncertain_apply_free(struct uncertain_apply *a)
 	free(a->scenario.pass.competitors);
 	free(a->model.respondents);
 	free(a->population);
+	free(a->own_cells);
 	free(a);
 }
 
@@ -165,6 +171,51 @@ struct uncertain_apply *uncertain_apply_new(const struct scenario_compiled *m, i
 	return a;
 }
 
+void uncertain_apply_all_vary(const struct scenario *s, struct campaign_variation *variation)
+{
+	size_t cells = (size_t)s->n_districts * (size_t)s->n_categories;
+	for (size_t k = 0; k < cells; k++)
+		variation[k] = (struct campaign_variation){CAMPAIGN_CONTINUOUS, CAMPAIGN_CONTINUOUS,
+							   CAMPAIGN_CONTINUOUS, CAMPAIGN_CONTINUOUS};
+}
+
+int uncertain_apply_set_setup(struct uncertain_apply *a,
+			      int (*setup)(void *context, struct scenario *s, uint64_t seed,
+					   uint64_t replication),
+			      void *context, const struct scenario *before)
+{
+	size_t cells = (size_t)before->n_districts * (size_t)before->n_categories;
+	if (a->own_cells == NULL && (a->own_cells = malloc(cells * sizeof *a->own_cells)) == NULL)
+		return -1;
+	memcpy(a->own_cells, before->cells, cells * sizeof *a->own_cells);
+	a->scenario.cells = a->own_cells;
+	a->setup = setup;
+	a->setup_context = context;
+	a->before = before;
+	a->reshare = 1; /* setup may change populations and respondents */
+	return 0;
+}
+
+/* The scenario back to what setup found, before the inputs are set. */
+static void reset_to_before(struct uncertain_apply *a)
+{
+	struct scenario *s = &a->scenario;
+	const struct scenario *b = a->before;
+	size_t cells = (size_t)b->n_districts * (size_t)b->n_categories;
+	memcpy(s->categories, b->categories, (size_t)b->n_categories * sizeof *s->categories);
+	memcpy(s->districts, b->districts, (size_t)b->n_districts * sizeof *s->districts);
+	memcpy(s->cells, b->cells, cells * sizeof *s->cells);
+	if (b->n_materials > 0)
+		memcpy(s->materials, b->materials, (size_t)b->n_materials * sizeof *s->materials);
+	if (b->n_negatives > 0)
+		memcpy(s->negatives, b->negatives, (size_t)b->n_negatives * sizeof *s->negatives);
+	if (b->bonus.n_honors > 0)
+		memcpy(s->bonus.honors, b->bonus.honors, (size_t)b->bonus.n_honors * sizeof *s->bonus.honors);
+	s->survey = b->survey;
+	s->overall = b->overall;
+	s->bonus.cap = b->bonus.cap;
+}
+
 /* The value OP sets under the input's draw VALUE. */
 static double value_of(const struct uncertain_apply *a, const struct operation *op, const double *value)
 {
@@ -172,12 +223,49 @@ static double value_of(const struct uncertain_apply *a, const struct operation *
 	return op->relative ? uncertain_scaled(a->set, op->input, drawn, op->base) : drawn;
 }
 
-void uncertain_apply_draw(struct uncertain_apply *a, uint64_t seed, uint64_t index, int j,
-			  struct campaign *c)
+/* With setup: the replication's scenario made whole (the inputs set, then
+ * setup run), and every cell's values handed to the campaign. */
+static int draw_with_setup(struct uncertain_apply *a, uint64_t seed, uint64_t index,
+			   const double *value, struct campaign *c)
+{
+	char why[128];
+	reset_to_before(a);
+	for (int i = 0; i < a->n_cells; i++) {
+		const struct operation *op = &a->cells[i];
+		struct cell *cell = &a->scenario.cells[op->cell];
+		double x = value_of(a, op, value);
+		switch (op->field) {
+		case FIELD_PROBLEMS: cell->problems = (int64_t)x; break;
+		case FIELD_RECTIFY: cell->rectify_rate = x; break;
+		case FIELD_REBOUND: cell->rebound = x; break;
+		case FIELD_ARRIVALS: cell->new_per_week = x; break;
+		case FIELD_NONE: break;
+		}
+	}
+	for (int i = 0; i < a->n_others; i++) {
+		const struct operation *op = &a->others[i];
+		scenario_value_set(&a->scenario, op->key, op->item, op->category, value_of(a, op, value),
+				   why, sizeof why);
+	}
+	if (a->setup(a->setup_context, &a->scenario, seed, index) != 0)
+		return -1;
+	size_t cells = (size_t)a->scenario.n_districts * (size_t)a->scenario.n_categories;
+	for (size_t k = 0; k < cells; k++) {
+		const struct cell *cell = &a->scenario.cells[k];
+		*campaign_values(c, 0, k) = (struct campaign_values){cell->problems, cell->rectify_rate,
+								     cell->rebound, cell->new_per_week};
+	}
+	return 0;
+}
+
+int uncertain_apply_draw(struct uncertain_apply *a, uint64_t seed, uint64_t index, int j,
+			 struct campaign *c)
 {
 	double *value = &a->values[(size_t)j * (size_t)a->count];
 	double *u = &a->uniforms[(size_t)j * (size_t)a->count];
 	uncertain_draw(a->set, seed, index, value, u);
+	if (a->setup != NULL)
+		return draw_with_setup(a, seed, index, value, c);
 	for (int i = 0; i < a->n_cells; i++) {
 		const struct operation *op = &a->cells[i];
 		struct campaign_values *v = campaign_values(c, j, op->cell);
@@ -190,13 +278,14 @@ void uncertain_apply_draw(struct uncertain_apply *a, uint64_t seed, uint64_t ind
 		case FIELD_NONE: break;
 		}
 	}
+	return 0;
 }
 
 int uncertain_apply_set(struct uncertain_apply *a, int j)
 {
 	const double *value = &a->values[(size_t)j * (size_t)a->count];
 	char why[128];
-	for (int i = 0; i < a->n_others; i++) {
+	for (int i = 0; a->setup == NULL && i < a->n_others; i++) {
 		const struct operation *op = &a->others[i];
 		/* the draw keeps within the key's range: the set never refuses it */
 		scenario_value_set(&a->scenario, op->key, op->item, op->category, value_of(a, op, value),

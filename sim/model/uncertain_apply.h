@@ -29,14 +29,31 @@ struct uncertain_apply;
 struct uncertain_apply *uncertain_apply_new(const struct scenario_compiled *m, int capacity);
 void uncertain_apply_free(struct uncertain_apply *a);
 
+/*
+ * Makes every replication run SETUP (CONTEXT its thread) on the scenario as
+ * it was before setup (BEFORE) with the replication's inputs set: for
+ * policies whose setup reads uncertain inputs (struct week_hooks). Then
+ * every cell's values may change with the replication (campaign_new_varying
+ * with uncertain_apply_all_vary), and one replication is drawn at a time.
+ * Returns 0, or -1 when out of memory.
+ */
+int uncertain_apply_set_setup(struct uncertain_apply *a,
+			      int (*setup)(void *context, struct scenario *s, uint64_t seed,
+					   uint64_t replication),
+			      void *context, const struct scenario *before);
+
+/* Every value of every cell varies, from a continuous distribution. */
+void uncertain_apply_all_vary(const struct scenario *s, struct campaign_variation *variation);
+
 /* How each cell of S varies (VARIATION[district * categories + category]),
  * for campaign_new_varying: a discrete input's few values, or a continuous one's. */
 void uncertain_apply_variation(const struct scenario *s, struct campaign_variation *variation);
 
 /* Draws replication INDEX under SEED into slot J (J < capacity), and its
- * cells' values into result J of C. */
-void uncertain_apply_draw(struct uncertain_apply *a, uint64_t seed, uint64_t index, int j,
-			  struct campaign *c);
+ * cells' values into result J of C; with setup, J is 0 and setup runs on
+ * them. Returns 0, or -1 when setup failed (its hooks say why). */
+int uncertain_apply_draw(struct uncertain_apply *a, uint64_t seed, uint64_t index, int j,
+			 struct campaign *c);
 
 /* Sets the workspace's scenario to slot J's values: 0, or -1 when memory
  * for the survey's shares ran out. */

@@ -41,7 +41,63 @@ void plugin_host_free(struct plugin_host *host)
 	}
 	free(host->policies);
 	free(host->summaries);
+	if (host->before_setup != NULL) {
+		struct scenario *b = host->before_setup;
+		free(b->categories);
+		free(b->districts);
+		free(b->cells);
+		free(b->materials);
+		free(b->negatives);
+		free(b->bonus.honors);
+		free(b);
+	}
 	free(host);
+}
+
+/* A copy of COUNT items of SIZE bytes (NULL for none); 0, or -1. */
+static int copy_items(void **to, const void *from, int count, size_t size)
+{
+	*to = NULL;
+	if (count <= 0)
+		return 0;
+	*to = malloc((size_t)count * size);
+	if (*to == NULL)
+		return -1;
+	memcpy(*to, from, (size_t)count * size);
+	return 0;
+}
+
+/* S as it is before setup: the values setup may change, in arrays of the
+ * copy's own (names and the rest borrowed). NULL when out of memory. */
+static struct scenario *snapshot(const struct scenario *s)
+{
+	struct scenario *b = malloc(sizeof *b);
+	if (b == NULL)
+		return NULL;
+	*b = *s;
+	size_t cells = (size_t)s->n_districts * (size_t)s->n_categories;
+	int failed = copy_items((void **)&b->categories, s->categories, s->n_categories,
+				sizeof *s->categories) |
+		     copy_items((void **)&b->districts, s->districts, s->n_districts,
+				sizeof *s->districts) |
+		     copy_items((void **)&b->cells, s->cells, (int)cells, sizeof *s->cells) |
+		     copy_items((void **)&b->materials, s->materials, s->n_materials,
+				sizeof *s->materials) |
+		     copy_items((void **)&b->negatives, s->negatives, s->n_negatives,
+				sizeof *s->negatives) |
+		     copy_items((void **)&b->bonus.honors, s->bonus.honors, s->bonus.n_honors,
+				sizeof *s->bonus.honors);
+	if (failed) {
+		free(b->categories);
+		free(b->districts);
+		free(b->cells);
+		free(b->materials);
+		free(b->negatives);
+		free(b->bonus.honors);
+		free(b);
+		return NULL;
+	}
+	return b;
 }
 
 /* One policy's load and setup, run protected (setup_run). */
@@ -54,6 +110,7 @@ struct setup_call {
 	const char *hook;             /* the phase: "load", then "setup" */
 	int bad_parameters;           /* the scenario's params do not fit the plugin's */
 	int refused;                  /* what setup returned or wrote was refused (in D) */
+	int touched;                  /* setup read or wrote an uncertain input's value */
 };
 
 /* Loads the plugin's table, reads and merges its parameters and runs its
@@ -82,13 +139,18 @@ static int setup_run(lua_State *L)
 	c->hook = "setup";
 	if (loader_field(L, 1, "setup") != LUA_TFUNCTION)
 		return 0; /* a week-only plugin */
+	p->has_setup = 1;
 	view_push(L, c->s);                                   /* 3: the view */
+	if (c->s->uncertain != NULL)
+		view_hide_uncertain(L, 3, c->s, &c->touched);
 	lua_pushvalue(L, 2);
 	lua_pushvalue(L, 3);
 	params_push(L, p->params, p->n_params);
 	host_push_targets(L, p);
 	sandbox_arm(sandbox_of(L), LIMIT_PLUGIN_SETUP_INSTRUCTIONS);
 	lua_call(L, 3, 1);                                    /* 4: what setup returned */
+	if (c->s->uncertain != NULL)
+		view_unhide(L);
 	before = c->d->count;
 	if (lua_istable(L, 4)) {
 		int type = loader_field(L, 4, "cost");
@@ -206,7 +268,7 @@ static int setup_policy(struct plugin_host *host, struct scenario *s, int i,
 		diag_no_memory(d, "making a Lua state");
 		return -1;
 	}
-	struct setup_call c = {s, i, policy, p, d, "load", 0, 0};
+	struct setup_call c = {s, i, policy, p, d, "load", 0, 0, 0};
 	struct sandbox_error err;
 	int status = 0;
 	if (sandbox_run(&sb, setup_run, &c, LIMIT_PLUGIN_SETUP_INSTRUCTIONS, &err) != 0) {
@@ -218,8 +280,212 @@ static int setup_policy(struct plugin_host *host, struct scenario *s, int i,
 	} else if (c.refused || check_after_setup(s, p, sb.file, 0, d) != 0) {
 		status = -1;
 	}
+	p->touches_uncertain = c.touched;
 	lua_close(sb.L);
 	return status;
+}
+
+/* ---- setup again in a replication (setups that read uncertain inputs) ---- */
+
+/* One policy's Lua state for its setup run again, kept for a thread's run. */
+struct setup_state {
+	struct sandbox sb;            /* first: the state's allocator context */
+	struct rng stream;            /* math.random: the replication's */
+	int setup_ref;                /* the plugin's setup function */
+	int ready;
+};
+
+struct setup_states {
+	int n;
+	struct setup_state *states;   /* [n]: policy i's */
+};
+
+struct setup_states *host_setup_states_new(const struct plugin_host *host)
+{
+	struct setup_states *all = calloc(1, sizeof *all);
+	if (all == NULL)
+		return NULL;
+	all->n = host->n;
+	all->states = calloc((size_t)host->n + 1, sizeof *all->states);
+	if (all->states == NULL) {
+		free(all);
+		return NULL;
+	}
+	return all;
+}
+
+void host_setup_states_free(struct setup_states *all)
+{
+	if (all == NULL)
+		return;
+	for (int i = 0; i < all->n; i++)
+		if (all->states[i].sb.L != NULL)
+			lua_close(all->states[i].sb.L);
+	free(all->states);
+	free(all);
+}
+
+/* Loads the plugin into a setup state: its setup function kept. */
+static int again_prepare(lua_State *L)
+{
+	const struct policy_runtime *p = lua_touserdata(L, 1);
+	lua_settop(L, 0);
+	loader_push_table(L, p->text, p->length, p->file);
+	loader_field(L, 1, "setup");
+	struct setup_state *st = (struct setup_state *)(void *)sandbox_of(L);
+	st->setup_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	lua_settop(L, 0);
+	return 0;
+}
+
+/* One policy's setup run again on the view of the replication's scenario,
+ * the view read back (problems in D). */
+struct again_call {
+	struct scenario *s;
+	const struct policy_runtime *p;
+	struct diag *d;
+};
+
+static int again_run(lua_State *L)
+{
+	struct again_call *c = lua_touserdata(L, 1);
+	const struct policy_runtime *p = c->p;
+	struct setup_state *st = (struct setup_state *)(void *)sandbox_of(L);
+	lua_settop(L, 0);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, st->setup_ref);      /* 1: setup */
+	view_push(L, c->s);                                   /* 2: the view */
+	lua_pushvalue(L, 1);
+	lua_pushvalue(L, 2);
+	params_push(L, p->params, p->n_params);               /* fresh: setup may change them */
+	host_push_targets(L, p);
+	sandbox_arm(sandbox_of(L), LIMIT_PLUGIN_SETUP_INSTRUCTIONS);
+	lua_call(L, 3, 1);
+	lua_settop(L, 2);
+	view_read(L, p->stem, sandbox_of(L)->file, c->s, c->d);
+	lua_settop(L, 0);
+	return 0;
+}
+
+/* Why S after setup cannot run on the model compiled from BASE (the first
+ * setup's scenario): the first thing setup changed that the model depends on,
+ * in WHY; 0 when nothing. */
+static int changed_structure(const struct scenario *s, const struct scenario *base, char *why,
+			     size_t size)
+{
+	for (int c = 0; c < s->n_categories; c++) {
+		const struct category *a = &s->categories[c], *b = &base->categories[c];
+		if (a->weight != b->weight || a->lottery != b->lottery || a->random_view != b->random_view) {
+			snprintf(why, size, "category '%s': its weight, lottery or random_view", a->name);
+			return 1;
+		}
+	}
+	size_t cells = (size_t)s->n_districts * (size_t)s->n_categories;
+	for (size_t k = 0; k < cells; k++) {
+		if (s->cells[k].sites != base->cells[k].sites ||
+		    s->cells[k].declared != base->cells[k].declared) {
+			snprintf(why, size, "district '%s', category '%s': its sites or declared sites",
+				 s->districts[k / (size_t)s->n_categories].name,
+				 s->categories[k % (size_t)s->n_categories].name);
+			return 1;
+		}
+	}
+	for (int i = 0; i < s->n_materials; i++)
+		if (s->materials[i].items != base->materials[i].items ||
+		    s->materials[i].points != base->materials[i].points) {
+			snprintf(why, size, "material '%s': its items or points", s->materials[i].name);
+			return 1;
+		}
+	for (int i = 0; i < s->n_negatives; i++)
+		if (s->negatives[i].deduct != base->negatives[i].deduct ||
+		    s->negatives[i].veto != base->negatives[i].veto) {
+			snprintf(why, size, "negative-list event '%s': its deduct or veto",
+				 s->negatives[i].name);
+			return 1;
+		}
+	for (int i = 0; i < s->bonus.n_honors; i++)
+		if (s->bonus.honors[i].points != base->bonus.honors[i].points) {
+			snprintf(why, size, "honour '%s': its points", s->bonus.honors[i].name);
+			return 1;
+		}
+	if (s->survey.weight != base->survey.weight || s->overall.weight != base->overall.weight ||
+	    s->bonus.cap != base->bonus.cap) {
+		snprintf(why, size, "the survey's or the overall impression's weight, or the bonus cap");
+		return 1;
+	}
+	return 0;
+}
+
+int host_setup_replication(const struct plugin_host *host, struct setup_states *states,
+			   struct scenario *s, uint64_t seed, uint64_t replication, int *failed,
+			   struct sandbox_error *err)
+{
+	memset(err, 0, sizeof *err);
+	*failed = 0;
+	if (states == NULL) {
+		err->no_memory = 1;
+		return -1;
+	}
+	for (int i = 0; i < host->n; i++) {
+		const struct policy_runtime *p = &host->policies[i];
+		if (!p->has_setup)
+			continue;
+		*failed = i;
+		struct setup_state *st = &states->states[i];
+		rng_init(&st->stream, seed, replication, PLUGIN_SETUP_SUBSTREAM + (uint64_t)i);
+		if (!st->ready) {
+			sandbox_set_file(&st->sb, p->file);
+			st->sb.rng = &st->stream;
+			if (sandbox_open(&st->sb) == NULL) {
+				err->no_memory = 1;
+				return -1;
+			}
+			if (sandbox_run(&st->sb, again_prepare, (void *)p, LIMIT_PLUGIN_SETUP_INSTRUCTIONS,
+					err) != 0)
+				return -1;
+			st->ready = 1;
+		}
+		struct diag d;
+		diag_init(&d, NULL);
+		struct again_call c = {s, p, &d};
+		int status = sandbox_run(&st->sb, again_run, &c, LIMIT_PLUGIN_SETUP_INSTRUCTIONS, err);
+		if (status == 0 && (d.count > 0 || d.out_of_memory)) {
+			/* what setup wrote was refused: its first problem */
+			snprintf(err->file, sizeof err->file, "%s", st->sb.file);
+			err->no_memory = d.count == 0;
+			snprintf(err->message, sizeof err->message, "%s",
+				 d.count > 0 ? d.entries[0].message : "");
+			status = -1;
+		}
+		diag_free(&d);
+		if (status != 0)
+			return -1;
+	}
+	/* what every setup left: simulable, and on the model the run compiled */
+	struct diag after;
+	diag_init(&after, NULL);
+	scenario_check_consistency(s, NULL, "after setup, ", &after);
+	char why[400];
+	int broken = after.count > 0 || after.out_of_memory;
+	if (after.count > 0)
+		snprintf(why, sizeof why, "%s", after.entries[0].message);
+	else if (!broken && changed_structure(s, host->scenario, why, sizeof why))
+		broken = 2;
+	diag_free(&after);
+	if (!broken)
+		return 0;
+	snprintf(err->file, sizeof err->file, "%s", loader_base_name(host->policies[*failed].file));
+	err->line = 0;
+	if (broken == 2)
+		snprintf(err->message, sizeof err->message,
+			 "run again on replication %llu's uncertain inputs, setup changed %s from "
+			 "what it set before the run; a setup that reads uncertain inputs may change "
+			 "rates, problems and probabilities from one replication to the next, not "
+			 "what the inspection and the score's bounds are built on",
+			 (unsigned long long)replication, why);
+	else
+		snprintf(err->message, sizeof err->message, "%s (replication %llu's uncertain inputs)",
+			 why, (unsigned long long)replication);
+	return -1;
 }
 
 /* The week hooks as a run calls them (struct week_hooks). */
@@ -244,6 +510,19 @@ static void hooks_thread_end(void *thread)
 	plugin_thread_free(thread);
 }
 
+static int hooks_setup(void *thread, struct scenario *s, uint64_t seed, uint64_t replication)
+{
+	struct plugin_thread *t = thread;
+	const struct plugin_host *host = week_thread_host(t);
+	int failed = 0;
+	struct sandbox_error err;
+	if (host_setup_replication(host, week_thread_setup_states(t), s, seed, replication, &failed,
+				   &err) == 0)
+		return 0;
+	week_thread_failed(t, failed, "setup", &err);
+	return -1;
+}
+
 struct plugin_host *plugin_host_new(struct scenario *s, struct plugin_path *path, uint64_t seed,
 				    struct diag *d)
 {
@@ -255,6 +534,12 @@ struct plugin_host *plugin_host_new(struct scenario *s, struct plugin_path *path
 	}
 	host->scenario = s;
 	host->n = s->n_policies;
+	/* what setup reads in each replication, should it read uncertain inputs */
+	if (s->uncertain != NULL && s->n_policies > 0 && (host->before_setup = snapshot(s)) == NULL) {
+		plugin_host_free(host);
+		diag_no_memory(d, "setting up the policies");
+		return NULL;
+	}
 	host->policies = calloc((size_t)host->n + 1, sizeof *host->policies);
 	host->summaries = calloc((size_t)host->n + 1, sizeof *host->summaries);
 	if (host->policies == NULL || host->summaries == NULL) {
@@ -272,6 +557,7 @@ struct plugin_host *plugin_host_new(struct scenario *s, struct plugin_path *path
 			break;
 		}
 		host->any_week |= host->policies[i].has_week;
+		host->per_replication |= host->policies[i].touches_uncertain;
 		last = i;
 	}
 	/* the scenario's derived values, from what every setup left */
@@ -286,8 +572,10 @@ struct plugin_host *plugin_host_new(struct scenario *s, struct plugin_path *path
 		host->summaries[i] = (struct policy_summary){host->policies[i].name,
 							    host->policies[i].stem,
 							    host->policies[i].cost};
-	host->hooks = (struct week_hooks){host, hooks_thread_start, hooks_week, hooks_thread_error,
-					  hooks_thread_end};
+	host->hooks = (struct week_hooks){host, hooks_thread_start, host->any_week ? hooks_week : NULL,
+					  hooks_thread_error, hooks_thread_end,
+					  host->per_replication ? hooks_setup : NULL,
+					  host->per_replication ? host->before_setup : NULL};
 	return host;
 }
 
@@ -298,7 +586,7 @@ const struct policy_summary *plugin_host_summaries(const struct plugin_host *hos
 
 const struct week_hooks *plugin_host_hooks(const struct plugin_host *host)
 {
-	return host != NULL && host->any_week ? &host->hooks : NULL;
+	return host != NULL && (host->any_week || host->per_replication) ? &host->hooks : NULL;
 }
 
 const char *plugin_host_name(const struct plugin_host *host, int i)

@@ -190,6 +190,15 @@ void view_read(lua_State *L, const char *stem, const char *file, struct scenario
 /* A by-name map MAP_KEY over the array field ARRAY_KEY of the table at the top. */
 void view_add_name_map(lua_State *L, const char *array_key, const char *map_key);
 
+/*
+ * Hides the fields of the view at index VIEW that S's uncertain inputs set
+ * (docs/model.md 7) behind metamethods that set *TOUCHED when setup reads,
+ * writes or iterates them: the proof that a setup reads no uncertain input,
+ * and may run once. view_unhide puts them back before view_read.
+ */
+void view_hide_uncertain(lua_State *L, int view, const struct scenario *s, int *touched);
+void view_unhide(lua_State *L);
+
 /* ==== host.c ==== */
 
 struct policy_runtime {
@@ -204,6 +213,8 @@ struct policy_runtime {
 	struct policy_param *params;  /* defaults overridden by the scenario */
 	int n_targets;
 	char **targets;               /* the districts it applies to */
+	int has_setup;
+	int touches_uncertain;        /* its setup read or wrote an uncertain input's value */
 };
 
 struct plugin_host {
@@ -213,7 +224,42 @@ struct plugin_host {
 	int any_week;
 	struct policy_summary *summaries; /* [n]: for reports */
 	struct week_hooks hooks;   /* what a run calls: the thread functions of week.c */
+	/* some setup reads uncertain inputs (docs/model.md 7): it runs again in
+	 * every replication, on the scenario as it was before setup */
+	int per_replication;
+	struct scenario *before_setup;
 };
+
+/* The substream of policy I's setup run again in a replication (past the
+ * week hooks' RNG_SUBSTREAM_POLICIES + I). */
+#define PLUGIN_SETUP_SUBSTREAM (RNG_SUBSTREAM_POLICIES + (UINT64_C(1) << 31))
+
+/* One thread's Lua states for setups run again in each replication (one a
+ * policy with a setup, made on first use, kept for the run). */
+struct setup_states;
+
+struct setup_states *host_setup_states_new(const struct plugin_host *host);
+void host_setup_states_free(struct setup_states *states);
+
+/*
+ * Runs every policy's setup again on S in STATES, as the host's own setup
+ * ran it but on the replication's stream, for setups that read uncertain
+ * inputs; checks that it changed nothing the run was compiled from. 0, or
+ * -1 with the failing policy in *FAILED and why in ERR.
+ */
+int host_setup_replication(const struct plugin_host *host, struct setup_states *states,
+			   struct scenario *s, uint64_t seed, uint64_t replication, int *failed,
+			   struct sandbox_error *err);
+
+/* THREAD's setup states (made on first use; NULL when out of memory). */
+struct setup_states *week_thread_setup_states(struct plugin_thread *thread);
+
+/* The host THREAD runs the hooks of. */
+const struct plugin_host *week_thread_host(const struct plugin_thread *thread);
+
+/* Records that policy POLICY's HOOK failed with ERR on THREAD (plugin_thread_error reports it). */
+void week_thread_failed(struct plugin_thread *thread, int policy, const char *hook,
+			const struct sandbox_error *err);
 
 /* Pushes the list of the districts policy P applies to. */
 void host_push_targets(lua_State *L, const struct policy_runtime *p);

@@ -4,6 +4,7 @@
  * rules that check the file, names, weeks and batches are read-only.
  */
 #include "plugin_int.h"
+#include "uncertain.h"
 
 #include <lauxlib.h>
 #include <math.h>
@@ -192,13 +193,264 @@ void view_push(lua_State *L, const struct scenario *s)
 	lua_setfield(L, -2, "bonus");
 }
 
+/* ---- uncertain fields: setup's reads and writes of them, tracked ---------- */
+
+/*
+ * A field an uncertain input sets (docs/model.md 7) is moved out of its
+ * record into a backing table that the record's metatable serves: reading
+ * it, writing it or iterating its record (pairs) marks the setup as one
+ * that touches uncertain inputs, which must then run in every replication.
+ * The registry holds the records so treated, with their backing tables, so
+ * that view_unhide puts every field back before the view is read.
+ */
+static const char hidden_key; /* its address: the registry's key */
+
+/* __index(record, key): a hidden field from the backing (upvalue 1). */
+static int hidden_index(lua_State *L)
+{
+	int *touched = lua_touserdata(L, lua_upvalueindex(2));
+	lua_settop(L, 2);
+	if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
+		*touched = 1;
+	return 1;
+}
+
+/* __newindex(record, key, value): a hidden field to the backing, any other raw. */
+static int hidden_newindex(lua_State *L)
+{
+	int *touched = lua_touserdata(L, lua_upvalueindex(2));
+	lua_settop(L, 3);
+	lua_pushvalue(L, 2);
+	int hidden = lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL;
+	lua_pop(L, 1);
+	if (hidden) {
+		*touched = 1;
+		lua_rawset(L, lua_upvalueindex(1));
+	} else {
+		lua_rawset(L, 1);
+	}
+	return 0;
+}
+
+/* next(table, key), as Lua's own (a plugin may not have replaced it for this). */
+static int hidden_next(lua_State *L)
+{
+	lua_settop(L, 2);
+	if (lua_next(L, 1) != 0)
+		return 2;
+	lua_pushnil(L);
+	return 1;
+}
+
+/* __pairs(record): next over a copy holding the hidden fields too. */
+static int hidden_pairs(lua_State *L)
+{
+	int *touched = lua_touserdata(L, lua_upvalueindex(2));
+	*touched = 1;
+	lua_newtable(L);                               /* 2: the copy */
+	for (int from = 1; from <= 2; from++) {
+		int table = from == 1 ? 1 : lua_upvalueindex(1);
+		lua_pushnil(L);
+		while (lua_next(L, table) != 0) {
+			lua_pushvalue(L, -2);
+			lua_insert(L, -2);
+			lua_rawset(L, 2);
+		}
+	}
+	lua_pushcfunction(L, hidden_next);
+	lua_pushvalue(L, 2);
+	lua_pushnil(L);
+	return 3;
+}
+
+/* Hides FIELD of the record table at the top (its metatable made on first use). */
+static void hide_field(lua_State *L, const char *field, int *touched)
+{
+	int record = lua_gettop(L);
+	if (!lua_getmetatable(L, record)) {
+		lua_newtable(L);                           /* the backing */
+		lua_newtable(L);                           /* the metatable */
+		const lua_CFunction functions[3] = {hidden_index, hidden_newindex, hidden_pairs};
+		const char *const names[3] = {"__index", "__newindex", "__pairs"};
+		for (int i = 0; i < 3; i++) {
+			lua_pushvalue(L, -2);
+			lua_pushlightuserdata(L, touched);
+			lua_pushcclosure(L, functions[i], 2);
+			lua_setfield(L, -2, names[i]);
+		}
+		sandbox_lock_metatable(L);
+		lua_setmetatable(L, record);
+		/* the record and its backing, for view_unhide */
+		lua_rawgetp(L, LUA_REGISTRYINDEX, &hidden_key);
+		lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+		lua_pushvalue(L, record);
+		lua_rawseti(L, -2, n + 1);
+		lua_pushvalue(L, -2);
+		lua_rawseti(L, -2, n + 2);
+		lua_pop(L, 1);
+	} else {
+		lua_pop(L, 1);
+		/* the backing: the registry's entry after the record's */
+		lua_rawgetp(L, LUA_REGISTRYINDEX, &hidden_key);
+		lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+		for (lua_Integer i = 1; i < n; i += 2) {
+			lua_rawgeti(L, -1, i);
+			int same = lua_rawequal(L, -1, record);
+			lua_pop(L, 1);
+			if (same) {
+				lua_rawgeti(L, -1, i + 1);
+				break;
+			}
+		}
+		lua_remove(L, -2);
+	}
+	/* the backing at the top: move the field (raw: no metamethod sees it) */
+	int backing = lua_gettop(L);
+	lua_pushstring(L, field);
+	if (lua_rawget(L, record) != LUA_TNIL) {
+		lua_pushstring(L, field);
+		lua_insert(L, -2);
+		lua_rawset(L, backing);
+		lua_pushstring(L, field);
+		lua_pushnil(L);
+		lua_rawset(L, record);
+	}
+	lua_settop(L, record);
+}
+
+/* Raw field KEY of the table at the top, pushed (a table, or nil). */
+static int raw_field(lua_State *L, const char *key)
+{
+	if (!lua_istable(L, -1)) {
+		lua_pushnil(L);
+		return LUA_TNIL;
+	}
+	lua_pushstring(L, key);
+	return lua_rawget(L, -2);
+}
+
+static int raw_item(lua_State *L, lua_Integer i)
+{
+	if (!lua_istable(L, -1)) {
+		lua_pushnil(L);
+		return LUA_TNIL;
+	}
+	return lua_rawgeti(L, -1, i);
+}
+
+void view_hide_uncertain(lua_State *L, int view, const struct scenario *s, int *touched)
+{
+	view = lua_absindex(L, view);
+	lua_newtable(L);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &hidden_key);
+	int n = s->uncertain != NULL ? s->uncertain_first[uncertain_count(s->uncertain)] : 0;
+	for (int t = 0; t < n; t++) {
+		const struct uncertain_target *x = &s->uncertain_targets[t];
+		const char *field = scenario_key_name(x->key);
+		int top = lua_gettop(L);
+		lua_pushvalue(L, view);
+		switch (x->key->record) {
+		case SCENARIO_RECORD_CELL:
+			raw_field(L, "districts");
+			raw_item(L, x->item + 1);
+			raw_field(L, "categories");
+			raw_field(L, s->categories[x->category].name);
+			break;
+		case SCENARIO_RECORD_DISTRICT:
+			raw_field(L, "districts");
+			raw_item(L, x->item + 1);
+			break;
+		case SCENARIO_RECORD_CATEGORY:
+			raw_field(L, "categories");
+			raw_item(L, x->item + 1);
+			break;
+		case SCENARIO_RECORD_MATERIAL:
+			raw_field(L, "materials");
+			raw_item(L, x->item + 1);
+			break;
+		case SCENARIO_RECORD_NEGATIVE:
+			raw_field(L, "negative_list");
+			raw_item(L, x->item + 1);
+			break;
+		case SCENARIO_RECORD_HONOR:
+			raw_field(L, "bonus");
+			raw_field(L, "honors");
+			raw_item(L, x->item + 1);
+			break;
+		case SCENARIO_RECORD_ROOT: {
+			/* survey.KEY, overall.KEY; the minors and pass are not in the view */
+			const char *dot = strchr(x->key->path, '.');
+			char section[32];
+			snprintf(section, sizeof section, "%.*s", dot ? (int)(dot - x->key->path) : 0,
+				 x->key->path);
+			if (strcmp(section, "survey") == 0 || strcmp(section, "overall") == 0)
+				raw_field(L, section);
+			else
+				lua_pushnil(L);
+			break;
+		}
+		default:
+			lua_pushnil(L);
+			break;
+		}
+		if (lua_istable(L, -1))
+			hide_field(L, field, touched);
+		lua_settop(L, top);
+	}
+}
+
+void view_unhide(lua_State *L)
+{
+	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &hidden_key) != LUA_TTABLE) {
+		lua_pop(L, 1);
+		return;
+	}
+	int list = lua_gettop(L);
+	lua_Integer n = (lua_Integer)lua_rawlen(L, list);
+	for (lua_Integer i = 1; i < n; i += 2) {
+		lua_rawgeti(L, list, i);                   /* the record */
+		lua_rawgeti(L, list, i + 1);               /* its backing */
+		lua_pushnil(L);
+		while (lua_next(L, -2) != 0) {
+			lua_pushvalue(L, -2);
+			lua_insert(L, -2);
+			lua_rawset(L, -5);
+		}
+		lua_pop(L, 1);
+		lua_pushnil(L);
+		lua_setmetatable(L, -2);
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	lua_pushnil(L);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &hidden_key);
+}
+
 /* Reading the view back: every problem is an error of plugin STEM's setup. */
 struct readback {
 	lua_State *L;
 	const char *stem;
 	const char *file;
 	struct diag *d;
+	/* the fields' rules, looked up once a readback (by the rule name's pointer) */
+	int n_rules;
+	const char *rule_name[32];
+	const struct value_rule *rule[32];
 };
+
+/* The rule of field NAME (scenario_field_rule), remembered for the readback. */
+static const struct value_rule *rule_for(struct readback *R, const char *name)
+{
+	for (int i = 0; i < R->n_rules; i++)
+		if (R->rule_name[i] == name)
+			return R->rule[i];
+	const struct value_rule *rule = scenario_field_rule(name);
+	if (R->n_rules < 32) {
+		R->rule_name[R->n_rules] = name;
+		R->rule[R->n_rules++] = rule;
+	}
+	return rule;
+}
 
 static void problem(struct readback *R, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -257,18 +509,20 @@ static void read_record(struct readback *R, void *record, const char *name,
 	}
 	for (int i = 0; i < n; i++) {
 		const struct view_field *f = &fields[i];
-		snprintf(path, sizeof path, "%s.%s%s", prefix, f->key, suffix);
 		int type = loader_field(L, -1, f->key);
 		if (f->kind == FIELD_BOOLEAN) {
-			if (type != LUA_TBOOLEAN)
-				problem(R, "set %s to %s, must be true or false",
-					 path, luaL_typename(L, -1));
-			else
+			if (type != LUA_TBOOLEAN) {
+				(void)snprintf(path, sizeof path, "%s.%s%s", prefix, f->key, suffix);
+				problem(R, "set %s to %s, must be true or false", path,
+					luaL_typename(L, -1));
+			} else {
 				field_set(record, f, lua_toboolean(L, -1));
+			}
 			lua_pop(L, 1);
 			continue;
 		}
 		if (type != LUA_TNUMBER) {
+			(void)snprintf(path, sizeof path, "%s.%s%s", prefix, f->key, suffix);
 			problem(R, "set %s to %s, must be a number", path,
 				 luaL_typename(L, -1));
 			lua_pop(L, 1);
@@ -277,18 +531,24 @@ static void read_record(struct readback *R, void *record, const char *name,
 		double value = lua_tonumber(L, -1);
 		lua_pop(L, 1);
 		char why[128], number[32];
-		diag_format_number(value, number, sizeof number);
 		if (!isfinite(value)) {
+			(void)snprintf(path, sizeof path, "%s.%s%s", prefix, f->key, suffix);
 			problem(R, "set %s = %s, must be a finite number", path,
 				isnan(value) ? "nan" : value > 0 ? "inf" : "-inf");
 			continue;
 		}
 		if (f->kind == FIELD_INTEGER && value != floor(value)) {
+			diag_format_number(value, number, sizeof number);
+			(void)snprintf(path, sizeof path, "%s.%s%s", prefix, f->key, suffix);
 			problem(R, "set %s = %s, must be a whole number", path,
 				 number);
 			continue;
 		}
-		if (scenario_field_check(f->rule, value, why, sizeof why) != 0) {
+		const struct value_rule *rule = rule_for(R, f->rule);
+		if (rule != NULL ? scenario_rule_check(rule, value, why, sizeof why) != 0
+				 : scenario_field_check(f->rule, value, why, sizeof why) != 0) {
+			diag_format_number(value, number, sizeof number);
+			(void)snprintf(path, sizeof path, "%s.%s%s", prefix, f->key, suffix);
 			problem(R, "set %s = %s, %s", path, number, why);
 			continue;
 		}
@@ -431,6 +691,6 @@ static void read_scenario_view(struct readback *R, struct scenario *s)
 void view_read(lua_State *L, const char *stem, const char *file, struct scenario *s,
 	       struct diag *d)
 {
-	struct readback R = {L, stem, file, d};
+	struct readback R = {L, stem, file, d, 0, {0}, {0}};
 	read_scenario_view(&R, s);
 }

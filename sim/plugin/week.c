@@ -54,6 +54,8 @@ struct plugin_thread {
 	int started;
 	int failed;                      /* the policy whose week call failed */
 	struct sandbox_error error;      /* and why */
+	const char *failed_hook;         /* "week", or "setup" run again in a replication */
+	struct setup_states *setup_states; /* setups run again in each replication */
 };
 
 /*
@@ -309,6 +311,7 @@ void plugin_thread_free(struct plugin_thread *thread)
 		if (thread->states[i].L != NULL)
 			lua_close(thread->states[i].L);
 	free(thread->states);
+	host_setup_states_free(thread->setup_states);
 	free(thread);
 }
 
@@ -423,6 +426,7 @@ int plugin_thread_week(struct plugin_thread *thread, uint64_t seed, uint64_t rep
 		int nargs = quick ? 3 : 5;
 		if (sandbox_call(&ws->sb, nargs, 0, LIMIT_PLUGIN_WEEK_INSTRUCTIONS, &thread->error) != 0) {
 			thread->failed = ws->policy;
+			thread->failed_hook = "week";
 			return -1;
 		}
 	}
@@ -431,5 +435,26 @@ int plugin_thread_week(struct plugin_thread *thread, uint64_t seed, uint64_t rep
 
 void plugin_thread_error(const struct plugin_thread *thread, struct diag *d)
 {
-	sandbox_report(d, thread->host->policies[thread->failed].stem, "week", &thread->error);
+	sandbox_report(d, thread->host->policies[thread->failed].stem,
+		       thread->failed_hook ? thread->failed_hook : "week", &thread->error);
+}
+
+const struct plugin_host *week_thread_host(const struct plugin_thread *thread)
+{
+	return thread->host;
+}
+
+struct setup_states *week_thread_setup_states(struct plugin_thread *thread)
+{
+	if (thread->setup_states == NULL)
+		thread->setup_states = host_setup_states_new(thread->host);
+	return thread->setup_states;
+}
+
+void week_thread_failed(struct plugin_thread *thread, int policy, const char *hook,
+			const struct sandbox_error *err)
+{
+	thread->failed = policy;
+	thread->failed_hook = hook;
+	thread->error = *err;
 }

@@ -279,6 +279,11 @@ static int start_lanes(const struct run_variant *variants, struct scenario_compi
 		if (status != RUN_OK)
 			return status;
 		replication_set_week_hook(lanes[v].workspace, hooks->week, lanes[v].hook_thread);
+		/* a setup that reads uncertain inputs runs in every replication */
+		if (hooks->setup != NULL &&
+		    replication_set_setup_hook(lanes[v].workspace, hooks->setup, lanes[v].hook_thread,
+					       hooks->before_setup) != 0)
+			return run_out_of_memory(d, "preparing ", s->name);
 	}
 	return RUN_OK;
 }
