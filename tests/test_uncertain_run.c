@@ -1,5 +1,5 @@
 /*
- * Uncertain inputs in a scenario and a run (docs/model.md 7): the entries
+ * Uncertain inputs in a scenario and a run (docs/model.md 3.12): the entries
  * refused with their lines, the values each input sets, the draws applied
  * per replication (common random numbers, the same JSON whatever the thread
  * count), and a closed form: a survey whose satisfaction is a discrete

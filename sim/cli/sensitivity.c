@@ -114,7 +114,7 @@ static void take_scenario_inputs(const struct scenario *s, struct flags *f)
 
 /*
  * The inputs: the base scenario's uncertain inputs over their distributions
- * (docs/model.md 7), a relative one scaling its path (PATH*, which fixes
+ * (docs/model.md 3.12), a relative one scaling its path (PATH*, which fixes
  * it). 0, or -1 when there are more than LIMIT_INPUTS.
  */
 static int take_uncertain_inputs(const struct scenario *s, struct flags *f)

@@ -36,7 +36,7 @@ void campaign_free(struct campaign *c);
 
 /*
  * How a cell's value changes from one replication to the next, when an
- * uncertain input sets it (docs/model.md 7): the scenario's value in every
+ * uncertain input sets it (docs/model.md 3.12): the scenario's value in every
  * replication, one of a few values (a discrete input's: drawn from the
  * tables, kept for each value met), or a value seldom met twice (a
  * continuous input's: drawn without tables, varying.h).

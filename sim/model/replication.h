@@ -46,7 +46,7 @@ struct outcome {
 	double *district_rank_last;   /* [D] its share of the last place (docs/model.md 3.10) */
 	double *district_rank_bottom; /* [D] its share of the bottom k places */
 	double *category_points_lost; /* [C] */
-	/* the uncertain inputs' draws (docs/model.md 7): none without them */
+	/* the uncertain inputs' draws (docs/model.md 3.12): none without them */
 	int n_uncertain;
 	const double *uncertain_value;  /* [n_uncertain]: the value set, or a relative input's multiplier */
 	const double *uncertain_u;      /* [n_uncertain]: U_k */
@@ -93,7 +93,7 @@ struct week_hooks {
 	void (*thread_error)(const void *thread, struct diag *d);
 	void (*thread_end)(void *thread);
 	/*
-	 * For policies whose setup reads uncertain inputs (docs/model.md 7;
+	 * For policies whose setup reads uncertain inputs (docs/model.md 3.12;
 	 * NULL: setup ran once for every replication): runs setup again on S,
 	 * the scenario as it was before setup (BEFORE_SETUP) with a
 	 * replication's inputs set. Returns 0, or nonzero (thread_error says

@@ -1,5 +1,5 @@
 /*
- * uncertain_apply: a replication's uncertain inputs (docs/model.md 7) set
+ * uncertain_apply: a replication's uncertain inputs (docs/model.md 3.12) set
  * into what it runs on, as if by --set.
  *
  * The scenario layer resolved each input's targets (the cells, districts or

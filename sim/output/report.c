@@ -100,7 +100,7 @@ static json_t *share_or_null(double p)
 	return isnan(p) ? json_null() : json_real(p);
 }
 
-/* One entry per uncertain input (docs/model.md 7). */
+/* One entry per uncertain input (docs/model.md 3.12). */
 static json_t *uncertain_json(const struct scenario *s, const struct tally *t)
 {
 	json_t *inputs = json_array();
@@ -601,7 +601,7 @@ static void format_share(double p, char *out, size_t size)
 /*
  * The uncertain inputs that matter most, by |correlation of U_k with the
  * Total| (ties to the earlier input), with P(pass) when each turns out in
- * its lower, middle and upper third (docs/model.md 7).
+ * its lower, middle and upper third (docs/model.md 3.12).
  */
 static int print_uncertain(FILE *out, const struct scenario *s, const struct tally *t)
 {

@@ -192,7 +192,7 @@ void view_add_name_map(lua_State *L, const char *array_key, const char *map_key)
 
 /*
  * Hides the fields of the view at index VIEW that S's uncertain inputs set
- * (docs/model.md 7) behind metamethods that set *TOUCHED when setup reads,
+ * (docs/model.md 3.12) behind metamethods that set *TOUCHED when setup reads,
  * writes or iterates them: the proof that a setup reads no uncertain input,
  * and may run once. view_unhide puts them back before view_read.
  */
@@ -224,7 +224,7 @@ struct plugin_host {
 	int any_week;
 	struct policy_summary *summaries; /* [n]: for reports */
 	struct week_hooks hooks;   /* what a run calls: the thread functions of week.c */
-	/* some setup reads uncertain inputs (docs/model.md 7): it runs again in
+	/* some setup reads uncertain inputs (docs/model.md 3.12): it runs again in
 	 * every replication, on the scenario as it was before setup */
 	int per_replication;
 	struct scenario *before_setup;

@@ -196,7 +196,7 @@ void view_push(lua_State *L, const struct scenario *s)
 /* ---- uncertain fields: setup's reads and writes of them, tracked ---------- */
 
 /*
- * A field an uncertain input sets (docs/model.md 7) is moved out of its
+ * A field an uncertain input sets (docs/model.md 3.12) is moved out of its
  * record into a backing table that the record's metatable serves: reading
  * it, writing it or iterating its record (pairs) marks the setup as one
  * that touches uncertain inputs, which must then run in every replication.

@@ -18,7 +18,7 @@
 #include "scenario.h"
 #include "wilson.h"
 
-/* What replications add up to for one uncertain input (docs/model.md 7). */
+/* What replications add up to for one uncertain input (docs/model.md 3.12). */
 struct tally_input {
 	struct moments value;        /* the drawn values (a relative input's multipliers) */
 	struct moments u;            /* U_k */

@@ -119,7 +119,7 @@ struct sensitivity_input {
 };
 
 /*
- * One value an uncertain input sets (docs/model.md 7): a stored key of one
+ * One value an uncertain input sets (docs/model.md 3.12): a stored key of one
  * record (item and category as scenario_value_get takes them) and the
  * value it holds without uncertainty, which a relative input scales.
  */
@@ -234,7 +234,7 @@ struct scenario {
 	 * print them and the JSON's `warnings` lists them. */
 	struct diag warnings;
 
-	/* Uncertain inputs (docs/model.md 7), NULL when none (or all fixed by
+	/* Uncertain inputs (docs/model.md 3.12), NULL when none (or all fixed by
 	 * --set): input k of the set sets the targets uncertain_first[k] to
 	 * uncertain_first[k + 1] - 1, every cell, district or entry it covers. */
 	struct uncertain_set *uncertain;

@@ -132,7 +132,7 @@ void cells_resolve(struct loader *L, const config_setting_t *defaults,
 /* ---- scenario_uncertainty.c ---- */
 
 /*
- * Reads the `uncertain` and `correlation` lists (docs/model.md 7) into the
+ * Reads the `uncertain` and `correlation` lists (docs/model.md 3.12) into the
  * scenario's uncertain set and targets, once every other value is resolved;
  * each problem at its entry's FILE:LINE.
  */

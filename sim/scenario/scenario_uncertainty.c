@@ -1,5 +1,5 @@
 /*
- * Uncertain inputs (docs/model.md 7): the `uncertain` and `correlation`
+ * Uncertain inputs (docs/model.md 3.12): the `uncertain` and `correlation`
  * lists, read once every other value of the scenario is resolved.
  *
  * Each `uncertain` entry is expanded into one input per path its pattern
@@ -602,7 +602,7 @@ static int find_targets(struct reading *R, const struct expanded *p, int input,
 
 /* ---- one input ------------------------------------------------------------ */
 
-/* The range of K for an input at P (count caps are not ranges: docs/model.md 7). */
+/* The range of K for an input at P (count caps are not ranges: docs/model.md 3.12). */
 static struct uncertain_key key_of(const struct scenario *s, const struct expanded *p)
 {
 	const struct value_rule *rule = &p->key->rule;

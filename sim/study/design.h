@@ -16,7 +16,7 @@ struct design_input {
 	double lo, hi;
 	int steps;      /* a sweep's grid */
 	int integer;    /* the path takes whole numbers: values are rounded */
-	/* An uncertain input (docs/model.md 7; NULL: none): the value at unit u
+	/* An uncertain input (docs/model.md 3.12; NULL: none): the value at unit u
 	 * is DIST's quantile at p_lo + u (p_hi - p_lo), so lo and hi are its
 	 * quantiles at p_lo and p_hi. */
 	const struct distribution *dist;
