@@ -219,6 +219,12 @@ static void inputs_set_what_set_would_or_scale_every_cell(void **state)
 	/* a relative input's base is the value without uncertainty */
 	assert_close(s->uncertain_targets[s->uncertain_first[5]].base, 3.0, 0.0);
 	scenario_free(s);
+	/* a sensitivity entry naming an input's path (checked as a probe, not a
+	 * --set) leaves the input in */
+	s = load("uncertain = ( { path = \"districts.a.rectify_rate\"; dist = \"uniform\"; min = 0.1; max = 0.2; } );\n"
+		 "sensitivity = ( { path = \"districts.a.rectify_rate\"; low = 0.1; high = 0.3; } );\n");
+	assert_int_equal(uncertain_count(s->uncertain), 1);
+	scenario_free(s);
 }
 
 static void set_fixes_a_path_and_its_correlations_go(void **state)

@@ -128,6 +128,8 @@ static int set_by_flag(const struct loader *L, const char *path, int relative)
 	size_t n = strlen(path);
 	for (int i = 0; i < L->n_settings; i++) {
 		const char *set = L->settings[i].path;
+		if (settings_probe(L, &L->settings[i]))
+			continue; /* a sensitivity entry's path, checked: it sets nothing */
 		if (pattern_matches(set, path))
 			return 1;
 		if (relative && strncmp(set, path, n) == 0 && strcmp(set + n, "*") == 0)
