@@ -3,6 +3,7 @@
  * section by section, lists as tables.
  */
 #include "scenario_int.h"
+#include "uncertain.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,6 +126,23 @@ static void print_layers(FILE *out, const struct scenario *s)
 	}
 }
 
+/* The uncertain inputs (docs/model.md 3.12), one a line, as expanded. */
+static void print_uncertain(FILE *out, const struct scenario *s)
+{
+	const struct uncertain_set *set = s->uncertain;
+	for (int k = 0; set != NULL && k < uncertain_count(set); k++) {
+		const struct distribution *dist = uncertain_distribution(set, k);
+		double lo, hi;
+		int attained;
+		distribution_support(dist, &lo, &hi, &attained);
+		int values = s->uncertain_first[k + 1] - s->uncertain_first[k];
+		fprintf(out, "uncertain  %s: %s over [%g, %g]%s; sets %d value%s\n", uncertain_path(set, k),
+			distribution_name(dist->kind), lo, hi,
+			uncertain_is_relative(set, k) ? " times its value" : "", values,
+			values == 1 ? "" : "s");
+	}
+}
+
 void scenario_print(const struct scenario *s, FILE *out)
 {
 	fprintf(out, "scenario   %s (%s)\n", s->name, s->file);
@@ -224,6 +242,7 @@ void scenario_print(const struct scenario *s, FILE *out)
 	for (int i = 0; i < s->n_sensitivity; i++)
 		fprintf(out, "sensitivity %s in [%g, %g]\n", s->sensitivity[i].path, s->sensitivity[i].low,
 			s->sensitivity[i].high);
+	print_uncertain(out, s);
 	double lo, hi;
 	scenario_total_bounds(s, &lo, &hi);
 	fprintf(out, "\ntotal score can range over [%g, %g]\n", lo, hi);
