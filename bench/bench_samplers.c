@@ -74,8 +74,8 @@ int main(int argc, char **argv)
 		}
 		struct binomial_source binomial;
 		struct poisson_source poisson;
-		binomial_source_init(&binomial, k->x, tables);
-		poisson_source_init(&poisson, k->x, tables);
+		inversion_binomial_init(&binomial, k->x, tables);
+		inversion_poisson_init(&poisson, k->x, tables);
 		double best = 1e300, sink = 0.0;
 		for (int round = -1; round < 3; round++) { /* round -1 builds the tables */
 			double started = now();
@@ -83,8 +83,8 @@ int main(int argc, char **argv)
 				switch (k->sampler) {
 				case UNIFORM: sink += rng_uniform(&r); break;
 				case NORMAL: sink += sample_normal(&r); break;
-				case BINOMIAL: sink += (double)binomial_source_draw(&binomial, &r, ns[i]); break;
-				case POISSON: sink += (double)poisson_source_draw(&poisson, &r); break;
+				case BINOMIAL: sink += (double)inversion_binomial_draw(&binomial, &r, ns[i]); break;
+				case POISSON: sink += (double)inversion_poisson_draw(&poisson, &r); break;
 				case POISSON_VARIED: sink += (double)sample_poisson(&r, mus[i]); break;
 				case BETA: sink += sample_beta(&r, k->x, k->y); break;
 				}

@@ -251,14 +251,14 @@ static int64_t replication(enum mode mode, uint64_t index, struct cell_state *ce
 		case CERTAIN:
 			break; /* set up once, before the clock */
 		case REGISTRY:
-			binomial_source_init(&s->rectify_source, rectify, tables);
+			inversion_binomial_init(&s->rectify_source, rectify, tables);
 			if (rebound_set)
-				binomial_source_init(&s->rebound_source, rebound, tables);
+				inversion_binomial_init(&s->rebound_source, rebound, tables);
 			break;
 		case NO_TABLES:
-			binomial_source_init(&s->rectify_source, rectify, NULL);
+			inversion_binomial_init(&s->rectify_source, rectify, NULL);
 			if (rebound_set)
-				binomial_source_init(&s->rebound_source, rebound, NULL);
+				inversion_binomial_init(&s->rebound_source, rebound, NULL);
 			break;
 		case VARYING:
 			varying_binomial_init(&s->rectify_varying, rectify);
@@ -266,9 +266,9 @@ static int64_t replication(enum mode mode, uint64_t index, struct cell_state *ce
 				varying_binomial_init(&s->rebound_varying, rebound);
 			break;
 		case SAMPLERS:
-			binomial_rate_init(&s->rectify_rate, rectify);
+			sample_binomial_rate_init(&s->rectify_rate, rectify);
 			if (rebound_set)
-				binomial_rate_init(&s->rebound_rate, rebound);
+				sample_binomial_rate_init(&s->rebound_rate, rebound);
 			break;
 		case MODES:
 			break;
@@ -287,7 +287,7 @@ static int64_t replication(enum mode mode, uint64_t index, struct cell_state *ce
 				rebounded = rebounds_vary
 						    ? varying_binomial_draw(&s->rebound_varying, &s->stream,
 									    s->rectified_last)
-						    : binomial_source_draw(&s->rebound_source, &s->stream,
+						    : inversion_binomial_draw(&s->rebound_source, &s->stream,
 									   s->rectified_last);
 				break;
 			case SAMPLERS:
@@ -295,21 +295,21 @@ static int64_t replication(enum mode mode, uint64_t index, struct cell_state *ce
 				rebounded = rebounds_vary
 						    ? sample_binomial_at(&s->stream, s->rectified_last,
 									 &s->rebound_rate)
-						    : binomial_source_draw(&s->rebound_source, &s->stream,
+						    : inversion_binomial_draw(&s->rebound_source, &s->stream,
 									   s->rectified_last);
 				break;
 			default:
 				if (mode == CERTAIN && k + 2 < CELLS) {
-					binomial_source_prefetch(&cells[k + 2].rectify_source, cells[k + 2].open);
-					binomial_source_prefetch(&cells[k + 2].rebound_source,
+					inversion_binomial_prefetch(&cells[k + 2].rectify_source, cells[k + 2].open);
+					inversion_binomial_prefetch(&cells[k + 2].rebound_source,
 								 cells[k + 2].rectified_last);
 				}
-				fixed = binomial_source_draw(&s->rectify_source, &s->stream, s->open);
-				rebounded = binomial_source_draw(&s->rebound_source, &s->stream,
+				fixed = inversion_binomial_draw(&s->rectify_source, &s->stream, s->open);
+				rebounded = inversion_binomial_draw(&s->rebound_source, &s->stream,
 								 s->rectified_last);
 				break;
 			}
-			int64_t added = poisson_source_draw(&s->arrival, &s->stream);
+			int64_t added = inversion_poisson_draw(&s->arrival, &s->stream);
 			s->open = s->open - fixed + rebounded + added;
 			s->rectified_last = fixed;
 		}
@@ -365,10 +365,10 @@ int main(int argc, char **argv)
 		if (tables[m] == NULL || cells[m] == NULL)
 			return 1;
 		for (int k = 0; k < CELLS; k++) {
-			poisson_source_init(&cells[m][k].arrival, demo_cells[k].new_per_week, tables[m]);
-			binomial_source_init(&cells[m][k].rectify_source, demo_cells[k].rectify_rate,
+			inversion_poisson_init(&cells[m][k].arrival, demo_cells[k].new_per_week, tables[m]);
+			inversion_binomial_init(&cells[m][k].rectify_source, demo_cells[k].rectify_rate,
 					     tables[m]);
-			binomial_source_init(&cells[m][k].rebound_source, demo_cells[k].rebound, tables[m]);
+			inversion_binomial_init(&cells[m][k].rebound_source, demo_cells[k].rebound, tables[m]);
 		}
 		for (long i = 0; i < 2000; i++)
 			replication((enum mode)m, (uint64_t)(replications + i), cells[m], tables[m], set,

@@ -321,31 +321,31 @@ static void tables_keep_the_span_at_its_edges(void **state)
 					    ~(uint64_t)0 - ((uint64_t)1 << 11), (uint64_t)1 << 63};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct binomial_source kept, whole;
-		binomial_source_init(&kept, cases[i].p, tables);
-		binomial_source_init(&whole, cases[i].p, NULL);
+		inversion_binomial_init(&kept, cases[i].p, tables);
+		inversion_binomial_init(&whole, cases[i].p, NULL);
 		/* the first draw builds the table: the following ones search it */
 		struct rng warm = stream_giving(1);
-		binomial_source_draw(&kept, &warm, cases[i].n);
+		inversion_binomial_draw(&kept, &warm, cases[i].n);
 		for (size_t e = 0; e < sizeof extremes / sizeof extremes[0]; e++) {
 			struct rng a = stream_giving(extremes[e]), b = stream_giving(extremes[e]);
-			assert_int_equal(binomial_source_draw(&kept, &a, cases[i].n),
-					 binomial_source_draw(&whole, &b, cases[i].n));
+			assert_int_equal(inversion_binomial_draw(&kept, &a, cases[i].n),
+					 inversion_binomial_draw(&whole, &b, cases[i].n));
 			assert_true(rng_next(&a) == rng_next(&b));
 		}
 		struct rng a, b;
 		rng_init(&a, SEED, i, 9);
 		rng_init(&b, SEED, i, 9);
 		for (int j = 0; j < 20000; j++)
-			assert_int_equal(binomial_source_draw(&kept, &a, cases[i].n),
-					 binomial_source_draw(&whole, &b, cases[i].n));
+			assert_int_equal(inversion_binomial_draw(&kept, &a, cases[i].n),
+					 inversion_binomial_draw(&whole, &b, cases[i].n));
 	}
 	/* m = 0 stops at the span's first value, 200 - 10 sd - 20 with sd 10,
 	 * far below what the table keeps; m = 1 near its first */
 	struct binomial_source source;
-	binomial_source_init(&source, 0.5, tables);
+	inversion_binomial_init(&source, 0.5, tables);
 	struct rng zero = stream_giving(0), one = stream_giving((uint64_t)1 << 11);
-	assert_int_equal(binomial_source_draw(&source, &zero, 400), 80);
-	int64_t least = binomial_source_draw(&source, &one, 400);
+	assert_int_equal(inversion_binomial_draw(&source, &zero, 400), 80);
+	int64_t least = inversion_binomial_draw(&source, &one, 400);
 	assert_true(least > 110 && least < 150);
 	inversion_tables_free(tables);
 }

@@ -24,7 +24,7 @@ static double binomial_fit(struct inversion_tables *tables, uint64_t seed, int64
 			   int64_t n_hi, double p)
 {
 	struct binomial_source source;
-	binomial_source_init(&source, p, tables);
+	inversion_binomial_init(&source, p, tables);
 	struct rng r;
 	rng_init(&r, seed, 0, 0);
 	double *observed = calloc((size_t)n_hi + 1, sizeof *observed);
@@ -32,7 +32,7 @@ static double binomial_fit(struct inversion_tables *tables, uint64_t seed, int64
 	int64_t span = n_hi - n_lo + 1;
 	for (int i = 0; i < DRAWS; i++) {
 		int64_t n = n_lo + i % span;
-		int64_t k = binomial_source_draw(&source, &r, n);
+		int64_t k = inversion_binomial_draw(&source, &r, n);
 		assert_true(k >= 0 && k <= n);
 		observed[k]++;
 	}
@@ -65,12 +65,12 @@ static void binomial_fit_rejects_a_wrong_p(void **state)
 {
 	struct inversion_tables *tables = *state;
 	struct binomial_source source;
-	binomial_source_init(&source, 0.31, tables);
+	inversion_binomial_init(&source, 0.31, tables);
 	struct rng r;
 	rng_init(&r, 7, 0, 0);
 	double observed[101] = {0}, expected[101];
 	for (int i = 0; i < DRAWS; i++)
-		observed[binomial_source_draw(&source, &r, 100)]++;
+		observed[inversion_binomial_draw(&source, &r, 100)]++;
 	for (int k = 0; k <= 100; k++)
 		expected[k] = DRAWS * stats_binomial_pmf(k, 100, 0.30);
 	assert_true(stats_chi_square_test(observed, expected, 101) < STATS_P_FLOOR);
@@ -79,13 +79,13 @@ static void binomial_fit_rejects_a_wrong_p(void **state)
 static double poisson_fit(struct inversion_tables *tables, uint64_t seed, double mu)
 {
 	struct poisson_source source;
-	poisson_source_init(&source, mu, tables);
+	inversion_poisson_init(&source, mu, tables);
 	struct rng r;
 	rng_init(&r, seed, 0, 0);
 	int cells = stats_poisson_cells(mu);
 	double *observed = calloc((size_t)cells, sizeof *observed);
 	for (int i = 0; i < DRAWS; i++) {
-		int64_t k = poisson_source_draw(&source, &r);
+		int64_t k = inversion_poisson_draw(&source, &r);
 		assert_true(k >= 0);
 		observed[k < cells ? k : cells - 1]++;
 	}
@@ -103,10 +103,10 @@ static void poisson_tables_are_exact(void **state)
 	assert_true(poisson_fit(tables, 14, 100.0) > STATS_P_FLOOR); /* the last tabled mean */
 	assert_true(poisson_fit(tables, 15, 140.0) > STATS_P_FLOOR); /* PTRS */
 	struct poisson_source none;
-	poisson_source_init(&none, 0.0, tables);
+	inversion_poisson_init(&none, 0.0, tables);
 	struct rng r;
 	rng_init(&r, 16, 0, 0);
-	assert_int_equal(poisson_source_draw(&none, &r), 0);
+	assert_int_equal(inversion_poisson_draw(&none, &r), 0);
 }
 
 /*
@@ -121,27 +121,27 @@ static void tables_never_change_a_draw(void **state)
 	static const double rates[] = {0.12, 0.08, 0.5, 0.93, 0.0005, 1e-9};
 	for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++) {
 		struct binomial_source with, without;
-		binomial_source_init(&with, rates[i], kept);
-		binomial_source_init(&without, rates[i], NULL);
+		inversion_binomial_init(&with, rates[i], kept);
+		inversion_binomial_init(&without, rates[i], NULL);
 		struct rng a, b;
 		rng_init(&a, 21, i, 0);
 		rng_init(&b, 21, i, 0);
 		for (int64_t n = 0; n < 5000; n += 1 + n / 50) {
-			assert_int_equal(binomial_source_draw(&with, &a, n),
-					 binomial_source_draw(&without, &b, n));
+			assert_int_equal(inversion_binomial_draw(&with, &a, n),
+					 inversion_binomial_draw(&without, &b, n));
 			assert_int_equal(rng_next(&a), rng_next(&b));
 		}
 	}
 	static const double means[] = {0.5, 9.99, 10.0, 64.0, 100.0, 100.5};
 	for (size_t i = 0; i < sizeof means / sizeof means[0]; i++) {
 		struct poisson_source with, without;
-		poisson_source_init(&with, means[i], kept);
-		poisson_source_init(&without, means[i], NULL);
+		inversion_poisson_init(&with, means[i], kept);
+		inversion_poisson_init(&without, means[i], NULL);
 		struct rng a, b;
 		rng_init(&a, 22, i, 0);
 		rng_init(&b, 22, i, 0);
 		for (int j = 0; j < 2000; j++)
-			assert_int_equal(poisson_source_draw(&with, &a), poisson_source_draw(&without, &b));
+			assert_int_equal(inversion_poisson_draw(&with, &a), inversion_poisson_draw(&without, &b));
 	}
 	/* past the budget: distinct rates until no more tables are kept */
 	size_t before = 0;
@@ -149,14 +149,14 @@ static void tables_never_change_a_draw(void **state)
 	for (int i = 0; i < 4000 && !full; i++) {
 		double p = 0.05 + 0.4 * i / 4000.0;
 		struct binomial_source with, without;
-		binomial_source_init(&with, p, kept);
-		binomial_source_init(&without, p, NULL);
+		inversion_binomial_init(&with, p, kept);
+		inversion_binomial_init(&without, p, NULL);
 		struct rng a, b;
 		rng_init(&a, 23, (uint64_t)i, 0);
 		rng_init(&b, 23, (uint64_t)i, 0);
 		for (int64_t n = 100; n < 200; n++)
-			assert_int_equal(binomial_source_draw(&with, &a, n),
-					 binomial_source_draw(&without, &b, n));
+			assert_int_equal(inversion_binomial_draw(&with, &a, n),
+					 inversion_binomial_draw(&without, &b, n));
 		size_t bytes = inversion_tables_bytes(kept);
 		assert_true(bytes <= LIMIT_TABLE_BYTES);
 		full = bytes == before;
@@ -176,19 +176,19 @@ static void threads_share_the_tables(void **state)
 #pragma omp parallel for num_threads(4)
 	for (int t = 0; t < 4; t++) {
 		struct binomial_source source;
-		binomial_source_init(&source, 0.12, shared);
+		inversion_binomial_init(&source, 0.12, shared);
 		struct rng r;
 		rng_init(&r, 24, 0, 0);
 		for (int64_t n = 0; n < 800; n++)
-			sums[t] += binomial_source_draw(&source, &r, n);
+			sums[t] += inversion_binomial_draw(&source, &r, n);
 	}
 	struct binomial_source alone;
-	binomial_source_init(&alone, 0.12, NULL);
+	inversion_binomial_init(&alone, 0.12, NULL);
 	struct rng r;
 	rng_init(&r, 24, 0, 0);
 	int64_t sum = 0;
 	for (int64_t n = 0; n < 800; n++)
-		sum += binomial_source_draw(&alone, &r, n);
+		sum += inversion_binomial_draw(&alone, &r, n);
 	for (int t = 0; t < 4; t++)
 		assert_int_equal(sums[t], sum);
 	inversion_tables_free(shared);

@@ -543,7 +543,7 @@ static void json_reports_every_key_of_model_md(void **state)
 		assert_non_null(json_object_get(total, total_keys[i]));
 	json_t *components = json_object_get(root, "components");
 	for (int i = 0; i < COMPONENT_COUNT; i++)
-		assert_non_null(json_object_get(json_object_get(components, component_names[i]), "sd"));
+		assert_non_null(json_object_get(json_object_get(components, replication_component_names[i]), "sd"));
 	assert_int_equal(json_array_size(json_object_get(root, "districts")), 10);
 	assert_int_equal(json_array_size(json_object_get(root, "bands")), 2);
 	/* the histogram counts every replication */

@@ -447,18 +447,18 @@ static void largest_remainder_ties_go_to_the_earlier_district(void **state)
 	(void)state;
 	int64_t out[4];
 	const double equal[3] = {1.0, 1.0, 1.0};
-	allocate_largest_remainder(10, equal, 3, out);
+	scenario_largest_remainder(10, equal, 3, out);
 	assert_int_equal(out[0], 4);
 	assert_int_equal(out[1], 3);
 	assert_int_equal(out[2], 3);
 	/* quotas 1.43, 3.57, 5.0: floors 1, 3, 5; the one left goes to 3.57 */
 	const double uneven[3] = {2.0, 5.0, 7.0};
-	allocate_largest_remainder(10, uneven, 3, out);
+	scenario_largest_remainder(10, uneven, 3, out);
 	assert_int_equal(out[0], 1);
 	assert_int_equal(out[1], 4);
 	assert_int_equal(out[2], 5);
 	const double four[4] = {1.0, 1.0, 1.0, 1.0};
-	allocate_largest_remainder(2, four, 4, out);
+	scenario_largest_remainder(2, four, 4, out);
 	assert_int_equal(out[0] + out[1] + out[2] + out[3], 2);
 	assert_int_equal(out[0], 1);
 	assert_int_equal(out[1], 1);

@@ -1193,8 +1193,8 @@ static void varying_binomials_draw_what_the_tables_draw(void **state)
 	for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++) {
 		struct binomial_source kept, alone;
 		struct varying_binomial varying;
-		binomial_source_init(&kept, rates[i], tables);
-		binomial_source_init(&alone, rates[i], NULL);
+		inversion_binomial_init(&kept, rates[i], tables);
+		inversion_binomial_init(&alone, rates[i], NULL);
 		varying_binomial_init(&varying, rates[i]);
 		for (int64_t n = 0; n <= 5000; n += (n < 700 ? 1 : 37)) {
 			/* the walk below VARYING_WALK_MEAN (and BTRS past the tables) draws
@@ -1204,8 +1204,8 @@ static void varying_binomials_draw_what_the_tables_draw(void **state)
 			rng_init(&r1, SEED, i, (uint64_t)n);
 			r2 = r3 = r1;
 			for (int d = 0; d < (same ? 20 : 1); d++) {
-				int64_t a = binomial_source_draw(&kept, &r1, n);
-				int64_t b = binomial_source_draw(&alone, &r2, n);
+				int64_t a = inversion_binomial_draw(&kept, &r1, n);
+				int64_t b = inversion_binomial_draw(&alone, &r2, n);
 				int64_t c = varying_binomial_draw(&varying, &r3, n);
 				assert_int_equal(a, b);
 				assert_true(c >= 0 && c <= n);
@@ -1274,7 +1274,7 @@ static void varying_poissons_draw_what_the_tables_draw(void **state)
 	for (size_t i = 0; i < sizeof means / sizeof means[0]; i++) {
 		struct poisson_source kept;
 		struct varying_poisson varying;
-		poisson_source_init(&kept, means[i], tables);
+		inversion_poisson_init(&kept, means[i], tables);
 		varying_poisson_init(&varying, means[i]);
 		struct rng r1, r3;
 		rng_init(&r1, SEED, i, 6);
@@ -1282,7 +1282,7 @@ static void varying_poissons_draw_what_the_tables_draw(void **state)
 		int same = means[i] < VARYING_WALK_MEAN || means[i] > INVERSION_VARIANCE;
 		double observed[400] = {0}, expected[400] = {0};
 		for (int d = 0; d < 20000; d++) {
-			int64_t a = poisson_source_draw(&kept, &r1), c = varying_poisson_draw(&varying, &r3);
+			int64_t a = inversion_poisson_draw(&kept, &r1), c = varying_poisson_draw(&varying, &r3);
 			if (same)
 				assert_int_equal(a, c);
 			observed[c < 399 ? c : 399]++;

@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int atomic_write(const char *path, const char *text, size_t size, char *error, size_t error_size)
+int atomic_file_write(const char *path, const char *text, size_t size, char *error, size_t error_size)
 {
 	size_t length = strlen(path);
 	char *temporary = malloc(length + 16);

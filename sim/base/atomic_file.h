@@ -13,6 +13,6 @@
  * sentence naming PATH and the cause in ERROR; PATH is then untouched and no
  * temporary file is left.
  */
-int atomic_write(const char *path, const char *text, size_t size, char *error, size_t error_size);
+int atomic_file_write(const char *path, const char *text, size_t size, char *error, size_t error_size);
 
 #endif

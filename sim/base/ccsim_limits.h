@@ -55,6 +55,11 @@
 /* What a week hook may set a cell's open problems to: a count like any other. */
 #define LIMIT_PLUGIN_OPEN LIMIT_COUNT
 
+/* Uncertain inputs one correlated group may hold: its factor is computed
+ * (n^3 / 6) when the scenario is read, its eigenvalues (Jacobi) when R is
+ * refused. */
+#define LIMIT_COPULA_GROUP 1024
+
 /* ---- runs ---- */
 /* Memory the weekly draws' inversion tables of one run may hold. */
 #define LIMIT_TABLE_BYTES ((size_t)16 << 20)

@@ -143,9 +143,9 @@ static void check_cell(struct cell_estimate *e, int cell, uint64_t seed, int dra
 		double lambda = exp(sample_log_gamma(&g, e->arrivals.shape)) / e->arrivals.rate;
 		struct binomial_rate fix, back;
 		struct poisson_rate arrive;
-		binomial_rate_init(&fix, r);
-		binomial_rate_init(&back, rho);
-		poisson_rate_init(&arrive, lambda);
+		sample_binomial_rate_init(&fix, r);
+		sample_binomial_rate_init(&back, rho);
+		sample_poisson_rate_init(&arrive, lambda);
 		int64_t open = e->open_before, fixed_before = 0;
 		for (int t = 0; t < n; t++) {
 			int64_t fixed = sample_binomial_at(&g, open, &fix);

@@ -352,7 +352,7 @@ int cli_fail(const char *command, const struct study *st, struct diag *d, int pr
 int cli_write_text(const char *path, const char *text, FILE *err)
 {
 	char error[512];
-	if (atomic_write(path, text, strlen(text), error, sizeof error) != 0) {
+	if (atomic_file_write(path, text, strlen(text), error, sizeof error) != 0) {
 		fprintf(err, "ccsim: %s\n", error);
 		return EXIT_INTERNAL;
 	}

@@ -57,7 +57,7 @@ struct varying_cell {
 
 static void binomial_draws_init(struct binomial_draws *d, double p, struct inversion_tables *tables)
 {
-	binomial_source_init(&d->source, p, tables);
+	inversion_binomial_init(&d->source, p, tables);
 	d->by_n = d->source.cdfs != NULL ? d->source.cdfs->by_n : NULL;
 	d->tabled = d->source.cdfs != NULL && d->source.n_max > 0 ? (uint64_t)d->source.n_max : 0;
 }
@@ -248,7 +248,7 @@ struct campaign *campaign_new_varying(const struct scenario *s, struct inversion
 		const struct cell *cell = &s->cells[k];
 		binomial_draws_init(&c->draws[k].rectify, cell->rectify_rate, tables);
 		binomial_draws_init(&c->draws[k].rebound, cell->rebound, tables);
-		poisson_source_init(&c->draws[k].arrival, cell->new_per_week, tables);
+		inversion_poisson_init(&c->draws[k].arrival, cell->new_per_week, tables);
 		c->draws[k].problems = cell->problems;
 		c->initial += cell->problems;
 	}
@@ -281,7 +281,7 @@ __attribute__((noinline)) static int64_t binomial_rare(const struct binomial_sou
 {
 	if (n > source->n_max)
 		return sample_binomial_at(r, n, &source->rate);
-	return binomial_source_draw_building(source, r, n);
+	return inversion_binomial_draw_building(source, r, n);
 }
 
 static inline int64_t draw_binomial(const struct binomial_draws *d, struct rng *r, int64_t n)
@@ -290,10 +290,10 @@ static inline int64_t draw_binomial(const struct binomial_draws *d, struct rng *
 	if (__builtin_expect((uint64_t)n - 1 < d->tabled, 1)) {
 		const struct cdf_table *t = atomic_load_explicit(&d->by_n[n], memory_order_acquire);
 		if (__builtin_expect(t != NULL, 1))
-			return cdf_table_draw(t, r);
+			return inversion_cdf_draw(t, r);
 	}
 	if (n <= 0)
-		return 0; /* as binomial_source_draw: no uniform drawn */
+		return 0; /* as inversion_binomial_draw: no uniform drawn */
 	struct rng kept = *r;
 	int64_t x = binomial_rare(&d->source, &kept, n);
 	*r = kept;
@@ -303,9 +303,9 @@ static inline int64_t draw_binomial(const struct binomial_draws *d, struct rng *
 static inline int64_t draw_poisson(const struct poisson_source *source, struct rng *r)
 {
 	if (__builtin_expect(source->table != NULL, 1))
-		return cdf_table_draw(source->table, r);
+		return inversion_cdf_draw(source->table, r);
 	struct rng kept = *r;
-	int64_t x = poisson_source_draw_untabled(source, &kept);
+	int64_t x = inversion_poisson_draw_untabled(source, &kept);
 	*r = kept;
 	return x;
 }
@@ -415,7 +415,7 @@ static const struct poisson_source *few_poisson(struct poisson_source *slots, in
 			return &slots[i];
 	struct poisson_source *slot = &slots[*next];
 	*next = (*next + 1) % FEW_RATES;
-	poisson_source_init(slot, mu, tables);
+	inversion_poisson_init(slot, mu, tables);
 	return slot;
 }
 
@@ -576,7 +576,7 @@ static void hooked_rates(struct campaign *c, size_t k, const struct inventory *v
 			h->arrival_at = &d->arrival;
 		} else {
 			if (h->kept_arrival.rate.mu != v->new_per_week || h->kept_arrival.rate.mu == 0.0)
-				poisson_source_init(&h->kept_arrival, v->new_per_week, c->tables);
+				inversion_poisson_init(&h->kept_arrival, v->new_per_week, c->tables);
 			h->arrival_at = &h->kept_arrival;
 		}
 		h->new_per_week = v->new_per_week;

@@ -21,7 +21,7 @@ static const struct binomial_source *binomial_in_force(struct binomial_source *s
 		return kept;
 	struct binomial_source *slot = &slots[1 + *next];
 	*next = (*next + 1) % (INVENTORY_RATE_SLOTS - 1);
-	binomial_source_init(slot, rate, tables);
+	inversion_binomial_init(slot, rate, tables);
 	return slot;
 }
 
@@ -41,9 +41,9 @@ void inventory_start(struct inventory *inv, int64_t problems, double rectify_rat
 	}
 	/* slot 0 holds the scenario's rates: set up once, in the first replication */
 	if (inv->rectify_cache[0].rate.p != rectify_rate)
-		binomial_source_init(&inv->rectify_cache[0], rectify_rate, tables);
+		inversion_binomial_init(&inv->rectify_cache[0], rectify_rate, tables);
 	if (inv->rebound_cache[0].rate.p != rebound)
-		binomial_source_init(&inv->rebound_cache[0], rebound, tables);
+		inversion_binomial_init(&inv->rebound_cache[0], rebound, tables);
 }
 
 void inventory_prefetch(const struct inventory *inv)
@@ -51,9 +51,9 @@ void inventory_prefetch(const struct inventory *inv)
 	const struct binomial_source *rectify = binomial_kept(inv->rectify_cache, inv->rectify_rate);
 	const struct binomial_source *rebound = binomial_kept(inv->rebound_cache, inv->rebound);
 	if (rectify != NULL)
-		binomial_source_prefetch(rectify, inv->open);
+		inversion_binomial_prefetch(rectify, inv->open);
 	if (rebound != NULL)
-		binomial_source_prefetch(rebound, inv->rectified_last);
+		inversion_binomial_prefetch(rebound, inv->rectified_last);
 }
 
 void inventory_week(struct inventory *inv, struct rng *r, int64_t *rectified, int64_t *arrived)
@@ -64,10 +64,10 @@ void inventory_week(struct inventory *inv, struct rng *r, int64_t *rectified, in
 	const struct binomial_source *rebound = binomial_in_force(
 		inv->rebound_cache, inv->rebound, &inv->rebound_next, inv->tables);
 	if (inv->arrival_cache.rate.mu != inv->new_per_week)
-		poisson_source_init(&inv->arrival_cache, inv->new_per_week, inv->tables);
-	int64_t fixed = binomial_source_draw(rectify, r, inv->open);
-	int64_t rebounded = binomial_source_draw(rebound, r, inv->rectified_last);
-	int64_t added = poisson_source_draw(&inv->arrival_cache, r);
+		inversion_poisson_init(&inv->arrival_cache, inv->new_per_week, inv->tables);
+	int64_t fixed = inversion_binomial_draw(rectify, r, inv->open);
+	int64_t rebounded = inversion_binomial_draw(rebound, r, inv->rectified_last);
+	int64_t added = inversion_poisson_draw(&inv->arrival_cache, r);
 	inv->open = inv->open - fixed + rebounded + added;
 	inv->rectified_last = fixed;
 	*rectified += fixed;

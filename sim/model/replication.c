@@ -8,7 +8,7 @@
 #include "sample.h"
 #include "uncertain_apply.h"
 
-const char *const component_names[COMPONENT_COUNT] = {
+const char *const replication_component_names[COMPONENT_COUNT] = {
 	"field", "materials", "survey", "overall", "bonus", "negative", "minors", "satisfaction"};
 
 struct replication_workspace {
@@ -25,7 +25,7 @@ struct replication_workspace {
 	struct draw_set draws;
 	uint64_t *picked;                 /* room for the largest draw */
 	double *ranked;                   /* [D]: the ranked districts' values, sorted */
-	week_hook hook;
+	replication_week_hook_fn hook;
 	void *hook_context;
 	struct inversion_tables *tables;  /* the run's, shared */
 	const struct scenario_compiled *model; /* what follows from the scenario, read-only */
@@ -36,7 +36,7 @@ struct replication_workspace {
 	int setup_each;                   /* setup runs in every replication: one at a time */
 };
 
-void replication_set_week_hook(struct replication_workspace *w, week_hook hook, void *context)
+void replication_set_week_hook(struct replication_workspace *w, replication_week_hook_fn hook, void *context)
 {
 	w->hook = hook;
 	w->hook_context = context;
@@ -82,7 +82,7 @@ void replication_workspace_free(struct replication_workspace *w)
 	campaign_free(w->campaign);
 	free(w->batch_week);
 	free(w->inspection);
-	draw_set_free(&w->draws);
+	sample_draw_set_free(&w->draws);
 	free(w->picked);
 	uncertain_apply_free(w->uncertain);
 	scenario_compiled_free(w->owned);

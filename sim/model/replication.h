@@ -26,7 +26,7 @@ enum component {
 	COMPONENT_COUNT
 };
 
-extern const char *const component_names[COMPONENT_COUNT];
+extern const char *const replication_component_names[COMPONENT_COUNT];
 
 /* What one replication produced. Arrays are owned by the workspace. */
 struct outcome {
@@ -75,7 +75,7 @@ const struct outcome *replication_outcome(const struct replication_workspace *w)
  * on the replication's INVENTORIES ([district * categories + category]),
  * which it may change. It returns 0, or nonzero to stop the replication.
  */
-typedef int (*week_hook)(void *context, uint64_t seed, uint64_t replication, int week,
+typedef int (*replication_week_hook_fn)(void *context, uint64_t seed, uint64_t replication, int week,
 			 struct inventory *inventories);
 
 /*
@@ -87,7 +87,7 @@ struct week_hooks {
 	/* Makes one thread's hook state: NULL with the reason added to D. */
 	void *(*thread_start)(const void *context, struct diag *d);
 	/* The week hook, called with the thread's state as its context. */
-	week_hook week;
+	replication_week_hook_fn week;
 	/* Adds to D why the last week call of THREAD said stop (a plugin's
 	 * error as the plugin's entry). */
 	void (*thread_error)(const void *thread, struct diag *d);
@@ -104,7 +104,7 @@ struct week_hooks {
 };
 
 /* Sets the workspace's week hook (NULL: none). */
-void replication_set_week_hook(struct replication_workspace *w, week_hook hook, void *context);
+void replication_set_week_hook(struct replication_workspace *w, replication_week_hook_fn hook, void *context);
 
 /*
  * Runs SETUP (CONTEXT its thread) in every replication, on the scenario as

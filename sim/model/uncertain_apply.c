@@ -296,7 +296,7 @@ int uncertain_apply_set(struct uncertain_apply *a, int j)
 	int D = a->scenario.n_districts;
 	for (int d = 0; d < D; d++)
 		a->population[d] = a->scenario.districts[d].population;
-	return allocate_largest_remainder(a->scenario.survey.respondents, a->population, D,
+	return scenario_largest_remainder(a->scenario.survey.respondents, a->population, D,
 					  a->model.respondents);
 }
 

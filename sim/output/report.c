@@ -176,7 +176,7 @@ static json_t *build_json(const struct scenario *s, const struct run_result *r,
 
 	json_t *components = json_object();
 	for (int i = 0; i < COMPONENT_COUNT; i++)
-		json_object_set_new(components, component_names[i], mean_sd(&t->component[i], t->n));
+		json_object_set_new(components, replication_component_names[i], mean_sd(&t->component[i], t->n));
 	json_object_set_new(root, "components", components);
 	json_object_set_new(root, "rectification_rate",
 			    json_pack("{s:f}", "mean", g.n > 0 ? t->rectification_sum / g.n : 0.0));

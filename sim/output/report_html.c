@@ -200,7 +200,7 @@ int report_html_write(const char *const *files, int n, const char *output, struc
 		return -1;
 	}
 	char error[512];
-	int status = atomic_write(output, p.text, p.length, error, sizeof error);
+	int status = atomic_file_write(output, p.text, p.length, error, sizeof error);
 	if (status != 0)
 		diag_add_at(d, DIAG_SYSTEM, NULL, 0, "%s", error);
 	free(p.text);

@@ -385,7 +385,7 @@ int copula_new(struct copula **out, int count, const char *const *names,
 		if (root_of[root] != root || size[root] < 2)
 			continue;
 		struct group *g = &c->group[next++];
-		if (size[root] > COPULA_GROUP_MAX) {
+		if (size[root] > LIMIT_COPULA_GROUP) {
 			const struct copula_pair *first = NULL;
 			for (int p = 0; p < pair_count && first == NULL; p++)
 				if (root_of[pairs[p].j] == root)
@@ -393,7 +393,7 @@ int copula_new(struct copula **out, int count, const char *const *names,
 			diag_add_at(d, DIAG_INPUT, first->file, first->line,
 				    "correlation: %d inputs are linked by correlations, at most %d "
 				    "may be (one group of inputs whose ranks are given together)",
-				    size[root], COPULA_GROUP_MAX);
+				    size[root], LIMIT_COPULA_GROUP);
 			refused = 1;
 			continue;
 		}

@@ -19,11 +19,9 @@
 #ifndef CCSIM_COPULA_H
 #define CCSIM_COPULA_H
 
+#include "ccsim_limits.h"
 #include "diag.h"
 
-/* Inputs one correlated group may hold: its factor is computed (n^3 / 6)
- * when the scenario is read, its eigenvalues (Jacobi) when R is refused. */
-#define COPULA_GROUP_MAX 1024
 /* How far below zero rounding may take R's smallest eigenvalue. */
 #define COPULA_ROUNDING 1e-12
 
@@ -46,7 +44,7 @@ double copula_pearson(double rank);
  * The copula of COUNT inputs called NAMES (for messages) under PAIRS.
  * Each problem is an input error at its pair's FILE:LINE: a rank outside
  * [-1, 1] or not finite, an input paired with itself, a pair given twice
- * (either order), a group past COPULA_GROUP_MAX, R not positive definite.
+ * (either order), a group past LIMIT_COPULA_GROUP, R not positive definite.
  * Returns 0 and *OUT, or -1 (*OUT NULL; out of memory is DIAG_NO_MEMORY).
  */
 int copula_new(struct copula **out, int count, const char *const *names,

@@ -58,7 +58,7 @@ static struct span fill_binomial(int64_t n, double p, struct span span, double *
 {
 	double log_q = log1p(-p), odds = p / (1.0 - p);
 	int64_t lo = span.lo;
-	double px = exp(log_factorial(n) - log_factorial(lo) - log_factorial(n - lo) +
+	double px = exp(sample_log_factorial(n) - sample_log_factorial(lo) - sample_log_factorial(n - lo) +
 			(double)lo * log(p) + (double)(n - lo) * log_q);
 	double sum = 0.0;
 	for (int i = 0; i < span.width; i++) {
@@ -77,7 +77,7 @@ static struct span fill_binomial(int64_t n, double p, struct span span, double *
 static struct span fill_poisson(double mu, struct span span, double *cdf)
 {
 	int64_t lo = span.lo;
-	double px = exp(-mu + (double)lo * log(mu) - log_factorial(lo));
+	double px = exp(-mu + (double)lo * log(mu) - sample_log_factorial(lo));
 	double sum = 0.0;
 	for (int i = 0; i < span.width; i++) {
 		sum += px;
@@ -317,9 +317,9 @@ size_t inversion_tables_bytes(const struct inversion_tables *tables)
 	return atomic_load_explicit(&tables->bytes, memory_order_relaxed);
 }
 
-void binomial_source_init(struct binomial_source *source, double p, struct inversion_tables *tables)
+void inversion_binomial_init(struct binomial_source *source, double p, struct inversion_tables *tables)
 {
-	binomial_rate_init(&source->rate, p);
+	sample_binomial_rate_init(&source->rate, p);
 	source->n_max = binomial_n_max(p);
 	source->cdfs = NULL;
 	if (tables != NULL && source->n_max >= 0)
@@ -344,7 +344,7 @@ static const struct cdf_table *binomial_table(struct binomial_cdfs *f, int64_t n
 	return t;
 }
 
-void binomial_source_prefetch(const struct binomial_source *source, int64_t n)
+void inversion_binomial_prefetch(const struct binomial_source *source, int64_t n)
 {
 	if (n > source->n_max || n <= 0 || source->cdfs == NULL)
 		return;
@@ -353,12 +353,12 @@ void binomial_source_prefetch(const struct binomial_source *source, int64_t n)
 		__builtin_prefetch(t);
 }
 
-int64_t binomial_source_draw_building(const struct binomial_source *source, struct rng *r,
+int64_t inversion_binomial_draw_building(const struct binomial_source *source, struct rng *r,
 				      int64_t n)
 {
 	const struct cdf_table *t = source->cdfs != NULL ? binomial_table(source->cdfs, n) : NULL;
 	if (t != NULL)
-		return cdf_table_draw(t, r);
+		return inversion_cdf_draw(t, r);
 	double cdf[CDF_WIDTH_MAX];
 	struct span span = fill_binomial(n, source->rate.p, binomial_span(n, source->rate.p), cdf);
 	return search(cdf, span, r);
@@ -370,15 +370,15 @@ static int poisson_tabled(double mu)
 	return mu > 0.0 && mu <= INVERSION_VARIANCE;
 }
 
-void poisson_source_init(struct poisson_source *source, double mu, struct inversion_tables *tables)
+void inversion_poisson_init(struct poisson_source *source, double mu, struct inversion_tables *tables)
 {
-	poisson_rate_init(&source->rate, mu);
+	sample_poisson_rate_init(&source->rate, mu);
 	source->table = NULL;
 	if (tables != NULL && poisson_tabled(mu))
 		source->table = registry_find(tables, tables->poissons, mu, &poisson_kind);
 }
 
-int64_t poisson_source_draw_untabled(const struct poisson_source *source, struct rng *r)
+int64_t inversion_poisson_draw_untabled(const struct poisson_source *source, struct rng *r)
 {
 	if (!poisson_tabled(source->rate.mu))
 		return sample_poisson_at(r, &source->rate);

@@ -74,7 +74,7 @@ struct binomial_cdfs {
  * probability reaches a uniform (again when the uniform falls in the tail
  * left out). One step past the guide's entry without a branch: nearly
  * every search ends there. */
-static inline int64_t cdf_table_draw(const struct cdf_table *t, struct rng *r)
+static inline int64_t inversion_cdf_draw(const struct cdf_table *t, struct rng *r)
 {
 	const uint64_t *cut = t->cut;
 	for (;;) {
@@ -101,15 +101,15 @@ struct binomial_source {
 };
 
 /* TABLES may be NULL (every draw builds its table: the same values, slower). */
-void binomial_source_init(struct binomial_source *source, double p,
+void inversion_binomial_init(struct binomial_source *source, double p,
 			  struct inversion_tables *tables);
-void binomial_source_prefetch(const struct binomial_source *source, int64_t n);
+void inversion_binomial_prefetch(const struct binomial_source *source, int64_t n);
 
-/* The draw of binomial_source_draw when n's table is not kept yet. */
-int64_t binomial_source_draw_building(const struct binomial_source *source, struct rng *r,
+/* The draw of inversion_binomial_draw when n's table is not kept yet. */
+int64_t inversion_binomial_draw_building(const struct binomial_source *source, struct rng *r,
 				      int64_t n);
 
-static inline int64_t binomial_source_draw(const struct binomial_source *source, struct rng *r,
+static inline int64_t inversion_binomial_draw(const struct binomial_source *source, struct rng *r,
 					   int64_t n)
 {
 	if (n > source->n_max)
@@ -121,8 +121,8 @@ static inline int64_t binomial_source_draw(const struct binomial_source *source,
 			? atomic_load_explicit(&source->cdfs->by_n[n], memory_order_acquire)
 			: NULL;
 	if (__builtin_expect(t != NULL, 1))
-		return cdf_table_draw(t, r);
-	return binomial_source_draw_building(source, r, n);
+		return inversion_cdf_draw(t, r);
+	return inversion_binomial_draw_building(source, r, n);
 }
 
 /* Poisson(mu) at one mean (a cell's weekly new problems). */
@@ -131,17 +131,17 @@ struct poisson_source {
 	const struct cdf_table *table; /* NULL: built draw by draw (or mu past the tables) */
 };
 
-void poisson_source_init(struct poisson_source *source, double mu,
+void inversion_poisson_init(struct poisson_source *source, double mu,
 			 struct inversion_tables *tables);
 
-/* The draw of poisson_source_draw without a kept table. */
-int64_t poisson_source_draw_untabled(const struct poisson_source *source, struct rng *r);
+/* The draw of inversion_poisson_draw without a kept table. */
+int64_t inversion_poisson_draw_untabled(const struct poisson_source *source, struct rng *r);
 
-static inline int64_t poisson_source_draw(const struct poisson_source *source, struct rng *r)
+static inline int64_t inversion_poisson_draw(const struct poisson_source *source, struct rng *r)
 {
 	if (__builtin_expect(source->table != NULL, 1))
-		return cdf_table_draw(source->table, r);
-	return poisson_source_draw_untabled(source, r);
+		return inversion_cdf_draw(source->table, r);
+	return inversion_poisson_draw_untabled(source, r);
 }
 
 #endif

@@ -62,7 +62,7 @@ static void fill_log_factorials(void)
 		log_factorials[k] = log_factorial_series(k);
 }
 
-double log_factorial(int64_t k)
+double sample_log_factorial(int64_t k)
 {
 	if (k >= LOG_FACTORIALS)
 		return log_factorial_series(k);
@@ -82,7 +82,7 @@ static double one_over(int64_t x)
 	return x < RECIPROCALS ? reciprocal[x] : 1.0 / (double)x;
 }
 
-void binomial_rate_init(struct binomial_rate *rate, double p)
+void sample_binomial_rate_init(struct binomial_rate *rate, double p)
 {
 	rate->p = p;
 	rate->low = p > 0.5 ? 1.0 - p : p;
@@ -150,9 +150,9 @@ static int64_t binomial_btrs(struct rng *r, int64_t n, const struct binomial_rat
 			continue;
 		double alpha = (2.83 + 5.1 * inv_b) * spq;
 		if (isnan(h))
-			h = log_factorial(m) + log_factorial(n - m);
+			h = sample_log_factorial(m) + sample_log_factorial(n - m);
 		v = log(v * alpha / (a / (us * us) + b));
-		if (v <= h - log_factorial(k) - log_factorial(n - k) + (double)(k - m) * rate->log_odds)
+		if (v <= h - sample_log_factorial(k) - sample_log_factorial(n - k) + (double)(k - m) * rate->log_odds)
 			return k;
 	}
 }
@@ -175,11 +175,11 @@ int64_t sample_binomial(struct rng *r, int64_t n, double p)
 	if (p >= 1.0)
 		return n;
 	struct binomial_rate rate;
-	binomial_rate_init(&rate, p);
+	sample_binomial_rate_init(&rate, p);
 	return sample_binomial_at(r, n, &rate);
 }
 
-void poisson_rate_init(struct poisson_rate *rate, double mu)
+void sample_poisson_rate_init(struct poisson_rate *rate, double mu)
 {
 	rate->mu = mu;
 	if (mu < 10.0) {
@@ -230,7 +230,7 @@ static int64_t poisson_ptrs(struct rng *r, const struct poisson_rate *rate)
 			continue;
 		int64_t k = (int64_t)kf;
 		if (log(v) + rate->log_alpha - log(a / (us * us) + b) <=
-		    -mu + kf * rate->log_mu - log_factorial(k))
+		    -mu + kf * rate->log_mu - sample_log_factorial(k))
 			return k;
 	}
 }
@@ -247,7 +247,7 @@ int64_t sample_poisson(struct rng *r, double mu)
 	if (mu <= 0.0)
 		return 0;
 	struct poisson_rate rate;
-	poisson_rate_init(&rate, mu);
+	sample_poisson_rate_init(&rate, mu);
 	return sample_poisson_at(r, &rate);
 }
 
@@ -354,7 +354,7 @@ double sample_beta(struct rng *r, double a, double b)
 	return 1.0 / (1.0 + exp(log_y - log_x));
 }
 
-void draw_set_free(struct draw_set *set)
+void sample_draw_set_free(struct draw_set *set)
 {
 	free(set->slots);
 	set->slots = NULL;

@@ -42,7 +42,7 @@ struct binomial_rate {
 	double log_odds;   /* log(low / q) */
 };
 
-void binomial_rate_init(struct binomial_rate *rate, double p);
+void sample_binomial_rate_init(struct binomial_rate *rate, double p);
 int64_t sample_binomial_at(struct rng *r, int64_t n, const struct binomial_rate *rate);
 
 /* Poisson(mu), mu >= 0. */
@@ -57,7 +57,7 @@ struct poisson_rate {
 	double a, b, log_alpha, v_r;
 };
 
-void poisson_rate_init(struct poisson_rate *rate, double mu);
+void sample_poisson_rate_init(struct poisson_rate *rate, double mu);
 int64_t sample_poisson_at(struct rng *r, const struct poisson_rate *rate);
 
 /* Standard normal (the ziggurat: one 64-bit draw for most variates). */
@@ -71,11 +71,11 @@ double sample_log_gamma(struct rng *r, double shape);
 double sample_beta(struct rng *r, double a, double b);
 
 /* log(k!) for k >= 0, exact to about 1e-15 relative (thread-safe, unlike lgamma). */
-double log_factorial(int64_t k);
+double sample_log_factorial(int64_t k);
 
 /*
  * Scratch memory for sampling without replacement. Zero-initialise, reuse
- * across calls, release with draw_set_free.
+ * across calls, release with sample_draw_set_free.
  */
 struct draw_set {
 	uint64_t *slots;    /* open addressing; value + 1, 0 marks an empty slot */
@@ -83,7 +83,7 @@ struct draw_set {
 	size_t mask;        /* slots in use for the current draw, minus one */
 };
 
-void draw_set_free(struct draw_set *set);
+void sample_draw_set_free(struct draw_set *set);
 
 /*
  * Draws min(k, n) distinct integers uniformly from {0, ..., n-1} into OUT

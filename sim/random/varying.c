@@ -48,7 +48,7 @@ int64_t varying_binomial_draw(struct varying_binomial *b, struct rng *r, int64_t
 {
 	if (n > b->n_max || (double)n * b->p >= VARYING_WALK_MEAN) {
 		if (!b->rate_ready) {
-			binomial_rate_init(&b->rate, b->p);
+			sample_binomial_rate_init(&b->rate, b->p);
 			b->rate_ready = 1;
 		}
 		return sample_binomial_at(r, n, &b->rate);
@@ -79,7 +79,7 @@ int64_t varying_binomial_draw(struct varying_binomial *b, struct rng *r, int64_t
 	} else {
 		if (isnan(b->log_p))
 			b->log_p = log(p);
-		first = exp(log_factorial(n) - log_factorial(lo) - log_factorial(n - lo) +
+		first = exp(sample_log_factorial(n) - sample_log_factorial(lo) - sample_log_factorial(n - lo) +
 			    (double)lo * b->log_p + (double)(n - lo) * b->log_q);
 	}
 	double odds = b->odds, cheap = mean + 20.0;
@@ -138,14 +138,14 @@ void varying_poisson_init(struct varying_poisson *s, double mu)
 	s->lo = lo_f > 0.0 ? (int64_t)lo_f : 0;
 	s->width = span_last(mu, sd, INT64_MAX) - s->lo + 1;
 	s->first = s->lo == 0 ? exp(-mu)
-			      : exp(-mu + (double)s->lo * log(mu) - log_factorial(s->lo));
+			      : exp(-mu + (double)s->lo * log(mu) - sample_log_factorial(s->lo));
 }
 
 int64_t varying_poisson_draw(struct varying_poisson *s, struct rng *r)
 {
 	if (s->width == 0 || s->mu >= VARYING_WALK_MEAN) { /* PTRS, or inversion when mu is 0 */
 		if (!s->rate_ready) {
-			poisson_rate_init(&s->rate, s->mu);
+			sample_poisson_rate_init(&s->rate, s->mu);
 			s->rate_ready = 1;
 		}
 		return sample_poisson_at(r, &s->rate);

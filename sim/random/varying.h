@@ -16,7 +16,7 @@
  * - below a mean of VARYING_WALK_MEAN, with the tables' own arithmetic,
  *   lazily: the cumulative sum from the table's first entry, four entries
  *   a branch, stopped at the first that reaches the uniform. The value is
- *   the one binomial_source_draw or poisson_source_draw gives for the same
+ *   the one inversion_binomial_draw or inversion_poisson_draw gives for the same
  *   (n, p) or mean and the same stream, to the last bit, and the stream
  *   advances alike (past the tables, n p (1 - p) > 100, both use BTRS);
  * - from that mean on, by sample.h's transformed rejection (BTRS, PTRS),

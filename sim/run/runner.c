@@ -367,11 +367,12 @@ int run_variants(const struct run_variant *variants, int n, const struct run_opt
 		why[0] = '\0';
 		if (d->count > before)
 			diag_format(d, &d->entries[before], why, sizeof why);
-		int agreed = cluster_agree(options->cluster, status, why, message, sizeof message);
-		if (agreed != RUN_OK && message[0] != '\0')
-			diag_add_at(d, agreed == RUN_NO_MEMORY ? DIAG_NO_MEMORY : cluster_kind_of(agreed),
-				    "", 0, "%s", message);
-		status = agreed;
+		int mine = status == RUN_OK ? 0
+			   : cluster_status_of(status == RUN_NO_MEMORY ? DIAG_NO_MEMORY : DIAG_PLUGIN);
+		int agreed = cluster_agree(options->cluster, mine, why, message, sizeof message);
+		if (agreed != 0 && message[0] != '\0')
+			diag_add_at(d, cluster_kind_of(agreed), "", 0, "%s", message);
+		status = agreed == 0 ? RUN_OK : failure_status(cluster_kind_of(agreed));
 	}
 
 	omp_set_dynamic(0);

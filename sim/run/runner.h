@@ -51,13 +51,13 @@ struct run_options {
 	struct cluster *cluster;
 };
 
-/* What run_simulation and run_variants return; the values are the command
- * line's exit statuses. When another process of the job failed, they
- * return its exit status, whatever it is. */
+/* What run_simulation and run_variants return (the command line maps them
+ * to exit statuses: cli_exit_status). When another process of the job
+ * failed, they return its status. */
 enum run_status {
 	RUN_OK = 0,
 	RUN_NO_MEMORY = 1,
-	RUN_PLUGIN_FAILED = 3
+	RUN_PLUGIN_FAILED = 2
 };
 
 struct run_result {

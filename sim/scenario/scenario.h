@@ -387,7 +387,7 @@ int scenario_derive(const struct scenario *s, struct diag *d);
  * remainder method, ties to the earlier share. WEIGHT must be positive.
  * Returns 0, or -1 when out of memory.
  */
-int allocate_largest_remainder(int64_t total, const double *weight, int n, int64_t *out);
+int scenario_largest_remainder(int64_t total, const double *weight, int n, int64_t *out);
 
 /*
  * Where the values scenario_check_consistency compares were written, for

@@ -24,7 +24,7 @@ static int by_remainder(const void *a, const void *b)
 	return (x->index > y->index) - (x->index < y->index);
 }
 
-int allocate_largest_remainder(int64_t total, const double *weight, int n, int64_t *out)
+int scenario_largest_remainder(int64_t total, const double *weight, int n, int64_t *out)
 {
 	double sum = 0.0;
 	for (int i = 0; i < n; i++)
@@ -118,7 +118,7 @@ struct scenario_compiled *scenario_compile(const struct scenario *s, struct diag
 
 	for (size_t i = 0; i < D; i++)
 		population[i] = s->districts[i].population;
-	int allocated = allocate_largest_remainder(s->survey.respondents, population, (int)D,
+	int allocated = scenario_largest_remainder(s->survey.respondents, population, (int)D,
 						   m->respondents);
 	free(population);
 	if (allocated != 0) {

@@ -168,7 +168,7 @@ void scenario_print(const struct scenario *s, FILE *out)
 	for (int i = 0; allocated && i < s->n_districts; i++)
 		population[i] = s->districts[i].population;
 	if (allocated)
-		allocated = allocate_largest_remainder(s->survey.respondents, population,
+		allocated = scenario_largest_remainder(s->survey.respondents, population,
 						       s->n_districts, respondents) == 0;
 	fprintf(out, "\ndistricts (%d)\n", s->n_districts);
 	for (int i = 0; i < s->n_districts; i++) {

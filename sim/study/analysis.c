@@ -51,7 +51,7 @@ static int morris(struct study *st, struct analysis_result *a, struct diag *d)
 {
 	struct morris_design design;
 	int k = a->k;
-	if (morris_design_make(&design, k, a->trajectories, a->levels, st->run.seed) != 0) {
+	if (sensitivity_morris_design_make(&design, k, a->trajectories, a->levels, st->run.seed) != 0) {
 		diag_no_memory(d, "making the Morris design");
 		return -1;
 	}
@@ -65,9 +65,9 @@ static int morris(struct study *st, struct analysis_result *a, struct diag *d)
 	if (status == 0)
 		status = design_evaluate(st, a->inputs, k, design.points, count, pass, total, d);
 	if (status == 0) {
-		morris_effects(&design, total, a->morris_total.mu_star, a->morris_total.mu,
+		sensitivity_morris_effects(&design, total, a->morris_total.mu_star, a->morris_total.mu,
 			       a->morris_total.sigma);
-		morris_effects(&design, pass, a->morris_pass.mu_star, a->morris_pass.mu,
+		sensitivity_morris_effects(&design, pass, a->morris_pass.mu_star, a->morris_pass.mu,
 			       a->morris_pass.sigma);
 		a->trajectories = design.r;
 		a->levels = design.levels;
@@ -75,7 +75,7 @@ static int morris(struct study *st, struct analysis_result *a, struct diag *d)
 	}
 	free(pass);
 	free(total);
-	morris_design_free(&design);
+	sensitivity_morris_design_free(&design);
 	return status;
 }
 
@@ -126,7 +126,7 @@ static int sobol(struct study *st, struct analysis_result *a, struct diag *d)
 		return sobol_rqmc(st, a, d);
 	struct sobol_design design;
 	int k = a->k;
-	if (sobol_design_make(&design, k, a->samples, st->run.seed) != 0) {
+	if (sensitivity_sobol_design_make(&design, k, a->samples, st->run.seed) != 0) {
 		diag_no_memory(d, "making the Sobol' design");
 		return -1;
 	}
@@ -143,11 +143,11 @@ static int sobol(struct study *st, struct analysis_result *a, struct diag *d)
 	}
 	for (int m = 0; m < SOBOL_BLOCKS(k) && status == 0; m++)
 		for (int j = 0; j < design.n; j++)
-			sobol_point(&design, m, j, &x[((size_t)m * (size_t)design.n + (size_t)j) * (size_t)k]);
+			sensitivity_sobol_point(&design, m, j, &x[((size_t)m * (size_t)design.n + (size_t)j) * (size_t)k]);
 	if (status == 0)
 		status = design_evaluate(st, a->inputs, k, x, count, pass, total, d);
-	if (status == 0 && (sobol_estimate(&design, total, a->bootstrap, st->run.seed, &of_total) != 0 ||
-			    sobol_estimate(&design, pass, a->bootstrap, st->run.seed, &of_pass) != 0)) {
+	if (status == 0 && (sensitivity_sobol_estimate(&design, total, a->bootstrap, st->run.seed, &of_total) != 0 ||
+			    sensitivity_sobol_estimate(&design, pass, a->bootstrap, st->run.seed, &of_pass) != 0)) {
 		diag_no_memory(d, "estimating the Sobol' indices");
 		status = -1;
 	}
@@ -158,7 +158,7 @@ static int sobol(struct study *st, struct analysis_result *a, struct diag *d)
 	free(x);
 	free(pass);
 	free(total);
-	sobol_design_free(&design);
+	sensitivity_sobol_design_free(&design);
 	return status;
 }
 

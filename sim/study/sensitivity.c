@@ -10,7 +10,7 @@
 /* Design streams: counters that no replication uses. */
 #define DESIGN_REPLICATION (UINT64_MAX - 1)
 
-void morris_design_free(struct morris_design *d)
+void sensitivity_morris_design_free(struct morris_design *d)
 {
 	free(d->points);
 	free(d->factor);
@@ -18,7 +18,7 @@ void morris_design_free(struct morris_design *d)
 	memset(d, 0, sizeof *d);
 }
 
-int morris_design_make(struct morris_design *d, int k, int r, int levels, uint64_t seed)
+int sensitivity_morris_design_make(struct morris_design *d, int k, int r, int levels, uint64_t seed)
 {
 	memset(d, 0, sizeof *d);
 	d->k = k;
@@ -33,7 +33,7 @@ int morris_design_make(struct morris_design *d, int k, int r, int levels, uint64
 	if (!d->points || !d->factor || !d->step || !order || !direction) {
 		free(order);
 		free(direction);
-		morris_design_free(d);
+		sensitivity_morris_design_free(d);
 		return -1;
 	}
 	struct rng stream;
@@ -67,7 +67,7 @@ int morris_design_make(struct morris_design *d, int k, int r, int levels, uint64
 	return 0;
 }
 
-void morris_effects(const struct morris_design *d, const double *y, double *mu_star, double *mu,
+void sensitivity_morris_effects(const struct morris_design *d, const double *y, double *mu_star, double *mu,
 		    double *sigma)
 {
 	int k = d->k;
@@ -95,21 +95,21 @@ void morris_effects(const struct morris_design *d, const double *y, double *mu_s
 		sigma[i] = d->r > 1 ? sqrt(sigma[i] / (d->r - 1)) : 0.0;
 }
 
-void sobol_design_free(struct sobol_design *d)
+void sensitivity_sobol_design_free(struct sobol_design *d)
 {
 	free(d->a);
 	free(d->b);
 	memset(d, 0, sizeof *d);
 }
 
-int sobol_design_make(struct sobol_design *d, int k, int n, uint64_t seed)
+int sensitivity_sobol_design_make(struct sobol_design *d, int k, int n, uint64_t seed)
 {
 	d->k = k;
 	d->n = n;
 	d->a = calloc((size_t)n * (size_t)k, sizeof *d->a);
 	d->b = calloc((size_t)n * (size_t)k, sizeof *d->b);
 	if (!d->a || !d->b) {
-		sobol_design_free(d);
+		sensitivity_sobol_design_free(d);
 		return -1;
 	}
 	struct rng stream;
@@ -121,7 +121,7 @@ int sobol_design_make(struct sobol_design *d, int k, int n, uint64_t seed)
 	return 0;
 }
 
-void sobol_point(const struct sobol_design *d, int m, int j, double *x)
+void sensitivity_sobol_point(const struct sobol_design *d, int m, int j, double *x)
 {
 	const double *a = &d->a[(size_t)j * (size_t)d->k];
 	const double *b = &d->b[(size_t)j * (size_t)d->k];
@@ -163,7 +163,7 @@ static int compare_doubles(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-int sobol_estimate(const struct sobol_design *d, const double *y, int bootstrap, uint64_t seed,
+int sensitivity_sobol_estimate(const struct sobol_design *d, const double *y, int bootstrap, uint64_t seed,
 		   struct sobol_indices *out)
 {
 	int n = d->n, k = d->k;

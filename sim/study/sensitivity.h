@@ -22,12 +22,12 @@ struct morris_design {
 };
 
 /* Draws R trajectories of K factors over LEVELS (even, >= 2) levels. 0 or -1 (memory). */
-int morris_design_make(struct morris_design *d, int k, int r, int levels, uint64_t seed);
-void morris_design_free(struct morris_design *d);
+int sensitivity_morris_design_make(struct morris_design *d, int k, int r, int levels, uint64_t seed);
+void sensitivity_morris_design_free(struct morris_design *d);
 
 /* From Y[r * (k + 1)] at the design's points: per factor mu* (mean |EE|),
  * mu (mean EE) and sigma (sd of EE), in output units per unit of scaled input. */
-void morris_effects(const struct morris_design *d, const double *y, double *mu_star, double *mu,
+void sensitivity_morris_effects(const struct morris_design *d, const double *y, double *mu_star, double *mu,
 		    double *sigma);
 
 struct sobol_design {
@@ -35,14 +35,14 @@ struct sobol_design {
 	double *a, *b;         /* [n][k] uniforms on [0, 1) */
 };
 
-int sobol_design_make(struct sobol_design *d, int k, int n, uint64_t seed);
-void sobol_design_free(struct sobol_design *d);
+int sensitivity_sobol_design_make(struct sobol_design *d, int k, int n, uint64_t seed);
+void sensitivity_sobol_design_free(struct sobol_design *d);
 
 /* The evaluation blocks: 0 is A, 1 is B, 2 + i is A with column i from B. */
 #define SOBOL_BLOCKS(k) ((k) + 2)
 
 /* Writes row J of block M to X[k]. */
-void sobol_point(const struct sobol_design *d, int m, int j, double *x);
+void sensitivity_sobol_point(const struct sobol_design *d, int m, int j, double *x);
 
 struct sobol_indices {
 	double *first, *first_lo, *first_hi;   /* [k] */
@@ -55,7 +55,7 @@ struct sobol_indices {
  * intervals equal to the estimate) for 95 % percentile intervals. Arrays of
  * OUT must hold k values each. Returns 0, or -1 when out of memory.
  */
-int sobol_estimate(const struct sobol_design *d, const double *y, int bootstrap, uint64_t seed,
+int sensitivity_sobol_estimate(const struct sobol_design *d, const double *y, int bootstrap, uint64_t seed,
 		   struct sobol_indices *out);
 
 #endif
