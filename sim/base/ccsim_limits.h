@@ -76,5 +76,11 @@
 #define LIMIT_SETTINGS 256
 /* A budget or step given to allocate. */
 #define LIMIT_BUDGET 1e12
+/* optimize (docs/model.md 9): its levers, a lever's policy number, the
+ * greedy's steps and its candidates (levers times districts) */
+#define LIMIT_LEVERS 16
+#define LIMIT_POLICY_NUMBER 1000
+#define LIMIT_OPTIMIZE_STEPS 10000
+#define LIMIT_CANDIDATES 1024
 
 #endif

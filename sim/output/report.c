@@ -297,6 +297,20 @@ static json_t *section_json(const struct scenario *s, const char *section)
 	return object;
 }
 
+/* The levers of optimize (docs/model.md 9) as the file gave them. */
+static json_t *levers_json(const struct scenario *s)
+{
+	json_t *list = json_array();
+	for (int i = 0; i < s->n_levers; i++) {
+		const struct lever *l = &s->levers[i];
+		json_array_append_new(list, json_pack("{s:s, s:i, s:s, s:f, s:f, s:f}", "name", l->name,
+						      "policy", l->policy, "param", l->param,
+						      "unit_cost", l->unit_cost, "step", l->step,
+						      "max", l->max));
+	}
+	return list;
+}
+
 json_t *report_scenario_json(const struct scenario *s)
 {
 	/* the survey's allocation, as replications read it */
@@ -354,6 +368,11 @@ json_t *report_scenario_json(const struct scenario *s)
 	json_object_set_new(root, "history", history);
 	json_object_set_new(root, "pass", pass);
 	json_object_set_new(root, "ranking", section_json(s, "ranking"));
+	if (s->budget.present)
+		json_object_set_new(root, "budget", json_pack("{s:f, s:s}", "total", s->budget.total,
+							      "unit", s->budget.unit));
+	if (s->n_levers > 0)
+		json_object_set_new(root, "levers", levers_json(s));
 	json_object_set_new(root, "warnings", report_warnings_json(&s->warnings));
 	return root;
 }

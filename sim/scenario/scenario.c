@@ -64,6 +64,13 @@ void scenario_free(struct scenario *s)
 	for (int i = 0; i < s->n_sensitivity; i++)
 		free(s->sensitivity[i].path);
 	free(s->sensitivity);
+	free(s->budget.unit);
+	for (int i = 0; i < s->n_levers; i++) {
+		free(s->levers[i].name);
+		free(s->levers[i].param);
+		free(s->levers[i].file);
+	}
+	free(s->levers);
 	free_strings(s->layers, s->n_layers);
 	for (int i = 0; i < s->n_origins; i++) {
 		free(s->origins[i].path);

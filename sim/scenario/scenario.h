@@ -118,6 +118,27 @@ struct sensitivity_input {
 	double high;
 };
 
+/* A lever of `ccsim optimize` (docs/model.md 9): a numeric parameter of a
+ * policy, spent district by district over its targets. */
+struct lever {
+	char *name;            /* first: read as a named list */
+	char *param;           /* the policy's parameter */
+	char *file;            /* where it was written, when not the scenario's own file */
+	int line;
+	int policy;            /* 1-based, as written */
+	double unit_cost;      /* the cost of one unit of the parameter, > 0 */
+	double step;           /* the units one step adds, > 0 */
+	double max;            /* the most a district may hold, >= step */
+};
+
+/* What the office can spend (docs/model.md 9); present 0: no budget section. */
+struct budget {
+	int present;
+	int line;
+	double total;
+	char *unit;            /* "" when not given */
+};
+
 /*
  * One value an uncertain input sets (docs/model.md 3.12): a stored key of one
  * record (item and category as scenario_value_get takes them) and the
@@ -221,6 +242,9 @@ struct scenario {
 	struct policy *policies;
 	int n_sensitivity;
 	struct sensitivity_input *sensitivity;
+	struct budget budget;
+	int n_levers;
+	struct lever *levers;
 
 	/* A layered scenario: its files in order (one: a single file), and
 	 * what each later file wrote (check shows it). */

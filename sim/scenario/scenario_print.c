@@ -242,6 +242,15 @@ void scenario_print(const struct scenario *s, FILE *out)
 	for (int i = 0; i < s->n_sensitivity; i++)
 		fprintf(out, "sensitivity %s in [%g, %g]\n", s->sensitivity[i].path, s->sensitivity[i].low,
 			s->sensitivity[i].high);
+	if (s->budget.present)
+		fprintf(out, "budget     %g%s%s\n", s->budget.total, s->budget.unit[0] ? " " : "",
+			s->budget.unit);
+	for (int i = 0; i < s->n_levers; i++) {
+		const struct lever *l = &s->levers[i];
+		fprintf(out, "lever '%s'   policy %d (%s) %s, unit cost %g, step %g, max %g\n", l->name,
+			l->policy, l->policy <= s->n_policies ? s->policies[l->policy - 1].plugin : "?",
+			l->param, l->unit_cost, l->step, l->max);
+	}
 	print_uncertain(out, s);
 	double lo, hi;
 	scenario_total_bounds(s, &lo, &hi);

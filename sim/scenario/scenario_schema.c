@@ -244,6 +244,26 @@ static const struct scenario_key schema[] = {
 	{"uncertain.*.weights", T(REALS), R(ROOT), 0, {"weights", 0, 0.0, INF, 0, 0}, 0.0, S(NONE), 0, NULL,
 	 "discrete: one weight per value (default equal)."},
 
+	SECTION("budget", GROUP, 0, "What `ccsim optimize` may spend (absent: give --budget)."),
+	NUMBER("budget.total", REAL, ROOT, REQ, "total", 0, 0.0, LIMIT_BUDGET, 1, 0.0, DOUBLE,
+	       ROOT_AT(budget.total), "The whole budget, in the levers' cost unit."),
+	{"budget.unit", T(STRING), R(ROOT), 0, {"unit", 0, -INF, INF, 0, 0}, 0.0, S(NONE), 0, NULL,
+	 "The cost unit's name in reports (\"yuan\"; default none)."},
+
+	SECTION("levers", LIST, 0, "What `ccsim optimize` spends the budget on (absent: give --lever)."),
+	{"levers.*.name", T(STRING), R(LEVER), REQ, {"name", 0, -INF, INF, 0, 0}, 0.0, S(NONE), 0, NULL,
+	 "The lever's name in reports."},
+	NUMBER("levers.*.policy", INTEGER, LEVER, REQ, "policy", 1, 1.0, LIMIT_POLICY_NUMBER, 0, 1.0, INT,
+	       offsetof(struct lever, policy), "The policy it spends, 1 for the first of `policies`."),
+	{"levers.*.param", T(STRING), R(LEVER), REQ, {"param", 0, -INF, INF, 0, 0}, 0.0, S(NONE), 0, NULL,
+	 "A numeric parameter of that policy, set district by district."},
+	NUMBER("levers.*.unit_cost", REAL, LEVER, REQ, "unit_cost", 0, 0.0, LIMIT_BUDGET, 1, 1.0, DOUBLE,
+	       offsetof(struct lever, unit_cost), "The cost of one unit of the parameter."),
+	NUMBER("levers.*.step", REAL, LEVER, REQ, "step", 0, 0.0, LIMIT_BUDGET, 1, 1.0, DOUBLE,
+	       offsetof(struct lever, step), "The units one step adds to one district."),
+	NUMBER("levers.*.max", REAL, LEVER, REQ, "max", 0, 0.0, LIMIT_BUDGET, 1, 1.0, DOUBLE,
+	       offsetof(struct lever, max), "The most a district may hold (at least step)."),
+
 	SECTION("correlation", LIST, 0, "Rank correlations between uncertain inputs (absent: none)."),
 	{"correlation.*.paths", T(STRINGS), R(ROOT), REQ, {"paths", 0, -INF, INF, 0, 0}, 0.0, S(NONE), 0,
 	 NULL, "Uncertain inputs' paths or patterns: every pair among their matches is correlated."},
@@ -469,6 +489,7 @@ int scenario_record_count(const struct scenario *s, enum scenario_record record)
 	case SCENARIO_RECORD_COMPETITOR: return s->pass.n_competitors;
 	case SCENARIO_RECORD_POLICY: return s->n_policies;
 	case SCENARIO_RECORD_SENSITIVITY: return s->n_sensitivity;
+	case SCENARIO_RECORD_LEVER: return s->n_levers;
 	default: return 0;
 	}
 }
@@ -486,6 +507,7 @@ void *schema_record(const struct scenario *s, enum scenario_record record, int i
 	case SCENARIO_RECORD_COMPETITOR: return &s->pass.competitors[item];
 	case SCENARIO_RECORD_POLICY: return &s->policies[item];
 	case SCENARIO_RECORD_SENSITIVITY: return &s->sensitivity[item];
+	case SCENARIO_RECORD_LEVER: return &s->levers[item];
 	default: return NULL;
 	}
 }

@@ -55,6 +55,7 @@ enum scenario_record {
 	SCENARIO_RECORD_COMPETITOR,  /* s->pass.competitors[item] */
 	SCENARIO_RECORD_POLICY,      /* s->policies[item] */
 	SCENARIO_RECORD_SENSITIVITY, /* s->sensitivity[item] */
+	SCENARIO_RECORD_LEVER,       /* s->levers[item] */
 	SCENARIO_RECORD_COUNT
 };
 

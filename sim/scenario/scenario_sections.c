@@ -548,6 +548,59 @@ static void read_sensitivity(struct loader *L, const config_setting_t *root)
 	}
 }
 
+/* One lever's fields (docs/model.md 9), its policy checked against the
+ * scenario's: the plugin's own parameters are checked when a policy is set
+ * up (optimize). */
+static void read_lever(struct loader *L, const config_setting_t *g, const char *where, void *item)
+{
+	struct scenario *s = L->s;
+	struct lever *lever = item;
+	lever->line = access_line(g);
+	const char *param = access_string(L, g, where, "param", 1);
+	lever->param = access_copy(L, param ? param : "?");
+	rule_read_fields(L, g, where, "levers.*", item);
+	const config_setting_t *policy = config_setting_get_member(g, "policy");
+	if (policy != NULL && lever->policy > s->n_policies)
+		access_report(L, policy,
+			      "%s: 'policy' is %d but the scenario has %d polic%s: give 1 to %d, the "
+			      "policy's place in 'policies'", where, lever->policy, s->n_policies,
+			      s->n_policies == 1 ? "y" : "ies", s->n_policies);
+	else if (policy != NULL && param != NULL && lever->policy >= 1) {
+		const struct policy *p = &s->policies[lever->policy - 1];
+		for (int j = 0; j < p->n_params; j++)
+			if (strcmp(p->params[j].key, param) == 0 && p->params[j].type != POLICY_VALUE_NUMBER)
+				access_report(L, config_setting_get_member(g, "param"),
+					      "%s: 'param' names '%s' of policy %d (%s), which is not a "
+					      "number: a lever spends a numeric parameter", where, param,
+					      lever->policy, p->plugin);
+	}
+	const config_setting_t *max = config_setting_get_member(g, "max");
+	if (max != NULL && lever->max < lever->step && lever->step > 0.0)
+		access_report(L, max, "%s: 'max' (%g) is below 'step' (%g): a district could never take "
+			      "a step; raise max or lower step", where, lever->max, lever->step);
+}
+
+/* The budget and the levers of `ccsim optimize` (docs/model.md 9). */
+static void read_budget_and_levers(struct loader *L, const config_setting_t *root)
+{
+	struct scenario *s = L->s;
+	const config_setting_t *budget = read_section(L, root, "budget", 0);
+	if (budget != NULL) {
+		s->budget.present = 1;
+		s->budget.line = access_line(budget);
+		const char *unit = access_string(L, budget, "budget", "unit", 0);
+		s->budget.unit = access_copy(L, unit ? unit : "");
+	}
+	void *items;
+	s->n_levers = read_named_list(L, root, "levers", "levers", "lever", 0, sizeof(struct lever),
+				      &items, read_lever);
+	s->levers = items;
+	const config_setting_t *list = config_setting_get_member(root, "levers");
+	if (s->n_levers > LIMIT_LEVERS)
+		access_report(L, list, "'levers' has %d entries, at most %d are allowed", s->n_levers,
+			      LIMIT_LEVERS);
+}
+
 /* ---- the whole file ---------------------------------------------------- */
 
 /* The rules between values, each reported at the line that set it. */
@@ -630,6 +683,7 @@ void sections_read(struct loader *L, const config_setting_t *root)
 	read_section(L, root, "ranking", 0);
 	read_policies(L, root);
 	read_sensitivity(L, root);
+	read_budget_and_levers(L, root);
 
 	if (s->cells != NULL && declared_line != NULL && cell_valid != NULL && !L->out_of_memory)
 		check_between(L, root, declared_line, cell_valid);

@@ -50,6 +50,14 @@ static int map_lines(struct scenario *s, const struct literal_map *map)
 	}
 	for (int i = 0; i < s->n_sensitivity; i++)
 		s->sensitivity[i].line = own_line(map, s->sensitivity[i].line);
+	for (int i = 0; i < s->n_levers; i++) {
+		int line = s->levers[i].line;
+		int file = line > 0 && line <= map->n_lines ? map->origin[line].file : 0;
+		if (file > 0 && (s->levers[i].file = strdup(map->files[file])) == NULL)
+			return -1;
+		s->levers[i].line = own_line(map, line);
+	}
+	s->budget.line = own_line(map, s->budget.line);
 	return 0;
 }
 
