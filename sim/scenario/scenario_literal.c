@@ -9,6 +9,7 @@
  */
 #include "scenario_int.h"
 #include "ccsim_limits.h"
+#include "i18n.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -38,8 +39,8 @@ char *literal_read_file(const char *path, const char *file, int line, struct dia
 	if (in == NULL) {
 		char why[256];
 		snprintf(why, sizeof why, "%s", strerror(errno));
-		report(d, file, line, line ? "cannot open the @include'd file '%s': %s"
-					   : "cannot open the scenario: %s%s", line ? path : why,
+		report(d, file, line, line ? _("cannot open the @include'd file '%s': %s")
+					   : _("cannot open the scenario: %s%s"), line ? path : why,
 		       line ? why : "");
 		return NULL;
 	}
@@ -47,22 +48,22 @@ char *literal_read_file(const char *path, const char *file, int line, struct dia
 		int directory = S_ISDIR(st.st_mode);
 		fclose(in);
 		report(d, file, line,
-		       directory ? "'%s' is a directory, not a scenario file%s"
-				 : "'%s' is not a regular file (a scenario is a text file)%s",
-		       path, directory ? ": name the .cfg file inside it" : "");
+		       directory ? _("'%s' is a directory, not a scenario file%s")
+				 : _("'%s' is not a regular file (a scenario is a text file)%s"),
+		       path, directory ? _(": name the .cfg file inside it") : "");
 		return NULL;
 	}
 	if ((uint64_t)st.st_size > LIMIT_SCENARIO_BYTES) {
 		char size[64];
 		fclose(in);
-		snprintf(size, sizeof size, "%lld bytes", (long long)st.st_size);
-		report(d, file, line, "'%s' holds %s, more than a scenario file may (64 MiB)", path, size);
+		snprintf(size, sizeof size, _("%lld bytes"), (long long)st.st_size);
+		report(d, file, line, _("'%s' holds %s, more than a scenario file may (64 MiB)"), path, size);
 		return NULL;
 	}
 	char *text = malloc((size_t)st.st_size + 1);
 	if (text == NULL) {
 		fclose(in);
-		diag_no_memory(d, "reading the scenario");
+		diag_no_memory(d, _("reading the scenario"));
 		return NULL;
 	}
 	size_t n = fread(text, 1, (size_t)st.st_size, in);
@@ -70,13 +71,13 @@ char *literal_read_file(const char *path, const char *file, int line, struct dia
 	fclose(in);
 	if (failed) {
 		free(text);
-		report(d, file, line, "cannot read '%s': %s", path, strerror(EIO));
+		report(d, file, line, _("cannot read '%s': %s"), path, strerror(EIO));
 		return NULL;
 	}
 	text[n] = '\0';
 	if (strlen(text) != n) {
 		free(text);
-		report(d, file, line, "'%s' holds a NUL byte: a scenario is a text file%s", path, "");
+		report(d, file, line, _("'%s' holds a NUL byte: a scenario is a text file%s"), path, "");
 		return NULL;
 	}
 	*length = n;
@@ -147,7 +148,7 @@ static char *scan(const char *text, size_t length, const char *file, int fix, st
 	size_t used = 0;
 	int line = 1;
 	if (fix && out == NULL) {
-		diag_no_memory(d, "reading the scenario");
+		diag_no_memory(d, _("reading the scenario"));
 		return NULL;
 	}
 	*n_includes = 0;
@@ -213,12 +214,16 @@ static char *scan(const char *text, size_t length, const char *file, int fix, st
 			continue;
 		}
 		int suffixed = *end == 'L';
-		int width = integer_width(start, end, hex);
+		/* up to 9 decimal or 7 hexadecimal digits always fit in 32 bits */
+		size_t n_digits = (size_t)(end - digits) - (hex ? 2 : 0);
+		int width = n_digits <= (hex ? 7u : 9u) ? 0 : integer_width(start, end, hex);
 		char literal[64];
-		snprintf(literal, sizeof literal, "%.*s", (int)(end - start > 40 ? 40 : end - start), start);
+		if (width != 0)
+			snprintf(literal, sizeof literal, "%.*s",
+				 (int)(end - start > 40 ? 40 : end - start), start);
 		if (width == 2) {
 			report(d, file, line,
-			       "the integer %s is too large: integers are at most 9223372036854775807%s",
+			       _("the integer %s is too large: integers are at most 9223372036854775807%s"),
 			       literal, "");
 		} else if (width == 1 && !suffixed) {
 			if (fix) {
@@ -228,8 +233,8 @@ static char *scan(const char *text, size_t length, const char *file, int fix, st
 				copied = end;
 			} else {
 				report(d, file, line,
-				       "the integer %s does not fit in 32 bits and libconfig would wrap it: "
-				       "write %sL",
+				       _("the integer %s does not fit in 32 bits and libconfig would wrap it: "
+				       "write %sL"),
 				       literal, literal);
 			}
 		}
@@ -299,17 +304,17 @@ static void report_typed(struct diag *d, const char *p, int n, unsigned code, in
 	const char *what;
 	int meant = ascii_meant(code, &what);
 	if (meant == '"')
-		diag_add(d, line, "column %d: the curly quote '%.*s' (U+%04X) is not a quote in a "
+		diag_add(d, line, _("column %d: the curly quote '%.*s' (U+%04X) is not a quote in a "
 			 "scenario file: type the straight double quote '\"' (with the input method "
-			 "in English mode)", column, n, p, code);
+			 "in English mode)"), column, n, p, code);
 	else if (meant != 0)
-		diag_add(d, line, "column %d: the %s '%.*s' (U+%04X) is not libconfig syntax: type "
-			 "the ASCII '%c' (with the input method in English mode, or half-width)",
+		diag_add(d, line, _("column %d: the %s '%.*s' (U+%04X) is not libconfig syntax: type "
+			 "the ASCII '%c' (with the input method in English mode, or half-width)"),
 			 column, what, n, p, code, meant);
 	else
-		diag_add(d, line, "column %d: '%.*s' (U+%04X) outside double quotes: keys, numbers "
+		diag_add(d, line, _("column %d: '%.*s' (U+%04X) outside double quotes: keys, numbers "
 			 "and punctuation are ASCII; text such as a name goes in double quotes "
-			 "(name = \"...\";)", column, n, p, code);
+			 "(name = \"...\";)"), column, n, p, code);
 }
 
 /*
@@ -363,8 +368,8 @@ static int check_typed(const char *text, struct diag *d)
 				    ((unsigned char)t[2] == 0x9c || (unsigned char)t[2] == 0x9d))
 					curly = t;
 			if (curly != NULL) {
-				diag_add(d, line, "column %d: the string opened at column %d ends with the "
-					 "curly quote '%.3s': type the straight double quote '\"'",
+				diag_add(d, line, _("column %d: the string opened at column %d ends with the "
+					 "curly quote '%.3s': type the straight double quote '\"'"),
 					 column_of(line_start, curly), column_of(line_start, p), curly);
 				p = curly + 3;
 				continue;
@@ -405,8 +410,8 @@ static int check_typed(const char *text, struct diag *d)
 				const char *end = p + 1;
 				while (isdigit((unsigned char)*end))
 					end++;
-				diag_add(d, line, "column %d: '%.*s' has a decimal comma: write %.*s.%.*s "
-					 "(a point, not a comma)", column_of(line_start, start),
+				diag_add(d, line, _("column %d: '%.*s' has a decimal comma: write %.*s.%.*s "
+					 "(a point, not a comma)"), column_of(line_start, start),
 					 (int)(end - start), start, (int)(p - start), start,
 					 (int)(end - p - 1), p + 1);
 				p = end;
@@ -573,8 +578,8 @@ static void expand(struct expansion *x, const char *text, int file, int depth)
 			size_t size;
 			char *included = NULL;
 			if (depth >= INCLUDE_DEPTH)
-				report(x->d, here, number, "@include \"%s\": files include each other more "
-				       "than 10 deep (a loop?)%s", name, "");
+				report(x->d, here, number, _("@include \"%s\": files include each other more "
+				       "than 10 deep (a loop?)%s"), name, "");
 			else
 				included = literal_read_file(path, here, number, x->d, &size);
 			size_t files_capacity = (size_t)m->n_files;
@@ -635,7 +640,7 @@ char *literal_prepare(const char *text, size_t length, const char *name, const c
 		map->files[0] = strdup(name);
 	if (map->files == NULL || map->files[0] == NULL) {
 		literal_map_free(map);
-		diag_no_memory(d, "reading the scenario");
+		diag_no_memory(d, _("reading the scenario"));
 		return NULL;
 	}
 	map->n_files = 1;
@@ -650,7 +655,7 @@ char *literal_prepare(const char *text, size_t length, const char *name, const c
 	}
 	free(x.text);
 	if (x.failed)
-		diag_no_memory(d, "reading the scenario");
+		diag_no_memory(d, _("reading the scenario"));
 	literal_map_entries(map, d, before);
 	if (fixed == NULL || d->count != before) {
 		free(fixed);
