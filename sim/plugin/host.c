@@ -603,3 +603,17 @@ double plugin_host_cost(const struct plugin_host *host, int i)
 {
 	return host->policies[i].cost;
 }
+
+int plugin_host_number(const struct plugin_host *host, int i, const char *key, double *value)
+{
+	const struct policy_runtime *p = &host->policies[i];
+	for (int j = 0; j < p->n_params; j++) {
+		if (strcmp(p->params[j].key, key) != 0)
+			continue;
+		if (p->params[j].type != POLICY_VALUE_NUMBER)
+			return -1;
+		*value = p->params[j].number;
+		return 1;
+	}
+	return 0;
+}

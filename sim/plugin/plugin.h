@@ -88,6 +88,11 @@ const char *plugin_host_name(const struct plugin_host *host, int i);
 const char *plugin_host_plugin(const struct plugin_host *host, int i);
 double plugin_host_cost(const struct plugin_host *host, int i);
 
+/* Policy I's parameter KEY (the scenario's value, else the plugin's
+ * default): 1 with it in *VALUE when a number, -1 when of another kind, 0
+ * when the plugin has no such parameter. */
+int plugin_host_number(const struct plugin_host *host, int i, const char *key, double *value);
+
 /* The week hooks of one thread: a Lua state for each policy with one. */
 struct plugin_thread;
 
