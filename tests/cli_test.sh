@@ -186,6 +186,11 @@ check "run --set" [ "$(status "$ccsim" run "$demo" --reps 300 --set survey.veto_
 check "run --set takes effect" grep -q '"survey_veto_probability": 1' "$work/set.json"
 check "run --precision" [ "$(status "$ccsim" run "$demo" --precision 0.02 --json "$work/prec.json")" = 0 ]
 check "run --precision stops at a checkpoint" grep -q '"replications": 4096,' "$work/prec.json"
+# --precision not reached within --max-reps: the summary and the JSON say so
+"$ccsim" run "$demo" --precision 0.0001 --max-reps 4096 --json "$work/prec-short.json" >"$work/prec-short.txt"
+check "run --precision not reached: the summary says so" grep -q 'Precision ±0.01 % not reached: ±[0-9.]* % after 4096 replications; raise --max-reps' "$work/prec-short.txt"
+check "run --precision not reached: the JSON says so" grep -q '"precision_reached": false' "$work/prec-short.json"
+check "run --precision reached: the JSON says so" grep -q '"precision_reached": true' "$work/prec.json"
 
 # Ctrl-C: the first stops at the next replication and writes what was done,
 # marked incomplete (exit 130); a second ends at once and writes nothing

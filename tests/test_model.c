@@ -658,6 +658,10 @@ static void precision_stops_at_the_same_checkpoint_for_any_thread_count(void **s
 		double lo, hi;
 		wilson_interval(r.tally->passes, r.tally->n, Z95, &lo, &hi);
 		assert_true((hi - lo) / 2.0 <= 0.01);
+		/* reached, and said so with the half-width reached */
+		assert_true(r.precision_reached);
+		assert_true(r.precision == 0.01);
+		assert_true(r.half_width == (hi - lo) / 2.0);
 		run_result_free(&r);
 	}
 	assert_int_equal(stopped[0], stopped[1]);
@@ -669,6 +673,45 @@ static void precision_stops_at_the_same_checkpoint_for_any_thread_count(void **s
 	wilson_interval(earlier.tally->passes, earlier.tally->n, Z95, &lo, &hi);
 	assert_true((hi - lo) / 2.0 > 0.01);
 	run_result_free(&earlier);
+	scenario_free(s);
+}
+
+/* --precision not reached within the replications allowed: the run stops
+ * at them, says so and gives the half-width it reached; without
+ * --precision, nothing is said of it. */
+static void precision_not_reached_is_said(void **state)
+{
+	(void)state;
+	struct scenario *s = load_demo();
+	const int64_t most = (int64_t)RUNNER_CHUNK * RUNNER_CHECKPOINT_CHUNKS * 2;
+	struct run_options options = {.seed = 9, .replications = most, .threads = 2,
+				      .precision = 0.0001};
+	struct run_result r;
+	struct diag d;
+	diag_init(&d, NULL);
+	assert_int_equal(run_simulation(s, &options, &r, &d), RUN_OK);
+	assert_int_equal(r.tally->n, most);
+	assert_false(r.precision_reached);
+	double lo, hi;
+	wilson_interval(r.tally->passes, r.tally->n, Z95, &lo, &hi);
+	assert_true(r.half_width == (hi - lo) / 2.0);
+	assert_true(r.half_width > 0.0001);
+	char *json = report_json(s, &r, NULL);
+	assert_non_null(json);
+	assert_non_null(strstr(json, "\"precision_reached\": false"));
+	free(json);
+	run_result_free(&r);
+
+	struct run_result plain;
+	simulate(s, 9, 1000, 2, &plain);
+	assert_false(plain.precision_reached);
+	assert_true(plain.precision == 0.0);
+	json = report_json(s, &plain, NULL);
+	assert_non_null(json);
+	assert_null(strstr(json, "precision"));
+	free(json);
+	run_result_free(&plain);
+	diag_free(&d);
 	scenario_free(s);
 }
 
@@ -776,6 +819,7 @@ int main(void)
 		cmocka_unit_test(wilson_interval_matches_known_values),
 		cmocka_unit_test(paired_differences_are_exact),
 		cmocka_unit_test(precision_stops_at_the_same_checkpoint_for_any_thread_count),
+		cmocka_unit_test(precision_not_reached_is_said),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -37,8 +37,11 @@ static json_t *point_json(const struct design_point *p)
 char *decision_json_compare(const struct compare_result *r)
 {
 	json_t *root = header_json(&r->header);
-	if (r->precision > 0.0)
+	if (r->precision > 0.0) {
 		json_object_set_new(root, "precision", json_real(r->precision));
+		json_object_set_new(root, "precision_reached",
+				    json_boolean(r->n > 0 && r->variants[0].result.precision_reached));
+	}
 	json_t *list = json_array();
 	for (int v = 0; v < r->n; v++) {
 		const struct compare_variant *c = &r->variants[v];

@@ -148,6 +148,11 @@ static json_t *build_json(const struct scenario *s, const struct run_result *r,
 	json_object_set_new(root, "warnings", report_warnings_json(&s->warnings));
 	json_object_set_new(root, "seconds", json_real(r->seconds));
 	json_object_set_new(root, "complete", json_boolean(r->complete));
+	if (r->precision > 0.0) { /* --precision: what was asked, and whether it was reached */
+		json_object_set_new(root, "precision", json_real(r->precision));
+		json_object_set_new(root, "precision_reached", json_boolean(r->precision_reached));
+		json_object_set_new(root, "precision_half_width", json_real(r->half_width));
+	}
 	json_object_set_new(root, "pass_rule",
 			    json_string(s->pass.rule == PASS_THRESHOLD ? "threshold" : "competition"));
 	if (s->pass.rule == PASS_THRESHOLD)
@@ -471,6 +476,21 @@ static void print_pass(FILE *out, const struct scenario *s, const struct run_res
 			s->pass.threshold - p10, p10, s->pass.threshold);
 }
 
+/* With --precision: whether the half-width asked for was reached, and if
+ * not, what to do. */
+static void print_precision(FILE *out, const struct run_result *r)
+{
+	if (!(r->precision > 0.0) || !r->complete)
+		return;
+	if (r->precision_reached)
+		fprintf(out, _("  Precision ±%.2f %% reached after %lld replications (±%.2f %%)\n"),
+			100.0 * r->precision, (long long)r->tally->n, 100.0 * r->half_width);
+	else
+		fprintf(out, _("  Precision ±%.2f %% not reached: ±%.2f %% after %lld replications; "
+			       "raise --max-reps (or --reps)\n"),
+			100.0 * r->precision, 100.0 * r->half_width, (long long)r->tally->n);
+}
+
 static void print_causes(FILE *out, const struct scenario *s, const struct tally *t,
 			 const struct digest *g)
 {
@@ -705,6 +725,7 @@ int report_print(FILE *out, const struct scenario *s, const struct run_result *r
 		fprintf(out, _("INTERRUPTED: these are the figures of the %lld replications done.\n\n"),
 			(long long)t->n);
 	print_pass(out, s, r, &g);
+	print_precision(out, r);
 	print_causes(out, s, t, &g);
 	int failed = print_scores(out, s, t, &g);
 	fprintf(out, _("\nRectification rate over the campaign: %.1f %%\n"),

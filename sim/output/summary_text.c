@@ -2,6 +2,8 @@
 
 #include <math.h>
 
+#include "i18n.h"
+
 void summary_text_check(FILE *out, const char *file, const struct scenario *s,
 			const struct policy_summary *policies)
 {
@@ -71,6 +73,11 @@ void summary_text_compare(FILE *out, const struct compare_result *r)
 			100 * (double)q->only_first / (double)q->n, q->total_difference.mean);
 	}
 	compare_costs_text(out, r);
+	const struct run_result *first = &r->variants[0].result;
+	if (first->precision > 0.0 && !first->precision_reached)
+		fprintf(out, _("\nPrecision ±%.2f %% not reached: the widest difference in P(pass) is "
+			       "±%.2f %% after %lld replications; raise --max-reps (or --reps)\n"),
+			100 * first->precision, 100 * first->half_width, (long long)first->replications);
 }
 
 void summary_text_sweep(FILE *out, const struct sweep_result *r)

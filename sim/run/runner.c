@@ -288,19 +288,30 @@ static int start_lanes(const struct run_variant *variants, struct scenario_compi
 	return RUN_OK;
 }
 
-/* With precision: 1 when the intervals are narrow enough to stop. */
-static int precise_enough(const struct run_result *results, const struct pairing *pairings,
-			  int n, double precision)
+/* The half-width --precision looks at: P(pass)'s Wilson half-width for one
+ * variant, else the widest paired difference's. */
+static double precision_half_width(const struct run_result *results, const struct pairing *pairings,
+				   int n)
 {
 	if (n == 1) {
 		double lo, hi;
 		wilson_interval(results[0].tally->passes, results[0].tally->n, Z95, &lo, &hi);
-		return (hi - lo) / 2.0 <= precision;
+		return (hi - lo) / 2.0;
 	}
-	for (int v = 1; v < n; v++)
-		if (pairing_half_width(&pairings[v].pass_difference, pairings[v].n) > precision)
-			return 0;
-	return 1;
+	double widest = 0.0;
+	for (int v = 1; v < n; v++) {
+		double h = pairing_half_width(&pairings[v].pass_difference, pairings[v].n);
+		if (!(h <= widest))
+			widest = h;
+	}
+	return widest;
+}
+
+/* With precision: 1 when the intervals are narrow enough to stop. */
+static int precise_enough(const struct run_result *results, const struct pairing *pairings,
+			  int n, double precision)
+{
+	return precision_half_width(results, pairings, n) <= precision;
 }
 
 int run_variants(const struct run_variant *variants, int n, const struct run_options *options,
@@ -423,6 +434,14 @@ int run_variants(const struct run_variant *variants, int n, const struct run_opt
 		if (status == RUN_OK && options->precision > 0.0 && done % RUNNER_CHECKPOINT_CHUNKS == 0 &&
 		    precise_enough(results, pairings, n, options->precision))
 			break;
+	}
+	if (status == RUN_OK && options->precision > 0.0) {
+		double reached = precision_half_width(results, pairings, n);
+		for (int v = 0; v < n; v++) {
+			results[v].precision = options->precision;
+			results[v].half_width = reached;
+			results[v].precision_reached = reached <= options->precision;
+		}
 	}
 	for (int t = 0; t < threads && status == RUN_OK; t++)
 		for (int v = 0; v < n; v++)

@@ -69,6 +69,12 @@ struct run_result {
 	int processes;
 	double seconds;
 	int complete;            /* 0 when stopped early by options->stop */
+	/* With precision (options->precision > 0; else all 0): the half-width
+	 * asked for, the one reached (for variants the widest pairing's) and
+	 * whether it was reached before the replications ran out. */
+	double precision;
+	double half_width;
+	int precision_reached;
 };
 
 /* One variant: a scenario with its policies. */
