@@ -7,6 +7,7 @@
 
 #include "rng.h"
 #include "sample.h"
+#include "varying.h"
 #include "special.h"
 
 /* ---- posteriors ---------------------------------------------------------- */
@@ -130,6 +131,43 @@ static void select_kth(int64_t *x, int n, int k)
 	}
 }
 
+/* Counts of values a week's paths may span for ranks_of to count them. */
+#define RANKS_COUNTED_SPAN 2048
+
+/*
+ * The RANK[0] < RANK[1] < RANK[2]-th smallest (from 0) of X[0..N-1] into
+ * OUT: by counting when the values span fewer than RANKS_COUNTED_SPAN
+ * integers (a week's open counts nearly always do: one pass, no
+ * mispredicted swaps), else by selection (X is then reordered).
+ */
+static void ranks_of(int64_t *x, int n, const int rank[3], int64_t *out)
+{
+	int64_t min = x[0], max = x[0];
+	for (int i = 1; i < n; i++) {
+		min = x[i] < min ? x[i] : min;
+		max = x[i] > max ? x[i] : max;
+	}
+	if (max - min < RANKS_COUNTED_SPAN) {
+		int count[RANKS_COUNTED_SPAN];
+		int span = (int)(max - min) + 1;
+		memset(count, 0, (size_t)span * sizeof *count);
+		for (int i = 0; i < n; i++)
+			count[x[i] - min]++;
+		int k = 0, below = 0;
+		for (int v = 0; v < span && k < 3; v++) {
+			below += count[v];
+			while (k < 3 && below > rank[k])
+				out[k++] = min + v;
+		}
+		return;
+	}
+	select_kth(x, n, rank[0]);
+	select_kth(x + rank[0] + 1, n - rank[0] - 1, rank[1] - rank[0] - 1);
+	select_kth(x + rank[1] + 1, n - rank[1] - 1, rank[2] - rank[1] - 1);
+	for (int k = 0; k < 3; k++)
+		out[k] = x[rank[k]];
+}
+
 /* Simulates cell E's weeks DRAWS times into PATHS ([week * draws + path]),
  * then sets its band and share inside. */
 static void check_cell(struct cell_estimate *e, int cell, uint64_t seed, int draws, int64_t *paths)
@@ -141,16 +179,17 @@ static void check_cell(struct cell_estimate *e, int cell, uint64_t seed, int dra
 		double r = sample_beta(&g, e->rectify.alpha, e->rectify.beta);
 		double rho = sample_beta(&g, e->rebound.alpha, e->rebound.beta);
 		double lambda = exp(sample_log_gamma(&g, e->arrivals.shape)) / e->arrivals.rate;
-		struct binomial_rate fix, back;
-		struct poisson_rate arrive;
-		sample_binomial_rate_init(&fix, r);
-		sample_binomial_rate_init(&back, rho);
-		sample_poisson_rate_init(&arrive, lambda);
+		/* rates met by one path only: drawn without tables (varying.h) */
+		struct varying_binomial fix, back;
+		struct varying_poisson arrive;
+		varying_binomial_init(&fix, r);
+		varying_binomial_init(&back, rho);
+		varying_poisson_init(&arrive, lambda);
 		int64_t open = e->open_before, fixed_before = 0;
 		for (int t = 0; t < n; t++) {
-			int64_t fixed = sample_binomial_at(&g, open, &fix);
-			int64_t rebounded = sample_binomial_at(&g, fixed_before, &back);
-			open += rebounded - fixed + sample_poisson_at(&g, &arrive);
+			int64_t fixed = varying_binomial_draw(&fix, &g, open);
+			int64_t rebounded = varying_binomial_draw(&back, &g, fixed_before);
+			open += rebounded - fixed + varying_poisson_draw(&arrive, &g);
 			fixed_before = fixed;
 			paths[(size_t)t * (size_t)draws + (size_t)path] = open;
 		}
@@ -160,16 +199,12 @@ static void check_cell(struct cell_estimate *e, int cell, uint64_t seed, int dra
 	int lo = (tail * draws + 99) / 100 - 1;
 	int hi = ((100 - tail) * draws + 99) / 100 - 1;
 	int mid = (draws + 1) / 2 - 1;
+	const int rank[3] = {lo, mid, hi};
 	e->inside = 0;
 	for (int t = 0; t < n; t++) {
-		int64_t *x = paths + (size_t)t * (size_t)draws;
-		select_kth(x, draws, lo);
-		select_kth(x + lo + 1, draws - lo - 1, mid - lo - 1);
-		select_kth(x + mid + 1, draws - mid - 1, hi - mid - 1);
-		e->band[3 * t] = x[lo];
-		e->band[3 * t + 1] = x[mid];
-		e->band[3 * t + 2] = x[hi];
-		e->inside += e->rows[t].open >= x[lo] && e->rows[t].open <= x[hi];
+		int64_t *band = e->band + 3 * t;
+		ranks_of(paths + (size_t)t * (size_t)draws, draws, rank, band);
+		e->inside += e->rows[t].open >= band[0] && e->rows[t].open <= band[2];
 	}
 	e->share = (double)e->inside / n;
 	e->flagged = e->share < CALIBRATE_FLAG_BELOW;
