@@ -27,6 +27,7 @@
 #include "rng.h"
 #include "sample.h"
 #include "scenario.h"
+#include "load_scenario.h"
 #include "special.h"
 
 #define DATA CCSIM_SOURCE_DIR "/tests/data/calibrate/"
@@ -35,30 +36,6 @@
 #define DEMO_REPORTS CCSIM_SOURCE_DIR "/scenarios/reports-demo.csv"
 
 /* ---- helpers ------------------------------------------------------------- */
-
-static struct scenario *load_file(const char *path)
-{
-	struct diag d;
-	diag_init(&d, path);
-	struct scenario *s = scenario_load_file(path, &d);
-	if (s == NULL)
-		diag_print(&d, stderr);
-	assert_non_null(s);
-	diag_free(&d);
-	return s;
-}
-
-static struct scenario *load_text(const char *text)
-{
-	struct diag d;
-	diag_init(&d, "calibrate.cfg");
-	struct scenario *s = scenario_load_string(text, &d);
-	if (s == NULL)
-		diag_print(&d, stderr);
-	assert_non_null(s);
-	diag_free(&d);
-	return s;
-}
 
 static void read_reports(const char *path, const struct scenario *s, struct reports *r)
 {
@@ -139,7 +116,7 @@ static char *read_whole(const char *path)
 static void hand_computed_posteriors_equal_their_sums_exactly(void **state)
 {
 	(void)state;
-	struct scenario *s = load_file(CITY);
+	struct scenario *s = load_scenario_file(CITY);
 	struct reports r;
 	read_reports(DATA "hand.csv", s, &r);
 	struct calibration c;
@@ -235,7 +212,7 @@ static void intervals_cover_known_rates_in_95_percent_of_2000_cells(void **state
 {
 	(void)state;
 	char *city = scaled_city(100, 20);
-	struct scenario *s = load_text(city);
+	struct scenario *s = load_scenario_text(city);
 	double *truth = malloc(3 * 2000 * sizeof *truth);
 	assert_non_null(truth);
 	char *text = simulated_reports(s, 12, 20261122, truth);
@@ -369,7 +346,7 @@ static void pooling_pulls_small_cells_and_leaves_large_ones(void **state)
 	}
 	strcat(text, ");\nsurvey: { respondents = 100; weight = 20.0; };\n"
 		     "pass: { rule = \"threshold\"; threshold = 5.0; };\n");
-	struct scenario *s = load_text(text);
+	struct scenario *s = load_scenario_text(text);
 	struct reports r;
 	struct diag d;
 	diag_init(&d, "pool.csv");
@@ -407,7 +384,7 @@ static void pooling_pulls_small_cells_and_leaves_large_ones(void **state)
 
 static char *overlay_of(const char *reports, int point)
 {
-	struct scenario *s = load_file(CITY);
+	struct scenario *s = load_scenario_file(CITY);
 	struct reports r;
 	read_reports(reports, s, &r);
 	struct calibration c;
@@ -426,7 +403,7 @@ static char *overlay_of(const char *reports, int point)
 static void three_encodings_give_byte_identical_overlays(void **state)
 {
 	(void)state;
-	struct scenario *s = load_file(CITY);
+	struct scenario *s = load_scenario_file(CITY);
 	static const struct {
 		const char *file, *encoding;
 		char delimiter;
@@ -455,7 +432,7 @@ static void three_encodings_give_byte_identical_overlays(void **state)
 static void every_bad_row_is_reported_with_its_line(void **state)
 {
 	(void)state;
-	struct scenario *s = load_file(CITY);
+	struct scenario *s = load_scenario_file(CITY);
 	struct reports r;
 	struct diag d;
 	diag_init(&d, DATA "bad.csv");
@@ -499,7 +476,7 @@ static void every_bad_row_is_reported_with_its_line(void **state)
 static void unreadable_tables_are_refused_with_their_line(void **state)
 {
 	(void)state;
-	struct scenario *s = load_file(CITY);
+	struct scenario *s = load_scenario_file(CITY);
 	static const struct {
 		const char *text;
 		size_t size;
@@ -581,7 +558,7 @@ static void records_keep_their_lines(void **state)
 static void overlay_reads_back_as_the_estimates(void **state)
 {
 	(void)state;
-	struct scenario *s = load_file(DEMO);
+	struct scenario *s = load_scenario_file(DEMO);
 	struct reports r;
 	read_reports(DEMO_REPORTS, s, &r);
 	struct calibration c;
@@ -683,7 +660,7 @@ static void overlay_reads_back_as_the_estimates(void **state)
 static void fit_check_flags_the_reporting_change_whatever_the_threads(void **state)
 {
 	(void)state;
-	struct scenario *s = load_file(DEMO);
+	struct scenario *s = load_scenario_file(DEMO);
 	struct reports r;
 	read_reports(DEMO_REPORTS, s, &r);
 	struct calibration one, two;
@@ -770,7 +747,7 @@ static void ledger_follows_the_readme_rules(void **state)
 	assert_int_equal(ledger_reports(&t, "zh.csv", start, 4, &again, &summary, &d), 0);
 	assert_string_equal(again, expected);
 	/* the reports keep calibrate's identity */
-	struct scenario *s = load_file(CITY);
+	struct scenario *s = load_scenario_file(CITY);
 	struct reports r;
 	assert_int_equal(parse_reports(csv, strlen(csv), s, &r, &d), 0);
 	reports_free(&r);
@@ -829,7 +806,7 @@ static void bad_ledger_rows_are_reported_with_their_line(void **state)
 static void random_ledgers_give_consistent_reports(void **state)
 {
 	(void)state;
-	struct scenario *s = load_file(CITY);
+	struct scenario *s = load_scenario_file(CITY);
 	long start;
 	ledger_parse_date("2026-03-02", &start);
 	static const char *const districts[] = {"Chengguan", "西固"};

@@ -23,6 +23,7 @@
 #include "replication.h"
 #include "sample.h"
 #include "scenario.h"
+#include "load_scenario.h"
 
 #define DEMO CCSIM_SOURCE_DIR "/scenarios/demo-city.cfg"
 #define SEED 77
@@ -50,28 +51,6 @@ static const char varied[] =
 	"    rectify_rate = 0.3; } );\n"
 	"survey: { respondents = 100; weight = 20.0; };\n"
 	"pass: { rule = \"threshold\"; threshold = 50.0; };\n";
-
-static struct scenario *load_text(const char *text)
-{
-	struct diag d;
-	diag_init(&d, "campaign.cfg");
-	struct scenario *s = scenario_load_string(text, &d);
-	if (s == NULL)
-		diag_print(&d, stderr);
-	assert_non_null(s);
-	diag_free(&d);
-	return s;
-}
-
-static struct scenario *load_demo(void)
-{
-	struct diag d;
-	diag_init(&d, DEMO);
-	struct scenario *s = scenario_load_file(DEMO, &d);
-	assert_non_null(s);
-	diag_free(&d);
-	return s;
-}
 
 static size_t cells_of(const struct scenario *s)
 {
@@ -160,8 +139,8 @@ static void blocks_match(const struct scenario *s, struct inversion_tables *tabl
 static void blocks_draw_what_weeks_draw(void **state)
 {
 	(void)state;
-	struct scenario *demo = load_demo();
-	struct scenario *s = load_text(varied);
+	struct scenario *demo = load_scenario_file(DEMO);
+	struct scenario *s = load_scenario_text(varied);
 	struct inversion_tables *tables = inversion_tables_new();
 	assert_non_null(tables);
 	blocks_match(demo, tables, 0, 700);
@@ -194,7 +173,7 @@ static int log_hook(void *context, uint64_t seed, uint64_t replication, int week
 static void a_quiet_hook_changes_nothing(void **state)
 {
 	(void)state;
-	struct scenario *s = load_text(varied);
+	struct scenario *s = load_scenario_text(varied);
 	struct inversion_tables *tables = inversion_tables_new();
 	struct campaign *block = campaign_new(s, tables);
 	struct campaign *hooked = campaign_new(s, tables);
@@ -251,7 +230,7 @@ static int switching_hook(void *context, uint64_t seed, uint64_t replication, in
 static void hooked_cells_follow_their_rates(void **state)
 {
 	(void)state;
-	struct scenario *s = load_text(varied);
+	struct scenario *s = load_scenario_text(varied);
 	size_t cells = cells_of(s);
 	struct inversion_tables *tables = inversion_tables_new();
 	struct campaign *c = campaign_new(s, tables);
@@ -364,7 +343,7 @@ static int outcomes_equal(const struct scenario *s, const struct outcome *a, con
 static void expecting_changes_no_outcome(void **state)
 {
 	(void)state;
-	struct scenario *s = load_text(varied);
+	struct scenario *s = load_scenario_text(varied);
 	struct inversion_tables *tables = inversion_tables_new();
 	struct replication_workspace *alone = replication_workspace_new(s, tables);
 	struct replication_workspace *told = replication_workspace_new(s, tables);

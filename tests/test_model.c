@@ -24,35 +24,12 @@
 #include "runner.h"
 #include "sample.h"
 #include "scenario.h"
+#include "load_scenario.h"
 #include "stats.h"
 
 /* A correct model misses by more than 4.5 standard errors with probability 7e-6. */
 #define Z_TOLERANCE 4.5
 #define DEMO CCSIM_SOURCE_DIR "/scenarios/demo-city.cfg"
-
-static struct scenario *load_text(const char *text)
-{
-	struct diag d;
-	diag_init(&d, "model.cfg");
-	struct scenario *s = scenario_load_string(text, &d);
-	if (s == NULL)
-		diag_print(&d, stderr);
-	assert_non_null(s);
-	diag_free(&d);
-	return s;
-}
-
-static struct scenario *load_demo(void)
-{
-	struct diag d;
-	diag_init(&d, DEMO);
-	struct scenario *s = scenario_load_file(DEMO, &d);
-	if (s == NULL)
-		diag_print(&d, stderr);
-	assert_non_null(s);
-	diag_free(&d);
-	return s;
-}
 
 static void simulate(const struct scenario *s, uint64_t seed, int64_t reps, int threads,
 		     struct run_result *r)
@@ -102,7 +79,7 @@ static const char survey_only[] =
 static void survey_veto_and_pass_match_the_binomial(void **state)
 {
 	(void)state;
-	struct scenario *s = load_text(survey_only);
+	struct scenario *s = load_scenario_text(survey_only);
 	struct run_result r;
 	simulate(s, 11, 200000, 2, &r);
 	double veto = 0.0, pass = 0.0, below_55 = 0.0;
@@ -135,7 +112,7 @@ static void bands_are_read_on_the_annual_score(void **state)
 	char text[2048];
 	snprintf(text, sizeof text, "%shistory: { scores = [100.0]; weights = [0.5]; current_weight = 0.5; };\n",
 		 survey_only);
-	struct scenario *s = load_text(text);
+	struct scenario *s = load_scenario_text(text);
 	struct run_result r;
 	simulate(s, 12, 100000, 2, &r);
 	double below_55 = 0.0;
@@ -160,7 +137,7 @@ static void survey_with_concentration_is_beta_binomial(void **state)
 		"districts = ( { name = \"a\"; population = 1.0; satisfaction = 0.8; satisfaction_concentration = 50.0; } );\n"
 		"survey: { respondents = 100; weight = 20.0; veto_below = 78.0; };\n"
 		"pass: { rule = \"threshold\"; threshold = 0.0; };\n";
-	struct scenario *s = load_text(text);
+	struct scenario *s = load_scenario_text(text);
 	struct run_result r;
 	simulate(s, 12, 100000, 2, &r);
 	double a = 40.0, b = 10.0, veto = 0.0;
@@ -201,7 +178,7 @@ static void field_matches_poisson_closed_form(void **state)
 		"              { name = \"b\"; population = 1.0; satisfaction = 0.9; problems = 12; } );\n"
 		"survey: { respondents = 10; weight = 0.0; };\n"
 		"pass: { rule = \"threshold\"; threshold = 0.0; };\n";
-	struct scenario *s = load_text(text);
+	struct scenario *s = load_scenario_text(text);
 	struct run_result r;
 	simulate(s, 13, 100000, 2, &r);
 	double exact = 10.0 * expected_q(1.2 * 0.5, 1.0) + 6.0 * expected_q(1.2, 0.25);
@@ -238,7 +215,7 @@ static void lottery_draws_from_the_declared_pool(void **state)
 	struct run_result r;
 
 	snprintf(text, sizeof text, text_template, 2);
-	struct scenario *s = load_text(text);
+	struct scenario *s = load_scenario_text(text);
 	simulate(s, 14, 100000, 1, &r);
 	/* a's count per replication: 2 batches of hypergeometric(4, 1, 2): p(1) = 1/2 */
 	double n = (double)r.tally->n, mean_a = r.tally->district_sites_sum[0] / n;
@@ -248,7 +225,7 @@ static void lottery_draws_from_the_declared_pool(void **state)
 	scenario_free(s);
 
 	snprintf(text, sizeof text, text_template, 9);
-	s = load_text(text);
+	s = load_scenario_text(text);
 	simulate(s, 15, 1000, 1, &r);
 	n = (double)r.tally->n;
 	assert_close(r.tally->district_sites_sum[0] / n, 2.0, 0.0);
@@ -355,7 +332,7 @@ static void competition_rule_matches_normal_tails(void **state)
 		"pass: { rule = \"competition\"; slots = 2; competitors = (\n"
 		"  { name = \"A\"; mean = 86.0; sd = 2.0; }, { name = \"B\"; mean = 84.0; sd = 3.0; },\n"
 		"  { name = \"C\"; mean = 90.0; sd = 0.0; } ); };\n";
-	struct scenario *s = load_text(text);
+	struct scenario *s = load_scenario_text(text);
 	struct run_result r;
 	simulate(s, 17, 200000, 2, &r);
 	/* Total = 85 exactly; C always beats it, so pass iff neither A nor B does */
@@ -390,7 +367,7 @@ static const char scoring[] =
 static void vetoes_deductions_and_bonus_match_closed_forms(void **state)
 {
 	(void)state;
-	struct scenario *s = load_text(scoring);
+	struct scenario *s = load_scenario_text(scoring);
 	struct run_result r;
 	simulate(s, 18, 200000, 2, &r);
 	int64_t n = r.tally->n;
@@ -448,10 +425,10 @@ static void check_score_identities(const struct scenario *s, uint64_t reps)
 static void demo_components_add_up_to_the_total(void **state)
 {
 	(void)state;
-	struct scenario *s = load_demo();
+	struct scenario *s = load_scenario_file(DEMO);
 	check_score_identities(s, 2000);
 	scenario_free(s);
-	s = load_text(scoring);
+	s = load_scenario_text(scoring);
 	check_score_identities(s, 2000);
 	scenario_free(s);
 }
@@ -475,7 +452,7 @@ static void rank_last_goes_to_the_worst_district_per_site(void **state)
 	struct run_result r;
 
 	snprintf(text, sizeof text, text_template, 100000);
-	struct scenario *s = load_text(text);
+	struct scenario *s = load_scenario_text(text);
 	simulate(s, 19, 1000, 1, &r);
 	double n = (double)r.tally->n;
 	assert_close(r.tally->district_rank_last_sum[1] / n, 1.0, 0.0);
@@ -484,7 +461,7 @@ static void rank_last_goes_to_the_worst_district_per_site(void **state)
 	scenario_free(s);
 
 	snprintf(text, sizeof text, text_template, 0);
-	s = load_text(text);
+	s = load_scenario_text(text);
 	simulate(s, 20, 999, 1, &r);
 	n = (double)r.tally->n;
 	for (int d = 0; d < 3; d++)
@@ -496,7 +473,7 @@ static void rank_last_goes_to_the_worst_district_per_site(void **state)
 static void json_is_identical_for_1_2_and_7_threads(void **state)
 {
 	(void)state;
-	struct scenario *s = load_demo();
+	struct scenario *s = load_scenario_file(DEMO);
 	char *json[3];
 	const int threads[3] = {1, 2, 7};
 	for (int i = 0; i < 3; i++) {
@@ -523,7 +500,7 @@ static void json_is_identical_for_1_2_and_7_threads(void **state)
 static void json_reports_every_key_of_model_md(void **state)
 {
 	(void)state;
-	struct scenario *s = load_demo();
+	struct scenario *s = load_scenario_file(DEMO);
 	struct run_result r;
 	simulate(s, 1, 600, 2, &r);
 	char *text = report_json(s, &r, NULL);
@@ -600,7 +577,7 @@ static void wilson_interval_matches_known_values(void **state)
 static void paired_differences_are_exact(void **state)
 {
 	(void)state;
-	struct scenario *base = load_demo();
+	struct scenario *base = load_scenario_file(DEMO);
 	struct diag d;
 	struct parameter_setting faster = {"defaults.rectify_rate", 0.15, 0, 0};
 	diag_init(&d, DEMO);
@@ -642,7 +619,7 @@ static void paired_differences_are_exact(void **state)
 static void precision_stops_at_the_same_checkpoint_for_any_thread_count(void **state)
 {
 	(void)state;
-	struct scenario *s = load_demo();
+	struct scenario *s = load_scenario_file(DEMO);
 	const int64_t checkpoint = (int64_t)RUNNER_CHUNK * RUNNER_CHECKPOINT_CHUNKS;
 	int64_t stopped[2];
 	const int threads[2] = {1, 3};
@@ -682,7 +659,7 @@ static void precision_stops_at_the_same_checkpoint_for_any_thread_count(void **s
 static void precision_not_reached_is_said(void **state)
 {
 	(void)state;
-	struct scenario *s = load_demo();
+	struct scenario *s = load_scenario_file(DEMO);
 	const int64_t most = (int64_t)RUNNER_CHUNK * RUNNER_CHECKPOINT_CHUNKS * 2;
 	struct run_options options = {.seed = 9, .replications = most, .threads = 2,
 				      .precision = 0.0001};
@@ -750,7 +727,7 @@ static void ranking_shares_ties_exactly(void **state)
 			 "pass: { rule = \"threshold\"; threshold = 0.0; };\n"
 			 "ranking: { by = \"%s\"; bottom = %s; };\n",
 			 rules[i][0], rules[i][1]);
-		struct scenario *s = load_text(text);
+		struct scenario *s = load_scenario_text(text);
 		struct run_result r;
 		simulate(s, 11, 200, 2, &r);
 		for (int d = 0; d < 4; d++) {
@@ -766,7 +743,7 @@ static void ranking_shares_ties_exactly(void **state)
 static void ranking_keys_are_read_and_checked(void **state)
 {
 	(void)state;
-	struct scenario *s = load_demo();
+	struct scenario *s = load_scenario_file(DEMO);
 	assert_int_equal(s->ranking.by, RANKING_PER_SITE);
 	assert_int_equal(s->ranking.bottom, 1);
 	scenario_free(s);

@@ -26,6 +26,7 @@
 #include "report.h"
 #include "runner.h"
 #include "scenario.h"
+#include "load_scenario.h"
 #include "stats.h"
 #include "uncertain.h"
 
@@ -60,13 +61,7 @@ static char *with(const char *extra)
 static struct scenario *load(const char *extra)
 {
 	char *text = with(extra);
-	struct diag d;
-	diag_init(&d, "test.cfg");
-	struct scenario *s = scenario_load_string(text, &d);
-	if (s == NULL)
-		diag_print(&d, stderr);
-	assert_non_null(s);
-	diag_free(&d);
+	struct scenario *s = load_scenario_text(text);
 	free(text);
 	return s;
 }
