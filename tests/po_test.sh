@@ -33,7 +33,7 @@ def entries(path):
             if not m:
                 return None
             return "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(1)))
-        i, s = field("msgid"), field("msgstr")
+        i, s = field("msgid"), field("msgstr") or field(r"msgstr\[0\]")
         if i:
             out.append((i, s or ""))
     return out

@@ -1,4 +1,5 @@
 #include "diag.h"
+#include "i18n.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -115,7 +116,7 @@ void diag_add_plugin(struct diag *d, const char *plugin, const char *hook, const
 
 void diag_no_memory(struct diag *d, const char *what)
 {
-	diag_add_at(d, DIAG_NO_MEMORY, NULL, 0, "out of memory while %s", what);
+	diag_add_at(d, DIAG_NO_MEMORY, NULL, 0, _("out of memory while %s"), what);
 	d->out_of_memory = 1;
 }
 
@@ -178,7 +179,7 @@ void diag_format(const struct diag *d, const struct diag_entry *e, char *out, si
 	if (e->plugin)
 		snprintf(out, size, "%s: %s: %s%s", e->plugin, e->hook, where, e->message);
 	else
-		snprintf(out, size, "%s%s%s", where, e->kind == DIAG_WARNING ? "warning: " : "",
+		snprintf(out, size, "%s%s%s", where, e->kind == DIAG_WARNING ? _("warning: ") : "",
 			 e->message);
 }
 

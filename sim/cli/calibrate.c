@@ -16,9 +16,10 @@
 #include "overlay.h"
 #include "reports.h"
 #include "report.h"
+#include "table.h"
 
-static const char calibrate_usage[] =
-	"Usage: ccsim calibrate SCENARIO REPORTS.csv -o OVERLAY.cfg [--pool] [--point]\n"
+static const char *const calibrate_usage =
+	N_("Usage: ccsim calibrate SCENARIO REPORTS.csv -o OVERLAY.cfg [--pool] [--point]\n"
 	"                       [--json FILE] [--csv FILE] [--seed N] [--draws N] [--threads N]\n"
 	"                       [--quiet]\n"
 	"\n"
@@ -46,7 +47,7 @@ static const char calibrate_usage[] =
 	"      --draws N       the fit check's simulated paths per district and category\n"
 	"                      (default 100; 20 to 100000)\n"
 	"  -t, --threads N     threads for the fit check (default: every core)\n"
-	"  -q, --quiet         print nothing but problems\n";
+	"  -q, --quiet         print nothing but problems\n");
 
 struct calibrate_args {
 	const char *output, *json, *csv;
@@ -76,106 +77,115 @@ static int parse(int argc, char **argv, struct calibrate_args *a)
 		case 'q': a->quiet = 1; break;
 		case 's':
 			if (cli_parse_count(optarg, 0, 9223372036854775807ULL, &value) != 0)
-				return cli_usage_error("calibrate", "--seed takes a whole number from 0 to 2^63-1");
+				return cli_usage_error("calibrate", _("--seed takes a whole number from 0 to 2^63-1"));
 			a->seed = value, a->have_seed = 1;
 			break;
 		case 'D':
 			if (cli_parse_count(optarg, CALIBRATE_MIN_DRAWS, 100000, &value) != 0)
-				return cli_usage_error("calibrate", "--draws takes a whole number from 20 to 100000");
+				return cli_usage_error("calibrate", _("--draws takes a whole number from 20 to 100000"));
 			a->draws = (int)value;
 			break;
 		case 't':
 			if (cli_parse_count(optarg, 1, LIMIT_THREADS, &value) != 0)
-				return cli_usage_error("calibrate", "--threads takes a whole number from 1 to 1024");
+				return cli_usage_error("calibrate", _("--threads takes a whole number from 1 to 1024"));
 			a->threads = (int)value;
 			break;
 		case 'h':
-			fputs(calibrate_usage, stdout);
+			fputs(_(calibrate_usage), stdout);
 			return -1;
 		default:
-			return cli_usage_error("calibrate", "unknown option");
+			return cli_usage_error("calibrate", _("unknown option"));
 		}
 	}
 	if (a->output == NULL)
-		return cli_usage_error("calibrate", "give the overlay to write with -o FILE");
+		return cli_usage_error("calibrate", _("give the overlay to write with -o FILE"));
 	if (argc - optind != 2)
-		return cli_usage_error("calibrate", "give the scenario and the weekly reports");
+		return cli_usage_error("calibrate", _("give the scenario and the weekly reports"));
 	return EXIT_OK;
 }
 
-/* TEXT padded with spaces to WIDTH terminal columns. */
-static void print_padded(const char *text, int width)
+/* "WAS -> NOW [LOW, HIGH]" of a rate's posterior. */
+static void rate_cell(char *out, size_t size, const struct rate_posterior *p, double was)
 {
-	int pad = width - i18n_width(text);
-	printf("%s%*s", text, pad > 0 ? pad : 0, "");
+	snprintf(out, size, "%.3f -> %.3f [%.3f, %.3f]", was, p->mean, p->low, p->high);
 }
 
-static void print_rate(const struct rate_posterior *p, double was)
+/* Prints T (NULL: memory ran out for it) and frees it. */
+static void print_table(struct table *t)
 {
-	printf("  %5.3f -> %5.3f [%5.3f, %5.3f]", was, p->mean, p->low, p->high);
+	if (t == NULL)
+		fputs(_("(out of memory: the table could not be made)\n"), stdout);
+	else
+		table_print(t, stdout, 0);
+	table_free(t);
+}
+
+/* A table of the headers HEADERS, the first two left-aligned (names). */
+static struct table *new_table(int columns, const char *const *headers, int names)
+{
+	struct table *t = table_new(columns);
+	for (int c = 0; t != NULL && c < columns; c++)
+		table_column(t, c, headers[c], c < names ? TABLE_LEFT : TABLE_RIGHT, 0);
+	return t;
 }
 
 static void print_summary(const struct scenario *s, const struct reports *r, const struct calibration *c,
 			  const char *reports, const char *scenario, const char *overlay)
 {
-	printf("Calibrated %s from %d rows of %s (%s, %s-separated), weeks %d to %d:\n"
-	       "%d districts-and-categories; prior %s.\n\n",
-	       s->name, c->n_rows, reports, r->encoding, r->delimiter == '\t' ? "tab" : "comma",
-	       c->first_week, c->last_week, c->n_cells,
-	       c->pooled ? "fitted per category (below)" : "Beta(1, 1) for the rates, Gamma(0.5, 0) "
-							   "for new problems");
-	int dw = 8, cw = 8;
-	for (int i = 0; i < c->n_cells; i++) {
-		int w = i18n_width(s->districts[c->cells[i].district].name);
-		dw = w > dw ? w : dw;
-		w = i18n_width(s->categories[c->cells[i].category].name);
-		cw = w > cw ? w : cw;
-	}
-	print_padded("district", dw);
-	printf("  ");
-	print_padded("category", cw);
-	printf("  weeks  rectify_rate: was -> now [95 %%]  rebound: was -> now [95 %%]"
-	       "       new_per_week: was -> now [95 %%]     open    fit\n");
-	for (int i = 0; i < c->n_cells; i++) {
+	printf(r->delimiter == '\t'
+		       ? _("Calibrated %s from %d rows of %s (%s, tab-separated), weeks %d to %d:\n"
+			   "%d districts-and-categories; prior %s.\n\n")
+		       : _("Calibrated %s from %d rows of %s (%s, comma-separated), weeks %d to %d:\n"
+			   "%d districts-and-categories; prior %s.\n\n"),
+	       s->name, c->n_rows, reports, r->encoding, c->first_week, c->last_week, c->n_cells,
+	       c->pooled ? _("fitted per category (below)")
+			 : _("Beta(1, 1) for the rates, Gamma(0.5, 0) for new problems"));
+	const char *headers[] = {_("district"), _("category"), _("weeks"),
+				 _("rectify_rate: was -> now [95 %]"), _("rebound: was -> now [95 %]"),
+				 _("new_per_week: was -> now [95 %]"), _("open"), _("fit")};
+	struct table *t = new_table(8, headers, 2);
+	for (int i = 0; t != NULL && i < c->n_cells; i++) {
 		const struct cell_estimate *e = &c->cells[i];
-		print_padded(s->districts[e->district].name, dw);
-		printf("  ");
-		print_padded(s->categories[e->category].name, cw);
-		printf("  %5d", e->weeks);
-		print_rate(&e->rectify, e->was.rectify_rate);
-		print_rate(&e->rebound, e->was.rebound);
-		printf("  %7.2f -> %7.2f [%7.2f, %7.2f]", e->was.new_per_week, e->arrivals.mean,
-		       e->arrivals.low, e->arrivals.high);
-		printf("  %7lld  %3.0f %%%s\n", (long long)e->open_last, 100 * e->share,
-		       e->flagged ? " !" : "");
+		char rectify[96], rebound[96];
+		rate_cell(rectify, sizeof rectify, &e->rectify, e->was.rectify_rate);
+		rate_cell(rebound, sizeof rebound, &e->rebound, e->was.rebound);
+		table_rowf(t, "%s\t%s\t%d\t%s\t%s\t%.2f -> %.2f [%.2f, %.2f]\t%lld\t%.0f %%%s",
+			   s->districts[e->district].name, s->categories[e->category].name, e->weeks,
+			   rectify, rebound, e->was.new_per_week, e->arrivals.mean, e->arrivals.low,
+			   e->arrivals.high, (long long)e->open_last, 100 * e->share,
+			   e->flagged ? " !" : "");
 	}
+	print_table(t);
 	if (c->pooled) {
-		printf("\nPriors fitted per category (maximum beta-binomial likelihood):\n");
-		print_padded("category", cw);
-		printf("  rectify_rate: Beta(a0, b0), mean   rebound: Beta(a0, b0), mean\n");
-		for (int k = 0; k < s->n_categories; k++) {
+		printf(_("\nPriors fitted per category (maximum beta-binomial likelihood):\n"));
+		const char *prior_headers[] = {_("category"), _("rectify_rate: Beta(a0, b0), mean"),
+					       _("rebound: Beta(a0, b0), mean")};
+		struct table *p = new_table(3, prior_headers, 1);
+		for (int k = 0; p != NULL && k < s->n_categories; k++) {
 			const struct pooling_fit *f[2] = {&c->rectify_prior[k], &c->rebound_prior[k]};
 			if (!f[0]->fitted && !f[1]->fitted)
 				continue;
-			print_padded(s->categories[k].name, cw);
+			char cells[2][128];
 			for (int j = 0; j < 2; j++)
-				printf("  Beta(%8.3g, %8.3g), %5.3f%s", f[j]->alpha, f[j]->beta,
-				       f[j]->alpha / (f[j]->alpha + f[j]->beta), f[j]->capped ? " (a0+b0 capped)" : "");
-			printf("\n");
+				snprintf(cells[j], sizeof cells[j], "Beta(%.3g, %.3g), %.3f%s", f[j]->alpha,
+					 f[j]->beta, f[j]->alpha / (f[j]->alpha + f[j]->beta),
+					 f[j]->capped ? _(" (a0+b0 capped)") : "");
+			table_rowf(p, "%s\t%s\t%s", s->categories[k].name, cells[0], cells[1]);
 		}
+		print_table(p);
 	}
-	printf("\nFit check: %d of %d districts-and-categories have at least %.0f %% of their weeks "
-	       "inside the %d %% predictive band.\n",
+	printf(_("\nFit check: %d of %d districts-and-categories have at least %.0f %% of their weeks "
+		 "inside the %d %% predictive band.\n"),
 	       c->n_cells - c->flagged, c->n_cells, 100 * CALIBRATE_FLAG_BELOW, CALIBRATE_BAND_PERCENT);
 	for (int i = 0; i < c->n_cells; i++) {
 		const struct cell_estimate *e = &c->cells[i];
 		if (e->flagged)
-			printf("  flagged: %s %s, %d of %d weeks inside (%.0f %%): its problems do not follow "
-			       "the model (a trend? a change in reporting?)\n",
+			printf(_("  flagged: %s %s, %d of %d weeks inside (%.0f %%): its problems do not follow "
+				 "the model (a trend? a change in reporting?)\n"),
 			       s->districts[e->district].name, s->categories[e->category].name, e->inside,
 			       e->weeks, 100 * e->share);
 	}
-	printf("\nWrote %s: ccsim run %s+%s\n", overlay, scenario, overlay);
+	printf(_("\nWrote %s: ccsim run %s+%s\n"), overlay, scenario, overlay);
 }
 
 int command_calibrate(int argc, char **argv, struct cluster *cluster)
@@ -206,8 +216,9 @@ int command_calibrate(int argc, char **argv, struct cluster *cluster)
 		int errors = diag_errors(&d);
 		status = cli_fail("calibrate", NULL, &d, 0);
 		if (status == EXIT_INPUT)
-			fprintf(stderr, "ccsim calibrate: %d problem%s in %s; no overlay written\n", errors,
-				errors == 1 ? "" : "s", reports);
+			fprintf(stderr, ngettext("ccsim calibrate: %d problem in %s; no overlay written\n",
+						 "ccsim calibrate: %d problems in %s; no overlay written\n",
+						 (unsigned long)errors), errors, reports);
 		scenario_free(s);
 		return status;
 	}
@@ -230,7 +241,7 @@ int command_calibrate(int argc, char **argv, struct cluster *cluster)
 	if (a.csv != NULL)
 		csv = calibrate_csv(s, &c);
 	if ((a.json != NULL && json == NULL) || (a.csv != NULL && csv == NULL)) {
-		diag_no_memory(&d, "writing the documents");
+		diag_no_memory(&d, _("writing the documents"));
 		status = cli_fail("calibrate", NULL, &d, 1);
 		goto done;
 	}

@@ -4,14 +4,15 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "i18n.h"
 #include "interrupts.h"
 #include "outputs.h"
 #include "report.h"
 #include "study.h"
 #include "summary_text.h"
 
-static const char check_usage[] =
-	"Usage: ccsim check SCENARIO [--set PATH=VALUE]... [--json FILE]\n"
+static const char *const check_usage =
+	N_("Usage: ccsim check SCENARIO [--set PATH=VALUE]... [--json FILE]\n"
 	"\n"
 	"Validates SCENARIO, runs its policies' setup, and prints it resolved:\n"
 	"every district-and-category parameter after defaults, overrides and\n"
@@ -19,7 +20,7 @@ static const char check_usage[] =
 	"and exit 2, or the plugin's error and exit 3.\n"
 	"\n"
 	"  -j, --json FILE   also write the resolved scenario as JSON (the model's\n"
-	"                    every number, for other tools; whole or not at all)\n";
+	"                    every number, for other tools; whole or not at all)\n");
 
 /* The sensitivity list's paths and ranges, as `ccsim sensitivity` will use them. */
 static int check_sensitivity_list(struct study *st, const char *file)
@@ -52,7 +53,7 @@ int command_check(int argc, char **argv, struct cluster *cluster)
 	if (status != EXIT_OK)
 		return status < 0 ? EXIT_OK : status;
 	if (optind != argc - 1)
-		return cli_usage_error("check", "give exactly one scenario file");
+		return cli_usage_error("check", _("give exactly one scenario file"));
 	const char *file = argv[optind];
 	const char *json_only[1] = {o.json};
 	if ((status = outputs_check_paths("check", json_only, 1, &file, 1)) != EXIT_OK)

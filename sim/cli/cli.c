@@ -19,7 +19,7 @@ static void options_init(struct cli_options *o)
 
 int cli_usage_error(const char *command, const char *message)
 {
-	fprintf(stderr, "ccsim %s: %s\nTry 'ccsim %s --help'.\n", command, message, command);
+	fprintf(stderr, _("ccsim %s: %s\nTry 'ccsim %s --help'.\n"), command, message, command);
 	return EXIT_INPUT;
 }
 
@@ -54,7 +54,7 @@ int cli_parse_range(char *text, const char **path, double *lo, double *hi, int *
 	const char *form = want_steps ? "PATH=LO:HI:STEPS" : "PATH=LO:HI";
 	char *equals = strchr(text, '=');
 	if (equals == NULL || equals == text) {
-		snprintf(error, size, "'%s' is not %s", text, form);
+		snprintf(error, size, _("'%s' is not %s"), text, form);
 		return -1;
 	}
 	*equals = '\0';
@@ -71,12 +71,12 @@ int cli_parse_range(char *text, const char **path, double *lo, double *hi, int *
 	if (parts[1] == NULL || (want_steps && parts[2] == NULL) || (!want_steps && parts[2] != NULL) ||
 	    parse_real(parts[0], lo) != 0 || parse_real(parts[1], hi) != 0 ||
 	    (want_steps && cli_parse_count(parts[2], 2, 1000, &count) != 0)) {
-		snprintf(error, size, "'%s=...' is not %s%s", text, form,
-			 want_steps ? " with 2 to 1000 steps" : "");
+		snprintf(error, size, _("'%s=...' is not %s%s"), text, form,
+			 want_steps ? _(" with 2 to 1000 steps") : "");
 		return -1;
 	}
 	if (*lo > *hi) {
-		snprintf(error, size, "%s: LO (%g) is above HI (%g)", text, *lo, *hi);
+		snprintf(error, size, _("%s: LO (%g) is above HI (%g)"), text, *lo, *hi);
 		return -1;
 	}
 	if (steps)
@@ -89,7 +89,7 @@ int cli_take_input(const char *command, char *arg, int with_steps, struct design
 {
 	char error[512];
 	if (*n == LIMIT_INPUTS)
-		return cli_usage_error(command, "too many --param");
+		return cli_usage_error(command, _("too many --param"));
 	struct design_input *in = &inputs[*n];
 	memset(in, 0, sizeof *in);
 	if (cli_parse_range(arg, &in->path, &in->lo, &in->hi, &in->steps, with_steps, error,
@@ -103,7 +103,7 @@ int cli_parse_setting(char *text, struct parameter_setting *out, char *error, si
 {
 	char *equals = strchr(text, '=');
 	if (equals == NULL || equals == text) {
-		snprintf(error, size, "'%s' is not PATH=VALUE (e.g. districts.Xigu.rectify_rate=0.2)", text);
+		snprintf(error, size, _("'%s' is not PATH=VALUE (e.g. districts.Xigu.rectify_rate=0.2)"), text);
 		return -1;
 	}
 	*equals = '\0';
@@ -111,7 +111,7 @@ int cli_parse_setting(char *text, struct parameter_setting *out, char *error, si
 	errno = 0;
 	double value = strtod(equals + 1, &end);
 	if (equals[1] == '\0' || *end != '\0' || errno != 0 || !isfinite(value)) {
-		snprintf(error, size, "'%s=%s': the value must be a number", text, equals + 1);
+		snprintf(error, size, _("'%s=%s': the value must be a number"), text, equals + 1);
 		*equals = '=';
 		return -1;
 	}
@@ -132,7 +132,7 @@ int cli_parse_variant(char *text, struct cli_variant *out, char *error, size_t s
 	memset(out, 0, sizeof *out);
 	char *colon = strchr(text, ':');
 	if (colon == NULL || colon == text) {
-		snprintf(error, size, "'%s' is not \"NAME: PATH=VALUE, PATH=VALUE\"", text);
+		snprintf(error, size, _("'%s' is not \"NAME: PATH=VALUE, PATH=VALUE\""), text);
 		return -1;
 	}
 	*colon = '\0';
@@ -143,7 +143,7 @@ int cli_parse_variant(char *text, struct cli_variant *out, char *error, size_t s
 	out->settings = calloc((size_t)capacity, sizeof *out->settings);
 	if (out->name == NULL || out->settings == NULL) {
 		cli_variant_free(out);
-		snprintf(error, size, "out of memory");
+		snprintf(error, size, _("out of memory"));
 		return -1;
 	}
 	for (char *next, *item = colon + 1; item != NULL; item = next) {
@@ -161,7 +161,7 @@ int cli_parse_variant(char *text, struct cli_variant *out, char *error, size_t s
 		out->n++;
 	}
 	if (out->n == 0) {
-		snprintf(error, size, "variant '%s' sets no parameter", out->name);
+		snprintf(error, size, _("variant '%s' sets no parameter"), out->name);
 		cli_variant_free(out);
 		return -1;
 	}
@@ -185,19 +185,19 @@ static int common_option(struct cli_options *o, int opt, char *arg, const char *
 	switch (opt) {
 	case 'n':
 		if (cli_parse_count(arg, 1, 1ULL << 53, &value) != 0)
-			return cli_usage_error(command, "--reps takes a whole number from 1 to 2^53");
+			return cli_usage_error(command, _("--reps takes a whole number from 1 to 2^53"));
 		o->have_reps = 1;
 		o->reps = (int64_t)value;
 		return 0;
 	case 's':
 		if (cli_parse_count(arg, 0, ~0ULL, &value) != 0)
-			return cli_usage_error(command, "--seed takes a whole number from 0 to 2^64-1");
+			return cli_usage_error(command, _("--seed takes a whole number from 0 to 2^64-1"));
 		o->have_seed = 1;
 		o->seed = value;
 		return 0;
 	case 't':
 		if (cli_parse_count(arg, 1, LIMIT_THREADS, &value) != 0)
-			return cli_usage_error(command, "--threads takes a whole number from 1 to 1024");
+			return cli_usage_error(command, _("--threads takes a whole number from 1 to 1024"));
 		o->threads = (int)value;
 		return 0;
 	case 'j':
@@ -214,26 +214,26 @@ static int common_option(struct cli_options *o, int opt, char *arg, const char *
 		return 0;
 	case 'S':
 		if (o->n_settings == (int)(sizeof o->settings / sizeof o->settings[0]))
-			return cli_usage_error(command, "too many --set");
+			return cli_usage_error(command, _("too many --set"));
 		if (cli_parse_setting(arg, &o->settings[o->n_settings], error, sizeof error) != 0)
 			return cli_usage_error(command, error);
 		o->n_settings++;
 		return 0;
 	case 'P':
 		if (parse_real(arg, &o->precision) != 0 || !(o->precision > 0.0 && o->precision < 0.5))
-			return cli_usage_error(command, "--precision takes a half-width in (0, 0.5), "
-							"e.g. 0.005");
+			return cli_usage_error(command, _("--precision takes a half-width in (0, 0.5), "
+							"e.g. 0.005"));
 		return 0;
 	case CLI_STRICT:
 		o->strict = 1;
 		return 0;
 	case 'M':
 		if (cli_parse_count(arg, 1, 1ULL << 53, &value) != 0)
-			return cli_usage_error(command, "--max-reps takes a whole number from 1 to 2^53");
+			return cli_usage_error(command, _("--max-reps takes a whole number from 1 to 2^53"));
 		o->max_reps = (int64_t)value;
 		return 0;
 	case 'h':
-		fputs(usage, stdout);
+		fputs(_(usage), stdout);
 		return -1;
 	default:
 		return 1;
@@ -261,7 +261,7 @@ int cli_parse(int argc, char **argv, const char *command, const char *usage,
 		if (status == 1)
 			status = handle ? handle(opt, optarg, context) : 1;
 		if (status == 1)
-			return cli_usage_error(command, "unknown option");
+			return cli_usage_error(command, _("unknown option"));
 		if (status != 0)
 			return status;
 	}
@@ -340,10 +340,11 @@ int cli_fail(const char *command, const struct study *st, struct diag *d, int pr
 	diag_print(d, stderr);
 	if (st != NULL && st->failed_file != NULL) {
 		if (worst == DIAG_PLUGIN)
-			fprintf(stderr, "ccsim: a policy plugin failed; nothing was simulated\n");
+			fprintf(stderr, _("ccsim: a policy plugin failed; nothing was simulated\n"));
 		else if (worst == DIAG_INPUT)
-			fprintf(stderr, "ccsim: %d problem%s in %s; nothing was simulated\n", d->count,
-				d->count == 1 ? "" : "s", st->failed_file);
+			fprintf(stderr, ngettext("ccsim: %d problem in %s; nothing was simulated\n",
+						 "ccsim: %d problems in %s; nothing was simulated\n",
+						 (unsigned long)d->count), d->count, st->failed_file);
 	}
 	diag_free(d);
 	return status;
@@ -367,7 +368,7 @@ int cli_write_outputs(const struct cli_options *o, const char *json, const char 
 		if (paths[i] == NULL)
 			continue;
 		if (texts[i] == NULL) {
-			fprintf(stderr, "ccsim: out of memory while writing %s\n", paths[i]);
+			fprintf(stderr, _("ccsim: out of memory while writing %s\n"), paths[i]);
 			return EXIT_INTERNAL;
 		}
 		/* Excel and WPS read a CSV as UTF-8 only when it starts with a byte-order mark */
@@ -376,7 +377,7 @@ int cli_write_outputs(const struct cli_options *o, const char *json, const char 
 			size_t n = strlen(texts[i]);
 			marked = malloc(n + 4);
 			if (marked == NULL) {
-				fprintf(stderr, "ccsim: out of memory while writing %s\n", paths[i]);
+				fprintf(stderr, _("ccsim: out of memory while writing %s\n"), paths[i]);
 				return EXIT_INTERNAL;
 			}
 			memcpy(marked, "\xEF\xBB\xBF", 3);

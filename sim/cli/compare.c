@@ -12,9 +12,10 @@
 #include "outputs.h"
 #include "progress.h"
 #include "summary_text.h"
+#include "i18n.h"
 
-static const char compare_usage[] =
-	"Usage: ccsim compare SCENARIO SCENARIO... [options]\n"
+static const char *const compare_usage =
+	N_("Usage: ccsim compare SCENARIO SCENARIO... [options]\n"
 	"       ccsim compare SCENARIO --variant \"NAME: PATH=VALUE, PATH=VALUE\"... [options]\n"
 	"\n"
 	"Runs two or more variants on the same random numbers and, for each, prints\n"
@@ -29,7 +30,7 @@ static const char compare_usage[] =
 	"  -P, --precision H   add replications until every difference in P(pass)\n"
 	"                      has a 95 % half-width of at most H\n"
 	"  -M, --max-reps N    with --precision, stop at N at the most\n"
-	"  -s, --seed S   -t, --threads T   -j, --json FILE   -c, --csv FILE   -q, --quiet\n";
+	"  -s, --seed S   -t, --threads T   -j, --json FILE   -c, --csv FILE   -q, --quiet\n");
 
 struct variants {
 	int n;
@@ -43,7 +44,7 @@ static int take_variant(int opt, char *arg, void *context)
 	if (opt != 'v')
 		return 1;
 	if (v->n == LIMIT_VARIANTS - 1)
-		return cli_usage_error("compare", "too many variants");
+		return cli_usage_error("compare", _("too many variants"));
 	if (cli_parse_variant(arg, &v->list[v->n], error, sizeof error) != 0)
 		return cli_usage_error("compare", error);
 	v->n++;
@@ -54,13 +55,13 @@ static int take_variant(int opt, char *arg, void *context)
 static int compare(int files, char **names, struct variants *own, const struct cli_options *o)
 {
 	if (files == 0)
-		return cli_usage_error("compare", "give a scenario");
+		return cli_usage_error("compare", _("give a scenario"));
 	if (files == 1 && own->n == 0)
-		return cli_usage_error("compare", "give two or more scenarios, or one with --variant");
+		return cli_usage_error("compare", _("give two or more scenarios, or one with --variant"));
 	if (files > 1 && own->n > 0)
-		return cli_usage_error("compare", "give several scenarios or --variant, not both");
+		return cli_usage_error("compare", _("give several scenarios or --variant, not both"));
 	if (files > LIMIT_VARIANTS)
-		return cli_usage_error("compare", "too many scenarios");
+		return cli_usage_error("compare", _("too many scenarios"));
 	const char *const *inputs = (const char *const *)names;
 	int status = outputs_check("compare", o, inputs, files);
 	if (status != EXIT_OK)
@@ -100,7 +101,7 @@ static int compare(int files, char **names, struct variants *own, const struct c
 	if (failed) {
 		status = cli_fail("compare", &st, &d, 0);
 		if (st.failed_file == NULL)
-			fprintf(stderr, "ccsim compare: nothing was written\n");
+			fprintf(stderr, _("ccsim compare: nothing was written\n"));
 	} else {
 		cli_warnings(o, &d);
 		char *json = o->json ? decision_json_compare(r) : NULL;

@@ -10,9 +10,10 @@
 #include "interrupts.h"
 #include "ledger.h"
 #include "outputs.h"
+#include "i18n.h"
 
-static const char ledger_usage[] =
-	"Usage: ccsim ledger LEDGER.csv --start DATE [--weeks N] -o REPORTS.csv [--quiet]\n"
+static const char *const ledger_usage =
+	N_("Usage: ccsim ledger LEDGER.csv --start DATE [--weeks N] -o REPORTS.csv [--quiet]\n"
 	"\n"
 	"Turns the problem ledger (问题台账: one row per problem with the columns district,\n"
 	"category, found, fixed, reopened, or 区, 类别, 发现日期, 整改日期, 反弹日期; dates\n"
@@ -29,7 +30,7 @@ static const char ledger_usage[] =
 	"  -o, --output FILE   the weekly reports to write (whole or not at all)\n"
 	"      --start DATE    the first day of week 1\n"
 	"      --weeks N       the number of weeks (default: through the latest date)\n"
-	"  -q, --quiet         print nothing but problems\n";
+	"  -q, --quiet         print nothing but problems\n");
 
 int command_ledger(int argc, char **argv, struct cluster *cluster)
 {
@@ -48,26 +49,26 @@ int command_ledger(int argc, char **argv, struct cluster *cluster)
 		case 'S':
 			start_text = optarg;
 			if (ledger_parse_date(optarg, &start) != 0)
-				return cli_usage_error("ledger", "--start takes a date: YYYY-MM-DD");
+				return cli_usage_error("ledger", _("--start takes a date: YYYY-MM-DD"));
 			break;
 		case 'w':
 			if (cli_parse_count(optarg, 1, (unsigned long long)LIMIT_WEEKS, &value) != 0)
-				return cli_usage_error("ledger", "--weeks takes a whole number from 1 to 10000");
+				return cli_usage_error("ledger", _("--weeks takes a whole number from 1 to 10000"));
 			weeks = (int)value;
 			break;
 		case 'h':
-			fputs(ledger_usage, stdout);
+			fputs(_(ledger_usage), stdout);
 			return EXIT_OK;
 		default:
-			return cli_usage_error("ledger", "unknown option");
+			return cli_usage_error("ledger", _("unknown option"));
 		}
 	}
 	if (output == NULL)
-		return cli_usage_error("ledger", "give the weekly reports to write with -o FILE");
+		return cli_usage_error("ledger", _("give the weekly reports to write with -o FILE"));
 	if (start_text == NULL)
-		return cli_usage_error("ledger", "give the first day of week 1 with --start DATE");
+		return cli_usage_error("ledger", _("give the first day of week 1 with --start DATE"));
 	if (argc - optind != 1)
-		return cli_usage_error("ledger", "give one ledger file");
+		return cli_usage_error("ledger", _("give one ledger file"));
 	const char *file = argv[optind];
 	if (!cluster_writes(cluster))
 		return EXIT_OK;
@@ -82,8 +83,9 @@ int command_ledger(int argc, char **argv, struct cluster *cluster)
 		int errors = diag_errors(&d);
 		status = cli_fail("ledger", NULL, &d, 0);
 		if (status == EXIT_INPUT)
-			fprintf(stderr, "ccsim ledger: %d problem%s in %s; no reports written\n", errors,
-				errors == 1 ? "" : "s", file);
+			fprintf(stderr, ngettext("ccsim ledger: %d problem in %s; no reports written\n",
+						 "ccsim ledger: %d problems in %s; no reports written\n",
+						 (unsigned long)errors), errors, file);
 		return status;
 	}
 	interrupts_hold(1);
@@ -92,9 +94,9 @@ int command_ledger(int argc, char **argv, struct cluster *cluster)
 		char first[16], last[16];
 		ledger_format_date(start, first);
 		ledger_format_date(start + 7L * summary.weeks - 1, last);
-		printf("Read %d problems from %s: %d open at some week's end, %d never (found after\n"
+		printf(_("Read %d problems from %s: %d open at some week's end, %d never (found after\n"
 		       "%s, closed before %s, or found and fixed within one week).\n"
-		       "Wrote %s: %d districts-and-categories x %d weeks (%s to %s).\n",
+		       "Wrote %s: %d districts-and-categories x %d weeks (%s to %s).\n"),
 		       summary.problems, file, summary.counted, summary.outside, last, first, output,
 		       summary.cells, summary.weeks, first, last);
 	}

@@ -15,8 +15,8 @@
 #include "interrupts.h"
 #include "scenario.h"
 
-static const char main_usage[] =
-	"Usage: ccsim COMMAND [OPTIONS]\n"
+static const char *const main_usage =
+	N_("Usage: ccsim COMMAND [OPTIONS]\n"
 	"\n"
 	"Simulates a city's National Civilized City assessment (全国文明城市测评):\n"
 	"the pass probability, the score distribution and where the points are lost.\n"
@@ -40,7 +40,7 @@ static const char main_usage[] =
 	"\n"
 	"Exit status: 0 success, 1 internal error, 2 bad scenario or usage,\n"
 	"3 plugin error, 130 interrupted by Ctrl-C (143 SIGTERM, 129 SIGHUP; what was done\n"
-	"is written, marked incomplete).\n";
+	"is written, marked incomplete).\n");
 
 /* The commands, in the order the usage lists them. */
 static const struct {
@@ -59,17 +59,17 @@ static const struct {
 static int run_command(int argc, char **argv, struct cluster *cluster)
 {
 	if (argc < 2) {
-		fputs(main_usage, stderr);
+		fputs(_(main_usage), stderr);
 		return EXIT_INPUT;
 	}
 	const char *command = argv[1];
 	if (strcmp(command, "-h") == 0 || strcmp(command, "--help") == 0 ||
 	    strcmp(command, "help") == 0) {
-		fputs(main_usage, stdout);
+		fputs(_(main_usage), stdout);
 		return EXIT_OK;
 	}
 	if (strcmp(command, "-V") == 0 || strcmp(command, "--version") == 0) {
-		printf("ccsim %s (model version %d)\n", CCSIM_VERSION, SCENARIO_MODEL_VERSION);
+		printf(_("ccsim %s (model version %d)\n"), CCSIM_VERSION, SCENARIO_MODEL_VERSION);
 		return EXIT_OK;
 	}
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
@@ -78,8 +78,8 @@ static int run_command(int argc, char **argv, struct cluster *cluster)
 			return commands[i].run(argc - 1, argv + 1, cluster);
 		}
 	}
-	fprintf(stderr, "ccsim: unknown command '%s'\n\n", command);
-	fputs(main_usage, stderr);
+	fprintf(stderr, _("ccsim: unknown command '%s'\n\n"), command);
+	fputs(_(main_usage), stderr);
 	return EXIT_INPUT;
 }
 
@@ -109,7 +109,7 @@ static int take_language(int *argc, char **argv)
 #define CCSIM_BUILD_LOCALE_DIR NULL
 #endif
 	if (i18n_setup(lang, CCSIM_BUILD_LOCALE_DIR) < 0) {
-		fprintf(stderr, "ccsim: --lang %s: the languages are zh (简体中文) and en\n", lang);
+		fprintf(stderr, _("ccsim: --lang %s: the languages are zh (简体中文) and en\n"), lang);
 		return -1;
 	}
 	return 0;
@@ -119,7 +119,7 @@ int main(int argc, char **argv)
 {
 	struct cluster *cluster = cluster_start(&argc, &argv);
 	if (cluster == NULL) {
-		fprintf(stderr, "ccsim: out of memory\n");
+		fprintf(stderr, _("ccsim: out of memory\n"));
 		return EXIT_INTERNAL;
 	}
 	if (take_language(&argc, argv) != 0)

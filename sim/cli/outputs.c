@@ -1,4 +1,5 @@
 #include "outputs.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -42,7 +43,7 @@ static int same_file(const char *a, const char *b)
 
 static int refuse(const char *command, const char *path, const char *why)
 {
-	fprintf(stderr, "ccsim %s: cannot write %s: %s; nothing was simulated\n", command, path, why);
+	fprintf(stderr, _("ccsim %s: cannot write %s: %s; nothing was simulated\n"), command, path, why);
 	return EXIT_INPUT;
 }
 
@@ -51,18 +52,18 @@ static const char *wrong_target(const char *path, char *why, size_t size)
 {
 	struct stat s;
 	if (path[0] == '\0')
-		return "the name is empty";
+		return _("the name is empty");
 	if (lstat(path, &s) == 0) {
 		if (S_ISLNK(s.st_mode))
-			return "it is a symbolic link (give the file it points to)";
+			return _("it is a symbolic link (give the file it points to)");
 		if (S_ISDIR(s.st_mode))
-			return "it is a folder";
+			return _("it is a folder");
 		if (S_ISFIFO(s.st_mode))
-			return "it is a FIFO";
+			return _("it is a FIFO");
 		if (S_ISCHR(s.st_mode) || S_ISBLK(s.st_mode))
-			return "it is a device";
+			return _("it is a device");
 		if (!S_ISREG(s.st_mode))
-			return "it is not a regular file";
+			return _("it is not a regular file");
 	} else if (errno != ENOENT) {
 		snprintf(why, size, "%s", strerror(errno));
 		return why;
@@ -70,15 +71,15 @@ static const char *wrong_target(const char *path, char *why, size_t size)
 	char folder[PATH_MAX];
 	folder_of(path, folder, sizeof folder);
 	if (stat(folder, &s) != 0) {
-		snprintf(why, size, "the folder %s does not exist", folder);
+		snprintf(why, size, _("the folder %s does not exist"), folder);
 		return why;
 	}
 	if (!S_ISDIR(s.st_mode)) {
-		snprintf(why, size, "%s is not a folder", folder);
+		snprintf(why, size, _("%s is not a folder"), folder);
 		return why;
 	}
 	if (access(folder, W_OK | X_OK) != 0) {
-		snprintf(why, size, "the folder %s cannot be written (%s)", folder, strerror(errno));
+		snprintf(why, size, _("the folder %s cannot be written (%s)"), folder, strerror(errno));
 		return why;
 	}
 	return NULL;
@@ -112,10 +113,10 @@ int outputs_check_paths(const char *command, const char *const *paths, int n,
 			continue;
 		for (int j = 0; j < n_inputs; j++)
 			if (is_input(paths[i], inputs[j]))
-				return refuse(command, paths[i], "it is an input of this command");
+				return refuse(command, paths[i], _("it is an input of this command"));
 		for (int j = 0; j < i; j++)
 			if (paths[j] != NULL && same_file(paths[i], paths[j]))
-				return refuse(command, paths[i], "another output of this command goes there too");
+				return refuse(command, paths[i], _("another output of this command goes there too"));
 		const char *wrong = wrong_target(paths[i], why, sizeof why);
 		if (wrong != NULL)
 			return refuse(command, paths[i], wrong);

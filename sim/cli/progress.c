@@ -1,4 +1,5 @@
 #include "progress.h"
+#include "i18n.h"
 
 #include <omp.h>
 #include <stdio.h>
@@ -25,7 +26,7 @@ void progress_update(void *context, int64_t done, int64_t total)
 	for (int i = 0; i < 30; i++)
 		bar_text[i] = i < filled ? '#' : '.';
 	bar_text[30] = '\0';
-	fprintf(stderr, "\r[%s] %5.1f %% %lld/%lld, %.0f reps/s, %d:%02d left ", bar_text,
+	fprintf(stderr, _("\r[%s] %5.1f %% %lld/%lld, %.0f reps/s, %d:%02d left "), bar_text,
 		100.0 * share, (long long)done, (long long)total, rate, (int)left / 60, (int)left % 60);
 	fflush(stderr);
 	bar->drawn = 1;

@@ -6,9 +6,10 @@
 #include "interrupts.h"
 #include "outputs.h"
 #include "report_html.h"
+#include "i18n.h"
 
-static const char report_usage[] =
-	"Usage: ccsim report FILE.json [FILE.json ...] -o report.html\n"
+static const char *const report_usage =
+	N_("Usage: ccsim report FILE.json [FILE.json ...] -o report.html\n"
 	"\n"
 	"Draws the JSON that run, compare, sweep, sensitivity and allocate write\n"
 	"with --json as one HTML page of charts that opens in any browser with no\n"
@@ -18,7 +19,7 @@ static const char report_usage[] =
 	"their differences; sweeps (a heat map in 2-D); tornado, Morris and Sobol'\n"
 	"charts; an allocation and the gain of each step.\n"
 	"\n"
-	"  -o, --output FILE   the page to write (whole or not at all)\n";
+	"  -o, --output FILE   the page to write (whole or not at all)\n");
 
 int command_report(int argc, char **argv, struct cluster *cluster)
 {
@@ -31,16 +32,16 @@ int command_report(int argc, char **argv, struct cluster *cluster)
 		if (opt == 'o') {
 			output = optarg;
 		} else if (opt == 'h') {
-			fputs(report_usage, stdout);
+			fputs(_(report_usage), stdout);
 			return EXIT_OK;
 		} else {
-			return cli_usage_error("report", "unknown option");
+			return cli_usage_error("report", _("unknown option"));
 		}
 	}
 	if (output == NULL)
-		return cli_usage_error("report", "give the page to write with -o FILE");
+		return cli_usage_error("report", _("give the page to write with -o FILE"));
 	if (optind == argc)
-		return cli_usage_error("report", "give one or more JSON files");
+		return cli_usage_error("report", _("give one or more JSON files"));
 	if (!cluster_writes(cluster))
 		return EXIT_OK;
 	const char *const *inputs = (const char *const *)&argv[optind];
@@ -48,7 +49,7 @@ int command_report(int argc, char **argv, struct cluster *cluster)
 	if (status != EXIT_OK)
 		return status;
 	struct diag d;
-	diag_init(&d, "ccsim report");
+	diag_init(&d, _("ccsim report"));
 	interrupts_hold(1);
 	int failed = report_html_write(inputs, argc - optind, output, &d);
 	interrupts_hold(0);

@@ -9,9 +9,10 @@
 #include "progress.h"
 #include "report.h"
 #include "study.h"
+#include "i18n.h"
 
-static const char run_usage[] =
-	"Usage: ccsim run SCENARIO [--reps N] [--seed S] [--threads T] [--json FILE] [--csv FILE]\n"
+static const char *const run_usage =
+	N_("Usage: ccsim run SCENARIO [--reps N] [--seed S] [--threads T] [--json FILE] [--csv FILE]\n"
 	"                          [--set PATH=VALUE]... [--precision H [--max-reps N]] [--quiet]\n"
 	"\n"
 	"Simulates SCENARIO and prints the pass probability with its 95 % Wilson\n"
@@ -38,7 +39,7 @@ static const char run_usage[] =
 	"A progress bar shows on a terminal. Ctrl-C (or SIGTERM, SIGHUP) stops at the\n"
 	"next replication, prints and writes what was done marked as interrupted\n"
 	"(\"complete\": false), and exits with 130 (143, 129); a second ends at once,\n"
-	"writing nothing.\n";
+	"writing nothing.\n");
 
 int command_run(int argc, char **argv, struct cluster *cluster)
 {
@@ -47,7 +48,7 @@ int command_run(int argc, char **argv, struct cluster *cluster)
 	if (status != EXIT_OK)
 		return status < 0 ? EXIT_OK : status;
 	if (optind != argc - 1)
-		return cli_usage_error("run", "give exactly one scenario file");
+		return cli_usage_error("run", _("give exactly one scenario file"));
 	const char *file = argv[optind];
 	if ((status = outputs_check("run", &o, &file, 1)) != EXIT_OK)
 		return status;
@@ -71,13 +72,13 @@ int command_run(int argc, char **argv, struct cluster *cluster)
 	progress_finish(&bar);
 	if (failed) {
 		status = cli_fail("run", &st, &d, 1);
-		fprintf(stderr, "ccsim run: nothing was written\n");
+		fprintf(stderr, _("ccsim run: nothing was written\n"));
 		study_close(&st);
 		return status;
 	}
 	cli_warnings(&o, &d);
 	if (result.tally->n == 0) {
-		fprintf(stderr, "ccsim run: interrupted before any replication finished; nothing was written\n");
+		fprintf(stderr, _("ccsim run: interrupted before any replication finished; nothing was written\n"));
 		run_result_free(&result);
 		study_close(&st);
 		return interrupts_status();
@@ -89,7 +90,7 @@ int command_run(int argc, char **argv, struct cluster *cluster)
 	status = cli_write_outputs(&o, json, csv);
 	if (!o.quiet && status == EXIT_OK)
 		if (report_print(stdout, s, &result, study_variant_policies(&st.base)) != 0) {
-			fprintf(stderr, "ccsim run: out of memory while printing the summary\n");
+			fprintf(stderr, _("ccsim run: out of memory while printing the summary\n"));
 			status = EXIT_INTERNAL;
 		}
 	if (status == EXIT_OK && !result.complete)

@@ -13,9 +13,10 @@
 #include "interrupts.h"
 #include "outputs.h"
 #include "summary_text.h"
+#include "i18n.h"
 
-static const char sensitivity_usage[] =
-	"Usage: ccsim sensitivity SCENARIO [--method tornado|morris|sobol] [--param PATH=LO:HI]... [options]\n"
+static const char *const sensitivity_usage =
+	N_("Usage: ccsim sensitivity SCENARIO [--method tornado|morris|sobol] [--param PATH=LO:HI]... [options]\n"
 	"\n"
 	"How much P(pass) and the mean Total depend on each input, over the ranges of\n"
 	"the --param flags, else of the scenario's uncertain inputs (each over its\n"
@@ -44,7 +45,7 @@ static const char sensitivity_usage[] =
 	"  -n, --reps N          replications per point (tornado 20000, morris 2000,\n"
 	"                        sobol 500)\n"
 	"  -S, --set PATH=V   -s, --seed S   -t, --threads T   -j, --json FILE\n"
-	"  -c, --csv FILE     -q, --quiet\n";
+	"  -c, --csv FILE     -q, --quiet\n");
 
 struct flags {
 	struct analysis_request request;
@@ -66,31 +67,31 @@ static int take_option(int opt, char *arg, void *context)
 		else if (strcmp(arg, "sobol") == 0)
 			r->method = ANALYSIS_SOBOL;
 		else
-			return cli_usage_error("sensitivity", "--method is tornado, morris or sobol");
+			return cli_usage_error("sensitivity", _("--method is tornado, morris or sobol"));
 		return 0;
 	case 'r':
 		if (cli_parse_count(arg, 2, 100000, &value) != 0)
-			return cli_usage_error("sensitivity", "--trajectories takes 2 to 100000");
+			return cli_usage_error("sensitivity", _("--trajectories takes 2 to 100000"));
 		r->trajectories = (int)value;
 		return 0;
 	case 'l':
 		if (cli_parse_count(arg, 2, 100, &value) != 0 || value % 2)
-			return cli_usage_error("sensitivity", "--levels takes an even number from 2 to 100");
+			return cli_usage_error("sensitivity", _("--levels takes an even number from 2 to 100"));
 		r->levels = (int)value;
 		return 0;
 	case 'N':
 		if (cli_parse_count(arg, 2, 1000000, &value) != 0)
-			return cli_usage_error("sensitivity", "--samples takes 2 to 1000000");
+			return cli_usage_error("sensitivity", _("--samples takes 2 to 1000000"));
 		r->samples = (int)value;
 		return 0;
 	case 'b':
 		if (cli_parse_count(arg, 0, 100000, &value) != 0)
-			return cli_usage_error("sensitivity", "--bootstrap takes 0 to 100000");
+			return cli_usage_error("sensitivity", _("--bootstrap takes 0 to 100000"));
 		r->bootstrap = (int)value;
 		return 0;
 	case 'R':
 		if (cli_parse_count(arg, 2, 1000, &value) != 0)
-			return cli_usage_error("sensitivity", "--replicates takes 2 to 1000");
+			return cli_usage_error("sensitivity", _("--replicates takes 2 to 1000"));
 		r->replicates = (int)value;
 		return 0;
 	case 'p':
@@ -159,7 +160,7 @@ int command_sensitivity(int argc, char **argv, struct cluster *cluster)
 	if (status != EXIT_OK)
 		return status < 0 ? EXIT_OK : status;
 	if (argc - optind != 1)
-		return cli_usage_error("sensitivity", "give exactly one scenario file");
+		return cli_usage_error("sensitivity", _("give exactly one scenario file"));
 	const char *file = argv[optind];
 	if ((status = outputs_check("sensitivity", &o, &file, 1)) != EXIT_OK)
 		return status;
@@ -173,8 +174,8 @@ int command_sensitivity(int argc, char **argv, struct cluster *cluster)
 	if (f.request.k == 0 && take_uncertain_inputs(st.base.scenario, &f) != 0) {
 		diag_free(&d);
 		study_close(&st);
-		return cli_usage_error("sensitivity", "the scenario has more uncertain inputs than "
-				       "sensitivity analyses at once: give --param PATH=LO:HI");
+		return cli_usage_error("sensitivity", _("the scenario has more uncertain inputs than "
+				       "sensitivity analyses at once: give --param PATH=LO:HI"));
 	}
 	if (f.request.k == 0)
 		take_scenario_inputs(st.base.scenario, &f);
@@ -182,11 +183,11 @@ int command_sensitivity(int argc, char **argv, struct cluster *cluster)
 		diag_free(&d);
 		study_close(&st);
 		return cli_usage_error("sensitivity",
-				       "the scenario has no sensitivity list: give --param PATH=LO:HI");
+				       _("the scenario has no sensitivity list: give --param PATH=LO:HI"));
 	}
 	struct analysis_result *r = calloc(1, sizeof *r);
 	if (r == NULL)
-		diag_no_memory(&d, "preparing the analysis");
+		diag_no_memory(&d, _("preparing the analysis"));
 	if (r == NULL || analysis_run(&st, &f.request, r, &d) != 0) {
 		status = cli_fail("sensitivity", &st, &d, 0);
 		free(r);

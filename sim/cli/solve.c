@@ -10,9 +10,10 @@
 #include "outputs.h"
 #include "solve.h"
 #include "summary_text.h"
+#include "i18n.h"
 
-static const char solve_usage[] =
-	"Usage: ccsim solve SCENARIO --param PATH --target P --range LO:HI [--tolerance T] [options]\n"
+static const char *const solve_usage =
+	N_("Usage: ccsim solve SCENARIO --param PATH --target P --range LO:HI [--tolerance T] [options]\n"
 	"\n"
 	"Finds the value of PATH at which P(pass) reaches P (\"what weekly\n"
 	"rectification rate gives a 90 % pass probability?\", \"what threshold could\n"
@@ -27,7 +28,7 @@ static const char solve_usage[] =
 	"  -T, --tolerance T    the bracket's width at the end (default (HI - LO) / 100;\n"
 	"                       1 for whole-number parameters)\n"
 	"  -n, --reps N         replications per value (default 20000)\n"
-	"  -S, --set PATH=V   -s, --seed S   -t, --threads T   -j, --json FILE   -q, --quiet\n";
+	"  -S, --set PATH=V   -s, --seed S   -t, --threads T   -j, --json FILE   -q, --quiet\n");
 
 struct flags {
 	const char *path;
@@ -46,22 +47,22 @@ static int take_option(int opt, char *arg, void *context)
 	case 'g':
 		f->target = strtod(arg, &end);
 		if (*end != '\0' || !(f->target > 0.0 && f->target < 1.0))
-			return cli_usage_error("solve", "--target takes a probability within (0, 1), e.g. 0.9");
+			return cli_usage_error("solve", _("--target takes a probability within (0, 1), e.g. 0.9"));
 		return 0;
 	case 'r':
 		f->lo = strtod(arg, &end);
 		if (end == arg || *end != ':')
-			return cli_usage_error("solve", "--range takes LO:HI");
+			return cli_usage_error("solve", _("--range takes LO:HI"));
 		arg = end + 1;
 		f->hi = strtod(arg, &end);
 		if (end == arg || *end != '\0' || !(f->lo < f->hi) || !isfinite(f->hi - f->lo))
-			return cli_usage_error("solve", "--range takes LO:HI with LO < HI");
+			return cli_usage_error("solve", _("--range takes LO:HI with LO < HI"));
 		f->have_range = 1;
 		return 0;
 	case 'T':
 		f->tolerance = strtod(arg, &end);
 		if (*end != '\0' || !(f->tolerance > 0.0 && f->tolerance < LIMIT_BUDGET))
-			return cli_usage_error("solve", "--tolerance takes a positive number");
+			return cli_usage_error("solve", _("--tolerance takes a positive number"));
 		return 0;
 	default:
 		return 1;
@@ -81,15 +82,15 @@ int command_solve(int argc, char **argv, struct cluster *cluster)
 	if (status != EXIT_OK)
 		return status < 0 ? EXIT_OK : status;
 	if (argc - optind != 1)
-		return cli_usage_error("solve", "give exactly one scenario file");
+		return cli_usage_error("solve", _("give exactly one scenario file"));
 	if (f.path == NULL || f.target <= 0.0 || !f.have_range)
-		return cli_usage_error("solve", "give --param PATH, --target P and --range LO:HI");
+		return cli_usage_error("solve", _("give --param PATH, --target P and --range LO:HI"));
 	if (f.tolerance <= 0.0)
 		f.tolerance = (f.hi - f.lo) / 100.0;
 	if ((f.hi - f.lo) / f.tolerance > 1e9)
-		return cli_usage_error("solve", "--tolerance is too small for the range");
+		return cli_usage_error("solve", _("--tolerance is too small for the range"));
 	if (o.csv)
-		return cli_usage_error("solve", "solve writes no CSV; use --json");
+		return cli_usage_error("solve", _("solve writes no CSV; use --json"));
 	const char *file = argv[optind];
 	if ((status = outputs_check("solve", &o, &file, 1)) != EXIT_OK)
 		return status;

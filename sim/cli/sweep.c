@@ -10,9 +10,10 @@
 #include "outputs.h"
 #include "summary_text.h"
 #include "sweep.h"
+#include "i18n.h"
 
-static const char sweep_usage[] =
-	"Usage: ccsim sweep SCENARIO --param PATH=LO:HI:STEPS [--param PATH=LO:HI:STEPS] [options]\n"
+static const char *const sweep_usage =
+	N_("Usage: ccsim sweep SCENARIO --param PATH=LO:HI:STEPS [--param PATH=LO:HI:STEPS] [options]\n"
 	"\n"
 	"Runs the scenario at every point of a 1-D or 2-D grid of parameters (STEPS\n"
 	"evenly spaced values from LO to HI, rounded for whole-number parameters)\n"
@@ -22,7 +23,7 @@ static const char sweep_usage[] =
 	"  -p, --param PATH=LO:HI:STEPS   a parameter and its grid (once or twice)\n"
 	"  -n, --reps N   replications per point (default 20000)\n"
 	"  -S, --set PATH=V   -s, --seed S   -t, --threads T   -j, --json FILE\n"
-	"  -c, --csv FILE     -q, --quiet\n";
+	"  -c, --csv FILE     -q, --quiet\n");
 
 struct parameters {
 	int n;
@@ -45,9 +46,9 @@ int command_sweep(int argc, char **argv, struct cluster *cluster)
 	if (status != EXIT_OK)
 		return status < 0 ? EXIT_OK : status;
 	if (argc - optind != 1)
-		return cli_usage_error("sweep", "give exactly one scenario file");
+		return cli_usage_error("sweep", _("give exactly one scenario file"));
 	if (p.n < 1 || p.n > SWEEP_MAX_PARAMETERS)
-		return cli_usage_error("sweep", "give one or two --param PATH=LO:HI:STEPS");
+		return cli_usage_error("sweep", _("give one or two --param PATH=LO:HI:STEPS"));
 	const char *file = argv[optind];
 	if ((status = outputs_check("sweep", &o, &file, 1)) != EXIT_OK)
 		return status;

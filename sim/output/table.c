@@ -170,7 +170,8 @@ static void print_cell(const struct table *t, FILE *out, int c, const char *text
 int table_print(const struct table *t, FILE *out, int indent)
 {
 	if (t->failed) {
-		fprintf(out, "%*s(out of memory: the table could not be made)\n", indent, "");
+		fprintf(out, "%*s", indent, "");
+		fputs(_("(out of memory: the table could not be made)\n"), out);
 		return -1;
 	}
 	int widths[64];
@@ -184,12 +185,18 @@ int table_print(const struct table *t, FILE *out, int indent)
 		}
 	}
 	for (int r = -1; r < t->rows; r++) {
-		fprintf(out, "%*s", indent, "");
+		const char *text[64];
+		int last = 0; /* the last column with something to show: no spaces trail a line */
 		for (int c = 0; c < columns; c++) {
-			const char *text = r < 0 ? (t->column[c].header ? t->column[c].header : "")
-						 : t->cells[(size_t)r * (size_t)t->columns + (size_t)c];
-			print_cell(t, out, c, text, widths[c], c == columns - 1);
-			if (c < columns - 1)
+			text[c] = r < 0 ? (t->column[c].header ? t->column[c].header : "")
+					: t->cells[(size_t)r * (size_t)t->columns + (size_t)c];
+			if (text[c][0] != '\0')
+				last = c;
+		}
+		fprintf(out, "%*s", indent, "");
+		for (int c = 0; c <= last; c++) {
+			print_cell(t, out, c, text[c], widths[c], c == last);
+			if (c < last)
 				fputs("  ", out);
 		}
 		fputc('\n', out);

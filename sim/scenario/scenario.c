@@ -3,6 +3,7 @@
 
 #include "text.h"
 #include "uncertain.h"
+#include "i18n.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -220,16 +221,16 @@ int scenario_check_consistency(const struct scenario *s, const struct scenario_l
 				continue;
 			if (cell->declared > cell->sites)
 				diag_add(d, line_at(lines->declared, k),
-					 "%sdistrict '%s', category '%s': declared is %lld but the district "
-					 "has only %lld sites of it (declared must be at most sites)",
+					 _("%sdistrict '%s', category '%s': declared is %lld but the district "
+					 "has only %lld sites of it (declared must be at most sites)"),
 					 prefix, di->name, s->categories[c].name, (long long)cell->declared,
 					 (long long)cell->sites);
 		}
 		if (di->satisfaction_concentration > 0.0 &&
 		    (di->satisfaction <= 0.0 || di->satisfaction >= 1.0))
 			diag_add(d, line_at(lines->satisfaction, (size_t)i),
-				 "%sdistrict '%s': 'satisfaction' is %g, must be within (0, 1) when "
-				 "satisfaction_concentration is positive (or set the concentration to 0)",
+				 _("%sdistrict '%s': 'satisfaction' is %g, must be within (0, 1) when "
+				 "satisfaction_concentration is positive (or set the concentration to 0)"),
 				 prefix, di->name, di->satisfaction);
 	}
 
@@ -251,9 +252,9 @@ int scenario_check_consistency(const struct scenario *s, const struct scenario_l
 				(k->random_view < undeclared ? k->random_view : undeclared);
 		if (!invalid && drawn < 1)
 			diag_add(d, line_at(lines->category, (size_t)c),
-				 "%scategory '%s' has weight %g but no site of it can be inspected "
+				 _("%scategory '%s' has weight %g but no site of it can be inspected "
 				 "(lottery %lld over %lld declared sites, random_view %lld over %lld "
-				 "undeclared): raise lottery or random_view, declare sites, or set weight = 0",
+				 "undeclared): raise lottery or random_view, declare sites, or set weight = 0"),
 				 prefix, k->name, k->weight, (long long)k->lottery, (long long)declared,
 				 (long long)k->random_view, (long long)undeclared);
 	}
@@ -270,14 +271,14 @@ int scenario_check_consistency(const struct scenario *s, const struct scenario_l
 	}
 	if (moved > LIMIT_CAMPAIGN_PROBLEMS)
 		diag_add(d, 0,
-			 "%sthe campaign could move up to %.3g problems in all (weeks x the problems "
+			 _("%sthe campaign could move up to %.3g problems in all (weeks x the problems "
 			 "a cell can hold, over every cell), more than the %.0e whose sums stay exact: "
-			 "lower weeks, new_per_week or problems",
+			 "lower weeks, new_per_week or problems"),
 			 prefix, moved, LIMIT_CAMPAIGN_PROBLEMS);
 	if (s->overall.weight > 0.0 && field_weight <= 0.0)
 		diag_add(d, lines->overall,
-			 "%soverall: weight %g needs a field score to judge, but every category has "
-			 "weight 0: give a category a weight or set overall weight = 0",
+			 _("%soverall: weight %g needs a field score to judge, but every category has "
+			 "weight 0: give a category a weight or set overall weight = 0"),
 			 prefix, s->overall.weight);
 	return d->count - before;
 }

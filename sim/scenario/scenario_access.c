@@ -4,6 +4,7 @@
  * the value was written.
  */
 #include "scenario_int.h"
+#include "i18n.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,15 +24,15 @@ int access_line(const config_setting_t *setting)
 const char *access_type_name(const config_setting_t *setting)
 {
 	switch (config_setting_type(setting)) {
-	case CONFIG_TYPE_GROUP: return "a group { ... }";
+	case CONFIG_TYPE_GROUP: return _("a group { ... }");
 	case CONFIG_TYPE_INT:
-	case CONFIG_TYPE_INT64: return "an integer";
-	case CONFIG_TYPE_FLOAT: return "a real number";
-	case CONFIG_TYPE_STRING: return "a string";
-	case CONFIG_TYPE_BOOL: return "a boolean";
-	case CONFIG_TYPE_ARRAY: return "an array [ ... ]";
-	case CONFIG_TYPE_LIST: return "a list ( ... )";
-	default: return "nothing";
+	case CONFIG_TYPE_INT64: return _("an integer");
+	case CONFIG_TYPE_FLOAT: return _("a real number");
+	case CONFIG_TYPE_STRING: return _("a string");
+	case CONFIG_TYPE_BOOL: return _("a boolean");
+	case CONFIG_TYPE_ARRAY: return _("an array [ ... ]");
+	case CONFIG_TYPE_LIST: return _("a list ( ... )");
+	default: return _("nothing");
 	}
 }
 
@@ -91,7 +92,7 @@ const char *access_nearest(const char *word, const char *const *candidates, int 
 void access_no_memory(struct loader *L)
 {
 	if (!L->out_of_memory)
-		diag_no_memory(L->d, "reading the scenario");
+		diag_no_memory(L->d, _("reading the scenario"));
 	L->out_of_memory = 1;
 }
 
@@ -147,7 +148,7 @@ int access_bool(struct loader *L, const config_setting_t *group, const char *whe
 	if (member == NULL)
 		return fallback;
 	if (config_setting_type(member) != CONFIG_TYPE_BOOL) {
-		access_report(L, member, "%s%s'%s' must be true or false, not %s", where, access_sep(where),
+		access_report(L, member, _("%s%s'%s' must be true or false, not %s"), where, access_sep(where),
 			      key, access_type_name(member));
 		return fallback;
 	}
@@ -160,12 +161,12 @@ const char *access_string(struct loader *L, const config_setting_t *group, const
 	const config_setting_t *member = config_setting_get_member(group, key);
 	if (member == NULL) {
 		if (required)
-			access_report(L, group, "%s%smissing '%s': add %s = \"...\";", where,
+			access_report(L, group, _("%s%smissing '%s': add %s = \"...\";"), where,
 				      access_sep(where), key, key);
 		return NULL;
 	}
 	if (config_setting_type(member) != CONFIG_TYPE_STRING) {
-		access_report(L, member, "%s%s'%s' must be a string in double quotes, not %s", where,
+		access_report(L, member, _("%s%s'%s' must be a string in double quotes, not %s"), where,
 			      access_sep(where), key, access_type_name(member));
 		return NULL;
 	}
@@ -191,7 +192,7 @@ void access_check_keys(struct loader *L, const config_setting_t *group, const ch
 		for (int k = 0; k < n_known && !found; k++)
 			found = strcmp(name, known[k]) == 0;
 		if (!found)
-			access_report(L, member, "%s%sunknown key '%s'; did you mean '%s'?", where,
+			access_report(L, member, _("%s%sunknown key '%s'; did you mean '%s'?"), where,
 				      access_sep(where), name, access_nearest(name, known, n_known));
 	}
 }
@@ -202,12 +203,12 @@ const config_setting_t *access_group(struct loader *L, const config_setting_t *p
 	const config_setting_t *member = config_setting_get_member(parent, key);
 	if (member == NULL) {
 		if (required)
-			access_report(L, parent, "%s%smissing section '%s': add %s: { ... };", where,
+			access_report(L, parent, _("%s%smissing section '%s': add %s: { ... };"), where,
 				      access_sep(where), key, key);
 		return NULL;
 	}
 	if (!config_setting_is_group(member)) {
-		access_report(L, member, "%s%s'%s' must be a group { ... }, not %s", where,
+		access_report(L, member, _("%s%s'%s' must be a group { ... }, not %s"), where,
 			      access_sep(where), key, access_type_name(member));
 		return NULL;
 	}

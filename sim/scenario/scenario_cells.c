@@ -4,6 +4,7 @@
  * entry, defaults scalar (MODEL.md 2).
  */
 #include "scenario_int.h"
+#include "i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,7 +77,7 @@ static void read_level(struct loader *L, const config_setting_t *level, const ch
 		while (c < s->n_categories && strcmp(names[c], category) != 0)
 			c++;
 		if (c == s->n_categories) {
-			access_report(L, entry, "%s%s'%s' names no category; did you mean '%s'?", where,
+			access_report(L, entry, _("%s%s'%s' names no category; did you mean '%s'?"), where,
 				      access_sep(where), category,
 				      access_nearest(category, names, s->n_categories));
 			continue;
@@ -124,7 +125,7 @@ static int scale_cell(struct loader *L, int d, int c, const struct value_rule *r
 	double factor = settings_factor(L, named, from_defaults ? 4 : 2, &which);
 	if (which == NULL)
 		return 1;
-	snprintf(what, sizeof what, "district '%s', category '%s'", s->districts[d].name,
+	snprintf(what, sizeof what, _("district '%s', category '%s'"), s->districts[d].name,
 		 s->categories[c].name);
 	return settings_scaled(L, which, rule, what, *value, factor, value);
 }
@@ -174,7 +175,7 @@ void cells_resolve(struct loader *L, const config_setting_t *defaults,
 	for (int d = 0; d < s->n_districts; d++) {
 		const config_setting_t *group = config_setting_get_elem(districts, (unsigned)d);
 		char where[192];
-		snprintf(where, sizeof where, "district '%s'", s->districts[d].name);
+		snprintf(where, sizeof where, _("district '%s'"), s->districts[d].name);
 		char prefix[256];
 		snprintf(prefix, sizeof prefix, "districts.%s", s->districts[d].name);
 		L->prefix = prefix;
@@ -207,8 +208,8 @@ void cells_resolve(struct loader *L, const config_setting_t *defaults,
 			if (any_missing) {
 				list_missing(s, missing, missing_text, text_size);
 				access_report(L, group,
-					      "%s: no '%s' for %s: give %s = <value>; (every category) or "
-					      "%s = { %s = <value>; } in the district, or in defaults",
+					      _("%s: no '%s' for %s: give %s = <value>; (every category) or "
+					      "%s = { %s = <value>; } in the district, or in defaults"),
 					      where, key, missing_text, key, key, s->categories[0].name);
 			}
 		}

@@ -5,6 +5,7 @@
  */
 #include "scenario.h"
 #include "ccsim_limits.h"
+#include "i18n.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -109,7 +110,7 @@ struct scenario_compiled *scenario_compile(const struct scenario *s, struct diag
 	    m->undeclared_before == NULL) {
 		free(population);
 		scenario_compiled_free(m);
-		diag_no_memory(d, "preparing the scenario");
+		diag_no_memory(d, _("preparing the scenario"));
 		return NULL;
 	}
 
@@ -123,7 +124,7 @@ struct scenario_compiled *scenario_compile(const struct scenario *s, struct diag
 	free(population);
 	if (allocated != 0) {
 		scenario_compiled_free(m);
-		diag_no_memory(d, "preparing the scenario");
+		diag_no_memory(d, _("preparing the scenario"));
 		return NULL;
 	}
 
@@ -142,8 +143,8 @@ struct scenario_compiled *scenario_compile(const struct scenario *s, struct diag
 	double first = floor(m->total_lo * SCENARIO_HISTOGRAM_BINS_PER_POINT) - 1.0;
 	double last = floor(m->total_hi * SCENARIO_HISTOGRAM_BINS_PER_POINT) + 1.0;
 	if (!isfinite(first) || !isfinite(last) || last - first + 1.0 > LIMIT_HISTOGRAM_BINS) {
-		diag_add(d, 0, "the total score can range over [%g, %g], too wide for the 0.01-point "
-			 "histogram (at most %d bins): check the weights, points and deductions",
+		diag_add(d, 0, _("the total score can range over [%g, %g], too wide for the 0.01-point "
+			 "histogram (at most %d bins): check the weights, points and deductions"),
 			 m->total_lo, m->total_hi, LIMIT_HISTOGRAM_BINS);
 		scenario_compiled_free(m);
 		return NULL;

@@ -15,6 +15,7 @@
  * the scalar then sits in the group as an entry named "*", marked so.
  */
 #include "scenario_int.h"
+#include "i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -209,8 +210,8 @@ static void merge_named(struct layer_merge *m, config_setting_t *base, const con
 				if (m->map != NULL && first > 0 && first <= m->map->n_lines)
 					first = m->map->origin[first].line;
 				diag_add(m->d, access_line(e),
-					 "the name '%s' is used twice in '%s' (also at line %d): give each "
-					 "entry once", name, path, first);
+					 _("the name '%s' is used twice in '%s' (also at line %d): give each "
+					 "entry once"), name, path, first);
 				name = NULL;
 			}
 		}
@@ -282,7 +283,7 @@ static void merge_cell(struct layer_merge *m, config_setting_t *level, config_se
 		const config_setting_t *was = config_setting_get_member(old, "*");
 		int replaced = layers_is_scalar_entry(was) ? access_line(was) : 0;
 		add_scalar_entry(m, old, from);
-		note(m, path, replaced ? "replaces" : "adds beside the earlier entries", from, replaced);
+		note(m, path, replaced ? _("replaces") : _("adds beside the earlier entries"), from, replaced);
 		return;
 	}
 	if (!config_setting_is_group(old)) { /* an earlier scalar beside a later group */

@@ -273,7 +273,7 @@ static unsigned decode(const char *p, int *n)
 /* The ASCII a planner meant by CODE, typed with a Chinese input method; 0 when none. */
 static int ascii_meant(unsigned code, const char **what)
 {
-	*what = "full-width";
+	*what = _("full-width");
 	if (code >= 0xff01 && code <= 0xff5e) /* the full-width forms of ASCII */
 		return (int)(code - 0xfee0);
 	switch (code) {
@@ -283,7 +283,7 @@ static int ascii_meant(unsigned code, const char **what)
 	case 0x3010: return '[';    /* 【 */
 	case 0x3011: return ']';    /* 】 */
 	}
-	*what = "curly";
+	*what = _("curly");
 	if (code == 0x201c || code == 0x201d || code == 0x2018 || code == 0x2019)
 		return '"';
 	return 0;

@@ -4,6 +4,7 @@
  */
 #include "scenario_int.h"
 #include "uncertain.h"
+#include "i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,19 +30,28 @@ static int column_width(const struct scenario_key *k)
 	return n > 8 ? n : 8;
 }
 
+/* NAME left-aligned in WIDTH terminal columns (a CJK character takes two). */
+static void print_name(FILE *out, const char *name, int width)
+{
+	int pad = width - i18n_width(name);
+	fprintf(out, "%s%*s", name, pad > 0 ? pad : 0, "");
+}
+
 /* A table of the entries of RECORD: a name column, then one column per stored key. */
 static void print_table(FILE *out, const struct scenario *s, enum scenario_record record,
 			const char *first, const char *(*name_of)(const struct scenario *, int, int),
 			int item, const char *indent)
 {
 	int rows = record == SCENARIO_RECORD_CELL ? s->n_categories : scenario_record_count(s, record);
-	fprintf(out, "%s%-22s", indent, first);
+	fprintf(out, "%s", indent);
+	print_name(out, first, 22);
 	for (const struct scenario_key *k = scenario_schema_next(NULL, record, 0); k != NULL;
 	     k = scenario_schema_next(k, record, 0))
 		fprintf(out, " %*s", column_width(k), scenario_key_name(k));
 	fprintf(out, "\n");
 	for (int i = 0; i < rows; i++) {
-		fprintf(out, "%s%-22s", indent, name_of(s, i, item));
+		fprintf(out, "%s", indent);
+		print_name(out, name_of(s, i, item), 22);
 		for (const struct scenario_key *k = scenario_schema_next(NULL, record, 0); k != NULL;
 		     k = scenario_schema_next(k, record, 0)) {
 			fprintf(out, " ");
@@ -115,13 +125,13 @@ static void print_layers(FILE *out, const struct scenario *s)
 		return;
 	fprintf(out, "\nlayers     ");
 	for (int i = 0; i < s->n_layers; i++)
-		fprintf(out, "%s%s", i ? ", then " : "", s->layers[i]);
-	fprintf(out, "\nEvery value comes from %s except these, written by a later file:\n", s->layers[0]);
+		fprintf(out, "%s%s", i ? _(", then ") : "", s->layers[i]);
+	fprintf(out, _("\nEvery value comes from %s except these, written by a later file:\n"), s->layers[0]);
 	for (int i = 0; i < s->n_origins; i++) {
 		const struct scenario_origin *o = &s->origins[i];
 		fprintf(out, "  %s:%d: %s %s", o->file, o->line, o->kind, o->path);
 		if (o->replaced_file != NULL)
-			fprintf(out, " (written at %s:%d)", o->replaced_file, o->replaced_line);
+			fprintf(out, _(" (written at %s:%d)"), o->replaced_file, o->replaced_line);
 		fprintf(out, "\n");
 	}
 }
@@ -136,20 +146,20 @@ static void print_uncertain(FILE *out, const struct scenario *s)
 		int attained;
 		distribution_support(dist, &lo, &hi, &attained);
 		int values = s->uncertain_first[k + 1] - s->uncertain_first[k];
-		fprintf(out, "uncertain  %s: %s over [%g, %g]%s; sets %d value%s\n", uncertain_path(set, k),
-			distribution_name(dist->kind), lo, hi,
-			uncertain_is_relative(set, k) ? " times its value" : "", values,
-			values == 1 ? "" : "s");
+		fprintf(out, ngettext("uncertain  %s: %s over [%g, %g]%s; sets %d value\n",
+				      "uncertain  %s: %s over [%g, %g]%s; sets %d values\n", (unsigned long)values),
+			uncertain_path(set, k), distribution_name(dist->kind), lo, hi,
+			uncertain_is_relative(set, k) ? _(" times its value") : "", values);
 	}
 }
 
 void scenario_print(const struct scenario *s, FILE *out)
 {
-	fprintf(out, "scenario   %s (%s)\n", s->name, s->file);
+	fprintf(out, _("scenario   %s (%s)\n"), s->name, s->file);
 	if (s->has_replications)
-		fprintf(out, "run        replications %lld\n", (long long)s->replications);
+		fprintf(out, _("run        replications %lld\n"), (long long)s->replications);
 	if (s->has_seed)
-		fprintf(out, "run        seed %llu\n", (unsigned long long)s->seed);
+		fprintf(out, _("run        seed %llu\n"), (unsigned long long)s->seed);
 	print_section(out, s, "campaign");
 	fprintf(out, "\n");
 	print_section(out, s, "inspection");
@@ -158,7 +168,7 @@ void scenario_print(const struct scenario *s, FILE *out)
 	double field_weight = 0.0;
 	for (int c = 0; c < s->n_categories; c++)
 		field_weight += s->categories[c].weight;
-	fprintf(out, "\ncategories (%d), field weight %g\n", s->n_categories, field_weight);
+	fprintf(out, _("\ncategories (%d), field weight %g\n"), s->n_categories, field_weight);
 	print_table(out, s, SCENARIO_RECORD_CATEGORY, "name", category_name, 0, "  ");
 
 	/* the survey's allocation, as the compiled model makes it */
@@ -181,14 +191,14 @@ void scenario_print(const struct scenario *s, FILE *out)
 			separator = ", ";
 		}
 		if (allocated)
-			fprintf(out, ", %lld respondents", (long long)respondents[i]);
+			fprintf(out, _(", %lld respondents"), (long long)respondents[i]);
 		long long sites = 0, declared = 0, problems = 0;
 		for (int c = 0; c < s->n_categories; c++) {
 			sites += scenario_cell(s, i, c)->sites;
 			declared += scenario_cell(s, i, c)->declared;
 			problems += scenario_cell(s, i, c)->problems;
 		}
-		fprintf(out, "; in all %lld sites, %lld declared, %lld problems\n", sites, declared,
+		fprintf(out, _("; in all %lld sites, %lld declared, %lld problems\n"), sites, declared,
 			problems);
 		print_table(out, s, SCENARIO_RECORD_CELL, "category", category_name, i, "    ");
 	}
@@ -201,18 +211,19 @@ void scenario_print(const struct scenario *s, FILE *out)
 	print_section(out, s, "survey");
 	fprintf(out, "\n");
 	print_section(out, s, "overall");
-	fprintf(out, "\nnegative_list (%d)\n", s->n_negatives);
+	fprintf(out, _("\nnegative_list (%d)\n"), s->n_negatives);
 	if (s->n_negatives > 0)
 		print_table(out, s, SCENARIO_RECORD_NEGATIVE, "name", negative_name, 0, "  ");
 	print_section(out, s, "bonus");
-	fprintf(out, ", %d honour%s\n", s->bonus.n_honors, s->bonus.n_honors == 1 ? "" : "s");
+	fprintf(out, ngettext(", %d honour\n", ", %d honours\n", (unsigned long)s->bonus.n_honors),
+		s->bonus.n_honors);
 	if (s->bonus.n_honors > 0)
 		print_table(out, s, SCENARIO_RECORD_HONOR, "name", honor_name, 0, "  ");
 	if (s->minors.present) {
 		print_section(out, s, "minors");
 		fprintf(out, "\n");
 	} else {
-		fprintf(out, "minors     none\n");
+		fprintf(out, _("minors     none\n"));
 	}
 	if (s->history.present) {
 		print_section(out, s, "history");
@@ -220,12 +231,12 @@ void scenario_print(const struct scenario *s, FILE *out)
 		print_reals(out, "weights", s->history.weights, s->history.n);
 		fprintf(out, "\n");
 	} else {
-		fprintf(out, "history    none\n");
+		fprintf(out, _("history    none\n"));
 	}
 	if (s->pass.rule == PASS_THRESHOLD) {
-		fprintf(out, "pass       rule threshold, threshold %g", s->pass.threshold);
+		fprintf(out, _("pass       rule threshold, threshold %g"), s->pass.threshold);
 	} else {
-		fprintf(out, "pass       rule competition, slots %lld", (long long)s->pass.slots);
+		fprintf(out, _("pass       rule competition, slots %lld"), (long long)s->pass.slots);
 	}
 	if (s->pass.n_bands > 0)
 		print_reals(out, "bands", s->pass.bands, s->pass.n_bands);
@@ -234,26 +245,26 @@ void scenario_print(const struct scenario *s, FILE *out)
 		print_table(out, s, SCENARIO_RECORD_COMPETITOR, "competitor", competitor_name, 0, "  ");
 	for (int i = 0; i < s->n_policies; i++) {
 		const struct policy *p = &s->policies[i];
-		fprintf(out, "policy %d   %s on %s", i + 1, p->plugin, p->n_targets ? "" : "every district");
+		fprintf(out, _("policy %d   %s on %s"), i + 1, p->plugin, p->n_targets ? "" : _("every district"));
 		for (int j = 0; j < p->n_targets; j++)
 			fprintf(out, "%s%s", j ? ", " : "", p->targets[j]);
 		fprintf(out, "\n");
 	}
 	for (int i = 0; i < s->n_sensitivity; i++)
-		fprintf(out, "sensitivity %s in [%g, %g]\n", s->sensitivity[i].path, s->sensitivity[i].low,
+		fprintf(out, _("sensitivity %s in [%g, %g]\n"), s->sensitivity[i].path, s->sensitivity[i].low,
 			s->sensitivity[i].high);
 	if (s->budget.present)
 		fprintf(out, "budget     %g%s%s\n", s->budget.total, s->budget.unit[0] ? " " : "",
 			s->budget.unit);
 	for (int i = 0; i < s->n_levers; i++) {
 		const struct lever *l = &s->levers[i];
-		fprintf(out, "lever '%s'   policy %d (%s) %s, unit cost %g, step %g, max %g\n", l->name,
+		fprintf(out, _("lever '%s'   policy %d (%s) %s, unit cost %g, step %g, max %g\n"), l->name,
 			l->policy, l->policy <= s->n_policies ? s->policies[l->policy - 1].plugin : "?",
 			l->param, l->unit_cost, l->step, l->max);
 	}
 	print_uncertain(out, s);
 	double lo, hi;
 	scenario_total_bounds(s, &lo, &hi);
-	fprintf(out, "\ntotal score can range over [%g, %g]\n", lo, hi);
+	fprintf(out, _("\ntotal score can range over [%g, %g]\n"), lo, hi);
 	print_layers(out, s);
 }

@@ -3,6 +3,7 @@
  * numbers read from a file or a setting against them.
  */
 #include "scenario_int.h"
+#include "i18n.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -11,19 +12,19 @@
 
 void scenario_rule_describe(const struct value_rule *rule, char *out, size_t size)
 {
-	const char *kind = rule->integer ? "an integer" : "a number";
+	const char *kind = rule->integer ? _("an integer") : _("a number");
 	const char *form = rule->integer ? "%.0f" : "%g"; /* integers in full: 1000000, not 1e+06 */
 	char lo[24], hi[24];
 	snprintf(lo, sizeof lo, form, rule->lo);
 	snprintf(hi, sizeof hi, form, rule->hi);
 	int has_lo = isfinite(rule->lo), has_hi = isfinite(rule->hi);
 	if (has_lo && has_hi)
-		snprintf(out, size, "%s within %s%s, %s%s", kind, rule->lo_open ? "(" : "[", lo, hi,
+		snprintf(out, size, _("%s within %s%s, %s%s"), kind, rule->lo_open ? "(" : "[", lo, hi,
 			 rule->hi_open ? ")" : "]");
 	else if (has_lo)
-		snprintf(out, size, "%s %s %s", kind, rule->lo_open ? "greater than" : "at least", lo);
+		snprintf(out, size, "%s %s %s", kind, rule->lo_open ? _("greater than") : _("at least"), lo);
 	else if (has_hi)
-		snprintf(out, size, "%s %s %s", kind, rule->hi_open ? "less than" : "at most", hi);
+		snprintf(out, size, "%s %s %s", kind, rule->hi_open ? _("less than") : _("at most"), hi);
 	else
 		snprintf(out, size, "%s", kind);
 }
@@ -47,7 +48,7 @@ int scenario_rule_check(const struct value_rule *rule, double value, char *why, 
 		return 0;
 	char range[128];
 	scenario_rule_describe(rule, range, sizeof range);
-	snprintf(why, size, "must be %s%s", isfinite(value) ? "" : "finite: ", range);
+	snprintf(why, size, _("must be %s%s"), isfinite(value) ? "" : _("finite: "), range);
 	return 1;
 }
 
@@ -78,14 +79,14 @@ int rule_take_number(struct loader *L, const config_setting_t *setting, const ch
 	/* a problem: its words */
 	scenario_rule_describe(rule, range, sizeof range);
 	if (!number) {
-		access_report(L, setting, "%s%s'%s' must be %s, not %s", where, sep, key, range,
+		access_report(L, setting, _("%s%s'%s' must be %s, not %s"), where, sep, key, range,
 			      access_type_name(setting));
 	} else if (rule->integer && !integer) {
-		access_report(L, setting, "%s%s'%s' must be %s, not a real number (write %s = %.0f;)",
+		access_report(L, setting, _("%s%s'%s' must be %s, not a real number (write %s = %.0f;)"),
 			      where, sep, key, range, key, floor(value));
 	} else if (!isfinite(value)) {
-		access_report(L, setting, "%s%s'%s' is not a finite number (1e309 and beyond overflow "
-			      "to infinity): every number must be finite, and '%s' must be %s", where, sep, key,
+		access_report(L, setting, _("%s%s'%s' is not a finite number (1e309 and beyond overflow "
+			      "to infinity): every number must be finite, and '%s' must be %s"), where, sep, key,
 			      key, range);
 	} else {
 		char text[32];
@@ -93,7 +94,7 @@ int rule_take_number(struct loader *L, const config_setting_t *setting, const ch
 			snprintf(text, sizeof text, "%lld", config_setting_get_int64(setting));
 		else
 			diag_format_number(value, text, sizeof text);
-		access_report(L, setting, "%s%s'%s' is %s, must be %s", where, sep, key, text, range);
+		access_report(L, setting, _("%s%s'%s' is %s, must be %s"), where, sep, key, text, range);
 	}
 	return 0;
 }
@@ -123,7 +124,7 @@ int rule_get_number(struct loader *L, const config_setting_t *group, const char 
 		if (required) {
 			char range[128];
 			scenario_rule_describe(rule, range, sizeof range);
-			access_report(L, group, "%s%smissing '%s': add %s = <%s>;", where, access_sep(where),
+			access_report(L, group, _("%s%smissing '%s': add %s = <%s>;"), where, access_sep(where),
 				      rule->key, rule->key, range);
 			return 0;
 		}
@@ -143,7 +144,7 @@ int rule_get_numbers(struct loader *L, const config_setting_t *group, const char
 		return -1;
 	int type = config_setting_type(member);
 	if (type != CONFIG_TYPE_ARRAY && type != CONFIG_TYPE_LIST) {
-		access_report(L, member, "%s%s'%s' must be an array of numbers [a, b, ...], not %s", where,
+		access_report(L, member, _("%s%s'%s' must be an array of numbers [a, b, ...], not %s"), where,
 			      access_sep(where), key, access_type_name(member));
 		return -1;
 	}
@@ -189,10 +190,10 @@ static void rule_read_choice(struct loader *L, const config_setting_t *group, co
 		snprintf(names[n], sizeof names[n], "%s", one);
 		nearest[n] = names[n];
 		size_t used = strlen(list);
-		snprintf(list + used, sizeof list - used, "%s\"%s\"", n ? " or " : "", one);
+		snprintf(list + used, sizeof list - used, "%s\"%s\"", n ? _(" or ") : "", one);
 	}
 	access_report(L, config_setting_get_member(group, k->rule.key),
-		      "%s%s'%s' is \"%s\", must be %s (did you mean \"%s\"?)", where, access_sep(where),
+		      _("%s%s'%s' is \"%s\", must be %s (did you mean \"%s\"?)"), where, access_sep(where),
 		      k->rule.key, text, list, access_nearest(text, nearest, n));
 }
 

@@ -5,6 +5,7 @@
  */
 #include "scenario_int.h"
 #include "ccsim_limits.h"
+#include "i18n.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -87,18 +88,18 @@ static int read_named_list(struct loader *L, const config_setting_t *root, const
 	const config_setting_t *list = config_setting_get_member(root, key);
 	if (list == NULL) {
 		if (required)
-			access_report(L, root, "missing list '%s': add %s = ( { name = \"...\"; ... } );",
+			access_report(L, root, _("missing list '%s': add %s = ( { name = \"...\"; ... } );"),
 				      key, key);
 		return 0;
 	}
 	if (!config_setting_is_list(list)) {
-		access_report(L, list, "'%s' must be a list ( { ... }, { ... } ), not %s", key,
+		access_report(L, list, _("'%s' must be a list ( { ... }, { ... } ), not %s"), key,
 			      access_type_name(list));
 		return 0;
 	}
 	int n = config_setting_length(list);
 	if (n == 0 && required) {
-		access_report(L, list, "'%s' is empty: give at least one %s", key, singular);
+		access_report(L, list, _("'%s' is empty: give at least one %s"), key, singular);
 		return 0;
 	}
 	char *array = access_alloc(L, (size_t)n, size);
@@ -121,24 +122,24 @@ static int read_named_list(struct loader *L, const config_setting_t *root, const
 		char where[192];
 		if (!config_setting_is_group(element)) {
 			access_report(L, element,
-				      "%s entry %d must be a group { name = \"...\"; ... }, not %s", key,
+				      _("%s entry %d must be a group { name = \"...\"; ... }, not %s"), key,
 				      i + 1, access_type_name(element));
 			*name = access_copy(L, "?");
 			continue;
 		}
-		snprintf(where, sizeof where, "%s entry %d", key, i + 1);
+		snprintf(where, sizeof where, _("%s entry %d"), key, i + 1);
 		const char *text = access_string(L, element, where, "name", 1);
 		long characters = text ? utf8_characters(text) : 0;
 		if (text != NULL && text[0] == '\0') {
-			access_report(L, element, "%s: 'name' must not be empty", where);
+			access_report(L, element, _("%s: 'name' must not be empty"), where);
 			text = NULL;
 		} else if (text != NULL && characters < 0) {
 			access_report(L, config_setting_get_member(element, "name"),
-				      "%s: 'name' is not valid UTF-8: names are UTF-8 text", where);
+				      _("%s: 'name' is not valid UTF-8: names are UTF-8 text"), where);
 			text = NULL;
 		} else if (text != NULL && characters > LIMIT_NAME_CHARS) {
 			access_report(L, config_setting_get_member(element, "name"),
-				      "%s: 'name' has %ld characters, at most %d are allowed", where,
+				      _("%s: 'name' has %ld characters, at most %d are allowed"), where,
 				      characters, LIMIT_NAME_CHARS);
 			text = NULL;
 		}
@@ -146,7 +147,7 @@ static int read_named_list(struct loader *L, const config_setting_t *root, const
 		if (text != NULL) {
 			if (name_set_add(&names, text))
 				access_report(L, element,
-					      "%s: the name '%s' is used twice in '%s' (names must be unique)",
+					      _("%s: the name '%s' is used twice in '%s' (names must be unique)"),
 					      where, text, key);
 			snprintf(where, sizeof where, "%s '%s'", singular, text);
 		}
@@ -235,7 +236,7 @@ static void read_campaign_and_inspection(struct loader *L, const config_setting_
 	const config_setting_t *member = config_setting_get_member(inspection, "window");
 	if (member == NULL) {
 		access_report(L, inspection,
-			      "inspection: missing 'window': add window = [first_week, last_week];");
+			      _("inspection: missing 'window': add window = [first_week, last_week];"));
 		return;
 	}
 	int n = rule_get_numbers(L, inspection, "inspection", "window", rule_of("inspection.window"),
@@ -244,14 +245,14 @@ static void read_campaign_and_inspection(struct loader *L, const config_setting_
 		return;
 	if (n != 2) {
 		access_report(L, member,
-			      "inspection: 'window' has %d values, must have 2: [first_week, last_week]", n);
+			      _("inspection: 'window' has %d values, must have 2: [first_week, last_week]"), n);
 	} else {
 		s->window_first = (int)fmax(fmin(window[0], 1e9), -1e9);
 		s->window_last = (int)fmax(fmin(window[1], 1e9), -1e9);
 		if (window[0] < 1 || window[0] > window[1] || (s->weeks >= 1 && window[1] > s->weeks))
 			access_report(L, member,
-				      "inspection: 'window' is [%g, %g], must satisfy 1 <= first <= last <= "
-				      "weeks (%d): the inspection falls within the campaign",
+				      _("inspection: 'window' is [%g, %g], must satisfy 1 <= first <= last <= "
+				      "weeks (%d): the inspection falls within the campaign"),
 				      window[0], window[1], s->weeks);
 	}
 	free(window);
@@ -285,13 +286,13 @@ static void read_bonus_minors_history(struct loader *L, const config_setting_t *
 	for (int i = 0; i < 2; i++) {
 		const char *key = i ? "weights" : "scores";
 		if (config_setting_get_member(history, key) == NULL)
-			access_report(L, history, "history: missing '%s': add %s = [ ... ];", key, key);
+			access_report(L, history, _("history: missing '%s': add %s = [ ... ];"), key, key);
 	}
 	if (n_scores < 0 || n_weights < 0)
 		return;
 	if (n_scores != n_weights) {
 		access_report(L, config_setting_get_member(history, "weights"),
-			      "history: %d weights for %d scores: give one weight per past score",
+			      _("history: %d weights for %d scores: give one weight per past score"),
 			      n_weights, n_scores);
 		return;
 	}
@@ -301,8 +302,8 @@ static void read_bonus_minors_history(struct loader *L, const config_setting_t *
 		sum += s->history.weights[i];
 	if (fabs(sum - 1.0) > 1e-9)
 		access_report(L, config_setting_get_member(history, "current_weight"),
-			      "history: weights plus current_weight sum to %.10g, must sum to 1 "
-			      "(e.g. weights = [0.15, 0.25]; current_weight = 0.6;)", sum);
+			      _("history: weights plus current_weight sum to %.10g, must sum to 1 "
+			      "(e.g. weights = [0.15, 0.25]; current_weight = 0.6;)"), sum);
 }
 
 static void read_pass(struct loader *L, const config_setting_t *root)
@@ -333,8 +334,8 @@ static void read_pass(struct loader *L, const config_setting_t *root)
 		for (int i = 0; i < 2; i++)
 			if (config_setting_get_member(pass, competition_keys[i]) != NULL)
 				access_report(L, config_setting_get_member(pass, competition_keys[i]),
-					      "pass: '%s' belongs to rule = \"competition\"; remove it or "
-					      "change the rule", competition_keys[i]);
+					      _("pass: '%s' belongs to rule = \"competition\"; remove it or "
+					      "change the rule"), competition_keys[i]);
 	} else if (strcmp(rule, "competition") == 0) {
 		double value = 1.0;
 		s->pass.rule = PASS_COMPETITION;
@@ -344,8 +345,8 @@ static void read_pass(struct loader *L, const config_setting_t *root)
 		L->prefix = NULL;
 		if (config_setting_get_member(pass, "threshold") != NULL)
 			access_report(L, config_setting_get_member(pass, "threshold"),
-				      "pass: 'threshold' belongs to rule = \"threshold\"; remove it or "
-				      "change the rule");
+				      _("pass: 'threshold' belongs to rule = \"threshold\"; remove it or "
+				      "change the rule"));
 		void *items;
 		s->pass.n_competitors = read_named_list(L, pass, "competitors", "pass.competitors",
 							"competitor", 1, sizeof(struct competitor),
@@ -353,8 +354,8 @@ static void read_pass(struct loader *L, const config_setting_t *root)
 		s->pass.competitors = items;
 	} else {
 		access_report(L, rule_setting,
-			      "pass: 'rule' is \"%s\", must be \"threshold\" or \"competition\" (did you "
-			      "mean \"%s\"?)", rule, access_nearest(rule, rules, 2));
+			      _("pass: 'rule' is \"%s\", must be \"threshold\" or \"competition\" (did you "
+			      "mean \"%s\"?)"), rule, access_nearest(rule, rules, 2));
 	}
 }
 
@@ -372,8 +373,8 @@ static void read_policy_param(struct loader *L, const config_setting_t *entry, c
 		p->type = POLICY_VALUE_NUMBER;
 		p->number = access_number(entry);
 		if (!isfinite(p->number))
-			access_report(L, entry, "%s%sparams.%s is not a finite number: every number must "
-				      "be finite", where, access_sep(where), p->key);
+			access_report(L, entry, _("%s%sparams.%s is not a finite number: every number must "
+				      "be finite"), where, access_sep(where), p->key);
 	} else if (type == CONFIG_TYPE_BOOL) {
 		p->type = POLICY_VALUE_BOOLEAN;
 		p->number = config_setting_get_bool(entry);
@@ -402,15 +403,15 @@ static void read_policy_param(struct loader *L, const config_setting_t *entry, c
 			if (config_setting_is_number(e) && isfinite(access_number(e)))
 				p->numbers[i] = access_number(e);
 			else if (config_setting_is_number(e))
-				access_report(L, e, "%s%sparams.%s[%d] is not a finite number: every number "
-					      "must be finite", where, access_sep(where), p->key, i + 1);
+				access_report(L, e, _("%s%sparams.%s[%d] is not a finite number: every number "
+					      "must be finite"), where, access_sep(where), p->key, i + 1);
 			else
-				access_report(L, entry, "%s%sparams.%s must hold numbers or strings, not %s",
+				access_report(L, entry, _("%s%sparams.%s must hold numbers or strings, not %s"),
 					      where, access_sep(where), p->key, access_type_name(e));
 		}
 	} else {
 		p->type = POLICY_VALUE_NUMBER;
-		access_report(L, entry, "%s%sparams.%s must be a number, boolean, string or array, not %s",
+		access_report(L, entry, _("%s%sparams.%s must be a number, boolean, string or array, not %s"),
 			      where, access_sep(where), p->key, access_type_name(entry));
 	}
 }
@@ -424,7 +425,7 @@ static void read_targets(struct loader *L, const config_setting_t *targets, cons
 	    (config_setting_length(targets) > 0 &&
 	     config_setting_type(config_setting_get_elem(targets, 0)) != CONFIG_TYPE_STRING)) {
 		access_report(L, targets,
-			      "%s: 'districts' must be an array of district names [\"A\", \"B\"], not %s",
+			      _("%s: 'districts' must be an array of district names [\"A\", \"B\"], not %s"),
 			      where, access_type_name(targets));
 		return;
 	}
@@ -440,7 +441,7 @@ static void read_targets(struct loader *L, const config_setting_t *targets, cons
 		for (int k = 0; k < s->n_districts && !known; k++)
 			known = strcmp(district_names[k], name) == 0;
 		if (!known && s->n_districts > 0)
-			access_report(L, targets, "%s: '%s' names no district; did you mean '%s'?", where,
+			access_report(L, targets, _("%s: '%s' names no district; did you mean '%s'?"), where,
 				      name, access_nearest(name, district_names, s->n_districts));
 	}
 }
@@ -453,7 +454,7 @@ static void read_policies(struct loader *L, const config_setting_t *root)
 		return;
 	if (!config_setting_is_list(list)) {
 		access_report(L, list,
-			      "'policies' must be a list ( { plugin = \"...\"; }, ... ), not %s",
+			      _("'policies' must be a list ( { plugin = \"...\"; }, ... ), not %s"),
 			      access_type_name(list));
 		return;
 	}
@@ -472,9 +473,9 @@ static void read_policies(struct loader *L, const config_setting_t *root)
 		struct policy *p = &s->policies[i];
 		char where[192];
 		p->line = access_line(g);
-		snprintf(where, sizeof where, "policy %d", i + 1);
+		snprintf(where, sizeof where, _("policy %d"), i + 1);
 		if (!config_setting_is_group(g)) {
-			access_report(L, g, "%s must be a group { plugin = \"...\"; ... }, not %s", where,
+			access_report(L, g, _("%s must be a group { plugin = \"...\"; ... }, not %s"), where,
 				      access_type_name(g));
 			p->plugin = access_copy(L, "?");
 			continue;
@@ -483,14 +484,14 @@ static void read_policies(struct loader *L, const config_setting_t *root)
 		const char *plugin = access_string(L, g, where, "plugin", 1);
 		p->plugin = access_copy(L, plugin ? plugin : "?");
 		if (plugin)
-			snprintf(where, sizeof where, "policy %d (%s)", i + 1, plugin);
+			snprintf(where, sizeof where, _("policy %d (%s)"), i + 1, plugin);
 
 		const config_setting_t *targets = config_setting_get_member(g, "districts");
 		if (targets != NULL)
 			read_targets(L, targets, where, district_names, p);
 		const config_setting_t *params = config_setting_get_member(g, "params");
 		if (params != NULL && !config_setting_is_group(params))
-			access_report(L, params, "%s: 'params' must be a group { key = value; ... }, not %s",
+			access_report(L, params, _("%s: 'params' must be a group { key = value; ... }, not %s"),
 				      where, access_type_name(params));
 		else if (params != NULL) {
 			int count = config_setting_length(params);
@@ -515,7 +516,7 @@ static void read_sensitivity(struct loader *L, const config_setting_t *root)
 		return;
 	if (!config_setting_is_list(list)) {
 		access_report(L, list,
-			      "'sensitivity' must be a list ( { path = \"...\"; low = ...; high = ...; } ), not %s",
+			      _("'sensitivity' must be a list ( { path = \"...\"; low = ...; high = ...; } ), not %s"),
 			      access_type_name(list));
 		return;
 	}
@@ -528,11 +529,11 @@ static void read_sensitivity(struct loader *L, const config_setting_t *root)
 		const config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
 		struct sensitivity_input *in = &s->sensitivity[i];
 		char where[64];
-		snprintf(where, sizeof where, "sensitivity entry %d", i + 1);
+		snprintf(where, sizeof where, _("sensitivity entry %d"), i + 1);
 		in->line = access_line(g);
 		if (!config_setting_is_group(g)) {
 			access_report(L, g,
-				      "%s must be a group { path = \"...\"; low = ...; high = ...; }, not %s",
+				      _("%s must be a group { path = \"...\"; low = ...; high = ...; }, not %s"),
 				      where, access_type_name(g));
 			in->path = access_copy(L, "?");
 			continue;
@@ -543,7 +544,7 @@ static void read_sensitivity(struct loader *L, const config_setting_t *root)
 		int ok = rule_get_number(L, g, where, rule_of("sensitivity.*.low"), 1, 0.0, &in->low);
 		ok &= rule_get_number(L, g, where, rule_of("sensitivity.*.high"), 1, 0.0, &in->high);
 		if (ok && in->low > in->high)
-			access_report(L, g, "%s%slow (%g) is above high (%g): swap them", where,
+			access_report(L, g, _("%s%slow (%g) is above high (%g): swap them"), where,
 				      access_sep(where), in->low, in->high);
 	}
 }
@@ -562,22 +563,24 @@ static void read_lever(struct loader *L, const config_setting_t *g, const char *
 	const config_setting_t *policy = config_setting_get_member(g, "policy");
 	if (policy != NULL && lever->policy > s->n_policies)
 		access_report(L, policy,
-			      "%s: 'policy' is %d but the scenario has %d polic%s: give 1 to %d, the "
-			      "policy's place in 'policies'", where, lever->policy, s->n_policies,
-			      s->n_policies == 1 ? "y" : "ies", s->n_policies);
+			      ngettext("%s: 'policy' is %d but the scenario has %d policy: give 1 to %d, the "
+				       "policy's place in 'policies'",
+				       "%s: 'policy' is %d but the scenario has %d policies: give 1 to %d, the "
+				       "policy's place in 'policies'", (unsigned long)s->n_policies),
+			      where, lever->policy, s->n_policies, s->n_policies);
 	else if (policy != NULL && param != NULL && lever->policy >= 1) {
 		const struct policy *p = &s->policies[lever->policy - 1];
 		for (int j = 0; j < p->n_params; j++)
 			if (strcmp(p->params[j].key, param) == 0 && p->params[j].type != POLICY_VALUE_NUMBER)
 				access_report(L, config_setting_get_member(g, "param"),
-					      "%s: 'param' names '%s' of policy %d (%s), which is not a "
-					      "number: a lever spends a numeric parameter", where, param,
+					      _("%s: 'param' names '%s' of policy %d (%s), which is not a "
+					      "number: a lever spends a numeric parameter"), where, param,
 					      lever->policy, p->plugin);
 	}
 	const config_setting_t *max = config_setting_get_member(g, "max");
 	if (max != NULL && lever->max < lever->step && lever->step > 0.0)
-		access_report(L, max, "%s: 'max' (%g) is below 'step' (%g): a district could never take "
-			      "a step; raise max or lower step", where, lever->max, lever->step);
+		access_report(L, max, _("%s: 'max' (%g) is below 'step' (%g): a district could never take "
+			      "a step; raise max or lower step"), where, lever->max, lever->step);
 }
 
 /* The budget and the levers of `ccsim optimize` (docs/model.md 9). */
@@ -597,7 +600,7 @@ static void read_budget_and_levers(struct loader *L, const config_setting_t *roo
 	s->levers = items;
 	const config_setting_t *list = config_setting_get_member(root, "levers");
 	if (s->n_levers > LIMIT_LEVERS)
-		access_report(L, list, "'levers' has %d entries, at most %d are allowed", s->n_levers,
+		access_report(L, list, _("'levers' has %d entries, at most %d are allowed"), s->n_levers,
 			      LIMIT_LEVERS);
 }
 
@@ -639,8 +642,8 @@ void sections_read(struct loader *L, const config_setting_t *root)
 	if (rule_get_number(L, root, "", rule_of("version"), 1, 0.0, &v) && v != 1 &&
 	    v != SCENARIO_MODEL_VERSION)
 		access_report(L, config_setting_get_member(root, "version"),
-			      "'version' is %g, must be 1 or %d: this ccsim reads files of model versions "
-			      "1 and %d alike", v, SCENARIO_MODEL_VERSION, SCENARIO_MODEL_VERSION);
+			      _("'version' is %g, must be 1 or %d: this ccsim reads files of model versions "
+			      "1 and %d alike"), v, SCENARIO_MODEL_VERSION, SCENARIO_MODEL_VERSION);
 	const char *name = access_string(L, root, "", "name", 0);
 	if (name != NULL)
 		s->name = access_copy(L, name);
@@ -675,7 +678,7 @@ void sections_read(struct loader *L, const config_setting_t *root)
 	read_section(L, root, "survey", 1);
 	read_section(L, root, "overall", 0);
 	s->n_negatives = read_named_list(L, root, "negative_list", "negative_list",
-					 "negative-list event", 0, sizeof(struct negative_event),
+					 _("negative-list event"), 0, sizeof(struct negative_event),
 					 &items, NULL);
 	s->negatives = items;
 	read_bonus_minors_history(L, root);

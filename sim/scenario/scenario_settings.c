@@ -3,6 +3,7 @@
  * applied as the file is read, as if the file had said them at that level.
  */
 #include "scenario_int.h"
+#include "i18n.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -102,8 +103,8 @@ int settings_scaled(struct loader *L, const struct parameter_setting *which,
 	breaking_number(rule, scaled, a, sizeof a);
 	diag_format_number(value, b, sizeof b);
 	diag_format_number(factor, c, sizeof c);
-	diag_add(L->d, 0, "%s=%g: '%s'%s%s would be %s (%s x %s), must be %s", which->path,
-		 which->value, rule->key, what[0] ? " of " : "", what, a, b, c, range);
+	diag_add(L->d, 0, _("%s=%g: '%s'%s%s would be %s (%s x %s), must be %s"), which->path,
+		 which->value, rule->key, what[0] ? _(" of ") : "", what, a, b, c, range);
 	return 0;
 }
 
@@ -157,7 +158,7 @@ int settings_take(struct loader *L, const struct parameter_setting *set,
 	own->integer = rule->integer;
 	if (rule_breaks(rule, set->value)) {
 		if (!(own->used & 2)) /* a pattern matching many paths: said once */
-			diag_add(L->d, 0, "%s=%s: '%s' must be %s", set->path, number, rule->key, range);
+			diag_add(L->d, 0, _("%s=%s: '%s' must be %s"), set->path, number, rule->key, range);
 		own->used |= 2;
 		return 0;
 	}
@@ -194,12 +195,12 @@ static int set_param(struct loader *L, struct policy_param *param, const struct 
 		     const char *where)
 {
 	if (param->type != POLICY_VALUE_NUMBER) {
-		diag_add(L->d, 0, "%s: %s is not a number in the scenario; a path sets numbers only",
+		diag_add(L->d, 0, _("%s: %s is not a number in the scenario; a path sets numbers only"),
 			 where, set->path);
 		return 0;
 	}
 	if (!isfinite(set->value)) {
-		diag_add(L->d, 0, "%s: %s must be a finite number", where, set->path);
+		diag_add(L->d, 0, _("%s: %s must be a finite number"), where, set->path);
 		return 0;
 	}
 	param->number = set->value;
@@ -261,10 +262,10 @@ void settings_apply_params(struct loader *L, struct policy *p, int index, const 
 		if (which == NULL)
 			continue;
 		if (param->type != POLICY_VALUE_NUMBER)
-			diag_add(L->d, 0, "%s: %s is not a number in the scenario; a path scales numbers only",
+			diag_add(L->d, 0, _("%s: %s is not a number in the scenario; a path scales numbers only"),
 				 where, which->path);
 		else if (!isfinite(param->number * factor))
-			diag_add(L->d, 0, "%s: %s=%g makes params.%s infinite", where, which->path,
+			diag_add(L->d, 0, _("%s: %s=%g makes params.%s infinite"), where, which->path,
 				 which->value, param->key);
 		else
 			param->number *= factor;
@@ -278,9 +279,10 @@ void settings_report_unused(struct loader *L)
 {
 	for (int i = 0; L->more != NULL && i < L->n_settings; i++)
 		if (L->more[i] > 0)
-			diag_add(L->d, 0, "%s=%g: %d more value%s would leave the range likewise",
-				 L->settings[i].path, L->settings[i].value, L->more[i],
-				 L->more[i] == 1 ? "" : "s");
+			diag_add(L->d, 0, ngettext("%s=%g: %d more value would leave the range likewise",
+						   "%s=%g: %d more values would leave the range likewise",
+						   (unsigned long)L->more[i]),
+				 L->settings[i].path, L->settings[i].value, L->more[i]);
 	free(L->more);
 	L->more = NULL;
 	for (int i = 0; i < L->n_settings; i++) {
@@ -308,10 +310,10 @@ void settings_report_unused(struct loader *L)
 		char entry[64] = "";
 		int probe = settings_probe(L, &L->settings[i]);
 		if (probe)
-			snprintf(entry, sizeof entry, "sensitivity entry %d: ", probe);
+			snprintf(entry, sizeof entry, _("sensitivity entry %d: "), probe);
 		diag_add(L->d, probe ? L->probe_lines[probe - 1] : 0,
-			 "%sno parameter path '%s'; the nearest valid paths are %s%s%s%s%s", entry,
-			 path, best[0] ? best[0] : "(none)", best[1] ? ", " : "", best[1] ? best[1] : "",
+			 _("%sno parameter path '%s'; the nearest valid paths are %s%s%s%s%s"), entry,
+			 path, best[0] ? best[0] : _("(none)"), best[1] ? ", " : "", best[1] ? best[1] : "",
 			 best[2] ? ", " : "", best[2] ? best[2] : "");
 	}
 }
@@ -330,7 +332,7 @@ static int leaves(const struct value_rule *rule, double value, double factor, co
 	char text[128], a[32];
 	scenario_rule_describe(rule, text, sizeof text);
 	breaking_number(&range, v, a, sizeof a);
-	snprintf(why, size, "'%s'%s%s would be %s, must be %s", rule->key, what[0] ? " of " : "",
+	snprintf(why, size, _("'%s'%s%s would be %s, must be %s"), rule->key, what[0] ? _(" of ") : "",
 		 what, a, text);
 	return 1;
 }
@@ -361,7 +363,7 @@ int scenario_range_check(const struct scenario *s, const char *path, double lo, 
 				if (snprintf(concrete[1], sizeof concrete[1], "%s.%s", concrete[0],
 					     s->categories[c].name) < 0)
 					concrete[1][0] = '\0';
-				snprintf(what, sizeof what, "district '%s', category '%s'", s->districts[item].name,
+				snprintf(what, sizeof what, _("district '%s', category '%s'"), s->districts[item].name,
 					 s->categories[c].name);
 			} else {
 				/* the pattern with the entry's name for its '*' */

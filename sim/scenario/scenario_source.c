@@ -4,6 +4,7 @@
  * (MODEL.md section 2).
  */
 #include "scenario_int.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -120,7 +121,7 @@ static int keep_warnings(struct scenario *s, struct diag *d, int before, unsigne
 			char *message = malloc(n);
 			if (message == NULL)
 				return -1;
-			snprintf(message, n, "%s (an error with --strict)", e->message);
+			snprintf(message, n, _("%s (an error with --strict)"), e->message);
 			free(e->message);
 			e->message = message;
 			e->kind = DIAG_INPUT;
@@ -175,8 +176,8 @@ static void check_sensitivity_ranges(const struct scenario *s, struct diag *d)
 		const struct sensitivity_input *in = &s->sensitivity[i];
 		char why[600];
 		if (scenario_range_check(s, in->path, in->low, in->high, why, sizeof why) == 1)
-			diag_add(d, in->line, "sensitivity entry %d: %s from %g to %g leaves the key's "
-				 "range: %s", i + 1, in->path, in->low, in->high, why);
+			diag_add(d, in->line, _("sensitivity entry %d: %s from %g to %g leaves the key's "
+				 "range: %s"), i + 1, in->path, in->low, in->high, why);
 	}
 }
 
@@ -194,7 +195,7 @@ static struct scenario *resolve(const struct scenario_source *src, struct parame
 	struct parameter_setting *settings = with_probes(config_root_setting(&src->config), given,
 							 n_given, &n_settings, &probe_of, &probe_lines);
 	if (settings == NULL) {
-		diag_no_memory(d, "reading the scenario");
+		diag_no_memory(d, _("reading the scenario"));
 		return NULL;
 	}
 	struct scenario *s = resolve_all(src, settings, n_settings, probe_of, probe_lines, flags, d);
@@ -220,7 +221,7 @@ static struct scenario *resolve_all(const struct scenario_source *src,
 	int before = d->count;
 	struct scenario *s = calloc(1, sizeof *s);
 	if (s == NULL) {
-		diag_no_memory(d, "reading the scenario");
+		diag_no_memory(d, _("reading the scenario"));
 		return NULL;
 	}
 	struct loader L = {.d = d, .s = s, .settings = settings, .n_settings = n_settings,
@@ -246,11 +247,11 @@ static struct scenario *resolve_all(const struct scenario_source *src,
 		scenario_derive(s, d);
 	literal_map_entries(map, d, before);
 	if (map_lines(s, map) != 0)
-		diag_no_memory(d, "reading the scenario");
+		diag_no_memory(d, _("reading the scenario"));
 	if (errors_since(d, before) == 0 && copy_layers(s, src) != 0)
-		diag_no_memory(d, "reading the scenario");
+		diag_no_memory(d, _("reading the scenario"));
 	if (errors_since(d, before) == 0 && keep_warnings(s, d, before, flags) != 0)
-		diag_no_memory(d, "reading the scenario");
+		diag_no_memory(d, _("reading the scenario"));
 	if (errors_since(d, before) != 0) {
 		scenario_free(s);
 		return NULL;
@@ -271,7 +272,7 @@ static void report_read_error(const config_t *config, const char *prepared,
 		file = path;
 	}
 	if (config_error_type(config) == CONFIG_ERR_FILE_IO) {
-		diag_add_at(d, DIAG_INPUT, file, 0, "cannot read the file: %s", strerror(errno));
+		diag_add_at(d, DIAG_INPUT, file, 0, _("cannot read the file: %s"), strerror(errno));
 	} else if (file == NULL && strcmp(config_error_text(config), "duplicate setting name") == 0 &&
 		   literal_duplicate(prepared, line, name, sizeof name, &first)) {
 		/* where it was first given: maybe another file (an @include'd one) */
@@ -279,18 +280,18 @@ static void report_read_error(const config_t *config, const char *prepared,
 			   map->origin[first].file == map->origin[line].file;
 		char where[1200];
 		if (same)
-			snprintf(where, sizeof where, "line %d", own_line(map, first));
+			snprintf(where, sizeof where, _("line %d"), own_line(map, first));
 		else if (first > 0 && first <= map->n_lines)
 			snprintf(where, sizeof where, "%s:%d", map->files[map->origin[first].file],
 				 own_line(map, first));
 		else
-			snprintf(where, sizeof where, "line %d", first);
-		diag_add(d, line, "'%s' is given twice in the same group (also at %s): give each "
+			snprintf(where, sizeof where, _("line %d"), first);
+		diag_add(d, line, _("'%s' is given twice in the same group (also at %s): give each "
 			 "setting once; to change a value another file sets, read a file on top of it "
-			 "(ccsim run base.cfg+plan.cfg)", name, where);
+			 "(ccsim run base.cfg+plan.cfg)"), name, where);
 	} else {
 		diag_add_at(d, DIAG_INPUT, file, line,
-			    "%s (libconfig syntax: key = value; groups { }, lists ( ), arrays [ ])",
+			    _("%s (libconfig syntax: key = value; groups { }, lists ( ), arrays [ ])"),
 			    config_error_text(config));
 	}
 }
@@ -321,7 +322,7 @@ static struct scenario_source *source_new(const char *path, const char *shown, s
 {
 	struct scenario_source *src = calloc(1, sizeof *src);
 	if (src == NULL) {
-		diag_no_memory(d, "reading the scenario");
+		diag_no_memory(d, _("reading the scenario"));
 		return NULL;
 	}
 	config_init(&src->config);
@@ -331,7 +332,7 @@ static struct scenario_source *source_new(const char *path, const char *shown, s
 	src->directory = path ? strdup(path) : NULL;
 	if ((path && (src->path == NULL || src->directory == NULL)) || src->shown == NULL) {
 		scenario_source_free(src);
-		diag_no_memory(d, "reading the scenario");
+		diag_no_memory(d, _("reading the scenario"));
 		return NULL;
 	}
 	char *slash = src->directory ? strrchr(src->directory, '/') : NULL;
@@ -391,7 +392,7 @@ static int split_layers(const char *path, char ***layers, struct diag *d)
 			n += *p == '+';
 	*layers = calloc((size_t)n, sizeof **layers);
 	if (*layers == NULL) {
-		diag_no_memory(d, "reading the scenario");
+		diag_no_memory(d, _("reading the scenario"));
 		return -1;
 	}
 	const char *start = path;
@@ -399,16 +400,16 @@ static int split_layers(const char *path, char ***layers, struct diag *d)
 		const char *plus = n > 1 ? strchr(start, '+') : NULL;
 		size_t length = plus ? (size_t)(plus - start) : strlen(start);
 		if (length == 0) {
-			diag_add(d, 0, "a file name is missing %s '+' in '%s': a layered scenario is "
-				 "BASE.cfg+PLAN.cfg, each later file read on top of the earlier ones",
-				 plus ? "before" : "after", path);
+			diag_add(d, 0, _("a file name is missing %s '+' in '%s': a layered scenario is "
+				 "BASE.cfg+PLAN.cfg, each later file read on top of the earlier ones"),
+				 plus ? _("before") : _("after"), path);
 			free_layers(*layers, i);
 			return -1;
 		}
 		(*layers)[i] = strndup(start, length);
 		if ((*layers)[i] == NULL) {
 			free_layers(*layers, i);
-			diag_no_memory(d, "reading the scenario");
+			diag_no_memory(d, _("reading the scenario"));
 			return -1;
 		}
 		start = plus ? plus + 1 : start + length;
@@ -483,12 +484,12 @@ static void read_layer(struct scenario_source *src, int k, struct diag *d)
 	} else if (prepared != NULL) {
 		layers_shift_lines(config_root_setting(config), src->map.n_lines);
 		if (map_append(&src->map, &map) != 0) {
-			diag_no_memory(d, "reading the scenario");
+			diag_no_memory(d, _("reading the scenario"));
 		} else if (k > 0) {
 			int before = d->count;
 			layers_merge(config_root_setting(&src->config), config_root_setting(&own), &src->merge);
 			if (src->merge.failed)
-				diag_no_memory(d, "reading the scenario");
+				diag_no_memory(d, _("reading the scenario"));
 			literal_map_entries(&src->map, d, before);
 		}
 	}
@@ -517,7 +518,7 @@ static struct scenario_source *read_layers(const char *path, char **layers, int 
 	src->map.files = calloc(1, sizeof *src->map.files);
 	if (src->map.files == NULL || (src->map.files[0] = strdup(path)) == NULL) {
 		scenario_source_free(src);
-		diag_no_memory(d, "reading the scenario");
+		diag_no_memory(d, _("reading the scenario"));
 		return NULL;
 	}
 	src->map.n_files = 1;
@@ -577,7 +578,7 @@ struct scenario *scenario_source_resolve_with(const struct scenario_source *src,
 {
 	struct parameter_setting *own = calloc((size_t)(n > 0 ? n : 1), sizeof *own);
 	if (own == NULL) {
-		diag_no_memory(d, "reading the scenario");
+		diag_no_memory(d, _("reading the scenario"));
 		return NULL;
 	}
 	for (int i = 0; i < n; i++)

@@ -22,6 +22,7 @@
 #include "scenario_int.h"
 #include "ccsim_limits.h"
 #include "uncertain.h"
+#include "i18n.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -157,14 +158,14 @@ static const char *record_name(const struct scenario *s, enum scenario_record re
 static const char *record_word(enum scenario_record record)
 {
 	switch (record) {
-	case SCENARIO_RECORD_CATEGORY: return "category";
+	case SCENARIO_RECORD_CATEGORY: return _("category");
 	case SCENARIO_RECORD_DISTRICT:
-	case SCENARIO_RECORD_CELL: return "district";
-	case SCENARIO_RECORD_MATERIAL: return "material";
-	case SCENARIO_RECORD_NEGATIVE: return "negative-list event";
-	case SCENARIO_RECORD_HONOR: return "honour";
-	case SCENARIO_RECORD_COMPETITOR: return "competitor";
-	default: return "entry";
+	case SCENARIO_RECORD_CELL: return _("district");
+	case SCENARIO_RECORD_MATERIAL: return _("material");
+	case SCENARIO_RECORD_NEGATIVE: return _("negative-list event");
+	case SCENARIO_RECORD_HONOR: return _("honour");
+	case SCENARIO_RECORD_COMPETITOR: return _("competitor");
+	default: return _("entry");
 	}
 }
 
@@ -229,7 +230,7 @@ static void kind_keys_text(const struct distribution_keys *keys, char *out, size
 	size_t used = 0;
 	out[0] = '\0';
 	for (int i = 0; i < n && used + 1 < size; i++)
-		used += (size_t)snprintf(out + used, size - used, "%s%s", i == 0 ? "" : i == n - 1 ? " and " : ", ",
+		used += (size_t)snprintf(out + used, size - used, "%s%s", i == 0 ? "" : i == n - 1 ? _(" and ") : ", ",
 					 all[i]);
 }
 
@@ -237,11 +238,11 @@ static void kind_keys_text(const struct distribution_keys *keys, char *out, size
 static int read_entry(struct loader *L, const config_setting_t *g, int i, struct entry *e)
 {
 	char where[64];
-	snprintf(where, sizeof where, "uncertain entry %d", i + 1);
+	snprintf(where, sizeof where, _("uncertain entry %d"), i + 1);
 	e->at = g;
 	written_at(L, g, &e->file, &e->line);
 	if (!config_setting_is_group(g)) {
-		access_report(L, g, "%s must be a group { path = \"...\"; dist = \"...\"; ... }, not %s",
+		access_report(L, g, _("%s must be a group { path = \"...\"; dist = \"...\"; ... }, not %s"),
 			      where, access_type_name(g));
 		return 0;
 	}
@@ -256,8 +257,8 @@ static int read_entry(struct loader *L, const config_setting_t *g, int i, struct
 		for (int k = 0; k < DISTRIBUTION_KINDS; k++)
 			names[k] = distribution_name((enum distribution_kind)k);
 		access_report(L, config_setting_get_member(g, "dist"),
-			      "%s: no distribution '%s'; did you mean '%s'? (uniform, triangular, pert, "
-			      "normal, lognormal, beta, gamma or discrete)",
+			      _("%s: no distribution '%s'; did you mean '%s'? (uniform, triangular, pert, "
+			      "normal, lognormal, beta, gamma or discrete)"),
 			      where, dist, access_nearest(dist, names, DISTRIBUTION_KINDS));
 		return 0;
 	}
@@ -273,14 +274,14 @@ static int read_entry(struct loader *L, const config_setting_t *g, int i, struct
 		    strcmp(name, "relative") == 0 || schema_child("uncertain.*", name) == NULL)
 			continue; /* unknown keys were reported above */
 		if (!listed(keys->required, 4, name) && !listed(keys->optional, 3, name)) {
-			access_report(L, member, "%s: a %s takes %s, not '%s'", where, dist, keys_text,
+			access_report(L, member, _("%s: a %s takes %s, not '%s'"), where, dist, keys_text,
 				      name);
 			ok = 0;
 		}
 	}
 	for (int r = 0; r < 4 && keys->required[r] != NULL; r++) {
 		if (config_setting_get_member(g, keys->required[r]) == NULL) {
-			access_report(L, g, "%s: a %s needs %s: add %s = ...;", where, dist, keys_text,
+			access_report(L, g, _("%s: a %s needs %s: add %s = ...;"), where, dist, keys_text,
 				      keys->required[r]);
 			ok = 0;
 		}
@@ -319,12 +320,12 @@ static int read_entry(struct loader *L, const config_setting_t *g, int i, struct
 			return 0;
 		if (count == 0) {
 			access_report(L, config_setting_get_member(g, "values"),
-				      "%s: a discrete needs at least one value", where);
+				      _("%s: a discrete needs at least one value"), where);
 			return 0;
 		}
 		if (weights >= 0 && weights != count) {
 			access_report(L, config_setting_get_member(g, "weights"),
-				      "%s: %d weights for %d values: give one weight per value", where,
+				      _("%s: %d weights for %d values: give one weight per value"), where,
 				      weights, count);
 			return 0;
 		}
@@ -383,8 +384,8 @@ static void no_such_name(struct loader *L, const struct entry *e, enum scenario_
 		names[i] = record_name(s, record, i);
 	const char *nearest = names ? access_nearest(name, names, n) : NULL;
 	diag_add_at(L->d, DIAG_INPUT, e->file, e->line,
-		    "uncertain: %s: the scenario has no %s '%s'%s%s%s", e->pattern, record_word(record),
-		    name, nearest ? "; did you mean '" : "", nearest ? nearest : "", nearest ? "'?" : "");
+		    _("uncertain: %s: the scenario has no %s '%s'%s%s%s"), e->pattern, record_word(record),
+		    name, nearest ? _("; did you mean '") : "", nearest ? nearest : "", nearest ? "'?" : "");
 	free(names);
 }
 
@@ -401,15 +402,15 @@ static void expand_entry(struct reading *R, struct entry *e)
 		uncertain_keys_text(keys, sizeof keys);
 		if (k != NULL && strcmp(k->path, "policies.*.params.*") == 0)
 			diag_add_at(L->d, DIAG_INPUT, e->file, e->line,
-				    "uncertain: %s: policy parameters cannot be uncertain yet in this "
+				    _("uncertain: %s: policy parameters cannot be uncertain yet in this "
 				    "version of ccsim; give the parameter one value (or compare values "
-				    "with `ccsim sweep`)",
+				    "with `ccsim sweep`)"),
 				    e->pattern);
 		else
 			diag_add_at(L->d, DIAG_INPUT, e->file, e->line,
-				    "uncertain: '%s' names no parameter: write a parameter path such as "
+				    _("uncertain: '%s' names no parameter: write a parameter path such as "
 				    "districts.NAME.rectify_rate (a `*` may stand for a name) whose key is "
-				    "one of %s",
+				    "one of %s"),
 				    e->pattern, keys);
 		return;
 	}
@@ -417,8 +418,8 @@ static void expand_entry(struct reading *R, struct entry *e)
 		char keys[512];
 		uncertain_keys_text(keys, sizeof keys);
 		diag_add_at(L->d, DIAG_INPUT, e->file, e->line,
-			    "uncertain: %s: '%s' cannot be uncertain (keys that shape the inspection or "
-			    "bound the score keep one value); the keys that may be are %s",
+			    _("uncertain: %s: '%s' cannot be uncertain (keys that shape the inspection or "
+			    "bound the score keep one value); the keys that may be are %s"),
 			    e->pattern, scenario_key_name(k), keys);
 		return;
 	}
@@ -440,8 +441,8 @@ static void expand_entry(struct reading *R, struct entry *e)
 	for (int i = 0; i < n; i++) {
 		if (strcmp(segment[i], "*") == 0 && i != name_at && i != category_at) {
 			diag_add_at(L->d, DIAG_INPUT, e->file, e->line,
-				    "uncertain: %s: a `*` stands for a name (of a district, category or "
-				    "list entry), not for segment %d",
+				    _("uncertain: %s: a `*` stands for a name (of a district, category or "
+				    "list entry), not for segment %d"),
 				    e->pattern, i + 1);
 			return;
 		}
@@ -480,8 +481,8 @@ static void expand_entry(struct reading *R, struct entry *e)
 	}
 	if (found == 0)
 		diag_add_at(L->d, DIAG_INPUT, e->file, e->line,
-			    "uncertain: the pattern %s matches nothing: the scenario has no %s", e->pattern,
-			    record == SCENARIO_RECORD_CELL ? "category" : record_word(record));
+			    _("uncertain: the pattern %s matches nothing: the scenario has no %s"), e->pattern,
+			    record == SCENARIO_RECORD_CELL ? _("category") : record_word(record));
 }
 
 /* ---- the cells an input sets -------------------------------------------- */
@@ -582,9 +583,9 @@ static int find_targets(struct reading *R, const struct expanded *p, int input,
 			if (who == 0 || !covers(R, p, d, c))
 				continue;
 			diag_add_at(L->d, DIAG_INPUT, p->entry->file, p->entry->line,
-				    "uncertain: %s and %s both set district '%s', category '%s': one "
+				    _("uncertain: %s and %s both set district '%s', category '%s': one "
 				    "value takes one distribution (drop one, or narrow a path to the "
-				    "districts and categories it means)",
+				    "districts and categories it means)"),
 				    p->path, uncertain_path(set, who - 1), s->districts[d].name,
 				    s->categories[c].name);
 			return -1;
@@ -692,7 +693,7 @@ static void read_correlations(struct reading *R, struct uncertain_set *set)
 		return;
 	if (!config_setting_is_list(list)) {
 		access_report(L, list,
-			      "'correlation' must be a list ( { paths = [\"...\", ...]; rank = ...; } ), not %s",
+			      _("'correlation' must be a list ( { paths = [\"...\", ...]; rank = ...; } ), not %s"),
 			      access_type_name(list));
 		return;
 	}
@@ -709,9 +710,9 @@ static void read_correlations(struct reading *R, struct uncertain_set *set)
 	for (int i = 0; i < n; i++) {
 		const config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
 		char where[64];
-		snprintf(where, sizeof where, "correlation entry %d", i + 1);
+		snprintf(where, sizeof where, _("correlation entry %d"), i + 1);
 		if (!config_setting_is_group(g)) {
-			access_report(L, g, "%s must be a group { paths = [\"...\", ...]; rank = ...; }, not %s",
+			access_report(L, g, _("%s must be a group { paths = [\"...\", ...]; rank = ...; }, not %s"),
 				      where, access_type_name(g));
 			continue;
 		}
@@ -724,11 +725,11 @@ static void read_correlations(struct reading *R, struct uncertain_set *set)
 					 0.0, &rank);
 		const config_setting_t *paths = config_setting_get_member(g, "paths");
 		if (paths == NULL) {
-			access_report(L, g, "%s: missing 'paths': add paths = [\"PATH\", \"PATH\"];", where);
+			access_report(L, g, _("%s: missing 'paths': add paths = [\"PATH\", \"PATH\"];"), where);
 			continue;
 		}
 		if (config_setting_type(paths) != CONFIG_TYPE_ARRAY && config_setting_type(paths) != CONFIG_TYPE_LIST) {
-			access_report(L, paths, "%s: 'paths' must be an array of strings [\"...\", ...], not %s",
+			access_report(L, paths, _("%s: 'paths' must be an array of strings [\"...\", ...], not %s"),
 				      where, access_type_name(paths));
 			continue;
 		}
@@ -737,7 +738,7 @@ static void read_correlations(struct reading *R, struct uncertain_set *set)
 			const config_setting_t *p = config_setting_get_elem(paths, (unsigned)j);
 			const char *pattern = config_setting_get_string(p);
 			if (pattern == NULL) {
-				access_report(L, p, "%s: paths[%d] must be a string, not %s", where, j + 1,
+				access_report(L, p, _("%s: paths[%d] must be a string, not %s"), where, j + 1,
 					      access_type_name(p));
 				ok = 0;
 				continue;
@@ -749,8 +750,8 @@ static void read_correlations(struct reading *R, struct uncertain_set *set)
 				continue;
 			if (m == 0) {
 				diag_add_at(L->d, DIAG_INPUT, file, line,
-					    "correlation: %s matches no uncertain input: correlate paths "
-					    "that an `uncertain` entry gives a distribution",
+					    _("correlation: %s matches no uncertain input: correlate paths "
+					    "that an `uncertain` entry gives a distribution"),
 					    pattern);
 				ok = 0;
 				continue;
@@ -762,9 +763,11 @@ static void read_correlations(struct reading *R, struct uncertain_set *set)
 			continue;
 		if (reached < 2 && !fixed) {
 			diag_add_at(L->d, DIAG_INPUT, file, line,
-				    "correlation: the paths reach %d uncertain input%s: a correlation needs "
-				    "two or more",
-				    reached, reached == 1 ? "" : "s");
+				    ngettext("correlation: the paths reach %d uncertain input: a correlation "
+					     "needs two or more",
+					     "correlation: the paths reach %d uncertain inputs: a correlation "
+					     "needs two or more", (unsigned long)reached),
+				    reached);
 			continue;
 		}
 		if (reached >= 2)
@@ -801,14 +804,14 @@ void uncertainty_read(struct loader *L, const config_setting_t *root)
 		return;
 	if (list != NULL && !config_setting_is_list(list)) {
 		access_report(L, list,
-			      "'uncertain' must be a list ( { path = \"...\"; dist = \"...\"; ... } ), not %s",
+			      _("'uncertain' must be a list ( { path = \"...\"; dist = \"...\"; ... } ), not %s"),
 			      access_type_name(list));
 		return;
 	}
 	struct reading R = {.L = L, .root = root};
 	int n = list ? config_setting_length(list) : 0;
 	if (n > LIMIT_UNCERTAIN_INPUTS) {
-		access_report(L, list, "'uncertain' has %d entries, more than the %d ccsim draws", n,
+		access_report(L, list, _("'uncertain' has %d entries, more than the %d ccsim draws"), n,
 			      LIMIT_UNCERTAIN_INPUTS);
 		return;
 	}
@@ -828,7 +831,7 @@ void uncertainty_read(struct loader *L, const config_setting_t *root)
 	for (int i = 0; i < n && !L->out_of_memory; i++)
 		expand_entry(&R, &R.entries[i]);
 	if (R.n_paths > LIMIT_UNCERTAIN_INPUTS)
-		diag_add(L->d, 0, "the uncertain entries reach %d paths, more than the %d ccsim draws",
+		diag_add(L->d, 0, _("the uncertain entries reach %d paths, more than the %d ccsim draws"),
 			 R.n_paths, LIMIT_UNCERTAIN_INPUTS);
 	if (diag_errors(L->d) > errors || L->out_of_memory) {
 		reading_free(&R);

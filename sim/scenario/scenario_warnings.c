@@ -5,6 +5,7 @@
  * (--strict makes them errors: scenario_source_resolve_with).
  */
 #include "scenario_int.h"
+#include "i18n.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -40,9 +41,9 @@ static void warn_veto(struct loader *L, const config_setting_t *root)
 	if (!(v > 0.0 && v < 1.0))
 		return;
 	warn(L, member_of(root, "survey", "veto_below"),
-	     "survey: veto_below = %g is in percent: it vetoes a satisfaction below %g %%, which "
+	     _("survey: veto_below = %g is in percent: it vetoes a satisfaction below %g %%, which "
 	     "never happens (satisfactions are shares, 0.86 is 86 %%); for a veto below %g %% "
-	     "write veto_below = %g;", v, v, v * 100.0, v * 100.0);
+	     "write veto_below = %g;"), v, v, v * 100.0, v * 100.0);
 }
 
 /* A threshold the Total can never reach, or always reaches. */
@@ -62,16 +63,16 @@ static void warn_threshold(struct loader *L, const config_setting_t *root)
 	const config_setting_t *at = member_of(root, "pass", "threshold");
 	if (t > hi)
 		warn(L, at,
-		     "pass: threshold %g is above the greatest Total this scenario can produce, %g "
+		     _("pass: threshold %g is above the greatest Total this scenario can produce, %g "
 		     "(the Total can range over [%g, %g]): P(pass) is 0 whatever happens; check the "
 		     "points each part carries (field %g, materials %g, survey.weight %g, "
-		     "overall.weight %g, bonus.cap %g) against the threshold",
+		     "overall.weight %g, bonus.cap %g) against the threshold"),
 		     t, hi, lo, hi, field, materials, s->survey.weight, s->overall.weight, s->bonus.cap);
 	else if (t <= lo)
 		warn(L, at,
-		     "pass: threshold %g is at most the least Total this scenario can produce, %g "
+		     _("pass: threshold %g is at most the least Total this scenario can produce, %g "
 		     "(the Total can range over [%g, %g]): every replication reaches it, and only a "
-		     "veto can fail the city; check the threshold against the points each part carries",
+		     "veto can fail the city; check the threshold against the points each part carries"),
 		     t, lo, lo, hi);
 }
 
@@ -85,10 +86,10 @@ static void warn_rate(struct loader *L, const config_setting_t *at, double r, in
 	double open = pow(1.0 - r, weeks);
 	double weekly = 1.0 - pow(1.0 - r, 1.0 / weeks);
 	warn(L, at,
-	     "rectify_rate = %g is a weekly rate: %g %% of the open problems fixed every week, so "
+	     _("rectify_rate = %g is a weekly rate: %g %% of the open problems fixed every week, so "
 	     "only %.2g of today's problems would still be open after the campaign's %d weeks; "
 	     "if %g %% are fixed over N weeks, the weekly rate is 1 - (1 - %g)^(1/N): %.3g for "
-	     "the campaign's N = %d",
+	     "the campaign's N = %d"),
 	     r, r * 100.0, open, weeks, r * 100.0, r, weekly, weeks);
 }
 
@@ -141,11 +142,11 @@ static void warn_district_scalars(struct loader *L, const config_setting_t *grou
 			continue;
 		long long value = (long long)access_number(scalar);
 		warn(L, scalar,
-		     "district '%s': %s = %lld is per category: %lld in each of the %d categories%s, "
+		     _("district '%s': %s = %lld is per category: %lld in each of the %d categories%s, "
 		     "%lld in all (the district's totals: %lld sites, %lld declared, %lld problems); "
-		     "to give the district %lld %s in all, spread them: %s = { %s = ...; %s = ...; };",
+		     "to give the district %lld %s in all, spread them: %s = { %s = ...; %s = ...; };"),
 		     s->districts[d].name, keys[k], value, value, covered,
-		     covered < s->n_categories ? " without an entry of their own" : "",
+		     covered < s->n_categories ? _(" without an entry of their own") : "",
 		     value * covered, (long long)totals[0], (long long)totals[1], (long long)totals[2],
 		     value, keys[k], keys[k], s->categories[0].name, s->categories[1].name);
 	}
@@ -168,8 +169,8 @@ static void warn_targets(struct loader *L, const config_setting_t *root)
 		int n = config_setting_length(targets);
 		if (n == 0)
 			warn(L, targets,
-			     "policy %d (%s): districts = [] names no district, so the policy applies to "
-			     "every district; to mean every district leave the key out, else name them",
+			     _("policy %d (%s): districts = [] names no district, so the policy applies to "
+			     "every district; to mean every district leave the key out, else name them"),
 			     i + 1, plugin);
 		for (int j = 0; j < n; j++) {
 			const char *name = config_setting_get_string_elem(targets, (unsigned)j);
@@ -177,8 +178,8 @@ static void warn_targets(struct loader *L, const config_setting_t *root)
 				const char *earlier = config_setting_get_string_elem(targets, (unsigned)k);
 				if (earlier != NULL && strcmp(earlier, name) == 0) {
 					warn(L, targets,
-					     "policy %d (%s): districts names '%s' twice, so the policy is "
-					     "applied to it twice; name each district once", i + 1, plugin, name);
+					     _("policy %d (%s): districts names '%s' twice, so the policy is "
+					     "applied to it twice; name each district once"), i + 1, plugin, name);
 					break;
 				}
 			}
