@@ -14,7 +14,7 @@ static void options_init(struct cli_options *o)
 {
 	memset(o, 0, sizeof *o);
 	o->threads = omp_get_num_procs();
-	o->max_reps = 10000000;
+	o->max_reps = CLI_DEFAULT_MAX_REPS;
 }
 
 int cli_usage_error(const char *command, const char *message)

@@ -25,6 +25,9 @@ enum exit_status {
 };
 
 /* The options every running command takes. */
+/* --max-reps when not given. */
+#define CLI_DEFAULT_MAX_REPS 10000000
+
 struct cli_options {
 	const char *json;
 	const char *csv;

@@ -16,6 +16,7 @@ int command_sweep(int argc, char **argv, struct cluster *cluster);
 int command_sensitivity(int argc, char **argv, struct cluster *cluster);
 int command_allocate(int argc, char **argv, struct cluster *cluster);
 int command_solve(int argc, char **argv, struct cluster *cluster);
+int command_optimize(int argc, char **argv, struct cluster *cluster);
 int command_report(int argc, char **argv, struct cluster *cluster);
 int command_plugins(int argc, char **argv, struct cluster *cluster);
 int command_calibrate(int argc, char **argv, struct cluster *cluster);

@@ -50,7 +50,7 @@ static const struct {
 	{"run", command_run},           {"check", command_check},
 	{"compare", command_compare},   {"sweep", command_sweep},
 	{"sensitivity", command_sensitivity}, {"allocate", command_allocate},
-	{"solve", command_solve},
+	{"solve", command_solve},       {"optimize", command_optimize},
 	{"report", command_report},     {"plugins", command_plugins},
 	{"calibrate", command_calibrate}, {"ledger", command_ledger},
 };

@@ -34,10 +34,17 @@ int optimize_check(const struct study *st, const struct optimize_problem *proble
 {
 	const struct scenario *s = st->base.scenario;
 	int before = d->count;
-	const char *command = "ccsim optimize";
+	char command[64];
+	snprintf(command, sizeof command, "ccsim %s", problem->command ? problem->command : "optimize");
 	for (int i = 0; i < problem->n_levers; i++) {
 		const struct optimize_lever *l = &problem->levers[i];
 		const char *file = l->file ? l->file : command;
+		if (s->n_policies == 0) {
+			diag_add_at(d, DIAG_INPUT, file, l->line,
+				    "lever '%s': policy %d does not exist: the scenario has no policy (add "
+				    "the one to spend to `policies`)", l->name, l->policy + 1);
+			continue;
+		}
 		if (l->policy < 0 || l->policy >= s->n_policies) {
 			diag_add_at(d, DIAG_INPUT, file, l->line,
 				    "lever '%s': policy %d does not exist: the scenario has %d polic%s (give "
@@ -564,7 +571,7 @@ int optimize_run(struct study *st, const struct optimize_problem *problem,
 		 const struct run_options *run, struct optimize_result *out, struct diag *d)
 {
 	memset(out, 0, sizeof *out);
-	out->header = study_header(st, "optimize");
+	out->header = study_header(st, problem->command ? problem->command : "optimize");
 	if (optimize_check(st, problem, d) != 0)
 		return -1;
 	out->problem = *problem;

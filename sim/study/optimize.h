@@ -23,6 +23,7 @@ struct optimize_lever {
 };
 
 struct optimize_problem {
+	const char *command;     /* "optimize" or "allocate": in messages and the header */
 	int n_levers;
 	const struct optimize_lever *levers;
 	double budget;
