@@ -91,7 +91,7 @@ plugins)
 	done
 	# the sprint's hook alone: the same writes, of the scenario's own rates
 	cp "$s/demo-city.cfg" "$out/"
-	printf '@include "demo-city.cfg"\npolicies = ( { plugin = "sprint_cleanup"; params = { start = 6; length = 2; surge = 0.0; fatigue = 0.0; rebound_after = 0.0; }; } );\n' \
+	printf '@include "demo-city.cfg"\npolicies = ( { plugin = "sprint_cleanup"; params = { start = 6; length = 2; max_surge = 0.0; fatigue = 0.0; rebound_after = 0.0; }; } );\n' \
 		>"$out/sprint-no-effect.cfg"
 	"$bench" "$out/sprint-no-effect.cfg" 50000 1
 	;;

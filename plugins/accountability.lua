@@ -6,37 +6,83 @@ The practice: the campaign office reviews every district at fixed
 intervals; one that lags gets a red notice, its leaders are called in, and
 it is pushed until it catches up.
 
-The model (a week hook): every `every` weeks, each target district whose
-open problems per site exceed threshold gets a red card: until the next
-review its weekly rectification rate is the scenario's plus boost (at most
-1). A district under the threshold returns to its own rate.
+The resource: reviews, the reviews of each target district over the
+campaign. Everything follows from it: when they are held, hence how soon a
+lagging district is pushed, and the cost.
+
+The curve: with T the campaign's weeks and n = reviews, review k (k = 1..n)
+is held at the end of week round(k x T / n) (n = 6 in 12 weeks: every
+second week). At a review, each target district whose open problems per
+site exceed threshold gets a red card: until its next review its weekly
+rectification rate is the scenario's plus boost (at most 1); a district
+under the threshold returns to its own rate. A district that falls behind
+waits on average about T / (2 n) weeks for its push, so each further review
+shortens the wait less than the one before (T / (2 n) - T / (2 (n + 1)),
+diminishing returns). 0 reviews change nothing and cost nothing.
 
 Parameters (each default is the planner's assumption, not a measurement):
-  every          2     weeks between two reviews
-  threshold      0.5   open problems per site above which a district is red
-  boost          0.08  extra weekly rectification of a red district
-  cost_per_review 1    cost of reviewing one district once
+  reviews          6     reviews of each target district over the campaign,
+                         a whole number within 0 .. the campaign's weeks
+  threshold        0.5   open problems per site above which a district is
+                         red, >= 0
+  boost            0.08  extra weekly rectification of a red district, >= 0
+  cost_per_review  1     cost of reviewing one district once, >= 0
+DOMAIN gives the practice (white, yellow and red notices, the black
+placard) and no figures: the numbers are assumptions. The former `every`
+(weeks between reviews) is gone: the schedule follows from the reviews
+(every = 2 in 12 weeks is reviews = 6); a scenario giving it is refused as
+an unknown parameter.
 
-Cost unit: reviews: cost_per_review x the reviews held over the campaign x the
-target districts (with cost_per_review = 1, the number of district reviews).
+Cost unit: district reviews: cost_per_review x reviews x the target
+districts (with cost_per_review = 1, the reviews held over the campaign).
 ]]
 local accountability = {
   name = "accountability",
   description = "Three-colour supervision (白黄红三色督办): districts with many open "
-    .. "problems get a red card and a rectification push; cost per review",
-  params = { every = 2, threshold = 0.5, boost = 0.08, cost_per_review = 1 },
+    .. "problems get a red card and a rectification push at each review; cost in reviews",
+  params = { reviews = 6, threshold = 0.5, boost = 0.08, cost_per_review = 1 },
 }
 
-function accountability.setup(scenario, params, targets)
-  if params.every < 1 or params.threshold < 0 or params.boost < 0 then
-    error("every >= 1, threshold >= 0 and boost >= 0, please")
+-- A finite number >= 0 (whole when whole), or a clear error.
+local function check(params, key, what, whole)
+  local x = params[key]
+  if x ~= x or x == math.huge or x < 0 or (whole and x ~= math.floor(x)) then
+    error(string.format("params.%s = %g: %s must be %s", key, x, what,
+      whole and "a whole number >= 0" or "a finite number >= 0"), 2)
   end
-  local reviews = scenario.weeks // params.every
-  return { cost = params.cost_per_review * reviews * #targets }
+end
+
+function accountability.setup(scenario, params, targets)
+  check(params, "reviews", "the reviews per district", true)
+  check(params, "threshold", "the threshold")
+  check(params, "boost", "the push")
+  check(params, "cost_per_review", "the cost of a review")
+  if params.reviews > scenario.weeks then
+    error(string.format("params.reviews = %g: at most one review a week, so at most %d in this campaign",
+      params.reviews, scenario.weeks))
+  end
+  return { cost = params.cost_per_review * params.reviews * #targets }
+end
+
+-- Is week T of a campaign of WEEKS weeks a review week, with N reviews?
+-- Review k is held in week round(k x WEEKS / N) = (2 k WEEKS + N) // (2 N).
+local function review_week(t, n, weeks)
+  local k = t * n // weeks
+  for j = k - 1, k + 1 do
+    if j >= 1 and j <= n and (2 * j * weeks + n) // (2 * n) == t then
+      return true
+    end
+  end
+  return false
 end
 
 function accountability.week(state, params, targets)
-  if state.week % params.every ~= 0 then
+  local n = params.reviews
+  if n == 0 then
+    return
+  end
+  local weeks = state.weeks
+  if not review_week(state.week, n, weeks) then
     return
   end
   local names = state.categories

@@ -110,7 +110,8 @@ check "thread count recorded" grep -q '"threads": 7,' "$work/t7.json"
 check "plugins lists" [ "$(status "$ccsim" plugins)" = 0 ]
 check "plugins names road_chief" grep -q '^road_chief  (' "$work/out"
 check "policy run" [ "$(status "$ccsim" run "$src/scenarios/demo-city.cfg+$src/scenarios/policy-road-chief.cfg" --reps 300 --json "$work/policy.json")" = 0 ]
-check "policy cost in JSON" grep -q '"cost": 75' "$work/policy.json"
+# 25 chiefs in each of 3 districts for 12 weeks: 900 staff-weeks
+check "policy cost in JSON" grep -q '"cost": 900' "$work/policy.json"
 cp "$src/scenarios/demo-city.cfg" "$work/"
 cat >"$work/broken.lua" <<'LUA'
 local broken = { name = "broken", description = "fails in week 2", params = { week = 2 } }

@@ -142,15 +142,15 @@ static void no_effect_allocates_nothing(void **state)
 	unlink(path);
 }
 
-/* Coverage is a share within [0, 1]: a district's second step of 0.6 is
+/* rebound_cut is a share within [0, 1]: a district's second step of 0.6 is
  * refused by the plugin and skipped with its message, the others go on. */
 static void step_out_of_range_is_skipped(void **state)
 {
 	(void)state;
 	char path[64];
 	struct study st = open_with(path, "policies = ( { plugin = \"road_chief\"; params = { "
-				    "coverage = 0.0; categories = [\"intersection\"]; }; } );\n", 500);
-	struct allocation_problem problem = {0, "coverage", 2.4, 0.6};
+				    "rebound_cut = 0.0; categories = [\"intersection\"]; }; } );\n", 500);
+	struct allocation_problem problem = {0, "rebound_cut", 2.4, 0.6};
 	struct allocation a;
 	struct diag d;
 	diag_init(&d, NULL);

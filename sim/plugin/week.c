@@ -239,9 +239,11 @@ static void push_week_state(lua_State *L, struct plugin_thread *thread)
 	ws->rule[KEY_REBOUND] = scenario_field_rule("cell.rebound");
 	ws->rule[KEY_NEW_PER_WEEK] = scenario_field_rule("cell.new_per_week");
 
-	lua_createtable(L, 0, 5);
+	lua_createtable(L, 0, 6);
 	lua_pushinteger(L, 0);
 	lua_setfield(L, -2, "week");
+	lua_pushinteger(L, s->weeks);              /* T, the campaign's weeks */
+	lua_setfield(L, -2, "weeks");
 	sandbox_set_function(L, "random", sandbox_random);
 	/* the category names in the scenario's order: ipairs over them is
 	 * reproducible, pairs over a district's categories is not */
