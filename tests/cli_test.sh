@@ -161,6 +161,21 @@ check "sweep: refusal says why" grep -q 'would run 1, 2, 3, 3, 4' "$work/err"
 check "compare: costs" [ "$(status "$ccsim" compare "$src/scenarios/demo-city.cfg+$src/scenarios/policy-steady-work.cfg" "$src/scenarios/demo-city.cfg+$src/scenarios/policy-extra-enforcement.cfg" --reps 100)" = 0 ]
 check "compare: cost column" grep -q 'policy cost' "$work/out"
 check "compare: per unit of cost" grep -q 'points / unit' "$work/out"
+# compare --variant changes a policy's districts (and its parameters): road
+# chiefs in two of the three districts cost two thirds of the three's
+chiefs="$src/scenarios/demo-city.cfg+$src/scenarios/policy-road-chief.cfg"
+check "compare --variant: a policy's districts" [ "$(status "$ccsim" compare "$chiefs" --variant 'plan B: policies.1.districts=["Beishan", "Qilihe"], policies.1.params.boost=0.2' --reps 100 --json "$work/targets.json")" = 0 ]
+check "compare --variant: the districts taken" python3 -c "
+import json, sys
+v = json.load(open(sys.argv[1]))['variants']
+three, two = v[0]['run']['policies'][0]['cost'], v[1]['run']['policies'][0]['cost']
+assert three > 0 and abs(two - three * 2 / 3) < 1e-9, (three, two)
+assert v[1]['settings'][0] == {'path': 'policies.1.districts', 'value': '[\"Beishan\", \"Qilihe\"]'}, v[1]['settings']
+assert v[1]['settings'][1] == {'path': 'policies.1.params.boost', 'value': 0.2}, v[1]['settings']" "$work/targets.json"
+check "compare --variant: an unknown district exits 2" [ "$(status "$ccsim" compare "$chiefs" --variant 'plan B: policies.1.districts=[Beishan, Qilhe]' --reps 100)" = 2 ]
+check "compare --variant: the unknown district said, with the setting" grep -q "policies.1.districts=\[Beishan, Qilhe\] (a --set or --variant): 'Qilhe' names no district; did you mean 'Qilihe'?" "$work/err"
+check "--set: a list on a number's path exits 2" [ "$(status "$ccsim" run "$chiefs" --set 'defaults.rectify_rate=[Beishan]' --reps 100)" = 2 ]
+check "--set: a list on a number's path is explained" grep -q "a list \[A, B\] sets only a policy's districts" "$work/err"
 # sensitivity of a P(pass) that does not vary: said, and no index (null in the JSON)
 check "tornado: constant P(pass)" [ "$(status "$ccsim" sensitivity "$src/scenarios/minimal.cfg" --param pass.threshold=0:1 --reps 100 --json "$work/flat.json")" = 0 ]
 check "tornado: says it does not vary" grep -q 'P(pass) does not vary over these ranges' "$work/out"

@@ -208,6 +208,59 @@ static void a_pattern_matching_nothing_is_refused(void **state)
 	}
 }
 
+/* A policy's districts set by a list (policies.N.districts=[A, B]): they
+ * replace the file's (here none: every district), by number or pattern,
+ * and every name is checked like the file's. */
+static void a_policy_s_districts_are_set_by_a_list(void **state)
+{
+	(void)state;
+	struct parameter_setting set = {"policies.1.districts=[Xigu, \"Hexi\"]", 0.0, 0, 0};
+	struct diag d;
+	struct scenario *s = with(&set, 1, &d);
+	assert_non_null(s);
+	assert_int_equal(d.count, 0);
+	assert_int_equal(s->policies[0].n_targets, 2);
+	assert_string_equal(s->policies[0].targets[0], "Xigu");
+	assert_string_equal(s->policies[0].targets[1], "Hexi");
+	assert_int_equal(s->policies[1].n_targets, 0); /* the second: still every district */
+	scenario_free(s);
+	diag_free(&d);
+
+	struct parameter_setting every = {"policies.*.districts=[Chengguan]", 0.0, 0, 0};
+	s = with(&every, 1, &d);
+	assert_non_null(s);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(s->policies[i].n_targets, 1);
+		assert_string_equal(s->policies[i].targets[0], "Chengguan");
+	}
+	scenario_free(s);
+	diag_free(&d);
+
+	/* an unknown district, an empty list, a policy the scenario lacks */
+	struct parameter_setting typo = {"policies.1.districts=[Xigu, Hexy]", 0.0, 0, 0};
+	assert_null(with(&typo, 1, &d));
+	assert_true(diag_contains(&d, "policies.1.districts=[Xigu, Hexy] (a --set or --variant): "
+				      "'Hexy' names no district; did you mean 'Hexi'?"));
+	diag_free(&d);
+	struct parameter_setting none = {"policies.2.districts=[ ]", 0.0, 0, 0};
+	assert_null(with(&none, 1, &d));
+	assert_true(diag_contains(&d, "names no district: give one or more"));
+	diag_free(&d);
+	struct parameter_setting third = {"policies.3.districts=[Xigu]", 0.0, 0, 0};
+	assert_null(with(&third, 1, &d));
+	assert_true(diag_contains(&d, "no parameter path 'policies.3.districts=[Xigu]'"));
+	diag_free(&d);
+	/* a district named twice: valid, with a warning */
+	struct parameter_setting twice = {"policies.1.districts=[Xigu, Xigu]", 0.0, 0, 0};
+	s = with(&twice, 1, &d);
+	assert_non_null(s);
+	assert_int_equal(d.count, 1);
+	assert_int_equal(d.entries[0].kind, DIAG_WARNING);
+	assert_true(diag_contains(&d, "names 'Xigu' twice"));
+	scenario_free(s);
+	diag_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -219,6 +272,7 @@ int main(void)
 		cmocka_unit_test(policy_parameters_by_pattern_and_scale),
 		cmocka_unit_test(out_of_range_results_are_said_once_with_a_count),
 		cmocka_unit_test(a_pattern_matching_nothing_is_refused),
+		cmocka_unit_test(a_policy_s_districts_are_set_by_a_list),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

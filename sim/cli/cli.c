@@ -99,8 +99,42 @@ int cli_take_input(const char *command, char *arg, int with_steps, struct design
 	return 0;
 }
 
+/*
+ * PATH=[A, B] (TEXT, its '=' at EQUALS): a list of names, which only a
+ * policy's districts take (policies.N.districts, docs/model.md 2). The
+ * setting keeps the list in its path, after the '=' (scenario.h).
+ */
+static int parse_names(char *text, char *equals, struct parameter_setting *out, char *error,
+		       size_t size)
+{
+	static const char suffix[] = ".districts";
+	size_t path = (size_t)(equals - text), n = strlen(equals);
+	int policy = strncmp(text, "policies.", 9) == 0 && path > 9 + strlen(suffix) &&
+		     strncmp(equals - strlen(suffix), suffix, strlen(suffix)) == 0;
+	if (!policy) {
+		snprintf(error, size, _("'%s': a list [A, B] sets only a policy's districts "
+					"(policies.N.districts=[A, B])"), text);
+		return -1;
+	}
+	if (equals[n - 1] != ']') {
+		snprintf(error, size, _("'%s': the list of districts must end with ']' "
+					"(policies.N.districts=[A, B])"), text);
+		return -1;
+	}
+	out->path = text;
+	out->value = 0.0;
+	out->used = 0;
+	out->integer = 0;
+	return 0;
+}
+
 int cli_parse_setting(char *text, struct parameter_setting *out, char *error, size_t size)
 {
+	while (*text == ' ')
+		text++;
+	char *list = strchr(text, '=');
+	if (list != NULL && list != text && list[1] == '[')
+		return parse_names(text, list, out, error, size);
 	char *equals = strchr(text, '=');
 	if (equals == NULL || equals == text) {
 		snprintf(error, size, _("'%s' is not PATH=VALUE (e.g. districts.Xigu.rectify_rate=0.2)"), text);
@@ -147,8 +181,13 @@ int cli_parse_variant(char *text, struct cli_variant *out, char *error, size_t s
 		return -1;
 	}
 	for (char *next, *item = colon + 1; item != NULL; item = next) {
-		next = strchr(item, ',');
-		if (next != NULL)
+		/* the next comma outside a list [A, B] */
+		int depth = 0;
+		for (next = item; *next != '\0' && (*next != ',' || depth > 0); next++)
+			depth += (*next == '[') - (*next == ']');
+		if (*next == '\0')
+			next = NULL;
+		else
 			*next++ = '\0';
 		while (*item == ' ')
 			item++;

@@ -1,6 +1,7 @@
 #include "decision_json.h"
 
 #include <jansson.h>
+#include <string.h>
 
 #include "report.h"
 
@@ -22,9 +23,17 @@ static json_t *header_json(const struct study_header *h)
 static json_t *settings_json(const struct parameter_setting *settings, int n)
 {
 	json_t *list = json_array();
-	for (int i = 0; i < n; i++)
-		json_array_append_new(list, json_pack("{s:s, s:f}", "path", settings[i].path, "value",
-						      settings[i].value));
+	for (int i = 0; i < n; i++) {
+		/* a policy's districts: the path, and the list as given ("[A, B]") */
+		const char *names = scenario_setting_names(&settings[i]);
+		if (names != NULL)
+			json_array_append_new(list, json_pack("{s:s#, s:s#}", "path", settings[i].path,
+							      (int)(names - 2 - settings[i].path), "value",
+							      names - 1, (int)strcspn(names - 1, "]") + 1));
+		else
+			json_array_append_new(list, json_pack("{s:s, s:f}", "path", settings[i].path,
+							      "value", settings[i].value));
+	}
 	return list;
 }
 

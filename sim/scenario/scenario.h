@@ -309,6 +309,14 @@ struct parameter_setting {
 };
 
 /*
+ * A policy's districts may be set too, by a list of names that the setting
+ * keeps in its path after the '=' ("policies.1.districts=[Beishan, Qilihe]",
+ * its value unused): the list's text after "=[" (up to its ']'), or NULL
+ * for a number.
+ */
+const char *scenario_setting_names(const struct parameter_setting *set);
+
+/*
  * Checks, in S, that every value from LO to HI set at PATH (a pattern, or a
  * factor for PATH*) keeps the range of PATH's key: 0 when it does, 1 with
  * what leaves it in WHY, -1 when PATH's key has no range to keep (a

@@ -241,6 +241,10 @@ int settings_take(struct loader *L, const struct parameter_setting *set,
 		  const struct value_rule *rule, double *out);
 /* Applies the settings of policies.N.params.KEY (N = INDEX + 1) to P. */
 void settings_apply_params(struct loader *L, struct policy *p, int index, const char *where);
+/* Applies the settings of policies.N.districts=[A, B] (N = INDEX + 1) to P,
+ * each name checked against DISTRICTS[n_districts]. */
+void settings_apply_targets(struct loader *L, struct policy *p, int index, const char *where,
+			    const char *const *districts, int n_districts);
 /* Every setting no path matched is an error naming the nearest valid paths. */
 void settings_report_unused(struct loader *L);
 void settings_free_offered(struct loader *L);

@@ -503,6 +503,7 @@ static void read_policies(struct loader *L, const config_setting_t *root)
 							  where, &p->params[j]);
 			}
 		}
+		settings_apply_targets(L, p, i, where, district_names, s->n_districts);
 		settings_apply_params(L, p, i, where);
 	}
 	free(district_names);

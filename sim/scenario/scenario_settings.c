@@ -4,6 +4,7 @@
  */
 #include "scenario_int.h"
 #include "i18n.h"
+#include "i18n.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -273,6 +274,106 @@ void settings_apply_params(struct loader *L, struct policy *p, int index, const 
 	for (int j = 0; paths != NULL && j < n_file; j++)
 		free(paths[j]);
 	free(paths);
+}
+
+const char *scenario_setting_names(const struct parameter_setting *set)
+{
+	const char *equals = strchr(set->path, '=');
+	return equals != NULL && equals[1] == '[' ? equals + 2 : NULL;
+}
+
+/* The names of LIST ("A, \"B\"]": spaces and quotes around each, up to
+ * the ']') into a fresh array *OUT (NULL for none) and their count *N:
+ * 0, or -1 when out of memory. */
+static int names_of(const char *list, char ***out, int *n)
+{
+	const char *end = strchr(list, ']');
+	size_t length = end ? (size_t)(end - list) : strlen(list);
+	char **names = calloc(length / 2 + 1, sizeof *names);
+	*n = 0;
+	*out = NULL;
+	if (names == NULL)
+		return -1;
+	for (const char *at = list; at < list + length;) {
+		const char *stop = memchr(at, ',', (size_t)(list + length - at));
+		if (stop == NULL)
+			stop = list + length;
+		const char *first = at, *last = stop;
+		while (first < last && (*first == ' ' || *first == '"' || *first == '\''))
+			first++;
+		while (last > first && (last[-1] == ' ' || last[-1] == '"' || last[-1] == '\''))
+			last--;
+		at = stop + 1;
+		if (first == last)
+			continue;
+		if ((names[*n] = strndup(first, (size_t)(last - first))) == NULL) {
+			while (*n > 0)
+				free(names[--*n]);
+			free(names);
+			return -1;
+		}
+		(*n)++;
+	}
+	if (*n == 0)
+		free(names);
+	else
+		*out = names;
+	return 0;
+}
+
+/*
+ * A list of names replaces the file's districts of the policies it matches
+ * (policies.2.districts=[A, B], policies.*.districts=[A]); every name must
+ * be a district, and the list must name one at least (a policy with no
+ * list acts on every district).
+ */
+void settings_apply_targets(struct loader *L, struct policy *p, int index, const char *where,
+			    const char *const *districts, int n_districts)
+{
+	char path[64];
+	snprintf(path, sizeof path, "policies.%d.districts", index + 1);
+	settings_for(L, path); /* offered, for suggestions */
+	for (int k = 0; k < L->n_settings; k++) {
+		struct parameter_setting *set = &L->settings[k];
+		const char *list = scenario_setting_names(set);
+		if (list == NULL || settings_probe(L, set) ||
+		    !settings_match(set->path, (size_t)(list - 2 - set->path), path))
+			continue;
+		set->used |= 1;
+		int n;
+		char **names;
+		if (names_of(list, &names, &n) != 0) {
+			access_no_memory(L);
+			return;
+		}
+		if (names == NULL) {
+			diag_add(L->d, 0, _("%s: %s (a --set or --variant) names no district: give one or more "
+					    "(a policy without a districts list acts on every district)"),
+				 where, set->path);
+			continue;
+		}
+		for (int j = 0; j < n && n_districts > 0; j++) {
+			for (int i = 0; i < j; i++)
+				if (strcmp(names[i], names[j]) == 0) {
+					diag_add_at(L->d, DIAG_WARNING, NULL, 0,
+						    _("%s: %s names '%s' twice, so the policy is applied to it "
+						      "twice; name each district once"), where, set->path, names[j]);
+					break;
+				}
+			int known = 0;
+			for (int i = 0; i < n_districts && !known; i++)
+				known = strcmp(districts[i], names[j]) == 0;
+			if (!known)
+				diag_add(L->d, 0, _("%s: %s (a --set or --variant): '%s' names no district; did you mean '%s'?"),
+					 where, set->path, names[j],
+					 access_nearest(names[j], districts, n_districts));
+		}
+		for (int j = 0; j < p->n_targets; j++)
+			free(p->targets[j]);
+		free(p->targets);
+		p->targets = names;
+		p->n_targets = n;
+	}
 }
 
 void settings_report_unused(struct loader *L)
