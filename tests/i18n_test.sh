@@ -69,4 +69,95 @@ check "Chinese names shown whole" grep -q '七里河区' "$work/cn.txt"
 "$ccsim" run "$work/cn.cfg" --reps 2000 --lang en >"$work/cn-en.txt" 2>"$work/err"
 sed -n '/Districts by field points lost/,/Ranked by/p' "$work/cn-en.txt" | grep '%' | widths | sort -u >"$work/cn-en.widths"
 check "English table lines up with Chinese names" [ "$(wc -l <"$work/cn-en.widths")" = 1 ]
+# Every table of every command with Chinese names, in Chinese and in English:
+# each line of a table (its header to the next blank line) ends at the same
+# display width, and the output is valid UTF-8 with the names whole.
+# aligned FILE HEADER [FILTER]: the table whose header line matches HEADER
+# (a Python regex), its lines matching FILTER (default: all)
+aligned() {
+	python3 - "$@" <<'PY2'
+import re, sys, unicodedata
+path, header = sys.argv[1], sys.argv[2]
+keep = re.compile(sys.argv[3]) if len(sys.argv) > 3 else None
+lines = open(path, encoding="utf-8").read().split("\n")
+start = next((i for i, l in enumerate(lines) if re.search(header, l)), None)
+if start is None:
+    sys.exit(f"{path}: no table headed {header!r}")
+table = []
+for l in lines[start:]:
+    if not l.strip():
+        break
+    if keep is None or l is lines[start] or keep.search(l):
+        table.append(l)
+width = lambda l: sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in l)
+widths = sorted({width(l) for l in table})
+if len(table) < 2 or len(widths) != 1 or any(l != l.rstrip() for l in table):
+    sys.exit(f"{path}: table {header!r} of {len(table)} lines, widths {widths}:\n" + "\n".join(table))
+PY2
+}
+cn_run() { # NAME LANG ARGS...: runs ccsim into $work/NAME.txt and checks it is valid UTF-8
+	local name=$1 lang=$2 program
+	program=$(realpath "$ccsim")
+	shift 2
+	(cd "$work" && "$program" "$@" --lang "$lang" >"$work/$name.txt" 2>"$work/$name.err")
+	check "$name: runs" [ $? = 0 ]
+	check "$name: valid UTF-8" iconv -f UTF-8 -t UTF-8 "$work/$name.txt" -o /dev/null
+}
+path=districts.城关区.rectify_rate
+sed -e 's/"East"/"东岗"/; s/"Old Town"/"城关区"/' "$src/tests/data/rivals.cfg" >"$work/rivals.cfg"
+sed -e 's/"Qilihe"/"七里河区"/g; s/"Xigu"/"西固区"/g; s/"Chengguan"/"城关区"/g' \
+	"$src/scenarios/policy-road-chief.cfg" >"$work/road.cfg"
+cp "$src/tests/data/calibrate/city.cfg" "$src/tests/data/calibrate/hand-bom-zh.csv" "$work/"
+for lang in zh en; do
+	cn_run check-$lang $lang check rivals.cfg
+	check "check $lang: the categories' table" aligned "$work/check-$lang.txt" '^  name +weight'
+	check "check $lang: a district's table" aligned "$work/check-$lang.txt" '^    category +sites' '^    '
+	check "check $lang: the competitors' table" aligned "$work/check-$lang.txt" '^  competitor +mean'
+	check "check $lang: Chinese names whole" grep -q '东岗' "$work/check-$lang.txt"
+	cn_run compare-$lang $lang compare cn.cfg+road.cfg \
+		--variant "城关区加快整改: $path=0.3" --variant "七里河区: districts.七里河区.rectify_rate=0.3" \
+		--reps 300 --seed 3
+	check "compare $lang: the variants" aligned "$work/compare-$lang.txt" '^(variant|方案) +P\(pass\)' '±'
+	check "compare $lang: the costs" aligned "$work/compare-$lang.txt" '^(variant|方案) +(policy cost|政策成本)' \
+		'(same cost|相同|points / unit|每单位)'
+	check "compare $lang: Chinese names whole" grep -q '^城关区加快整改 ' "$work/compare-$lang.txt"
+	cn_run sweep-$lang $lang sweep cn.cfg --param $path=0.1:0.3:3 --param districts.西固区.rectify_rate=0.1:0.2:2 \
+		--reps 200 --seed 3
+	check "sweep $lang: the grid" aligned "$work/sweep-$lang.txt" "^$path "
+	cn_run tornado-$lang $lang sensitivity cn.cfg --param $path=0.08:0.2 --param defaults.rectify_rate=0.08:0.2 \
+		--reps 200 --seed 3
+	check "tornado $lang: the inputs" aligned "$work/tornado-$lang.txt" '^(input|输入) '
+	check "tornado $lang: the path whole" grep -q "^$path " "$work/tornado-$lang.txt"
+	cn_run morris-$lang $lang sensitivity cn.cfg --method morris --trajectories 2 --param $path=0.08:0.2 \
+		--param defaults.rectify_rate=0.08:0.2 --reps 50 --seed 3
+	check "morris $lang: the inputs" aligned "$work/morris-$lang.txt" '^(input|输入) '
+	cn_run sobol-$lang $lang sensitivity cn.cfg --method sobol --samples 4 --bootstrap 20 --param $path=0.08:0.2 \
+		--param defaults.rectify_rate=0.08:0.2 --reps 50 --seed 3
+	check "sobol $lang: the inputs" aligned "$work/sobol-$lang.txt" '^(input|输入) '
+	cn_run solve-$lang $lang solve cn.cfg --param $path --target 0.8 --range 0.05:0.5 --reps 300 --seed 3
+	check "solve $lang: the ends" aligned "$work/solve-$lang.txt" "^ +$path "
+	cn_run calibrate-$lang $lang calibrate city.cfg hand-bom-zh.csv -o overlay-$lang.cfg --pool
+	check "calibrate $lang: the estimates" aligned "$work/calibrate-$lang.txt" '^(district|区) '
+	check "calibrate $lang: the priors" aligned "$work/calibrate-$lang.txt" '^(category|点位类别) +rectify_rate'
+	check "calibrate $lang: Chinese names whole" grep -q '^西固 ' "$work/calibrate-$lang.txt"
+	cn_run run-$lang $lang run cn.cfg --reps 500 --seed 3
+	check "run $lang: the districts" aligned "$work/run-$lang.txt" '^  (district|区) ' '%$'
+done
+# in Chinese, the decision commands speak Chinese
+check "compare speaks Chinese" grep -q '每个方案模拟次数 300' "$work/compare-zh.txt"
+check "sweep speaks Chinese" grep -q '每个点模拟次数 200' "$work/sweep-zh.txt"
+check "tornado speaks Chinese" grep -q '低值时 P' "$work/tornado-zh.txt"
+check "solve speaks Chinese" grep -q '达到目标' "$work/solve-zh.txt"
+check "calibrate speaks Chinese" grep -q '拟合检验' "$work/calibrate-zh.txt"
+check "check speaks Chinese" grep -q '有效。' "$work/check-zh.txt"
+# a scenario's mistakes in Chinese: an error and a warning name file and line
+printf 'version = 2;\nname = "错误";\ncampaign: { weeks = 12 };\n' >"$work/bad.cfg"
+"$ccsim" check "$work/bad.cfg" --lang zh >"$work/bad.txt" 2>&1
+check "a scenario's error in Chinese" grep -q 'bad.cfg: 缺少段' "$work/bad.txt"
+"$ccsim" check "$src/tests/data/rivals.cfg" --lang zh >"$work/warn.txt" 2>&1
+check "a warning in Chinese" grep -q 'rivals.cfg:18: 警告：rectify_rate = 0.6 是每周整改率' "$work/warn.txt"
+sed -e 's/rectify_rate = 0.15;/rectify_rate = 0，15；/' "$demo" >"$work/typed.cfg"
+"$ccsim" check "$work/typed.cfg" --lang zh >"$work/typed.txt" 2>&1
+check "full-width punctuation explained in Chinese" grep -q '第 [0-9]* 列：' "$work/typed.txt"
+check "usage in Chinese" bash -c "'$ccsim' compare --help --lang zh | grep -q '用法：ccsim compare'"
 checks_done
