@@ -39,7 +39,8 @@ districts (with cost_per_review = 1, the reviews held over the campaign).
 local accountability = {
   name = "accountability",
   description = "Three-colour supervision (白黄红三色督办): districts with many open "
-    .. "problems get a red card and a rectification push at each review; cost in reviews",
+    .. "problems get a red card and a rectification push at each review; "
+    .. "resource reviews, cost in district reviews",
   params = { reviews = 6, threshold = 0.5, boost = 0.08, cost_per_review = 1 },
 }
 

@@ -40,7 +40,7 @@ local doorstep_duty = {
   name = "doorstep_duty",
   description = "Shops' doorstep responsibility (门前三包): fewer new problems on "
     .. "commercial streets and small restaurants, saturating in checking staff; "
-    .. "cost in staff-weeks",
+    .. "resource staff_per_district, cost in staff-weeks",
   params = {
     staff_per_district = 6,
     shops_per_staff = 150,

@@ -35,7 +35,8 @@ crossings the whole campaign). In the demo, 300 officers for 12 weeks cost
 local extra_enforcement = {
   name = "extra_enforcement",
   description = "Traffic officers at intersections (加大警力): fewer new traffic "
-    .. "problems, with diminishing returns in officers; cost in officer-weeks",
+    .. "problems, with diminishing returns in officers; "
+    .. "resource officers, cost in officer-weeks",
   params = { officers = 300, efficiency = 0.35, category = "intersection" },
 }
 

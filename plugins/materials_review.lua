@@ -36,7 +36,7 @@ materials are submitted (counted once for the campaign).
 local materials_review = {
   name = "materials_review",
   description = "Heads of units sign off online materials (一把手把关网报材料): "
-    .. "fewer materials lost, saturating in units; cost in units",
+    .. "fewer materials lost, saturating in units; resource units, cost in units",
   params = { units = 40, units_scale = 20, max_reduction = 0.6, groups = {} },
 }
 

@@ -39,7 +39,7 @@ local mock_inspection = {
   name = "mock_inspection",
   description = "Third-party mock inspections (模拟测评): problems found in chosen "
     .. "weeks are fixed faster for some weeks, saturating in tests per district; "
-    .. "cost in 10,000 yuan",
+    .. "resource tests, cost in 10,000 yuan",
   params = { tests = 1, weeks = { 6 }, detection = 0.6, boost = 0.25, duration = 3, cost_per_test = 8 },
 }
 

@@ -45,7 +45,7 @@ local road_chief = {
   name = "road_chief",
   description = "Road-chief system (路长制, 街长制, 巷长制): faster rectification "
     .. "and less rebound on roads and streets, saturating in chiefs per "
-    .. "district; cost in staff-weeks",
+    .. "district; resource staff_per_district, cost in staff-weeks",
   params = {
     staff_per_district = 20,
     sites_per_chief = 10,

@@ -39,7 +39,7 @@ the week).
 local school_outreach = {
   name = "school_outreach",
   description = "Small hands pull big hands (小手拉大手): schools raise district "
-    .. "satisfaction, saturating in schools; cost in schools",
+    .. "satisfaction, saturating in schools; resource schools_per_district, cost in schools",
   params = { schools_per_district = 12, schools_scale = 10, max_uplift = 0.04, ceiling = 0.98 },
 }
 

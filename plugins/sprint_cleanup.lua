@@ -50,7 +50,8 @@ district.
 local sprint_cleanup = {
   name = "sprint_cleanup",
   description = "Campaign-style surge (突击整治) before the expected inspection, "
-    .. "then fatigue and stronger rebound, saturating in staff; cost in staff-weeks",
+    .. "then fatigue and stronger rebound, saturating in staff; "
+    .. "resource staff_per_district, cost in staff-weeks",
   params = {
     staff_per_district = 50, staff_scale = 40, max_surge = 0.40,
     start = 8, length = 2, fatigue = 0.5, rebound_after = 0.20, categories = {},

@@ -34,6 +34,10 @@ static char workdir[256];
 static const char *const library[] = {"road_chief",      "extra_enforcement", "doorstep_duty",
 				      "school_outreach", "materials_review",  "mock_inspection",
 				      "sprint_cleanup",  "accountability"};
+/* each one's resource: the parameter optimize's levers spend */
+static const char *const resource[] = {"staff_per_district",   "officers", "staff_per_district",
+				       "schools_per_district", "units",    "tests",
+				       "staff_per_district",   "reviews"};
 #define LIBRARY_SIZE (sizeof library / sizeof library[0])
 
 /*
@@ -520,7 +524,8 @@ static void bad_resources_are_refused(void **state)
 	expect_refused("plugin = \"accountability\"; params = { every = 2; };", "unknown parameter 'every'");
 }
 
-/* Every plugin of the library documents its resource's curve and cost unit. */
+/* Every plugin of the library documents its resource, the curve and the cost
+ * unit in its header, and names the resource in its description. */
 static void every_header_documents_its_curve(void **state)
 {
 	(void)state;
@@ -534,9 +539,18 @@ static void every_header_documents_its_curve(void **state)
 		size_t n = fread(text, 1, sizeof text - 1, in);
 		fclose(in);
 		text[n] = '\0';
+		char named[128];
+		snprintf(named, sizeof named, "resource %s, cost in ", resource[i]);
+		if (strstr(text, named) == NULL)
+			print_error("%s's description does not name its resource %s\n", library[i], resource[i]);
+		assert_non_null(strstr(text, named));
 		char *end = strstr(text, "]]");
 		assert_non_null(end);
 		*end = '\0';
+		snprintf(named, sizeof named, "The resource: %s,", resource[i]);
+		if (strstr(text, named) == NULL)
+			print_error("%s's header does not say 'The resource: %s,'\n", library[i], resource[i]);
+		assert_non_null(strstr(text, named));
 		for (size_t k = 0; k < sizeof needles / sizeof needles[0]; k++) {
 			if (strstr(text, needles[k]) == NULL)
 				print_error("%s's header lacks '%s'\n", library[i], needles[k]);
