@@ -1,4 +1,5 @@
 #include "csv_table.h"
+#include "i18n.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -62,7 +63,7 @@ static int convert(const char *in, size_t size, const char *from, const char *fi
 {
 	iconv_t cd = iconv_open("UTF-8", from);
 	if (cd == (iconv_t)-1) {
-		diag_add_at(d, DIAG_SYSTEM, file, 0, "cannot convert from %s: %s", from,
+		diag_add_at(d, DIAG_SYSTEM, file, 0, _("cannot convert from %s: %s"), from,
 			    strerror(errno));
 		return -1;
 	}
@@ -70,7 +71,7 @@ static int convert(const char *in, size_t size, const char *from, const char *fi
 	char *text = malloc(capacity);
 	if (text == NULL) {
 		iconv_close(cd);
-		diag_no_memory(d, "reading the reports");
+		diag_no_memory(d, _("reading the reports"));
 		return -1;
 	}
 	char *at = (char *)in, *to = text;
@@ -82,11 +83,11 @@ static int convert(const char *in, size_t size, const char *from, const char *fi
 		int line = count_lines(text, (size_t)(to - text));
 		if (strcmp(from, "GB18030") == 0)
 			diag_add_at(d, DIAG_INPUT, file, line,
-				    "byte 0x%02X is neither UTF-8 nor GB18030: save the file as "
-				    "CSV UTF-8 (Excel, WPS) or in the Chinese (GB18030) encoding",
+				    _("byte 0x%02X is neither UTF-8 nor GB18030: save the file as "
+				    "CSV UTF-8 (Excel, WPS) or in the Chinese (GB18030) encoding"),
 				    (unsigned char)*at);
 		else
-			diag_add_at(d, DIAG_INPUT, file, line, "not valid %s (%s)", from,
+			diag_add_at(d, DIAG_INPUT, file, line, _("not valid %s (%s)"), from,
 				    strerror(saved));
 		free(text);
 		return -1;
@@ -113,8 +114,8 @@ static int decode(const char *bytes, size_t size, const char *file, char **out, 
 	size_t bad = utf8_invalid_at((const unsigned char *)text, length);
 	if (bad < length && (bom || text[bad] == '\0')) {
 		diag_add_at(d, DIAG_INPUT, file, count_lines(text, bad),
-			    text[bad] == '\0' ? "a NUL byte: save the file as CSV UTF-8 or as GB18030 text"
-					      : "not UTF-8 although the file starts with a UTF-8 byte-order mark");
+			    text[bad] == '\0' ? _("a NUL byte: save the file as CSV UTF-8 or as GB18030 text")
+					      : _("not UTF-8 although the file starts with a UTF-8 byte-order mark"));
 		return -1;
 	}
 	if (bad < length) {
@@ -124,7 +125,7 @@ static int decode(const char *bytes, size_t size, const char *file, char **out, 
 	strcpy(encoding, bom ? "UTF-8 with BOM" : "UTF-8");
 	*out = malloc(length + 1);
 	if (*out == NULL) {
-		diag_no_memory(d, "reading the reports");
+		diag_no_memory(d, _("reading the reports"));
 		return -1;
 	}
 	memcpy(*out, text, length);
@@ -228,7 +229,7 @@ static int parse(const char *text, size_t size, const char *file, struct csv_tab
 	struct parse_state p = {.t = t};
 	struct csv_parser parser;
 	if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI) != 0) {
-		diag_no_memory(d, "reading the reports");
+		diag_no_memory(d, _("reading the reports"));
 		return -1;
 	}
 	const char *newline = memchr(text, '\n', size);
@@ -237,7 +238,7 @@ static int parse(const char *text, size_t size, const char *file, struct csv_tab
 	csv_set_space_func(&parser, is_space);
 	if (grow((void **)&t->first, &p.first_capacity, 1, sizeof *t->first) != 0) {
 		csv_free(&parser);
-		diag_no_memory(d, "reading the reports");
+		diag_no_memory(d, _("reading the reports"));
 		return -1;
 	}
 	t->first[0] = 0;
@@ -256,13 +257,13 @@ static int parse(const char *text, size_t size, const char *file, struct csv_tab
 	if (status != 0) {
 		if (csv_error(&parser) == CSV_EPARSE)
 			diag_add_at(d, DIAG_INPUT, file, p.line,
-				    at_end ? "the file ends inside a quoted field: a quote (\") is not closed"
-				    : "a quote (\") inside a field: enclose the field in quotes and double "
-				      "the quotes within it");
+				    at_end ? _("the file ends inside a quoted field: a quote (\") is not closed")
+				    : _("a quote (\") inside a field: enclose the field in quotes and double "
+				      "the quotes within it"));
 		else
-			diag_no_memory(d, "reading the reports");
+			diag_no_memory(d, _("reading the reports"));
 	} else if (p.out_of_memory) {
-		diag_no_memory(d, "reading the reports");
+		diag_no_memory(d, _("reading the reports"));
 		status = -1;
 	}
 	csv_free(&parser);
@@ -291,7 +292,7 @@ int csv_table_read(const char *path, struct csv_table *t, struct diag *d)
 	memset(t, 0, sizeof *t);
 	FILE *in = fopen(path, "rb");
 	if (in == NULL) {
-		diag_add_at(d, DIAG_INPUT, path, 0, "cannot open: %s", strerror(errno));
+		diag_add_at(d, DIAG_INPUT, path, 0, _("cannot open: %s"), strerror(errno));
 		return -1;
 	}
 	char *bytes = NULL;
@@ -300,7 +301,7 @@ int csv_table_read(const char *path, struct csv_table *t, struct diag *d)
 		if (grow((void **)&bytes, &capacity, size + 65536, 1) != 0) {
 			free(bytes);
 			fclose(in);
-			diag_no_memory(d, "reading the reports");
+			diag_no_memory(d, _("reading the reports"));
 			return -1;
 		}
 		size_t got = fread(bytes + size, 1, capacity - size, in);
@@ -312,7 +313,7 @@ int csv_table_read(const char *path, struct csv_table *t, struct diag *d)
 	fclose(in);
 	if (failed) {
 		free(bytes);
-		diag_add_at(d, DIAG_INPUT, path, 0, "cannot read: %s", strerror(errno));
+		diag_add_at(d, DIAG_INPUT, path, 0, _("cannot read: %s"), strerror(errno));
 		return -1;
 	}
 	int status = csv_table_parse(bytes, size, path, t, d);
@@ -361,7 +362,7 @@ int csv_table_columns(const struct csv_table *t, const char *file, const char *c
 				continue;
 			if (index[w] >= 0) {
 				diag_add_at(d, DIAG_INPUT, file, line,
-					    "columns %d and %d are both '%s': keep one", index[w] + 1, c + 1,
+					    _("columns %d and %d are both '%s': keep one"), index[w] + 1, c + 1,
 					    names[w][0]);
 				errors++;
 			} else {
@@ -374,7 +375,7 @@ int csv_table_columns(const struct csv_table *t, const char *file, const char *c
 				snprintf(accepted + strlen(accepted), sizeof accepted - strlen(accepted),
 					 "%s%s", name == names[w] ? "" : ", ", *name);
 			diag_add_at(d, DIAG_INPUT, file, line,
-				    "no column '%s' in the header (accepted names: %s)", names[w][0],
+				    _("no column '%s' in the header (accepted names: %s)"), names[w][0],
 				    accepted);
 			errors++;
 		}

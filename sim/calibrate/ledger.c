@@ -7,6 +7,7 @@
 
 #include "ccsim_limits.h"
 #include "calibrate_text.h"
+#include "i18n.h"
 
 static const char *const district_names[] = {"district", "区", NULL};
 static const char *const category_names[] = {"category", "类别", NULL};
@@ -151,13 +152,13 @@ static int read_date(const struct csv_table *t, int r, int column, const char *n
 	if (*text == '\0') {
 		if (optional)
 			return 0;
-		diag_add_at(d, DIAG_INPUT, file, t->line[r], "%s is empty: every problem has the date it "
-							     "was found", name);
+		diag_add_at(d, DIAG_INPUT, file, t->line[r], _("%s is empty: every problem has the date it "
+							     "was found"), name);
 		return -1;
 	}
 	if (ledger_parse_date(text, day) != 0) {
 		diag_add_at(d, DIAG_INPUT, file, t->line[r],
-			    "%s '%s' is not a date: write YYYY-MM-DD (or YYYY/M/D, YYYY年M月D日)", name,
+			    _("%s '%s' is not a date: write YYYY-MM-DD (or YYYY/M/D, YYYY年M月D日)"), name,
 			    text);
 		*day = NO_DATE;
 		return -1;
@@ -178,23 +179,23 @@ static int read_problems(const struct csv_table *t, const char *file, const int 
 		q->category = csv_table_field(t, r, column[LEDGER_CATEGORY]);
 		int bad = 0;
 		if (*q->district == '\0')
-			diag_add_at(d, DIAG_INPUT, file, line, "district is empty"), bad++;
+			diag_add_at(d, DIAG_INPUT, file, line, _("district is empty")), bad++;
 		if (*q->category == '\0')
-			diag_add_at(d, DIAG_INPUT, file, line, "category is empty"), bad++;
+			diag_add_at(d, DIAG_INPUT, file, line, _("category is empty")), bad++;
 		bad += read_date(t, r, column[LEDGER_FOUND], "found", 0, file, &q->found, d) != 0;
 		bad += read_date(t, r, column[LEDGER_FIXED], "fixed", 1, file, &q->fixed, d) != 0;
 		bad += read_date(t, r, column[LEDGER_REOPENED], "reopened", 1, file, &q->reopened, d) != 0;
 		char a[16], b[16];
 		if (!bad && q->fixed != NO_DATE && q->fixed < q->found) {
 			ledger_format_date(q->fixed, a), ledger_format_date(q->found, b);
-			diag_add_at(d, DIAG_INPUT, file, line, "fixed %s is before found %s", a, b), bad++;
+			diag_add_at(d, DIAG_INPUT, file, line, _("fixed %s is before found %s"), a, b), bad++;
 		}
 		if (!bad && q->reopened != NO_DATE && q->fixed == NO_DATE)
 			diag_add_at(d, DIAG_INPUT, file, line,
-				    "reopened without a date fixed: a problem reopens after its fix"), bad++;
+				    _("reopened without a date fixed: a problem reopens after its fix")), bad++;
 		if (!bad && q->reopened != NO_DATE && q->reopened < q->fixed) {
 			ledger_format_date(q->reopened, a), ledger_format_date(q->fixed, b);
-			diag_add_at(d, DIAG_INPUT, file, line, "reopened %s is before fixed %s", a, b), bad++;
+			diag_add_at(d, DIAG_INPUT, file, line, _("reopened %s is before fixed %s"), a, b), bad++;
 		}
 		errors += bad != 0;
 	}
@@ -261,7 +262,7 @@ int ledger_reports(const struct csv_table *t, const char *file, long start, int 
 	memset(summary, 0, sizeof *summary);
 	int column[LEDGER_COLUMNS];
 	if (t->n_records == 0) {
-		diag_add_at(d, DIAG_INPUT, file, 0, "empty: the ledger needs a header row and a row per problem");
+		diag_add_at(d, DIAG_INPUT, file, 0, _("empty: the ledger needs a header row and a row per problem"));
 		return -1;
 	}
 	if (csv_table_columns(t, file, ledger_column_names, LEDGER_COLUMNS, column, d) != 0)
@@ -269,7 +270,7 @@ int ledger_reports(const struct csv_table *t, const char *file, long start, int 
 	int n = t->n_records - 1;
 	struct problem *p = malloc((size_t)(n ? n : 1) * sizeof *p);
 	if (p == NULL) {
-		diag_no_memory(d, "reading the ledger");
+		diag_no_memory(d, _("reading the ledger"));
 		return -1;
 	}
 	if (read_problems(t, file, column, p, d) != 0) {
@@ -283,7 +284,7 @@ int ledger_reports(const struct csv_table *t, const char *file, long start, int 
 	struct text_buffer b = {0};
 	if (counts == NULL) {
 		free(p);
-		diag_no_memory(d, "reading the ledger");
+		diag_no_memory(d, _("reading the ledger"));
 		return -1;
 	}
 	int64_t *found = counts, *fixed = counts + weeks + 1, *rebounded = counts + 2 * (weeks + 1);
@@ -321,7 +322,7 @@ int ledger_reports(const struct csv_table *t, const char *file, long start, int 
 	free(p);
 	*csv = text_buffer_take(&b);
 	if (*csv == NULL) {
-		diag_no_memory(d, "writing the weekly reports");
+		diag_no_memory(d, _("writing the weekly reports"));
 		return -1;
 	}
 	return 0;

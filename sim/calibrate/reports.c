@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ccsim_limits.h"
+#include "i18n.h"
 
 static const char *const district_names[] = {"district", "区", NULL};
 static const char *const category_names[] = {"category", "类别", NULL};
@@ -150,14 +151,14 @@ static int parse_count(const char *text, double max, int64_t *out, char *why, si
 	if (*s != '\0' || digits == 0) {
 		/* U+FF10..U+FF19, the full-width digits of a Chinese input method */
 		if (strstr(text, "\xEF\xBC") != NULL)
-			snprintf(why, size, "'%s' is not a number: it has full-width characters; type "
-					    "ASCII digits", text);
+			snprintf(why, size, _("'%s' is not a number: it has full-width characters; type "
+					    "ASCII digits"), text);
 		else
-			snprintf(why, size, "'%s' is not a number", text);
+			snprintf(why, size, _("'%s' is not a number"), text);
 		return -1;
 	}
 	if (!whole) {
-		snprintf(why, size, "%s is not a whole number", text);
+		snprintf(why, size, _("%s is not a whole number"), text);
 		return -1;
 	}
 	if (negative && (value != 0 || too_big)) {
@@ -165,7 +166,7 @@ static int parse_count(const char *text, double max, int64_t *out, char *why, si
 		return -1;
 	}
 	if (too_big || (double)value > max) {
-		snprintf(why, size, "%s is more than %.0f", text, max);
+		snprintf(why, size, _("%s is more than %.0f"), text, max);
 		return -1;
 	}
 	*out = value;
@@ -197,7 +198,7 @@ static int read_row(struct reader *x, int i, struct report_row *row)
 			width = x->column[c] + 1;
 	if (csv_table_width(t, i) < width) {
 		diag_add_at(x->d, DIAG_INPUT, x->file, line,
-			    "%d fields where the header has %d: is a separator missing?",
+			    _("%d fields where the header has %d: is a separator missing?"),
 			    csv_table_width(t, i), csv_table_width(t, 0));
 		return -1;
 	}
@@ -208,13 +209,13 @@ static int read_row(struct reader *x, int i, struct report_row *row)
 	int ci = name_index_find(&x->categories, category);
 	if (di < 0) {
 		diag_add_at(x->d, DIAG_INPUT, x->file, line,
-			    *district ? "unknown district '%s' (nearest: %s)" : "no district%s (nearest: %s)",
+			    *district ? _("unknown district '%s' (nearest: %s)") : _("no district%s (nearest: %s)"),
 			    district, reports_nearest_name(district, x->districts.names, x->districts.n));
 		errors++;
 	}
 	if (ci < 0) {
 		diag_add_at(x->d, DIAG_INPUT, x->file, line,
-			    *category ? "unknown category '%s' (nearest: %s)" : "no category%s (nearest: %s)",
+			    *category ? _("unknown category '%s' (nearest: %s)") : _("no category%s (nearest: %s)"),
 			    category, reports_nearest_name(category, x->categories.names, x->categories.n));
 		errors++;
 	}
@@ -268,10 +269,10 @@ static int check_cell(const struct report_row *rows, const unsigned char *valid,
 	for (int i = 0; i < n; i++) {
 		const struct report_row *row = &rows[i];
 		char where[300];
-		snprintf(where, sizeof where, "%s %s week %d", district, category, row->week);
+		snprintf(where, sizeof where, _("%s %s week %d"), district, category, row->week);
 		if (previous != NULL && row->week == previous->week) {
 			diag_add_at(d, DIAG_INPUT, file, row->line,
-				    "%s is given twice: also at line %d", where, previous->line);
+				    _("%s is given twice: also at line %d"), where, previous->line);
 			errors++;
 			continue;
 		}
@@ -279,11 +280,11 @@ static int check_cell(const struct report_row *rows, const unsigned char *valid,
 		if (gap) {
 			if (row->week == previous->week + 2)
 				diag_add_at(d, DIAG_INPUT, file, row->line,
-					    "%s follows week %d (line %d): week %d is missing", where,
+					    _("%s follows week %d (line %d): week %d is missing"), where,
 					    previous->week, previous->line, previous->week + 1);
 			else
 				diag_add_at(d, DIAG_INPUT, file, row->line,
-					    "%s follows week %d (line %d): weeks %d to %d are missing", where,
+					    _("%s follows week %d (line %d): weeks %d to %d are missing"), where,
 					    previous->week, previous->line, previous->week + 1, row->week - 1);
 			errors++;
 		}
@@ -296,13 +297,13 @@ static int check_cell(const struct report_row *rows, const unsigned char *valid,
 		if (first) {
 			if (row->rebounded > 0) {
 				diag_add_at(d, DIAG_INPUT, file, row->line,
-					    "%s: rebounded %lld in the first week reported: a rebound undoes a "
+					    _("%s: rebounded %lld in the first week reported: a rebound undoes a "
 					    "fix of the week before, which the reports do not have (start them a "
-					    "week earlier)", where, (long long)row->rebounded);
+					    "week earlier)"), where, (long long)row->rebounded);
 				errors++;
 			} else if (row->open < row->found) {
 				diag_add_at(d, DIAG_INPUT, file, row->line,
-					    "%s: open %lld is less than the %lld found that week", where,
+					    _("%s: open %lld is less than the %lld found that week"), where,
 					    (long long)row->open, (long long)row->found);
 				errors++;
 			}
@@ -312,22 +313,22 @@ static int check_cell(const struct report_row *rows, const unsigned char *valid,
 		int64_t open_before = before->open;
 		if (row->fixed > open_before) {
 			diag_add_at(d, DIAG_INPUT, file, row->line,
-				    "%s: fixed %lld is more than the %lld open after week %d", where,
+				    _("%s: fixed %lld is more than the %lld open after week %d"), where,
 				    (long long)row->fixed, (long long)open_before, before->week);
 			errors++;
 		}
 		if (row->rebounded > before->fixed) {
 			diag_add_at(d, DIAG_INPUT, file, row->line,
-				    "%s: rebounded %lld is more than the %lld fixed in week %d (a rebound "
-				    "undoes one of last week's fixes)", where, (long long)row->rebounded,
+				    _("%s: rebounded %lld is more than the %lld fixed in week %d (a rebound "
+				    "undoes one of last week's fixes)"), where, (long long)row->rebounded,
 				    (long long)before->fixed, before->week);
 			errors++;
 		}
 		int64_t expected = open_before - row->fixed + row->rebounded + row->found;
 		if (row->open != expected) {
 			diag_add_at(d, DIAG_INPUT, file, row->line,
-				    "%s: open %lld is not %lld - %lld + %lld + %lld = %lld (week %d's open "
-				    "- fixed + rebounded + found)", where, (long long)row->open,
+				    _("%s: open %lld is not %lld - %lld + %lld + %lld = %lld (week %d's open "
+				    "- fixed + rebounded + found)"), where, (long long)row->open,
 				    (long long)open_before, (long long)row->fixed, (long long)row->rebounded,
 				    (long long)row->found, (long long)expected, before->week);
 			errors++;
@@ -346,15 +347,15 @@ int reports_from_table(const struct csv_table *t, const char *file, const struct
 	r->delimiter = t->delimiter;
 	r->n_cells = s->n_districts * s->n_categories;
 	if (t->n_records == 0) {
-		diag_add_at(d, DIAG_INPUT, file, 0, "empty: the reports need a header row and a row per "
-						    "week, district and category");
+		diag_add_at(d, DIAG_INPUT, file, 0, _("empty: the reports need a header row and a row per "
+						    "week, district and category"));
 		return -1;
 	}
 	struct reader x = {.t = t, .file = file, .s = s, .d = d};
 	if (csv_table_columns(t, file, reports_column_names, REPORTS_COLUMNS, x.column, d) != 0)
 		return -1;
 	if (t->n_records == 1) {
-		diag_add_at(d, DIAG_INPUT, file, t->line[0], "no rows after the header");
+		diag_add_at(d, DIAG_INPUT, file, t->line[0], _("no rows after the header"));
 		return -1;
 	}
 	int n = t->n_records - 1;
@@ -367,7 +368,7 @@ int reports_from_table(const struct csv_table *t, const char *file, const struct
 			    s->n_districts) != 0 ||
 	    name_index_init(&x.categories, &s->categories[0].name, sizeof *s->categories,
 			    s->n_categories) != 0) {
-		diag_no_memory(d, "reading the reports");
+		diag_no_memory(d, _("reading the reports"));
 		status = -1;
 		goto done;
 	}
