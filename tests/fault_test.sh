@@ -98,14 +98,13 @@ explain() {
 	shift 2
 	echo "  again: CCSIM_FAULT_AT=$n CCSIM_FAULT_PERSIST=$persist CCSIM_FAULT_TRACE=1 $*"
 	command -v addr2line >/dev/null || return 0
-	awk -v program="$1" -v root="$(cd "$source_dir" && pwd)/" '
+	awk -v program="$1" -v root="$source_dir/" '
 		function flush() {
 			if (n == 0) return
 			command = "addr2line -f -i -p -e " program addresses
 			while ((command | getline line) > 0) {
 				sub(/ \(discriminator [0-9]+\)/, "", line)
-				while ((k = index(line, root)) > 0) # the path, not a pattern
-					line = substr(line, 1, k - 1) substr(line, k + length(root))
+				gsub(root, "", line)
 				if (line !~ /^(__wrap_|fault_now)/ && shown++ < 6)
 					print "  |   " line
 			}

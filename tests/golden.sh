@@ -78,7 +78,9 @@ case_ morris sensitivity scenarios/demo-city.cfg --method morris --trajectories 
 case_ sobol sensitivity scenarios/minimal.cfg --method sobol --param defaults.rectify_rate=0.05:0.3 \
 	--param survey.respondents=100:1000 --samples 8 --bootstrap 50 --reps 100 --seed 7 --json @J
 case_ allocate allocate bench/allocate-officers.cfg --policy 1 --param officers --budget 60 \
-	--step 20 --reps 500 --seed 7 --json @J
+	--step 20 --reps 500 --max-reps 1000 --holdout-reps 2000 --seed 7 --json @J
+case_ optimize optimize tests/data/optimize/small.cfg --reps 500 --max-reps 2000 --holdout-reps 2000 \
+	--seed 7 --json @J
 case_ run-precision run scenarios/minimal.cfg --precision 0.02 --max-reps 50000 --seed 3 --json @J
 case_ run-set run scenarios/demo-city.cfg --set districts.Xigu.rectify_rate=0.3 --reps 1000 \
 	--seed 7 --json @J

@@ -108,17 +108,3 @@ char *decision_csv_analysis(const struct analysis_result *a)
 	return text_buffer_take(&csv);
 }
 
-char *decision_csv_allocation(const struct allocation *a)
-{
-	struct text_buffer csv = {0};
-	text_buffer_printf(&csv, "step,district,amount,gain,gain_ci95_lo,gain_ci95_hi,total_gain,pass_probability,"
-			  "pass_ci95_lo,pass_ci95_hi,total_mean,resolved\n");
-	for (int i = 0; i < a->n_steps; i++) {
-		const struct allocation_step *s = &a->steps[i];
-		text_buffer_printf(&csv, "%d,", i + 1);
-		text_buffer_csv_field(&csv, a->targets[s->district]);
-		text_buffer_printf(&csv, ",%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%d\n", s->amount, s->gain, s->gain_lo, s->gain_hi,
-			    s->total_gain, s->pass, s->pass_lo, s->pass_hi, s->total_mean, s->resolved);
-	}
-	return text_buffer_take(&csv);
-}

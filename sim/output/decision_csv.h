@@ -1,13 +1,12 @@
 /*
- * decision_csv: the CSV tables of compare, sweep, sensitivity and
- * allocate, from their result documents: a header line, then a row a
- * variant, point, input or step. Each is the text (free with free()), or
+ * decision_csv: the CSV tables of compare, sweep and sensitivity, from
+ * their result documents: a header line, then a row a variant, point or
+ * input (optimize and allocate: optimize_report). Each is the text (free with free()), or
  * NULL when out of memory.
  */
 #ifndef CCSIM_DECISION_CSV_H
 #define CCSIM_DECISION_CSV_H
 
-#include "allocation.h"
 #include "analysis.h"
 #include "compare.h"
 #include "sweep.h"
@@ -15,6 +14,5 @@
 char *decision_csv_compare(const struct compare_result *r);
 char *decision_csv_sweep(const struct sweep_result *r);
 char *decision_csv_analysis(const struct analysis_result *r);
-char *decision_csv_allocation(const struct allocation *a);
 
 #endif

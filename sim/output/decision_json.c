@@ -201,41 +201,6 @@ char *decision_json_analysis(const struct analysis_result *a)
 	return report_json_text(root);
 }
 
-char *decision_json_allocation(const struct allocation *a)
-{
-	json_t *root = header_json(&a->header);
-	json_object_set_new(root, "policy", json_integer((json_int_t)a->problem.policy + 1));
-	json_object_set_new(root, "param", json_string(a->problem.key));
-	json_object_set_new(root, "budget", json_real(a->problem.budget));
-	json_object_set_new(root, "step", json_real(a->problem.step));
-	json_t *steps = json_array(), *allocation = json_array();
-	for (int i = 0; i < a->n_steps; i++) {
-		const struct allocation_step *s = &a->steps[i];
-		json_array_append_new(steps, json_pack("{s:i, s:s, s:f, s:f, s:o, s:f, s:f, s:o, s:f, s:b}",
-			"step", i + 1, "district", a->targets[s->district], "amount", s->amount, "gain",
-			s->gain, "gain_ci95", interval(s->gain_lo, s->gain_hi), "total_gain", s->total_gain,
-			"pass_probability", s->pass, "pass_ci95", interval(s->pass_lo, s->pass_hi),
-			"total_mean", s->total_mean, "resolved", s->resolved));
-	}
-	for (int d = 0; d < a->n_targets; d++)
-		json_array_append_new(allocation, json_pack("{s:s, s:f}", "district", a->targets[d],
-							    "amount", a->amounts[d]));
-	json_t *skipped = json_array();
-	for (int i = 0; i < a->n_skipped; i++)
-		json_array_append_new(skipped, json_pack("{s:s, s:f, s:s}", "district",
-			a->targets[a->skipped[i].district], "amount", a->skipped[i].amount, "reason",
-			a->skipped[i].reason));
-	json_object_set_new(root, "steps", steps);
-	json_object_set_new(root, "allocation", allocation);
-	/* how sure: a coin toss between candidates, nothing left to gain, what
-	 * the plugin refused, what the steps left over */
-	json_object_set_new(root, "resolved", json_boolean(a->unresolved == 0));
-	json_object_set_new(root, "no_gain", json_boolean(a->no_gain));
-	json_object_set_new(root, "skipped", skipped);
-	json_object_set_new(root, "unspent", json_real(a->unspent));
-	return report_json_text(root);
-}
-
 static json_t *solve_end_json(const struct solve_end *e)
 {
 	return json_pack("{s:f, s:f, s:o, s:f}", "value", e->value, "pass_probability", e->at.pass,

@@ -1,12 +1,11 @@
 /*
  * decision_json: the JSON documents of compare, sweep, sensitivity and
- * allocate (MODEL.md section 4), from their result documents. Each is the
+ * solve (MODEL.md section 4; optimize and allocate: optimize_report), from their result documents. Each is the
  * text ccsim writes (free with free()), or NULL when out of memory.
  */
 #ifndef CCSIM_DECISION_JSON_H
 #define CCSIM_DECISION_JSON_H
 
-#include "allocation.h"
 #include "solve.h"
 #include "analysis.h"
 #include "compare.h"
@@ -15,7 +14,6 @@
 char *decision_json_compare(const struct compare_result *r);
 char *decision_json_sweep(const struct sweep_result *r);
 char *decision_json_analysis(const struct analysis_result *r);
-char *decision_json_allocation(const struct allocation *a);
 
 /* solve: the bracket and P(pass) at both ends, or the range's ends when the
  * target lies outside it. */

@@ -237,50 +237,6 @@ void summary_text_analysis(FILE *out, const struct analysis_result *a)
 		sobol_text(out, a);
 }
 
-void summary_text_allocation(FILE *out, const struct allocation *a)
-{
-	fprintf(out, _("%s of policy %d, budget %g in steps of %g, %lld replications a variant\n\n"),
-		a->problem.key, a->problem.policy + 1, a->problem.budget, a->problem.step,
-		(long long)a->header.replications);
-	const char *headers[] = {_("step"), _("district"), _("amount"), _("gain in P(pass) [95 %]"),
-				 _("P(pass) after"), _("Total"), ""};
-	struct table *table = new_table(out, 7, headers, 0);
-	if (table != NULL) {
-		table_column(table, 1, headers[1], TABLE_LEFT, SUMMARY_NAME_WIDTH);
-		table_column(table, 6, "", TABLE_LEFT, 0);
-	}
-	for (int i = 0; table != NULL && i < a->n_steps; i++) {
-		const struct allocation_step *s = &a->steps[i];
-		table_rowf(table, "%d\t%s\t%g\t%+.2f%% [%+.2f%%, %+.2f%%]\t%.2f%% \u00b1%.2f%%\t%.3f\t%s",
-			   i + 1, a->targets[s->district], s->amount, 100 * s->gain, 100 * s->gain_lo,
-			   100 * s->gain_hi, 100 * s->pass, 100 * (s->pass_hi - s->pass_lo) / 2,
-			   s->total_mean, s->resolved ? "" : _("unresolved"));
-	}
-	print_table(table, out);
-	for (int i = 0; i < a->n_skipped; i++)
-		fprintf(out, _("\nskipped: %s at %g, outside the parameter's range (%s)"),
-			a->targets[a->skipped[i].district], a->skipped[i].amount, a->skipped[i].reason);
-	if (a->no_gain && a->n_steps == 0)
-		fprintf(out, _("\nno district gains anything in P(pass) from %s: nothing allocated"),
-			a->problem.key);
-	else if (a->no_gain)
-		fprintf(out, _("\nafter step %d no district gains anything more in P(pass)"), a->n_steps);
-	if (a->unspent > 0.0)
-		fprintf(out, _("\nleft unspent: %g of %g%s"), a->unspent, a->problem.budget,
-			a->no_gain || a->n_skipped ? "" : _(" (the budget is not a multiple of the step)"));
-	if (a->n_skipped || a->no_gain || a->unspent > 0.0)
-		fprintf(out, "\n");
-	if (a->unresolved) {
-		fprintf(out, _("\nunresolved: add --reps (%d of %d steps chose between candidates whose "
-			       "gain intervals overlap)\ntentative "), a->unresolved, a->n_steps);
-	} else {
-		fprintf(out, "\n");
-	}
-	fprintf(out, _("allocation:"));
-	for (int d = 0; d < a->n_targets; d++)
-		fprintf(out, " %s %g%s", a->targets[d], a->amounts[d], d + 1 < a->n_targets ? "," : "\n");
-}
-
 /* One end of the bracket as a row of T: its LABEL, value, P(pass) and Total. */
 static void solve_end_row(struct table *t, const char *label, const struct solve_end *e)
 {

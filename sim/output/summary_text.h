@@ -1,14 +1,13 @@
 /*
- * summary_text: what check, compare, sweep, sensitivity and allocate print
+ * summary_text: what check, compare, sweep, sensitivity and solve print
  * on the terminal, from their result documents (a run's summary is
- * report_print's).
+ * report_print's; optimize's and allocate's, optimize_report's).
  */
 #ifndef CCSIM_SUMMARY_TEXT_H
 #define CCSIM_SUMMARY_TEXT_H
 
 #include <stdio.h>
 
-#include "allocation.h"
 #include "solve.h"
 #include "analysis.h"
 #include "compare.h"
@@ -21,7 +20,6 @@ void summary_text_check(FILE *out, const char *file, const struct scenario *s,
 void summary_text_compare(FILE *out, const struct compare_result *r);
 void summary_text_sweep(FILE *out, const struct sweep_result *r);
 void summary_text_analysis(FILE *out, const struct analysis_result *r);
-void summary_text_allocation(FILE *out, const struct allocation *a);
 void summary_text_solve(FILE *out, const struct solve_result *r);
 
 #endif

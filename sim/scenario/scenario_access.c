@@ -13,7 +13,7 @@
 
 const char *access_sep(const char *where)
 {
-	return where[0] ? _(": ") : "";
+	return where[0] ? ": " : "";
 }
 
 int access_line(const config_setting_t *setting)

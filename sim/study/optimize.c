@@ -198,9 +198,9 @@ static struct optimize_estimate wilson(const struct run_result *r)
 
 static struct optimize_estimate paired(const struct pairing *p, double sign)
 {
-	double mean = sign * p->pass_difference.mean;
+	double mean = sign * p->pass_difference.mean + 0.0;  /* never -0 */
 	double half = pairing_half_width(&p->pass_difference, p->n);
-	struct optimize_estimate e = {mean, mean - half, mean + half};
+	struct optimize_estimate e = {mean, mean - half + 0.0, mean + half};
 	return e;
 }
 
