@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The figures of bench/RESULTS.md. Usage: bench/run.sh [BUILD_DIR] [PART...]
 # with PART among demo, scale, growth, dynamics, samplers, numpy, memory, mpi,
-# plugins, sobol, tornado, allocate, load, calibrate (default: all but memory and mpi, which take
+# plugins, sobol, tornado, allocate, optimize, load, calibrate (default: all but memory and mpi, which take
 # long and need Open MPI). A Release build is made in BUILD_DIR (default
 # build-release). Run it on a quiet machine: the timings share its cores.
 set -euo pipefail
 build=${1:-build-release}
 shift || true
-parts=${*:-demo scale growth dynamics samplers numpy plugins sobol tornado allocate load calibrate}
+parts=${*:-demo scale growth dynamics samplers numpy plugins sobol tornado allocate optimize load calibrate}
 here=$(cd "$(dirname "$0")/.." && pwd)
 cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCCSIM_TESTS=OFF >/dev/null
 cmake --build "$build" -j"$(nproc)" >/dev/null
@@ -114,6 +114,20 @@ allocate)
 	echo "# allocate 300 officers in steps of 10 over the 10 districts, 2000 replications a variant"
 	time "$ccsim" allocate "$here/bench/allocate-officers.cfg" --policy 1 --param officers \
 		--budget 300 --step 10 --reps 2000 --quiet --csv "$out/allocate.csv"
+	;;
+optimize)
+	echo "# optimize 2 levers (road chiefs, doorstep checkers) over the demo's 10 districts, a budget"
+	echo "# of 30 steps, 2000 to 16000 replications a step, holdout 20000 (goal: under 60 s on 2 cores)"
+	time "$ccsim" optimize "$s/demo-city.cfg+$here/bench/optimize-levers.cfg" ${OPTIMIZE_FLAGS:-} \
+		--quiet --json "$out/optimize.json"
+	"$python" - "$out/optimize.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+steps = r["steps"]
+print("  replications used: %d (search, all variants), holdout %d" % (r["replications"],
+      r["holdout"]["replications"] if r["holdout"] else 0))
+print("  steps resolved: %d of %d" % (sum(s["resolved"] for s in steps), len(steps)))
+PY
 	;;
 calibrate)
 	echo "# calibrate 100 districts x 20 categories x 52 weeks (104,000 rows), fit check included (goal: under 1 s)"
