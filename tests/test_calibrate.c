@@ -534,6 +534,74 @@ static void unreadable_tables_are_refused_with_their_line(void **state)
 	scenario_free(s);
 }
 
+/* Hostile fields: a value or name of megabytes is shown cut, so that its
+ * message still says what is wrong; a row with more fields than the header
+ * (a thousands separator, a comma in a remark) is refused, trailing empty
+ * fields are not; numbers in other notations are not read as counts. */
+static void hostile_fields_leave_the_message_readable(void **state)
+{
+	(void)state;
+	struct scenario *s = load_scenario_file(CITY);
+	static const char header[] = "district,category,week,found,fixed,rebounded,open\n";
+	size_t big = 10u << 20;
+	char *text = malloc(sizeof header + big + 64);
+	assert_non_null(text);
+	struct reports r;
+	struct diag d;
+	/* a 10 MB count */
+	int n = sprintf(text, "%sChengguan,main_road,1,4,5,0,", header);
+	memset(text + n, '9', big);
+	strcpy(text + n + big, "\n");
+	diag_init(&d, "big.csv");
+	assert_int_equal(parse_reports(text, strlen(text), s, &r, &d), -1);
+	assert_int_equal(d.count, 1);
+	assert_true(has_problem(&d, 2, "open 9999999999999999999999999999999999999999\xE2\x80\xA6 is more than 1000000000000"));
+	assert_true(strlen(d.entries[0].message) < 200);
+	diag_free(&d);
+	/* a 10 MB district name: cut, and its nearest still named */
+	n = sprintf(text, "%sChengguan", header);
+	memset(text + n, 'x', big);
+	strcpy(text + n + big, ",main_road,1,4,5,0,39\n");
+	diag_init(&d, "big.csv");
+	assert_int_equal(parse_reports(text, strlen(text), s, &r, &d), -1);
+	assert_int_equal(d.count, 1);
+	assert_true(has_problem(&d, 2, "xxxxxx\xE2\x80\xA6' (nearest: Chengguan)"));
+	assert_true(strlen(d.entries[0].message) < 200);
+	diag_free(&d);
+	free(text);
+	static const struct {
+		const char *row;
+		const char *message;
+	} cases[] = {
+		{"Chengguan,main_road,1,1,000,5,0,39\n", "8 fields where the header has 7: a number with a thousands separator"},
+		{"Chengguan,main_road,1,4,5,0,39,a remark, with a comma\n", "9 fields where the header has 7"},
+		{"Chengguan,main_road,1,1e400,5,0,39\n", "found '1e400' is not a number"},
+		{"Chengguan,main_road,1,0x10,5,0,39\n", "found '0x10' is not a number"},
+		{"Chengguan,main_road,-1,4,5,0,39\n", "week -1 is negative"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char row[256];
+		snprintf(row, sizeof row, "%s%s", header, cases[i].row);
+		diag_init(&d, "case.csv");
+		assert_int_equal(parse_reports(row, strlen(row), s, &r, &d), -1);
+		if (!has_problem(&d, 2, cases[i].message))
+			diag_print(&d, stderr);
+		assert_true(has_problem(&d, 2, cases[i].message));
+		assert_int_equal(d.count, 1);
+		diag_free(&d);
+	}
+	/* trailing empty fields, and -0, are fine */
+	char row[256];
+	snprintf(row, sizeof row, "%sChengguan,main_road,1,4,5,-0,39,,\n", header);
+	diag_init(&d, "case.csv");
+	assert_int_equal(parse_reports(row, strlen(row), s, &r, &d), 0);
+	assert_int_equal(r.n_rows, 1);
+	assert_int_equal(r.rows[0].rebounded, 0);
+	reports_free(&r);
+	diag_free(&d);
+	scenario_free(s);
+}
+
 /* A quoted field across lines keeps the lines of the rows after it right. */
 static void records_keep_their_lines(void **state)
 {
@@ -866,6 +934,7 @@ int main(void)
 		cmocka_unit_test(three_encodings_give_byte_identical_overlays),
 		cmocka_unit_test(every_bad_row_is_reported_with_its_line),
 		cmocka_unit_test(unreadable_tables_are_refused_with_their_line),
+		cmocka_unit_test(hostile_fields_leave_the_message_readable),
 		cmocka_unit_test(records_keep_their_lines),
 		cmocka_unit_test(overlay_reads_back_as_the_estimates),
 		cmocka_unit_test(fit_check_flags_the_reporting_change_whatever_the_threads),

@@ -330,6 +330,23 @@ void csv_table_free(struct csv_table *t)
 	memset(t, 0, sizeof *t);
 }
 
+const char *csv_table_shown(const char *field, char *out, size_t size)
+{
+	size_t n = 0;
+	int characters = 0;
+	while (field[n] != '\0' && characters < CSV_TABLE_SHOWN) {
+		n++;
+		while ((field[n] & 0xC0) == 0x80)
+			n++;
+		characters++;
+	}
+	if (n + 4 > size) /* too small a buffer: show nothing rather than half a character */
+		n = 0;
+	memcpy(out, field, n);
+	strcpy(out + n, field[n] != '\0' ? "\xE2\x80\xA6" : "");
+	return out;
+}
+
 /* Whether the header's HEADER is NAME: English names without regard to case. */
 static int same_name(const char *header, const char *name)
 {

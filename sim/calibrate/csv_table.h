@@ -48,6 +48,18 @@ static inline const char *csv_table_field(const struct csv_table *t, int r, int 
 	return c < csv_table_width(t, r) ? t->text + t->field[t->first[r] + (size_t)c] : "";
 }
 
+/* The longest field a message shows whole, in characters. */
+#define CSV_TABLE_SHOWN 40
+
+/*
+ * FIELD (UTF-8) as a message shows it, into OUT (SIZE bytes, at least
+ * 4 * CSV_TABLE_SHOWN + 4): whole when it has at most CSV_TABLE_SHOWN
+ * characters, else its first CSV_TABLE_SHOWN characters and an ellipsis, so
+ * that a field of megabytes leaves the rest of its message readable.
+ * Returns OUT.
+ */
+const char *csv_table_shown(const char *field, char *out, size_t size);
+
 /*
  * Finds the columns of the header (record 0): for each wanted column w,
  * NAMES[w] lists the names it may have (NULL-terminated; English names

@@ -128,9 +128,11 @@ static void name_index_free(struct name_index *x)
 static int parse_count(const char *text, double max, int64_t *out, char *why, size_t size)
 {
 	if (*text == '\0') {
-		snprintf(why, size, "is empty");
+		snprintf(why, size, "%s", _("is empty"));
 		return -1;
 	}
+	char shown[4 * CSV_TABLE_SHOWN + 4];
+	csv_table_shown(text, shown, sizeof shown);
 	const char *s = text;
 	int negative = *s == '-';
 	if (*s == '-' || *s == '+')
@@ -152,21 +154,21 @@ static int parse_count(const char *text, double max, int64_t *out, char *why, si
 		/* U+FF10..U+FF19, the full-width digits of a Chinese input method */
 		if (strstr(text, "\xEF\xBC") != NULL)
 			snprintf(why, size, _("'%s' is not a number: it has full-width characters; type "
-					    "ASCII digits"), text);
+					    "ASCII digits"), shown);
 		else
-			snprintf(why, size, _("'%s' is not a number"), text);
+			snprintf(why, size, _("'%s' is not a number"), shown);
 		return -1;
 	}
 	if (!whole) {
-		snprintf(why, size, _("%s is not a whole number"), text);
+		snprintf(why, size, _("%s is not a whole number"), shown);
 		return -1;
 	}
 	if (negative && (value != 0 || too_big)) {
-		snprintf(why, size, "%s is negative", text);
+		snprintf(why, size, _("%s is negative"), shown);
 		return -1;
 	}
 	if (too_big || (double)value > max) {
-		snprintf(why, size, _("%s is more than %.0f"), text, max);
+		snprintf(why, size, _("%s is more than %.0f"), shown, max);
 		return -1;
 	}
 	*out = value;
@@ -202,26 +204,40 @@ static int read_row(struct reader *x, int i, struct report_row *row)
 			    csv_table_width(t, i), csv_table_width(t, 0));
 		return -1;
 	}
+	/* more fields than the header: the columns no longer line up (trailing
+	 * empty fields, as spreadsheets write, are harmless) */
+	for (int c = csv_table_width(t, 0); c < csv_table_width(t, i); c++) {
+		if (*csv_table_field(t, i, c) != '\0') {
+			diag_add_at(x->d, DIAG_INPUT, x->file, line,
+				    _("%d fields where the header has %d: a number with a thousands "
+				    "separator (1,000) or a comma in a remark? Enclose that field in quotes "
+				    "or remove the comma"), csv_table_width(t, i), csv_table_width(t, 0));
+			return -1;
+		}
+	}
 	int errors = 0;
 	const char *district = csv_table_field(t, i, x->column[REPORTS_DISTRICT]);
 	const char *category = csv_table_field(t, i, x->column[REPORTS_CATEGORY]);
 	int di = name_index_find(&x->districts, district);
 	int ci = name_index_find(&x->categories, category);
+	char shown[4 * CSV_TABLE_SHOWN + 4];
 	if (di < 0) {
 		diag_add_at(x->d, DIAG_INPUT, x->file, line,
 			    *district ? _("unknown district '%s' (nearest: %s)") : _("no district%s (nearest: %s)"),
-			    district, reports_nearest_name(district, x->districts.names, x->districts.n));
+			    csv_table_shown(district, shown, sizeof shown),
+			    reports_nearest_name(district, x->districts.names, x->districts.n));
 		errors++;
 	}
 	if (ci < 0) {
 		diag_add_at(x->d, DIAG_INPUT, x->file, line,
 			    *category ? _("unknown category '%s' (nearest: %s)") : _("no category%s (nearest: %s)"),
-			    category, reports_nearest_name(category, x->categories.names, x->categories.n));
+			    csv_table_shown(category, shown, sizeof shown),
+			    reports_nearest_name(category, x->categories.names, x->categories.n));
 		errors++;
 	}
 	int64_t values[REPORTS_COLUMNS];
 	for (int c = REPORTS_WEEK; c < REPORTS_COLUMNS; c++) {
-		char why[200];
+		char why[4 * CSV_TABLE_SHOWN + 200];
 		const char *text = csv_table_field(t, i, x->column[c]);
 		double max = c == REPORTS_WEEK ? LIMIT_WEEKS : LIMIT_COUNT;
 		if (parse_count(text, max, &values[c], why, sizeof why) != 0) {
