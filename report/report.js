@@ -393,20 +393,58 @@
     }
   }
 
-  /* ---- allocate --------------------------------------------------------- */
+  /* ---- optimize and allocate ------------------------------------------- */
 
-  function drawAllocate(doc, name) {
-    const grid = section(t('Allocate: ') + doc.param + t(' of policy ') + doc.policy + ', ' + doc.scenario,
-                         name + t(': budget ') + doc.budget + t(' in steps of ') + doc.step + ', ' + doc.replications + t(' replications a variant'));
-    const a = doc.allocation;
-    barChart(grid, 'allocation', t('Final allocation by district'), a.map((x) => x.district),
-             [{ label: doc.param, data: a.map((x) => x.amount) }], horizontal(doc.param), 80 + 32 * a.length, false,
-             t('How much of the budget each district receives.'));
-    const steps = doc.steps;
-    barChart(grid, 'allocation-gain', t('Gain in P(pass) of each step (95 % interval)'), steps.map((s) => s.step + ': ' + s.district),
-             [{ label: t('gain, points'), data: steps.map((s) => pct(s.gain)) },
-              { label: t('95 % interval'), data: steps.map((s) => s.gain_ci95.map(pct)), interval: true }],
-             {}, 320, true, t('What each step bought, measured against the allocation so far on the same random numbers; an interval crossing 0 is no proven gain.'));
+  function drawOptimize(doc, name) {
+    const unit = doc.unit ? ' ' + doc.unit : '';
+    const grid = section((doc.command === 'allocate' ? t('Allocate: ') : t('Optimize: ')) + doc.scenario,
+                         name + t(': budget ') + doc.budget + unit + ', ' + doc.levers.map((l) => l.name).join(', ') + ', ' +
+                         doc.replications + t(' replications in the search'));
+    const h = doc.holdout;
+    const items = [[t('spent'), doc.spent + unit],
+                   [t('steps resolved'), doc.steps.filter((s) => s.resolved).length + ' / ' + doc.steps.length]];
+    if (doc.target !== null && doc.target !== undefined)
+      items.push([t('budget needed for the target'), doc.target_reached ? doc.budget_needed + unit : t('not reached')]);
+    if (h) {
+      items.push([t('P(pass) of the plan on fresh replications'), fixed(pct(h.pass_probability), 1) + ' %']);
+      items.push([t('plan minus base'), fixed(pct(h.vs_base.difference), 2) + t(' points')]);
+      if (h.vs_even) items.push([t('plan minus even spread'), fixed(pct(h.vs_even.difference), 2) + t(' points')]);
+    }
+    figures(grid, items);
+    /* the frontier: cumulative cost against P(pass), the band its 95 % interval */
+    const f = doc.frontier;
+    chart(grid, 'optimize-frontier', t('Frontier: P(pass) against the budget spent'), {
+      type: 'line',
+      data: { labels: f.map((q) => q.cost), datasets: [
+        { label: t('95 % high'), data: f.map((q) => pct(q.pass_ci95[1])), borderWidth: 0, pointRadius: 0,
+          backgroundColor: 'rgba(47, 109, 181, 0.2)', fill: '+1' },
+        { label: t('95 % low'), data: f.map((q) => pct(q.pass_ci95[0])), borderWidth: 0, pointRadius: 0, fill: false },
+        { label: t('P(pass), %'), data: f.map((q) => pct(q.pass_probability)), borderColor: palette[0], backgroundColor: palette[0] }] },
+      options: { scales: { x: { title: { display: true, text: t('spent') + unit } },
+                           y: { title: { display: true, text: t('P(pass), %') } } } }
+    }, 320, true, t('Each point: the plan after one more step, at the replications its choice took; the band is its 95 % interval.'),
+    { columns: [t('step'), t('spent'), t('P(pass), %'), t('95 % interval, %')],
+      rows: f.map((q) => [String(q.step), q.cost, pct(q.pass_probability), q.pass_ci95.map(pct)]) });
+    /* the plan: each lever's amount per district */
+    const districts = [...new Set(doc.plan.map((x) => x.district))];
+    barChart(grid, 'optimize-plan', t('The plan per district and lever'), districts,
+             doc.levers.map((l) => ({ label: l.name, data: districts.map((d) => {
+               const x = doc.plan.find((y) => y.lever === l.name && y.district === d);
+               return x ? x.amount : null;
+             }) })), horizontal(t('amount')), 80 + 24 * districts.length * Math.max(1, doc.levers.length), false,
+             t('What each district holds of each lever at the end (from the scenario\'s amount).'),
+             { columns: [t('lever'), 'district', t('start'), t('plan'), t('even spread')],
+               rows: doc.plan.map((x) => [x.lever, x.district, x.start, x.amount, x.even]) });
+    if (h) {
+      const rows = [[t('plan'), h.pass_probability, h.pass_ci95]];
+      rows.push([t('base'), h.base.pass_probability, h.base.ci95]);
+      if (h.even) rows.push([t('even spread'), h.even.pass_probability, h.even.ci95]);
+      barChart(grid, 'optimize-holdout', t('Holdout: the plan beside the base and the even spread'), rows.map((r) => r[0]),
+               [{ label: t('P(pass), %'), data: rows.map((r) => pct(r[1])) },
+                { label: t('95 % interval'), data: rows.map((r) => r[2].map(pct)), interval: true }],
+               percentAxis(t('P(pass), %')), 200, false,
+               t('On fresh replications the search never drew: a plan that does not beat the even spread here was chosen on noise.'));
+    }
   }
 
   /* ---- calibrate -------------------------------------------------------- */
@@ -464,7 +502,8 @@
 
   /* ---- all documents ------------------------------------------------------- */
 
-  const drawers = { compare: drawCompare, sweep: drawSweep, sensitivity: drawSensitivity, allocate: drawAllocate,
+  const drawers = { compare: drawCompare, sweep: drawSweep, sensitivity: drawSensitivity, allocate: drawOptimize,
+                    optimize: drawOptimize,
                     calibrate: drawCalibrate };
   for (const script of document.querySelectorAll('script.ccsim-data')) {
     const doc = JSON.parse(script.textContent), name = script.dataset.file;

@@ -28,12 +28,14 @@ q="--quiet --threads 2"
 "$ccsim" sensitivity "$demo" --method morris --trajectories 3 --reps 100 $q --json "$work/morris.json"
 "$ccsim" sensitivity "$demo" --method sobol --samples 8 --reps 50 --bootstrap 50 $q --json "$work/sobol.json"
 "$ccsim" allocate "$src/scenarios/demo-city.cfg+$src/scenarios/policy-extra-enforcement.cfg" --policy 1 --param officers \
-	--budget 200 --step 100 --reps 300 $q --json "$work/allocate.json"
+	--budget 200 --step 100 --reps 300 --max-reps 600 --holdout-reps 1000 $q --json "$work/allocate.json"
+"$ccsim" optimize "$src/tests/data/optimize/small.cfg" --reps 300 --max-reps 600 --holdout-reps 1000 $q \
+	--json "$work/optimize.json"
 "$ccsim" calibrate "$demo" "$src/scenarios/reports-demo.csv" -o "$work/calibrated.cfg" --quiet \
 	--json "$work/calibrate.json"
 check "report written" "$ccsim" report "$work"/run.json "$work"/compare.json "$work"/sweep.json \
 	"$work"/sweep-2d.json "$work"/tornado.json "$work"/morris.json "$work"/sobol.json \
-	"$work"/allocate.json "$work"/calibrate.json "$work"/uncertain.json -o "$work/report.html"
+	"$work"/allocate.json "$work"/optimize.json "$work"/calibrate.json "$work"/uncertain.json -o "$work/report.html"
 check "self-contained: no network address in the page" bash -c "! grep -q -E '(src|href)=\"https?:' '$work/report.html'"
 
 flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run
@@ -45,7 +47,7 @@ timeout 120 "$browser" "${flags[@]}" --window-size=1280,${REPORT_HEIGHT:-2600} -
 
 for kind in histogram pass vetoes components districts categories rank-last compare-pass \
 	compare-difference compare-total sweep sweep-heatmap tornado morris morris-pass sobol \
-	sobol-pass allocation allocation-gain calibrate-fit uncertain-tornado uncertain-correlation; do
+	sobol-pass optimize-frontier optimize-plan optimize-holdout calibrate-fit uncertain-tornado uncertain-correlation; do
 	check "chart $kind drawn" grep -q "data-chart=\"$kind\"[^>]*data-painted=\"true\"" "$work/dom.html"
 done
 charts=$(grep -o 'data-charts="[0-9]*"' "$work/dom.html" | grep -o '[0-9]*')

@@ -126,7 +126,8 @@ static json_t *load_result(const char *file, struct diag *d)
 			diag_add_at(d, DIAG_INPUT, file, 0, "%s", error.text);
 		return NULL;
 	}
-	static const char *const commands[] = {"compare", "sweep", "sensitivity", "allocate", "calibrate"};
+	static const char *const commands[] = {"compare", "sweep", "sensitivity", "allocate", "optimize",
+					       "calibrate"};
 	const char *command = json_string_value(json_object_get(root, "command"));
 	int known = command == NULL && json_object_get(root, "pass_probability") != NULL &&
 		    json_object_get(root, "total") != NULL;
@@ -135,7 +136,7 @@ static json_t *load_result(const char *file, struct diag *d)
 	if (!known) {
 		diag_add_at(d, DIAG_INPUT, file, 0,
 			    "not a ccsim result (written by ccsim run, compare, sweep, sensitivity, "
-			    "allocate or calibrate with --json)");
+			    "allocate, optimize or calibrate with --json)");
 		json_decref(root);
 		return NULL;
 	}
