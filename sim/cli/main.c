@@ -27,6 +27,7 @@ static const char *const main_usage =
 	"  compare SCENARIO...   variants side by side, paired on the same random numbers\n"
 	"  sweep SCENARIO        P(pass) over a 1-D or 2-D grid of parameters\n"
 	"  sensitivity SCENARIO  tornado, Morris or Sobol' analysis of the inputs\n"
+	"  optimize SCENARIO     spend a budget across levers where it buys most P(pass)\n"
 	"  allocate SCENARIO     spread a policy's budget where it buys most P(pass)\n"
 	"  solve SCENARIO        the value of a parameter at which P(pass) reaches a target\n"
 	"  report FILE.json...   one self-contained HTML page of charts (-o FILE)\n"
