@@ -100,6 +100,12 @@ check "the demo flags the reporting change" grep -q 'flagged: Qilihe small_resta
 check "ledger --help" [ "$(status "$ccsim" ledger --help)" = 0 ]
 check "ledger without --start" [ "$(status "$ccsim" ledger "$data/ledger.csv" -o "$work/l.csv")" = 2 ]
 check "ledger with a bad --start" [ "$(status "$ccsim" ledger "$data/ledger.csv" --start 2026-02-30 -o "$work/l.csv")" = 2 ]
+check "a bad --start says why" grep -qF "ccsim ledger: --start '2026-02-30' is not a date: 2026-02 has no day 30" "$work/err"
+check "a bad --start in Chinese" sh -c "LANG=zh_CN.UTF-8 '$ccsim' ledger '$data/ledger.csv' --start 2026-02-30 -o '$work/l.csv' 2>&1 | grep -qF '2026-02 没有第 30 日'"
+head -1 "$data/ledger.csv" >"$work/header-only.csv"
+check "a ledger of a header alone exits 2" [ "$(status "$ccsim" ledger "$work/header-only.csv" --start 2026-03-02 -o "$work/h.csv")" = 2 ]
+check "a ledger of a header alone says so" grep -qF "header-only.csv:1: no rows after the header" "$work/err"
+check "no reports from a header alone" [ ! -e "$work/h.csv" ]
 check "ledger without -o" [ "$(status "$ccsim" ledger "$data/ledger.csv" --start 2026-03-02)" = 2 ]
 check "ledger" [ "$(status "$ccsim" ledger "$data/ledger.csv" --start 2026-03-02 --weeks 4 -o "$work/l.csv")" = 0 ]
 check "ledger's reports" cmp -s "$work/l.csv" "$data/ledger-expected.csv"

@@ -868,6 +868,55 @@ static void bad_ledger_rows_are_reported_with_their_line(void **state)
 					"反弹日期, 反弹, 复发日期)"));
 	csv_table_free(&t);
 	diag_free(&d);
+	/* a header alone; rows too short or too long; the dates' reasons, named
+	 * by the header as written */
+	static const struct {
+		const char *text;
+		int line;
+		const char *message;
+	} cases[] = {
+		{"district,category,found,fixed,reopened\n", 1, "no rows after the header"},
+		{"district,category,found,fixed,reopened\nA,x\n", 2, "2 fields where the header has 5"},
+		{"district,category,found,fixed,reopened\nA,x,2026-03-05,,,1,000\n", 2,
+		 "7 fields where the header has 5: a number with a thousands separator"},
+		{"区,类别,发现日期,整改日期,反弹日期\nA,x,2026-02-30,,\n", 2,
+		 "发现日期 '2026-02-30' is not a date: 2026-02 has no day 30"},
+		{"district,category,found,fixed,reopened\nA,x,2026-03-05,2026-13-01,\n", 2,
+		 "fixed '2026-13-01' is not a date: there is no month 13"},
+		{"district,category,found,fixed,reopened\nA,x,1899-12-31,,\n", 2,
+		 "found '1899-12-31' is not a date: the year 1899 is before 1900"},
+		{"district,category,found,fixed,reopened\nA,x,3/5/2026,,\n", 2,
+		 "found '3/5/2026' is not a date: write YYYY-MM-DD (or YYYY/M/D, YYYY.M.D, YYYY年M月D日)"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		diag_init(&d, "ledger.csv");
+		assert_int_equal(csv_table_parse(cases[i].text, strlen(cases[i].text), "ledger.csv", &t, &d), 0);
+		assert_int_equal(ledger_reports(&t, "ledger.csv", start, 0, &csv, &summary, &d), -1);
+		assert_null(csv);
+		if (!has_problem(&d, cases[i].line, cases[i].message))
+			diag_print(&d, stderr);
+		assert_true(has_problem(&d, cases[i].line, cases[i].message));
+		assert_int_equal(d.count, 1);
+		csv_table_free(&t);
+		diag_free(&d);
+	}
+	/* 2024-02-29 is a date, 2025-02-29 is not */
+	long day;
+	char why[200];
+	assert_int_equal(ledger_parse_date("2024-02-29", &day), 0);
+	assert_int_equal(ledger_parse_date("2025-02-29", &day), -1);
+	assert_string_equal(ledger_date_why("2025-02-29", why, sizeof why), "2025-02 has no day 29");
+	/* a mistyped year: the reports run a century, with a warning naming its line */
+	text = "district,category,found,fixed,reopened\nA,x,2026-03-05,,\nA,x,2126-03-05,,\n";
+	diag_init(&d, "ledger.csv");
+	assert_int_equal(csv_table_parse(text, strlen(text), "ledger.csv", &t, &d), 0);
+	assert_int_equal(ledger_reports(&t, "ledger.csv", start, 0, &csv, &summary, &d), 0);
+	assert_int_equal(summary.weeks, 5219);
+	assert_int_equal(diag_errors(&d), 0);
+	assert_true(has_problem(&d, 3, "the latest date, 2126-03-05, is 5219 weeks after --start"));
+	free(csv);
+	csv_table_free(&t);
+	diag_free(&d);
 }
 
 /* Whatever the dates, the weekly reports keep the identity calibrate checks. */

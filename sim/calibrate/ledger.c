@@ -66,34 +66,69 @@ static int separator(const char **s, const char *expected)
 	return 1;
 }
 
-int ledger_parse_date(const char *text, long *day)
+/* Why a date does not read, or DATE_OK with its year, month and day. */
+enum date_problem { DATE_OK, DATE_FORM, DATE_YEAR, DATE_MONTH, DATE_DAY };
+
+static enum date_problem read_date_text(const char *text, long *year, long *month, long *day)
 {
 	const char *s = text;
 	long y = digits(&s, 4);
-	if (y < 1900)
-		return -1;
 	const char *after_year[] = {"-", "/", ".", "年"};
 	const char *after_month[] = {"-", "/", ".", "月"};
 	int style = -1;
 	for (int i = 0; i < 4 && style < 0; i++)
 		if (separator(&s, after_year[i]))
 			style = i;
-	if (style < 0)
-		return -1;
+	if (y < 0 || style < 0)
+		return DATE_FORM;
 	long m = digits(&s, 2);
-	if (m < 1 || m > 12 || !separator(&s, after_month[style]))
-		return -1;
+	if (m < 0 || !separator(&s, after_month[style]))
+		return DATE_FORM;
 	long d = digits(&s, 2);
+	if (d < 0 || (style == 3 && !separator(&s, "日")) || (*s != '\0' && *s != ' ' && *s != 'T'))
+		return DATE_FORM;
+	*year = y, *month = m, *day = d;
+	if (y < 1900)
+		return DATE_YEAR;
+	if (m < 1 || m > 12)
+		return DATE_MONTH;
 	static const int month_days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 	if (d < 1 || d > month_days[m - 1] || (m == 2 && d == 29 && !leap))
-		return -1;
-	if (style == 3 && !separator(&s, "日"))
-		return -1;
-	if (*s != '\0' && *s != ' ' && *s != 'T')
+		return DATE_DAY;
+	return DATE_OK;
+}
+
+int ledger_parse_date(const char *text, long *day)
+{
+	long y, m, d;
+	if (read_date_text(text, &y, &m, &d) != DATE_OK)
 		return -1;
 	*day = days_from_civil(y, m, d);
 	return 0;
+}
+
+const char *ledger_date_why(const char *text, char *why, size_t size)
+{
+	long y = 0, m = 0, d = 0;
+	switch (read_date_text(text, &y, &m, &d)) {
+	case DATE_OK:
+		snprintf(why, size, "%s", "");
+		break;
+	case DATE_YEAR:
+		snprintf(why, size, _("the year %ld is before 1900"), y);
+		break;
+	case DATE_MONTH:
+		snprintf(why, size, _("there is no month %ld"), m);
+		break;
+	case DATE_DAY:
+		snprintf(why, size, _("%04ld-%02ld has no day %ld"), y, m, d);
+		break;
+	default:
+		snprintf(why, size, "%s", _("write YYYY-MM-DD (or YYYY/M/D, YYYY.M.D, YYYY年M月D日)"));
+		break;
+	}
+	return why;
 }
 
 /* ---- problems ------------------------------------------------------------ */
@@ -144,9 +179,10 @@ static int by_cell(const void *a, const void *b)
 
 /* Reads one date field; 0, or -1 after a problem. An empty field is NO_DATE
  * when OPTIONAL. */
-static int read_date(const struct csv_table *t, int r, int column, const char *name, int optional,
-		     const char *file, long *day, struct diag *d)
+static int read_date(const struct csv_table *t, int r, int column, int optional, const char *file,
+		     long *day, struct diag *d)
 {
+	const char *name = csv_table_field(t, 0, column); /* as the header writes it */
 	const char *text = csv_table_field(t, r, column);
 	*day = NO_DATE;
 	if (*text == '\0') {
@@ -157,11 +193,37 @@ static int read_date(const struct csv_table *t, int r, int column, const char *n
 		return -1;
 	}
 	if (ledger_parse_date(text, day) != 0) {
-		diag_add_at(d, DIAG_INPUT, file, t->line[r],
-			    _("%s '%s' is not a date: write YYYY-MM-DD (or YYYY/M/D, YYYY年M月D日)"), name,
-			    text);
+		char shown[4 * CSV_TABLE_SHOWN + 4], why[200];
+		diag_add_at(d, DIAG_INPUT, file, t->line[r], _("%s '%s' is not a date: %s"), name,
+			    csv_table_shown(text, shown, sizeof shown), ledger_date_why(text, why, sizeof why));
 		*day = NO_DATE;
 		return -1;
+	}
+	return 0;
+}
+
+/* Whether record R has too few fields for the columns, or more non-empty
+ * ones than the header (they no longer line up); 0, or -1 after saying so. */
+static int row_width_problem(const struct csv_table *t, int r, const int *column, const char *file,
+			     struct diag *d)
+{
+	int need = 0, width = csv_table_width(t, r), header = csv_table_width(t, 0);
+	for (int c = 0; c < LEDGER_COLUMNS; c++)
+		if (column[c] + 1 > need)
+			need = column[c] + 1;
+	if (width < need) {
+		diag_add_at(d, DIAG_INPUT, file, t->line[r],
+			    _("%d fields where the header has %d: is a separator missing?"), width, header);
+		return -1;
+	}
+	for (int c = header; c < width; c++) {
+		if (*csv_table_field(t, r, c) != '\0') {
+			diag_add_at(d, DIAG_INPUT, file, t->line[r],
+				    _("%d fields where the header has %d: a number with a thousands "
+				    "separator (1,000) or a comma in a remark? Enclose that field in quotes "
+				    "or remove the comma"), width, header);
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -177,14 +239,19 @@ static int read_problems(const struct csv_table *t, const char *file, const int 
 		q->line = line;
 		q->district = csv_table_field(t, r, column[LEDGER_DISTRICT]);
 		q->category = csv_table_field(t, r, column[LEDGER_CATEGORY]);
+		q->found = q->fixed = q->reopened = NO_DATE;
+		if (row_width_problem(t, r, column, file, d) != 0) {
+			errors++;
+			continue;
+		}
 		int bad = 0;
 		if (*q->district == '\0')
 			diag_add_at(d, DIAG_INPUT, file, line, _("district is empty")), bad++;
 		if (*q->category == '\0')
 			diag_add_at(d, DIAG_INPUT, file, line, _("category is empty")), bad++;
-		bad += read_date(t, r, column[LEDGER_FOUND], "found", 0, file, &q->found, d) != 0;
-		bad += read_date(t, r, column[LEDGER_FIXED], "fixed", 1, file, &q->fixed, d) != 0;
-		bad += read_date(t, r, column[LEDGER_REOPENED], "reopened", 1, file, &q->reopened, d) != 0;
+		bad += read_date(t, r, column[LEDGER_FOUND], 0, file, &q->found, d) != 0;
+		bad += read_date(t, r, column[LEDGER_FIXED], 1, file, &q->fixed, d) != 0;
+		bad += read_date(t, r, column[LEDGER_REOPENED], 1, file, &q->reopened, d) != 0;
 		char a[16], b[16];
 		if (!bad && q->fixed != NO_DATE && q->fixed < q->found) {
 			ledger_format_date(q->fixed, a), ledger_format_date(q->found, b);
@@ -216,17 +283,30 @@ static void order_by_cell(struct problem *p, int n)
 	qsort(p, (size_t)n, sizeof *p, by_cell);
 }
 
-/* The weeks through the week of the ledger's latest date (at least 1). */
-static int weeks_to_latest(const struct problem *p, int n, long start)
+/* A default --weeks beyond this many is more likely a mistyped year. */
+#define LEDGER_WEEKS_WARNED 156
+
+/* The weeks through the week of the ledger's latest date (at least 1); a
+ * warning when they are more than three years' worth. */
+static int weeks_to_latest(const struct problem *p, int n, long start, const char *file,
+			   struct diag *d)
 {
 	long latest = start;
+	int line = 0;
 	for (int i = 0; i < n; i++) {
 		long dates[3] = {p[i].found, p[i].fixed, p[i].reopened};
 		for (int k = 0; k < 3; k++)
 			if (dates[k] != NO_DATE && dates[k] > latest)
-				latest = dates[k];
+				latest = dates[k], line = p[i].line;
 	}
 	long weeks = (latest - start) / 7 + 1;
+	if (weeks > LEDGER_WEEKS_WARNED) {
+		char date[16];
+		ledger_format_date(latest, date);
+		diag_add_at(d, DIAG_WARNING, file, line,
+			    _("the latest date, %s, is %ld weeks after --start, so the reports run "
+			    "that long: a mistyped year? (--weeks N sets the weeks)"), date, weeks);
+	}
 	return weeks > (long)LIMIT_WEEKS ? (int)LIMIT_WEEKS : (int)weeks;
 }
 
@@ -267,6 +347,10 @@ int ledger_reports(const struct csv_table *t, const char *file, long start, int 
 	}
 	if (csv_table_columns(t, file, ledger_column_names, LEDGER_COLUMNS, column, d) != 0)
 		return -1;
+	if (t->n_records == 1) {
+		diag_add_at(d, DIAG_INPUT, file, t->line[0], _("no rows after the header"));
+		return -1;
+	}
 	int n = t->n_records - 1;
 	struct problem *p = malloc((size_t)(n ? n : 1) * sizeof *p);
 	if (p == NULL) {
@@ -278,7 +362,7 @@ int ledger_reports(const struct csv_table *t, const char *file, long start, int 
 		return -1;
 	}
 	if (weeks <= 0)
-		weeks = weeks_to_latest(p, n, start);
+		weeks = weeks_to_latest(p, n, start, file, d);
 	order_by_cell(p, n);
 	int64_t *counts = calloc(3 * ((size_t)weeks + 1), sizeof *counts);
 	struct text_buffer b = {0};

@@ -20,6 +20,8 @@
 #ifndef CCSIM_LEDGER_H
 #define CCSIM_LEDGER_H
 
+#include <stddef.h>
+
 #include "csv_table.h"
 #include "diag.h"
 
@@ -47,6 +49,11 @@ struct ledger_summary {
  * to its number of days since 1970-01-01; returns 0, or -1.
  */
 int ledger_parse_date(const char *text, long *day);
+
+/* Why TEXT is not a date (ledger_parse_date refuses it), translated, into
+ * WHY (SIZE bytes): no such day, month or year, or the forms accepted.
+ * Returns WHY. */
+const char *ledger_date_why(const char *text, char *why, size_t size);
 
 /* The date of DAY as YYYY-MM-DD into OUT (room for 16 bytes). */
 void ledger_format_date(long day, char *out);

@@ -48,8 +48,13 @@ int command_ledger(int argc, char **argv, struct cluster *cluster)
 		case 'q': quiet = 1; break;
 		case 'S':
 			start_text = optarg;
-			if (ledger_parse_date(optarg, &start) != 0)
-				return cli_usage_error("ledger", _("--start takes a date: YYYY-MM-DD"));
+			if (ledger_parse_date(optarg, &start) != 0) {
+				char shown[4 * CSV_TABLE_SHOWN + 4], why[200], message[600];
+				snprintf(message, sizeof message, _("--start '%s' is not a date: %s"),
+					 csv_table_shown(optarg, shown, sizeof shown),
+					 ledger_date_why(optarg, why, sizeof why));
+				return cli_usage_error("ledger", message);
+			}
 			break;
 		case 'w':
 			if (cli_parse_count(optarg, 1, (unsigned long long)LIMIT_WEEKS, &value) != 0)
@@ -88,6 +93,7 @@ int command_ledger(int argc, char **argv, struct cluster *cluster)
 						 (unsigned long)errors), errors, file);
 		return status;
 	}
+	diag_print(&d, stderr); /* warnings */
 	interrupts_hold(1);
 	status = cli_write_text(output, csv, stderr);
 	if (status == EXIT_OK && !quiet) {
