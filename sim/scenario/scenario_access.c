@@ -13,12 +13,26 @@
 
 const char *access_sep(const char *where)
 {
-	return where[0] ? ": " : "";
+	return where[0] ? _(": ") : "";
 }
 
 int access_line(const config_setting_t *setting)
 {
 	return setting ? (int)setting->line : 0;
+}
+
+config_setting_t *access_member(const config_setting_t *group, const char *name)
+{
+	if (group == NULL || name == NULL || !config_setting_is_group(group))
+		return NULL;
+	int n = config_setting_length(group);
+	for (int i = 0; i < n; i++) {
+		config_setting_t *member = config_setting_get_elem(group, (unsigned)i);
+		const char *its = config_setting_name(member);
+		if (its != NULL && strcmp(its, name) == 0)
+			return member;
+	}
+	return NULL;
 }
 
 const char *access_type_name(const config_setting_t *setting)
@@ -144,7 +158,7 @@ void access_report(struct loader *L, const config_setting_t *at, const char *fmt
 int access_bool(struct loader *L, const config_setting_t *group, const char *where, const char *key,
 		int fallback)
 {
-	const config_setting_t *member = config_setting_get_member(group, key);
+	const config_setting_t *member = access_member(group, key);
 	if (member == NULL)
 		return fallback;
 	if (config_setting_type(member) != CONFIG_TYPE_BOOL) {
@@ -158,7 +172,7 @@ int access_bool(struct loader *L, const config_setting_t *group, const char *whe
 const char *access_string(struct loader *L, const config_setting_t *group, const char *where,
 			  const char *key, int required)
 {
-	const config_setting_t *member = config_setting_get_member(group, key);
+	const config_setting_t *member = access_member(group, key);
 	if (member == NULL) {
 		if (required)
 			access_report(L, group, _("%s%smissing '%s': add %s = \"...\";"), where,
@@ -200,7 +214,7 @@ void access_check_keys(struct loader *L, const config_setting_t *group, const ch
 const config_setting_t *access_group(struct loader *L, const config_setting_t *parent,
 				     const char *where, const char *key, int required)
 {
-	const config_setting_t *member = config_setting_get_member(parent, key);
+	const config_setting_t *member = access_member(parent, key);
 	if (member == NULL) {
 		if (required)
 			access_report(L, parent, _("%s%smissing section '%s': add %s: { ... };"), where,

@@ -32,7 +32,7 @@ static void read_level(struct loader *L, const config_setting_t *level, const ch
 	const struct scenario *s = L->s;
 	memset(scalar, 0, sizeof *scalar);
 	memset(per_category, 0, (size_t)s->n_categories * sizeof *per_category);
-	const config_setting_t *member = level ? config_setting_get_member(level, rule->key) : NULL;
+	const config_setting_t *member = level ? access_member(level, rule->key) : NULL;
 	const struct parameter_setting *set = NULL;
 	if (L->n_settings > 0) { /* paths are built only when something may set them */
 		char path[512];

@@ -63,6 +63,11 @@ struct loader {
 /* What follows WHERE in a message: ": ", or nothing at the top level (""). */
 const char *access_sep(const char *where);
 int access_line(const config_setting_t *setting);
+/* GROUP's member NAME, or NULL (also when GROUP is no group): as
+ * config_setting_get_member, whose comparison calls strchr for every
+ * character of every name it passes, but by strcmp (a quarter of a large
+ * scenario's reading went there). */
+config_setting_t *access_member(const config_setting_t *group, const char *name);
 const char *access_type_name(const config_setting_t *setting);
 int access_is_integer(const config_setting_t *setting);
 double access_number(const config_setting_t *setting);

@@ -164,7 +164,7 @@ static const char *element_name(const config_setting_t *e)
 {
 	if (!config_setting_is_group(e))
 		return NULL;
-	const config_setting_t *name = config_setting_get_member(e, "name");
+	const config_setting_t *name = access_member(e, "name");
 	return name && config_setting_type(name) == CONFIG_TYPE_STRING ? config_setting_get_string(name)
 								       : NULL;
 }
@@ -253,7 +253,7 @@ static void append_list(struct layer_merge *m, config_setting_t *base, const con
 /* Adds to GROUP a "*" entry holding the scalar FROM (a copy). */
 static void add_scalar_entry(struct layer_merge *m, config_setting_t *group, const config_setting_t *from)
 {
-	config_setting_t *old = config_setting_get_member(group, "*");
+	config_setting_t *old = access_member(group, "*");
 	if (old != NULL)
 		config_setting_remove(group, "*");
 	config_setting_t *to = copy_into(m, group, from, "*");
@@ -280,7 +280,7 @@ static void merge_cell(struct layer_merge *m, config_setting_t *level, config_se
 		return;
 	}
 	if (scalar && config_setting_is_group(old)) { /* the earlier group's entries stay; the scalar is replaced */
-		const config_setting_t *was = config_setting_get_member(old, "*");
+		const config_setting_t *was = access_member(old, "*");
 		int replaced = layers_is_scalar_entry(was) ? access_line(was) : 0;
 		add_scalar_entry(m, old, from);
 		note(m, path, replaced ? _("replaces") : _("adds beside the earlier entries"), from, replaced);
@@ -302,7 +302,7 @@ static void merge_cell(struct layer_merge *m, config_setting_t *level, config_se
 			return;
 		}
 		group->line = from->line;
-		add_scalar_entry(m, group, config_setting_get_member(aside, "*"));
+		add_scalar_entry(m, group, access_member(aside, "*"));
 		config_setting_remove(level, "*aside*");
 		old = group;
 	}
@@ -311,7 +311,7 @@ static void merge_cell(struct layer_merge *m, config_setting_t *level, config_se
 	for (int i = 0; i < n && !m->failed; i++) {
 		const config_setting_t *e = config_setting_get_elem(from, (unsigned)i);
 		join(entry_path, sizeof entry_path, path, config_setting_name(e));
-		replace(m, old, config_setting_get_member(old, config_setting_name(e)), e, entry_path);
+		replace(m, old, access_member(old, config_setting_name(e)), e, entry_path);
 	}
 }
 
@@ -327,7 +327,7 @@ static int cell_key(const char *pattern, const char *key)
 /* A string member's text, or NULL. */
 static const char *string_member(const config_setting_t *group, const char *key)
 {
-	const config_setting_t *s = config_setting_get_member(group, key);
+	const config_setting_t *s = access_member(group, key);
 	return s && config_setting_type(s) == CONFIG_TYPE_STRING ? config_setting_get_string(s) : NULL;
 }
 
@@ -341,7 +341,7 @@ static void merge_group(struct layer_merge *m, config_setting_t *base, const con
 		char child_path[512], child_pattern[512];
 		join(child_path, sizeof child_path, path, key);
 		join(child_pattern, sizeof child_pattern, pattern, key);
-		config_setting_t *old = config_setting_get_member(base, key);
+		config_setting_t *old = access_member(base, key);
 		size_t length = strlen(pattern);
 		if (strcmp(key, "name") == 0 && length > 0 && pattern[length - 1] == '*')
 			continue; /* a named entry's name: the same by definition */

@@ -119,7 +119,7 @@ int rule_get_number(struct loader *L, const config_setting_t *group, const char 
 		if (set != NULL)
 			return settings_take(L, set, rule, out) && rule_scale(L, path, rule, out);
 	}
-	const config_setting_t *member = config_setting_get_member(group, rule->key);
+	const config_setting_t *member = access_member(group, rule->key);
 	if (member == NULL) {
 		if (required) {
 			char range[128];
@@ -139,7 +139,7 @@ int rule_get_numbers(struct loader *L, const config_setting_t *group, const char
 		     const char *key, const struct value_rule *rule, double **out)
 {
 	*out = NULL;
-	const config_setting_t *member = config_setting_get_member(group, key);
+	const config_setting_t *member = access_member(group, key);
 	if (member == NULL)
 		return -1;
 	int type = config_setting_type(member);
@@ -192,7 +192,7 @@ static void rule_read_choice(struct loader *L, const config_setting_t *group, co
 		size_t used = strlen(list);
 		snprintf(list + used, sizeof list - used, "%s\"%s\"", n ? _(" or ") : "", one);
 	}
-	access_report(L, config_setting_get_member(group, k->rule.key),
+	access_report(L, access_member(group, k->rule.key),
 		      _("%s%s'%s' is \"%s\", must be %s (did you mean \"%s\"?)"), where, access_sep(where),
 		      k->rule.key, text, list, access_nearest(text, nearest, n));
 }

@@ -85,7 +85,7 @@ static int read_named_list(struct loader *L, const config_setting_t *root, const
 			   void **items, element_reader read)
 {
 	*items = NULL;
-	const config_setting_t *list = config_setting_get_member(root, key);
+	const config_setting_t *list = access_member(root, key);
 	if (list == NULL) {
 		if (required)
 			access_report(L, root, _("missing list '%s': add %s = ( { name = \"...\"; ... } );"),
@@ -134,11 +134,11 @@ static int read_named_list(struct loader *L, const config_setting_t *root, const
 			access_report(L, element, _("%s: 'name' must not be empty"), where);
 			text = NULL;
 		} else if (text != NULL && characters < 0) {
-			access_report(L, config_setting_get_member(element, "name"),
+			access_report(L, access_member(element, "name"),
 				      _("%s: 'name' is not valid UTF-8: names are UTF-8 text"), where);
 			text = NULL;
 		} else if (text != NULL && characters > LIMIT_NAME_CHARS) {
-			access_report(L, config_setting_get_member(element, "name"),
+			access_report(L, access_member(element, "name"),
 				      _("%s: 'name' has %ld characters, at most %d are allowed"), where,
 				      characters, LIMIT_NAME_CHARS);
 			text = NULL;
@@ -186,13 +186,13 @@ static void read_run(struct loader *L, const config_setting_t *root)
 	if (run == NULL)
 		return;
 	access_check_keys(L, run, "run", "run");
-	if (config_setting_get_member(run, "replications")) {
+	if (access_member(run, "replications")) {
 		double value = 1.0;
 		s->has_replications = 1;
 		rule_get_number(L, run, "run", rule_of("run.replications"), 1, 1.0, &value);
 		s->replications = (int64_t)value;
 	}
-	const config_setting_t *member = config_setting_get_member(run, "seed");
+	const config_setting_t *member = access_member(run, "seed");
 	if (member != NULL) {
 		double value = 0.0;
 		if (rule_take_number(L, member, "run", "seed", rule_of("run.seed"), &value)) {
@@ -233,7 +233,7 @@ static void read_campaign_and_inspection(struct loader *L, const config_setting_
 	if (inspection == NULL)
 		return;
 	double *window = NULL;
-	const config_setting_t *member = config_setting_get_member(inspection, "window");
+	const config_setting_t *member = access_member(inspection, "window");
 	if (member == NULL) {
 		access_report(L, inspection,
 			      _("inspection: missing 'window': add window = [first_week, last_week];"));
@@ -263,7 +263,7 @@ static void read_bonus_minors_history(struct loader *L, const config_setting_t *
 	struct scenario *s = L->s;
 	if (read_section(L, root, "bonus", 0) != NULL) {
 		void *items;
-		s->bonus.n_honors = read_named_list(L, config_setting_get_member(root, "bonus"), "honors",
+		s->bonus.n_honors = read_named_list(L, access_member(root, "bonus"), "honors",
 						    "bonus.honors", "honour", 0, sizeof(struct honor),
 						    &items, NULL);
 		s->bonus.honors = items;
@@ -285,13 +285,13 @@ static void read_bonus_minors_history(struct loader *L, const config_setting_t *
 	double current = s->history.current_weight;
 	for (int i = 0; i < 2; i++) {
 		const char *key = i ? "weights" : "scores";
-		if (config_setting_get_member(history, key) == NULL)
+		if (access_member(history, key) == NULL)
 			access_report(L, history, _("history: missing '%s': add %s = [ ... ];"), key, key);
 	}
 	if (n_scores < 0 || n_weights < 0)
 		return;
 	if (n_scores != n_weights) {
-		access_report(L, config_setting_get_member(history, "weights"),
+		access_report(L, access_member(history, "weights"),
 			      _("history: %d weights for %d scores: give one weight per past score"),
 			      n_weights, n_scores);
 		return;
@@ -301,7 +301,7 @@ static void read_bonus_minors_history(struct loader *L, const config_setting_t *
 	for (int i = 0; i < n_weights; i++)
 		sum += s->history.weights[i];
 	if (fabs(sum - 1.0) > 1e-9)
-		access_report(L, config_setting_get_member(history, "current_weight"),
+		access_report(L, access_member(history, "current_weight"),
 			      _("history: weights plus current_weight sum to %.10g, must sum to 1 "
 			      "(e.g. weights = [0.15, 0.25]; current_weight = 0.6;)"), sum);
 }
@@ -316,14 +316,14 @@ static void read_pass(struct loader *L, const config_setting_t *root)
 	if (pass == NULL)
 		return;
 	access_check_keys(L, pass, "pass", "pass");
-	if (config_setting_get_member(pass, "bands") != NULL) {
+	if (access_member(pass, "bands") != NULL) {
 		int n = rule_get_numbers(L, pass, "pass", "bands", rule_of("pass.bands"), &s->pass.bands);
 		s->pass.n_bands = n > 0 ? n : 0;
 	}
 	const char *rule = access_string(L, pass, "pass", "rule", 1);
 	if (rule == NULL)
 		return;
-	const config_setting_t *rule_setting = config_setting_get_member(pass, "rule");
+	const config_setting_t *rule_setting = access_member(pass, "rule");
 	if (strcmp(rule, "threshold") == 0) {
 		double value = 0.0;
 		s->pass.rule = PASS_THRESHOLD;
@@ -332,8 +332,8 @@ static void read_pass(struct loader *L, const config_setting_t *root)
 		s->pass.threshold = value;
 		L->prefix = NULL;
 		for (int i = 0; i < 2; i++)
-			if (config_setting_get_member(pass, competition_keys[i]) != NULL)
-				access_report(L, config_setting_get_member(pass, competition_keys[i]),
+			if (access_member(pass, competition_keys[i]) != NULL)
+				access_report(L, access_member(pass, competition_keys[i]),
 					      _("pass: '%s' belongs to rule = \"competition\"; remove it or "
 					      "change the rule"), competition_keys[i]);
 	} else if (strcmp(rule, "competition") == 0) {
@@ -343,8 +343,8 @@ static void read_pass(struct loader *L, const config_setting_t *root)
 		rule_get_number(L, pass, "pass", rule_of("pass.slots"), 1, 1.0, &value);
 		s->pass.slots = (int64_t)value;
 		L->prefix = NULL;
-		if (config_setting_get_member(pass, "threshold") != NULL)
-			access_report(L, config_setting_get_member(pass, "threshold"),
+		if (access_member(pass, "threshold") != NULL)
+			access_report(L, access_member(pass, "threshold"),
 				      _("pass: 'threshold' belongs to rule = \"threshold\"; remove it or "
 				      "change the rule"));
 		void *items;
@@ -449,7 +449,7 @@ static void read_targets(struct loader *L, const config_setting_t *targets, cons
 static void read_policies(struct loader *L, const config_setting_t *root)
 {
 	struct scenario *s = L->s;
-	const config_setting_t *list = config_setting_get_member(root, "policies");
+	const config_setting_t *list = access_member(root, "policies");
 	if (list == NULL)
 		return;
 	if (!config_setting_is_list(list)) {
@@ -486,10 +486,10 @@ static void read_policies(struct loader *L, const config_setting_t *root)
 		if (plugin)
 			snprintf(where, sizeof where, _("policy %d (%s)"), i + 1, plugin);
 
-		const config_setting_t *targets = config_setting_get_member(g, "districts");
+		const config_setting_t *targets = access_member(g, "districts");
 		if (targets != NULL)
 			read_targets(L, targets, where, district_names, p);
-		const config_setting_t *params = config_setting_get_member(g, "params");
+		const config_setting_t *params = access_member(g, "params");
 		if (params != NULL && !config_setting_is_group(params))
 			access_report(L, params, _("%s: 'params' must be a group { key = value; ... }, not %s"),
 				      where, access_type_name(params));
@@ -512,7 +512,7 @@ static void read_policies(struct loader *L, const config_setting_t *root)
 static void read_sensitivity(struct loader *L, const config_setting_t *root)
 {
 	struct scenario *s = L->s;
-	const config_setting_t *list = config_setting_get_member(root, "sensitivity");
+	const config_setting_t *list = access_member(root, "sensitivity");
 	if (list == NULL)
 		return;
 	if (!config_setting_is_list(list)) {
@@ -561,7 +561,7 @@ static void read_lever(struct loader *L, const config_setting_t *g, const char *
 	const char *param = access_string(L, g, where, "param", 1);
 	lever->param = access_copy(L, param ? param : "?");
 	rule_read_fields(L, g, where, "levers.*", item);
-	const config_setting_t *policy = config_setting_get_member(g, "policy");
+	const config_setting_t *policy = access_member(g, "policy");
 	if (policy != NULL && lever->policy > s->n_policies)
 		access_report(L, policy,
 			      ngettext("%s: 'policy' is %d but the scenario has %d policy: give 1 to %d, the "
@@ -573,12 +573,12 @@ static void read_lever(struct loader *L, const config_setting_t *g, const char *
 		const struct policy *p = &s->policies[lever->policy - 1];
 		for (int j = 0; j < p->n_params; j++)
 			if (strcmp(p->params[j].key, param) == 0 && p->params[j].type != POLICY_VALUE_NUMBER)
-				access_report(L, config_setting_get_member(g, "param"),
+				access_report(L, access_member(g, "param"),
 					      _("%s: 'param' names '%s' of policy %d (%s), which is not a "
 					      "number: a lever spends a numeric parameter"), where, param,
 					      lever->policy, p->plugin);
 	}
-	const config_setting_t *max = config_setting_get_member(g, "max");
+	const config_setting_t *max = access_member(g, "max");
 	if (max != NULL && lever->max < lever->step && lever->step > 0.0)
 		access_report(L, max, _("%s: 'max' (%g) is below 'step' (%g): a district could never take "
 			      "a step; raise max or lower step"), where, lever->max, lever->step);
@@ -599,7 +599,7 @@ static void read_budget_and_levers(struct loader *L, const config_setting_t *roo
 	s->n_levers = read_named_list(L, root, "levers", "levers", "lever", 0, sizeof(struct lever),
 				      &items, read_lever);
 	s->levers = items;
-	const config_setting_t *list = config_setting_get_member(root, "levers");
+	const config_setting_t *list = access_member(root, "levers");
 	if (s->n_levers > LIMIT_LEVERS)
 		access_report(L, list, _("'levers' has %d entries, at most %d are allowed"), s->n_levers,
 			      LIMIT_LEVERS);
@@ -612,8 +612,8 @@ static void check_between(struct loader *L, const config_setting_t *root, const 
 			  const unsigned char *cell_valid)
 {
 	struct scenario *s = L->s;
-	const config_setting_t *categories = config_setting_get_member(root, "categories");
-	const config_setting_t *districts = config_setting_get_member(root, "districts");
+	const config_setting_t *categories = access_member(root, "categories");
+	const config_setting_t *districts = access_member(root, "districts");
 	int *category_line = access_alloc(L, (size_t)s->n_categories, sizeof(int));
 	int *satisfaction_line = access_alloc(L, (size_t)s->n_districts, sizeof(int));
 	if (category_line != NULL && satisfaction_line != NULL) {
@@ -621,11 +621,11 @@ static void check_between(struct loader *L, const config_setting_t *root, const 
 			category_line[c] = access_line(config_setting_get_elem(categories, (unsigned)c));
 		for (int i = 0; i < s->n_districts; i++) {
 			const config_setting_t *g = config_setting_get_elem(districts, (unsigned)i);
-			const config_setting_t *member = config_setting_get_member(g, "satisfaction");
+			const config_setting_t *member = access_member(g, "satisfaction");
 			satisfaction_line[i] = access_line(member ? member : g);
 		}
 		struct scenario_lines lines = {declared_line, category_line, satisfaction_line,
-					       access_line(config_setting_get_member(root, "overall")),
+					       access_line(access_member(root, "overall")),
 					       cell_valid};
 		scenario_check_consistency(s, &lines, "", L->d);
 	}
@@ -642,7 +642,7 @@ void sections_read(struct loader *L, const config_setting_t *root)
 	double v = 0.0;
 	if (rule_get_number(L, root, "", rule_of("version"), 1, 0.0, &v) && v != 1 &&
 	    v != SCENARIO_MODEL_VERSION)
-		access_report(L, config_setting_get_member(root, "version"),
+		access_report(L, access_member(root, "version"),
 			      _("'version' is %g, must be 1 or %d: this ccsim reads files of model versions "
 			      "1 and %d alike"), v, SCENARIO_MODEL_VERSION, SCENARIO_MODEL_VERSION);
 	const char *name = access_string(L, root, "", "name", 0);
@@ -669,7 +669,7 @@ void sections_read(struct loader *L, const config_setting_t *root)
 		declared_line = access_alloc(L, cells, sizeof *declared_line);
 		cell_valid = access_alloc(L, cells, sizeof *cell_valid);
 		if (s->cells != NULL && declared_line != NULL && cell_valid != NULL)
-			cells_resolve(L, defaults, config_setting_get_member(root, "districts"),
+			cells_resolve(L, defaults, access_member(root, "districts"),
 				      declared_line, cell_valid);
 	}
 

@@ -142,7 +142,7 @@ static struct parameter_setting *with_probes(const config_setting_t *root,
 					     const struct parameter_setting *settings, int n,
 					     int *total, int **probe_of, int **lines)
 {
-	const config_setting_t *list = config_setting_get_member(root, "sensitivity");
+	const config_setting_t *list = access_member(root, "sensitivity");
 	int probes = list && config_setting_is_list(list) ? config_setting_length(list) : 0;
 	struct parameter_setting *all = calloc((size_t)(n + probes + 1), sizeof *all);
 	*probe_of = calloc((size_t)(n + probes + 1), sizeof **probe_of);
@@ -159,7 +159,7 @@ static struct parameter_setting *with_probes(const config_setting_t *root,
 	for (int i = 0; i < probes; i++) {
 		const config_setting_t *entry = config_setting_get_elem(list, (unsigned)i);
 		const config_setting_t *path = config_setting_is_group(entry)
-						       ? config_setting_get_member(entry, "path") : NULL;
+						       ? access_member(entry, "path") : NULL;
 		(*lines)[i] = access_line(entry);
 		if (path == NULL || config_setting_type(path) != CONFIG_TYPE_STRING)
 			continue;

@@ -256,7 +256,7 @@ static int read_entry(struct loader *L, const config_setting_t *g, int i, struct
 		const char *names[DISTRIBUTION_KINDS];
 		for (int k = 0; k < DISTRIBUTION_KINDS; k++)
 			names[k] = distribution_name((enum distribution_kind)k);
-		access_report(L, config_setting_get_member(g, "dist"),
+		access_report(L, access_member(g, "dist"),
 			      _("%s: no distribution '%s'; did you mean '%s'? (uniform, triangular, pert, "
 			      "normal, lognormal, beta, gamma or discrete)"),
 			      where, dist, access_nearest(dist, names, DISTRIBUTION_KINDS));
@@ -280,7 +280,7 @@ static int read_entry(struct loader *L, const config_setting_t *g, int i, struct
 		}
 	}
 	for (int r = 0; r < 4 && keys->required[r] != NULL; r++) {
-		if (config_setting_get_member(g, keys->required[r]) == NULL) {
+		if (access_member(g, keys->required[r]) == NULL) {
 			access_report(L, g, _("%s: a %s needs %s: add %s = ...;"), where, dist, keys_text,
 				      keys->required[r]);
 			ok = 0;
@@ -300,7 +300,7 @@ static int read_entry(struct loader *L, const config_setting_t *g, int i, struct
 		       {"beta", &spec->beta, NULL},      {"shape", &spec->shape, NULL},
 		       {"rate", &spec->rate, NULL}};
 	for (size_t k = 0; k < sizeof numbers / sizeof numbers[0]; k++) {
-		const config_setting_t *member = config_setting_get_member(g, numbers[k].key);
+		const config_setting_t *member = access_member(g, numbers[k].key);
 		if (member == NULL)
 			continue;
 		char pattern[64];
@@ -316,15 +316,15 @@ static int read_entry(struct loader *L, const config_setting_t *g, int i, struct
 		int weights = rule_get_numbers(L, g, where, "weights",
 					       &scenario_schema_find("uncertain.*.weights")->rule,
 					       &e->weights);
-		if (count < 0 || (weights < 0 && config_setting_get_member(g, "weights") != NULL))
+		if (count < 0 || (weights < 0 && access_member(g, "weights") != NULL))
 			return 0;
 		if (count == 0) {
-			access_report(L, config_setting_get_member(g, "values"),
+			access_report(L, access_member(g, "values"),
 				      _("%s: a discrete needs at least one value"), where);
 			return 0;
 		}
 		if (weights >= 0 && weights != count) {
-			access_report(L, config_setting_get_member(g, "weights"),
+			access_report(L, access_member(g, "weights"),
 				      _("%s: %d weights for %d values: give one weight per value"), where,
 				      weights, count);
 			return 0;
@@ -497,14 +497,14 @@ static int level_given(struct reading *R, const struct scenario_key *k, int leve
 	const config_setting_t *holder = NULL;
 	char path[512];
 	if (level == LEVEL_DISTRICT_ENTRY || level == LEVEL_DISTRICT_SCALAR) {
-		const config_setting_t *list = config_setting_get_member(R->root, "districts");
+		const config_setting_t *list = access_member(R->root, "districts");
 		holder = list ? config_setting_get_elem(list, (unsigned)d) : NULL;
 		if (level == LEVEL_DISTRICT_ENTRY)
 			snprintf(path, sizeof path, "districts.%s.%s.%s", s->districts[d].name, key, category);
 		else
 			snprintf(path, sizeof path, "districts.%s.%s", s->districts[d].name, key);
 	} else {
-		holder = config_setting_get_member(R->root, "defaults");
+		holder = access_member(R->root, "defaults");
 		if (level == LEVEL_DEFAULT_ENTRY)
 			snprintf(path, sizeof path, "defaults.%s.%s", key, category);
 		else
@@ -516,12 +516,12 @@ static int level_given(struct reading *R, const struct scenario_key *k, int leve
 	for (int i = 0; i < R->n_paths; i++)
 		if (!R->paths[i].entry->relative && R->paths[i].key == k && strcmp(R->paths[i].path, path) == 0)
 			return 1;
-	const config_setting_t *member = holder ? config_setting_get_member(holder, key) : NULL;
+	const config_setting_t *member = holder ? access_member(holder, key) : NULL;
 	if (member == NULL)
 		return 0;
 	if (level == LEVEL_DISTRICT_SCALAR || level == LEVEL_DEFAULT_SCALAR)
 		return !config_setting_is_group(member);
-	return config_setting_is_group(member) && config_setting_get_member(member, category) != NULL;
+	return config_setting_is_group(member) && access_member(member, category) != NULL;
 }
 
 /* Whether the input at P sets cell (D, C): it is in its scope and, for an
@@ -688,7 +688,7 @@ static int fixed_by_flag(const struct reading *R, const char *pattern)
 static void read_correlations(struct reading *R, struct uncertain_set *set)
 {
 	struct loader *L = R->L;
-	const config_setting_t *list = config_setting_get_member(R->root, "correlation");
+	const config_setting_t *list = access_member(R->root, "correlation");
 	if (list == NULL)
 		return;
 	if (!config_setting_is_list(list)) {
@@ -723,7 +723,7 @@ static void read_correlations(struct reading *R, struct uncertain_set *set)
 		double rank = 0.0;
 		int ok = rule_get_number(L, g, where, &scenario_schema_find("correlation.*.rank")->rule, 1,
 					 0.0, &rank);
-		const config_setting_t *paths = config_setting_get_member(g, "paths");
+		const config_setting_t *paths = access_member(g, "paths");
 		if (paths == NULL) {
 			access_report(L, g, _("%s: missing 'paths': add paths = [\"PATH\", \"PATH\"];"), where);
 			continue;
@@ -798,8 +798,8 @@ static void reading_free(struct reading *R)
 void uncertainty_read(struct loader *L, const config_setting_t *root)
 {
 	struct scenario *s = L->s;
-	const config_setting_t *list = config_setting_get_member(root, "uncertain");
-	const config_setting_t *correlation = config_setting_get_member(root, "correlation");
+	const config_setting_t *list = access_member(root, "uncertain");
+	const config_setting_t *correlation = access_member(root, "correlation");
 	if (list == NULL && correlation == NULL)
 		return;
 	if (list != NULL && !config_setting_is_list(list)) {

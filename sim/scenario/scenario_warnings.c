@@ -30,8 +30,8 @@ static void warn(struct loader *L, const config_setting_t *at, const char *fmt, 
 static const config_setting_t *member_of(const config_setting_t *root, const char *section,
 					 const char *key)
 {
-	const config_setting_t *group = config_setting_get_member(root, section);
-	return group && config_setting_is_group(group) ? config_setting_get_member(group, key) : NULL;
+	const config_setting_t *group = access_member(root, section);
+	return group && config_setting_is_group(group) ? access_member(group, key) : NULL;
 }
 
 /* A survey veto written as a fraction: the veto is in percent. */
@@ -96,7 +96,7 @@ static void warn_rate(struct loader *L, const config_setting_t *at, double r, in
 /* Every rectify_rate a level (the defaults or a district) writes. */
 static void warn_rates_of(struct loader *L, const config_setting_t *level, int *last_line)
 {
-	const config_setting_t *rate = level ? config_setting_get_member(level, "rectify_rate") : NULL;
+	const config_setting_t *rate = level ? access_member(level, "rectify_rate") : NULL;
 	if (rate == NULL)
 		return;
 	if (config_setting_is_number(rate)) {
@@ -129,11 +129,11 @@ static void warn_district_scalars(struct loader *L, const config_setting_t *grou
 		totals[2] += cell->problems;
 	}
 	for (int k = 0; k < 3; k++) {
-		const config_setting_t *member = config_setting_get_member(group, keys[k]);
+		const config_setting_t *member = access_member(group, keys[k]);
 		const config_setting_t *scalar = member;
 		int covered = s->n_categories; /* the categories the scalar applies to */
 		if (member != NULL && config_setting_is_group(member)) {
-			scalar = config_setting_get_member(member, "*");
+			scalar = access_member(member, "*");
 			if (!layers_is_scalar_entry(scalar))
 				continue;
 			covered -= config_setting_length(member) - 1;
@@ -155,13 +155,13 @@ static void warn_district_scalars(struct loader *L, const config_setting_t *grou
 /* A policy whose target list is empty (it then targets every district) or names one twice. */
 static void warn_targets(struct loader *L, const config_setting_t *root)
 {
-	const config_setting_t *list = config_setting_get_member(root, "policies");
+	const config_setting_t *list = access_member(root, "policies");
 	if (list == NULL || !config_setting_is_list(list))
 		return;
 	for (int i = 0; i < config_setting_length(list); i++) {
 		const config_setting_t *policy = config_setting_get_elem(list, (unsigned)i);
 		const config_setting_t *targets = config_setting_is_group(policy)
-							  ? config_setting_get_member(policy, "districts")
+							  ? access_member(policy, "districts")
 							  : NULL;
 		if (targets == NULL || config_setting_type(targets) != CONFIG_TYPE_ARRAY)
 			continue;
@@ -193,8 +193,8 @@ void warnings_check(struct loader *L, const config_setting_t *root)
 	warn_veto(L, root);
 	warn_threshold(L, root);
 	int last_line = -1;
-	const config_setting_t *districts = config_setting_get_member(root, "districts");
-	warn_rates_of(L, config_setting_get_member(root, "defaults"), &last_line);
+	const config_setting_t *districts = access_member(root, "districts");
+	warn_rates_of(L, access_member(root, "defaults"), &last_line);
 	for (int d = 0; d < s->n_districts; d++) {
 		const config_setting_t *group = config_setting_get_elem(districts, (unsigned)d);
 		warn_rates_of(L, group, &last_line);
