@@ -96,6 +96,15 @@ assert p['fitted'] and p['districts'] == 10 and p['alpha'] > 0 and p['beta'] > 0
 "
 check "the demo flags the reporting change" grep -q 'flagged: Qilihe small_restaurant' "$work/out"
 
+# ---- the demo's reports come from their documented script ------------------
+check "make_reports.py demo rewrites reports-demo.csv byte for byte" sh -c \
+	"python3 '$src/scenarios/make_reports.py' demo | cmp -s - '$src/scenarios/reports-demo.csv'"
+check "make_reports.py scaled" sh -c "python3 '$src/scenarios/make_reports.py' scaled --districts 3 \
+	--categories 3 --weeks 6 --scenario '$work/scaled.cfg' >'$work/scaled.csv'"
+check "the scaled reports calibrate on their scenario, without a warning" \
+	[ "$(status "$ccsim" calibrate "$work/scaled.cfg" "$work/scaled.csv" -o "$work/scaled-o.cfg" -q)" = 0 ]
+check "the scaled scenario draws no warning" [ ! -s "$work/err" ]
+
 # ---- ledger -----------------------------------------------------------------
 check "ledger --help" [ "$(status "$ccsim" ledger --help)" = 0 ]
 check "ledger without --start" [ "$(status "$ccsim" ledger "$data/ledger.csv" -o "$work/l.csv")" = 2 ]
