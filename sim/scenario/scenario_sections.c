@@ -116,6 +116,7 @@ static int read_named_list(struct loader *L, const config_setting_t *root, const
 	}
 	char pattern[128];
 	snprintf(pattern, sizeof pattern, "%s.*", path);
+	const char *entry_format = _("%s entry %d"); /* once: a list may hold 100,000 */
 	for (int i = 0; i < n; i++) {
 		const config_setting_t *element = config_setting_get_elem(list, (unsigned)i);
 		char **name = (char **)(void *)(array + (size_t)i * size);
@@ -127,7 +128,7 @@ static int read_named_list(struct loader *L, const config_setting_t *root, const
 			*name = access_copy(L, "?");
 			continue;
 		}
-		snprintf(where, sizeof where, _("%s entry %d"), key, i + 1);
+		snprintf(where, sizeof where, entry_format, key, i + 1);
 		const char *text = access_string(L, element, where, "name", 1);
 		long characters = text ? utf8_characters(text) : 0;
 		if (text != NULL && text[0] == '\0') {
