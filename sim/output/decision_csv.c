@@ -73,9 +73,12 @@ static void morris_csv(const struct analysis_result *a, struct text_buffer *csv)
 	text_buffer_printf(csv, "path,low,high,total_mu_star,total_mu,total_sigma,pass_mu_star,pass_mu,pass_sigma\n");
 	for (int i = 0; i < a->k; i++) {
 		text_buffer_csv_field(csv, a->inputs[i].path);
-		text_buffer_printf(csv, ",%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g\n",
-			    a->inputs[i].lo, a->inputs[i].hi, t->mu_star[i], t->mu[i], t->sigma[i],
-			    p->mu_star[i], p->mu[i], p->sigma[i]);
+		text_buffer_printf(csv, ",%.10g,%.10g,%.10g,%.10g,%.10g", a->inputs[i].lo, a->inputs[i].hi,
+				   t->mu_star[i], t->mu[i], t->sigma[i]);
+		if (a->pass_varies) /* else no effect to give: empty fields */
+			text_buffer_printf(csv, ",%.10g,%.10g,%.10g\n", p->mu_star[i], p->mu[i], p->sigma[i]);
+		else
+			text_buffer_printf(csv, ",,,\n");
 	}
 }
 
@@ -88,10 +91,15 @@ static void sobol_csv(const struct analysis_result *a, struct text_buffer *csv)
 	for (int i = 0; i < a->k; i++) {
 		text_buffer_csv_field(csv, a->inputs[i].path);
 		text_buffer_printf(csv, ",%.10g,%.10g", a->inputs[i].lo, a->inputs[i].hi);
-		for (int b = 0; b < 2; b++)
+		for (int b = 0; b < 2; b++) {
+			if (!(b == 0 ? a->total_varies : a->pass_varies)) {
+				text_buffer_printf(csv, ",,,,,,"); /* an output that did not vary: no index */
+				continue;
+			}
 			text_buffer_printf(csv, ",%.10g,%.10g,%.10g,%.10g,%.10g,%.10g", both[b]->first[i],
 				    both[b]->first_lo[i], both[b]->first_hi[i], both[b]->total[i],
 				    both[b]->total_lo[i], both[b]->total_hi[i]);
+		}
 		text_buffer_printf(csv, "\n");
 	}
 }

@@ -109,19 +109,11 @@ char *decision_json_sweep(const struct sweep_result *r)
 	return report_json_text(root);
 }
 
-/* 1 when P(pass) is the same at every point the analysis ran (as in
- * summary_text.c): its indices are then null and pass_varies false. */
+/* 1 when P(pass) is the same at every point the analysis ran (analysis.h):
+ * its indices are then null and pass_varies false. */
 static int pass_constant(const struct analysis_result *a)
 {
-	for (int i = 0; i < a->k; i++) {
-		if (a->method == ANALYSIS_TORNADO &&
-		    (a->low[i].pass != a->low[0].pass || a->high[i].pass != a->low[0].pass))
-			return 0;
-		if (a->method == ANALYSIS_MORRIS &&
-		    (a->morris_pass.mu_star[i] != 0.0 || a->morris_pass.sigma[i] != 0.0))
-			return 0;
-	}
-	return a->method == ANALYSIS_TORNADO || a->method == ANALYSIS_MORRIS;
+	return !a->pass_varies;
 }
 
 static void tornado_json(const struct analysis_result *a, json_t *root)
@@ -166,11 +158,19 @@ static void morris_json(const struct analysis_result *a, json_t *root)
 	json_object_set_new(root, "inputs", list);
 }
 
-static json_t *indices_json(const struct analysis_sobol *x, int i)
+/* Input I's indices of one output (null when the output did not vary), with
+ * first_above_total when the first-order index lies above the total one
+ * by more than their intervals allow. */
+static json_t *indices_json(const struct analysis_sobol *x, int i, int varies, int first_above)
 {
-	return json_pack("{s:f, s:o, s:f, s:o}", "first", x->first[i], "first_ci95",
-			 interval(x->first_lo[i], x->first_hi[i]), "total", x->total[i], "total_ci95",
-			 interval(x->total_lo[i], x->total_hi[i]));
+	if (!varies)
+		return json_null();
+	json_t *indices = json_pack("{s:f, s:o, s:f, s:o}", "first", x->first[i], "first_ci95",
+				    interval(x->first_lo[i], x->first_hi[i]), "total", x->total[i],
+				    "total_ci95", interval(x->total_lo[i], x->total_hi[i]));
+	if (first_above)
+		json_object_set_new(indices, "first_above_total", json_true());
+	return indices;
 }
 
 static void sobol_json(const struct analysis_result *a, json_t *root)
@@ -183,8 +183,15 @@ static void sobol_json(const struct analysis_result *a, json_t *root)
 	for (int i = 0; i < a->k; i++)
 		json_array_append_new(list, json_pack("{s:s, s:f, s:f, s:o, s:o}", "path", a->inputs[i].path,
 						      "low", a->inputs[i].lo, "high", a->inputs[i].hi, "total",
-						      indices_json(&a->sobol_total, i), "pass",
-						      indices_json(&a->sobol_pass, i)));
+						      indices_json(&a->sobol_total, i, a->total_varies,
+								   a->first_above_total[0][i]),
+						      "pass",
+						      indices_json(&a->sobol_pass, i, a->pass_varies,
+								   a->first_above_total[1][i])));
+	if (!a->total_varies)
+		json_object_set_new(root, "total_varies", json_false());
+	if (!a->pass_varies)
+		json_object_set_new(root, "pass_varies", json_false());
 	json_object_set_new(root, "inputs", list);
 }
 

@@ -149,15 +149,7 @@ void summary_text_sweep(FILE *out, const struct sweep_result *r)
  * would read as certainty about nothing. */
 static int pass_constant(const struct analysis_result *a)
 {
-	for (int i = 0; i < a->k; i++) {
-		if (a->method == ANALYSIS_TORNADO &&
-		    (a->low[i].pass != a->low[0].pass || a->high[i].pass != a->low[0].pass))
-			return 0;
-		if (a->method == ANALYSIS_MORRIS &&
-		    (a->morris_pass.mu_star[i] != 0.0 || a->morris_pass.sigma[i] != 0.0))
-			return 0;
-	}
-	return a->method == ANALYSIS_TORNADO || a->method == ANALYSIS_MORRIS;
+	return !a->pass_varies;
 }
 
 static void tornado_text(FILE *out, const struct analysis_result *a)
@@ -209,6 +201,7 @@ static void sobol_text(FILE *out, const struct analysis_result *a)
 				 _("P(pass): first"), _("P(pass): total")};
 	struct table *table = new_table(out, 5, headers, SUMMARY_INPUT_WIDTH);
 	const struct analysis_sobol *both[2] = {&a->sobol_total, &a->sobol_pass};
+	const int varied[2] = {a->total_varies, a->pass_varies};
 	for (int i = 0; table != NULL && i < a->k; i++) {
 		char cells[4][96];
 		for (int b = 0; b < 2; b++) {
@@ -216,11 +209,28 @@ static void sobol_text(FILE *out, const struct analysis_result *a)
 				 both[b]->first_lo[i], both[b]->first_hi[i]);
 			snprintf(cells[2 * b + 1], sizeof cells[0], "%.3f [%.3f, %.3f]", both[b]->total[i],
 				 both[b]->total_lo[i], both[b]->total_hi[i]);
+			if (!varied[b]) /* no index of an output that did not vary */
+				snprintf(cells[2 * b], sizeof cells[0], "-");
+			if (!varied[b])
+				snprintf(cells[2 * b + 1], sizeof cells[0], "-");
 		}
 		table_rowf(table, "%s\t%s\t%s\t%s\t%s", a->inputs[i].path, cells[0], cells[1], cells[2],
 			   cells[3]);
 	}
 	print_table(table, out);
+	if (!a->total_varies)
+		fprintf(out, _("\nThe Total does not vary over these ranges (%.3f at every point): no "
+			       "index (null in the JSON)\n"), a->total_value);
+	if (!a->pass_varies)
+		fprintf(out, _("\nP(pass) does not vary over these ranges (%.2f%% at every point): no "
+			       "index (null in the JSON)\n"), 100 * a->pass_value);
+	for (int b = 0; b < 2; b++)
+		for (int i = 0; i < a->k; i++)
+			if (a->first_above_total[b][i]) {
+				char text[512];
+				analysis_first_above_total_text(a, b, i, text, sizeof text);
+				fprintf(out, _("\nwarning: %s\n"), text);
+			}
 }
 
 void summary_text_analysis(FILE *out, const struct analysis_result *a)

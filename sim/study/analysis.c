@@ -1,15 +1,62 @@
 #include "analysis.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "sensitivity.h"
 #include "sobol_rqmc.h"
 
 const char *analysis_method_name(enum analysis_method method)
 {
 	return method == ANALYSIS_TORNADO ? "tornado" : method == ANALYSIS_MORRIS ? "morris" : "sobol";
+}
+
+/* Whether Y[n] holds more than one value; *ONE receives the first. */
+static int varies(const double *y, int n, double *one)
+{
+	*one = n > 0 ? y[0] : 0.0;
+	for (int j = 1; j < n; j++)
+		if (y[j] != y[0])
+			return 1;
+	return 0;
+}
+
+/* Whether the points run (P(pass) in PASS[n], the mean Total in TOTAL[n])
+ * moved each output. */
+static void note_variation(struct analysis_result *a, const double *pass, const double *total, int n)
+{
+	a->pass_varies = varies(pass, n, &a->pass_value);
+	a->total_varies = varies(total, n, &a->total_value);
+}
+
+void analysis_first_above_total_text(const struct analysis_result *a, int output, int i,
+				     char *text, size_t size)
+{
+	const struct analysis_sobol *x = output == 0 ? &a->sobol_total : &a->sobol_pass;
+	snprintf(text, size,
+		 _("%s: the first-order index of %s, %.3f [%.3f, %.3f], lies above its total index, "
+		   "%.3f [%.3f, %.3f], by more than their intervals allow (a first-order index is at "
+		   "most the total): these indices are mostly noise; raise --samples or --reps"),
+		 a->inputs[i].path, output == 0 ? _("the Total") : "P(pass)", x->first[i],
+		 x->first_lo[i], x->first_hi[i], x->total[i], x->total_lo[i], x->total_hi[i]);
+}
+
+void analysis_check_indices(struct analysis_result *a, struct diag *d)
+{
+	const struct analysis_sobol *both[2] = {&a->sobol_total, &a->sobol_pass};
+	const int varied[2] = {a->total_varies, a->pass_varies};
+	for (int o = 0; o < 2; o++)
+		for (int i = 0; i < a->k && varied[o]; i++) {
+			a->first_above_total[o][i] = both[o]->first_lo[i] > both[o]->total_hi[i];
+			if (a->first_above_total[o][i]) {
+				char text[512];
+				analysis_first_above_total_text(a, o, i, text, sizeof text);
+				diag_add_at(d, DIAG_WARNING, NULL, 0, "%s", text);
+			}
+		}
 }
 
 /* Each input at its low and high; ordered by swing. */
@@ -27,6 +74,15 @@ static int tornado(struct study *st, struct analysis_result *a, struct diag *d)
 			return -1;
 		a->order[i] = i;
 	}
+	/* the inputs' ends (not the base, which may lie outside their ranges) */
+	double passes[2 * LIMIT_INPUTS] = {0}, totals[2 * LIMIT_INPUTS] = {0};
+	for (int i = 0; i < k; i++) {
+		passes[2 * i] = a->low[i].pass;
+		passes[2 * i + 1] = a->high[i].pass;
+		totals[2 * i] = a->low[i].total_mean;
+		totals[2 * i + 1] = a->high[i].total_mean;
+	}
+	note_variation(a, passes, totals, 2 * k);
 	const struct design_point *low = a->low, *high = a->high;
 	int *order = a->order;
 	for (int i = 1; i < k; i++) { /* by swing in P(pass), then in Total; stable */
@@ -72,6 +128,7 @@ static int morris(struct study *st, struct analysis_result *a, struct diag *d)
 		a->trajectories = design.r;
 		a->levels = design.levels;
 		a->points = count;
+		note_variation(a, pass, total, count);
 	}
 	free(pass);
 	free(total);
@@ -112,6 +169,8 @@ static int sobol_rqmc(struct study *st, struct analysis_result *a, struct diag *
 		a->samples = n * a->replicates;
 		a->bootstrap = 0;
 		a->points = count;
+		note_variation(a, pass, total, count);
+		analysis_check_indices(a, d);
 	}
 	free(x);
 	free(pass);
@@ -154,6 +213,8 @@ static int sobol(struct study *st, struct analysis_result *a, struct diag *d)
 	if (status == 0) {
 		a->samples = design.n;
 		a->points = count;
+		note_variation(a, pass, total, count);
+		analysis_check_indices(a, d);
 	}
 	free(x);
 	free(pass);

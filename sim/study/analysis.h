@@ -49,6 +49,16 @@ struct analysis_result {
 	int samples, bootstrap;
 	int replicates;                       /* randomized QMC designs (0: Saltelli's sampling) */
 	struct analysis_sobol sobol_total, sobol_pass;
+	/* Whether each output took more than one value over the points run;
+	 * one that did not has no index or swing to report (the summary says
+	 * so, the JSON gives null), and PASS_VALUE or TOTAL_VALUE is its one
+	 * value. */
+	int pass_varies, total_varies;
+	double pass_value, total_value;
+	/* Sobol': the inputs whose first-order index lies above their total
+	 * index by more than the two intervals allow ([0]: of the Total, [1]:
+	 * of P(pass)); each is a warning (analysis_first_above_total_text). */
+	unsigned char first_above_total[2][LIMIT_INPUTS];
 };
 
 /* The method's name: "tornado", "morris", "sobol". */
@@ -60,5 +70,19 @@ const char *analysis_method_name(enum analysis_method method);
  */
 int analysis_run(struct study *st, const struct analysis_request *request,
 		 struct analysis_result *out, struct diag *d);
+
+/*
+ * After Sobol' indices (analysis_run calls it): marks first_above_total,
+ * each input whose first-order index's interval lies wholly above its total
+ * index's (a first-order index is at most the total: the estimates are
+ * noise), with a warning in D, for each output that varied (one that did
+ * not has no index: its estimators read 0 / 0).
+ */
+void analysis_check_indices(struct analysis_result *a, struct diag *d);
+
+/* The warning for A's input I whose first-order index of OUTPUT (0: Total,
+ * 1: P(pass)) lies above its total index (first_above_total), into TEXT. */
+void analysis_first_above_total_text(const struct analysis_result *a, int output, int i,
+				     char *text, size_t size);
 
 #endif
