@@ -602,6 +602,49 @@ static void hostile_fields_leave_the_message_readable(void **state)
 	scenario_free(s);
 }
 
+/* A cell whose reports inform no rate (nothing open, nothing fixed) gets
+ * the prior's mean, 0.5: warned of at its first row, once per rate, with
+ * how many cells; not with --pool, nor for a cell with counts. */
+static void uninformed_rates_are_warned_of(void **state)
+{
+	(void)state;
+	struct scenario *s = load_scenario_file(CITY);
+	static const char text[] = "district,category,week,found,fixed,rebounded,open\n"
+				   "Chengguan,main_road,1,0,0,0,0\n"
+				   "Chengguan,main_road,2,0,0,0,0\n"
+				   "西固,main_road,1,0,0,0,0\n"
+				   "西固,back_street,1,10,20,0,190\n"
+				   "西固,back_street,2,12,19,2,185\n";
+	struct reports r;
+	struct diag d;
+	diag_init(&d, "zeros.csv");
+	assert_int_equal(parse_reports(text, strlen(text), s, &r, &d), 0);
+	for (int pool = 0; pool <= 1; pool++) {
+		struct calibrate_options o = {.pool = pool, .seed = 7, .threads = 1};
+		struct calibration c;
+		assert_int_equal(calibrate_estimate(s, &r, &o, &c, &d), 0);
+		const struct cell_estimate *e = find_cell(s, &c, "Chengguan", "main_road");
+		assert_int_equal(e->rectify.trials, 0);
+		if (pool) {
+			assert_int_equal(d.count, 0);
+		} else {
+			assert_true(e->rectify.mean == 0.5);
+			assert_int_equal(d.count, 2);
+			assert_int_equal(diag_errors(&d), 0);
+			assert_true(has_problem(&d, 2, "2 districts-and-categories (the first: Chengguan "
+						       "main_road) had no problem open before any of their weeks"));
+			assert_true(has_problem(&d, 2, "2 districts-and-categories (the first: Chengguan "
+						       "main_road) had no fix followed by a reported week"));
+		}
+		calibrate_free(&c);
+		diag_free(&d);
+		diag_init(&d, "zeros.csv");
+	}
+	diag_free(&d);
+	reports_free(&r);
+	scenario_free(s);
+}
+
 /* A quoted field across lines keeps the lines of the rows after it right. */
 static void records_keep_their_lines(void **state)
 {
@@ -984,6 +1027,7 @@ int main(void)
 		cmocka_unit_test(every_bad_row_is_reported_with_its_line),
 		cmocka_unit_test(unreadable_tables_are_refused_with_their_line),
 		cmocka_unit_test(hostile_fields_leave_the_message_readable),
+		cmocka_unit_test(uninformed_rates_are_warned_of),
 		cmocka_unit_test(records_keep_their_lines),
 		cmocka_unit_test(overlay_reads_back_as_the_estimates),
 		cmocka_unit_test(fit_check_flags_the_reporting_change_whatever_the_threads),

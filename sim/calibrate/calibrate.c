@@ -1,4 +1,5 @@
 #include "calibrate.h"
+#include "i18n.h"
 
 #include <math.h>
 #include <omp.h>
@@ -237,6 +238,49 @@ static int check_fit(struct calibration *c, const struct scenario *s, int thread
 
 /* ---- the calibration ----------------------------------------------------- */
 
+/*
+ * Without pooling, a cell whose reports hold no trial of a rate (no problem
+ * open before any of its weeks; no fix followed by a reported week) gets
+ * the prior's mean, 0.5, in place of the scenario's value: a warning at the
+ * first such cell's first row, with how many there are.
+ */
+static void warn_uninformed(const struct scenario *s, const struct calibration *c, struct diag *d)
+{
+	if (c->pooled)
+		return;
+	for (int rate = 0; rate < 2; rate++) {
+		int count = 0;
+		const struct cell_estimate *first = NULL;
+		for (int i = 0; i < c->n_cells; i++) {
+			const struct cell_estimate *e = &c->cells[i];
+			if ((rate == 0 ? e->rectify.trials : e->rebound.trials) == 0 && count++ == 0)
+				first = e;
+		}
+		if (count == 0)
+			continue;
+		const char *district = s->districts[first->district].name;
+		const char *category = s->categories[first->category].name;
+		if (rate == 0)
+			diag_add_at(d, DIAG_WARNING, NULL, first->rows[0].line,
+				    ngettext("%d district-and-category (%s %s) had no problem open before any "
+					     "of its weeks: its rectify_rate is the prior's mean, 0.5, not a "
+					     "measurement (--pool gives it its category's)",
+					     "%d districts-and-categories (the first: %s %s) had no problem open "
+					     "before any of their weeks: their rectify_rate is the prior's mean, "
+					     "0.5, not a measurement (--pool gives them their category's)",
+					     (unsigned long)count), count, district, category);
+		else
+			diag_add_at(d, DIAG_WARNING, NULL, first->rows[0].line,
+				    ngettext("%d district-and-category (%s %s) had no fix followed by a "
+					     "reported week: its rebound is the prior's mean, 0.5, not a "
+					     "measurement (--pool gives it its category's)",
+					     "%d districts-and-categories (the first: %s %s) had no fix followed "
+					     "by a reported week: their rebound is the prior's mean, 0.5, not a "
+					     "measurement (--pool gives them their category's)",
+					     (unsigned long)count), count, district, category);
+	}
+}
+
 int calibrate_estimate(const struct scenario *s, const struct reports *r,
 		       const struct calibrate_options *o, struct calibration *c, struct diag *d)
 {
@@ -287,6 +331,7 @@ int calibrate_estimate(const struct scenario *s, const struct reports *r,
 	}
 	free(counts);
 	counts = NULL;
+	warn_uninformed(s, c, d);
 	if (check_fit(c, s, o->threads) != 0)
 		goto out_of_memory;
 	for (i = 0; i < c->n_cells; i++)
@@ -295,7 +340,7 @@ int calibrate_estimate(const struct scenario *s, const struct reports *r,
 out_of_memory:
 	free(counts);
 	calibrate_free(c);
-	diag_no_memory(d, "calibrating");
+	diag_no_memory(d, _("calibrating"));
 	return -1;
 }
 

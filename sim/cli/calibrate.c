@@ -245,6 +245,7 @@ int command_calibrate(int argc, char **argv, struct cluster *cluster)
 		status = cli_fail("calibrate", NULL, &d, 1);
 		goto done;
 	}
+	diag_print(&d, stderr); /* warnings: rates the reports do not inform */
 	/* the overlay last: a failure before it leaves no new overlay to run on */
 	interrupts_hold(1);
 	if (a.json != NULL)
