@@ -102,6 +102,21 @@ static double gamma_series(double a, double x)
 	return sum;
 }
 
+/* One step of the modified Lentz method for a continued fraction with
+ * partial numerator A and denominator B: updates C and D; the factor the
+ * fraction's value takes. */
+static double lentz_step(double *c, double *d, double a, double b)
+{
+	*d = a * *d + b;
+	if (fabs(*d) < TINY)
+		*d = TINY;
+	*c = b + a / *c;
+	if (fabs(*c) < TINY)
+		*c = TINY;
+	*d = 1.0 / *d;
+	return *d * *c;
+}
+
 /* Q(a, x) / prefactor by its continued fraction (modified Lentz), x >= a + 1. */
 static double gamma_fraction(double a, double x)
 {
@@ -109,14 +124,7 @@ static double gamma_fraction(double a, double x)
 	for (int i = 1; i < SERIES_TERMS; i++) {
 		double an = -i * (i - a);
 		b += 2.0;
-		d = an * d + b;
-		if (fabs(d) < TINY)
-			d = TINY;
-		c = b + an / c;
-		if (fabs(c) < TINY)
-			c = TINY;
-		d = 1.0 / d;
-		double delta = d * c;
+		double delta = lentz_step(&c, &d, an, b);
 		h *= delta;
 		if (fabs(delta - 1.0) < DBL_EPSILON)
 			break;
@@ -299,23 +307,9 @@ static double beta_fraction(double a, double b, double x)
 	for (int m = 1; m < SERIES_TERMS; m++) {
 		int m2 = 2 * m;
 		double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-		d = 1.0 + aa * d;
-		if (fabs(d) < TINY)
-			d = TINY;
-		c = 1.0 + aa / c;
-		if (fabs(c) < TINY)
-			c = TINY;
-		d = 1.0 / d;
-		h *= d * c;
+		h *= lentz_step(&c, &d, aa, 1.0);
 		aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-		d = 1.0 + aa * d;
-		if (fabs(d) < TINY)
-			d = TINY;
-		c = 1.0 + aa / c;
-		if (fabs(c) < TINY)
-			c = TINY;
-		d = 1.0 / d;
-		double delta = d * c;
+		double delta = lentz_step(&c, &d, aa, 1.0);
 		h *= delta;
 		if (fabs(delta - 1.0) < DBL_EPSILON)
 			break;
