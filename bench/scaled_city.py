@@ -54,10 +54,14 @@ def main():
         declared = max(sites // 10, 1)
         problems = ", ".join(f"{n} = {30 + (37 * (i + 3 * c)) % 250}" for c, (n, *_) in enumerate(CATEGORIES))
         arrivals = ", ".join(f"{n} = {1.0 + (i + 2 * c) % 9}" for c, (n, *_) in enumerate(CATEGORIES))
+        # per category, spelled out: a district-level scalar is warned of as
+        # multiplying across the categories (which is meant here)
+        site_map = "; ".join(f"{n} = {sites}L" for n, *_ in CATEGORIES)
+        declared_map = "; ".join(f"{n} = {declared}L" for n, *_ in CATEGORIES)
         rows.append(
             f'  {{ name = "d{i + 1:04d}"; population = {100000.0 + 7919.0 * (i % 53)}; '
             f"satisfaction = {0.83 + 0.01 * (i % 7)}; satisfaction_concentration = 300.0;\n"
-            f"    sites = {sites}L; declared = {declared}L;\n"
+            f"    sites = {{ {site_map}; }};\n    declared = {{ {declared_map}; }};\n"
             f"    problems = {{ {problems} }};\n"
             f"    new_per_week = {{ {arrivals} }};\n"
             f"    rectify_rate = {0.10 + 0.01 * (i % 9):.2f}; rebound = {0.04 + 0.01 * (i % 6):.2f}; }}")
