@@ -77,6 +77,12 @@ check "the count of problems" grep -qF "ccsim calibrate: 11 problems in $bad; no
 check "missing column exits 2" [ "$(status "$ccsim" calibrate "$city" "$data/missing-column.csv" -o "$work/m.cfg")" = 2 ]
 check "missing column's accepted names" grep -qF "missing-column.csv:1: no column 'rebounded' in the header (accepted names: rebounded, 反弹)" "$work/err"
 check "no overlay for a missing column" [ ! -e "$work/m.cfg" ]
+check "an endless file (/dev/zero) is refused" [ "$(status timeout 60 "$ccsim" calibrate "$city" /dev/zero -o "$work/z.cfg")" = 2 ]
+check "an endless file says its limit" grep -qF "/dev/zero: more than 128 MiB" "$work/err"
+check "a directory is refused" [ "$(status "$ccsim" calibrate "$city" "$work" -o "$work/z.cfg")" = 2 ]
+check "a directory says so" grep -qF "$work: cannot read" "$work/err"
+check "an endless ledger is refused" [ "$(status timeout 60 "$ccsim" ledger /dev/zero --start 2026-03-02 -o "$work/z.csv")" = 2 ]
+check "nothing written from endless files" [ ! -e "$work/z.cfg" ] && [ ! -e "$work/z.csv" ]
 check "missing reports exit 2" [ "$(status "$ccsim" calibrate "$city" "$work/none.csv" -o "$work/m.cfg")" = 2 ]
 check "missing reports named" grep -q "none.csv: cannot open" "$work/err"
 sed 's/weight = 20.0; deduction = 0.25/weight = 20.0; deduction = 2.5/' "$city" >"$work/badcity.cfg"

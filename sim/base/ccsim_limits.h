@@ -82,5 +82,9 @@
 #define LIMIT_POLICY_NUMBER 1000
 #define LIMIT_OPTIMIZE_STEPS 10000
 #define LIMIT_CANDIDATES 1024
+/* Bytes of a weekly reports or problem ledger file (calibrate, ledger):
+ * refused above, so that a device or a wrong file is not read forever
+ * (a year of 100 districts' reports is about 4 MB). */
+#define LIMIT_REPORTS_BYTES ((size_t)128 << 20)
 
 #endif

@@ -1,4 +1,5 @@
 #include "csv_table.h"
+#include "ccsim_limits.h"
 #include "i18n.h"
 
 #include <csv.h>
@@ -298,13 +299,25 @@ int csv_table_read(const char *path, struct csv_table *t, struct diag *d)
 	char *bytes = NULL;
 	size_t size = 0, capacity = 0;
 	for (;;) {
+		if (size > LIMIT_REPORTS_BYTES) {
+			free(bytes);
+			fclose(in);
+			diag_add_at(d, DIAG_INPUT, path, 0,
+				    _("more than %d MiB: not a spreadsheet's export of weekly reports or a "
+				    "ledger (a year of 100 districts' reports is about 4 MB)"),
+				    (int)(LIMIT_REPORTS_BYTES >> 20));
+			return -1;
+		}
 		if (grow((void **)&bytes, &capacity, size + 65536, 1) != 0) {
 			free(bytes);
 			fclose(in);
 			diag_no_memory(d, _("reading the reports"));
 			return -1;
 		}
-		size_t got = fread(bytes + size, 1, capacity - size, in);
+		size_t room = capacity - size; /* read no more than one byte past the limit */
+		if (room > LIMIT_REPORTS_BYTES + 1 - size)
+			room = LIMIT_REPORTS_BYTES + 1 - size;
+		size_t got = fread(bytes + size, 1, room, in);
 		size += got;
 		if (got == 0)
 			break;
