@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "i18n.h"
 #include "interrupts.h"
+#include "optimize.h"
 #include "outputs.h"
 #include "report.h"
 #include "study.h"
@@ -46,6 +47,23 @@ static int check_sensitivity_list(struct study *st, const char *file)
 	return EXIT_OK;
 }
 
+/* The levers against their policies' plugins, as `ccsim optimize` will use them. */
+static int check_levers(struct study *st)
+{
+	struct optimize_lever levers[LIMIT_LEVERS];
+	/* a budget may come from --budget: only the levers are checked here */
+	struct optimize_problem problem = {.command = "check", .levers = levers, .budget = 1.0};
+	problem.n_levers = optimize_scenario_levers(st, levers);
+	if (problem.n_levers == 0)
+		return EXIT_OK;
+	struct diag d;
+	diag_init(&d, NULL);
+	if (optimize_check(st, &problem, &d) != 0)
+		return cli_fail("check", st, &d, 0);
+	diag_free(&d);
+	return EXIT_OK;
+}
+
 int command_check(int argc, char **argv, struct cluster *cluster)
 {
 	struct cli_options o;
@@ -66,6 +84,8 @@ int command_check(int argc, char **argv, struct cluster *cluster)
 		return cli_fail("check", &st, &d, 0);
 	cli_warnings(&o, &d);
 	status = check_sensitivity_list(&st, file);
+	if (status == EXIT_OK)
+		status = check_levers(&st);
 	if (status == EXIT_OK) {
 		const struct scenario *s = st.base.scenario;
 		char *json = o.json ? report_json_text(report_scenario_json(s)) : NULL;
