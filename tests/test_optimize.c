@@ -74,6 +74,50 @@ static void scenario_levers_are_read(void **state)
 	study_close(&st);
 }
 
+/* A bad lever is refused when the file is read, each problem at its line. */
+static void bad_levers_are_refused_at_their_lines(void **state)
+{
+	(void)state;
+	static const char text[] =
+		"version = 2;\n"
+		"campaign: { weeks = 2; };\n"
+		"inspection: { window = [1, 2]; batches = 1; };\n"
+		"categories = ( { name = \"street\"; weight = 40.0; deduction = 0.3; lottery = 2; } );\n"
+		"defaults: { sites = 10; declared = 4; rectify_rate = 0.1; rebound = 0.05; problems = 5; new_per_week = 1.0; };\n"
+		"districts = ( { name = \"A\"; population = 1.0; satisfaction = 0.9; } );\n"
+		"survey: { respondents = 100; weight = 20.0; };\n"
+		"pass: { rule = \"threshold\"; threshold = 37.0; };\n"
+		"policies = ( { plugin = \"crew\"; params = { staff = 0; gain = 0.2; tag = \"x\"; }; } );\n"
+		"budget: { total = 0.0; };\n"
+		"levers = (\n"
+		"  { name = \"a\"; policy = 2; param = \"staff\"; unit_cost = 1.0; step = 2; max = 4; },\n"
+		"  { name = \"b\"; policy = 1; param = \"tag\"; unit_cost = 0.0; step = 2; max = 4; },\n"
+		"  { name = \"c\"; policy = 1; param = \"staff\"; unit_cost = 1.0; step = 4; max = 2; } );\n";
+	struct diag d;
+	diag_init(&d, NULL);
+	struct scenario *s = scenario_load_string(text, &d);
+	assert_null(s);
+	/* budget, policy 2 of 1, a string parameter, unit_cost 0, max below step */
+	static const struct {
+		int line;
+		const char *words;
+	} expected[] = {{10, "'total' is 0"}, {12, "'policy' is 2 but the scenario has 1 policy"},
+			{13, "not a number"}, {13, "'unit_cost' is 0"}, {14, "'max' (2) is below 'step' (4)"}};
+	for (size_t k = 0; k < sizeof expected / sizeof *expected; k++) {
+		int found = 0;
+		for (int i = 0; i < d.count && !found; i++)
+			found = d.entries[i].line == expected[k].line &&
+				strstr(d.entries[i].message, expected[k].words) != NULL;
+		if (!found) {
+			diag_print(&d, stderr);
+			print_error("no message at line %d saying %s\n", expected[k].line, expected[k].words);
+		}
+		assert_true(found);
+	}
+	assert_int_equal(d.count, 5);
+	diag_free(&d);
+}
+
 /*
  * 2 levers, 3 districts, a budget of 6 steps of equal cost: every split of
  * the 6 steps (each district at most 2 steps of each lever) and the
@@ -323,6 +367,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(scenario_levers_are_read),
+		cmocka_unit_test(bad_levers_are_refused_at_their_lines),
 		cmocka_unit_test(plan_matches_exhaustive_best),
 		cmocka_unit_test(holdout_shares_no_stream_with_the_search),
 		cmocka_unit_test(target_stops_at_the_right_step),
