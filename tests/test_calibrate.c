@@ -590,6 +590,24 @@ static void hostile_fields_leave_the_message_readable(void **state)
 		assert_int_equal(d.count, 1);
 		diag_free(&d);
 	}
+	/* the header again, as when two exports are pasted together: one problem */
+	char twice[256];
+	snprintf(twice, sizeof twice, "%s%s", header, header);
+	diag_init(&d, "case.csv");
+	assert_int_equal(parse_reports(twice, strlen(twice), s, &r, &d), -1);
+	assert_true(has_problem(&d, 2, "the header again (two files pasted together?)"));
+	assert_int_equal(d.count, 1);
+	diag_free(&d);
+	/* the spaces a Chinese spreadsheet types around a name: ideographic and no-break */
+	char spaced[256];
+	snprintf(spaced, sizeof spaced, "%s\xE3\x80\x80西固\xC2\xA0 ,back_street\xE3\x80\x80,1,10,20,0,190\n",
+		 header);
+	diag_init(&d, "case.csv");
+	assert_int_equal(parse_reports(spaced, strlen(spaced), s, &r, &d), 0);
+	assert_int_equal(r.n_rows, 1);
+	assert_int_equal(r.rows[0].cell, 1 * s->n_categories + 1);
+	reports_free(&r);
+	diag_free(&d);
 	/* trailing empty fields, and -0, are fine */
 	char row[256];
 	snprintf(row, sizeof row, "%sChengguan,main_road,1,4,5,-0,39,,\n", header);
@@ -920,6 +938,8 @@ static void bad_ledger_rows_are_reported_with_their_line(void **state)
 	} cases[] = {
 		{"district,category,found,fixed,reopened\n", 1, "no rows after the header"},
 		{"district,category,found,fixed,reopened\nA,x\n", 2, "2 fields where the header has 5"},
+		{"district,category,found,fixed,reopened\ndistrict,category,found,fixed,reopened\n", 2,
+		 "the header again (two files pasted together?)"},
 		{"district,category,found,fixed,reopened\nA,x,2026-03-05,,,1,000\n", 2,
 		 "7 fields where the header has 5: a number with a thousands separator"},
 		{"区,类别,发现日期,整改日期,反弹日期\nA,x,2026-02-30,,\n", 2,

@@ -163,17 +163,43 @@ static int grow(void **array, size_t *capacity, size_t need, size_t size)
 	return 0;
 }
 
+/* The spaces a field is trimmed of: ASCII blanks and line breaks, and those
+ * a Chinese spreadsheet types, the ideographic space U+3000 and the
+ * no-break space U+00A0. Their length at the start of S (SIZE bytes), or 0. */
+static size_t space_at(const char *s, size_t size)
+{
+	if (size >= 1 && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'))
+		return 1;
+	if (size >= 2 && memcmp(s, "\xC2\xA0", 2) == 0)
+		return 2;
+	if (size >= 3 && memcmp(s, "\xE3\x80\x80", 3) == 0)
+		return 3;
+	return 0;
+}
+
+/* As space_at, for the end of S. */
+static size_t space_before(const char *s, size_t size)
+{
+	if (size >= 1 && space_at(s + size - 1, 1) == 1)
+		return 1;
+	if (size >= 2 && space_at(s + size - 2, 2) == 2)
+		return 2;
+	if (size >= 3 && space_at(s + size - 3, 3) == 3)
+		return 3;
+	return 0;
+}
+
 static void on_field(void *data, size_t size, void *context)
 {
 	struct parse_state *p = context;
 	const char *s = data ? data : "";
 	for (size_t i = 0; i < size; i++)
 		p->record_newlines += s[i] == '\n';
-	while (size > 0 && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'))
-		s++, size--;
-	while (size > 0 && (s[size - 1] == ' ' || s[size - 1] == '\t' || s[size - 1] == '\r' ||
-			    s[size - 1] == '\n'))
-		size--;
+	size_t n;
+	while ((n = space_at(s, size)) > 0)
+		s += n, size -= n;
+	while ((n = space_before(s, size)) > 0)
+		size -= n;
 	if (p->out_of_memory)
 		return;
 	struct csv_table *t = p->t;

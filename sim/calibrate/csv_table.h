@@ -20,7 +20,7 @@ struct csv_table {
 	int *line;              /* [record]: the line it starts on (1-based) */
 	size_t *first;          /* [record + 1]: its fields are field[first[r]] .. field[first[r + 1] - 1] */
 	size_t *field;          /* offsets into text */
-	char *text;             /* every field, UTF-8, zero-terminated, trimmed of spaces */
+	char *text;             /* every field, UTF-8, zero-terminated, trimmed of spaces (U+3000 too) */
 };
 
 /*

@@ -244,6 +244,16 @@ static int read_problems(const struct csv_table *t, const char *file, const int 
 			errors++;
 			continue;
 		}
+		int header_again = 1;
+		for (int c = 0; c < LEDGER_COLUMNS; c++)
+			header_again &= strcmp(csv_table_field(t, r, column[c]),
+					       csv_table_field(t, 0, column[c])) == 0;
+		if (header_again) {
+			diag_add_at(d, DIAG_INPUT, file, line,
+				    _("the header again (two files pasted together?): delete this line"));
+			errors++;
+			continue;
+		}
 		int bad = 0;
 		if (*q->district == '\0')
 			diag_add_at(d, DIAG_INPUT, file, line, _("district is empty")), bad++;

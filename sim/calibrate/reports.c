@@ -215,6 +215,15 @@ static int read_row(struct reader *x, int i, struct report_row *row)
 			return -1;
 		}
 	}
+	int header_again = 1;
+	for (int c = 0; c < REPORTS_COLUMNS; c++)
+		header_again &= strcmp(csv_table_field(t, i, x->column[c]),
+				       csv_table_field(t, 0, x->column[c])) == 0;
+	if (header_again) {
+		diag_add_at(x->d, DIAG_INPUT, x->file, line,
+			    _("the header again (two files pasted together?): delete this line"));
+		return -1;
+	}
 	int errors = 0;
 	const char *district = csv_table_field(t, i, x->column[REPORTS_DISTRICT]);
 	const char *category = csv_table_field(t, i, x->column[REPORTS_CATEGORY]);
