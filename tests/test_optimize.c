@@ -207,9 +207,10 @@ static int compare_u64(const void *a, const void *b)
 }
 
 /*
- * The holdout runs under its own seed: no (seed, replication) pair of the
- * search is one of the holdout's, and the first draws of every stream the
- * holdout reads differ from every one the search read.
+ * The holdout runs under its own seed and on replication indices past
+ * every one the search ran: no (seed, replication) pair of the search is
+ * one of the holdout's, and the first draws of every stream the holdout
+ * reads differ from every one the search read.
  */
 static void holdout_shares_no_stream_with_the_search(void **state)
 {
@@ -225,6 +226,10 @@ static void holdout_shares_no_stream_with_the_search(void **state)
 	assert_true(r.holdout.seed != st.run.seed);
 	assert_true(r.holdout.seed == optimize_holdout_seed(st.run.seed));
 	assert_true(r.holdout.reps == 3000);
+	/* nor any replication index: the holdout's come after every one the search ran */
+	assert_true(r.holdout.first == (uint64_t)problem.max_reps);
+	for (int i = 0; i < r.n_steps; i++)
+		assert_true(r.steps[i].reps <= problem.max_reps);
 	/* every substream of a replication starts from its Philox block: the
 	 * search's replications 0 .. max_reps - 1 against the holdout's */
 	int64_t searched = problem.max_reps;
@@ -242,7 +247,7 @@ static void holdout_shares_no_stream_with_the_search(void **state)
 	for (int64_t i = 0; i < r.holdout.reps; i++)
 		for (int k = 0; k < 3; k++) {
 			struct rng g;
-			rng_init(&g, r.holdout.seed, (uint64_t)i, substreams[k]);
+			rng_init(&g, r.holdout.seed, r.holdout.first + (uint64_t)i, substreams[k]);
 			uint64_t first = rng_next(&g);
 			assert_null(bsearch(&first, seen, (size_t)searched * 3, sizeof *seen, compare_u64));
 		}

@@ -62,8 +62,8 @@ static json_t *holdout_json(const struct optimize_result *r)
 	const struct optimize_holdout *h = &r->holdout;
 	if (!h->done)
 		return json_null();
-	json_t *o = json_pack("{s:I, s:I, s:f, s:o, s:o, s:o}", "seed", (json_int_t)h->seed,
-			      "replications", (json_int_t)h->reps, "pass_probability", h->plan.value,
+	json_t *o = json_pack("{s:I, s:I, s:I, s:f, s:o, s:o, s:o}", "seed", (json_int_t)h->seed,
+			      "first_replication", (json_int_t)h->first, "replications", (json_int_t)h->reps, "pass_probability", h->plan.value,
 			      "pass_ci95", interval(h->plan.lo, h->plan.hi), "base",
 			      estimate("pass_probability", &h->base), "vs_base",
 			      estimate("difference", &h->vs_base));

@@ -103,7 +103,7 @@ static void pairing_add(struct pairing *p, const struct outcome *variant, const 
 	moments_push(&p->total_difference, p->n, variant->total - first->total);
 }
 
-static void pairing_merge(struct pairing *into, const struct pairing *from)
+void pairing_merge(struct pairing *into, const struct pairing *from)
 {
 	moments_merge(&into->pass_difference, into->n, &from->pass_difference, from->n);
 	moments_merge(&into->total_difference, into->n, &from->total_difference, from->n);
@@ -116,10 +116,10 @@ static void pairing_merge(struct pairing *into, const struct pairing *from)
 static void run_chunk(const struct run_variant *variants, int n, const struct run_options *options,
 		      int64_t chunk, struct lane *lanes, struct pending_chunk *slot)
 {
-	int64_t first = chunk * RUNNER_CHUNK;
+	int64_t first = (int64_t)options->first + chunk * RUNNER_CHUNK;
 	int64_t last = first + RUNNER_CHUNK;
-	if (last > options->replications)
-		last = options->replications;
+	if (last > (int64_t)options->first + options->replications)
+		last = (int64_t)options->first + options->replications;
 	for (int v = 0; v < n; v++) {
 		tally_reset(slot->tallies[v]);
 		memset(&slot->pairings[v], 0, sizeof slot->pairings[v]);

@@ -34,6 +34,9 @@
 struct run_options {
 	uint64_t seed;
 	int64_t replications;    /* the number to run, or the most with precision */
+	/* The first replication's index (0 unless a run continues another, or
+	 * must share no index with one): replications first .. first + n - 1. */
+	uint64_t first;
 	int threads;             /* >= 1 */
 	double precision;        /* > 0: stop once the 95 % half-width is at most this */
 	const struct week_hooks *hooks; /* run_simulation: NULL for no week hooks */
@@ -114,6 +117,9 @@ int run_variants(const struct run_variant *variants, int n, const struct run_opt
 		 struct run_result *results, struct pairing *pairings, struct diag *d);
 
 void run_result_free(struct run_result *r);
+
+/* Adds FROM's replications (another range of the same variants) to INTO. */
+void pairing_merge(struct pairing *into, const struct pairing *from);
 
 /* Half-width of the 95 % normal interval of a mean difference. */
 double pairing_half_width(const struct moments *m, int64_t n);

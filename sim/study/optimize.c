@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "histogram.h"
+#include "tally.h"
 #include "text.h"
 #include "wilson.h"
 
@@ -14,7 +16,8 @@ uint64_t optimize_holdout_seed(uint64_t seed)
 	z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
 	z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
 	z ^= z >> 31;
-	return z == seed ? z + 1 : z;
+	z &= UINT64_C(0x7FFFFFFFFFFFFFFF); /* a seed a file or --seed may give */
+	return z == seed ? (z + 1) & UINT64_C(0x7FFFFFFFFFFFFFFF) : z;
 }
 
 int optimize_scenario_levers(const struct study *st, struct optimize_lever *levers)
@@ -398,6 +401,22 @@ static int run_base(struct study *st, struct optimize_result *r, const double *p
 	return complete ? 0 : 1;
 }
 
+/* Adds MORE (the same variants over the next range of replications) to
+ * RESULTS and PAIRINGS, and releases it. */
+static void accumulate(struct run_result *results, struct pairing *pairings, struct run_result *more,
+		       const struct pairing *more_pairings, int rows)
+{
+	for (int v = 0; v < rows; v++) {
+		tally_merge(results[v].tally, more[v].tally);
+		histogram_merge(results[v].histogram, more[v].histogram);
+		results[v].replications += more[v].replications;
+		results[v].complete &= more[v].complete;
+		if (v > 0)
+			pairing_merge(&pairings[v], &more_pairings[v]);
+		run_result_free(&more[v]);
+	}
+}
+
 /*
  * One greedy step over the K candidate CELLS: 0 with the step taken (or
  * the stop recorded in R), 1 when interrupted, -1 on failure.
@@ -412,7 +431,9 @@ static int step(struct study *st, struct optimize_result *r, double *plan, int *
 	struct study_variant *variants = calloc((size_t)rows, sizeof *variants);
 	struct run_result *results = calloc((size_t)rows, sizeof *results);
 	struct pairing *pairings = calloc((size_t)rows, sizeof *pairings);
-	int status = plans && cost && variants && results && pairings ? 0 : -1;
+	struct run_result *more = calloc((size_t)rows, sizeof *more);
+	struct pairing *more_pairings = calloc((size_t)rows, sizeof *more_pairings);
+	int status = plans && cost && variants && results && pairings && more && more_pairings ? 0 : -1;
 	if (status != 0)
 		diag_no_memory(d, "preparing a step");
 	for (int v = 0; v < rows && status == 0; v++) {
@@ -428,17 +449,24 @@ static int step(struct study *st, struct optimize_result *r, double *plan, int *
 	if (status == 0 && !prepared)
 		status = -1;
 	struct choice choice = {1, INFINITY, 0};
-	int64_t reps = r->problem.reps;
+	int64_t reps = r->problem.reps, done = 0;
 	int have_results = 0;
 	while (status == 0) {
+		/* replications done .. reps - 1, added to those run before */
 		struct run_options at = *run;
-		at.replications = reps;
-		if (study_run_variants(variants, rows, &at, results, pairings, d) != 0) {
+		at.first = (uint64_t)done;
+		at.replications = reps - done;
+		struct run_result *into = have_results ? more : results;
+		struct pairing *pairs = have_results ? more_pairings : pairings;
+		if (study_run_variants(variants, rows, &at, into, pairs, d) != 0) {
 			status = -1;
 			break;
 		}
+		r->replications += into[0].replications * rows;
+		if (have_results)
+			accumulate(results, pairings, more, more_pairings, rows);
 		have_results = 1;
-		r->replications += results[0].replications * rows;
+		done = reps;
 		if (!results[0].complete) {
 			status = 1;
 			break;
@@ -446,9 +474,6 @@ static int step(struct study *st, struct optimize_result *r, double *plan, int *
 		choice = choose(pairings, cost, rows, r->problem.indifference);
 		if (choice.resolved || reps >= r->problem.max_reps)
 			break;
-		for (int v = 0; v < rows; v++)
-			run_result_free(&results[v]);
-		have_results = 0;
 		reps = reps * 2 < r->problem.max_reps ? reps * 2 : r->problem.max_reps;
 	}
 	if (status == 0) {
@@ -491,6 +516,8 @@ static int step(struct study *st, struct optimize_result *r, double *plan, int *
 	free(variants);
 	free(results);
 	free(pairings);
+	free(more);
+	free(more_pairings);
 	return status;
 }
 
@@ -519,6 +546,7 @@ static int holdout(struct study *st, struct optimize_result *r, const double *pl
 {
 	struct optimize_holdout *h = &r->holdout;
 	h->seed = optimize_holdout_seed(run->seed);
+	h->first = (uint64_t)r->problem.max_reps; /* past every index the search ran */
 	h->reps = r->problem.holdout_reps;
 	int N = r->n_cells;
 	spread_evenly(r);
@@ -542,6 +570,7 @@ static int holdout(struct study *st, struct optimize_result *r, const double *pl
 	int rows = h->even_available ? 3 : 2;
 	struct run_options at = *run;
 	at.seed = h->seed;
+	at.first = h->first;
 	at.replications = h->reps;
 	struct run_result results[3];
 	struct pairing pairings[3];

@@ -97,6 +97,8 @@ enum optimize_stop {
 struct optimize_holdout {
 	int done;
 	uint64_t seed;           /* optimize_holdout_seed(search seed) */
+	uint64_t first;          /* its replications: first .. first + reps - 1, first the
+				  * search's max_reps (every index the search ran is below) */
 	int64_t reps;
 	struct optimize_estimate plan, base, even;
 	struct optimize_estimate vs_base, vs_even;  /* paired differences in P(pass) */
@@ -128,7 +130,7 @@ struct optimize_result {
 	int complete;            /* 0: interrupted */
 };
 
-/* The holdout's seed: splitmix64 of the search's (never equal to it). */
+/* The holdout's seed: splitmix64 of the search's, top bit cleared (never equal to it). */
 uint64_t optimize_holdout_seed(uint64_t seed);
 
 /*
