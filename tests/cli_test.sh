@@ -147,8 +147,16 @@ check "compare: paired interval" grep -q '"pass_difference_ci95"' "$work/compare
 decide sweep sweep "$demo" --param defaults.rectify_rate=0.1:0.2:3 --reps 300
 check "sweep: three points" [ "$(grep -c '^0\.' "$work/sweep1.csv")" = 3 ]
 decide sensitivity sensitivity "$demo" --reps 300
-decide allocate allocate "$src/scenarios/demo-city.cfg+$src/scenarios/policy-extra-enforcement.cfg" --policy 1 --param officers --budget 200 --step 100 --reps 300
+decide allocate allocate "$src/scenarios/demo-city.cfg+$src/scenarios/policy-extra-enforcement.cfg" --policy 1 --param officers --budget 200 --step 100 --reps 300 --max-reps 600 --holdout-reps 600
 check "allocate: two steps" [ "$(grep -c '^[12],' "$work/allocate1.csv")" = 2 ]
+decide optimize optimize "$src/tests/data/optimize/small.cfg" --reps 300 --max-reps 600 --holdout-reps 600
+check "optimize: the frontier from the base" grep -q '^0,,,,0,0,' "$work/optimize1.csv"
+check "optimize: the holdout in the JSON" grep -q '"first_replication": 600' "$work/optimize1.json"
+check "optimize: a lever's policy beyond the list is exit 2" \
+	[ "$(status "$ccsim" optimize "$src/tests/data/optimize/small.cfg" --lever x:9:staff:1:1:2)" = 2 ]
+check "optimize: the lever named" grep -q "lever 'x': policy 9 does not exist" "$work/err"
+check "optimize: --target reached, the budget it needed" bash -c "'$ccsim' optimize '$src/tests/data/optimize/small.cfg' \
+	--reps 300 --max-reps 600 --holdout-reps 0 --target 0.3 --threads 2 | grep -q 'reached the target 30.00%'"
 decide morris sensitivity "$demo" --method morris --trajectories 2 --reps 100
 decide sobol sensitivity "$demo" --method sobol --samples 6 --reps 50 --bootstrap 20
 # a whole-number path: the grid's rounded values are said, a grid that runs one twice is refused
