@@ -12,7 +12,11 @@
 #   CCSIM_FAULT  ccsim linked with fault_alloc.c (tests/CMakeLists.txt)
 #   SAMPLE       "sites" (the default: below), or "first" (each site's first
 #                occurrence only, alone and with every later one failing:
-#                half the runs, for the sanitizer build, 5 times slower)
+#                half the runs); either followed by /K keeps every K-th run
+#                of the sample only, from the K-th (the sanitizer build, 5
+#                to 10 times slower, runs "first/4": about 500 runs, each
+#                site's first occurrence failing in a quarter of them; the
+#                normal build's full sample covers every site)
 #   FAULT_ALL=1  fail every allocation, not the sample (about 11,000 runs)
 #
 # The sample. A first run of each case counts the allocations and names each
@@ -30,7 +34,12 @@ set -uo pipefail
 fault=$1
 source_dir=$2
 sample=${3:-sites}
-case $sample in sites | first) ;; *) echo "fault_test.sh: SAMPLE is sites or first" >&2; exit 2 ;; esac
+every=1
+case $sample in */*) every=${sample#*/} sample=${sample%%/*} ;; esac
+case $sample/$every in
+sites/[1-9]* | first/[1-9]*) ;;
+*) echo "fault_test.sh: SAMPLE is sites or first, optionally /K" >&2; exit 2 ;;
+esac
 here=$(mktemp -d)
 trap 'rm -rf "$here"' EXIT
 # a sanitizer's report must not pass for status 1
@@ -98,13 +107,14 @@ explain() {
 	shift 2
 	echo "  again: CCSIM_FAULT_AT=$n CCSIM_FAULT_PERSIST=$persist CCSIM_FAULT_TRACE=1 $*"
 	command -v addr2line >/dev/null || return 0
-	awk -v program="$1" -v root="$source_dir/" '
+	awk -v program="$1" -v root="$(cd "$source_dir" && pwd)/" '
 		function flush() {
 			if (n == 0) return
 			command = "addr2line -f -i -p -e " program addresses
 			while ((command | getline line) > 0) {
 				sub(/ \(discriminator [0-9]+\)/, "", line)
-				gsub(root, "", line)
+				while ((k = index(line, root)) > 0) # the path, not a pattern
+					line = substr(line, 1, k - 1) substr(line, k + length(root))
 				if (line !~ /^(__wrap_|fault_now)/ && shown++ < 6)
 					print "  |   " line
 			}
@@ -145,7 +155,7 @@ sweep() {
 			if (sample == "sites")
 				for (s in last) if (seen[s] > 2) print last[s], 0
 		}' "$here/log"
-	fi | sort -n -k1,1 -k2,2 | uniq >"$here/sample"
+	fi | sort -n -k1,1 -k2,2 | uniq | awk -v k="$every" 'NR % k == 0' >"$here/sample"
 	if [ "$calls" -lt 10 ] || [ "$sites" -lt 5 ]; then
 		echo "FAIL $name: $calls allocations from $sites sites: is ccsim_fault wrapping them?"
 		failures=$((failures + 1))
@@ -170,6 +180,8 @@ sweep() {
 cd "$source_dir"
 sweep "run demo-city" "$fault" run scenarios/demo-city.cfg --reps 300 --threads 1
 sweep "run policy-road-chief" "$fault" run scenarios/demo-city.cfg+scenarios/policy-road-chief.cfg --reps 300 --threads 1
+# uncertain inputs: their distributions and copula read, drawn every replication
+sweep "run demo-uncertain" "$fault" run scenarios/demo-city.cfg+scenarios/demo-uncertain.cfg --reps 50 --threads 1
 # two threads: a thread's failure while the other runs (allocations then come
 # in a varying order, so a sample's N may land on a neighbour: still one)
 sweep "run policy-road-chief, 2 threads" "$fault" run scenarios/demo-city.cfg+scenarios/policy-road-chief.cfg \

@@ -84,4 +84,45 @@ check "--strict makes it an error" [ "$(status "$ccsim" run "$demo+$work/veto.cf
 check "--strict says so" grep -q "veto.cfg:1: survey: veto_below = 0.8 is in percent.*(an error with --strict)" "$work/err"
 check "--strict on a clean city" [ "$(status "$ccsim" check "$demo" --strict)" = 0 ]
 
+# ---- where the error is: a policy's or a sensitivity entry's problem found by
+# the plugin host, in an @include'd file or a later layer, names that file ------
+cp "$src/scenarios/minimal.cfg" "$work/inc-city.cfg"
+cat >"$work/inc-policy.cfg" <<'CFG'
+# a policy, included
+policies = (
+  { plugin = "road_chief"; districts = ["Centre"];
+    params = { categories = ["main_road"];
+               boostt = 0.1; }; }
+);
+CFG
+cat >"$work/inc-sens.cfg" <<'CFG'
+# a sensitivity entry, included: boost below 0 fails the plugin's setup
+
+sensitivity = ( { path = "policies.1.params.boost"; low = -0.1; high = 0.2; } );
+CFG
+printf '@include "inc-city.cfg"\n@include "inc-policy.cfg"\n' >"$work/inc-main.cfg"
+check "a plugin's parameter problem in an included file exits 2" \
+	[ "$(status "$ccsim" check "$work/inc-main.cfg")" = 2 ]
+check "named at the included file's line" grep -qF \
+	"$work/inc-policy.cfg:5: policy 1 (road_chief): unknown parameter 'boostt'" "$work/err"
+sed -i 's/boostt/boost/' "$work/inc-policy.cfg"
+printf '@include "inc-sens.cfg"\n' >>"$work/inc-main.cfg"
+check "a sensitivity entry the plugin refuses, included, exits 3" \
+	[ "$(status "$ccsim" check "$work/inc-main.cfg")" = 3 ]
+check "named at the included file's line" grep -qF \
+	"$work/inc-sens.cfg:3: sensitivity entry 1: policies.1.params.boost = -0.1 cannot be used" "$work/err"
+printf '@include "inc-city.cfg"\n@include "inc-policy.cfg"\n' >"$work/inc-main.cfg"
+check "the same entry as a later layer exits 3" \
+	[ "$(status "$ccsim" check "$work/inc-main.cfg+$work/inc-sens.cfg")" = 3 ]
+check "named at the layer's line" grep -qF \
+	"$work/inc-sens.cfg:3: sensitivity entry 1: policies.1.params.boost = -0.1 cannot be used" "$work/err"
+# an output onto an @include'd file is refused before any work, the file kept
+cp "$work/inc-policy.cfg" "$work/keep.cfg"
+check "an output onto an included file exits 2" \
+	[ "$(status "$ccsim" run "$work/inc-main.cfg" --reps 10 --json "$work/inc-policy.cfg")" = 2 ]
+check "the included file is named and kept" grep -qF "cannot write $work/inc-policy.cfg: the scenario reads it" \
+	"$work/err" && cmp -s "$work/inc-policy.cfg" "$work/keep.cfg"
+check "so is a --csv onto it in compare" [ "$(status "$ccsim" compare "$work/inc-main.cfg" \
+	"$work/inc-main.cfg" --reps 10 --csv "$work/inc-city.cfg")" = 2 ]
+
 checks_done

@@ -17,15 +17,26 @@ static int is_setting_name(const char *name)
 	return 1;
 }
 
-/* TEXT as the inside of a libconfig string. */
+/* TEXT as the inside of a libconfig string, on one line: a quote, a
+ * backslash and the control characters (a line break would end the header's
+ * comment and cannot stand in a string) escaped. */
 static void put_string(struct text_buffer *b, const char *text)
 {
+	static const char escaped[] = "\"\\\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f"
+				      "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x7f";
 	for (const char *c = text; *c != '\0';) {
-		size_t run = strcspn(c, "\"\\");
+		size_t run = strcspn(c, escaped);
 		text_buffer_printf(b, "%.*s", (int)run, c);
 		c += run;
-		if (*c != '\0')
-			text_buffer_printf(b, "\\%c", *c++);
+		if (*c == '\0')
+			break;
+		if (*c == '"' || *c == '\\')
+			text_buffer_printf(b, "\\%c", *c);
+		else if (*c == '\n' || *c == '\t' || *c == '\r')
+			text_buffer_printf(b, "\\%c", *c == '\n' ? 'n' : *c == '\t' ? 't' : 'r');
+		else
+			text_buffer_printf(b, "\\x%02x", (unsigned char)*c);
+		c++;
 	}
 }
 

@@ -36,8 +36,8 @@ static int check_sensitivity_list(struct study *st, const char *file)
 			diag_init(&d, NULL);
 			if (study_prepare(st, 0, &set, 1, NULL, NULL, &v, &d) != 0) {
 				int status = cli_fail("check", st, &d, 0);
-				fprintf(stderr, "%s:%d: sensitivity entry %d: %s = %g cannot be used (above)\n",
-					file, in->line, i + 1, in->path, set.value);
+				fprintf(stderr, _("%s:%d: sensitivity entry %d: %s = %g cannot be used (above)\n"),
+					in->file ? in->file : file, in->line, i + 1, in->path, set.value);
 				return status;
 			}
 			diag_free(&d);

@@ -330,6 +330,7 @@ struct study_request cli_study_request(const struct cli_options *o, int default_
 		.strict = o->strict,
 		.threads = o->threads,
 		.cluster = o->cluster,
+		.outputs = {o->json, o->csv},
 	};
 	return r;
 }

@@ -181,19 +181,41 @@ void params_push(lua_State *L, const struct policy_param *params, int n)
 	}
 }
 
+/* TEXT in double quotes as a scenario file writes it (libconfig's escapes), so
+ * that a quote or a line break in it cannot end or split what is listed. */
+static void print_quoted(FILE *out, const char *text)
+{
+	fputc('"', out);
+	for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			fprintf(out, "\\%c", *c);
+		else if (*c == '\n')
+			fputs("\\n", out);
+		else if (*c == '\t')
+			fputs("\\t", out);
+		else if (*c < 0x20 || *c == 0x7f)
+			fprintf(out, "\\x%02x", *c);
+		else
+			fputc(*c, out);
+	}
+	fputc('"', out);
+}
+
 void params_print_value(FILE *out, const struct policy_param *p)
 {
 	switch (p->type) {
 	case POLICY_VALUE_NUMBER: fprintf(out, "%g", p->number); break;
 	case POLICY_VALUE_BOOLEAN: fputs(p->number != 0.0 ? "true" : "false", out); break;
-	case POLICY_VALUE_STRING: fprintf(out, "\"%s\"", p->string); break;
+	case POLICY_VALUE_STRING: print_quoted(out, p->string); break;
 	default:
 		fputc('[', out);
 		for (int i = 0; i < p->count; i++) {
 			if (p->type == POLICY_VALUE_NUMBERS)
 				fprintf(out, "%s%g", i ? ", " : "", p->numbers[i]);
-			else
-				fprintf(out, "%s\"%s\"", i ? ", " : "", p->strings[i]);
+			else {
+				fputs(i ? ", " : "", out);
+				print_quoted(out, p->strings[i]);
+			}
 		}
 		fputc(']', out);
 	}

@@ -336,7 +336,7 @@ void copula_free(struct copula *c)
 {
 	if (c == NULL)
 		return;
-	for (int g = 0; g < c->groups; g++) {
+	for (int g = 0; c->group != NULL && g < c->groups; g++) { /* NULL: out of memory making it */
 		free(c->group[g].inputs);
 		free(c->group[g].factor);
 	}

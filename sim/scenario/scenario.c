@@ -62,8 +62,10 @@ void scenario_free(struct scenario *s)
 	for (int i = 0; i < s->n_policies; i++)
 		policy_free(&s->policies[i]);
 	free(s->policies);
-	for (int i = 0; i < s->n_sensitivity; i++)
+	for (int i = 0; i < s->n_sensitivity; i++) {
 		free(s->sensitivity[i].path);
+		free(s->sensitivity[i].file);
+	}
 	free(s->sensitivity);
 	free(s->budget.unit);
 	for (int i = 0; i < s->n_levers; i++) {

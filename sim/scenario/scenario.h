@@ -114,6 +114,8 @@ struct policy_summary {
 struct sensitivity_input {
 	char *path;
 	int line;
+	char *file;            /* where it was written, when not the scenario's own file
+				* (an @include'd file, a later layer); NULL otherwise */
 	double low;
 	double high;
 };
@@ -385,6 +387,10 @@ struct scenario *scenario_source_resolve_with(const struct scenario_source *src,
 
 /* The path SRC was read from ("<string>" or the name given for a text). */
 const char *scenario_source_path(const struct scenario_source *src);
+
+/* The files SRC was read from, as opened: the scenario's own (each layer's)
+ * and each @include'd one; *FILES[0 .. the count returned). */
+int scenario_source_files(const struct scenario_source *src, const char *const **files);
 
 void scenario_source_free(struct scenario_source *src);
 

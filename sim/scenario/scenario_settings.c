@@ -217,6 +217,8 @@ static int set_param(struct loader *L, struct policy_param *param, const struct 
  */
 void settings_apply_params(struct loader *L, struct policy *p, int index, const char *where)
 {
+	if (L->out_of_memory) /* a parameter's key may be missing: the load fails anyway */
+		return;
 	char prefix[64];
 	snprintf(prefix, sizeof prefix, "policies.%d.params.", index + 1);
 	size_t length = strlen(prefix);

@@ -49,8 +49,13 @@ static int map_lines(struct scenario *s, const struct literal_map *map)
 		for (int j = 0; j < s->policies[i].n_params; j++)
 			s->policies[i].params[j].line = own_line(map, s->policies[i].params[j].line);
 	}
-	for (int i = 0; i < s->n_sensitivity; i++)
-		s->sensitivity[i].line = own_line(map, s->sensitivity[i].line);
+	for (int i = 0; i < s->n_sensitivity; i++) {
+		int line = s->sensitivity[i].line;
+		int file = line > 0 && line <= map->n_lines ? map->origin[line].file : 0;
+		if (file > 0 && (s->sensitivity[i].file = strdup(map->files[file])) == NULL)
+			return -1;
+		s->sensitivity[i].line = own_line(map, line);
+	}
 	for (int i = 0; i < s->n_levers; i++) {
 		int line = s->levers[i].line;
 		int file = line > 0 && line <= map->n_lines ? map->origin[line].file : 0;
@@ -82,9 +87,10 @@ static int copy_layers(struct scenario *s, const struct scenario_source *src)
 	for (; s->n_layers < src->n_layers; s->n_layers++)
 		if ((s->layers[s->n_layers] = strdup(src->layers[s->n_layers])) == NULL)
 			return -1;
-	for (; s->n_origins < src->merge.n; s->n_origins++) {
+	while (s->n_origins < src->merge.n) {
 		const struct layer_origin *o = &src->merge.origins[s->n_origins];
-		struct scenario_origin *to = &s->origins[s->n_origins];
+		/* counted at once: scenario_free frees what it holds if a copy fails */
+		struct scenario_origin *to = &s->origins[s->n_origins++];
 		to->kind = o->kind;
 		to->path = strdup(o->path);
 		to->file = file_of(&src->map, o->line, &to->line);
@@ -294,6 +300,12 @@ static void report_read_error(const config_t *config, const char *prepared,
 			    _("%s (libconfig syntax: key = value; groups { }, lists ( ), arrays [ ])"),
 			    config_error_text(config));
 	}
+}
+
+int scenario_source_files(const struct scenario_source *src, const char *const **files)
+{
+	*files = (const char *const *)src->map.files;
+	return src->map.n_files;
 }
 
 void scenario_source_free(struct scenario_source *src)

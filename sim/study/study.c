@@ -2,13 +2,40 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
-/* SOURCE's file, read now unless it was before; NULL with the problems in D. */
-static const struct scenario_source *source_read(struct study_source *source, struct diag *d)
+#include "i18n.h"
+
+/* 1 when the paths A and B name one existing file. */
+static int same_file(const char *a, const char *b)
 {
-	if (source->source == NULL)
-		source->source = scenario_source_read(source->file, d);
-	return source->source;
+	struct stat sa, sb;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+/* SOURCE's file, read now unless it was before; NULL with the problems in D,
+ * among them an output of the command that is one of the files it read (an
+ * @include'd file: the command line has refused the scenario's own). */
+static const struct scenario_source *source_read(const struct study *st, struct study_source *source,
+						 struct diag *d)
+{
+	if (source->source != NULL)
+		return source->source;
+	struct scenario_source *src = scenario_source_read(source->file, d);
+	const char *const *files;
+	int n = src != NULL ? scenario_source_files(src, &files) : 0;
+	for (int i = 0; i < n; i++)
+		for (int k = 0; k < 2; k++)
+			if (st->outputs[k] != NULL && same_file(st->outputs[k], files[i])) {
+				diag_add_at(d, DIAG_INPUT, NULL, 0,
+					    _("cannot write %s: the scenario reads it (@include); an "
+					      "output never replaces an input"), st->outputs[k]);
+				scenario_source_free(src);
+				return NULL;
+			}
+	source->source = src;
+	return src;
 }
 
 /*
@@ -22,7 +49,7 @@ static struct scenario *variant_scenario(struct study *st, struct study_source *
 {
 	for (int i = 0; i < n_own; i++)
 		own[i].integer = scenario_path_is_integer(own[i].path);
-	const struct scenario_source *src = source_read(source, d);
+	const struct scenario_source *src = source_read(st, source, d);
 	if (src == NULL)
 		return NULL;
 	if (n_own == 0)
@@ -120,6 +147,8 @@ int study_open(struct study *st, const char *const *files, int n_files,
 	st->flags = request->strict ? SCENARIO_STRICT : 0;
 	for (int i = 0; i < request->n_settings; i++)
 		st->settings[i] = request->settings[i];
+	st->outputs[0] = request->outputs[0];
+	st->outputs[1] = request->outputs[1];
 	for (int i = 0; i < n_files; i++) {
 		st->sources[i].file = files[i];
 		st->sources[i].source = NULL;

@@ -38,6 +38,9 @@ struct study_request {
 	int strict;        /* --strict: a scenario's warnings are errors */
 	int threads;
 	struct cluster *cluster;
+	/* the files the command will write (NULL: none): refused when the
+	 * scenario reads one of them (an @include'd file) */
+	const char *outputs[2];
 };
 
 /* One scenario file of a study, read once (when first needed). */
@@ -65,6 +68,7 @@ struct study {
 	unsigned flags;             /* how variants resolve: SCENARIO_STRICT */
 	struct run_options run;     /* seed, replications, threads, precision, cluster */
 	struct study_variant base;  /* the first file with the --set settings */
+	const char *outputs[2];     /* the request's, borrowed */
 	/* When preparing a variant failed: the file it came from (for the
 	 * command line's closing sentence); NULL otherwise. */
 	const char *failed_file;
