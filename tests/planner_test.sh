@@ -125,4 +125,19 @@ check "the included file is named and kept" grep -qF "cannot write $work/inc-pol
 check "so is a --csv onto it in compare" [ "$(status "$ccsim" compare "$work/inc-main.cfg" \
 	"$work/inc-main.cfg" --reps 10 --csv "$work/inc-city.cfg")" = 2 ]
 
+# ---- the scenario's own name is a name (MODEL.md 2), as a district's is -------
+for bad in '""' '"bad \xff byte"' "\"$(printf 'x%.0s' $(seq 65))\""; do
+	sed "s/^version = 1;/version = 1;\nname = $bad;/" "$src/scenarios/minimal.cfg" >"$work/named.cfg"
+	check "scenario name $bad refused (exit 2)" [ "$(status "$ccsim" run "$work/named.cfg" --reps 10)" = 2 ]
+	check "at its line" grep -q "named.cfg:4: the scenario: 'name' " "$work/err"
+done
+
+# ---- a group of more settings than LIMIT_GROUP_SETTINGS is refused at once -----
+{ cat "$src/scenarios/minimal.cfg"; echo 'extra: {'; seq -f 'k%.0f = 1;' 1 1025; echo '};'; } >"$work/wide.cfg"
+check "a group of 1,025 settings refused (exit 2)" [ "$(status timeout 10 "$ccsim" check "$work/wide.cfg")" = 2 ]
+check "said at the 1,025th" grep -q "wide.cfg:1038: a group { } holds more than 1024 settings" "$work/err"
+{ cat "$src/scenarios/minimal.cfg"; echo 'extra: {'; seq -f 'k%.0f = 1;' 1 1024; echo '};'; } >"$work/wide.cfg"
+check "1,024 are read" [ "$(status timeout 10 "$ccsim" check "$work/wide.cfg")" = 2 ]
+check "the unknown key the only problem" bash -c "! grep -q 'holds more than' '$work/err' && grep -q extra '$work/err'"
+
 checks_done

@@ -28,6 +28,10 @@
 /* Bytes of a scenario file, and of each file it @includes: refused at once
  * above, before libconfig reads it (docs/model.md: 64 MiB). */
 #define LIMIT_SCENARIO_BYTES ((size_t)64 << 20)
+/* Settings of one group { } of a scenario file: refused above before
+ * libconfig reads it, which adds a group's settings in time growing with
+ * their square (20,000 took 45 s). A scenario's groups hold a few dozen. */
+#define LIMIT_GROUP_SETTINGS 1024
 /* Characters (code points of UTF-8) of a name in a scenario's lists. */
 #define LIMIT_NAME_CHARS 64
 /* Problems a campaign may move in all: over every cell, weeks times the most

@@ -155,6 +155,11 @@ static char *scan(const char *text, size_t length, const char *file, int fix, st
 	const char *p = text;
 	const char *copied = text; /* text before this is in OUT */
 	int at_line_start = 1;
+	/* the groups, lists and arrays open here (the file itself a group), and
+	 * the settings each group has had so far */
+	char open[64] = {'{'};
+	int settings[64] = {0};
+	int depth = 0, deeper = 0; /* deeper: brackets past the 64 followed */
 	while (*p) {
 		const char *q = skip_comment(p, &line);
 		if (q != p) {
@@ -192,6 +197,27 @@ static char *scan(const char *text, size_t length, const char *file, int fix, st
 			while (isalnum((unsigned char)*p) || *p == '_' || *p == '-' || *p == '*')
 				p++;
 			continue;
+		}
+		if (c == '{' || c == '(' || c == '[') {
+			if (depth + 1 < 64 && deeper == 0) {
+				open[++depth] = c;
+				settings[depth] = 0;
+			} else {
+				deeper++;
+			}
+		} else if (c == '}' || c == ')' || c == ']') {
+			if (deeper > 0)
+				deeper--;
+			else if (depth > 0)
+				depth--;
+		} else if ((c == '=' || c == ':') && deeper == 0 && open[depth] == '{' &&
+			   ++settings[depth] == LIMIT_GROUP_SETTINGS + 1) {
+			char limit[24];
+			snprintf(limit, sizeof limit, "%d", LIMIT_GROUP_SETTINGS);
+			report(d, file, line,
+			       _("a group { } holds more than %s settings; a scenario's groups hold a "
+				 "few dozen (libconfig would read this one in time growing with its "
+				 "square)%s"), limit, "");
 		}
 		int sign = (c == '+' || c == '-') && (isdigit((unsigned char)p[1]) || p[1] == '.');
 		if (!isdigit((unsigned char)c) && !sign && !(c == '.' && isdigit((unsigned char)p[1]))) {

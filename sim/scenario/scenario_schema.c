@@ -687,10 +687,11 @@ void scenario_schema_markdown(FILE *out)
 		"by category name (`districts.NAME.KEY.CATEGORY`, `defaults.KEY.CATEGORY`).\n"
 		"Columns: whether `--set` and patterns may set the key, whether a policy's\n"
 		"setup and its week hook may write it, whether it may be uncertain.\n"
-		"A scenario file, and each file it @includes, holds at most %d MiB; names are\n"
-		"UTF-8, 1 to %d characters; every number is finite; an integer literal beyond\n"
-		"32 bits is read exactly (in an @include'd file, write it with an L).\n\n",
-		(int)(LIMIT_SCENARIO_BYTES >> 20), LIMIT_NAME_CHARS);
+		"A scenario file, and each file it @includes, holds at most %d MiB and a group\n"
+		"{ } at most %d settings; names are UTF-8, 1 to %d characters (the scenario's\n"
+		"own name too); every number is finite; an integer literal beyond 32 bits is\n"
+		"read exactly (in an @include'd file, write it with an L).\n\n",
+		(int)(LIMIT_SCENARIO_BYTES >> 20), LIMIT_GROUP_SETTINGS, LIMIT_NAME_CHARS);
 	fprintf(out, "| Key | Type | Range | Default | --set | setup | week | uncertain | Meaning |\n");
 	fprintf(out, "|---|---|---|---|---|---|---|---|---|\n");
 	for (int i = 0; i < SCHEMA_SIZE; i++) {

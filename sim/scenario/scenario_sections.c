@@ -42,6 +42,33 @@ static long utf8_characters(const char *text)
 	return n;
 }
 
+/* TEXT, the 'name' of GROUP, when it is a name (MODEL.md 2: non-empty, valid
+ * UTF-8, at most LIMIT_NAME_CHARS characters); else NULL, reported (WHERE:
+ * the group, for the message). */
+static const char *valid_name(struct loader *L, const config_setting_t *group, const char *where,
+			      const char *text)
+{
+	long characters = text ? utf8_characters(text) : 0;
+	if (text != NULL && text[0] == '\0') {
+		/* a list's entry at the entry, the scenario's own at its name */
+		access_report(L, config_setting_parent(group) ? group : access_member(group, "name"),
+			      _("%s: 'name' must not be empty"), where);
+		return NULL;
+	}
+	if (text != NULL && characters < 0) {
+		access_report(L, access_member(group, "name"),
+			      _("%s: 'name' is not valid UTF-8: names are UTF-8 text"), where);
+		return NULL;
+	}
+	if (text != NULL && characters > LIMIT_NAME_CHARS) {
+		access_report(L, access_member(group, "name"),
+			      _("%s: 'name' has %ld characters, at most %d are allowed"), where,
+			      characters, LIMIT_NAME_CHARS);
+		return NULL;
+	}
+	return text;
+}
+
 /* Names seen in one list, for finding a name used twice in constant time. */
 struct name_set {
 	const char **slots;
@@ -129,21 +156,7 @@ static int read_named_list(struct loader *L, const config_setting_t *root, const
 			continue;
 		}
 		snprintf(where, sizeof where, entry_format, key, i + 1);
-		const char *text = access_string(L, element, where, "name", 1);
-		long characters = text ? utf8_characters(text) : 0;
-		if (text != NULL && text[0] == '\0') {
-			access_report(L, element, _("%s: 'name' must not be empty"), where);
-			text = NULL;
-		} else if (text != NULL && characters < 0) {
-			access_report(L, access_member(element, "name"),
-				      _("%s: 'name' is not valid UTF-8: names are UTF-8 text"), where);
-			text = NULL;
-		} else if (text != NULL && characters > LIMIT_NAME_CHARS) {
-			access_report(L, access_member(element, "name"),
-				      _("%s: 'name' has %ld characters, at most %d are allowed"), where,
-				      characters, LIMIT_NAME_CHARS);
-			text = NULL;
-		}
+		const char *text = valid_name(L, element, where, access_string(L, element, where, "name", 1));
 		*name = access_copy(L, text ? text : "?");
 		if (text != NULL) {
 			if (name_set_add(&names, text))
@@ -646,7 +659,8 @@ void sections_read(struct loader *L, const config_setting_t *root)
 		access_report(L, access_member(root, "version"),
 			      _("'version' is %g, must be 1 or %d: this ccsim reads files of model versions "
 			      "1 and %d alike"), v, SCENARIO_MODEL_VERSION, SCENARIO_MODEL_VERSION);
-	const char *name = access_string(L, root, "", "name", 0);
+	/* the scenario's own name too: reports and every JSON show it */
+	const char *name = valid_name(L, root, _("the scenario"), access_string(L, root, "", "name", 0));
 	if (name != NULL)
 		s->name = access_copy(L, name);
 
