@@ -142,6 +142,50 @@ static void a_constant_p_pass_has_no_morris_effect_or_tornado_swing(void **state
 	}
 }
 
+/* An input that moves nothing (a survey veto under 50 % where every
+ * respondent is satisfied): neither output varies, and neither has an
+ * effect, a swing or an index. */
+static void an_input_that_moves_nothing_has_no_effect_on_either_output(void **state)
+{
+	(void)state;
+	static const struct design_input veto[1] = {{.path = "survey.veto_below", .lo = 0.0, .hi = 50.0}};
+	const enum analysis_method methods[3] = {ANALYSIS_MORRIS, ANALYSIS_TORNADO, ANALYSIS_SOBOL};
+	const char *const nulls[3] = {"total", "total_swing", "total"};
+	for (int m = 0; m < 3; m++) {
+		char path[64];
+		write_temp_file(path, flat_text);
+		const char *files[1] = {path};
+		struct study_request request = {.have_reps = 1, .reps = 50, .have_seed = 1, .seed = 11,
+						.threads = 1};
+		struct study st;
+		struct diag d;
+		diag_init(&d, NULL);
+		assert_int_equal(study_open(&st, files, 1, &request, &d), 0);
+		unlink(path);
+		struct analysis_request what = {.method = methods[m], .k = 1, .inputs = veto,
+						.trajectories = 4, .levels = 4, .samples = 16,
+						.bootstrap = 50};
+		struct analysis_result *a = calloc(1, sizeof *a);
+		assert_int_equal(analysis_run(&st, &what, a, &d), 0);
+		assert_false(a->pass_varies);
+		assert_false(a->total_varies);
+		char *json = decision_json_analysis(a);
+		json_t *root = json_loads(json, 0, NULL);
+		assert_true(json_is_false(json_object_get(root, "total_varies")));
+		json_t *input = json_array_get(json_object_get(root, "inputs"), 0);
+		assert_true(json_is_null(json_object_get(input, nulls[m])));
+		json_decref(root);
+		free(json);
+		char *text = summary_of(a);
+		if (methods[m] != ANALYSIS_TORNADO)
+			assert_non_null(strstr(text, "The Total does not vary over these ranges"));
+		free(text);
+		study_close(&st);
+		diag_free(&d);
+		free(a);
+	}
+}
+
 /* Two inputs with made-up indices of P(pass): the first's first-order
  * index, 0.9 [0.8, 1.0], lies above its total, 0.3 [0.2, 0.4]; the
  * second's, 0.35 [0.25, 0.45] against 0.3 [0.2, 0.4], lies above it only
@@ -207,6 +251,7 @@ int main(void)
 		cmocka_unit_test(a_constant_p_pass_has_no_sobol_index),
 		cmocka_unit_test(a_constant_p_pass_has_no_morris_effect_or_tornado_swing),
 		cmocka_unit_test(a_first_order_index_above_its_total_is_warned_of),
+		cmocka_unit_test(an_input_that_moves_nothing_has_no_effect_on_either_output),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

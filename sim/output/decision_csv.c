@@ -73,8 +73,11 @@ static void morris_csv(const struct analysis_result *a, struct text_buffer *csv)
 	text_buffer_printf(csv, "path,low,high,total_mu_star,total_mu,total_sigma,pass_mu_star,pass_mu,pass_sigma\n");
 	for (int i = 0; i < a->k; i++) {
 		text_buffer_csv_field(csv, a->inputs[i].path);
-		text_buffer_printf(csv, ",%.10g,%.10g,%.10g,%.10g,%.10g", a->inputs[i].lo, a->inputs[i].hi,
-				   t->mu_star[i], t->mu[i], t->sigma[i]);
+		text_buffer_printf(csv, ",%.10g,%.10g", a->inputs[i].lo, a->inputs[i].hi);
+		if (a->total_varies) /* else no effect to give: empty fields */
+			text_buffer_printf(csv, ",%.10g,%.10g,%.10g", t->mu_star[i], t->mu[i], t->sigma[i]);
+		else
+			text_buffer_printf(csv, ",,,");
 		if (a->pass_varies) /* else no effect to give: empty fields */
 			text_buffer_printf(csv, ",%.10g,%.10g,%.10g\n", p->mu_star[i], p->mu[i], p->sigma[i]);
 		else

@@ -136,6 +136,11 @@ static void tornado_json(const struct analysis_result *a, json_t *root)
 	}
 	if (pass_constant(a))
 		json_object_set_new(root, "pass_varies", json_false());
+	if (!a->total_varies) { /* no swing in the Total either */
+		for (size_t i = 0; i < json_array_size(list); i++)
+			json_object_set_new(json_array_get(list, i), "total_swing", json_null());
+		json_object_set_new(root, "total_varies", json_false());
+	}
 	json_object_set_new(root, "inputs", list);
 }
 
@@ -154,6 +159,11 @@ static void morris_json(const struct analysis_result *a, json_t *root)
 		for (size_t i = 0; i < json_array_size(list); i++)
 			json_object_set_new(json_array_get(list, i), "pass", json_null());
 		json_object_set_new(root, "pass_varies", json_false());
+	}
+	if (!a->total_varies) { /* nor the Total's */
+		for (size_t i = 0; i < json_array_size(list); i++)
+			json_object_set_new(json_array_get(list, i), "total", json_null());
+		json_object_set_new(root, "total_varies", json_false());
 	}
 	json_object_set_new(root, "inputs", list);
 }

@@ -187,6 +187,9 @@ static void morris_text(FILE *out, const struct analysis_result *a)
 	if (pass_constant(a))
 		fprintf(out, _("\nP(pass) does not vary over these ranges: its columns are no index "
 			       "(null in the JSON)\n"));
+	if (!a->total_varies)
+		fprintf(out, _("\nThe Total does not vary over these ranges: its columns are no index "
+			       "(null in the JSON)\n"));
 }
 
 static void sobol_text(FILE *out, const struct analysis_result *a)
