@@ -182,6 +182,13 @@ assert v[1]['settings'][0] == {'path': 'policies.1.districts', 'value': '[\"Beis
 assert v[1]['settings'][1] == {'path': 'policies.1.params.boost', 'value': 0.2}, v[1]['settings']" "$work/targets.json"
 check "compare --variant: an unknown district exits 2" [ "$(status "$ccsim" compare "$chiefs" --variant 'plan B: policies.1.districts=[Beishan, Qilhe]' --reps 100)" = 2 ]
 check "compare --variant: the unknown district said, with the setting" grep -q "policies.1.districts=\[Beishan, Qilhe\] (a --set or --variant): 'Qilhe' names no district; did you mean 'Qilihe'?" "$work/err"
+# a sweep, solve or sensitivity range that leaves its key's range: refused before any replication
+check "sweep: a range leaving the key's exits 2" [ "$(status "$ccsim" sweep "$demo" --param defaults.rectify_rate=0.1:1.5:3 --reps 50)" = 2 ]
+check "sweep: the value leaving it is named" grep -q "defaults.rectify_rate=1.5: 'rectify_rate' must be a number within \[0, 1\]" "$work/err"
+check "solve: a range leaving the key's exits 2" [ "$(status "$ccsim" solve "$demo" --param defaults.rectify_rate --target 0.9 --range 0.1:2 --reps 50)" = 2 ]
+check "solve: the value leaving it is named" grep -q "defaults.rectify_rate=2: 'rectify_rate' must be a number within \[0, 1\]" "$work/err"
+check "sensitivity: a scaled range leaving the key's exits 2" [ "$(status "$ccsim" sensitivity "$demo" --param 'districts.*.rectify_rate*=0.8:9' --reps 50)" = 2 ]
+check "sensitivity: the value leaving it is named" grep -q "districts.\*.rectify_rate\*=9: 'rectify_rate' of district 'Chengguan', category 'main_road' would be 1.35" "$work/err"
 check "--set: a list on a number's path exits 2" [ "$(status "$ccsim" run "$chiefs" --set 'defaults.rectify_rate=[Beishan]' --reps 100)" = 2 ]
 check "--set: a list on a number's path is explained" grep -q "a list \[A, B\] sets only a policy's districts" "$work/err"
 # sensitivity of a P(pass) that does not vary: said, and no index (null in the JSON)
