@@ -236,6 +236,20 @@ if rows is not None:
     check('run --csv: categories in order',
           [r[1] for r in rows if r[0] == 'category'] == CATEGORIES)
 
+# the longest name (64 characters, 255 bytes of UTF-8) whole in the JSON and the
+# CSV (a terminal table may cut a name at its column, with an ellipsis)
+LONGEST = '🚀' * 63 + '末'
+write_scenario('longest.cfg', LONGEST, [LONGEST, 'b'], CATEGORIES, False)
+run('run', 'longest.cfg', '--reps', '50', '--threads', '1', '-q', '--json', 'longest.json',
+    '--csv', 'longest.csv')
+doc = load_json('the longest name: run --json', 'longest.json')
+if doc is not None:
+    check('the longest name: whole in the JSON', doc['districts'][0]['name'] == LONGEST
+          and doc['scenario'] == LONGEST)
+rows = load_csv('the longest name: run --csv', 'longest.csv')
+if rows is not None:
+    check('the longest name: whole in the CSV', [r[1] for r in rows if r[0] == 'district'][0] == LONGEST)
+
 # a benign run's report: the page's own script elements, whatever the data say
 write_scenario('benign.cfg', 'benign', ['d%d' % i for i in range(len(DISTRICTS))], ['c1', 'c2'], False)
 run('run', 'benign.cfg', '--reps', '100', '--threads', '1', '-q', '--json', 'benign.json')

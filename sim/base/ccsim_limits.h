@@ -34,6 +34,9 @@
 #define LIMIT_GROUP_SETTINGS 1024
 /* Characters (code points of UTF-8) of a name in a scenario's lists. */
 #define LIMIT_NAME_CHARS 64
+/* Bytes of a parameter path or a message's place naming two names at their
+ * longest (districts.NAME.key.CATEGORY: 4 bytes a character at the most). */
+#define LIMIT_PATH_BYTES (2 * 4 * LIMIT_NAME_CHARS + 128)
 /* Problems a campaign may move in all: over every cell, weeks times the most
  * problems a cell can hold (its problems plus twice its arrivals, plus 100
  * a week). Every sum of the weekly dynamics then stays far inside int64. */

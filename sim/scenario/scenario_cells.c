@@ -4,6 +4,7 @@
  * entry, defaults scalar (MODEL.md 2).
  */
 #include "scenario_int.h"
+#include "ccsim_limits.h"
 #include "i18n.h"
 
 #include <stdio.h>
@@ -35,7 +36,7 @@ static void read_level(struct loader *L, const config_setting_t *level, const ch
 	const config_setting_t *member = level ? access_member(level, rule->key) : NULL;
 	const struct parameter_setting *set = NULL;
 	if (L->n_settings > 0) { /* paths are built only when something may set them */
-		char path[512];
+		char path[LIMIT_PATH_BYTES];
 		snprintf(path, sizeof path, "%s.%s", L->prefix, rule->key);
 		set = settings_for(L, path);
 		for (int c = 0; c < s->n_categories; c++) {
@@ -88,7 +89,7 @@ static void read_level(struct loader *L, const config_setting_t *level, const ch
 		per_category[c].line = access_line(entry);
 		per_category[c].valid = rule_quick(rule, entry, &per_category[c].value);
 		if (!per_category[c].valid) {
-			char key[160];
+			char key[LIMIT_PATH_BYTES];
 			snprintf(key, sizeof key, "%s.%s", rule->key, category);
 			rule_take_number(L, entry, where, key, rule, &per_category[c].value);
 		}
@@ -174,9 +175,9 @@ void cells_resolve(struct loader *L, const config_setting_t *defaults,
 
 	for (int d = 0; d < s->n_districts; d++) {
 		const config_setting_t *group = config_setting_get_elem(districts, (unsigned)d);
-		char where[192];
+		char where[LIMIT_PATH_BYTES];
 		snprintf(where, sizeof where, _("district '%s'"), s->districts[d].name);
-		char prefix[256];
+		char prefix[LIMIT_PATH_BYTES];
 		snprintf(prefix, sizeof prefix, "districts.%s", s->districts[d].name);
 		L->prefix = prefix;
 		memset(valid, 0, (size_t)C * sizeof *valid);

@@ -147,7 +147,7 @@ static int read_named_list(struct loader *L, const config_setting_t *root, const
 	for (int i = 0; i < n; i++) {
 		const config_setting_t *element = config_setting_get_elem(list, (unsigned)i);
 		char **name = (char **)(void *)(array + (size_t)i * size);
-		char where[192];
+		char where[LIMIT_PATH_BYTES];
 		if (!config_setting_is_group(element)) {
 			access_report(L, element,
 				      _("%s entry %d must be a group { name = \"...\"; ... }, not %s"), key,
@@ -165,7 +165,7 @@ static int read_named_list(struct loader *L, const config_setting_t *root, const
 					      where, text, key);
 			snprintf(where, sizeof where, "%s '%s'", singular, text);
 		}
-		char prefix[256];
+		char prefix[LIMIT_PATH_BYTES];
 		snprintf(prefix, sizeof prefix, "%s.%s", path, text ? text : "?");
 		const char *outer = L->prefix;
 		L->prefix = text ? prefix : NULL;
