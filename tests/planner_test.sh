@@ -124,6 +124,12 @@ check "the included file is named and kept" grep -qF "cannot write $work/inc-pol
 	"$work/err" && cmp -s "$work/inc-policy.cfg" "$work/keep.cfg"
 check "so is a --csv onto it in compare" [ "$(status "$ccsim" compare "$work/inc-main.cfg" \
 	"$work/inc-main.cfg" --reps 10 --csv "$work/inc-city.cfg")" = 2 ]
+cp "$src/tests/data/calibrate/city.cfg" "$work/cal-city.cfg"
+cp "$work/cal-city.cfg" "$work/keep.cfg"
+printf '@include "cal-city.cfg"\n' >"$work/cal-main.cfg"
+check "calibrate's overlay onto an included file exits 2" [ "$(status "$ccsim" calibrate "$work/cal-main.cfg" \
+	"$src/tests/data/calibrate/hand.csv" -o "$work/cal-city.cfg")" = 2 ]
+check "the file kept" cmp -s "$work/cal-city.cfg" "$work/keep.cfg"
 
 # ---- the scenario's own name is a name (MODEL.md 2), as a district's is -------
 for bad in '""' '"bad \xff byte"' "\"$(printf 'x%.0s' $(seq 65))\""; do

@@ -204,7 +204,16 @@ int command_calibrate(int argc, char **argv, struct cluster *cluster)
 
 	struct diag d;
 	diag_init(&d, scenario);
-	struct scenario *s = scenario_load_file(scenario, &d);
+	struct scenario_source *src = scenario_source_read(scenario, &d);
+	if (src == NULL)
+		return cli_fail("calibrate", NULL, &d, 0);
+	if ((status = outputs_check_read("calibrate", outputs, 3, src)) != EXIT_OK) {
+		scenario_source_free(src);
+		diag_free(&d);
+		return status;
+	}
+	struct scenario *s = scenario_source_resolve(src, NULL, 0, &d);
+	scenario_source_free(src);
 	if (s == NULL)
 		return cli_fail("calibrate", NULL, &d, 0);
 	diag_print(&d, stderr); /* warnings */

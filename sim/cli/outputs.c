@@ -124,6 +124,18 @@ int outputs_check_paths(const char *command, const char *const *paths, int n,
 	return EXIT_OK;
 }
 
+int outputs_check_read(const char *command, const char *const *paths, int n,
+		       const struct scenario_source *src)
+{
+	const char *const *files;
+	int n_files = scenario_source_files(src, &files);
+	for (int i = 0; i < n; i++)
+		for (int j = 0; paths[i] != NULL && j < n_files; j++)
+			if (same_file(paths[i], files[j]))
+				return refuse(command, paths[i], _("the scenario reads it (@include)"));
+	return EXIT_OK;
+}
+
 int outputs_check(const char *command, const struct cli_options *o, const char *const *inputs,
 		  int n_inputs)
 {

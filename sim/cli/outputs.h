@@ -18,6 +18,12 @@
 int outputs_check_paths(const char *command, const char *const *paths, int n,
 			const char *const *inputs, int n_inputs);
 
+/* Refuses an output of PATHS[N] that is one of the files SRC was read from
+ * (an @include'd file: outputs_check_paths has refused the scenario's own).
+ * EXIT_OK or EXIT_INPUT. */
+int outputs_check_read(const char *command, const char *const *paths, int n,
+		       const struct scenario_source *src);
+
 /* outputs_check_paths for O's --json and --csv. */
 int outputs_check(const char *command, const struct cli_options *o, const char *const *inputs,
 		  int n_inputs);
