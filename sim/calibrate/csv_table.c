@@ -248,6 +248,9 @@ static int is_space(unsigned char c)
 	return c == ' ';
 }
 
+/* The bytes fed to libcsv at a time. */
+#define PARSE_PIECE ((size_t)1 << 16)
+
 /* Parses the UTF-8 TEXT into T's records, a line at a time so that each
  * record knows its line. */
 static int parse(const char *text, size_t size, const char *file, struct csv_table *t,
@@ -275,8 +278,17 @@ static int parse(const char *text, size_t size, const char *file, struct csv_tab
 		const char *end = memchr(text + at, '\n', size - at);
 		size_t length = end ? (size_t)(end - (text + at)) + 1 : size - at;
 		p.line++;
-		if (csv_parse(&parser, text + at, length, on_field, on_record, &p) != length)
-			status = -1;
+		/* a long line in pieces, libcsv's field buffer growing by its own size
+		 * after each (it grows by a fixed block, quadratic for a field of
+		 * megabytes where realloc copies) */
+		for (size_t done = 0; done < length && status == 0;) {
+			size_t piece = length - done < PARSE_PIECE ? length - done : PARSE_PIECE;
+			if (csv_parse(&parser, text + at + done, piece, on_field, on_record, &p) != piece)
+				status = -1;
+			done += piece;
+			if (parser.entry_size > parser.blk_size)
+				csv_set_blk_size(&parser, parser.entry_size);
+		}
 		at += length;
 	}
 	if (status == 0 && csv_fini(&parser, on_field, on_record, &p) != 0)
