@@ -1,4 +1,5 @@
 #include "compare.h"
+#include "i18n.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,7 @@ int compare_run(struct study *st, const struct compare_spec *specs, int n,
 {
 	memset(out, 0, sizeof *out);
 	if (n < 1 || n > LIMIT_VARIANTS) {
-		diag_add_at(d, DIAG_INPUT, NULL, 0, "compare takes 1 to %d variants", LIMIT_VARIANTS);
+		diag_add_at(d, DIAG_INPUT, NULL, 0, _("compare takes 1 to %d variants"), LIMIT_VARIANTS);
 		return -1;
 	}
 	out->prepared[0] = st->base; /* borrowed */

@@ -1,5 +1,6 @@
 #include "design.h"
 #include "distribution.h"
+#include "i18n.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -86,7 +87,7 @@ static int run_points(struct study *st, const struct design_input *inputs, int k
 	int batch = DESIGN_BATCH_PER_THREAD * st->run.threads;
 	struct slot *slots = calloc((size_t)batch, sizeof *slots);
 	if (slots == NULL) {
-		diag_no_memory(d, "preparing the design's points");
+		diag_no_memory(d, _("preparing the design's points"));
 		return -1;
 	}
 	int status = 0;
@@ -151,7 +152,7 @@ int design_evaluate(struct study *st, const struct design_input *inputs, int k, 
 	double *all = calloc(3 * (size_t)(block > 0 ? block : 1) * (size_t)processes, sizeof *all);
 	int status = 0;
 	if (mine == NULL || all == NULL) {
-		diag_no_memory(d, "preparing the design's points");
+		diag_no_memory(d, _("preparing the design's points"));
 		status = -1;
 	} else {
 		status = run_points(st, inputs, k, x, first, last, mine, d);

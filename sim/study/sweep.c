@@ -1,4 +1,5 @@
 #include "sweep.h"
+#include "i18n.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -30,8 +31,8 @@ static int check_whole(const struct design_input *in, struct diag *d)
 			used += (size_t)snprintf(values + used, sizeof values - used, "%s%g", i ? ", " : "", v);
 	}
 	if (twice) {
-		diag_add_at(d, DIAG_INPUT, NULL, 0, "%s takes whole numbers: %g:%g:%d would run %s, a value "
-			    "twice; choose steps that give each whole number once (e.g. %g:%g:%d)",
+		diag_add_at(d, DIAG_INPUT, NULL, 0, _("%s takes whole numbers: %g:%g:%d would run %s, a value "
+			    "twice; choose steps that give each whole number once (e.g. %g:%g:%d)"),
 			    in->path, in->lo, in->hi, in->steps, values, in->lo, in->hi,
 			    (int)fabs(round(in->hi) - round(in->lo)) + 1);
 		return -1;
@@ -44,7 +45,7 @@ int sweep_run(struct study *st, const struct design_input *parameters, int n,
 {
 	memset(out, 0, sizeof *out);
 	if (n < 1 || n > SWEEP_MAX_PARAMETERS) {
-		diag_add_at(d, DIAG_INPUT, NULL, 0, "a sweep takes 1 or 2 parameters");
+		diag_add_at(d, DIAG_INPUT, NULL, 0, _("a sweep takes 1 or 2 parameters"));
 		return -1;
 	}
 	out->header = study_header(st, "sweep");
@@ -58,7 +59,7 @@ int sweep_run(struct study *st, const struct design_input *parameters, int n,
 	int rows = out->parameters[0].steps, columns = n == 2 ? out->parameters[1].steps : 1;
 	out->points = calloc((size_t)rows * (size_t)columns, sizeof *out->points);
 	if (out->points == NULL) {
-		diag_no_memory(d, "preparing the sweep");
+		diag_no_memory(d, _("preparing the sweep"));
 		return -1;
 	}
 	for (int r = 0; r < rows; r++) {
