@@ -1,14 +1,16 @@
 #include "decision_csv.h"
 
+#include "i18n.h"
 #include "text_buffer.h"
 
 char *decision_csv_compare(const struct compare_result *r)
 {
 	struct text_buffer csv = {0};
-	text_buffer_printf(&csv, "variant,pass_probability,pass_ci95_lo,pass_ci95_hi,total_mean,total_sd,"
-			  "pass_difference,pass_difference_ci95_lo,pass_difference_ci95_hi,"
-			  "total_difference,total_difference_ci95_lo,total_difference_ci95_hi,"
-			  "only_variant_passes,only_first_passes\n");
+	text_buffer_printf(&csv, "%s\n",
+			   _("variant,pass_probability,pass_ci95_lo,pass_ci95_hi,total_mean,total_sd,"
+			     "pass_difference,pass_difference_ci95_lo,pass_difference_ci95_hi,"
+			     "total_difference,total_difference_ci95_lo,total_difference_ci95_hi,"
+			     "only_variant_passes,only_first_passes"));
 	for (int v = 0; v < r->n; v++) {
 		const struct compare_variant *c = &r->variants[v];
 		const struct tally *t = c->result.tally;
@@ -41,7 +43,8 @@ char *decision_csv_sweep(const struct sweep_result *r)
 		text_buffer_csv_field(&csv, r->parameters[i].path);
 		text_buffer_printf(&csv, ",");
 	}
-	text_buffer_printf(&csv, "pass_probability,pass_ci95_lo,pass_ci95_hi,total_mean,total_sd\n");
+	text_buffer_printf(&csv, "%s\n",
+			   _("pass_probability,pass_ci95_lo,pass_ci95_hi,total_mean,total_sd"));
 	for (int p = 0; p < r->n_points; p++) {
 		const struct design_point *at = &r->points[p].at;
 		for (int i = 0; i < r->n_parameters; i++)
@@ -54,7 +57,8 @@ char *decision_csv_sweep(const struct sweep_result *r)
 
 static void tornado_csv(const struct analysis_result *a, struct text_buffer *csv)
 {
-	text_buffer_printf(csv, "path,low,high,pass_low,pass_high,total_low,total_high,pass_swing,total_swing\n");
+	text_buffer_printf(csv, "%s\n",
+			   _("path,low,high,pass_low,pass_high,total_low,total_high,pass_swing,total_swing"));
 	for (int r = 0; r < a->k; r++) {
 		int i = a->order[r];
 		const struct design_input *in = &a->inputs[i];
@@ -70,7 +74,9 @@ static void tornado_csv(const struct analysis_result *a, struct text_buffer *csv
 static void morris_csv(const struct analysis_result *a, struct text_buffer *csv)
 {
 	const struct analysis_morris *t = &a->morris_total, *p = &a->morris_pass;
-	text_buffer_printf(csv, "path,low,high,total_mu_star,total_mu,total_sigma,pass_mu_star,pass_mu,pass_sigma\n");
+	text_buffer_printf(csv, "%s\n",
+			   _("path,low,high,total_mu_star,total_mu,total_sigma,pass_mu_star,pass_mu,"
+			     "pass_sigma"));
 	for (int i = 0; i < a->k; i++) {
 		text_buffer_csv_field(csv, a->inputs[i].path);
 		text_buffer_printf(csv, ",%.10g,%.10g", a->inputs[i].lo, a->inputs[i].hi);
@@ -87,9 +93,10 @@ static void morris_csv(const struct analysis_result *a, struct text_buffer *csv)
 
 static void sobol_csv(const struct analysis_result *a, struct text_buffer *csv)
 {
-	text_buffer_printf(csv, "path,low,high,total_first,total_first_lo,total_first_hi,total_total,"
-			 "total_total_lo,total_total_hi,pass_first,pass_first_lo,pass_first_hi,"
-			 "pass_total,pass_total_lo,pass_total_hi\n");
+	text_buffer_printf(csv, "%s\n",
+			   _("path,low,high,total_first,total_first_lo,total_first_hi,total_total,"
+			     "total_total_lo,total_total_hi,pass_first,pass_first_lo,pass_first_hi,"
+			     "pass_total,pass_total_lo,pass_total_hi"));
 	const struct analysis_sobol *both[2] = {&a->sobol_total, &a->sobol_pass};
 	for (int i = 0; i < a->k; i++) {
 		text_buffer_csv_field(csv, a->inputs[i].path);
