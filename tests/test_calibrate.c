@@ -578,6 +578,8 @@ static void hostile_fields_leave_the_message_readable(void **state)
 		{"Chengguan,main_road,1,1e400,5,0,39\n", "found '1e400' is not a number"},
 		{"Chengguan,main_road,1,0x10,5,0,39\n", "found '0x10' is not a number"},
 		{"Chengguan,main_road,-1,4,5,0,39\n", "week -1 is negative"},
+		{"Chengguan,main_road,2026-03-02,4,5,0,39\n",
+		 "week '2026-03-02' is a date, not a week's number (1, 2, ...): ccsim ledger turns"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		char row[256];

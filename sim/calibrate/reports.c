@@ -6,6 +6,7 @@
 
 #include "ccsim_limits.h"
 #include "i18n.h"
+#include "ledger.h"
 
 static const char *const district_names[] = {"district", "区", NULL};
 static const char *const category_names[] = {"category", "类别", NULL};
@@ -250,6 +251,13 @@ static int read_row(struct reader *x, int i, struct report_row *row)
 		const char *text = csv_table_field(t, i, x->column[c]);
 		double max = c == REPORTS_WEEK ? LIMIT_WEEKS : LIMIT_COUNT;
 		if (parse_count(text, max, &values[c], why, sizeof why) != 0) {
+			long day;
+			char shown[4 * CSV_TABLE_SHOWN + 4];
+			if (c == REPORTS_WEEK && ledger_parse_date(text, &day) == 0)
+				snprintf(why, sizeof why, _("'%s' is a date, not a week's number (1, 2, "
+							    "...): ccsim ledger turns a dated ledger into "
+							    "weekly reports"),
+					 csv_table_shown(text, shown, sizeof shown));
 			const char *header = csv_table_field(t, 0, x->column[c]);
 			const char *name = reports_column_names[c][0];
 			if (strcmp(header, name) == 0)
