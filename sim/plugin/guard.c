@@ -21,6 +21,7 @@
  * stack (table.unpack, string.byte), and every byte allocated is charged.
  */
 #include "plugin_int.h"
+#include "i18n.h"
 
 #include <lauxlib.h>
 #include <lualib.h>
@@ -91,8 +92,8 @@ static lua_Integer raw_length(lua_State *L, const char *what)
 		int has_len = lua_rawget(L, -2) != LUA_TNIL;
 		lua_pop(L, 2);
 		if (has_len)
-			sandbox_kill(L, "%s on a table with a __len metamethod is not allowed in a "
-				     "plugin", what);
+			sandbox_kill(L, _("%s on a table with a __len metamethod is not allowed in a "
+				     "plugin"), what);
 	}
 	return (lua_Integer)lua_rawlen(L, 1);
 }

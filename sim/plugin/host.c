@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "text.h"
+#include "i18n.h"
 
 void host_push_targets(lua_State *L, const struct policy_runtime *p)
 {
@@ -157,16 +158,16 @@ static int setup_run(lua_State *L)
 		double cost = type == LUA_TNUMBER ? lua_tonumber(L, -1) : 0.0;
 		if (type == LUA_TNUMBER && !isfinite(cost))
 			diag_add_plugin(c->d, p->stem, "setup", sandbox_of(L)->file, 0,
-					"returned cost = %s, must be a finite number",
+					_("returned cost = %s, must be a finite number"),
 					isnan(cost) ? "nan" : cost > 0 ? "inf" : "-inf");
 		else if (type == LUA_TNUMBER)
 			p->cost = cost;
 		else if (type != LUA_TNIL)
 			diag_add_plugin(c->d, p->stem, "setup", sandbox_of(L)->file, 0,
-					"returned cost must be a number, not %s", luaL_typename(L, -1));
+					_("returned cost must be a number, not %s"), luaL_typename(L, -1));
 	} else if (!lua_isnil(L, 4)) {
 		diag_add_plugin(c->d, p->stem, "setup", sandbox_of(L)->file, 0,
-				"must return nil or { cost = number }, not %s", luaL_typename(L, 4));
+				_("must return nil or { cost = number }, not %s"), luaL_typename(L, 4));
 	}
 	if (c->d->count == before) {
 		lua_settop(L, 3);
@@ -183,18 +184,18 @@ static int check_after_setup(struct scenario *s, const struct policy_runtime *p,
 {
 	struct diag after;
 	diag_init(&after, NULL);
-	scenario_check_consistency(s, NULL, "after setup, ", &after);
+	scenario_check_consistency(s, NULL, _("after setup, "), &after);
 	if (after.count == 0 && derive)
 		scenario_derive(s, &after);
 	int failed = after.count > 0 || after.out_of_memory;
 	for (int k = 0; k < after.count; k++) {
 		if (after.entries[k].kind == DIAG_NO_MEMORY)
-			diag_no_memory(d, "checking the scenario after setup");
+			diag_no_memory(d, _("checking the scenario after setup"));
 		else
 			diag_add_plugin(d, p->stem, "setup", file, 0, "%s", after.entries[k].message);
 	}
 	if (after.out_of_memory)
-		diag_no_memory(d, "checking the scenario after setup");
+		diag_no_memory(d, _("checking the scenario after setup"));
 	diag_free(&after);
 	return failed ? -1 : 0;
 }
@@ -214,15 +215,15 @@ static int setup_policy(struct plugin_host *host, struct scenario *s, int i,
 	*bad_scenario = 0;
 	if (!loader_valid_name(policy->plugin)) {
 		diag_add_at(d, DIAG_INPUT, policy->file, policy->line,
-			    "policy %d: plugin '%s' is not a plugin name (letters, "
-			    "digits, _ and - only)", i + 1, policy->plugin);
+			    _("policy %d: plugin '%s' is not a plugin name (letters, "
+			    "digits, _ and - only)"), i + 1, policy->plugin);
 		*bad_scenario = 1;
 		return -1;
 	}
 	p->stem = text_copy(policy->plugin);
 	const struct plugin_file *f = p->stem ? loader_source(path, policy->plugin) : NULL;
 	if (f == NULL) {
-		diag_no_memory(d, "finding the policies' plugins");
+		diag_no_memory(d, _("finding the policies' plugins"));
 		return -1;
 	}
 	if (f->file == NULL) {
@@ -233,8 +234,8 @@ static int setup_policy(struct plugin_host *host, struct scenario *s, int i,
 			used += (size_t)snprintf(dirs + used, sizeof dirs - used, "%s%s", k ? ", " : "",
 						 path->dirs[k]);
 		diag_add_at(d, DIAG_INPUT, policy->file, policy->line,
-			    "policy %d: no plugin '%s' (looked for %s.lua in %s); "
-			    "'ccsim plugins' lists those found", i + 1, policy->plugin, policy->plugin, dirs);
+			    _("policy %d: no plugin '%s' (looked for %s.lua in %s); "
+			    "'ccsim plugins' lists those found"), i + 1, policy->plugin, policy->plugin, dirs);
 		*bad_scenario = 1;
 		return -1;
 	}
@@ -255,7 +256,7 @@ static int setup_policy(struct plugin_host *host, struct scenario *s, int i,
 		copied = (p->targets[t] = text_copy(policy->n_targets ? policy->targets[t]
 								      : s->districts[t].name)) != NULL;
 	if (!copied) {
-		diag_no_memory(d, "setting up the policies");
+		diag_no_memory(d, _("setting up the policies"));
 		return -1;
 	}
 	memcpy(p->text, f->text, f->length);
@@ -265,7 +266,7 @@ static int setup_policy(struct plugin_host *host, struct scenario *s, int i,
 	rng_init(&stream, seed, PLUGIN_SETUP_REPLICATION, RNG_SUBSTREAM_POLICIES + (uint64_t)i);
 	sb.rng = &stream;
 	if (sandbox_open(&sb) == NULL) {
-		diag_no_memory(d, "making a Lua state");
+		diag_no_memory(d, _("making a Lua state"));
 		return -1;
 	}
 	struct setup_call c = {s, i, policy, p, d, "load", 0, 0, 0};
@@ -375,7 +376,7 @@ static int changed_structure(const struct scenario *s, const struct scenario *ba
 	for (int c = 0; c < s->n_categories; c++) {
 		const struct category *a = &s->categories[c], *b = &base->categories[c];
 		if (a->weight != b->weight || a->lottery != b->lottery || a->random_view != b->random_view) {
-			snprintf(why, size, "category '%s': its weight, lottery or random_view", a->name);
+			snprintf(why, size, _("category '%s': its weight, lottery or random_view"), a->name);
 			return 1;
 		}
 	}
@@ -383,7 +384,7 @@ static int changed_structure(const struct scenario *s, const struct scenario *ba
 	for (size_t k = 0; k < cells; k++) {
 		if (s->cells[k].sites != base->cells[k].sites ||
 		    s->cells[k].declared != base->cells[k].declared) {
-			snprintf(why, size, "district '%s', category '%s': its sites or declared sites",
+			snprintf(why, size, _("district '%s', category '%s': its sites or declared sites"),
 				 s->districts[k / (size_t)s->n_categories].name,
 				 s->categories[k % (size_t)s->n_categories].name);
 			return 1;
@@ -392,24 +393,24 @@ static int changed_structure(const struct scenario *s, const struct scenario *ba
 	for (int i = 0; i < s->n_materials; i++)
 		if (s->materials[i].items != base->materials[i].items ||
 		    s->materials[i].points != base->materials[i].points) {
-			snprintf(why, size, "material '%s': its items or points", s->materials[i].name);
+			snprintf(why, size, _("material '%s': its items or points"), s->materials[i].name);
 			return 1;
 		}
 	for (int i = 0; i < s->n_negatives; i++)
 		if (s->negatives[i].deduct != base->negatives[i].deduct ||
 		    s->negatives[i].veto != base->negatives[i].veto) {
-			snprintf(why, size, "negative-list event '%s': its deduct or veto",
+			snprintf(why, size, _("negative-list event '%s': its deduct or veto"),
 				 s->negatives[i].name);
 			return 1;
 		}
 	for (int i = 0; i < s->bonus.n_honors; i++)
 		if (s->bonus.honors[i].points != base->bonus.honors[i].points) {
-			snprintf(why, size, "honour '%s': its points", s->bonus.honors[i].name);
+			snprintf(why, size, _("honour '%s': its points"), s->bonus.honors[i].name);
 			return 1;
 		}
 	if (s->survey.weight != base->survey.weight || s->overall.weight != base->overall.weight ||
 	    s->bonus.cap != base->bonus.cap) {
-		snprintf(why, size, "the survey's or the overall impression's weight, or the bonus cap");
+		snprintf(why, size, _("the survey's or the overall impression's weight, or the bonus cap"));
 		return 1;
 	}
 	return 0;
@@ -463,7 +464,7 @@ int host_setup_replication(const struct plugin_host *host, struct setup_states *
 	/* what every setup left: simulable, and on the model the run compiled */
 	struct diag after;
 	diag_init(&after, NULL);
-	scenario_check_consistency(s, NULL, "after setup, ", &after);
+	scenario_check_consistency(s, NULL, _("after setup, "), &after);
 	char why[400];
 	int broken = after.count > 0 || after.out_of_memory;
 	if (after.count > 0)
@@ -477,13 +478,13 @@ int host_setup_replication(const struct plugin_host *host, struct setup_states *
 	err->line = 0;
 	if (broken == 2)
 		snprintf(err->message, sizeof err->message,
-			 "run again on replication %llu's uncertain inputs, setup changed %s from "
+			 _("run again on replication %llu's uncertain inputs, setup changed %s from "
 			 "what it set before the run; a setup that reads uncertain inputs may change "
 			 "rates, problems and probabilities from one replication to the next, not "
-			 "what the inspection and the score's bounds are built on",
+			 "what the inspection and the score's bounds are built on"),
 			 (unsigned long long)replication, why);
 	else
-		snprintf(err->message, sizeof err->message, "%s (replication %llu's uncertain inputs)",
+		snprintf(err->message, sizeof err->message, _("%s (replication %llu's uncertain inputs)"),
 			 why, (unsigned long long)replication);
 	return -1;
 }
@@ -529,7 +530,7 @@ struct plugin_host *plugin_host_new(struct scenario *s, struct plugin_path *path
 	struct plugin_host *host = calloc(1, sizeof *host);
 	if (host == NULL || path->out_of_memory) {
 		free(host);
-		diag_no_memory(d, "setting up the policies");
+		diag_no_memory(d, _("setting up the policies"));
 		return NULL;
 	}
 	host->scenario = s;
@@ -537,14 +538,14 @@ struct plugin_host *plugin_host_new(struct scenario *s, struct plugin_path *path
 	/* what setup reads in each replication, should it read uncertain inputs */
 	if (s->uncertain != NULL && s->n_policies > 0 && (host->before_setup = snapshot(s)) == NULL) {
 		plugin_host_free(host);
-		diag_no_memory(d, "setting up the policies");
+		diag_no_memory(d, _("setting up the policies"));
 		return NULL;
 	}
 	host->policies = calloc((size_t)host->n + 1, sizeof *host->policies);
 	host->summaries = calloc((size_t)host->n + 1, sizeof *host->summaries);
 	if (host->policies == NULL || host->summaries == NULL) {
 		plugin_host_free(host);
-		diag_no_memory(d, "setting up the policies");
+		diag_no_memory(d, _("setting up the policies"));
 		return NULL;
 	}
 	int failed = 0, last = -1;

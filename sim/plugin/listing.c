@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "text.h"
+#include "i18n.h"
 
 static int is_lua_file(const struct dirent *entry)
 {
@@ -67,7 +68,7 @@ static int list_one(const char *file, const char *stem, int shown, FILE *out, st
 	char *text = loader_read(file, &p.length, message, sizeof message, &no_memory);
 	if (text == NULL) {
 		if (no_memory)
-			diag_no_memory(d, "reading a plugin");
+			diag_no_memory(d, _("reading a plugin"));
 		else
 			diag_add_plugin(d, stem, "load", sb.file, 0, "%s", message);
 		return -1;
@@ -76,7 +77,7 @@ static int list_one(const char *file, const char *stem, int shown, FILE *out, st
 	struct sandbox_error err;
 	int status = -1;
 	if (sandbox_open(&sb) == NULL)
-		diag_no_memory(d, "making a Lua state");
+		diag_no_memory(d, _("making a Lua state"));
 	else if (sandbox_run(&sb, read_plugin, &p, LIMIT_PLUGIN_SETUP_INSTRUCTIONS, &err) != 0)
 		sandbox_report(d, stem, "load", &err);
 	else
@@ -86,13 +87,13 @@ static int list_one(const char *file, const char *stem, int shown, FILE *out, st
 	free(text);
 	if (status == 0) {
 		fprintf(out, "%s%s  (%s)\n  %s\n", shown ? "\n" : "", stem, file, p.description);
-		fprintf(out, "  parameters (defaults):%s\n", p.n_params ? "" : " none");
+		fprintf(out, _("  parameters (defaults):%s\n"), p.n_params ? "" : _(" none"));
 		for (int k = 0; k < p.n_params; k++) {
 			fprintf(out, "    %s = ", p.params[k].key);
 			params_print_value(out, &p.params[k]);
 			fputc('\n', out);
 		}
-		fprintf(out, "  hooks: %s%s%s\n", p.setup ? "setup" : "",
+		fprintf(out, _("  hooks: %s%s%s\n"), p.setup ? "setup" : "",
 			p.setup && p.week ? ", " : "", p.week ? "week" : "");
 	}
 	listed_free(&p);
@@ -107,7 +108,7 @@ int plugin_list(const struct plugin_path *path, FILE *out, FILE *err)
 	struct diag d;
 	diag_init(&d, NULL);
 	if (path->out_of_memory)
-		diag_no_memory(&d, "finding the plugins' folders");
+		diag_no_memory(&d, _("finding the plugins' folders"));
 	for (int i = 0; i < path->n; i++) {
 		struct dirent **entries;
 		int n = scandir(path->dirs[i], &entries, is_lua_file, alphasort);
@@ -127,7 +128,7 @@ int plugin_list(const struct plugin_path *path, FILE *out, FILE *err)
 			if (grown != NULL)
 				seen = grown;
 			if (grown == NULL || (seen[n_seen] = text_copy(stem)) == NULL)
-				diag_no_memory(&d, "listing the plugins");
+				diag_no_memory(&d, _("listing the plugins"));
 			else
 				n_seen++;
 			if (list_one(file, stem, shown, out, &d) == 0)
@@ -142,7 +143,7 @@ int plugin_list(const struct plugin_path *path, FILE *out, FILE *err)
 		free(seen[k]);
 	free(seen);
 	if (shown == 0)
-		fprintf(out, "no plugins found\n");
+		fprintf(out, _("no plugins found\n"));
 	diag_print(&d, err);
 	failures += d.out_of_memory && failures == 0;
 	diag_free(&d);

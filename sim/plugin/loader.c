@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "text.h"
+#include "i18n.h"
 
 #ifndef CCSIM_PLUGIN_DIR
 #define CCSIM_PLUGIN_DIR "/usr/local/share/ccsim/plugins"
@@ -129,8 +130,8 @@ char *loader_read(const char *file, size_t *length, char *error, size_t size, in
 		int lua = n > 4 && strcmp(real + n - 4, ".lua") == 0;
 		free(real);
 		if (!lua) {
-			snprintf(error, size, "%s links to a file whose name does not end in .lua; "
-				 "a plugin must be a .lua file", file);
+			snprintf(error, size, _("%s links to a file whose name does not end in .lua; "
+				 "a plugin must be a .lua file"), file);
 			return NULL;
 		}
 	}
@@ -138,16 +139,16 @@ char *loader_read(const char *file, size_t *length, char *error, size_t size, in
 	int fd = open(file, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;
 	if (fd < 0) {
-		snprintf(error, size, "cannot open %s", file);
+		snprintf(error, size, _("cannot open %s"), file);
 		return NULL;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		snprintf(error, size, "%s is not a regular file", file);
+		snprintf(error, size, _("%s is not a regular file"), file);
 		close(fd);
 		return NULL;
 	}
 	if (st.st_size > LIMIT_PLUGIN_FILE) {
-		snprintf(error, size, "%s is larger than %d bytes", file, LIMIT_PLUGIN_FILE);
+		snprintf(error, size, _("%s is larger than %d bytes"), file, LIMIT_PLUGIN_FILE);
 		close(fd);
 		return NULL;
 	}
@@ -161,12 +162,12 @@ char *loader_read(const char *file, size_t *length, char *error, size_t size, in
 	}
 	close(fd);
 	if (text == NULL) {
-		snprintf(error, size, "out of memory while reading %s", file);
+		snprintf(error, size, _("out of memory while reading %s"), file);
 		*no_memory = 1;
 		return NULL;
 	}
 	if (got < 0 || n > LIMIT_PLUGIN_FILE) {
-		snprintf(error, size, got < 0 ? "cannot read %s" : "%s is larger than %d bytes", file,
+		snprintf(error, size, got < 0 ? _("cannot read %s") : _("%s is larger than %d bytes"), file,
 			 LIMIT_PLUGIN_FILE);
 		free(text);
 		return NULL;
@@ -222,8 +223,8 @@ void loader_push_table(lua_State *L, const char *text, size_t length, const char
 		lua_error(L); /* the message: "FILE:LINE: ..." */
 	lua_call(L, 0, 1);
 	if (!lua_istable(L, -1))
-		luaL_error(L, "%s must return a table { name, description, params, setup, week }, "
-			   "not a %s", sb->file, luaL_typename(L, -1));
+		luaL_error(L, _("%s must return a table { name, description, params, setup, week }, "
+			   "not a %s"), sb->file, luaL_typename(L, -1));
 	static const struct {
 		const char *key;
 		int type;
@@ -236,7 +237,7 @@ void loader_push_table(lua_State *L, const char *text, size_t length, const char
 		int type = loader_field(L, -1, shape[i].key);
 		lua_pop(L, 1);
 		if (type != shape[i].type && (type != LUA_TNIL || shape[i].required))
-			luaL_error(L, "the plugin's '%s' must be a %s, not %s", shape[i].key,
+			luaL_error(L, _("the plugin's '%s' must be a %s, not %s"), shape[i].key,
 				   lua_typename(L, shape[i].type), lua_typename(L, type));
 	}
 }

@@ -29,6 +29,7 @@
 
 #include "diag.h"
 #include "sample.h"
+#include "i18n.h"
 
 #define HOOK_STEP 10000          /* instructions between two calls of the count hook */
 #define CHECK_STEP 65536         /* units between two checks of the budget and the clock */
@@ -84,7 +85,7 @@ static int overdue(struct sandbox *sb)
 	sb->next_check = sb->instructions + CHECK_STEP;
 	if (sb->instructions > sb->budget) {
 		snprintf(sb->message, sizeof sb->message,
-			 "instruction budget of %lld exceeded (an endless loop?)", sb->budget);
+			 _("instruction budget of %lld exceeded (an endless loop?)"), sb->budget);
 		return 1;
 	}
 	double t = now();
@@ -92,7 +93,7 @@ static int overdue(struct sandbox *sb)
 		sb->deadline = t + LIMIT_PLUGIN_SECONDS;
 	} else if (t > sb->deadline) {
 		snprintf(sb->message, sizeof sb->message,
-			 "time limit of %g s exceeded (an endless loop?)", LIMIT_PLUGIN_SECONDS);
+			 _("time limit of %g s exceeded (an endless loop?)"), LIMIT_PLUGIN_SECONDS);
 		return 1;
 	}
 	return 0;
@@ -176,7 +177,7 @@ static void check(lua_State *L, struct sandbox *sb)
 	if (sb->killed)
 		raise_killed(L, sb);
 	if (sb->out_of_memory)
-		sandbox_kill(L, "memory cap of %zu MiB exceeded", sb->limit >> 20);
+		sandbox_kill(L, _("memory cap of %zu MiB exceeded"), sb->limit >> 20);
 	if (overdue(sb)) {
 		mark_killed(sb);
 		raise_killed(L, sb);
@@ -251,11 +252,11 @@ static void explain(struct sandbox *sb, int status, struct sandbox_error *err)
 		snprintf(err->message, sizeof err->message, "%s", sb->message);
 	} else if (sb->out_of_memory) {
 		err->line = sb->memory_line;
-		snprintf(err->message, sizeof err->message, "memory cap of %zu MiB exceeded",
+		snprintf(err->message, sizeof err->message, _("memory cap of %zu MiB exceeded"),
 			 sb->limit >> 20);
 	} else if (sb->no_memory || status == LUA_ERRMEM) {
 		err->no_memory = 1;
-		snprintf(err->message, sizeof err->message, "out of memory");
+		snprintf(err->message, sizeof err->message, _("out of memory"));
 	} else {
 		int type = lua_type(L, -1);
 		const char *text = type == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
@@ -265,10 +266,10 @@ static void explain(struct sandbox *sb, int status, struct sandbox_error *err)
 		if (text != NULL)
 			snprintf(err->message, sizeof err->message, "%s", text);
 		else if (type == LUA_TNIL || type == LUA_TNONE)
-			snprintf(err->message, sizeof err->message, "error with no message");
+			snprintf(err->message, sizeof err->message, _("error with no message"));
 		else
 			snprintf(err->message, sizeof err->message,
-				 "error object is a %s value, not a message", lua_typename(L, type));
+				 _("error object is a %s value, not a message"), lua_typename(L, type));
 	}
 }
 
@@ -294,7 +295,7 @@ int sandbox_run(struct sandbox *sb, lua_CFunction fn, void *context, long long b
 	if (!lua_checkstack(sb->L, 2)) {
 		memset(err, 0, sizeof *err);
 		err->no_memory = 1;
-		snprintf(err->message, sizeof err->message, "out of memory");
+		snprintf(err->message, sizeof err->message, _("out of memory"));
 		return -1;
 	}
 	lua_pushcfunction(sb->L, fn);
@@ -313,7 +314,7 @@ void sandbox_report(struct diag *d, const char *plugin, const char *hook,
 		    const struct sandbox_error *err)
 {
 	if (err->no_memory)
-		diag_no_memory(d, "running a policy plugin");
+		diag_no_memory(d, _("running a policy plugin"));
 	else
 		diag_add_plugin(d, plugin, hook, err->file, err->line, "%s", err->message);
 }
@@ -332,14 +333,14 @@ static int global_index(lua_State *L)
 	const char *key = lua_tostring(L, 2);
 	for (size_t i = 0; key && i < sizeof forbidden_globals / sizeof *forbidden_globals; i++)
 		if (strcmp(key, forbidden_globals[i]) == 0)
-			return sandbox_kill(L, "'%s' is not available to plugins (sandbox)", key);
-	return sandbox_kill(L, "reading undefined global '%s'", key ? key : "?");
+			return sandbox_kill(L, _("'%s' is not available to plugins (sandbox)"), key);
+	return sandbox_kill(L, _("reading undefined global '%s'"), key ? key : "?");
 }
 
 static int global_newindex(lua_State *L)
 {
 	const char *key = lua_tostring(L, 2);
-	return sandbox_kill(L, "creating global '%s' is not allowed: declare it local",
+	return sandbox_kill(L, _("creating global '%s' is not allowed: declare it local"),
 			    key ? key : "?");
 }
 
@@ -349,14 +350,14 @@ static int safe_rawset(lua_State *L)
 	int is_globals = lua_rawequal(L, 1, -1);
 	lua_pop(L, 1);
 	if (is_globals)
-		return sandbox_kill(L, "creating globals with rawset is not allowed");
+		return sandbox_kill(L, _("creating globals with rawset is not allowed"));
 	/* a table whose metatable is locked is ccsim's (a cell, a district) */
 	if (lua_getmetatable(L, 1)) {
 		lua_pushliteral(L, "__metatable");
 		int locked = lua_rawget(L, -2) != LUA_TNIL;
 		lua_pop(L, 2);
 		if (locked)
-			return sandbox_kill(L, "rawset on ccsim's tables is not allowed");
+			return sandbox_kill(L, _("rawset on ccsim's tables is not allowed"));
 	}
 	lua_pushvalue(L, lua_upvalueindex(1));
 	lua_insert(L, 1);
@@ -383,7 +384,7 @@ static int safe_load(lua_State *L)
 	size_t length = 0;
 	const char *chunk = lua_type(L, 1) == LUA_TSTRING ? lua_tolstring(L, 1, &length) : NULL;
 	if (chunk != NULL && length > 0 && chunk[0] == LUA_SIGNATURE[0])
-		return sandbox_kill(L, "loading a binary chunk is not allowed");
+		return sandbox_kill(L, _("loading a binary chunk is not allowed"));
 	sandbox_charge(L, CALL_UNITS + (long long)length);
 	if (lua_type(L, 1) == LUA_TFUNCTION) {
 		lua_pushvalue(L, 1);
@@ -412,7 +413,7 @@ static int safe_collectgarbage(lua_State *L)
 	for (size_t i = 0; i < sizeof allowed / sizeof *allowed; i++)
 		ok |= strcmp(option, allowed[i]) == 0;
 	if (!ok)
-		return sandbox_kill(L, "collectgarbage('%s') is not allowed in a plugin", option);
+		return sandbox_kill(L, _("collectgarbage('%s') is not allowed in a plugin"), option);
 	/* a collection goes over the whole heap */
 	struct sandbox *sb = sandbox_of(L);
 	int full = strcmp(option, "collect") == 0 || strcmp(option, "step") == 0;
@@ -425,13 +426,13 @@ static int safe_collectgarbage(lua_State *L)
 
 static int refuse_dump(lua_State *L)
 {
-	return sandbox_kill(L, "string.dump is not available to plugins");
+	return sandbox_kill(L, _("string.dump is not available to plugins"));
 }
 
 static int refuse_randomseed(lua_State *L)
 {
-	return sandbox_kill(L, "math.randomseed is not available: plugins draw from the "
-			       "replication's own stream");
+	return sandbox_kill(L, _("math.randomseed is not available: plugins draw from the "
+			       "replication's own stream"));
 }
 
 /* setmetatable() without finalizers: a __gc would run with the limits off,
@@ -443,8 +444,8 @@ static int safe_setmetatable(lua_State *L)
 		int gc = lua_rawget(L, 2) != LUA_TNIL;
 		lua_pop(L, 1);
 		if (gc)
-			return sandbox_kill(L, "a metatable with __gc is not allowed in a plugin "
-					       "(finalizers run outside the limits)");
+			return sandbox_kill(L, _("a metatable with __gc is not allowed in a plugin "
+					       "(finalizers run outside the limits)"));
 	}
 	lua_CFunction original = lua_tocfunction(L, lua_upvalueindex(1));
 	return original(L);
@@ -466,7 +467,7 @@ int sandbox_random(lua_State *L)
 		lo = luaL_checkinteger(L, 1);
 		hi = luaL_checkinteger(L, 2);
 	}
-	luaL_argcheck(L, lo <= hi, n, "interval is empty");
+	luaL_argcheck(L, lo <= hi, n, _("interval is empty"));
 	lua_pushinteger(L, (lua_Integer)sample_uniform_int(sb->rng, lo, hi));
 	return 1;
 }

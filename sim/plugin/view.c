@@ -5,6 +5,7 @@
  */
 #include "plugin_int.h"
 #include "uncertain.h"
+#include "i18n.h"
 
 #include <lauxlib.h>
 #include <math.h>
@@ -487,7 +488,7 @@ static void read_record(struct readback *R, void *record, const char *name,
 	lua_State *L = R->L;
 	char path[512];
 	if (!lua_istable(L, -1)) {
-		problem(R, "replaced %s with a %s; change its fields instead",
+		problem(R, _("replaced %s with a %s; change its fields instead"),
 			 prefix, luaL_typename(L, -1));
 		return;
 	}
@@ -495,15 +496,15 @@ static void read_record(struct readback *R, void *record, const char *name,
 	while (lua_next(L, -2) != 0) {
 		const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
 		if (key == NULL || !known_key(key, fields, n, extra, n_extra))
-			problem(R, "wrote %s.%s, which is not a field", prefix,
-				 key ? key : "[a non-name key]");
+			problem(R, _("wrote %s.%s, which is not a field"), prefix,
+				 key ? key : _("[a non-name key]"));
 		lua_pop(L, 1);
 	}
 	if (name != NULL) {
 		loader_field(L, -1, "name");
 		const char *now = lua_tostring(L, -1);
 		if (now == NULL || strcmp(now, name) != 0)
-			problem(R, "changed the name of %s; names are read-only",
+			problem(R, _("changed the name of %s; names are read-only"),
 				 prefix);
 		lua_pop(L, 1);
 	}
@@ -513,7 +514,7 @@ static void read_record(struct readback *R, void *record, const char *name,
 		if (f->kind == FIELD_BOOLEAN) {
 			if (type != LUA_TBOOLEAN) {
 				(void)snprintf(path, sizeof path, "%s.%s%s", prefix, f->key, suffix);
-				problem(R, "set %s to %s, must be true or false", path,
+				problem(R, _("set %s to %s, must be true or false"), path,
 					luaL_typename(L, -1));
 			} else {
 				field_set(record, f, lua_toboolean(L, -1));
@@ -523,7 +524,7 @@ static void read_record(struct readback *R, void *record, const char *name,
 		}
 		if (type != LUA_TNUMBER) {
 			(void)snprintf(path, sizeof path, "%s.%s%s", prefix, f->key, suffix);
-			problem(R, "set %s to %s, must be a number", path,
+			problem(R, _("set %s to %s, must be a number"), path,
 				 luaL_typename(L, -1));
 			lua_pop(L, 1);
 			continue;
@@ -533,14 +534,14 @@ static void read_record(struct readback *R, void *record, const char *name,
 		char why[128], number[32];
 		if (!isfinite(value)) {
 			(void)snprintf(path, sizeof path, "%s.%s%s", prefix, f->key, suffix);
-			problem(R, "set %s = %s, must be a finite number", path,
+			problem(R, _("set %s = %s, must be a finite number"), path,
 				isnan(value) ? "nan" : value > 0 ? "inf" : "-inf");
 			continue;
 		}
 		if (f->kind == FIELD_INTEGER && value != floor(value)) {
 			diag_format_number(value, number, sizeof number);
 			(void)snprintf(path, sizeof path, "%s.%s%s", prefix, f->key, suffix);
-			problem(R, "set %s = %s, must be a whole number", path,
+			problem(R, _("set %s = %s, must be a whole number"), path,
 				 number);
 			continue;
 		}
@@ -549,7 +550,7 @@ static void read_record(struct readback *R, void *record, const char *name,
 				 : scenario_field_check(f->rule, value, why, sizeof why) != 0) {
 			diag_format_number(value, number, sizeof number);
 			(void)snprintf(path, sizeof path, "%s.%s%s", prefix, f->key, suffix);
-			problem(R, "set %s = %s, %s", path, number, why);
+			problem(R, _("set %s = %s, %s"), path, number, why);
 			continue;
 		}
 		field_set(record, f, value);
@@ -564,7 +565,7 @@ static void read_named_array(struct readback *R, const char *key, void *items, s
 	lua_State *L = R->L;
 	loader_field(L, -1, key);
 	if (!lua_istable(L, -1) || (int)lua_rawlen(L, -1) != count) {
-		problem(R, "must leave %s a list of its %d entries", key, count);
+		problem(R, _("must leave %s a list of its %d entries"), key, count);
 		lua_pop(L, 1);
 		return;
 	}
@@ -604,8 +605,8 @@ static void check_name_map(struct readback *R, const char *array_key, const char
 		loader_field(L, -1, "name");
 		lua_rawget(L, -3);
 		if (!lua_rawequal(L, -1, -2))
-			problem(R, "replaced an entry of scenario.%s; change the fields "
-				 "of the entry instead", map_key);
+			problem(R, _("replaced an entry of scenario.%s; change the fields "
+				 "of the entry instead"), map_key);
 		lua_pop(L, 2);
 	}
 	lua_pop(L, 2);
@@ -629,8 +630,8 @@ static void read_scenario_view(struct readback *R, struct scenario *s)
 		for (size_t i = 0; key && i < sizeof top / sizeof *top; i++)
 			known |= strcmp(key, top[i]) == 0;
 		if (!known)
-			problem(R, "wrote scenario.%s, which is not part of the scenario",
-				 key ? key : "[a non-name key]");
+			problem(R, _("wrote scenario.%s, which is not part of the scenario"),
+				 key ? key : _("[a non-name key]"));
 		lua_pop(L, 1);
 	}
 	static const char *const fixed[] = {"weeks", "batches"};
@@ -638,7 +639,7 @@ static void read_scenario_view(struct readback *R, struct scenario *s)
 	for (int i = 0; i < 2; i++) {
 		loader_field(L, -1, fixed[i]);
 		if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) != fixed_value[i])
-			problem(R, "changed scenario.%s, which plugins cannot change",
+			problem(R, _("changed scenario.%s, which plugins cannot change"),
 				 fixed[i]);
 		lua_pop(L, 1);
 	}
@@ -650,7 +651,7 @@ static void read_scenario_view(struct readback *R, struct scenario *s)
 
 	loader_field(L, -1, "districts");
 	if (!lua_istable(L, -1) || (int)lua_rawlen(L, -1) != s->n_districts) {
-		problem(R, "must leave districts a list of its %d entries",
+		problem(R, _("must leave districts a list of its %d entries"),
 			 s->n_districts);
 	} else {
 		for (int d = 0; d < s->n_districts; d++) {

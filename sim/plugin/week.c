@@ -5,6 +5,7 @@
  */
 #include "plugin_int.h"
 #include "ccsim_limits.h"
+#include "i18n.h"
 
 #include <lauxlib.h>
 #include <math.h>
@@ -72,8 +73,8 @@ struct cell_handle {
 };
 
 static const char *const cell_keys_list =
-	"open, rectify_rate, rebound, new_per_week (read and write); sites, declared, problems, "
-	"base_rectify_rate, base_rebound, base_new_per_week (read)";
+	N_("open, rectify_rate, rebound, new_per_week (read and write); sites, declared, problems, "
+	"base_rectify_rate, base_rebound, base_new_per_week (read)");
 
 /* The field KEY (at INDEX) names, or CELL_KEYS. */
 static enum cell_key cell_key_of(lua_State *L, const struct week_state *ws, int index)
@@ -102,8 +103,8 @@ static int cell_index(lua_State *L)
 	case KEY_REBOUND: lua_pushnumber(L, inv->rebound); break;
 	case KEY_NEW_PER_WEEK: lua_pushnumber(L, inv->new_per_week); break;
 	default:
-		return sandbox_kill(L, "a cell has no field '%s' (it has %s)",
-				    luaL_tolstring(L, 2, NULL), cell_keys_list);
+		return sandbox_kill(L, _("a cell has no field '%s' (it has %s)"),
+				    luaL_tolstring(L, 2, NULL), _(cell_keys_list));
 	}
 	return 1;
 }
@@ -121,13 +122,13 @@ static int cell_newindex(lua_State *L)
 						   : NULL;
 	int is_number = lua_type(L, 3) == LUA_TNUMBER;
 	double value = is_number ? lua_tonumber(L, 3) : 0.0;
-	char why[128] = "must be a number";
+	char why[128] = "";
 	if (key == KEY_OPEN && is_number && value >= 0.0 && value <= LIMIT_PLUGIN_OPEN && value == floor(value)) {
 		inv->open = (int64_t)value;
 		return 0;
 	}
 	if (is_number && !isfinite(value))
-		snprintf(why, sizeof why, "must be a finite number");
+		snprintf(why, sizeof why, _("must be a finite number"));
 	else if (target != NULL && is_number &&
 		 scenario_rule_check(ws->rule[key], value, why, sizeof why) == 0) {
 		*target = value;
@@ -140,21 +141,21 @@ static int cell_newindex(lua_State *L)
 	const char *category = s->categories[h->category].name;
 	char number[32];
 	if (key != KEY_OPEN && target == NULL)
-		return sandbox_kill(L, "week %d: a cell's '%s' cannot be written (a cell has %s)",
-				    ws->week, name, cell_keys_list);
+		return sandbox_kill(L, _("week %d: a cell's '%s' cannot be written (a cell has %s)"),
+				    ws->week, name, _(cell_keys_list));
 	if (!is_number)
-		return sandbox_kill(L, "week %d set districts.%s.%s.%s to %s, must be a number",
+		return sandbox_kill(L, _("week %d set districts.%s.%s.%s to %s, must be a number"),
 				    ws->week, district, name, category, luaL_typename(L, 3));
 	if (isfinite(value))
 		diag_format_number(value, number, sizeof number);
 	else
 		snprintf(number, sizeof number, "%s", isnan(value) ? "nan" : value > 0 ? "inf" : "-inf");
 	if (key == KEY_OPEN)
-		return sandbox_kill(L, "week %d set districts.%s.open.%s = %s, must be a whole number "
-				    "within [0, %g]", ws->week, district, category, number,
+		return sandbox_kill(L, _("week %d set districts.%s.open.%s = %s, must be a whole number "
+				    "within [0, %g]"), ws->week, district, category, number,
 				    LIMIT_PLUGIN_OPEN);
-	return sandbox_kill(L, "week %d set districts.%s.%s.%s = %s, %s", ws->week, district, name,
-			    category, number, why);
+	return sandbox_kill(L, _("week %d set districts.%s.%s.%s = %s, %s"), ws->week, district, name,
+			    category, number, why[0] ? why : _("must be a number"));
 }
 
 /* __index of a district: `open`, its open problems over all categories. */
@@ -162,7 +163,7 @@ static int district_index(lua_State *L)
 {
 	const struct cell_handle *h = lua_touserdata(L, lua_upvalueindex(1));
 	if (cell_key_of(L, week_of(L), 2) != KEY_OPEN)
-		return sandbox_kill(L, "a district has no field '%s' (it has name, categories, sites, open)",
+		return sandbox_kill(L, _("a district has no field '%s' (it has name, categories, sites, open)"),
 				    luaL_tolstring(L, 2, NULL));
 	const struct scenario *s = h->thread->host->scenario;
 	const struct inventory *inv = &h->thread->inventories[(size_t)h->district * (size_t)s->n_categories];
@@ -175,7 +176,7 @@ static int district_index(lua_State *L)
 
 static int district_newindex(lua_State *L)
 {
-	return sandbox_kill(L, "a district's '%s' cannot be written: write its cells' fields",
+	return sandbox_kill(L, _("a district's '%s' cannot be written: write its cells' fields"),
 			    luaL_tolstring(L, 2, NULL));
 }
 
@@ -321,7 +322,7 @@ struct plugin_thread *plugin_thread_new(const struct plugin_host *host, struct d
 {
 	struct plugin_thread *thread = calloc(1, sizeof *thread);
 	if (thread == NULL) {
-		diag_no_memory(d, "making the plugins' states");
+		diag_no_memory(d, _("making the plugins' states"));
 		return NULL;
 	}
 	thread->host = host;
@@ -331,7 +332,7 @@ struct plugin_thread *plugin_thread_new(const struct plugin_host *host, struct d
 	thread->states = calloc((size_t)thread->n + 1, sizeof *thread->states);
 	if (thread->states == NULL) {
 		free(thread);
-		diag_no_memory(d, "making the plugins' states");
+		diag_no_memory(d, _("making the plugins' states"));
 		return NULL;
 	}
 	int k = 0;
@@ -346,7 +347,7 @@ struct plugin_thread *plugin_thread_new(const struct plugin_host *host, struct d
 		sandbox_set_file(&ws->sb, host->policies[i].file);
 		ws->L = sandbox_open(&ws->sb);
 		if (ws->L == NULL) {
-			diag_no_memory(d, "making the plugins' states");
+			diag_no_memory(d, _("making the plugins' states"));
 			plugin_thread_free(thread);
 			return NULL;
 		}
@@ -359,7 +360,7 @@ struct plugin_thread *plugin_thread_new(const struct plugin_host *host, struct d
 		/* the week call's values in their slots, for good (nothing here
 		 * can raise an error) */
 		if (lua_gettop(ws->L) != SLOT_KEY - 1 || !lua_checkstack(ws->L, SLOT_TARGETS + 8)) {
-			diag_no_memory(d, "making the plugins' states");
+			diag_no_memory(d, _("making the plugins' states"));
 			plugin_thread_free(thread);
 			return NULL;
 		}
