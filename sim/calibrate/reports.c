@@ -252,7 +252,6 @@ static int read_row(struct reader *x, int i, struct report_row *row)
 		double max = c == REPORTS_WEEK ? LIMIT_WEEKS : LIMIT_COUNT;
 		if (parse_count(text, max, &values[c], why, sizeof why) != 0) {
 			long day;
-			char shown[4 * CSV_TABLE_SHOWN + 4];
 			if (c == REPORTS_WEEK && ledger_parse_date(text, &day) == 0)
 				snprintf(why, sizeof why, _("'%s' is a date, not a week's number (1, 2, "
 							    "...): ccsim ledger turns a dated ledger into "
