@@ -236,11 +236,19 @@ static void sobol_text(FILE *out, const struct analysis_result *a)
 			}
 }
 
+/* The method's name as the summary says it (the JSON keeps analysis_method_name's). */
+static const char *method_title(enum analysis_method method)
+{
+	return method == ANALYSIS_TORNADO  ? _("tornado")
+	       : method == ANALYSIS_MORRIS ? _("morris")
+					   : _("sobol");
+}
+
 void summary_text_analysis(FILE *out, const struct analysis_result *a)
 {
 	fprintf(out, ngettext("%s of %d input, %lld replications a point, seed %llu\n",
 			      "%s of %d inputs, %lld replications a point, seed %llu\n", (unsigned long)a->k),
-		analysis_method_name(a->method), a->k,
+		method_title(a->method), a->k,
 		(long long)a->header.replications, (unsigned long long)a->header.seed);
 	if (a->method == ANALYSIS_TORNADO)
 		tornado_text(out, a);

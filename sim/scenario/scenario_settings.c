@@ -4,7 +4,6 @@
  */
 #include "scenario_int.h"
 #include "i18n.h"
-#include "i18n.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -228,7 +228,7 @@ int analysis_run(struct study *st, const struct analysis_request *request,
 {
 	memset(out, 0, sizeof *out);
 	if (request->k < 1 || request->k > LIMIT_INPUTS) {
-		diag_add_at(d, DIAG_INPUT, NULL, 0, "an analysis takes 1 to %d inputs", LIMIT_INPUTS);
+		diag_add_at(d, DIAG_INPUT, NULL, 0, _("an analysis takes 1 to %d inputs"), LIMIT_INPUTS);
 		return -1;
 	}
 	out->header = study_header(st, "sensitivity");

@@ -135,7 +135,7 @@ int study_open(struct study *st, const char *const *files, int n_files,
 {
 	memset(st, 0, sizeof *st);
 	if (n_files < 1 || n_files > LIMIT_VARIANTS) {
-		diag_add_at(d, DIAG_INPUT, NULL, 0, "a study takes 1 to %d scenarios", LIMIT_VARIANTS);
+		diag_add_at(d, DIAG_INPUT, NULL, 0, _("a study takes 1 to %d scenarios"), LIMIT_VARIANTS);
 		return -1;
 	}
 	st->settings = calloc((size_t)request->n_settings + 1, sizeof *st->settings);
