@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "calibrate_text.h"
+#include "i18n.h"
 
 /* Whether NAME can be a setting's name in libconfig: [A-Za-z][-A-Za-z0-9_]*. */
 static int is_setting_name(const char *name)
@@ -117,8 +118,8 @@ int overlay_text(const struct scenario *s, const struct calibration *c, int poin
 	int errors = 0;
 	for (int k = 0; k < s->n_categories; k++) {
 		if (!is_setting_name(s->categories[k].name)) {
-			diag_add(d, 0, "category '%s' cannot be written in the overlay: a key of a group is "
-				       "ASCII letters, digits, '_' and '-', starting with a letter",
+			diag_add(d, 0, _("category '%s' cannot be written in the overlay: a key of a group is "
+				       "ASCII letters, digits, '_' and '-', starting with a letter"),
 				 s->categories[k].name);
 			errors++;
 		}

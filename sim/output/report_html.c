@@ -121,7 +121,7 @@ static json_t *load_result(const char *file, struct diag *d)
 	json_t *root = json_load_file(file, 0, &error);
 	if (root == NULL) {
 		if (error.line > 0)
-			diag_add_at(d, DIAG_INPUT, file, error.line, "not valid JSON: %s", error.text);
+			diag_add_at(d, DIAG_INPUT, file, error.line, _("not valid JSON: %s"), error.text);
 		else
 			diag_add_at(d, DIAG_INPUT, file, 0, "%s", error.text);
 		return NULL;
@@ -197,7 +197,7 @@ int report_html_write(const char *const *files, int n, const char *output, struc
 	puts_page(&p, "</body>\n</html>\n");
 	if (p.failed) {
 		free(p.text);
-		diag_add_at(d, DIAG_NO_MEMORY, NULL, 0, "out of memory while writing %s", output);
+		diag_add_at(d, DIAG_NO_MEMORY, NULL, 0, _("out of memory while writing %s"), output);
 		return -1;
 	}
 	char error[512];

@@ -4,6 +4,7 @@
  */
 #include "plugin_int.h"
 #include "ccsim_limits.h"
+#include "i18n.h"
 
 #include <lauxlib.h>
 #include <math.h>
@@ -60,11 +61,11 @@ static int params_compare(const void *a, const void *b)
 static const char *params_type_name(enum policy_value_type type)
 {
 	switch (type) {
-	case POLICY_VALUE_NUMBER: return "a number";
-	case POLICY_VALUE_BOOLEAN: return "a boolean";
-	case POLICY_VALUE_STRING: return "a string";
-	case POLICY_VALUE_NUMBERS: return "an array of numbers";
-	default: return "an array of strings";
+	case POLICY_VALUE_NUMBER: return _("a number");
+	case POLICY_VALUE_BOOLEAN: return _("a boolean");
+	case POLICY_VALUE_STRING: return _("a string");
+	case POLICY_VALUE_NUMBERS: return _("an array of numbers");
+	default: return _("an array of strings");
 	}
 }
 
@@ -242,9 +243,9 @@ void params_merge(const struct policy *p, int index, struct policy_param *defaul
 				used += (size_t)snprintf(list + used, sizeof list - used, "%s%s",
 							 j ? ", " : "", defaults[j].key);
 			diag_add_at(d, DIAG_INPUT, p->file, given->line,
-				    "policy %d (%s): unknown parameter '%s'; %s knows %s",
+				    _("policy %d (%s): unknown parameter '%s'; %s knows %s"),
 				 index + 1, p->plugin, given->key, p->plugin,
-				 n_defaults ? list : "no parameters");
+				 n_defaults ? list : _("no parameters"));
 			continue;
 		}
 		/* an empty array matches an array of either kind */
@@ -254,7 +255,7 @@ void params_merge(const struct policy *p, int index, struct policy_param *defaul
 			   (arrays && (given->count == 0 || known->count == 0));
 		if (!same) {
 			diag_add_at(d, DIAG_INPUT, p->file, given->line,
-				    "policy %d (%s): params.%s must be %s, like its default",
+				    _("policy %d (%s): params.%s must be %s, like its default"),
 				 index + 1, p->plugin, given->key, params_type_name(known->type));
 			continue;
 		}

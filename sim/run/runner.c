@@ -1,5 +1,7 @@
 #include "runner.h"
 
+#include "i18n.h"
+
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
@@ -77,7 +79,7 @@ static int run_out_of_memory(struct diag *d, const char *what, const char *name)
 {
 	char phrase[300];
 	snprintf(phrase, sizeof phrase, "%s%.200s", what, name);
-	diag_add_at(d, DIAG_NO_MEMORY, "", 0, "out of memory while %s", phrase);
+	diag_add_at(d, DIAG_NO_MEMORY, "", 0, _("out of memory while %s"), phrase);
 	return RUN_NO_MEMORY;
 }
 
@@ -263,7 +265,7 @@ static int start_lanes(const struct run_variant *variants, struct scenario_compi
 		lanes[v].workspace = replication_workspace_new_compiled(models[v], tables);
 		lanes[v].histogram = histogram_new(models[v]);
 		if (!lanes[v].workspace || !lanes[v].histogram)
-			return run_out_of_memory(d, "preparing ", s->name);
+			return run_out_of_memory(d, _("preparing "), s->name);
 		const struct week_hooks *hooks = variants[v].hooks;
 		if (hooks == NULL)
 			continue;
@@ -274,7 +276,7 @@ static int start_lanes(const struct run_variant *variants, struct scenario_compi
 		int status = RUN_OK;
 		if (lanes[v].hook_thread == NULL)
 			status = why.count > 0 ? failure_status(diag_worst(&why))
-					       : run_out_of_memory(d, "starting the week hooks", "");
+					       : run_out_of_memory(d, _("starting the week hooks"), "");
 		diag_move(d, &why);
 		if (status != RUN_OK)
 			return status;
@@ -283,7 +285,7 @@ static int start_lanes(const struct run_variant *variants, struct scenario_compi
 		if (hooks->setup != NULL &&
 		    replication_set_setup_hook(lanes[v].workspace, hooks->setup, lanes[v].hook_thread,
 					       hooks->before_setup) != 0)
-			return run_out_of_memory(d, "preparing ", s->name);
+			return run_out_of_memory(d, _("preparing "), s->name);
 	}
 	return RUN_OK;
 }
@@ -365,14 +367,14 @@ int run_variants(const struct run_variant *variants, int n, const struct run_opt
 				status = RUN_NO_MEMORY;
 	}
 	if (status != RUN_OK)
-		run_out_of_memory(d, "preparing the run", "");
+		run_out_of_memory(d, _("preparing the run"), "");
 	int before = d->count;
 	for (int t = 0; t < threads && status == RUN_OK; t++)
 		status = start_lanes(variants, models, n, tables, &lanes[(size_t)t * (size_t)n], d);
 	if (share.size > 1) {
 		if (status == RUN_OK &&
 		    (status = share_start(&share, options->cluster, &pending[0], n, round)) != RUN_OK)
-			run_out_of_memory(d, "preparing the run", "");
+			run_out_of_memory(d, _("preparing the run"), "");
 		/* every process is ready, or none starts */
 		char why[1200], message[1024];
 		why[0] = '\0';
