@@ -160,4 +160,18 @@ sed -e 's/rectify_rate = 0.15;/rectify_rate = 0，15；/' "$demo" >"$work/typed.
 "$ccsim" check "$work/typed.cfg" --lang zh >"$work/typed.txt" 2>&1
 check "full-width punctuation explained in Chinese" grep -q '第 [0-9]* 列：' "$work/typed.txt"
 check "usage in Chinese" bash -c "'$ccsim' compare --help --lang zh | grep -q '用法：ccsim compare'"
+# every command's CSV follows the language: calibrate's and optimize's too
+"$ccsim" calibrate "$demo" "$src/scenarios/reports-demo.csv" -o "$work/cal.cfg" --lang zh --quiet \
+	--csv "$work/cal-zh.csv"
+check "calibrate's Chinese CSV starts with a byte-order mark" \
+	bash -c "head -c 3 '$work/cal-zh.csv' | od -An -tx1 | grep -q 'ef bb bf'"
+check "calibrate's Chinese CSV has Chinese headers" bash -c "head -n 1 '$work/cal-zh.csv' | grep -q '^.区,点位类别,'"
+"$ccsim" calibrate "$demo" "$src/scenarios/reports-demo.csv" -o "$work/cal.cfg" --excel --quiet \
+	--csv "$work/cal-excel.csv"
+check "calibrate --excel: a byte-order mark, English headers" \
+	bash -c "head -n 1 '$work/cal-excel.csv' | grep -q \$'^\xef\xbb\xbfdistrict,category,'"
+"$ccsim" allocate "$src/bench/allocate-officers.cfg" --policy 1 --param officers --budget 20 --step 10 \
+	--reps 200 --max-reps 200 --holdout-reps 200 --lang zh --quiet --csv "$work/alloc-zh.csv"
+check "allocate's Chinese CSV has Chinese headers" bash -c "head -n 1 '$work/alloc-zh.csv' | grep -q '步,投入项,区,'"
+
 checks_done

@@ -146,4 +146,13 @@ check "said at the 1,025th" grep -q "wide.cfg:1038: a group { } holds more than 
 check "1,024 are read" [ "$(status timeout 10 "$ccsim" check "$work/wide.cfg")" = 2 ]
 check "the unknown key the only problem" bash -c "! grep -q 'holds more than' '$work/err' && grep -q extra '$work/err'"
 
+# ---- a rate set on the command line is warned of as the file's would be ----------
+check "a weekly rate of 0.82 by --set: check succeeds" [ "$(status "$ccsim" check "$demo" \
+	--set districts.Xigu.rectify_rate=0.82)" = 0 ]
+check "and warns that it is a weekly rate" grep -qF "warning: rectify_rate = 0.82 is a weekly rate" "$work/err"
+check "--strict refuses it" [ "$(status "$ccsim" check "$demo" --strict \
+	--set districts.Xigu.rectify_rate=0.82)" = 2 ]
+check "a scaling (PATH*=F) is no rate" [ "$(status "$ccsim" check "$demo" --strict \
+	--set 'districts.*.rectify_rate*=1.1')" = 0 ]
+
 checks_done

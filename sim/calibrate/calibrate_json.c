@@ -1,6 +1,7 @@
 #include "calibrate_json.h"
 
 #include "calibrate_text.h"
+#include "i18n.h"
 
 /* Adds VALUE under KEY; counts a failure in *FAILED. */
 static void put(json_t *object, const char *key, json_t *value, int *failed)
@@ -141,12 +142,13 @@ json_t *calibrate_json(const struct scenario *s, const struct reports *r, const 
 char *calibrate_csv(const struct scenario *s, const struct calibration *c)
 {
 	struct text_buffer b = {0};
-	text_buffer_printf(&b, "district,category,first_week,weeks,open_before,problems_was,problems,"
-			       "rectify_rate_was,rectify_rate,rectify_rate_low,rectify_rate_high,"
-			       "rectify_alpha,rectify_beta,rebound_was,rebound,rebound_low,rebound_high,"
-			       "rebound_alpha,rebound_beta,new_per_week_was,new_per_week,"
-			       "new_per_week_low,new_per_week_high,new_shape,new_rate,"
-			       "fit_inside,fit_share,flagged\n");
+	text_buffer_printf(&b, "%s\n",
+			   _("district,category,first_week,weeks,open_before,problems_was,problems,"
+			     "rectify_rate_was,rectify_rate,rectify_rate_low,rectify_rate_high,"
+			     "rectify_alpha,rectify_beta,rebound_was,rebound,rebound_low,rebound_high,"
+			     "rebound_alpha,rebound_beta,new_per_week_was,new_per_week,"
+			     "new_per_week_low,new_per_week_high,new_shape,new_rate,"
+			     "fit_inside,fit_share,flagged"));
 	for (int i = 0; i < c->n_cells; i++) {
 		const struct cell_estimate *e = &c->cells[i];
 		calibrate_text_csv_field(&b, s->districts[e->district].name);

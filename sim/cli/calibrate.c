@@ -43,6 +43,8 @@ static const char *const calibrate_usage =
 	"      --point         point estimates only: no uncertain entries in the overlay\n"
 	"  -j, --json FILE     the estimates, intervals, priors and fit check as JSON\n"
 	"  -c, --csv FILE      the estimates as CSV, one row per district and category\n"
+	"      --excel         the CSV with a byte-order mark, for Excel and WPS (always\n"
+	"                      in Chinese)\n"
 	"  -s, --seed N        the fit check's seed (default: the scenario's run.seed)\n"
 	"      --draws N       the fit check's simulated paths per district and category\n"
 	"                      (default 100; 20 to 100000)\n"
@@ -51,7 +53,7 @@ static const char *const calibrate_usage =
 
 struct calibrate_args {
 	const char *output, *json, *csv;
-	int pool, point, quiet, have_seed, threads, draws;
+	int pool, point, quiet, have_seed, threads, draws, excel;
 	uint64_t seed;
 };
 
@@ -63,7 +65,7 @@ static int parse(int argc, char **argv, struct calibrate_args *a)
 		{"point", no_argument, NULL, 'P'},        {"json", required_argument, NULL, 'j'},
 		{"csv", required_argument, NULL, 'c'},    {"seed", required_argument, NULL, 's'},
 		{"threads", required_argument, NULL, 't'}, {"quiet", no_argument, NULL, 'q'},
-		{"draws", required_argument, NULL, 'D'},
+		{"draws", required_argument, NULL, 'D'},   {"excel", no_argument, NULL, 'E'},
 		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
 	int opt;
 	unsigned long long value;
@@ -75,6 +77,7 @@ static int parse(int argc, char **argv, struct calibrate_args *a)
 		case 'j': a->json = optarg; break;
 		case 'c': a->csv = optarg; break;
 		case 'q': a->quiet = 1; break;
+		case 'E': a->excel = 1; break;
 		case 's':
 			if (cli_parse_count(optarg, 0, 9223372036854775807ULL, &value) != 0)
 				return cli_usage_error("calibrate", _("--seed takes a whole number from 0 to 2^63-1"));
@@ -260,7 +263,7 @@ int command_calibrate(int argc, char **argv, struct cluster *cluster)
 	if (a.json != NULL)
 		status = cli_write_text(a.json, json, stderr);
 	if (status == EXIT_OK && a.csv != NULL)
-		status = cli_write_text(a.csv, csv, stderr);
+		status = cli_write_csv(a.csv, csv, a.excel);
 	if (status == EXIT_OK)
 		status = cli_write_text(a.output, overlay, stderr);
 	if (status == EXIT_OK && !a.quiet)

@@ -400,6 +400,24 @@ int cli_write_text(const char *path, const char *text, FILE *err)
 	return EXIT_OK;
 }
 
+int cli_write_csv(const char *path, const char *text, int excel)
+{
+	/* Excel and WPS read a CSV as UTF-8 only when it starts with a byte-order mark */
+	if (!excel && !i18n_is_chinese())
+		return cli_write_text(path, text, stderr);
+	size_t n = strlen(text);
+	char *marked = malloc(n + 4);
+	if (marked == NULL) {
+		fprintf(stderr, _("ccsim: out of memory while writing %s\n"), path);
+		return EXIT_INTERNAL;
+	}
+	memcpy(marked, "\xEF\xBB\xBF", 3);
+	memcpy(marked + 3, text, n + 1);
+	int status = cli_write_text(path, marked, stderr);
+	free(marked);
+	return status;
+}
+
 int cli_write_outputs(const struct cli_options *o, const char *json, const char *csv)
 {
 	const char *paths[2] = {o->json, o->csv};
@@ -411,20 +429,8 @@ int cli_write_outputs(const struct cli_options *o, const char *json, const char 
 			fprintf(stderr, _("ccsim: out of memory while writing %s\n"), paths[i]);
 			return EXIT_INTERNAL;
 		}
-		/* Excel and WPS read a CSV as UTF-8 only when it starts with a byte-order mark */
-		char *marked = NULL;
-		if (i == 1 && (o->excel || i18n_is_chinese())) {
-			size_t n = strlen(texts[i]);
-			marked = malloc(n + 4);
-			if (marked == NULL) {
-				fprintf(stderr, _("ccsim: out of memory while writing %s\n"), paths[i]);
-				return EXIT_INTERNAL;
-			}
-			memcpy(marked, "\xEF\xBB\xBF", 3);
-			memcpy(marked + 3, texts[i], n + 1);
-		}
-		int status = cli_write_text(paths[i], marked ? marked : texts[i], stderr);
-		free(marked);
+		int status = i == 1 ? cli_write_csv(paths[i], texts[i], o->excel)
+				    : cli_write_text(paths[i], texts[i], stderr);
 		if (status != EXIT_OK)
 			return status;
 	}

@@ -139,6 +139,9 @@ int cli_fail(const char *command, const struct study *st, struct diag *d, int pr
 
 /* Writes TEXT to PATH, whole or not at all; exit status. */
 int cli_write_text(const char *path, const char *text, FILE *err);
+/* A CSV written whole: with a UTF-8 byte-order mark when EXCEL or the
+ * language is Chinese (Excel and WPS read UTF-8 only then). */
+int cli_write_csv(const char *path, const char *text, int excel);
 
 /* Writes the JSON text JSON and the CSV text CSV of a command to O's --json
  * and --csv, those that were asked for (a NULL text for one asked for: memory

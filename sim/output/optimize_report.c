@@ -155,9 +155,10 @@ char *optimize_report_json(const struct optimize_result *r)
 char *optimize_report_csv(const struct optimize_result *r)
 {
 	struct text_buffer csv = {0};
-	text_buffer_printf(&csv, "step,lever,district,amount,cost,cumulative_cost,gain,gain_ci95_lo,"
-			   "gain_ci95_hi,pass_probability,pass_ci95_lo,pass_ci95_hi,replications,"
-			   "resolved\n");
+	text_buffer_printf(&csv, "%s\n",
+			   _("step,lever,district,amount,cost,cumulative_cost,gain,gain_ci95_lo,"
+			     "gain_ci95_hi,pass_probability,pass_ci95_lo,pass_ci95_hi,replications,"
+			     "resolved"));
 	text_buffer_printf(&csv, "0,,,,0,0,,,,%.10g,%.10g,%.10g,%lld,\n", r->base.value, r->base.lo,
 			   r->base.hi, (long long)r->problem.reps);
 	for (int i = 0; i < r->n_steps; i++) {
@@ -326,6 +327,12 @@ static void print_holdout(FILE *out, const struct optimize_result *r)
 	print_table(t, out);
 	if (!h->even_available)
 		fprintf(out, _("the even spread was refused (%s)\n"), h->even_reason);
+	/* the search's replications chose the steps: the target is judged again here */
+	if (r->target_reached && h->plan.value < r->problem.target)
+		fprintf(out, _("On fresh replications the plan's P(pass) %.2f%% is below the target "
+			       "%.2f%% the search reached: its last steps may have been chosen on noise; "
+			       "raise --reps and --max-reps, or aim higher\n"),
+			100 * h->plan.value, 100 * r->problem.target);
 }
 
 void optimize_report_text(FILE *out, const struct optimize_result *r)

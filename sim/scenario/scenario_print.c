@@ -180,7 +180,7 @@ void scenario_print(const struct scenario *s, FILE *out)
 	if (allocated)
 		allocated = scenario_largest_remainder(s->survey.respondents, population,
 						       s->n_districts, respondents) == 0;
-	fprintf(out, "\ndistricts (%d)\n", s->n_districts);
+	fprintf(out, _("\ndistricts (%d)\n"), s->n_districts);
 	for (int i = 0; i < s->n_districts; i++) {
 		const char *separator = ": ";
 		fprintf(out, "  %s", s->districts[i].name);
@@ -205,7 +205,7 @@ void scenario_print(const struct scenario *s, FILE *out)
 
 	free(population);
 	free(respondents);
-	fprintf(out, "\nmaterials (%d)\n", s->n_materials);
+	fprintf(out, _("\nmaterials (%d)\n"), s->n_materials);
 	if (s->n_materials > 0)
 		print_table(out, s, SCENARIO_RECORD_MATERIAL, "name", material_name, 0, "  ");
 	print_section(out, s, "survey");

@@ -112,6 +112,22 @@ static void warn_rates_of(struct loader *L, const config_setting_t *level, int *
 	}
 }
 
+/* Every rectify_rate a --set or a variant writes, as if the file said it
+ * (a scaling PATH*=F and the sensitivity list's probes set no rate). */
+static void warn_set_rates(struct loader *L)
+{
+	for (int i = 0; i < L->n_settings; i++) {
+		const char *path = L->settings[i].path;
+		size_t n = strlen(path);
+		const char *at = strstr(path, "rectify_rate");
+		if ((L->probe_of != NULL && L->probe_of[i] != 0) || n == 0 || path[n - 1] == '*' ||
+		    at == NULL || (at != path && at[-1] != '.') || (at[12] != '\0' && at[12] != '.'))
+			continue;
+		int none = -1;
+		warn_rate(L, NULL, L->settings[i].value, &none);
+	}
+}
+
 /*
  * A district's scalar sites, declared or problems: it applies to every
  * category the district's group does not name, so with several categories
@@ -200,5 +216,6 @@ void warnings_check(struct loader *L, const config_setting_t *root)
 		warn_rates_of(L, group, &last_line);
 		warn_district_scalars(L, group, d);
 	}
+	warn_set_rates(L);
 	warn_targets(L, root);
 }
