@@ -390,7 +390,12 @@ void settings_report_unused(struct loader *L)
 	for (int i = 0; i < L->n_settings; i++) {
 		if (L->settings[i].used)
 			continue;
-		const char *path = L->settings[i].path;
+		/* a list of districts is kept after the path: not part of it */
+		const char *names = scenario_setting_names(&L->settings[i]);
+		char path[512];
+		snprintf(path, sizeof path, "%.*s",
+			 names ? (int)(names - 2 - L->settings[i].path) : (int)strlen(L->settings[i].path),
+			 L->settings[i].path);
 		const char *best[3] = {NULL, NULL, NULL};
 		int distance[3] = {0, 0, 0};
 		for (int k = 0; k < L->n_offered; k++) {
