@@ -42,9 +42,8 @@ int cluster_size(const struct cluster *c);
 int cluster_writes(const struct cluster *c);
 
 /*
- * Every process gives its STATUS (0 for success, else a nonzero code the
- * callers agree on: cluster_status_of in a command, the exit status in
- * cluster_finish) and,
+ * Every process gives its STATUS (0 for success, else cluster_status_of its
+ * failure's kind, which is its exit status) and,
  * when it failed, WHY (NULL: the last of what it wrote to stderr); returns 0 when all succeeded, else the status of the lowest-numbered
  * process that failed, with "process K of N failed:" and its message in
  * MESSAGE when that process is another one.
@@ -52,19 +51,20 @@ int cluster_writes(const struct cluster *c);
 int cluster_agree(struct cluster *c, int status, const char *why, char *message, size_t size);
 
 /*
- * A failure's kind as the code it travels as between processes in the
- * middle of a command (cluster_agree), and back: 0 for none, else the
- * diag_kind itself. The exit status is decided once, by the command line
- * (cli_exit_status), from the kind.
+ * A failure's kind as the code it travels as between processes, and back.
+ * The codes are the command line's exit statuses (2 input, 3 plugin, 1
+ * memory or system) because a process that failed before its command's
+ * work ends in cluster_finish with its exit status, and meets there the
+ * agreements the other processes reach in the middle of the command.
  */
 static inline int cluster_status_of(enum diag_kind kind)
 {
-	return kind == DIAG_WARNING ? 0 : (int)kind;
+	return kind == DIAG_WARNING ? 0 : kind == DIAG_INPUT ? 2 : kind == DIAG_PLUGIN ? 3 : 1;
 }
 
 static inline enum diag_kind cluster_kind_of(int status)
 {
-	return status >= DIAG_INPUT && status <= DIAG_SYSTEM ? (enum diag_kind)status : DIAG_SYSTEM;
+	return status == 2 ? DIAG_INPUT : status == 3 ? DIAG_PLUGIN : DIAG_SYSTEM;
 }
 
 /* The same fixed-size block from every process: ALL[rank * SIZE ..] = MINE. */
