@@ -174,4 +174,10 @@ check "calibrate --excel: a byte-order mark, English headers" \
 	--reps 200 --max-reps 200 --holdout-reps 200 --lang zh --quiet --csv "$work/alloc-zh.csv"
 check "allocate's Chinese CSV has Chinese headers" bash -c "head -n 1 '$work/alloc-zh.csv' | grep -q '步,投入项,区,'"
 
+# the plugin library's descriptions in the user's language
+check "plugins --lang zh describes the library in Chinese" \
+	bash -c "CCSIM_PLUGIN_PATH='$src/plugins' '$ccsim' plugins --lang zh | grep -q '^  路长制、街长制、巷长制：'"
+check "plugins in English as written" \
+	bash -c "CCSIM_PLUGIN_PATH='$src/plugins' '$ccsim' plugins --lang en | grep -q '^  Road-chief system (路长制'"
+
 checks_done

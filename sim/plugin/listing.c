@@ -86,7 +86,9 @@ static int list_one(const char *file, const char *stem, int shown, FILE *out, st
 		lua_close(sb.L);
 	free(text);
 	if (status == 0) {
-		fprintf(out, "%s%s  (%s)\n  %s\n", shown ? "\n" : "", stem, file, p.description);
+		/* a description the catalogue knows (the library's) in the user's language */
+		fprintf(out, "%s%s  (%s)\n  %s\n", shown ? "\n" : "", stem, file,
+			p.description[0] ? _(p.description) : p.description);
 		fprintf(out, _("  parameters (defaults):%s\n"), p.n_params ? "" : _(" none"));
 		for (int k = 0; k < p.n_params; k++) {
 			fprintf(out, "    %s = ", p.params[k].key);
