@@ -174,6 +174,19 @@ check "calibrate --excel: a byte-order mark, English headers" \
 	--reps 200 --max-reps 200 --holdout-reps 200 --lang zh --quiet --csv "$work/alloc-zh.csv"
 check "allocate's Chinese CSV has Chinese headers" bash -c "head -n 1 '$work/alloc-zh.csv' | grep -q '步,投入项,区,'"
 
+# optimize's and allocate's plan, with Chinese names
+printf '@include "cn.cfg"\npolicies = ( { plugin = "extra_enforcement"; params = { officers = 0; }; } );\n' \
+	>"$work/cn-officers.cfg"
+for lang in zh en; do
+	CCSIM_PLUGIN_PATH="$src/plugins" "$ccsim" allocate "$work/cn-officers.cfg" --policy 1 --param officers \
+		--budget 20 --step 10 --reps 200 --max-reps 200 --holdout-reps 200 --lang $lang \
+		>"$work/allocate-$lang.txt" 2>"$work/err"
+	check "allocate $lang: the plan by district" aligned "$work/allocate-$lang.txt" \
+		'^ +(lever|投入项) +(district|区) +(start|起始)'
+	check "allocate $lang: Chinese names whole" grep -q '城关区' "$work/allocate-$lang.txt"
+	check "allocate $lang: valid UTF-8" iconv -f UTF-8 -t UTF-8 "$work/allocate-$lang.txt" -o /dev/null
+done
+
 # the plugin library's descriptions in the user's language
 check "plugins --lang zh describes the library in Chinese" \
 	bash -c "CCSIM_PLUGIN_PATH='$src/plugins' '$ccsim' plugins --lang zh | grep -q '^  路长制、街长制、巷长制：'"
