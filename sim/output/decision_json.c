@@ -10,8 +10,7 @@ static json_t *interval(double lo, double hi)
 	return json_pack("[f, f]", lo, hi);
 }
 
-/* The header every command's JSON starts with. */
-static json_t *header_json(const struct study_header *h)
+json_t *decision_json_header(const struct study_header *h)
 {
 	return json_pack("{s:s, s:s, s:i, s:s, s:I, s:I, s:i, s:i, s:f, s:o}", "command", h->command,
 			 "ccsim_version", CCSIM_VERSION, "model_version", SCENARIO_MODEL_VERSION,
@@ -45,7 +44,7 @@ static json_t *point_json(const struct design_point *p)
 
 char *decision_json_compare(const struct compare_result *r)
 {
-	json_t *root = header_json(&r->header);
+	json_t *root = decision_json_header(&r->header);
 	if (r->precision > 0.0) {
 		json_object_set_new(root, "precision", json_real(r->precision));
 		json_object_set_new(root, "precision_reached",
@@ -85,7 +84,7 @@ char *decision_json_compare(const struct compare_result *r)
 
 char *decision_json_sweep(const struct sweep_result *r)
 {
-	json_t *root = header_json(&r->header);
+	json_t *root = decision_json_header(&r->header);
 	json_t *parameters = json_array(), *points = json_array();
 	for (int i = 0; i < r->n_parameters; i++) {
 		const struct design_input *in = &r->parameters[i];
@@ -207,7 +206,7 @@ static void sobol_json(const struct analysis_result *a, json_t *root)
 
 char *decision_json_analysis(const struct analysis_result *a)
 {
-	json_t *root = header_json(&a->header);
+	json_t *root = decision_json_header(&a->header);
 	json_object_set_new(root, "method", json_string(analysis_method_name(a->method)));
 	if (a->method == ANALYSIS_TORNADO)
 		tornado_json(a, root);
@@ -226,7 +225,7 @@ static json_t *solve_end_json(const struct solve_end *e)
 
 char *decision_json_solve(const struct solve_result *r)
 {
-	json_t *root = header_json(&r->header);
+	json_t *root = decision_json_header(&r->header);
 	json_object_set_new(root, "param", json_string(r->problem.path));
 	json_object_set_new(root, "target", json_real(r->problem.target));
 	json_object_set_new(root, "range", interval(r->problem.lo, r->problem.hi));

@@ -6,10 +6,16 @@
 #ifndef CCSIM_DECISION_JSON_H
 #define CCSIM_DECISION_JSON_H
 
+#include <jansson.h>
+
 #include "solve.h"
 #include "analysis.h"
 #include "compare.h"
 #include "sweep.h"
+
+/* The members every decision command's JSON starts with (command, versions,
+ * scenario, replications, seed, threads, processes, seconds, warnings). */
+json_t *decision_json_header(const struct study_header *h);
 
 char *decision_json_compare(const struct compare_result *r);
 char *decision_json_sweep(const struct sweep_result *r);

@@ -3,6 +3,7 @@
 #include <jansson.h>
 #include <math.h>
 
+#include "decision_json.h"
 #include "i18n.h"
 #include "report.h"
 #include "table.h"
@@ -42,16 +43,6 @@ static json_t *estimate(const char *key, const struct optimize_estimate *e)
 	return json_pack("{s:f, s:o}", key, e->value, "ci95", interval(e->lo, e->hi));
 }
 
-/* The header every command's JSON starts with (as decision_json's). */
-static json_t *header_json(const struct study_header *h)
-{
-	return json_pack("{s:s, s:s, s:i, s:s, s:I, s:I, s:i, s:i, s:f, s:o}", "command", h->command,
-			 "ccsim_version", CCSIM_VERSION, "model_version", SCENARIO_MODEL_VERSION,
-			 "scenario", h->scenario, "replications", (json_int_t)h->replications, "seed",
-			 (json_int_t)h->seed, "threads", h->threads, "processes", h->processes,
-			 "seconds", h->seconds, "warnings", report_warnings_json(h->warnings));
-}
-
 static const char *district(const struct optimize_result *r, int lever, int d)
 {
 	return r->plans[lever].targets[d];
@@ -79,7 +70,7 @@ static json_t *holdout_json(const struct optimize_result *r)
 char *optimize_report_json(const struct optimize_result *r)
 {
 	const struct optimize_problem *p = &r->problem;
-	json_t *root = header_json(&r->header);
+	json_t *root = decision_json_header(&r->header);
 	if (root == NULL)
 		return NULL;
 	json_object_set_new(root, "budget", json_real(p->budget));
