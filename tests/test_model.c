@@ -25,22 +25,12 @@
 #include "sample.h"
 #include "scenario.h"
 #include "load_scenario.h"
+#include "simulate.h"
 #include "stats.h"
 
 /* A correct model misses by more than 4.5 standard errors with probability 7e-6. */
 #define Z_TOLERANCE 4.5
 #define DEMO CCSIM_SOURCE_DIR "/scenarios/demo-city.cfg"
-
-static void simulate(const struct scenario *s, uint64_t seed, int64_t reps, int threads,
-		     struct run_result *r)
-{
-	struct run_options options = {.seed = seed, .replications = reps, .threads = threads};
-	struct diag d;
-	diag_init(&d, NULL);
-	assert_int_equal(run_simulation(s, &options, r, &d), 0);
-	diag_free(&d);
-	assert_int_equal(r->tally->n, reps);
-}
 
 /* |estimate - exact| within Z_TOLERANCE standard errors of a proportion. */
 static void assert_proportion(int64_t successes, int64_t n, double exact)

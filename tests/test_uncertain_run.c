@@ -27,6 +27,7 @@
 #include "runner.h"
 #include "scenario.h"
 #include "load_scenario.h"
+#include "simulate.h"
 #include "stats.h"
 #include "uncertain.h"
 
@@ -270,17 +271,6 @@ static void set_fixes_a_path_and_its_correlations_go(void **state)
 }
 
 /* ---- runs ------------------------------------------------------------------ */
-
-static void simulate(const struct scenario *s, uint64_t seed, int64_t reps, int threads,
-		     struct run_result *r)
-{
-	struct run_options options = {.seed = seed, .replications = reps, .threads = threads};
-	struct diag d;
-	diag_init(&d, NULL);
-	assert_int_equal(run_simulation(s, &options, r, &d), 0);
-	diag_free(&d);
-	assert_int_equal(r->tally->n, reps);
-}
 
 /* A one-value discrete input on every kind of target gives the certain
  * scenario's replications draw for draw. */
