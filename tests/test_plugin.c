@@ -72,7 +72,7 @@ static void write_file(const char *name, const char *text)
 /* Writes plugin p.lua with SETUP and WEEK bodies (either may be NULL). */
 static void write_plugin(const char *setup, const char *week)
 {
-	char text[8192];
+	char text[16384];
 	snprintf(text, sizeof text,
 		 "local p = { name = \"p\", description = \"a test plugin\", params = { boost = 0.1 } }\n"
 		 "%s%s%s"
@@ -280,6 +280,61 @@ static void setup_writes_are_checked_like_the_file(void **state)
 	diag_free(&compiled);
 	assert_true(plugin_host_cost(l.host, 0) == 7.0);
 	assert_string_equal(plugin_host_name(l.host, 0), "p");
+	unload(&l);
+}
+
+/* Every key the schema lets a setup write is in the setup view under its own
+ * name (records the test scenario has: the root's sections, categories,
+ * districts, cells), and a write to it is read back through the schema:
+ * the view restates nothing of the schema. */
+static void the_setup_view_is_the_schemas(void **state)
+{
+	(void)state;
+	char setup[8192];
+	size_t used = 0;
+	int checked = 0;
+	for (int i = 0; i < scenario_schema_count(); i++) {
+		const struct scenario_key *k = scenario_schema_key(i);
+		if (!(k->flags & SCENARIO_KEY_SETUP))
+			continue;
+		const char *name = scenario_key_name(k);
+		char at[160];
+		switch (k->record) {
+		case SCENARIO_RECORD_ROOT:
+			snprintf(at, sizeof at, "scenario.%s", k->path);
+			break;
+		case SCENARIO_RECORD_CATEGORY:
+			snprintf(at, sizeof at, "scenario.categories[1].%s", name);
+			break;
+		case SCENARIO_RECORD_DISTRICT:
+			snprintf(at, sizeof at, "scenario.districts[2].%s", name);
+			break;
+		case SCENARIO_RECORD_CELL:
+			snprintf(at, sizeof at, "scenario.district.B.categories.c.%s", name);
+			break;
+		default:
+			continue; /* materials, events, honors: none in this scenario */
+		}
+		used += (size_t)snprintf(setup + used, sizeof setup - used,
+					 "assert(%s ~= nil, \"%s\")\n", at, k->path);
+		checked++;
+	}
+	assert_true(used < sizeof setup);
+	assert_true(checked >= 20);
+	(void)snprintf(setup + used, sizeof setup - used, "scenario.overall.noise_sd = 0.125");
+	write_plugin(setup, NULL);
+	struct loaded l;
+	load_with(&l, "p", "");
+	assert_string_equal(l.error, "");
+	assert_non_null(l.host);
+	assert_true(l.s->overall.noise_sd == 0.125);
+	unload(&l);
+
+	write_plugin("scenario.overall.noise_sd = -1.5", NULL);
+	load_with(&l, "p", "");
+	assert_null(l.host);
+	assert_string_equal(l.error, "p: setup: p.lua: set overall.noise_sd = -1.5, "
+				     "must be a number at least 0");
 	unload(&l);
 }
 
@@ -941,6 +996,7 @@ int main(void)
 		cmocka_unit_test(runaway_setup_is_stopped),
 		cmocka_unit_test(errors_name_plugin_hook_file_and_line),
 		cmocka_unit_test(setup_writes_are_checked_like_the_file),
+		cmocka_unit_test(the_setup_view_is_the_schemas),
 		cmocka_unit_test(parameters_are_checked_against_the_plugin),
 		cmocka_unit_test(runaway_week_hooks_are_stopped),
 		cmocka_unit_test(districts_total_their_cells),

@@ -13,114 +13,82 @@
 #include <stddef.h>
 #include <string.h>
 
-enum field_kind { FIELD_REAL, FIELD_INTEGER, FIELD_BOOLEAN };
+/*
+ * A record's fields in the view are the schema's keys of that record which a
+ * setup may write (SCENARIO_KEY_SETUP), under their own names; the root's
+ * are grouped by their section (survey.weight is view.survey.weight). A key
+ * the schema gains with that flag is in the view, read back and checked by
+ * its rule, with no change here.
+ */
 
-/* One number of a record: its key, the rule that checks it, where it lives. */
-struct view_field {
-	const char *key;
-	const char *rule;
-	enum field_kind kind;
-	size_t offset;
+/* The next key of record KIND after PREVIOUS that a setup may write; for the
+ * root, only those of SECTION ("survey"). */
+static const struct scenario_key *next_field(const struct scenario_key *previous,
+					     enum scenario_record kind, const char *section)
+{
+	const struct scenario_key *k = previous;
+	while ((k = scenario_schema_next(k, kind, SCENARIO_KEY_SETUP)) != NULL) {
+		size_t n = section != NULL ? strlen(section) : 0;
+		if (section == NULL || (strncmp(k->path, section, n) == 0 && k->path[n] == '.'))
+			return k;
+	}
+	return NULL;
+}
+
+/* One entry of a record kind: where the schema finds its values. */
+struct view_entry {
+	enum scenario_record kind;
+	const char *section;     /* the root's section, else NULL */
+	int item, category;      /* scenario_value_get's ITEM and CATEGORY */
 };
 
-#define FIELD(type, key, rule, kind) {#key, rule, kind, offsetof(type, key)}
-static const struct view_field category_fields[] = {
-	FIELD(struct category, weight, "category.weight", FIELD_REAL),
-	FIELD(struct category, deduction, "category.deduction", FIELD_REAL),
-	FIELD(struct category, lottery, "category.lottery", FIELD_INTEGER),
-	FIELD(struct category, random_view, "category.random_view", FIELD_INTEGER),
-	FIELD(struct category, prepared, "category.prepared", FIELD_REAL)};
-static const struct view_field district_fields[] = {
-	FIELD(struct district, population, "district.population", FIELD_REAL),
-	FIELD(struct district, satisfaction, "district.satisfaction", FIELD_REAL),
-	FIELD(struct district, satisfaction_concentration, "district.satisfaction_concentration",
-	      FIELD_REAL)};
-static const struct view_field cell_fields[] = {
-	FIELD(struct cell, sites, "cell.sites", FIELD_INTEGER),
-	FIELD(struct cell, declared, "cell.declared", FIELD_INTEGER),
-	FIELD(struct cell, problems, "cell.problems", FIELD_INTEGER),
-	FIELD(struct cell, new_per_week, "cell.new_per_week", FIELD_REAL),
-	FIELD(struct cell, rectify_rate, "cell.rectify_rate", FIELD_REAL),
-	FIELD(struct cell, rebound, "cell.rebound", FIELD_REAL)};
-static const struct view_field material_fields[] = {
-	FIELD(struct material, items, "material.items", FIELD_INTEGER),
-	FIELD(struct material, points, "material.points", FIELD_REAL),
-	FIELD(struct material, loss_probability, "material.loss_probability", FIELD_REAL)};
-static const struct view_field negative_fields[] = {
-	FIELD(struct negative_event, probability, "negative.probability", FIELD_REAL),
-	FIELD(struct negative_event, deduct, "negative.deduct", FIELD_REAL),
-	FIELD(struct negative_event, veto, NULL, FIELD_BOOLEAN)};
-static const struct view_field honor_fields[] = {
-	FIELD(struct honor, probability, "honor.probability", FIELD_REAL),
-	FIELD(struct honor, points, "honor.points", FIELD_REAL)};
-static const struct view_field survey_fields[] = {
-	{"respondents", "survey.respondents", FIELD_INTEGER, offsetof(struct scenario, survey.respondents)},
-	{"weight", "survey.weight", FIELD_REAL, offsetof(struct scenario, survey.weight)},
-	{"veto_below", "survey.veto_below", FIELD_REAL, offsetof(struct scenario, survey.veto_below)}};
-static const struct view_field overall_fields[] = {
-	{"weight", "overall.weight", FIELD_REAL, offsetof(struct scenario, overall.weight)},
-	{"noise_sd", "overall.noise_sd", FIELD_REAL, offsetof(struct scenario, overall.noise_sd)}};
-static const struct view_field bonus_fields[] = {
-	{"cap", "bonus.cap", FIELD_REAL, offsetof(struct scenario, bonus.cap)}};
-#undef FIELD
-#define N_FIELDS(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
-static double field_get(const void *record, const struct view_field *f)
+/* Sets the fields of ENTRY on the table at the top. */
+static void push_fields(lua_State *L, const struct scenario *s, struct view_entry e)
 {
-	const char *at = (const char *)record + f->offset;
-	switch (f->kind) {
-	case FIELD_INTEGER: return (double)*(const int64_t *)(const void *)at;
-	case FIELD_BOOLEAN: return (double)*(const int *)(const void *)at;
-	default: return *(const double *)(const void *)at;
-	}
-}
-
-static void field_set(void *record, const struct view_field *f, double value)
-{
-	char *at = (char *)record + f->offset;
-	switch (f->kind) {
-	case FIELD_INTEGER: *(int64_t *)(void *)at = (int64_t)value; break;
-	case FIELD_BOOLEAN: *(int *)(void *)at = value != 0.0; break;
-	default: *(double *)(void *)at = value; break;
-	}
-}
-
-/* Sets the fields of the table at the top from RECORD. */
-static void push_fields(lua_State *L, const void *record, const struct view_field *fields, int n)
-{
-	for (int i = 0; i < n; i++) {
-		double v = field_get(record, &fields[i]);
-		if (fields[i].kind == FIELD_INTEGER)
+	for (const struct scenario_key *k = NULL; (k = next_field(k, e.kind, e.section)) != NULL;) {
+		double v = scenario_value_get(s, k, e.item, e.category);
+		if (k->type == SCENARIO_TYPE_INTEGER)
 			lua_pushinteger(L, (lua_Integer)v);
-		else if (fields[i].kind == FIELD_BOOLEAN)
+		else if (k->type == SCENARIO_TYPE_BOOLEAN)
 			lua_pushboolean(L, v != 0.0);
 		else
 			lua_pushnumber(L, v);
-		lua_setfield(L, -2, fields[i].key);
+		lua_setfield(L, -2, scenario_key_name(k));
 	}
 }
 
 /* A new table { name = NAME, fields... } at the top. */
-static void push_record(lua_State *L, const char *name, const void *record,
-			const struct view_field *fields, int n)
+static void push_record(lua_State *L, const char *name, const struct scenario *s, struct view_entry e)
 {
-	lua_createtable(L, 0, n + 2);
+	lua_createtable(L, 0, 8);
 	if (name != NULL) {
 		lua_pushstring(L, name);
 		lua_setfield(L, -2, "name");
 	}
-	push_fields(L, record, fields, n);
+	push_fields(L, s, e);
 }
 
-/* Sets KEY of the table at the top to an array of named records (each item's
- * first member is its `char *name`). */
-static void push_named_array(lua_State *L, const char *key, const void *items, size_t item_size,
-			     int count, const struct view_field *fields, int n)
+/* The name of entry I of the list record KIND. */
+static const char *entry_name(const struct scenario *s, enum scenario_record kind, int i)
 {
+	switch (kind) {
+	case SCENARIO_RECORD_CATEGORY: return s->categories[i].name;
+	case SCENARIO_RECORD_DISTRICT: return s->districts[i].name;
+	case SCENARIO_RECORD_MATERIAL: return s->materials[i].name;
+	case SCENARIO_RECORD_NEGATIVE: return s->negatives[i].name;
+	case SCENARIO_RECORD_HONOR: return s->bonus.honors[i].name;
+	default: return NULL;
+	}
+}
+
+/* Sets KEY of the table at the top to the list of record KIND's entries. */
+static void push_named_array(lua_State *L, const char *key, const struct scenario *s,
+			     enum scenario_record kind)
+{
+	int count = scenario_record_count(s, kind);
 	lua_createtable(L, count, 0);
 	for (int i = 0; i < count; i++) {
-		const char *item = (const char *)items + (size_t)i * item_size;
-		push_record(L, *(char *const *)(const void *)item, item, fields, n);
+		push_record(L, entry_name(s, kind, i), s, (struct view_entry){kind, NULL, i, -1});
 		lua_rawseti(L, -2, i + 1);
 	}
 	lua_setfield(L, -2, key);
@@ -142,6 +110,9 @@ void view_add_name_map(lua_State *L, const char *array_key, const char *map_key)
 	lua_pop(L, 1);
 }
 
+/* The root's sections in the view as plain groups (bonus also holds honors). */
+static const char *const root_groups[] = {"survey", "overall"};
+
 void view_push(lua_State *L, const struct scenario *s)
 {
 	lua_createtable(L, 0, 16);
@@ -158,17 +129,16 @@ void view_push(lua_State *L, const struct scenario *s)
 	lua_pushinteger(L, s->batches);
 	lua_setfield(L, -2, "batches");
 
-	push_named_array(L, "categories", s->categories, sizeof *s->categories, s->n_categories,
-			 category_fields, N_FIELDS(category_fields));
+	push_named_array(L, "categories", s, SCENARIO_RECORD_CATEGORY);
 	view_add_name_map(L, "categories", "category");
 
 	lua_createtable(L, s->n_districts, 0);
 	for (int d = 0; d < s->n_districts; d++) {
-		push_record(L, s->districts[d].name, &s->districts[d], district_fields,
-			    N_FIELDS(district_fields));
+		push_record(L, s->districts[d].name, s,
+			    (struct view_entry){SCENARIO_RECORD_DISTRICT, NULL, d, -1});
 		lua_createtable(L, 0, s->n_categories);
 		for (int c = 0; c < s->n_categories; c++) {
-			push_record(L, NULL, scenario_cell(s, d, c), cell_fields, N_FIELDS(cell_fields));
+			push_record(L, NULL, s, (struct view_entry){SCENARIO_RECORD_CELL, NULL, d, c});
 			lua_setfield(L, -2, s->categories[c].name);
 		}
 		lua_setfield(L, -2, "categories");
@@ -177,20 +147,16 @@ void view_push(lua_State *L, const struct scenario *s)
 	lua_setfield(L, -2, "districts");
 	view_add_name_map(L, "districts", "district");
 
+	for (int i = 0; i < 2; i++) {
+		lua_newtable(L);
+		push_fields(L, s, (struct view_entry){SCENARIO_RECORD_ROOT, root_groups[i], -1, -1});
+		lua_setfield(L, -2, root_groups[i]);
+	}
+	push_named_array(L, "materials", s, SCENARIO_RECORD_MATERIAL);
+	push_named_array(L, "negative_list", s, SCENARIO_RECORD_NEGATIVE);
 	lua_newtable(L);
-	push_fields(L, s, survey_fields, N_FIELDS(survey_fields));
-	lua_setfield(L, -2, "survey");
-	lua_newtable(L);
-	push_fields(L, s, overall_fields, N_FIELDS(overall_fields));
-	lua_setfield(L, -2, "overall");
-	push_named_array(L, "materials", s->materials, sizeof *s->materials, s->n_materials,
-			 material_fields, N_FIELDS(material_fields));
-	push_named_array(L, "negative_list", s->negatives, sizeof *s->negatives, s->n_negatives,
-			 negative_fields, N_FIELDS(negative_fields));
-	lua_newtable(L);
-	push_fields(L, s, bonus_fields, N_FIELDS(bonus_fields));
-	push_named_array(L, "honors", s->bonus.honors, sizeof *s->bonus.honors, s->bonus.n_honors,
-			 honor_fields, N_FIELDS(honor_fields));
+	push_fields(L, s, (struct view_entry){SCENARIO_RECORD_ROOT, "bonus", -1, -1});
+	push_named_array(L, "honors", s, SCENARIO_RECORD_HONOR);
 	lua_setfield(L, -2, "bonus");
 }
 
@@ -433,25 +399,8 @@ struct readback {
 	const char *stem;
 	const char *file;
 	struct diag *d;
-	/* the fields' rules, looked up once a readback (by the rule name's pointer) */
-	int n_rules;
-	const char *rule_name[32];
-	const struct value_rule *rule[32];
+	struct scenario *s;
 };
-
-/* The rule of field NAME (scenario_field_rule), remembered for the readback. */
-static const struct value_rule *rule_for(struct readback *R, const char *name)
-{
-	for (int i = 0; i < R->n_rules; i++)
-		if (R->rule_name[i] == name)
-			return R->rule[i];
-	const struct value_rule *rule = scenario_field_rule(name);
-	if (R->n_rules < 32) {
-		R->rule_name[R->n_rules] = name;
-		R->rule[R->n_rules++] = rule;
-	}
-	return rule;
-}
 
 static void problem(struct readback *R, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -465,11 +414,11 @@ static void problem(struct readback *R, const char *fmt, ...)
 	diag_add_plugin(R->d, R->stem, "setup", R->file, 0, "%s", message);
 }
 
-static int known_key(const char *key, const struct view_field *fields, int n,
-		     const char *const *extra, int n_extra)
+/* 1 when KEY is a field of ENTRY or one of EXTRA. */
+static int known_key(const char *key, struct view_entry e, const char *const *extra, int n_extra)
 {
-	for (int i = 0; i < n; i++)
-		if (strcmp(key, fields[i].key) == 0)
+	for (const struct scenario_key *k = NULL; (k = next_field(k, e.kind, e.section)) != NULL;)
+		if (strcmp(key, scenario_key_name(k)) == 0)
 			return 1;
 	for (int i = 0; i < n_extra; i++)
 		if (strcmp(key, extra[i]) == 0)
@@ -477,13 +426,43 @@ static int known_key(const char *key, const struct view_field *fields, int n,
 	return 0;
 }
 
+/* Checks the value of key K at the top (a setup's) and stores it in ENTRY. */
+static void read_field(struct readback *R, const struct scenario_key *k, struct view_entry e,
+		       const char *path)
+{
+	lua_State *L = R->L;
+	char why[128], number[32];
+	if (k->type == SCENARIO_TYPE_BOOLEAN) {
+		if (lua_type(L, -1) != LUA_TBOOLEAN)
+			problem(R, _("set %s to %s, must be true or false"), path, luaL_typename(L, -1));
+		else
+			(void)scenario_value_set(R->s, k, e.item, e.category, lua_toboolean(L, -1), why,
+						 sizeof why);
+		return;
+	}
+	if (lua_type(L, -1) != LUA_TNUMBER) {
+		problem(R, _("set %s to %s, must be a number"), path, luaL_typename(L, -1));
+		return;
+	}
+	double value = lua_tonumber(L, -1);
+	if (!isfinite(value)) {
+		problem(R, _("set %s = %s, must be a finite number"), path,
+			isnan(value) ? "nan" : value > 0 ? "inf" : "-inf");
+		return;
+	}
+	diag_format_number(value, number, sizeof number);
+	if (k->type == SCENARIO_TYPE_INTEGER && value != floor(value))
+		problem(R, _("set %s = %s, must be a whole number"), path, number);
+	else if (scenario_value_set(R->s, k, e.item, e.category, value, why, sizeof why) != 0)
+		problem(R, _("set %s = %s, %s"), path, number, why);
+}
+
 /*
- * Checks the record table at the top against FIELDS and stores its values in
- * RECORD. Paths in messages are PREFIX.key.SUFFIX (SUFFIX may be "").
+ * Checks the record table at the top against ENTRY's fields and stores its
+ * values. Paths in messages are PREFIX.key.SUFFIX (SUFFIX may be "").
  */
-static void read_record(struct readback *R, void *record, const char *name,
-			const struct view_field *fields, int n, const char *const *extra,
-			int n_extra, const char *prefix, const char *suffix)
+static void read_record(struct readback *R, const char *name, struct view_entry e,
+			const char *const *extra, int n_extra, const char *prefix, const char *suffix)
 {
 	lua_State *L = R->L;
 	char path[512];
@@ -495,7 +474,7 @@ static void read_record(struct readback *R, void *record, const char *name,
 	lua_pushnil(L);
 	while (lua_next(L, -2) != 0) {
 		const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
-		if (key == NULL || !known_key(key, fields, n, extra, n_extra))
+		if (key == NULL || !known_key(key, e, extra, n_extra))
 			problem(R, _("wrote %s.%s, which is not a field"), prefix,
 				 key ? key : _("[a non-name key]"));
 		lua_pop(L, 1);
@@ -508,61 +487,20 @@ static void read_record(struct readback *R, void *record, const char *name,
 				 prefix);
 		lua_pop(L, 1);
 	}
-	for (int i = 0; i < n; i++) {
-		const struct view_field *f = &fields[i];
-		int type = loader_field(L, -1, f->key);
-		if (f->kind == FIELD_BOOLEAN) {
-			if (type != LUA_TBOOLEAN) {
-				(void)snprintf(path, sizeof path, "%s.%s%s", prefix, f->key, suffix);
-				problem(R, _("set %s to %s, must be true or false"), path,
-					luaL_typename(L, -1));
-			} else {
-				field_set(record, f, lua_toboolean(L, -1));
-			}
-			lua_pop(L, 1);
-			continue;
-		}
-		if (type != LUA_TNUMBER) {
-			(void)snprintf(path, sizeof path, "%s.%s%s", prefix, f->key, suffix);
-			problem(R, _("set %s to %s, must be a number"), path,
-				 luaL_typename(L, -1));
-			lua_pop(L, 1);
-			continue;
-		}
-		double value = lua_tonumber(L, -1);
+	for (const struct scenario_key *k = NULL; (k = next_field(k, e.kind, e.section)) != NULL;) {
+		(void)loader_field(L, -1, scenario_key_name(k));
+		(void)snprintf(path, sizeof path, "%s.%s%s", prefix, scenario_key_name(k), suffix);
+		read_field(R, k, e, path);
 		lua_pop(L, 1);
-		char why[128], number[32];
-		if (!isfinite(value)) {
-			(void)snprintf(path, sizeof path, "%s.%s%s", prefix, f->key, suffix);
-			problem(R, _("set %s = %s, must be a finite number"), path,
-				isnan(value) ? "nan" : value > 0 ? "inf" : "-inf");
-			continue;
-		}
-		if (f->kind == FIELD_INTEGER && value != floor(value)) {
-			diag_format_number(value, number, sizeof number);
-			(void)snprintf(path, sizeof path, "%s.%s%s", prefix, f->key, suffix);
-			problem(R, _("set %s = %s, must be a whole number"), path,
-				 number);
-			continue;
-		}
-		const struct value_rule *rule = rule_for(R, f->rule);
-		if (rule != NULL ? scenario_rule_check(rule, value, why, sizeof why) != 0
-				 : scenario_field_check(f->rule, value, why, sizeof why) != 0) {
-			diag_format_number(value, number, sizeof number);
-			(void)snprintf(path, sizeof path, "%s.%s%s", prefix, f->key, suffix);
-			problem(R, _("set %s = %s, %s"), path, number, why);
-			continue;
-		}
-		field_set(record, f, value);
 	}
 }
 
-/* Reads the array KEY of the table at the top into ITEMS (named records). */
-static void read_named_array(struct readback *R, const char *key, void *items, size_t item_size,
-			     int count, const struct view_field *fields, int n,
-			     const char *const *extra, int n_extra)
+/* Reads the array KEY of the table at the top into record KIND's entries. */
+static void read_named_array(struct readback *R, const char *key, enum scenario_record kind)
 {
+	static const char *const named[] = {"name"};
 	lua_State *L = R->L;
+	int count = scenario_record_count(R->s, kind);
 	loader_field(L, -1, key);
 	if (!lua_istable(L, -1) || (int)lua_rawlen(L, -1) != count) {
 		problem(R, _("must leave %s a list of its %d entries"), key, count);
@@ -570,23 +508,22 @@ static void read_named_array(struct readback *R, const char *key, void *items, s
 		return;
 	}
 	for (int i = 0; i < count; i++) {
-		char *item = (char *)items + (size_t)i * item_size;
-		const char *name = *(char **)(void *)item;
+		const char *name = entry_name(R->s, kind, i);
 		char prefix[256];
 		snprintf(prefix, sizeof prefix, "%s.%s", key, name);
 		lua_rawgeti(L, -1, i + 1);
-		read_record(R, item, name, fields, n, extra, n_extra, prefix, "");
+		read_record(R, name, (struct view_entry){kind, NULL, i, -1}, named, 1, prefix, "");
 		lua_pop(L, 1);
 	}
 	lua_pop(L, 1);
 }
 
-/* Reads the group KEY (a record inside struct scenario) of the table at the top. */
-static void read_group(struct readback *R, struct scenario *s, const char *key,
-		       const struct view_field *fields, int n, const char *const *extra, int n_extra)
+/* Reads the root's section KEY of the table at the top. */
+static void read_group(struct readback *R, const char *key, const char *const *extra, int n_extra)
 {
 	loader_field(R->L, -1, key);
-	read_record(R, s, NULL, fields, n, extra, n_extra, key, "");
+	read_record(R, NULL, (struct view_entry){SCENARIO_RECORD_ROOT, key, -1, -1}, extra, n_extra,
+		    key, "");
 }
 
 /* The map MAP_KEY must still hold the array ARRAY_KEY's own tables. */
@@ -612,16 +549,16 @@ static void check_name_map(struct readback *R, const char *array_key, const char
 	lua_pop(L, 2);
 }
 
-/* Reads the whole view (at the top) back into S; problems go to R->d. */
-static void read_scenario_view(struct readback *R, struct scenario *s)
+/* Reads the whole view (at the top) back into R->s; problems go to R->d. */
+static void read_scenario_view(struct readback *R)
 {
 	static const char *const top[] = {"name", "weeks", "window", "batches", "categories",
 					  "category", "districts", "district", "survey", "overall",
 					  "materials", "negative_list", "bonus"};
 	static const char *const district_extra[] = {"name", "categories"};
-	static const char *const named[] = {"name"};
 	static const char *const bonus_extra[] = {"honors"};
 	lua_State *L = R->L;
+	struct scenario *s = R->s;
 
 	lua_pushnil(L);
 	while (lua_next(L, -2) != 0) {
@@ -644,8 +581,7 @@ static void read_scenario_view(struct readback *R, struct scenario *s)
 		lua_pop(L, 1);
 	}
 
-	read_named_array(R, "categories", s->categories, sizeof *s->categories, s->n_categories,
-			 category_fields, N_FIELDS(category_fields), named, 1);
+	read_named_array(R, "categories", SCENARIO_RECORD_CATEGORY);
 	check_name_map(R, "categories", "category");
 	check_name_map(R, "districts", "district");
 
@@ -658,15 +594,16 @@ static void read_scenario_view(struct readback *R, struct scenario *s)
 			char prefix[256];
 			snprintf(prefix, sizeof prefix, "districts.%s", s->districts[d].name);
 			lua_rawgeti(L, -1, d + 1);
-			read_record(R, &s->districts[d], s->districts[d].name, district_fields,
-				    N_FIELDS(district_fields), district_extra, 2, prefix, "");
+			read_record(R, s->districts[d].name,
+				    (struct view_entry){SCENARIO_RECORD_DISTRICT, NULL, d, -1},
+				    district_extra, 2, prefix, "");
 			loader_field(L, -1, "categories");
 			for (int c = 0; lua_istable(L, -1) && c < s->n_categories; c++) {
 				char suffix[160];
 				snprintf(suffix, sizeof suffix, ".%s", s->categories[c].name);
 				loader_field(L, -1, s->categories[c].name);
-				read_record(R, scenario_cell(s, d, c), NULL, cell_fields,
-					    N_FIELDS(cell_fields), NULL, 0, prefix, suffix);
+				read_record(R, NULL, (struct view_entry){SCENARIO_RECORD_CELL, NULL, d, c},
+					    NULL, 0, prefix, suffix);
 				lua_pop(L, 1);
 			}
 			lua_pop(L, 2);
@@ -674,24 +611,21 @@ static void read_scenario_view(struct readback *R, struct scenario *s)
 	}
 	lua_pop(L, 1);
 
-	read_group(R, s, "survey", survey_fields, N_FIELDS(survey_fields), NULL, 0);
-	lua_pop(L, 1);
-	read_group(R, s, "overall", overall_fields, N_FIELDS(overall_fields), NULL, 0);
-	lua_pop(L, 1);
-	read_named_array(R, "materials", s->materials, sizeof *s->materials, s->n_materials,
-			 material_fields, N_FIELDS(material_fields), named, 1);
-	read_named_array(R, "negative_list", s->negatives, sizeof *s->negatives, s->n_negatives,
-			 negative_fields, N_FIELDS(negative_fields), named, 1);
-	read_group(R, s, "bonus", bonus_fields, N_FIELDS(bonus_fields), bonus_extra, 1);
+	for (int i = 0; i < 2; i++) {
+		read_group(R, root_groups[i], NULL, 0);
+		lua_pop(L, 1);
+	}
+	read_named_array(R, "materials", SCENARIO_RECORD_MATERIAL);
+	read_named_array(R, "negative_list", SCENARIO_RECORD_NEGATIVE);
+	read_group(R, "bonus", bonus_extra, 1);
 	if (lua_istable(L, -1))
-		read_named_array(R, "honors", s->bonus.honors, sizeof *s->bonus.honors,
-				 s->bonus.n_honors, honor_fields, N_FIELDS(honor_fields), named, 1);
+		read_named_array(R, "honors", SCENARIO_RECORD_HONOR);
 	lua_pop(L, 1);
 }
 
 void view_read(lua_State *L, const char *stem, const char *file, struct scenario *s,
 	       struct diag *d)
 {
-	struct readback R = {L, stem, file, d, 0, {0}, {0}};
-	read_scenario_view(&R, s);
+	struct readback R = {L, stem, file, d, s};
+	read_scenario_view(&R);
 }
