@@ -161,7 +161,7 @@ def simulate(sc, reps, rng):
     overall = doc["overall"]
     out["overall"] = np.zeros(R)
     if overall["weight"] > 0:
-        e = rng.normal(0.0, overall["noise_sd"], size=R) if overall["noise_sd"] > 0 else 0.0
+        e = rng.normal(overall["mean"], overall["noise_sd"], size=R) if overall["noise_sd"] > 0 else overall["mean"]
         out["overall"] = overall["weight"] * np.clip(field / sc.weight.sum() + e, 0.0, 1.0)
 
     # 3.6 negative list and bonus

@@ -443,7 +443,7 @@ int replication_run(const struct scenario *s, uint64_t seed, uint64_t index,
 	component[COMPONENT_OVERALL] = 0.0;
 	if (s->overall.weight > 0.0) {
 		rng_init(&r, seed, index, RNG_SUBSTREAM_OVERALL);
-		double e = s->overall.noise_sd * sample_normal(&r);
+		double e = s->overall.mean + s->overall.noise_sd * sample_normal(&r);
 		component[COMPONENT_OVERALL] =
 			s->overall.weight * clamp(component[COMPONENT_FIELD] / w->model->field_weight + e, 0.0, 1.0);
 	}

@@ -200,6 +200,7 @@ struct scenario {
 	struct {
 		double weight;
 		double noise_sd;
+		double mean;      /* of the noise: the impression's shift from the field share */
 	} overall;
 
 	int n_negatives;

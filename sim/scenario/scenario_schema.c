@@ -130,6 +130,8 @@ static const struct scenario_key schema[] = {
 	       ROOT_AT(overall.weight), "Points of the overall impression."),
 	NUMBER("overall.noise_sd", REAL, ROOT, REQ | SET | SETUP | UNC, "noise_sd", 0, 0.0, INF, 0, 0.0,
 	       DOUBLE, ROOT_AT(overall.noise_sd), "sd of the impression's noise around the field share."),
+	NUMBER("overall.mean", REAL, ROOT, DEF | SET | SETUP, "mean", 0, -1.0, 1.0, 0, 0.0, DOUBLE,
+	       ROOT_AT(overall.mean), "Mean of that noise: how far the impression sits above the field share (a city's atmosphere)."),
 
 	SECTION("negative_list", LIST, 0, "Events that deduct points or veto (absent: none)."),
 	{"negative_list.*.name", T(STRING), R(NEGATIVE), REQ, {"name", 0, -INF, INF, 0, 0}, 0.0, S(NONE), 0,
