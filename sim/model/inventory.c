@@ -73,3 +73,31 @@ void inventory_week(struct inventory *inv, struct rng *r, int64_t *rectified, in
 	*rectified += fixed;
 	*arrived += added;
 }
+
+int64_t inventory_open(const struct inventory *inv)
+{
+	return inv->open;
+}
+
+void inventory_set_open(struct inventory *inv, int64_t open)
+{
+	inv->open = open;
+}
+
+double inventory_rate(const struct inventory *inv, enum inventory_rate which)
+{
+	switch (which) {
+	case INVENTORY_RECTIFY_RATE: return inv->rectify_rate;
+	case INVENTORY_REBOUND: return inv->rebound;
+	default: return inv->new_per_week;
+	}
+}
+
+void inventory_set_rate(struct inventory *inv, enum inventory_rate which, double value)
+{
+	switch (which) {
+	case INVENTORY_RECTIFY_RATE: inv->rectify_rate = value; break;
+	case INVENTORY_REBOUND: inv->rebound = value; break;
+	default: inv->new_per_week = value; break;
+	}
+}

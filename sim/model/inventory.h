@@ -48,4 +48,18 @@ void inventory_week(struct inventory *inv, struct rng *r, int64_t *rectified, in
  * effect on any draw). */
 void inventory_prefetch(const struct inventory *inv);
 
+/*
+ * What a policy's week hook reads and writes of a cell (docs/model.md 5):
+ * its open problems and the rates in force from the next week on. Callers
+ * go through these, never through the struct's fields; a written value
+ * must already satisfy the key's rule (a rate within [0, 1], a mean at
+ * least 0, open a whole number within [0, LIMIT_PLUGIN_OPEN]).
+ */
+int64_t inventory_open(const struct inventory *inv);
+void inventory_set_open(struct inventory *inv, int64_t open);
+
+enum inventory_rate { INVENTORY_RECTIFY_RATE, INVENTORY_REBOUND, INVENTORY_NEW_PER_WEEK };
+double inventory_rate(const struct inventory *inv, enum inventory_rate which);
+void inventory_set_rate(struct inventory *inv, enum inventory_rate which, double value);
+
 #endif

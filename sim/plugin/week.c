@@ -98,10 +98,10 @@ static int cell_index(lua_State *L)
 	const struct cell_handle *h = lua_touserdata(L, lua_upvalueindex(1));
 	const struct inventory *inv = cell_inventory(h);
 	switch (cell_key_of(L, week_of(L), 2)) {
-	case KEY_OPEN: lua_pushinteger(L, inv->open); break;
-	case KEY_RECTIFY_RATE: lua_pushnumber(L, inv->rectify_rate); break;
-	case KEY_REBOUND: lua_pushnumber(L, inv->rebound); break;
-	case KEY_NEW_PER_WEEK: lua_pushnumber(L, inv->new_per_week); break;
+	case KEY_OPEN: lua_pushinteger(L, (lua_Integer)inventory_open(inv)); break;
+	case KEY_RECTIFY_RATE: lua_pushnumber(L, inventory_rate(inv, INVENTORY_RECTIFY_RATE)); break;
+	case KEY_REBOUND: lua_pushnumber(L, inventory_rate(inv, INVENTORY_REBOUND)); break;
+	case KEY_NEW_PER_WEEK: lua_pushnumber(L, inventory_rate(inv, INVENTORY_NEW_PER_WEEK)); break;
 	default:
 		return sandbox_kill(L, _("a cell has no field '%s' (it has %s)"),
 				    luaL_tolstring(L, 2, NULL), _(cell_keys_list));
@@ -116,22 +116,22 @@ static int cell_newindex(lua_State *L)
 	const struct scenario *s = h->thread->host->scenario;
 	struct inventory *inv = cell_inventory(h);
 	enum cell_key key = cell_key_of(L, ws, 2);
-	double *target = key == KEY_RECTIFY_RATE   ? &inv->rectify_rate
-			 : key == KEY_REBOUND      ? &inv->rebound
-			 : key == KEY_NEW_PER_WEEK ? &inv->new_per_week
-						   : NULL;
+	int writable = key == KEY_RECTIFY_RATE || key == KEY_REBOUND || key == KEY_NEW_PER_WEEK;
+	enum inventory_rate rate = key == KEY_RECTIFY_RATE ? INVENTORY_RECTIFY_RATE
+				     : key == KEY_REBOUND    ? INVENTORY_REBOUND
+							     : INVENTORY_NEW_PER_WEEK;
 	int is_number = lua_type(L, 3) == LUA_TNUMBER;
 	double value = is_number ? lua_tonumber(L, 3) : 0.0;
 	char why[128] = "";
 	if (key == KEY_OPEN && is_number && value >= 0.0 && value <= LIMIT_PLUGIN_OPEN && value == floor(value)) {
-		inv->open = (int64_t)value;
+		inventory_set_open(inv, (int64_t)value);
 		return 0;
 	}
 	if (is_number && !isfinite(value))
 		snprintf(why, sizeof why, _("must be a finite number"));
-	else if (target != NULL && is_number &&
+	else if (writable && is_number &&
 		 scenario_rule_check(ws->rule[key], value, why, sizeof why) == 0) {
-		*target = value;
+		inventory_set_rate(inv, rate, value);
 		return 0;
 	}
 
@@ -140,7 +140,7 @@ static int cell_newindex(lua_State *L)
 	const char *district = s->districts[h->district].name;
 	const char *category = s->categories[h->category].name;
 	char number[32];
-	if (key != KEY_OPEN && target == NULL)
+	if (key != KEY_OPEN && !writable)
 		return sandbox_kill(L, _("week %d: a cell's '%s' cannot be written (a cell has %s)"),
 				    ws->week, name, _(cell_keys_list));
 	if (!is_number)
@@ -169,7 +169,7 @@ static int district_index(lua_State *L)
 	const struct inventory *inv = &h->thread->inventories[(size_t)h->district * (size_t)s->n_categories];
 	lua_Integer open = 0;
 	for (int c = 0; c < s->n_categories; c++)
-		open += inv[c].open;
+		open += (lua_Integer)inventory_open(&inv[c]);
 	lua_pushinteger(L, open);
 	return 1;
 }
