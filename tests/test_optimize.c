@@ -1,7 +1,10 @@
 /*
  * optimize (docs/model.md 9): the greedy plan against every split of the
  * budget evaluated on common random numbers, the holdout's own streams,
- * --target, a lever with no effect, a step out of the parameter's range.
+ * --target, a lever with no effect, a step out of the parameter's range,
+ * the step's decision rule (identical candidates resolved at once, a
+ * clearly worse one dropped after the first round, the same at any thread
+ * count).
  * The scenario and its test plugins: tests/data/optimize/.
  */
 #include <setjmp.h>
@@ -19,10 +22,11 @@
 #include "rng.h"
 
 #define SMALL CCSIM_SOURCE_DIR "/tests/data/optimize/small.cfg"
+#define TWINS CCSIM_SOURCE_DIR "/tests/data/optimize/twins.cfg"
 
-static struct study open_small(void)
+static struct study open_file(const char *file)
 {
-	const char *files[1] = {SMALL};
+	const char *files[1] = {file};
 	struct study_request request = {.have_seed = 1, .seed = 7, .have_reps = 1, .reps = 1000,
 					.threads = 2};
 	struct study st;
@@ -33,6 +37,11 @@ static struct study open_small(void)
 	assert_int_equal(opened, 0);
 	diag_free(&d);
 	return st;
+}
+
+static struct study open_small(void)
+{
+	return open_file(SMALL);
 }
 
 /* Runs PROBLEM (levers, budget and reps set by the caller) on ST. */
@@ -368,6 +377,105 @@ static void step_out_of_range_skips_the_district(void **state)
 	study_close(&st);
 }
 
+/*
+ * The decision rule (docs/model.md 7.6): in one district, a step of
+ * "crews" and one of "twins" are the same crew, so the two candidates pass
+ * in the same replications; their advantage is 0 with no spread, inside
+ * the indifference zone: the step is resolved in its first round, and the
+ * search ran the base and the two candidates --reps replications each
+ * (the plan keeps the base's).
+ */
+static void identical_candidates_are_resolved_at_once(void **state)
+{
+	(void)state;
+	struct study st = open_file(TWINS);
+	struct optimize_lever levers[2] = {crews, crews};
+	levers[1].name = "twins";
+	levers[1].policy = 1;
+	struct optimize_problem problem = problem_of(levers, 2, 2.0);
+	struct optimize_result r;
+	run(&st, &problem, &r);
+	assert_int_equal(r.n_steps, 1);
+	assert_true(r.steps[0].gain.value > 0.0);
+	assert_true(r.steps[0].resolved);
+	assert_int_equal(r.steps[0].reps, problem.reps);
+	assert_true(r.steps[0].advantage_lo == 0.0);
+	assert_int_equal(r.replications, 3 * problem.reps);
+	optimize_free(&r);
+	study_close(&st);
+}
+
+/*
+ * A clearly worse candidate runs no more after the first round: "weak"
+ * gains next to nothing in either district, the crews about as much in
+ * East as in West (alike districts, their own draws). The first round
+ * runs the four candidates --reps replications; the crews' two then run
+ * on, and the plan with them, until separated or max_reps: the step costs
+ * at most 4 reps + 3 (n - reps), n its replications, where running every
+ * candidate to n would cost 5 n - reps.
+ */
+static void clearly_worse_candidate_is_dropped_after_the_first_round(void **state)
+{
+	(void)state;
+	struct study st = open_file(TWINS);
+	struct optimize_lever levers[2] = {crews, crews};
+	levers[0].policy = 2;
+	levers[1].name = "weak";
+	levers[1].policy = 3;
+	struct optimize_problem problem = problem_of(levers, 2, 2.0);
+	struct optimize_result r;
+	run(&st, &problem, &r);
+	assert_int_equal(r.n_steps, 1);
+	const struct optimize_step *s = &r.steps[0];
+	assert_int_equal(s->lever, 0);
+	if (getenv("TEST_VERBOSE"))
+		print_message("district %d, gain %.4f, %lld replications, advantage_lo %.5f, %s; search %lld\n",
+			      s->district, s->gain.value, (long long)s->reps, s->advantage_lo,
+			      s->resolved ? "resolved" : "unresolved", (long long)r.replications);
+	/* the alike districts took more than the first round to tell apart */
+	assert_true(s->reps > problem.reps);
+	int64_t search = r.replications - problem.reps;  /* the base's left out */
+	assert_true(search <= 4 * problem.reps + 3 * (s->reps - problem.reps));
+	assert_true(search < 5 * s->reps - problem.reps);
+	optimize_free(&r);
+	study_close(&st);
+}
+
+/*
+ * Each variant's passes are kept replication by replication (the runner's
+ * chunks in index order), so the search decides the same at any thread
+ * count: 1 and 3 threads give the same steps, bit for bit.
+ */
+static void same_steps_at_any_thread_count(void **state)
+{
+	(void)state;
+	struct optimize_result r[2];
+	for (int k = 0; k < 2; k++) {
+		struct study st = open_small();
+		st.run.threads = k == 0 ? 1 : 3;
+		struct optimize_lever levers[2] = {crews, helpers};
+		struct optimize_problem problem = problem_of(levers, 2, 8.0);
+		problem.max_reps = 4000;
+		run(&st, &problem, &r[k]);
+		study_close(&st);
+	}
+	assert_int_equal(r[0].n_steps, r[1].n_steps);
+	assert_int_equal(r[0].replications, r[1].replications);
+	for (int i = 0; i < r[0].n_steps; i++) {
+		const struct optimize_step *a = &r[0].steps[i], *b = &r[1].steps[i];
+		assert_int_equal(a->lever, b->lever);
+		assert_int_equal(a->district, b->district);
+		assert_int_equal(a->reps, b->reps);
+		assert_int_equal(a->resolved, b->resolved);
+		assert_memory_equal(&a->gain, &b->gain, sizeof a->gain);
+		assert_memory_equal(&a->pass, &b->pass, sizeof a->pass);
+		assert_memory_equal(&a->total_gain, &b->total_gain, sizeof a->total_gain);
+		assert_memory_equal(&a->advantage_lo, &b->advantage_lo, sizeof a->advantage_lo);
+	}
+	optimize_free(&r[0]);
+	optimize_free(&r[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -378,6 +486,9 @@ int main(void)
 		cmocka_unit_test(target_stops_at_the_right_step),
 		cmocka_unit_test(no_effect_lever_allocates_nothing),
 		cmocka_unit_test(step_out_of_range_skips_the_district),
+		cmocka_unit_test(identical_candidates_are_resolved_at_once),
+		cmocka_unit_test(clearly_worse_candidate_is_dropped_after_the_first_round),
+		cmocka_unit_test(same_steps_at_any_thread_count),
 	};
 	if (getenv("TEST_FILTER"))
 		cmocka_set_test_filter(getenv("TEST_FILTER"));

@@ -31,6 +31,8 @@ struct run_failure {
 struct pending_chunk {
 	struct tally **tallies;
 	struct pairing *pairings;
+	unsigned char *passes;   /* with options->passes: [v * RUNNER_CHUNK + k] */
+	double *totals;          /* with options->totals: [v * RUNNER_CHUNK + k] */
 	int status;
 	int interrupted;         /* stopped before the chunk's end */
 	struct run_failure failure;
@@ -126,6 +128,10 @@ static void run_chunk(const struct run_variant *variants, int n, const struct ru
 		tally_reset(slot->tallies[v]);
 		memset(&slot->pairings[v], 0, sizeof slot->pairings[v]);
 	}
+	if (slot->passes != NULL)
+		memset(slot->passes, 0, (size_t)n * RUNNER_CHUNK);
+	if (slot->totals != NULL)
+		memset(slot->totals, 0, (size_t)n * RUNNER_CHUNK * sizeof *slot->totals);
 	slot->status = RUN_OK;
 	slot->interrupted = 0;
 	for (int v = 0; v < n; v++)
@@ -157,11 +163,32 @@ static void run_chunk(const struct run_variant *variants, int n, const struct ru
 			}
 			const struct outcome *o = replication_outcome(lanes[v].workspace);
 			tally_add(slot->tallies[v], s, o);
+			if (slot->passes != NULL)
+				slot->passes[(size_t)v * RUNNER_CHUNK + (size_t)(i - first)] = o->pass != 0;
+			if (slot->totals != NULL)
+				slot->totals[(size_t)v * RUNNER_CHUNK + (size_t)(i - first)] = o->total;
 			histogram_add(lanes[v].histogram, o->total);
 		}
 		const struct outcome *base = replication_outcome(lanes[0].workspace);
 		for (int v = 1; v < n; v++)
 			pairing_add(&slot->pairings[v], replication_outcome(lanes[v].workspace), base);
+	}
+}
+
+/* Chunk CHUNK's passes and Totals into the caller's options->passes and ->totals. */
+static void copy_records(const struct run_options *options, int n, int64_t chunk,
+			 const struct pending_chunk *slot)
+{
+	int64_t from = chunk * RUNNER_CHUNK;
+	int64_t count = options->replications - from < RUNNER_CHUNK ? options->replications - from
+								      : RUNNER_CHUNK;
+	for (int v = 0; v < n; v++) {
+		size_t at = (size_t)v * (size_t)options->replications + (size_t)from;
+		if (options->passes != NULL)
+			memcpy(&options->passes[at], &slot->passes[(size_t)v * RUNNER_CHUNK], (size_t)count);
+		if (options->totals != NULL)
+			memcpy(&options->totals[at], &slot->totals[(size_t)v * RUNNER_CHUNK],
+			       (size_t)count * sizeof *options->totals);
 	}
 }
 
@@ -193,6 +220,11 @@ static void chunk_pack(const struct pending_chunk *slot, int n, unsigned char *o
 		memcpy(out, &slot->pairings[v], sizeof slot->pairings[v]);
 		out += sizeof slot->pairings[v];
 	}
+	if (slot->passes != NULL)
+		memcpy(out, slot->passes, (size_t)n * RUNNER_CHUNK);
+	if (slot->totals != NULL)
+		memcpy(out + (slot->passes != NULL ? (size_t)n * RUNNER_CHUNK : 0), slot->totals,
+		       (size_t)n * RUNNER_CHUNK * sizeof *slot->totals);
 }
 
 static void chunk_unpack(struct pending_chunk *slot, int n, const unsigned char *in)
@@ -214,6 +246,11 @@ static void chunk_unpack(struct pending_chunk *slot, int n, const unsigned char 
 		memcpy(&slot->pairings[v], in, sizeof slot->pairings[v]);
 		in += sizeof slot->pairings[v];
 	}
+	if (slot->passes != NULL)
+		memcpy(slot->passes, in, (size_t)n * RUNNER_CHUNK);
+	if (slot->totals != NULL)
+		memcpy(slot->totals, in + (slot->passes != NULL ? (size_t)n * RUNNER_CHUNK : 0),
+		       (size_t)n * RUNNER_CHUNK * sizeof *slot->totals);
 }
 
 /* Sizes the exchange of rounds of ROUND chunks of N variants; status. */
@@ -223,6 +260,10 @@ static int share_start(struct share *sh, struct cluster *cluster, const struct p
 	sh->chunk_bytes = 2 * sizeof(int32_t) + sizeof sample->failure;
 	for (int v = 0; v < n; v++)
 		sh->chunk_bytes += tally_packed_size(sample->tallies[v]) + sizeof sample->pairings[v];
+	if (sample->passes != NULL)
+		sh->chunk_bytes += (size_t)n * RUNNER_CHUNK;
+	if (sample->totals != NULL)
+		sh->chunk_bytes += (size_t)n * RUNNER_CHUNK * sizeof *sample->totals;
 	sh->mine = malloc((size_t)chunks_of(sh->rank, sh->size, round) * sh->chunk_bytes);
 	sh->all = malloc((size_t)round * sh->chunk_bytes);
 	sh->sizes = malloc((size_t)sh->size * sizeof *sh->sizes);
@@ -360,7 +401,13 @@ int run_variants(const struct run_variant *variants, int n, const struct run_opt
 	for (int i = 0; i < round && status == RUN_OK; i++) {
 		pending[i].tallies = calloc((size_t)n, sizeof *pending[i].tallies);
 		pending[i].pairings = calloc((size_t)n, sizeof *pending[i].pairings);
-		if (!pending[i].tallies || !pending[i].pairings)
+		if (options->passes != NULL)
+			pending[i].passes = malloc((size_t)n * RUNNER_CHUNK);
+		if (options->totals != NULL)
+			pending[i].totals = malloc((size_t)n * RUNNER_CHUNK * sizeof *pending[i].totals);
+		if (!pending[i].tallies || !pending[i].pairings ||
+		    (options->passes != NULL && !pending[i].passes) ||
+		    (options->totals != NULL && !pending[i].totals))
 			status = RUN_NO_MEMORY;
 		for (int v = 0; v < n && status == RUN_OK; v++)
 			if ((pending[i].tallies[v] = tally_new(variants[v].scenario)) == NULL)
@@ -421,6 +468,7 @@ int run_variants(const struct run_variant *variants, int n, const struct run_opt
 				if (v > 0)
 					pairing_merge(&pairings[v], &pending[i].pairings[v]);
 			}
+			copy_records(options, n, done + i, &pending[i]);
 		}
 		done += in_round;
 		int interrupted = 0;
@@ -465,6 +513,8 @@ int run_variants(const struct run_variant *variants, int n, const struct run_opt
 			tally_free(pending[i].tallies[v]);
 		free(pending[i].tallies);
 		free(pending[i].pairings);
+		free(pending[i].passes);
+		free(pending[i].totals);
 	}
 	free(lanes);
 	free(pending);

@@ -52,6 +52,12 @@ struct run_options {
 	 * exchanged and every process merges all of them in index order, so
 	 * that every process holds the same result as a single one would. */
 	struct cluster *cluster;
+	/* run_variants: when not NULL, the caller's N x replications bytes, and
+	 * PASSES[v * replications + (i - first)] becomes 1 when variant v passes
+	 * replication i, else 0; TOTALS (when not NULL) the same place gets its
+	 * Total (optimize pairs any two variants exactly, whatever their runs). */
+	unsigned char *passes;
+	double *totals;
 };
 
 /* What run_simulation and run_variants return (the command line maps them

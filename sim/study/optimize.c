@@ -296,45 +296,184 @@ static void cell_place(const struct optimize_result *r, int c, int *lever, int *
 	*district = c - r->offset[l];
 }
 
-/* ---- one step --------------------------------------------------------- */
+/* ---- records: every replication of a variant on the search's stream ---- */
 
-/* What a step's evaluation left: the best candidate and how sure. */
-struct choice {
-	int best;                /* row, >= 1 */
-	double advantage_lo;     /* the least lower bound of its advantage over another */
-	int resolved;
+/* A variant's pass (0 or 1) and Total in each of the search's replications
+ * 0 .. n - 1: any two variants are then paired exactly, whatever runs they
+ * came from, and the plan a step starts from keeps what the step before ran. */
+struct record {
+	unsigned char *passes;
+	double *totals;
+	int64_t n, size;
 };
 
-/* The candidate rows' order of merit: P(pass) gained per cost, ties by mean Total per cost. */
-static struct choice choose(const struct pairing *pairings, const double *cost, int rows, double delta)
+static void record_free(struct record *rec)
 {
-	struct choice c = {1, INFINITY, 1};
-	for (int v = 2; v < rows; v++) {
-		double a = pairings[v].pass_difference.mean / cost[v];
-		double b = pairings[c.best].pass_difference.mean / cost[c.best];
-		double ta = pairings[v].total_difference.mean / cost[v];
-		double tb = pairings[c.best].total_difference.mean / cost[c.best];
-		if (a > b || (a == b && ta > tb))
-			c.best = v;
+	free(rec->passes);
+	free(rec->totals);
+	memset(rec, 0, sizeof *rec);
+}
+
+static int record_reserve(struct record *rec, int64_t size)
+{
+	if (size <= rec->size)
+		return 0;
+	unsigned char *passes = realloc(rec->passes, (size_t)size);
+	if (passes != NULL)
+		rec->passes = passes;
+	double *totals = realloc(rec->totals, (size_t)size * sizeof *totals);
+	if (totals != NULL)
+		rec->totals = totals;
+	if (passes == NULL || totals == NULL)
+		return -1;
+	rec->size = size;
+	return 0;
+}
+
+/* One variant of a step: the plan (row 0) or a candidate. */
+struct row {
+	struct study_variant variant;
+	struct record rec;
+	int live;                /* still run: not yet separated from the leader */
+	int64_t want;            /* the replications it is to have after this round */
+};
+
+/*
+ * Runs the rows WHICH[K] (each with rec.n == FROM) on replications FROM ..
+ * TO - 1 and appends them to their records: 0, 1 when interrupted, -1 on
+ * failure (in D).
+ */
+static int run_rows(struct optimize_result *r, struct row *rows, const int *which, int k, int64_t from,
+		    int64_t to, const struct run_options *run, struct diag *d)
+{
+	int64_t count = to - from;
+	struct study_variant *variants = calloc((size_t)k, sizeof *variants);
+	struct run_result *results = calloc((size_t)k, sizeof *results);
+	struct pairing *pairings = calloc((size_t)k, sizeof *pairings);
+	unsigned char *passes = malloc((size_t)k * (size_t)count);
+	double *totals = malloc((size_t)k * (size_t)count * sizeof *totals);
+	int status = variants && results && pairings && passes && totals ? 0 : -1;
+	for (int j = 0; j < k && status == 0; j++) {
+		variants[j] = rows[which[j]].variant;
+		if (record_reserve(&rows[which[j]].rec, to) != 0)
+			status = -1;
 	}
-	/* the advantage over v, in P(pass) bought by the best's cost:
-	 * g_best - g_v cost_best / cost_v; its spread bounded by
-	 * sd(a - b) <= sd(a) + sd(b), the runner pairing each with the plan only */
-	const struct pairing *p = &pairings[c.best];
-	int64_t n = p->n;
-	double sd_best = moments_sd(&p->pass_difference, n);
-	for (int v = 1; v < rows; v++) {
-		if (v == c.best)
+	if (status != 0)
+		diag_no_memory(d, "running a step");
+	struct run_options at = *run;
+	at.first = (uint64_t)from;
+	at.replications = count;
+	at.passes = passes;
+	at.totals = totals;
+	if (status == 0 && study_run_variants(variants, k, &at, results, pairings, d) != 0)
+		status = -1;
+	if (status == 0) {
+		r->replications += results[0].replications * k;
+		if (!results[0].complete)
+			status = 1;
+		for (int j = 0; j < k; j++) {
+			struct record *rec = &rows[which[j]].rec;
+			memcpy(&rec->passes[from], &passes[(size_t)j * (size_t)count], (size_t)count);
+			memcpy(&rec->totals[from], &totals[(size_t)j * (size_t)count],
+			       (size_t)count * sizeof *totals);
+			rec->n = to;
+			run_result_free(&results[j]);
+		}
+	}
+	free(variants);
+	free(results);
+	free(pairings);
+	free(passes);
+	free(totals);
+	return status;
+}
+
+/*
+ * The mean and standard deviation of A x_a + B x_b + C x_c over the
+ * replications 0 .. M - 1 (x a row's pass, 0 or 1), from the counts of
+ * the eight patterns: exact pairing of three variants.
+ */
+static void combine(const struct row *a, const struct row *b, const struct row *c, double A, double B,
+		    double C, int64_t m, double *mean, double *sd)
+{
+	int64_t count[8] = {0};
+	for (int64_t i = 0; i < m; i++)
+		count[a->rec.passes[i] * 4 + b->rec.passes[i] * 2 + c->rec.passes[i]]++;
+	double x[8], sum = 0.0;
+	for (int k = 0; k < 8; k++) {
+		x[k] = A * (k >> 2 & 1) + B * (k >> 1 & 1) + C * (k & 1);
+		sum += (double)count[k] * x[k];
+	}
+	*mean = m > 0 ? sum / (double)m : 0.0;
+	double squares = 0.0;
+	for (int k = 0; k < 8; k++)
+		squares += (double)count[k] * (x[k] - *mean) * (x[k] - *mean);
+	*sd = m > 1 ? sqrt(squares / (double)(m - 1)) : 0.0;
+}
+
+/* ROW's paired gain in P(pass) over the plan PLAN, on its replications. */
+static struct optimize_estimate gain_of(const struct row *row, const struct row *plan)
+{
+	double mean, sd;
+	int64_t m = row->rec.n;
+	combine(row, plan, plan, 1.0, -1.0, 0.0, m, &mean, &sd);
+	double half = m > 1 ? Z95 * sd / sqrt((double)m) : INFINITY;
+	struct optimize_estimate e = {mean + 0.0, mean - half + 0.0, mean + half};
+	return e;
+}
+
+/* ROW's mean Total over the plan's, paired on ROW's replications. */
+static double total_gain_of(const struct row *row, const struct row *plan)
+{
+	double sum = 0.0;
+	for (int64_t i = 0; i < row->rec.n; i++)
+		sum += row->rec.totals[i] - plan->rec.totals[i];
+	return row->rec.n > 0 ? sum / (double)row->rec.n : 0.0;
+}
+
+/*
+ * B's advantage over C in P(pass) bought by B's cost, g_B - g_C cost_B /
+ * cost_C (g the paired gain over the plan P), on the replications both
+ * ran: the mean and standard deviation of x_B - s x_C - (1 - s) x_P per
+ * replication, s = cost_B / cost_C, paired exactly. Returns their number.
+ */
+static int64_t advantage(const struct row *b, const struct row *c, const struct row *p,
+			 double cost_b, double cost_c, double *mean, double *sd)
+{
+	int64_t m = b->rec.n < c->rec.n ? b->rec.n : c->rec.n;
+	double s = cost_b / cost_c;
+	combine(b, c, p, 1.0, -s, s - 1.0, m, mean, sd);
+	return m;
+}
+
+/* The lower end of the 95 % interval of a mean over M replications. */
+static double lower_bound(double mean, double sd, int64_t m)
+{
+	return m > 1 ? mean - Z95 * sd / sqrt((double)m) : -INFINITY;
+}
+
+/* ---- one step --------------------------------------------------------- */
+
+/*
+ * The live candidate with the most P(pass) gained per cost (ties by mean
+ * Total gained per cost, then the first); 0 when none is live.
+ */
+static int leader(const struct row *rows, const double *cost, int n_rows)
+{
+	int best = 0;
+	double merit = 0.0, tie = 0.0;
+	for (int v = 1; v < n_rows; v++) {
+		if (!rows[v].live)
 			continue;
-		double scale = cost[c.best] / cost[v];
-		double advantage = p->pass_difference.mean - scale * pairings[v].pass_difference.mean;
-		double sd = sd_best + scale * moments_sd(&pairings[v].pass_difference, n);
-		double lo = advantage - (n > 1 ? Z95 * sd / sqrt((double)n) : INFINITY);
-		if (lo < c.advantage_lo)
-			c.advantage_lo = lo;
+		double a = gain_of(&rows[v], &rows[0]).value / cost[v];
+		double t = total_gain_of(&rows[v], &rows[0]) / cost[v];
+		if (best == 0 || a > merit || (a == merit && t > tie)) {
+			best = v;
+			merit = a;
+			tie = t;
+		}
 	}
-	c.resolved = c.advantage_lo > -delta;
-	return c;
+	return best;
 }
 
 /* The affordable candidates' cells into CELLS, each one's next step tried
@@ -384,59 +523,117 @@ static int candidates(struct study *st, struct optimize_result *r, double *plan,
 	return k;
 }
 
-/* P(pass) of the plan before any step, on the search's stream. */
+/* P(pass) of the plan before any step, on the search's stream, its
+ * record kept in PLAN_RECORD for the first step. */
 static int run_base(struct study *st, struct optimize_result *r, const double *plan,
-		    const struct run_options *run, struct diag *d)
+		    const struct run_options *run, struct record *plan_record, struct diag *d)
 {
-	struct run_options base = *run;
-	base.replications = r->problem.reps;
-	struct run_result result;
-	struct pairing pairing;
-	if (optimize_evaluate(st, r, plan, 1, &base, &result, &pairing, d) != 0)
+	struct row row = {.live = 1};
+	if (prepare_plans(st, r, plan, 1, &row.variant, d) != 0)
 		return -1;
-	r->base = wilson(&result);
-	r->replications += result.replications;
-	int complete = result.complete;
-	run_result_free(&result);
-	return complete ? 0 : 1;
+	int zero = 0;
+	int status = run_rows(r, &row, &zero, 1, 0, r->problem.reps, run, d);
+	study_variant_free(&row.variant);
+	if (status == 0) {
+		int64_t passes = 0;
+		for (int64_t i = 0; i < row.rec.n; i++)
+			passes += row.rec.passes[i];
+		r->base.value = (double)passes / (double)row.rec.n;
+		wilson_interval(passes, row.rec.n, Z95, &r->base.lo, &r->base.hi);
+		*plan_record = row.rec;
+	} else {
+		record_free(&row.rec);
+	}
+	return status;
 }
 
-/* Adds MORE (the same variants over the next range of replications) to
- * RESULTS and PAIRINGS, and releases it. */
-static void accumulate(struct run_result *results, struct pairing *pairings, struct run_result *more,
-		       const struct pairing *more_pairings, int rows)
+/*
+ * Runs every live row on to its WANT (those that start at the same
+ * replication together, in lockstep) and the plan as far as the furthest:
+ * 0, 1 when interrupted, -1 on failure.
+ */
+static int run_wanted(struct optimize_result *r, struct row *rows, int n_rows, int *which,
+		      const struct run_options *run, struct diag *d)
 {
-	for (int v = 0; v < rows; v++) {
-		tally_merge(results[v].tally, more[v].tally);
-		histogram_merge(results[v].histogram, more[v].histogram);
-		results[v].replications += more[v].replications;
-		results[v].complete &= more[v].complete;
-		if (v > 0)
-			pairing_merge(&pairings[v], &more_pairings[v]);
-		run_result_free(&more[v]);
+	rows[0].want = 0;
+	for (int v = 1; v < n_rows; v++)
+		if (rows[v].live && rows[v].want > rows[0].want)
+			rows[0].want = rows[v].want;
+	for (;;) {
+		/* the earliest replication some row still needs, and how far all
+		 * those starting there can go before another row joins or one stops */
+		int64_t from = INT64_MAX;
+		for (int v = 0; v < n_rows; v++)
+			if ((v == 0 || rows[v].live) && rows[v].rec.n < rows[v].want && rows[v].rec.n < from)
+				from = rows[v].rec.n;
+		if (from == INT64_MAX)
+			return 0;
+		int64_t to = INT64_MAX;
+		int k = 0;
+		for (int v = 0; v < n_rows; v++) {
+			if (!(v == 0 || rows[v].live) || rows[v].rec.n >= rows[v].want)
+				continue;
+			if (rows[v].rec.n == from) {
+				which[k++] = v;
+				if (rows[v].want < to)
+					to = rows[v].want;
+			} else if (rows[v].rec.n < to) {
+				to = rows[v].rec.n;
+			}
+		}
+		int status = run_rows(r, rows, which, k, from, to, run, d);
+		if (status != 0)
+			return status;
 	}
 }
 
 /*
- * One greedy step over the K candidate CELLS: 0 with the step taken (or
- * the stop recorded in R), 1 when interrupted, -1 on failure.
+ * How far a rival not yet separated from the leader runs next: the
+ * replications at which the half-width 1.96 SD / sqrt(n) of its advantage
+ * MEAN would reach MEAN + delta, at least a quarter and at most all of
+ * the M it has more, in whole chunks, at most max_reps.
+ */
+static int64_t next_want(const struct optimize_result *r, double mean, double sd, int64_t m)
+{
+	double most = (double)r->problem.max_reps;
+	double want = mean + r->problem.indifference > 0.0
+			      ? pow(Z95 * sd / (mean + r->problem.indifference), 2.0) : most;
+	want = fmin(fmax(want, 1.25 * (double)m), fmin(2.0 * (double)m, most));
+	int64_t n = ((int64_t)ceil(want) + RUNNER_CHUNK - 1) / RUNNER_CHUNK * RUNNER_CHUNK;
+	return n < r->problem.max_reps ? n : r->problem.max_reps;
+}
+
+/*
+ * One greedy step over the K candidate CELLS, the plan's record in
+ * PLAN_RECORD (the chosen candidate's when the step is taken): 0 with the
+ * step taken (or the stop recorded in R), 1 when interrupted, -1 on
+ * failure. The rule (docs/model.md 7.6, and optimize.h):
+ *
+ * Every candidate is live and runs --reps replications at first. Each
+ * round, the leader b is the live candidate with the most gain per cost;
+ * every other candidate c whose advantage_lo(b, c) is above -delta is
+ * separated from b and runs no more (one separated from an earlier leader
+ * but not from b is live again); with no live candidate but b the step is
+ * resolved. Otherwise each live c runs on to next_want, b as far as the
+ * furthest of them and the plan as far as b; when none can run further
+ * (max_reps), the step is taken unresolved.
  */
 static int step(struct study *st, struct optimize_result *r, double *plan, int *state,
-		const int *cells, int K, const struct run_options *run, struct diag *d)
+		const int *cells, int K, struct record *plan_record, const struct run_options *run,
+		struct diag *d)
 {
-	int rows = K + 1;
+	int n_rows = K + 1;
 	int N = r->n_cells;
-	double *plans = calloc((size_t)rows * (size_t)N, sizeof *plans);
-	double *cost = calloc((size_t)rows, sizeof *cost);
-	struct study_variant *variants = calloc((size_t)rows, sizeof *variants);
-	struct run_result *results = calloc((size_t)rows, sizeof *results);
-	struct pairing *pairings = calloc((size_t)rows, sizeof *pairings);
-	struct run_result *more = calloc((size_t)rows, sizeof *more);
-	struct pairing *more_pairings = calloc((size_t)rows, sizeof *more_pairings);
-	int status = plans && cost && variants && results && pairings && more && more_pairings ? 0 : -1;
+	double delta = r->problem.indifference;
+	double *plans = calloc((size_t)n_rows * (size_t)N, sizeof *plans);
+	double *cost = calloc((size_t)n_rows, sizeof *cost);
+	struct row *rows = calloc((size_t)n_rows, sizeof *rows);
+	struct study_variant *variants = calloc((size_t)n_rows, sizeof *variants);
+	int *which = calloc((size_t)n_rows, sizeof *which);
+	int status = plans && cost && rows && variants && which ? 0 : -1;
 	if (status != 0)
 		diag_no_memory(d, "preparing a step");
-	for (int v = 0; v < rows && status == 0; v++) {
+	for (int v = 0; v < n_rows && status == 0; v++) {
 		memcpy(&plans[(size_t)v * (size_t)N], plan, (size_t)N * sizeof *plan);
 		if (v > 0) {
 			int l, t;
@@ -445,79 +642,109 @@ static int step(struct study *st, struct optimize_result *r, double *plan, int *
 			cost[v] = r->levers[l].step * r->levers[l].unit_cost;
 		}
 	}
-	int prepared = status == 0 && prepare_plans(st, r, plans, rows, variants, d) == 0;
+	int prepared = status == 0 && prepare_plans(st, r, plans, n_rows, variants, d) == 0;
 	if (status == 0 && !prepared)
 		status = -1;
-	struct choice choice = {1, INFINITY, 0};
-	int64_t reps = r->problem.reps, done = 0;
-	int have_results = 0;
-	while (status == 0) {
-		/* replications done .. reps - 1, added to those run before */
-		struct run_options at = *run;
-		at.first = (uint64_t)done;
-		at.replications = reps - done;
-		struct run_result *into = have_results ? more : results;
-		struct pairing *pairs = have_results ? more_pairings : pairings;
-		if (study_run_variants(variants, rows, &at, into, pairs, d) != 0) {
-			status = -1;
-			break;
-		}
-		r->replications += into[0].replications * rows;
-		if (have_results)
-			accumulate(results, pairings, more, more_pairings, rows);
-		have_results = 1;
-		done = reps;
-		if (!results[0].complete) {
-			status = 1;
-			break;
-		}
-		choice = choose(pairings, cost, rows, r->problem.indifference);
-		if (choice.resolved || reps >= r->problem.max_reps)
-			break;
-		reps = reps * 2 < r->problem.max_reps ? reps * 2 : r->problem.max_reps;
+	for (int v = 0; prepared && v < n_rows; v++) {
+		rows[v].variant = variants[v];
+		rows[v].live = v > 0;
+		rows[v].want = r->problem.reps;
 	}
 	if (status == 0) {
-		for (int v = 1; v < rows; v++) {
+		rows[0].rec = *plan_record;  /* the plan's replications run before */
+		memset(plan_record, 0, sizeof *plan_record);
+	}
+	int best = 0, resolved = 0;
+	while (status == 0) {
+		status = run_wanted(r, rows, n_rows, which, run, d);
+		if (status != 0)
+			break;
+		best = leader(rows, cost, n_rows);
+		int rivals = 0, further = 0;
+		int64_t best_want = rows[best].rec.n;
+		for (int v = 1; v < n_rows; v++) {
+			if (v == best)
+				continue;
+			double mean, sd;
+			int64_t m = advantage(&rows[best], &rows[v], &rows[0], cost[best], cost[v], &mean, &sd);
+			rows[v].live = !(lower_bound(mean, sd, m) > -delta);
+			if (!rows[v].live)
+				continue;
+			rivals++;
+			int64_t want = next_want(r, mean, sd, m);
+			rows[v].want = want > rows[v].rec.n ? want : rows[v].rec.n;
+			if (want > best_want)
+				best_want = want;
+			further |= rows[v].want > rows[v].rec.n;
+		}
+		rows[best].want = best_want;
+		further |= best_want > rows[best].rec.n;
+		if (rivals == 0) {
+			resolved = 1;
+			break;
+		}
+		if (!further)
+			break;
+	}
+	if (status == 0) {
+		double least = INFINITY;
+		for (int v = 1; v < n_rows; v++) {
 			int l, t;
 			cell_place(r, cells[v - 1], &l, &t);
-			if (pairings[v].only_variant + pairings[v].only_first > 0)
-				r->plans[l].ever_changed = 1;
+			for (int64_t i = 0; i < rows[v].rec.n && !r->plans[l].ever_changed; i++)
+				r->plans[l].ever_changed = rows[v].rec.passes[i] != rows[0].rec.passes[i];
+			if (v != best) {
+				double mean, sd;
+				int64_t m = advantage(&rows[best], &rows[v], &rows[0], cost[best], cost[v], &mean, &sd);
+				double lo = lower_bound(mean, sd, m);
+				if (lo < least)
+					least = lo;
+			}
 		}
-		const struct pairing *p = &pairings[choice.best];
-		if (!(p->pass_difference.mean > 0.0)) {
+		struct optimize_estimate gain = gain_of(&rows[best], &rows[0]);
+		if (!(gain.value > 0.0)) {
 			r->stop = OPTIMIZE_STOP_NO_GAIN;
 		} else {
-			int c = cells[choice.best - 1];
+			int c = cells[best - 1];
 			struct optimize_step *s = &r->steps[r->n_steps++];
 			cell_place(r, c, &s->lever, &s->district);
 			plan[c] += r->levers[s->lever].step;
 			state[c] = 0;
 			s->amount = plan[c];
-			s->cost = cost[choice.best];
+			s->cost = cost[best];
 			r->spent += s->cost;
 			s->cumulative = r->spent;
-			s->gain = paired(p, 1.0);
-			s->total_gain = p->total_difference.mean;
-			s->pass = wilson(&results[choice.best]);
-			s->reps = reps;
-			s->advantage_lo = choice.advantage_lo;
-			s->resolved = choice.resolved;
+			s->gain = gain;
+			s->total_gain = total_gain_of(&rows[best], &rows[0]);
+			int64_t passes = 0, m = rows[best].rec.n;
+			for (int64_t i = 0; i < m; i++)
+				passes += rows[best].rec.passes[i];
+			s->pass.value = (double)passes / (double)m;
+			wilson_interval(passes, m, Z95, &s->pass.lo, &s->pass.hi);
+			s->reps = m;
+			s->advantage_lo = least;
+			s->resolved = resolved;
 			r->unresolved += !s->resolved;
 			r->plans[s->lever].n_steps++;
 			r->plans[s->lever].spent += s->cost;
+			/* the plan of the next step is this candidate: its replications stay */
+			*plan_record = rows[best].rec;
+			memset(&rows[best].rec, 0, sizeof rows[best].rec);
 		}
 	}
-	for (int v = 0; have_results && v < rows; v++)
-		run_result_free(&results[v]);
+	if (status == 0 && r->stop == OPTIMIZE_STOP_NO_GAIN && rows != NULL) {
+		*plan_record = rows[0].rec;  /* the plan stays */
+		memset(&rows[0].rec, 0, sizeof rows[0].rec);
+	}
+	for (int v = 0; rows != NULL && v < n_rows; v++)
+		record_free(&rows[v].rec);
 	if (prepared)
-		free_variants(variants, rows);
+		free_variants(variants, n_rows);
 	free(plans);
 	free(cost);
+	free(rows);
 	free(variants);
-	free(results);
-	free(pairings);
-	free(more);
-	free(more_pairings);
+	free(which);
 	return status;
 }
 
@@ -623,8 +850,9 @@ int optimize_run(struct study *st, const struct optimize_problem *problem,
 		memcpy(&plan[out->offset[l]], out->plans[l].start,
 		       (size_t)out->plans[l].n_targets * sizeof *plan);
 	out->complete = 1;
+	struct record plan_record = {0};
 	if (status == 0)
-		status = run_base(st, out, plan, run, d);
+		status = run_base(st, out, plan, run, &plan_record, d);
 	if (status == 0 && problem->target > 0.0 && out->base.value >= problem->target) {
 		out->stop = OPTIMIZE_STOP_TARGET;
 		out->target_reached = 1;
@@ -646,7 +874,7 @@ int optimize_run(struct study *st, const struct optimize_problem *problem,
 				break;
 			}
 			int before = out->n_steps;
-			status = step(st, out, plan, state, cells, K, run, d);
+			status = step(st, out, plan, state, cells, K, &plan_record, run, d);
 			if (status != 0 || out->n_steps == before)
 				break; /* interrupted, failed or no gain (stop set) */
 			const struct optimize_step *s = &out->steps[out->n_steps - 1];
@@ -691,6 +919,7 @@ int optimize_run(struct study *st, const struct optimize_problem *problem,
 		}
 	}
 	out->header.replications = out->replications;
+	record_free(&plan_record);
 	free(plan);
 	free(state);
 	free(cells);

@@ -4,6 +4,18 @@
  * greedily by the gain in P(pass) per unit of cost, each step's choice made
  * sequentially on common random numbers, and the final plan evaluated on
  * an independent stream (docs/model.md, "Budgets across levers").
+ *
+ * A step's decision: every candidate (one more step of one lever in one
+ * district) runs --reps replications; each variant's pass is kept
+ * replication by replication, so any two candidates are paired exactly
+ * (and the plan keeps the replications of the step before). Each round the
+ * leader b is the live candidate with the most paired gain in P(pass) per
+ * cost; a candidate c is separated from b, and runs no more, when the 95 %
+ * interval of b's advantage over c (g_b - g_c cost_b / cost_c) lies above
+ * -delta: c is clearly worse, or within the indifference zone of b. With
+ * no live candidate but b the step is resolved; otherwise the live ones run
+ * on (to where their intervals would separate, 1.25 to 2 times what they
+ * have), and a step still undecided at max_reps is taken unresolved.
  */
 #ifndef CCSIM_OPTIMIZE_H
 #define CCSIM_OPTIMIZE_H
@@ -28,7 +40,7 @@ struct optimize_problem {
 	const struct optimize_lever *levers;
 	double budget;
 	const char *unit;        /* the cost unit's name ("" none) */
-	int64_t reps, max_reps;  /* each step starts at reps and doubles up to max_reps */
+	int64_t reps, max_reps;  /* each candidate starts at reps, the live ones run on up to max_reps */
 	double indifference;     /* delta, in P(pass) */
 	int64_t holdout_reps;    /* 0: no holdout */
 	double target;           /* > 0: stop at the first step reaching P(pass) >= target */
@@ -50,12 +62,13 @@ struct optimize_step {
 	struct optimize_estimate gain;  /* P(pass) against the plan before (paired) */
 	double total_gain;       /* mean Total against the plan before */
 	struct optimize_estimate pass;  /* P(pass) of the plan after (Wilson) */
-	int64_t reps;            /* replications the choice took */
+	int64_t reps;            /* replications the choice took (the chosen candidate's) */
 	/* the chosen candidate's paired advantage over the runner-up (the
-	 * other candidate whose interval came closest to -delta): its lower
-	 * bound; +inf when there was no other candidate */
+	 * other candidate whose interval came closest to -delta, on the
+	 * replications both ran): its lower bound; +inf when there was no
+	 * other candidate */
 	double advantage_lo;
-	int resolved;            /* every advantage's interval above -delta */
+	int resolved;            /* every other candidate separated: each advantage's interval above -delta */
 };
 
 /* A district a lever's step would have taken out of range: skipped. */
