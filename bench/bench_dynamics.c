@@ -58,6 +58,7 @@ static uint64_t week_by_week(const struct scenario *s, struct inversion_tables *
 {
 	size_t cells = (size_t)s->n_districts * (size_t)s->n_categories;
 	struct inventory *inv = calloc(cells, sizeof *inv);
+	struct inventory_samplers *kept = calloc(cells, sizeof *kept);
 	struct rng *streams = calloc(cells, sizeof *streams);
 	int *weeks = calloc((size_t)s->batches, sizeof *weeks);
 	uint64_t sum = 0;
@@ -66,15 +67,15 @@ static uint64_t week_by_week(const struct scenario *s, struct inversion_tables *
 		draw_dates(s, (uint64_t)i, weeks);
 		for (size_t k = 0; k < cells; k++) {
 			const struct cell *c = &s->cells[k];
-			inventory_start(&inv[k], c->problems, c->rectify_rate, c->rebound,
+			inventory_start(&inv[k], &kept[k], c->problems, c->rectify_rate, c->rebound,
 					c->new_per_week, tables);
 			rng_init(&streams[k], SEED, (uint64_t)i, RNG_SUBSTREAM_CELLS + k);
 		}
 		for (int t = 1; t <= s->weeks; t++) {
 			for (size_t k = 0; k < cells; k++) {
 				if (k + 2 < cells)
-					inventory_prefetch(&inv[k + 2]);
-				inventory_week(&inv[k], &streams[k], &rectified, &arrived);
+					inventory_prefetch(&inv[k + 2], &kept[k + 2]);
+				inventory_week(&inv[k], &kept[k], &streams[k], &rectified, &arrived);
 			}
 			for (int b = 0; b < s->batches; b++)
 				if (weeks[b] == t)
@@ -83,6 +84,7 @@ static uint64_t week_by_week(const struct scenario *s, struct inversion_tables *
 		}
 	}
 	free(inv);
+	free(kept);
 	free(streams);
 	free(weeks);
 	return sum;
@@ -142,7 +144,7 @@ static uint64_t hooked(const struct scenario *s, struct inversion_tables *tables
 	uint64_t sum = 0;
 	for (int64_t i = 0; i < n; i++) {
 		draw_dates(s, (uint64_t)i, weeks);
-		campaign_run_hooked(c, s, SEED, (uint64_t)i, weeks, no_hook, NULL);
+		campaign_run_hooked(c, s, SEED, (uint64_t)i, 1, weeks, no_hook, NULL);
 		for (int b = 0; b < s->batches; b++)
 			for (size_t k = 0; k < cells; k++)
 				sum += (uint64_t)campaign_open(c, 0, b, k);

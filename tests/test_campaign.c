@@ -74,26 +74,29 @@ static double week_by_week(const struct scenario *s, struct inversion_tables *ta
 {
 	size_t cells = cells_of(s);
 	struct inventory *inv = calloc(cells, sizeof *inv);
+	struct inventory_samplers *kept = calloc(cells, sizeof *kept);
 	struct rng *streams = calloc(cells, sizeof *streams);
 	assert_non_null(inv);
+	assert_non_null(kept);
 	assert_non_null(streams);
 	int64_t rectified = 0, arrived = 0, initial = 0;
 	for (size_t k = 0; k < cells; k++) {
 		const struct cell *c = &s->cells[k];
-		inventory_start(&inv[k], c->problems, c->rectify_rate, c->rebound, c->new_per_week,
+		inventory_start(&inv[k], &kept[k], c->problems, c->rectify_rate, c->rebound, c->new_per_week,
 				tables);
 		rng_init(&streams[k], SEED, index, RNG_SUBSTREAM_CELLS + k);
 		initial += c->problems;
 	}
 	for (int t = 1; t <= s->weeks; t++) {
 		for (size_t k = 0; k < cells; k++)
-			inventory_week(&inv[k], &streams[k], &rectified, &arrived);
+			inventory_week(&inv[k], &kept[k], &streams[k], &rectified, &arrived);
 		for (int b = 0; b < s->batches; b++)
 			if (weeks[b] == t)
 				for (size_t k = 0; k < cells; k++)
 					open[(size_t)b * cells + k] = inv[k].open;
 	}
 	free(inv);
+	free(kept);
 	free(streams);
 	double denominator = (double)initial + (double)arrived;
 	return denominator > 0.0 ? (double)rectified / denominator : 0.0;
@@ -184,7 +187,7 @@ static void a_quiet_hook_changes_nothing(void **state)
 		draw_dates(s, i, weeks);
 		struct hook_log log = {0, -1};
 		campaign_run_block(block, s, SEED, i, 1, weeks);
-		assert_int_equal(campaign_run_hooked(hooked, s, SEED, i, weeks, log_hook, &log),
+		assert_int_equal(campaign_run_hooked(hooked, s, SEED, i, 1, weeks, log_hook, &log),
 				 CAMPAIGN_OK);
 		assert_int_equal(log.calls, s->weeks);
 		assert_true(campaign_rectification(hooked, 0) == campaign_rectification(block, 0));
@@ -193,7 +196,7 @@ static void a_quiet_hook_changes_nothing(void **state)
 				assert_int_equal(campaign_open(hooked, 0, b, k), campaign_open(block, 0, b, k));
 	}
 	struct hook_log log = {0, 4};
-	assert_int_equal(campaign_run_hooked(hooked, s, SEED, 0, weeks, log_hook, &log),
+	assert_int_equal(campaign_run_hooked(hooked, s, SEED, 0, 1, weeks, log_hook, &log),
 			 CAMPAIGN_HOOK_STOPPED);
 	assert_int_equal(log.calls, 4);
 	campaign_free(block);
@@ -235,25 +238,27 @@ static void hooked_cells_follow_their_rates(void **state)
 	struct inversion_tables *tables = inversion_tables_new();
 	struct campaign *c = campaign_new(s, tables);
 	struct inventory *inv = calloc(cells, sizeof *inv);
+	struct inventory_samplers *kept = calloc(cells, sizeof *kept);
 	struct rng *streams = calloc(cells, sizeof *streams);
 	assert_non_null(c);
 	assert_non_null(inv);
+	assert_non_null(kept);
 	assert_non_null(streams);
 	int weeks[3];
 	for (uint64_t i = 0; i < 40; i++) {
 		draw_dates(s, i, weeks);
-		assert_int_equal(campaign_run_hooked(c, s, SEED, i, weeks, switching_hook, s), CAMPAIGN_OK);
+		assert_int_equal(campaign_run_hooked(c, s, SEED, i, 1, weeks, switching_hook, s), CAMPAIGN_OK);
 		int64_t rectified = 0, arrived = 0, initial = 0;
 		for (size_t k = 0; k < cells; k++) {
 			const struct cell *cell = &s->cells[k];
-			inventory_start(&inv[k], cell->problems, cell->rectify_rate, cell->rebound,
+			inventory_start(&inv[k], &kept[k], cell->problems, cell->rectify_rate, cell->rebound,
 					cell->new_per_week, tables);
 			rng_init(&streams[k], SEED, i, RNG_SUBSTREAM_CELLS + k);
 			initial += cell->problems;
 		}
 		for (int t = 1; t <= s->weeks; t++) {
 			for (size_t k = 0; k < cells; k++)
-				inventory_week(&inv[k], &streams[k], &rectified, &arrived);
+				inventory_week(&inv[k], &kept[k], &streams[k], &rectified, &arrived);
 			switching_hook(s, SEED, i, t, inv);
 			for (int b = 0; b < s->batches; b++)
 				if (weeks[b] == t)
@@ -264,8 +269,53 @@ static void hooked_cells_follow_their_rates(void **state)
 		assert_true(campaign_rectification(c, 0) == (double)rectified / denominator);
 	}
 	free(inv);
+	free(kept);
 	free(streams);
 	campaign_free(c);
+	inversion_tables_free(tables);
+	scenario_free(s);
+}
+
+/*
+ * A hooked block interleaves its replications' weeks (and their hooks'
+ * calls) and shares each cell's kept samplers among them: every
+ * replication of a block must still end as it ends alone, with the
+ * switching hook setting more rates than a cell keeps samplers for, so
+ * that one replication's rate sets up again a slot another drew from.
+ */
+static void hooked_blocks_end_as_single_replications(void **state)
+{
+	(void)state;
+	struct scenario *s = load_scenario_text(varied);
+	size_t cells = cells_of(s);
+	struct inversion_tables *tables = inversion_tables_new();
+	struct campaign *block = campaign_new(s, tables);
+	struct campaign *single = campaign_new(s, tables);
+	assert_non_null(block);
+	assert_non_null(single);
+	int count = campaign_hooked_capacity(block);
+	assert_int_equal(count, CAMPAIGN_HOOKED_BLOCK);
+	int *weeks = calloc((size_t)count * (size_t)s->batches, sizeof *weeks);
+	assert_non_null(weeks);
+	for (uint64_t first = 0; first < 3 * (uint64_t)count; first += (uint64_t)count) {
+		for (int j = 0; j < count; j++)
+			draw_dates(s, first + (uint64_t)j, &weeks[j * s->batches]);
+		assert_int_equal(campaign_run_hooked(block, s, SEED, first, count, weeks, switching_hook, s),
+				 CAMPAIGN_OK);
+		for (int j = 0; j < count; j++) {
+			assert_int_equal(campaign_run_hooked(single, s, SEED, first + (uint64_t)j, 1,
+							     &weeks[j * s->batches], switching_hook, s),
+					 CAMPAIGN_OK);
+			assert_true(campaign_rectification(block, j) == campaign_rectification(single, 0));
+			for (int b = 0; b < s->batches; b++)
+				for (size_t k = 0; k < cells; k++)
+					assert_int_equal(campaign_open(block, j, b, k),
+							 campaign_open(single, 0, b, k));
+		}
+	}
+	free(weeks);
+	campaign_free(block);
+	campaign_free(single);
 	inversion_tables_free(tables);
 	scenario_free(s);
 }
@@ -374,6 +424,7 @@ int main(void)
 		cmocka_unit_test(blocks_draw_what_weeks_draw),
 		cmocka_unit_test(a_quiet_hook_changes_nothing),
 		cmocka_unit_test(hooked_cells_follow_their_rates),
+		cmocka_unit_test(hooked_blocks_end_as_single_replications),
 		cmocka_unit_test(tables_keep_the_span_at_its_edges),
 		cmocka_unit_test(expecting_changes_no_outcome),
 	};

@@ -245,12 +245,13 @@ static void weekly_dynamics_match_their_expectation(void **state)
 	for (int i = 0; i < n; i++) {
 		struct rng stream;
 		struct inventory inv = {0};
+		struct inventory_samplers samplers = {0};
 		int64_t rectified = 0, arrived = 0;
 		rng_init(&stream, 16, (uint64_t)i, RNG_SUBSTREAM_CELLS);
-		inventory_start(&inv, 100, r, rho, lambda, tables);
+		inventory_start(&inv, &samplers, 100, r, rho, lambda, tables);
 		for (int t = 1; t <= weeks; t++) {
 			int64_t before = inv.open;
-			inventory_week(&inv, &stream, &rectified, &arrived);
+			inventory_week(&inv, &samplers, &stream, &rectified, &arrived);
 			assert_true(inv.open >= 0);
 			assert_true(inv.rectified_last <= before);
 		}
@@ -277,6 +278,7 @@ static void changed_rates_draw_as_fresh_ones(void **state)
 					  {0.9, 0.0, 9.5},  {0.2, 0.1, 3.0}, {0.7, 0.3, 0.0}};
 	const int kinds = (int)(sizeof rates / sizeof rates[0]);
 	struct inventory kept = {0};
+	struct inventory_samplers kept_samplers = {0};
 	struct inversion_tables *tables = inversion_tables_new();
 	assert_non_null(tables);
 	for (int i = 0; i < 200; i++) {
@@ -284,18 +286,19 @@ static void changed_rates_draw_as_fresh_ones(void **state)
 		rng_init(&a, 3, (uint64_t)i, RNG_SUBSTREAM_CELLS);
 		rng_init(&b, 3, (uint64_t)i, RNG_SUBSTREAM_CELLS);
 		int64_t rectified_a = 0, arrived_a = 0, rectified_b = 0, arrived_b = 0;
-		inventory_start(&kept, 150, 0.2, 0.1, 3.0, tables);
+		inventory_start(&kept, &kept_samplers, 150, 0.2, 0.1, 3.0, tables);
 		int64_t open = 150, last = 0;
 		for (int t = 1; t <= 30; t++) {
 			const double *r = rates[(i + t * t) % kinds];
 			kept.rectify_rate = r[0];
 			kept.rebound = r[1];
 			kept.new_per_week = r[2];
-			inventory_week(&kept, &a, &rectified_a, &arrived_a);
+			inventory_week(&kept, &kept_samplers, &a, &rectified_a, &arrived_a);
 			struct inventory fresh = {0};
-			inventory_start(&fresh, open, r[0], r[1], r[2], NULL);
+			struct inventory_samplers fresh_samplers = {0};
+			inventory_start(&fresh, &fresh_samplers, open, r[0], r[1], r[2], NULL);
 			fresh.rectified_last = last;
-			inventory_week(&fresh, &b, &rectified_b, &arrived_b);
+			inventory_week(&fresh, &fresh_samplers, &b, &rectified_b, &arrived_b);
 			assert_int_equal(kept.open, fresh.open);
 			assert_int_equal(kept.rectified_last, fresh.rectified_last);
 			open = fresh.open;

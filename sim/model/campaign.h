@@ -83,13 +83,26 @@ enum campaign_status {
 	CAMPAIGN_HOOK_STOPPED = -2  /* the hook returned nonzero */
 };
 
+/* The replications a hooked block holds at most. */
+#define CAMPAIGN_HOOKED_BLOCK 16
+
+/* The most a hooked block may hold here: CAMPAIGN_HOOKED_BLOCK, or the
+ * capacity when smaller. */
+int campaign_hooked_capacity(const struct campaign *c);
+
 /*
- * Runs replication INDEX of S alone into index 0, calling HOOK (CONTEXT,
- * SEED, INDEX, the week, the replication's inventories) after every week
- * (docs/model.md 5). Returns a campaign_status: a hook's stop at once.
+ * Runs replications FIRST .. FIRST + COUNT - 1 of S (COUNT at most
+ * campaign_hooked_capacity) into indices 0 .. COUNT - 1, week by week:
+ * each week every cell steps in every replication, then HOOK (CONTEXT,
+ * SEED, the replication, the week, that replication's inventories) is
+ * called for each replication in order (docs/model.md 5: a plugin keeps
+ * nothing that changes between calls, so the calls of replications may
+ * interleave). BATCH_WEEK[j * batches + b] is tau_b of replication
+ * FIRST + j. Each replication draws what it draws alone. Returns a
+ * campaign_status: a hook's stop at once.
  */
 int campaign_run_hooked(struct campaign *c, const struct scenario *s, uint64_t seed,
-			uint64_t index, const int *batch_week,
+			uint64_t first, int count, const int *batch_week,
 			int (*hook)(void *context, uint64_t seed, uint64_t replication, int week,
 				    struct inventory *inventories),
 			void *context);

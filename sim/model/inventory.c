@@ -25,49 +25,49 @@ static const struct binomial_source *binomial_in_force(struct binomial_source *s
 	return slot;
 }
 
-void inventory_start(struct inventory *inv, int64_t problems, double rectify_rate,
-		     double rebound, double new_per_week, struct inversion_tables *tables)
+void inventory_start(struct inventory *inv, struct inventory_samplers *kept, int64_t problems,
+		     double rectify_rate, double rebound, double new_per_week,
+		     struct inversion_tables *tables)
 {
 	inv->open = problems;
 	inv->rectified_last = 0;
 	inv->rectify_rate = rectify_rate;
 	inv->rebound = rebound;
 	inv->new_per_week = new_per_week;
-	if (inv->tables != tables) { /* the sources point into the old tables */
-		memset(inv->rectify_cache, 0, sizeof inv->rectify_cache);
-		memset(inv->rebound_cache, 0, sizeof inv->rebound_cache);
-		memset(&inv->arrival_cache, 0, sizeof inv->arrival_cache);
-		inv->tables = tables;
+	if (kept->tables != tables) { /* the sources point into the old tables */
+		memset(kept, 0, sizeof *kept);
+		kept->tables = tables;
 	}
 	/* slot 0 holds the scenario's rates: set up once, in the first replication */
-	if (inv->rectify_cache[0].rate.p != rectify_rate)
-		inversion_binomial_init(&inv->rectify_cache[0], rectify_rate, tables);
-	if (inv->rebound_cache[0].rate.p != rebound)
-		inversion_binomial_init(&inv->rebound_cache[0], rebound, tables);
+	if (kept->rectify_cache[0].rate.p != rectify_rate)
+		inversion_binomial_init(&kept->rectify_cache[0], rectify_rate, tables);
+	if (kept->rebound_cache[0].rate.p != rebound)
+		inversion_binomial_init(&kept->rebound_cache[0], rebound, tables);
 }
 
-void inventory_prefetch(const struct inventory *inv)
+void inventory_prefetch(const struct inventory *inv, const struct inventory_samplers *kept)
 {
-	const struct binomial_source *rectify = binomial_kept(inv->rectify_cache, inv->rectify_rate);
-	const struct binomial_source *rebound = binomial_kept(inv->rebound_cache, inv->rebound);
+	const struct binomial_source *rectify = binomial_kept(kept->rectify_cache, inv->rectify_rate);
+	const struct binomial_source *rebound = binomial_kept(kept->rebound_cache, inv->rebound);
 	if (rectify != NULL)
 		inversion_binomial_prefetch(rectify, inv->open);
 	if (rebound != NULL)
 		inversion_binomial_prefetch(rebound, inv->rectified_last);
 }
 
-void inventory_week(struct inventory *inv, struct rng *r, int64_t *rectified, int64_t *arrived)
+void inventory_week(struct inventory *inv, struct inventory_samplers *kept, struct rng *r,
+		    int64_t *rectified, int64_t *arrived)
 {
 	/* the rates in force, which a hook may have changed since last week */
 	const struct binomial_source *rectify = binomial_in_force(
-		inv->rectify_cache, inv->rectify_rate, &inv->rectify_next, inv->tables);
+		kept->rectify_cache, inv->rectify_rate, &kept->rectify_next, kept->tables);
 	const struct binomial_source *rebound = binomial_in_force(
-		inv->rebound_cache, inv->rebound, &inv->rebound_next, inv->tables);
-	if (inv->arrival_cache.rate.mu != inv->new_per_week)
-		inversion_poisson_init(&inv->arrival_cache, inv->new_per_week, inv->tables);
+		kept->rebound_cache, inv->rebound, &kept->rebound_next, kept->tables);
+	if (kept->arrival_cache.rate.mu != inv->new_per_week)
+		inversion_poisson_init(&kept->arrival_cache, inv->new_per_week, kept->tables);
 	int64_t fixed = inversion_binomial_draw(rectify, r, inv->open);
 	int64_t rebounded = inversion_binomial_draw(rebound, r, inv->rectified_last);
-	int64_t added = inversion_poisson_draw(&inv->arrival_cache, r);
+	int64_t added = inversion_poisson_draw(&kept->arrival_cache, r);
 	inv->open = inv->open - fixed + rebounded + added;
 	inv->rectified_last = fixed;
 	*rectified += fixed;

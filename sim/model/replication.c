@@ -195,43 +195,40 @@ static void draw_dates(const struct scenario *s, uint64_t seed, uint64_t index, 
 }
 
 /*
- * Weekly dynamics (3.1) of replication INDEX: run now with the hook, else
- * looked up in the block, which is run first when it does not hold INDEX
- * (up to the expected replications' end). Sets w->current; returns a status.
+ * Weekly dynamics (3.1) of replication INDEX, looked up in the block, which
+ * is run first when it does not hold INDEX (up to the expected
+ * replications' end; with week hooks a hooked block, of one replication
+ * when setup runs in each). Sets w->current; returns a status.
  */
 static int run_campaign(const struct scenario *s, uint64_t seed, uint64_t index,
 			struct replication_workspace *w)
 {
-	if (w->hook != NULL) {
-		w->block_count = 0;
-		w->current = 0;
-		draw_dates(s, seed, index, 0, w);
-		if (w->uncertain != NULL &&
-		    uncertain_apply_draw(w->uncertain, seed, index, 0, w->campaign) != 0)
-			return REPLICATION_HOOK_FAILED;
-		int status = campaign_run_hooked(w->campaign, s, seed, index, w->batch_week, w->hook,
-						 w->hook_context);
-		return status == CAMPAIGN_OK	     ? REPLICATION_OK
-		       : status == CAMPAIGN_NO_MEMORY ? REPLICATION_NO_MEMORY
-						     : REPLICATION_HOOK_FAILED;
-	}
 	if (w->block_count == 0 || seed != w->block_seed || index < w->block_first ||
 	    index - w->block_first >= (uint64_t)w->block_count) {
 		uint64_t count = 1;
 		if (seed == w->expect_seed && index >= w->expect_first && index < w->expect_last)
 			count = w->expect_last - index;
-		int block = w->setup_each ? 1 : campaign_capacity(w->campaign);
+		int block = w->setup_each	 ? 1
+			    : w->hook != NULL ? campaign_hooked_capacity(w->campaign)
+					      : campaign_capacity(w->campaign);
 		if (count > (uint64_t)block)
 			count = (uint64_t)block;
+		w->block_count = 0;
 		for (int j = 0; j < (int)count; j++) {
 			draw_dates(s, seed, index + (uint64_t)j, j, w);
 			if (w->uncertain != NULL &&
-			    uncertain_apply_draw(w->uncertain, seed, index + (uint64_t)j, j, w->campaign) != 0) {
-				w->block_count = 0;
+			    uncertain_apply_draw(w->uncertain, seed, index + (uint64_t)j, j, w->campaign) != 0)
 				return REPLICATION_HOOK_FAILED;
-			}
 		}
-		campaign_run_block(w->campaign, s, seed, index, (int)count, w->batch_week);
+		if (w->hook != NULL) {
+			int status = campaign_run_hooked(w->campaign, s, seed, index, (int)count,
+							 w->batch_week, w->hook, w->hook_context);
+			if (status != CAMPAIGN_OK)
+				return status == CAMPAIGN_NO_MEMORY ? REPLICATION_NO_MEMORY
+								    : REPLICATION_HOOK_FAILED;
+		} else {
+			campaign_run_block(w->campaign, s, seed, index, (int)count, w->batch_week);
+		}
 		w->block_seed = seed;
 		w->block_first = index;
 		w->block_count = (int)count;

@@ -4,6 +4,7 @@
  * whose cells read and write the running replication's inventories.
  */
 #include "plugin_int.h"
+#include "campaign.h"
 #include "ccsim_limits.h"
 #include "i18n.h"
 
@@ -32,7 +33,9 @@ struct week_state {
 	int policy;
 	struct plugin_thread *thread;
 	lua_State *L;
-	struct rng stream;
+	/* the streams of the replications a hooked block interleaves, each in
+	 * the slot of its index modulo CAMPAIGN_HOOKED_BLOCK */
+	struct rng streams[CAMPAIGN_HOOKED_BLOCK];
 	int week_ref, state_ref, params_ref, targets_ref, week_name_ref;
 	const char *hook;             /* while preparing: the part being prepared */
 };
@@ -51,8 +54,6 @@ struct plugin_thread {
 	int n;
 	struct week_state *states;
 	struct inventory *inventories;   /* the replication's, during a week call */
-	uint64_t replication;
-	int started;
 	int failed;                      /* the policy whose week call failed */
 	struct sandbox_error error;      /* and why */
 	const char *failed_hook;         /* "week", or "setup" run again in a replication */
@@ -343,7 +344,7 @@ struct plugin_thread *plugin_thread_new(const struct plugin_host *host, struct d
 		struct sandbox_error err;
 		ws->policy = i;
 		ws->thread = thread;
-		ws->sb.rng = &ws->stream;
+		ws->sb.rng = &ws->streams[0];
 		sandbox_set_file(&ws->sb, host->policies[i].file);
 		ws->L = sandbox_open(&ws->sb);
 		if (ws->L == NULL) {
@@ -403,12 +404,14 @@ static int store_week(lua_State *L, int week)
 int plugin_thread_week(struct plugin_thread *thread, uint64_t seed, uint64_t replication,
 		       int week, struct inventory *inventories)
 {
-	if (!thread->started || thread->replication != replication) {
-		for (int i = 0; i < thread->n; i++)
-			rng_init(&thread->states[i].stream, seed, replication,
+	/* a replication's calls continue its own stream, whatever other
+	 * replications' calls come between (campaign_run_hooked) */
+	size_t slot = (size_t)(replication % CAMPAIGN_HOOKED_BLOCK);
+	for (int i = 0; i < thread->n; i++) {
+		if (week == 1)
+			rng_init(&thread->states[i].streams[slot], seed, replication,
 				 RNG_SUBSTREAM_POLICIES + (uint64_t)thread->states[i].policy);
-		thread->replication = replication;
-		thread->started = 1;
+		thread->states[i].sb.rng = &thread->states[i].streams[slot];
 	}
 	thread->inventories = inventories;
 	for (int i = 0; i < thread->n; i++) {
