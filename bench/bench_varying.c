@@ -6,11 +6,12 @@
  * the 220 binomial rates of the cells change from one replication to the
  * next (issue 14's benchmark).
  *
- *   bench_varying [REPLICATIONS [MODE [RATES]]]
+ *   bench_varying [REPLICATIONS [MODES [RATES]]]
  *
- * (default 20,000 replications, every mode ("all"), both rates: "rectify"
- * makes the rectification rates alone uncertain, 10 inputs, the rebounds
- * staying certain.)
+ * (default 20,000 replications, every mode ("all", or the modes named,
+ * joined by '+': certain+grid), both rates: "rectify" makes the
+ * rectification rates alone uncertain, 10 inputs, the rebounds staying
+ * certain.)
  *
  * Each way of drawing at rates that vary is timed over the same
  * replications, one thread, the inputs' own draws included:
@@ -21,11 +22,14 @@
  *              registers new rates in the tables, until the registry or the
  *              budget is full; then every draw builds its table on the stack
  *   notables   the sources given no tables (inversion.h's fallback)
- *   varying    varying.h (the proposed design): below a mean of 16 the
- *              tables' own values, summed lazily from the first entry;
- *              above it sample.h's BTRS; no tables
+ *   varying    varying.h without its grid (a hooked replication's): below
+ *              a mean of 16 the tables' own values, summed lazily from the
+ *              first entry; above it sample.h's BTRS; no tables
  *   samplers   sample.h's inversion and BTRS at a rate set up per
  *              replication (exact too, but other values than the tables')
+ *   grid       varying.h through its grid (what the model does): a draw
+ *              from the kept tables of the grid point at or above the rate,
+ *              thinned down to the rate
  *
  * The cells' parameters are the demo's, resolved (ccsim check --json).
  * Times are the thread's CPU time (CLOCK_THREAD_CPUTIME_ID): a machine
@@ -175,10 +179,10 @@ static const struct demo_cell demo_cells[] = {
 
 #define CELLS ((int)(sizeof demo_cells / sizeof demo_cells[0]))
 
-enum mode { CERTAIN, REGISTRY, NO_TABLES, VARYING, SAMPLERS, MODES };
+enum mode { CERTAIN, REGISTRY, NO_TABLES, VARYING, SAMPLERS, GRID, MODES };
 
 static const char *const mode_names[MODES] = {"certain", "registry", "notables", "varying",
-					     "samplers"};
+					     "samplers", "grid"};
 
 /* One cell's samplers, in whichever form the mode uses. */
 struct cell_state {
@@ -230,8 +234,8 @@ static struct uncertain_set *uncertain_inputs(void)
 /* One replication's dynamics in MODE; returns the open problems at the end
  * (summed, so that nothing is optimised away). */
 static int64_t replication(enum mode mode, uint64_t index, struct cell_state *cells,
-			   struct inversion_tables *tables, const struct uncertain_set *set,
-			   double *multiplier, double *u)
+			   struct inversion_tables *tables, struct varying_grid *grid,
+			   const struct uncertain_set *set, double *multiplier, double *u)
 {
 	if (mode != CERTAIN)
 		uncertain_draw(set, SEED, index, multiplier, u);
@@ -265,6 +269,11 @@ static int64_t replication(enum mode mode, uint64_t index, struct cell_state *ce
 			if (rebound_set)
 				varying_binomial_init(&s->rebound_varying, rebound);
 			break;
+		case GRID:
+			varying_binomial_init_grid(&s->rectify_varying, rectify, grid);
+			if (rebound_set)
+				varying_binomial_init_grid(&s->rebound_varying, rebound, grid);
+			break;
 		case SAMPLERS:
 			sample_binomial_rate_init(&s->rectify_rate, rectify);
 			if (rebound_set)
@@ -283,6 +292,7 @@ static int64_t replication(enum mode mode, uint64_t index, struct cell_state *ce
 			int64_t fixed, rebounded;
 			switch (mode) {
 			case VARYING:
+			case GRID:
 				fixed = varying_binomial_draw(&s->rectify_varying, &s->stream, s->open);
 				rebounded = rebounds_vary
 						    ? varying_binomial_draw(&s->rebound_varying, &s->stream,
@@ -323,21 +333,29 @@ static int64_t replication(enum mode mode, uint64_t index, struct cell_state *ce
 int main(int argc, char **argv)
 {
 	long replications = argc > 1 ? atol(argv[1]) : 20000;
-	int only = -1; /* one mode alone (for a profiler), or every mode */
-	for (int m = 0; argc > 2 && m < MODES; m++)
-		if (strcmp(argv[2], mode_names[m]) == 0)
-			only = m;
-	if (argc > 2 && strcmp(argv[2], "all") == 0)
-		only = MODES;
+	/* the modes run: every one, or those named (joined by '+', e.g. certain+grid) */
+	unsigned run = 0;
+	const char *names = argc > 2 ? argv[2] : "all";
+	for (const char *at = names; *at != '\0';) {
+		size_t len = strcspn(at, "+");
+		unsigned found = len == 3 && strncmp(at, "all", 3) == 0 ? (1u << MODES) - 1 : 0;
+		for (int m = 0; m < MODES; m++)
+			if (strlen(mode_names[m]) == len && strncmp(at, mode_names[m], len) == 0)
+				found = 1u << m;
+		if (found == 0) {
+			run = 0;
+			break;
+		}
+		run |= found;
+		at += len + (at[len] == '+');
+	}
 	if (argc > 3)
 		rebounds_vary = strcmp(argv[3], "both") == 0 ? 1 : strcmp(argv[3], "rectify") == 0 ? 0 : -1;
-	if (replications < 1 || (argc > 2 && only < 0) || rebounds_vary < 0) {
-		fprintf(stderr, "usage: bench_varying [REPLICATIONS [all|certain|registry|notables|"
-				"varying|samplers [both|rectify]]]\n");
+	if (replications < 1 || run == 0 || rebounds_vary < 0) {
+		fprintf(stderr, "usage: bench_varying [REPLICATIONS [all|MODE[+MODE...] [both|rectify]]]\n"
+				"  modes: certain registry notables varying samplers grid\n");
 		return 2;
 	}
-	if (only == MODES)
-		only = -1;
 	struct uncertain_set *set = uncertain_inputs();
 	double multiplier[2 * DISTRICTS], u[2 * DISTRICTS];
 
@@ -354,15 +372,18 @@ int main(int argc, char **argv)
 	/* Each mode's sources and tables, set up and warmed (the certain mode's
 	 * tables are built here, as in a run's first replications). */
 	struct inversion_tables *tables[MODES];
+	struct varying_grid *grids[MODES];
 	struct cell_state *cells[MODES];
 	for (int m = 0; m < MODES; m++) {
 		tables[m] = NULL;
+		grids[m] = NULL;
 		cells[m] = NULL;
-		if (only >= 0 && m != only)
+		if (!(run >> m & 1u))
 			continue;
 		tables[m] = inversion_tables_new();
 		cells[m] = calloc(CELLS, sizeof *cells[m]);
-		if (tables[m] == NULL || cells[m] == NULL)
+		grids[m] = varying_grid_new(tables[m]);
+		if (tables[m] == NULL || cells[m] == NULL || grids[m] == NULL)
 			return 1;
 		for (int k = 0; k < CELLS; k++) {
 			inversion_poisson_init(&cells[m][k].arrival, demo_cells[k].new_per_week, tables[m]);
@@ -371,8 +392,8 @@ int main(int argc, char **argv)
 			inversion_binomial_init(&cells[m][k].rebound_source, demo_cells[k].rebound, tables[m]);
 		}
 		for (long i = 0; i < 2000; i++)
-			replication((enum mode)m, (uint64_t)(replications + i), cells[m], tables[m], set,
-				    multiplier, u);
+			replication((enum mode)m, (uint64_t)(replications + i), cells[m], tables[m],
+				    grids[m], set, multiplier, u);
 	}
 	/* Rounds of every mode in turn, each mode's best round kept: a machine
 	 * shared with other work slows some rounds, not the best one. */
@@ -383,15 +404,15 @@ int main(int argc, char **argv)
 	long per_round = replications / ROUNDS + 1;
 	for (int round = 0; round < ROUNDS; round++) {
 		for (int m = 0; m < MODES; m++) {
-			if (only >= 0 && m != only)
+			if (!(run >> m & 1u))
 				continue;
 			/* the slow modes run a tenth (their rate is what is reported) */
 			long count = m == REGISTRY || m == NO_TABLES ? per_round / 10 + 1 : per_round;
 			long first = (long)round * per_round;
 			start = now();
 			for (long i = first; i < first + count; i++)
-				open[m] += replication((enum mode)m, (uint64_t)i, cells[m], tables[m], set,
-						       multiplier, u);
+				open[m] += replication((enum mode)m, (uint64_t)i, cells[m], tables[m],
+						       grids[m], set, multiplier, u);
 			double us = (now() - start) / (double)count * 1e6;
 			if (us < best[m])
 				best[m] = us;
@@ -399,11 +420,13 @@ int main(int argc, char **argv)
 	}
 	printf("%-10s %12s %10s %14s\n", "mode", "us / repl.", "x certain", "table bytes");
 	for (int m = 0; m < MODES; m++) {
-		if (only >= 0 && m != only)
+		if (!(run >> m & 1u))
 			continue;
-		printf("%-10s %12.2f %10.2f %14zu\n", mode_names[m], best[m], best[m] / best[CERTAIN],
+		printf("%-10s %12.2f %10.2f %14zu\n", mode_names[m], best[m],
+		       run & 1u ? best[m] / best[CERTAIN] : NAN,
 		       inversion_tables_bytes(tables[m]));
 		free(cells[m]);
+		varying_grid_free(grids[m]);
 		inversion_tables_free(tables[m]);
 	}
 	(void)open;

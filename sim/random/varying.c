@@ -1,6 +1,8 @@
 #include "varying.h"
 
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 /*
  * Every expression below is the one inversion.c fills its tables with,
@@ -22,6 +24,7 @@ static int64_t binomial_n_max(double p)
 
 void varying_binomial_init(struct varying_binomial *b, double p)
 {
+	b->grid_at = NULL;
 	b->p = p;
 	b->n_max = binomial_n_max(p);
 	b->log_q = NAN; /* the logarithms wait for the first walk (BTRS needs others) */
@@ -44,7 +47,7 @@ static int64_t span_last(double mean, double sd, int64_t n)
 	return hi_f < (double)n ? (int64_t)hi_f : n;
 }
 
-int64_t varying_binomial_draw(struct varying_binomial *b, struct rng *r, int64_t n)
+int64_t varying_binomial_alone(struct varying_binomial *b, struct rng *r, int64_t n)
 {
 	if (n > b->n_max || (double)n * b->p >= VARYING_WALK_MEAN) {
 		if (!b->rate_ready) {
@@ -127,6 +130,7 @@ int64_t varying_binomial_draw(struct varying_binomial *b, struct rng *r, int64_t
 
 void varying_poisson_init(struct varying_poisson *s, double mu)
 {
+	s->grid_at = NULL;
 	s->mu = mu;
 	s->rate_ready = 0;
 	s->first = 0.0;
@@ -141,7 +145,7 @@ void varying_poisson_init(struct varying_poisson *s, double mu)
 			      : exp(-mu + (double)s->lo * log(mu) - sample_log_factorial(s->lo));
 }
 
-int64_t varying_poisson_draw(struct varying_poisson *s, struct rng *r)
+int64_t varying_poisson_alone(struct varying_poisson *s, struct rng *r)
 {
 	if (s->width == 0 || s->mu >= VARYING_WALK_MEAN) { /* PTRS, or inversion when mu is 0 */
 		if (!s->rate_ready) {
@@ -161,4 +165,151 @@ int64_t varying_poisson_draw(struct varying_poisson *s, struct rng *r)
 			px *= mu / (double)(s->lo + i + 1);
 		}
 	}
+}
+
+/* ---- the grid ---------------------------------------------------------- */
+
+/* Octaves of means above 1: up to 2^VARYING_GRID_ABOVE, past the tables. */
+#define GRID_ABOVE 7
+#define GRID_STEPS VARYING_GRID_STEPS
+#define GRID_POINTS ((VARYING_GRID_OCTAVES + GRID_ABOVE) * GRID_STEPS)
+
+struct varying_grid {
+	struct inversion_tables *tables;
+	/* by grid point, set up on first use */
+	unsigned char binomial_ready[GRID_POINTS], poisson_ready[GRID_POINTS];
+	struct binomial_source binomial[GRID_POINTS];
+	struct poisson_source poisson[GRID_POINTS];
+};
+
+struct varying_grid *varying_grid_new(struct inversion_tables *tables)
+{
+	struct varying_grid *grid = calloc(1, sizeof *grid);
+	if (grid != NULL)
+		grid->tables = tables;
+	return grid;
+}
+
+void varying_grid_free(struct varying_grid *grid)
+{
+	free(grid);
+}
+
+/* log2(GRID_STEPS) */
+#define GRID_STEP_BITS __builtin_ctz(GRID_STEPS)
+#define MANTISSA_BITS 52
+
+/*
+ * The grid point at or above X > 0, (1 + k / GRID_STEPS) 2^e, into *AT; its
+ * index, or -1 below the grid's least octave or at 2^GRID_ABOVE and past.
+ * Exact, on X's bits: the grid's points are dyadic numbers, the next above
+ * X has X's exponent and its mantissa's top bits rounded up.
+ */
+static int grid_point(double x, double *at)
+{
+	uint64_t bits;
+	memcpy(&bits, &x, sizeof bits);
+	int e = (int)(bits >> MANTISSA_BITS) - 1023;   /* x > 0, normal: the sign bit is 0 */
+	uint64_t f = bits & ((UINT64_C(1) << MANTISSA_BITS) - 1);
+	int shift = MANTISSA_BITS - GRID_STEP_BITS;
+	int k = (int)((f + (UINT64_C(1) << shift) - 1) >> shift);
+	if (k == GRID_STEPS) {
+		k = 0;
+		e++;
+	}
+	if (e < -VARYING_GRID_OCTAVES || e >= GRID_ABOVE)
+		return -1;
+	bits = (uint64_t)(e + 1023) << MANTISSA_BITS | (uint64_t)k << shift;
+	memcpy(at, &bits, sizeof bits);
+	return (e + VARYING_GRID_OCTAVES) * GRID_STEPS + k;
+}
+
+int varying_grid_index(double x)
+{
+	double g;
+	return x > 0.0 ? grid_point(x, &g) : -1;
+}
+
+/* The thinning from grid point G down to RATE <= G. */
+static void thinning_init(struct varying_thinning *t, double rate, double g)
+{
+	double keep = rate / g;
+	t->remove = keep < 1.0 ? 1.0 - keep : 0.0; /* exact: keep lies in [1/2, 1] */
+	t->odds = t->remove / (1.0 - t->remove);
+	t->log_keep = NAN;
+}
+
+/* Grid point I's value. */
+static double grid_value(int i)
+{
+	uint64_t bits = (uint64_t)(i / GRID_STEPS - VARYING_GRID_OCTAVES + 1023) << MANTISSA_BITS |
+			(uint64_t)(i % GRID_STEPS) << (MANTISSA_BITS - GRID_STEP_BITS);
+	double g;
+	memcpy(&g, &bits, sizeof g);
+	return g;
+}
+
+void varying_binomial_init_grid(struct varying_binomial *b, double p, struct varying_grid *grid)
+{
+	varying_binomial_init(b, p);
+	double g;
+	int i = grid != NULL && p > 0.0 && p < 1.0 ? grid_point(p, &g) : -1;
+	if (i < 0 || g >= 1.0)
+		return;
+	b->adds = 0;
+	if (i > 0 && g > p) {
+		/* the nearer point: below P, draws at it gain successes */
+		double below = grid_value(i - 1);
+		if (p - below < g - p) {
+			i--;
+			g = below;
+			b->adds = 1;
+		}
+	}
+	if (!grid->binomial_ready[i]) {
+		inversion_binomial_init(&grid->binomial[i], g, grid->tables);
+		grid->binomial_ready[i] = 1;
+	}
+	b->grid_at = &grid->binomial[i];
+	if (b->adds) {
+		/* a failure at g succeeds with (p - g) / (1 - g) */
+		b->thin.remove = (p - g) / (1.0 - g);
+		b->thin.odds = b->thin.remove / (1.0 - b->thin.remove);
+		b->thin.log_keep = NAN;
+	} else {
+		thinning_init(&b->thin, p, g);
+	}
+}
+
+void varying_poisson_init_grid(struct varying_poisson *s, double mu, struct varying_grid *grid)
+{
+	varying_poisson_init(s, mu);
+	double g;
+	int i = grid != NULL && mu > 0.0 ? grid_point(mu, &g) : -1;
+	if (i < 0 || g > INVERSION_VARIANCE)
+		return;
+	if (!grid->poisson_ready[i]) {
+		inversion_poisson_init(&grid->poisson[i], g, grid->tables);
+		grid->poisson_ready[i] = 1;
+	}
+	s->grid_at = &grid->poisson[i];
+	thinning_init(&s->thin, mu, g);
+}
+
+int64_t varying_removals_walk(struct varying_thinning *t, double u, int64_t y)
+{
+	if (isnan(t->log_keep))
+		t->log_keep = log1p(-t->remove);
+	double px = exp((double)y * t->log_keep), sum = px;
+	for (int64_t k = 0;; k++) {
+		if (!(sum < u) || k == y)
+			return k;
+		px *= (double)(y - k) * t->odds / (double)(k + 1);
+		sum += px;
+	}
+}
+
+int64_t varying_removals_many(const struct varying_thinning *t, struct rng *r, int64_t y)
+{
+	return sample_binomial(r, y, t->remove);
 }

@@ -43,6 +43,39 @@
 #define VARYING_WALK_MEAN 16.0
 #endif
 
+/* Grid points an octave: a power of two. */
+#ifndef VARYING_GRID_STEPS
+#define VARYING_GRID_STEPS 16
+#endif
+/* A binomial's n is split into a multiple of VARYING_SPLIT and the rest. */
+#ifndef VARYING_SPLIT
+#define VARYING_SPLIT 64
+#endif
+/* The grid's least octave, [2^-VARYING_GRID_OCTAVES, 2^(1 - VARYING_GRID_OCTAVES)):
+ * a rate or mean below is drawn without the grid. */
+#define VARYING_GRID_OCTAVES 24
+
+/* The shared grid of rates and means: one a campaign (a thread), its
+ * tables the run's. */
+struct varying_grid;
+
+/* TABLES may be NULL (every grid draw builds its table: the same values,
+ * slower); NULL when out of memory. */
+struct varying_grid *varying_grid_new(struct inversion_tables *tables);
+void varying_grid_free(struct varying_grid *grid);
+/* The index of the grid point at or above X (a rate or a mean; -1 off the
+ * grid): draws at rates of one index share their tables, and run best one
+ * after another. */
+int varying_grid_index(double x);
+
+/* The removals Binomial(y, 1 - rate / g) that bring a draw at grid point g
+ * down to the rate. */
+struct varying_thinning {
+	double remove;         /* 1 - rate / g: a success's chance to be removed (0: none) */
+	double odds;           /* remove / (1 - remove) */
+	double log_keep;       /* log1p(-remove), when the walk first needs it (NAN until) */
+};
+
 /* Binomial(n, p) at one p and varying n, without tables. */
 struct varying_binomial {
 	double p;
@@ -53,10 +86,18 @@ struct varying_binomial {
 	int64_t n_max;         /* inversion up to here, as inversion.h's tables (-1: p is 0 or 1) */
 	int rate_ready;        /* RATE set up (the draws past n_max need it) */
 	struct binomial_rate rate;
+	/* through the grid (NULL: the walk or BTRS above): */
+	const struct binomial_source *grid_at;
+	int adds;              /* the grid point is below p: successes are added, not removed */
+	struct varying_thinning thin;
 };
 
+/* Without the grid: the walk, or BTRS (what a hooked replication draws with). */
 void varying_binomial_init(struct varying_binomial *b, double p);
-int64_t varying_binomial_draw(struct varying_binomial *b, struct rng *r, int64_t n);
+/* Through GRID's tables, thinned (GRID may be NULL: as varying_binomial_init). */
+void varying_binomial_init_grid(struct varying_binomial *b, double p, struct varying_grid *grid);
+static inline int64_t varying_binomial_draw(struct varying_binomial *b, struct rng *r,
+					    int64_t n);
 
 /* Poisson(mu) at one mean, without tables. */
 struct varying_poisson {
@@ -65,9 +106,71 @@ struct varying_poisson {
 	int64_t lo, width;     /* the table's span */
 	int rate_ready;        /* RATE set up (mu past the tables) */
 	struct poisson_rate rate;
+	const struct poisson_source *grid_at;   /* through the grid (NULL: not) */
+	struct varying_thinning thin;
 };
 
 void varying_poisson_init(struct varying_poisson *s, double mu);
-int64_t varying_poisson_draw(struct varying_poisson *s, struct rng *r);
+void varying_poisson_init_grid(struct varying_poisson *s, double mu, struct varying_grid *grid);
+static inline int64_t varying_poisson_draw(struct varying_poisson *s, struct rng *r);
+
+/* ---- the draws, inline; what they call out of line -------------------- */
+
+/* The removals' mean from which they are drawn by sample.h (a walk's cost
+ * grows with it; never met below the tables' variance with a fine grid). */
+#define VARYING_THINNING_WALK_MEAN 16.0
+
+int64_t varying_binomial_alone(struct varying_binomial *b, struct rng *r, int64_t n);
+int64_t varying_poisson_alone(struct varying_poisson *s, struct rng *r);
+/* Binomial(Y, remove) by inversion from 0 with the uniform U (the tail
+ * rounding leaves past Y stops at Y). */
+int64_t varying_removals_walk(struct varying_thinning *t, double u, int64_t y);
+/* Binomial(Y, remove) by sample.h. */
+int64_t varying_removals_many(const struct varying_thinning *t, struct rng *r, int64_t y);
+
+/*
+ * Binomial(Y, remove). Nearly always none: P(0) = (1 - remove)^Y is at
+ * least exp(-z), z = Y remove / (1 - remove) (as log(1 - x) >= -x / (1 - x)),
+ * and exp(-z) at least 1 - z + z^2/2 - z^3/6 (Taylor's remainder is
+ * positive): a uniform below that bound (less 2^-50 for rounding) is
+ * inversion's 0 without a logarithm. Otherwise the walk finishes the
+ * inversion with the same uniform.
+ */
+static inline int64_t varying_removals(struct varying_thinning *t, struct rng *r, int64_t y)
+{
+	double z = (double)y * t->odds;
+	if (__builtin_expect(z > VARYING_THINNING_WALK_MEAN, 0))
+		return varying_removals_many(t, r, y);
+	double u = (double)(rng_next(r) >> 11) * 0x1.0p-53;
+	double least = 1.0 - z * (1.0 - 0.5 * z * (1.0 - z * (1.0 / 3.0))) - 0x1.0p-50;
+	if (__builtin_expect(u < least, 1))
+		return 0;
+	return varying_removals_walk(t, u, y);
+}
+
+static inline int64_t varying_binomial_draw(struct varying_binomial *b, struct rng *r, int64_t n)
+{
+	const struct binomial_source *at = b->grid_at;
+	if (at == NULL || n > at->n_max)
+		return varying_binomial_alone(b, r, n);
+	/* Binomial(n, g) as the sum of Binomial(hi, g) and Binomial(lo, g) */
+	int64_t lo = n & (VARYING_SPLIT - 1), hi = n - lo;
+	int64_t y = inversion_binomial_draw(at, r, hi) + inversion_binomial_draw(at, r, lo);
+	if (b->adds)
+		return y + varying_removals(&b->thin, r, n - y);
+	if (y == 0 || b->thin.remove == 0.0)
+		return y;
+	return y - varying_removals(&b->thin, r, y);
+}
+
+static inline int64_t varying_poisson_draw(struct varying_poisson *s, struct rng *r)
+{
+	if (s->grid_at == NULL)
+		return varying_poisson_alone(s, r);
+	int64_t y = inversion_poisson_draw(s->grid_at, r);
+	if (y == 0 || s->thin.remove == 0.0)
+		return y;
+	return y - varying_removals(&s->thin, r, y);
+}
 
 #endif

@@ -1,0 +1,208 @@
+/*
+ * varying.h's grid: Binomial(n, p) and Poisson(mu) at a rate set anew in
+ * every replication, drawn from the kept tables of the nearest grid point
+ * and corrected by thinning (or by adding successes), against the exact
+ * pmf. Chi-square at a fixed seed, p-value floor STATS_P_FLOOR (stats.h):
+ * rates on grid points, just off them, between two, where the correction
+ * is walked or drawn by sample.h, past the tables, 0 and 1.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "inversion.h"
+#include "rng.h"
+#include "stats.h"
+#include "varying.h"
+
+#define SEED 20261122
+#define DRAWS 200000
+
+/* Chi-square p-value of DRAWS grid draws of Binomial(n, P), n from N_LO to
+ * N_HI in turn, each draw's rate set up anew (as each replication's),
+ * against the pmf at CLAIMED. */
+static double grid_binomial_fit(struct varying_grid *grid, uint64_t stream, int64_t n_lo,
+				int64_t n_hi, double p, double claimed)
+{
+	double *observed = calloc((size_t)n_hi + 1, sizeof *observed);
+	double *expected = calloc((size_t)n_hi + 1, sizeof *expected);
+	assert_non_null(observed);
+	assert_non_null(expected);
+	struct rng r;
+	rng_init(&r, SEED, stream, 0);
+	int64_t span = n_hi - n_lo + 1;
+	for (int i = 0; i < DRAWS; i++) {
+		struct varying_binomial b;
+		varying_binomial_init_grid(&b, p, grid);
+		int64_t n = n_lo + i % span;
+		int64_t k = varying_binomial_draw(&b, &r, n);
+		assert_true(k >= 0 && k <= n);
+		observed[k]++;
+	}
+	for (int64_t n = n_lo; n <= n_hi; n++) {
+		double share = (double)(DRAWS / span + (n - n_lo < DRAWS % span ? 1 : 0));
+		for (int64_t k = 0; k <= n; k++)
+			expected[k] += share * stats_binomial_pmf(k, n, claimed);
+	}
+	double pvalue = stats_chi_square_test(observed, expected, (int)n_hi + 1);
+	free(observed);
+	free(expected);
+	return pvalue;
+}
+
+static void grid_binomials_follow_the_exact_pmf(void **state)
+{
+	(void)state;
+	struct inversion_tables *tables = inversion_tables_new();
+	struct varying_grid *grid = varying_grid_new(tables);
+	assert_non_null(grid);
+	const struct {
+		int64_t n_lo, n_hi;
+		double p;
+	} cases[] = {
+		{20, 600, 0.12},             /* a rectification: n split, points above and below */
+		{0, 60, 0.08},               /* its rebound */
+		{100, 100, 0.125},           /* a grid point (2^-3): no correction */
+		{100, 100, 0.1171875},       /* the point below it, (1 + 14/16) 2^-4 */
+		{100, 100, 0.125 - 1e-9},    /* just below a point: a few removals */
+		{100, 100, 0.1171875 + 1e-9}, /* just above one: a few successes added */
+		{300, 300, 0.121},           /* between, nearer the point below: added */
+		{300, 300, 0.1215},          /* between, nearer the point above: removed */
+		{4000, 4000, 0.02},          /* removals often walked (mean up to 2) */
+		{1000, 1000, 0.9},           /* removals' mean near 6: walked */
+		{1000, 1000, 0.89},          /* added successes' mean near 17: sample.h */
+		{1000, 1000, 1e-4},          /* a small rate */
+		{5000, 5000, 0.12},          /* past the tables: BTRS at p */
+		{50, 50, 1e-9},              /* below the grid: without it */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		double pvalue = grid_binomial_fit(grid, i, cases[i].n_lo, cases[i].n_hi, cases[i].p,
+						  cases[i].p);
+		if (pvalue <= STATS_P_FLOOR)
+			print_error("Binomial(%lld..%lld, %.17g): p-value %g\n", (long long)cases[i].n_lo,
+				    (long long)cases[i].n_hi, cases[i].p, pvalue);
+		assert_true(pvalue > STATS_P_FLOOR);
+	}
+	/* the test can fail: draws at 0.12 are not Binomial(n, 0.125), the
+	 * grid point above, nor Binomial(n, 0.1171875), the one below */
+	assert_true(grid_binomial_fit(grid, 100, 300, 600, 0.12, 0.125) < STATS_P_FLOOR);
+	assert_true(grid_binomial_fit(grid, 101, 300, 600, 0.12, 0.1171875) < STATS_P_FLOOR);
+	varying_grid_free(grid);
+	inversion_tables_free(tables);
+}
+
+static void grid_binomials_at_0_and_1_are_certain(void **state)
+{
+	(void)state;
+	struct inversion_tables *tables = inversion_tables_new();
+	struct varying_grid *grid = varying_grid_new(tables);
+	struct rng r;
+	rng_init(&r, SEED, 7, 0);
+	for (int64_t n = 0; n <= 700; n += 7) {
+		struct varying_binomial none, all;
+		varying_binomial_init_grid(&none, 0.0, grid);
+		varying_binomial_init_grid(&all, 1.0, grid);
+		assert_int_equal(varying_binomial_draw(&none, &r, n), 0);
+		assert_int_equal(varying_binomial_draw(&all, &r, n), n);
+	}
+	varying_grid_free(grid);
+	inversion_tables_free(tables);
+}
+
+static void grid_poissons_follow_the_exact_pmf(void **state)
+{
+	(void)state;
+	struct inversion_tables *tables = inversion_tables_new();
+	struct varying_grid *grid = varying_grid_new(tables);
+	/* on a point (2.0, 100.0), off them, past the tables (100.5, 400) */
+	const double means[] = {0.3, 2.0, 3.0, 15.9, 25.0, 99.9, 100.0, 100.5, 400.0};
+	for (size_t i = 0; i < sizeof means / sizeof means[0]; i++) {
+		int cells = stats_poisson_cells(means[i]);
+		double *observed = calloc((size_t)cells, sizeof *observed);
+		struct rng r;
+		rng_init(&r, SEED, 50 + i, 0);
+		for (int d = 0; d < DRAWS; d++) {
+			struct varying_poisson s;
+			varying_poisson_init_grid(&s, means[i], grid);
+			int64_t k = varying_poisson_draw(&s, &r);
+			assert_true(k >= 0);
+			observed[k < cells - 1 ? k : cells - 1]++;
+		}
+		double pvalue = stats_poisson_test(observed, means[i], DRAWS);
+		if (pvalue <= STATS_P_FLOOR)
+			print_error("Poisson(%g): p-value %g\n", means[i], pvalue);
+		assert_true(pvalue > STATS_P_FLOOR);
+		/* and it can fail: the grid point above 3.0 is 3.125 */
+		if (means[i] == 3.0)
+			assert_true(stats_poisson_test(observed, 3.125, DRAWS) < STATS_P_FLOOR);
+		free(observed);
+	}
+	struct varying_poisson zero;
+	struct rng r;
+	rng_init(&r, SEED, 49, 0);
+	varying_poisson_init_grid(&zero, 0.0, grid);
+	assert_int_equal(varying_poisson_draw(&zero, &r), 0);
+	varying_grid_free(grid);
+	inversion_tables_free(tables);
+}
+
+/*
+ * A draw's value depends on its stream, n and the rate alone: not on
+ * whether the grid's tables were kept (two grids on one registry, as two
+ * threads'), built draw by draw (no tables), nor on the draws before.
+ */
+static void grid_draws_do_not_depend_on_the_tables(void **state)
+{
+	(void)state;
+	struct inversion_tables *tables = inversion_tables_new();
+	struct varying_grid *first = varying_grid_new(tables), *second = varying_grid_new(tables);
+	struct varying_grid *bare = varying_grid_new(NULL);
+	const double rates[] = {0.12, 0.0931, 0.125, 0.1171875, 0.5, 0.89, 0.9, 0.02, 1e-4, 0.3};
+	for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++) {
+		for (int64_t n = 0; n <= 1200; n += 13) {
+			struct varying_binomial a, b, c;
+			varying_binomial_init_grid(&a, rates[i], first);
+			varying_binomial_init_grid(&b, rates[i], second);
+			varying_binomial_init_grid(&c, rates[i], bare);
+			struct rng r1, r2, r3;
+			rng_init(&r1, SEED, i, (uint64_t)n);
+			r2 = r3 = r1;
+			for (int d = 0; d < 12; d++) {
+				int64_t x = varying_binomial_draw(&a, &r1, n);
+				assert_int_equal(x, varying_binomial_draw(&b, &r2, n));
+				assert_int_equal(x, varying_binomial_draw(&c, &r3, n));
+			}
+			uint64_t next = rng_next(&r1);
+			assert_true(next == rng_next(&r2) && next == rng_next(&r3)); /* in step */
+		}
+		struct varying_poisson a, c;
+		varying_poisson_init_grid(&a, 40.0 * rates[i], first);
+		varying_poisson_init_grid(&c, 40.0 * rates[i], bare);
+		struct rng r1, r3;
+		rng_init(&r1, SEED, i, 9999);
+		r3 = r1;
+		for (int d = 0; d < 200; d++)
+			assert_int_equal(varying_poisson_draw(&a, &r1), varying_poisson_draw(&c, &r3));
+	}
+	assert_true(inversion_tables_bytes(tables) < ((size_t)16 << 20));
+	varying_grid_free(first);
+	varying_grid_free(second);
+	varying_grid_free(bare);
+	inversion_tables_free(tables);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(grid_binomials_follow_the_exact_pmf),
+		cmocka_unit_test(grid_binomials_at_0_and_1_are_certain),
+		cmocka_unit_test(grid_poissons_follow_the_exact_pmf),
+		cmocka_unit_test(grid_draws_do_not_depend_on_the_tables),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
