@@ -25,22 +25,34 @@ struct cell_draws {
 	int64_t problems;
 };
 
-/* A cell of a hooked replication: the samplers in force for the rates its
- * inventory holds (a hook may change them), and its stream. */
+/* The samplers a cell keeps for the rates hooks set, shared by the
+ * replications of a hooked block (a slot set up again for another rate
+ * is noticed by every replication that drew from it). */
+struct hooked_kept {
+	struct binomial_draws kept_rectify[HOOK_RATES], kept_rebound[HOOK_RATES];
+	struct poisson_source kept_arrival;
+	int next_rectify, next_rebound;
+};
+
+/* A cell of one replication of a hooked block: the samplers in force for
+ * the rates its inventory holds (a hook may change them), and its stream;
+ * 88 bytes, so that a block's cells stay in the core's cache between the
+ * hooks' calls. */
 struct hooked_cell {
 	struct rng r;
 	double rectify_rate, rebound, new_per_week;   /* what the samplers below draw at */
 	const struct binomial_draws *rectify_at, *rebound_at;
 	const struct poisson_source *arrival_at;
-	struct binomial_draws kept_rectify[HOOK_RATES], kept_rebound[HOOK_RATES];
-	struct poisson_source kept_arrival;
-	int next_rectify, next_rebound;
 	/* rates an uncertain input draws from a continuous distribution: drawn
-	 * without tables, whatever a hook sets them to (1: rectify, 2: rebound,
-	 * 4: arrivals) */
+	 * without tables (struct hooked_untabled), whatever a hook sets them to
+	 * (1: rectify, 2: rebound, 4: arrivals) */
 	unsigned untabled;
-	struct varying_binomial rectify_varying, rebound_varying;
-	struct varying_poisson arrival_varying;
+};
+
+/* The table-free samplers of a hooked cell whose rates uncertain inputs draw. */
+struct hooked_untabled {
+	struct varying_binomial rectify, rebound;
+	struct varying_poisson arrival;
 };
 
 /* The rates of a few values (a discrete input's) a varying cell keeps samplers for. */
@@ -81,10 +93,12 @@ struct campaign {
 	int n_varying;
 	struct varying_grid *grid;      /* the continuous inputs' rates' tables (varying.h) */
 	int64_t *week_open;             /* [2][weeks + 1]: two replications of one cell */
-	/* made on a hooked replication's first use: */
-	struct inventory *inventories;  /* [cells]: the hooks' view */
-	struct hooked_cell *hooked_cells; /* [cells] */
-	int64_t *hooked_open;           /* [cell][batch]: O at tau_b (a hook may write any O) */
+	/* made on a hooked block's first use: */
+	struct inventory *inventories;  /* [CAMPAIGN_HOOKED_BLOCK][cells]: the hooks' view */
+	struct hooked_cell *hooked_cells; /* [CAMPAIGN_HOOKED_BLOCK][cells] */
+	struct hooked_kept *hooked_kept;  /* [cells] */
+	struct hooked_untabled *hooked_untabled; /* [CAMPAIGN_HOOKED_BLOCK][cells], when cells vary */
+	int64_t *hooked_open;           /* [CAMPAIGN_HOOKED_BLOCK][cell][batch]: O at tau_b */
 	int hooked;                     /* the last replication ran with a hook */
 	struct inversion_tables *tables;
 };
@@ -109,6 +123,8 @@ void campaign_free(struct campaign *c)
 	free(c->week_open);
 	free(c->inventories);
 	free(c->hooked_cells);
+	free(c->hooked_kept);
+	free(c->hooked_untabled);
 	free(c);
 }
 
@@ -550,56 +566,67 @@ static const struct binomial_draws *binomial_in_force(const struct binomial_draw
 	return slot;
 }
 
-/* Cell K's samplers for the rates its inventory holds now. */
-static void hooked_rates(struct campaign *c, size_t k, const struct inventory *v)
+/* Whether H's samplers draw at the rates inventory V holds (a kept slot
+ * may have been set up again for another replication's rate). */
+static inline int hooked_in_force(const struct hooked_cell *h, const struct inventory *v)
 {
-	struct hooked_cell *h = &c->hooked_cells[k];
+	if (v->rectify_rate != h->rectify_rate || v->rebound != h->rebound ||
+	    v->new_per_week != h->new_per_week)
+		return 0;
+	return (h->untabled & 1u || h->rectify_at->source.rate.p == h->rectify_rate) &&
+	       (h->untabled & 2u || h->rebound_at->source.rate.p == h->rebound) &&
+	       (h->untabled & 4u || h->arrival_at->rate.mu == h->new_per_week);
+}
+
+/* Cell K's samplers in H for the rates V, its inventory, holds now. */
+static void hooked_rates(struct campaign *c, size_t k, const struct inventory *v,
+			 struct hooked_cell *h, struct hooked_untabled *u)
+{
+	struct hooked_kept *kept = &c->hooked_kept[k];
 	const struct cell_draws *d = &c->draws[k];
-	if (v->rectify_rate != h->rectify_rate) {
-		if (h->untabled & 1u)
-			varying_binomial_init(&h->rectify_varying, v->rectify_rate);
-		else
-			h->rectify_at = binomial_in_force(&d->rectify, h->kept_rectify, &h->next_rectify,
-							  v->rectify_rate, c->tables);
-		h->rectify_rate = v->rectify_rate;
+	if (h->untabled & 1u) {
+		if (v->rectify_rate != h->rectify_rate)
+			varying_binomial_init(&u->rectify, v->rectify_rate);
+	} else if (v->rectify_rate != h->rectify_rate || h->rectify_at->source.rate.p != v->rectify_rate) {
+		h->rectify_at = binomial_in_force(&d->rectify, kept->kept_rectify, &kept->next_rectify,
+						  v->rectify_rate, c->tables);
 	}
-	if (v->rebound != h->rebound) {
-		if (h->untabled & 2u)
-			varying_binomial_init(&h->rebound_varying, v->rebound);
-		else
-			h->rebound_at = binomial_in_force(&d->rebound, h->kept_rebound, &h->next_rebound,
-							  v->rebound, c->tables);
-		h->rebound = v->rebound;
+	h->rectify_rate = v->rectify_rate;
+	if (h->untabled & 2u) {
+		if (v->rebound != h->rebound)
+			varying_binomial_init(&u->rebound, v->rebound);
+	} else if (v->rebound != h->rebound || h->rebound_at->source.rate.p != v->rebound) {
+		h->rebound_at = binomial_in_force(&d->rebound, kept->kept_rebound, &kept->next_rebound,
+						  v->rebound, c->tables);
 	}
-	if (v->new_per_week != h->new_per_week && (h->untabled & 4u)) {
-		varying_poisson_init(&h->arrival_varying, v->new_per_week);
-		h->new_per_week = v->new_per_week;
-	} else if (v->new_per_week != h->new_per_week) {
-		if (v->new_per_week == d->arrival.rate.mu) {
-			h->arrival_at = &d->arrival;
-		} else {
-			if (h->kept_arrival.rate.mu != v->new_per_week || h->kept_arrival.rate.mu == 0.0)
-				inversion_poisson_init(&h->kept_arrival, v->new_per_week, c->tables);
-			h->arrival_at = &h->kept_arrival;
-		}
-		h->new_per_week = v->new_per_week;
+	h->rebound = v->rebound;
+	if (h->untabled & 4u) {
+		if (v->new_per_week != h->new_per_week)
+			varying_poisson_init(&u->arrival, v->new_per_week);
+	} else if (v->new_per_week == d->arrival.rate.mu) {
+		h->arrival_at = &d->arrival;
+	} else if (v->new_per_week != h->new_per_week || h->arrival_at->rate.mu != v->new_per_week) {
+		if (kept->kept_arrival.rate.mu != v->new_per_week || kept->kept_arrival.rate.mu == 0.0)
+			inversion_poisson_init(&kept->kept_arrival, v->new_per_week, c->tables);
+		h->arrival_at = &kept->kept_arrival;
 	}
+	h->new_per_week = v->new_per_week;
 }
 
 /*
- * A varying cell K's values for a hooked replication (result 0's): V, its
+ * A varying cell K's values for result J of a hooked block: V, its
  * inventory, starts from them; a rate drawn from a continuous distribution
  * is drawn without tables, a few values' through the kept samplers (the
  * first week's check sees the rate differ from the scenario's).
  */
-static void hooked_varying_start(struct campaign *c, size_t k, struct inventory *v,
-				 struct hooked_cell *h)
+static void hooked_varying_start(struct campaign *c, size_t k, int j, struct inventory *v,
+				 struct hooked_cell *h, struct hooked_untabled *u)
 {
 	struct varying_cell *vc = &c->varying[c->vary[k]];
-	const struct campaign_values *x = &vc->values[0];
+	const struct campaign_values *x = &vc->values[j];
 	const struct campaign_variation *how = &vc->how;
 	if (how->problems != CAMPAIGN_FIXED) {
-		c->initial_shift[0] += x->problems - v->open;
+		c->initial_shift[j] += x->problems - v->open;
 		v->open = x->problems;
 	}
 	if (how->rectify_rate != CAMPAIGN_FIXED)
@@ -610,43 +637,56 @@ static void hooked_varying_start(struct campaign *c, size_t k, struct inventory 
 		v->new_per_week = x->new_per_week;
 	if (how->rectify_rate == CAMPAIGN_CONTINUOUS) {
 		h->untabled |= 1u;
-		varying_binomial_init(&h->rectify_varying, x->rectify_rate);
+		varying_binomial_init(&u->rectify, x->rectify_rate);
 		h->rectify_rate = x->rectify_rate;
 	}
 	if (how->rebound == CAMPAIGN_CONTINUOUS) {
 		h->untabled |= 2u;
-		varying_binomial_init(&h->rebound_varying, x->rebound);
+		varying_binomial_init(&u->rebound, x->rebound);
 		h->rebound = x->rebound;
 	}
 	if (how->new_per_week == CAMPAIGN_CONTINUOUS) {
 		h->untabled |= 4u;
-		varying_poisson_init(&h->arrival_varying, x->new_per_week);
+		varying_poisson_init(&u->arrival, x->new_per_week);
 		h->new_per_week = x->new_per_week;
 	}
 }
 
-/* Makes the hooked replications' cells on first use: 0, or -1 when out of memory. */
+/* Makes the hooked blocks' cells on first use: 0, or -1 when out of memory. */
 static int hooked_start(struct campaign *c)
 {
-	size_t cells = c->cells;
-	if (c->inventories && c->hooked_cells && c->hooked_open)
+	size_t cells = c->cells, lanes = cells * CAMPAIGN_HOOKED_BLOCK;
+	if (c->inventories && c->hooked_cells && c->hooked_kept && c->hooked_open &&
+	    (c->vary == NULL || c->hooked_untabled))
 		return 0;
 	if (!c->inventories)
-		c->inventories = calloc(cells, sizeof *c->inventories);
-	if (!c->hooked_cells) {
-		c->hooked_cells = calloc(cells, sizeof *c->hooked_cells);
-		for (size_t k = 0; c->hooked_cells && k < cells; k++)
+		c->inventories = calloc(lanes, sizeof *c->inventories);
+	if (!c->hooked_cells)
+		c->hooked_cells = calloc(lanes, sizeof *c->hooked_cells);
+	if (!c->hooked_kept) {
+		c->hooked_kept = calloc(cells, sizeof *c->hooked_kept);
+		for (size_t k = 0; c->hooked_kept && k < cells; k++)
 			for (int i = 0; i < HOOK_RATES; i++) /* no slot matches a rate yet */
-				c->hooked_cells[k].kept_rectify[i].source.n_max =
-					c->hooked_cells[k].kept_rebound[i].source.n_max = -2;
+				c->hooked_kept[k].kept_rectify[i].source.n_max =
+					c->hooked_kept[k].kept_rebound[i].source.n_max = -2;
 	}
 	if (!c->hooked_open)
-		c->hooked_open = calloc(cells * (size_t)c->batches, sizeof *c->hooked_open);
-	return c->inventories && c->hooked_cells && c->hooked_open ? 0 : -1;
+		c->hooked_open = calloc(lanes * (size_t)c->batches, sizeof *c->hooked_open);
+	if (!c->hooked_untabled && c->vary != NULL)
+		c->hooked_untabled = calloc(lanes, sizeof *c->hooked_untabled);
+	return c->inventories && c->hooked_cells && c->hooked_kept && c->hooked_open &&
+			       (c->vary == NULL || c->hooked_untabled)
+		       ? 0
+		       : -1;
+}
+
+int campaign_hooked_capacity(const struct campaign *c)
+{
+	return c->capacity < CAMPAIGN_HOOKED_BLOCK ? c->capacity : CAMPAIGN_HOOKED_BLOCK;
 }
 
 int campaign_run_hooked(struct campaign *c, const struct scenario *s, uint64_t seed,
-			uint64_t index, const int *batch_week,
+			uint64_t first, int count, const int *batch_week,
 			int (*hook)(void *context, uint64_t seed, uint64_t replication, int week,
 				    struct inventory *inventories),
 			void *context)
@@ -656,71 +696,82 @@ int campaign_run_hooked(struct campaign *c, const struct scenario *s, uint64_t s
 	if (hooked_start(c) != 0)
 		return CAMPAIGN_NO_MEMORY;
 	c->hooked = 1;
-	if (c->initial_shift != NULL)
-		c->initial_shift[0] = 0;
-	int64_t rectified = 0, arrived = 0;
+	for (int j = 0; j < count; j++) {
+		if (c->initial_shift != NULL)
+			c->initial_shift[j] = 0;
+		c->rectified[j] = c->arrived[j] = 0;
+	}
+	/* cell by cell, each replication of the block in turn: a cell's
+	 * samplers and tables serve the whole block while in the cache */
 	for (size_t k = 0; k < cells; k++) {
 		const struct cell_draws *d = &c->draws[k];
-		struct inventory *v = &c->inventories[k];
-		struct hooked_cell *h = &c->hooked_cells[k];
-		v->open = d->problems;
-		v->rectified_last = 0;
-		v->rectify_rate = h->rectify_rate = d->rectify.source.rate.p;
-		v->rebound = h->rebound = d->rebound.source.rate.p;
-		v->new_per_week = h->new_per_week = d->arrival.rate.mu;
-		h->rectify_at = &d->rectify;
-		h->rebound_at = &d->rebound;
-		h->arrival_at = &d->arrival;
-		h->untabled = 0;
-		rng_init(&h->r, seed, index, RNG_SUBSTREAM_CELLS + k);
-		if (c->vary != NULL && c->vary[k] >= 0)
-			hooked_varying_start(c, k, v, h);
+		for (int j = 0; j < count; j++) {
+			struct inventory *v = &c->inventories[(size_t)j * cells + k];
+			struct hooked_cell *h = &c->hooked_cells[(size_t)j * cells + k];
+			v->open = d->problems;
+			v->rectified_last = 0;
+			v->rectify_rate = h->rectify_rate = d->rectify.source.rate.p;
+			v->rebound = h->rebound = d->rebound.source.rate.p;
+			v->new_per_week = h->new_per_week = d->arrival.rate.mu;
+			h->rectify_at = &d->rectify;
+			h->rebound_at = &d->rebound;
+			h->arrival_at = &d->arrival;
+			h->untabled = 0;
+			rng_init(&h->r, seed, first + (uint64_t)j, RNG_SUBSTREAM_CELLS + k);
+			if (c->vary != NULL && c->vary[k] >= 0)
+				hooked_varying_start(c, k, j, v, h,
+						     &c->hooked_untabled[(size_t)j * cells + k]);
+		}
 	}
 	for (int t = 1; t <= c->weeks; t++) {
 		for (size_t k = 0; k < cells; k++) {
-			struct inventory *v = &c->inventories[k];
-			struct hooked_cell *h = &c->hooked_cells[k];
-			if (v->rectify_rate != h->rectify_rate || v->rebound != h->rebound ||
-			    v->new_per_week != h->new_per_week)
-				hooked_rates(c, k, v);
-			struct rng r = h->r;
-			int64_t fixed, back, added;
-			if (__builtin_expect(h->untabled == 0, 1)) {
-				fixed = draw_binomial(h->rectify_at, &r, v->open);
-				back = draw_binomial(h->rebound_at, &r, v->rectified_last);
-				added = draw_poisson(h->arrival_at, &r);
-			} else {
-				fixed = h->untabled & 1u ? varying_binomial_draw(&h->rectify_varying, &r, v->open)
-							 : draw_binomial(h->rectify_at, &r, v->open);
-				back = h->untabled & 2u
-					       ? varying_binomial_draw(&h->rebound_varying, &r, v->rectified_last)
-					       : draw_binomial(h->rebound_at, &r, v->rectified_last);
-				added = h->untabled & 4u ? varying_poisson_draw(&h->arrival_varying, &r)
-							 : draw_poisson(h->arrival_at, &r);
+			for (int j = 0; j < count; j++) {
+				struct inventory *v = &c->inventories[(size_t)j * cells + k];
+				struct hooked_cell *h = &c->hooked_cells[(size_t)j * cells + k];
+				struct hooked_untabled *u =
+					c->hooked_untabled ? &c->hooked_untabled[(size_t)j * cells + k] : NULL;
+				if (!hooked_in_force(h, v))
+					hooked_rates(c, k, v, h, u);
+				struct rng r = h->r;
+				int64_t fixed, back, added;
+				if (__builtin_expect(h->untabled == 0, 1)) {
+					fixed = draw_binomial(h->rectify_at, &r, v->open);
+					back = draw_binomial(h->rebound_at, &r, v->rectified_last);
+					added = draw_poisson(h->arrival_at, &r);
+				} else {
+					fixed = h->untabled & 1u ? varying_binomial_draw(&u->rectify, &r, v->open)
+								 : draw_binomial(h->rectify_at, &r, v->open);
+					back = h->untabled & 2u
+						       ? varying_binomial_draw(&u->rebound, &r, v->rectified_last)
+						       : draw_binomial(h->rebound_at, &r, v->rectified_last);
+					added = h->untabled & 4u ? varying_poisson_draw(&u->arrival, &r)
+								 : draw_poisson(h->arrival_at, &r);
+				}
+				h->r = r;
+				v->open = v->open - fixed + back + added;
+				v->rectified_last = fixed;
+				c->rectified[j] += fixed;
+				c->arrived[j] += added;
 			}
-			h->r = r;
-			v->open = v->open - fixed + back + added;
-			v->rectified_last = fixed;
-			rectified += fixed;
-			arrived += added;
 		}
-		if (hook(context, seed, index, t, c->inventories) != 0)
-			return CAMPAIGN_HOOK_STOPPED;
-		for (int b = 0; b < c->batches; b++)
-			if (batch_week[b] == t)
-				for (size_t k = 0; k < cells; k++)
-					c->hooked_open[k * (size_t)c->batches + (size_t)b] =
-						c->inventories[k].open;
+		for (int j = 0; j < count; j++)
+			if (hook(context, seed, first + (uint64_t)j, t,
+				 &c->inventories[(size_t)j * cells]) != 0)
+				return CAMPAIGN_HOOK_STOPPED;
+		for (int j = 0; j < count; j++)
+			for (int b = 0; b < c->batches; b++)
+				if (batch_week[j * c->batches + b] == t)
+					for (size_t k = 0; k < cells; k++)
+						c->hooked_open[((size_t)j * cells + k) * (size_t)c->batches +
+							       (size_t)b] = c->inventories[(size_t)j * cells + k].open;
 	}
-	c->rectified[0] = rectified;
-	c->arrived[0] = arrived;
 	return CAMPAIGN_OK;
 }
 
 int64_t campaign_open(const struct campaign *c, int j, int b, size_t k)
 {
 	if (c->hooked)
-		return c->hooked_open[k * (size_t)c->batches + (size_t)b];
+		return c->hooked_open[((size_t)j * c->cells + k) * (size_t)c->batches + (size_t)b];
 	size_t at = (k * (size_t)c->capacity + (size_t)j) * (size_t)c->batches + (size_t)b;
 	return c->wide ? c->open64[at] : c->open32[at];
 }
