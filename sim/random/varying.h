@@ -1,17 +1,44 @@
 /*
  * varying: the weekly binomials and Poissons at a rate that holds for one
  * replication only (an uncertain rectification rate, rebound or arrival
- * mean; docs/model.md, uncertain inputs), drawn exactly and without tables.
+ * mean drawn from a continuous distribution; docs/model.md, uncertain
+ * inputs), drawn exactly.
  *
  * inversion.h keeps, for each rate a run meets, tables of cumulative
  * probabilities searched by a guide: fast when the rates are few and met
  * again and again. A rate drawn anew in every replication is met by one
  * replication's dozen weeks and never again: building its tables costs
- * more than they save, and registering it fills the run's table budget
- * with tables used once (after which every draw builds a table on the
- * stack, five times slower than the tables). These sources hold what the
- * rate needs (a division when set up, a logarithm at the first walk) and
- * draw each value in one of two exact ways:
+ * more than they save, and registering it would fill the run's table
+ * budget with tables used once.
+ *
+ * The grid (varying_*_init_grid, what a campaign's block of replications
+ * draws with). Every rate is drawn at the nearest point g of one grid
+ * shared by every cell and replication, g = (1 + k / VARYING_GRID_STEPS)
+ * 2^e (dyadic: found from the rate's bits, exactly), whose tables are met
+ * again and again and kept in the run's registry (1.5 MB for the demo's 20
+ * uncertain rates), then corrected exactly:
+ *
+ * - from a point above p, each of the y successes of Binomial(n, g) is kept
+ *   with probability p / g: binomial thinning, Binomial(Binomial(n, g), p/g)
+ *   is Binomial(n, p); the removals are Binomial(y, 1 - p/g);
+ * - from a point below, each of the n - y failures succeeds with
+ *   (p - g) / (1 - g): Binomial(n - y, (p - g) / (1 - g)) successes added;
+ * - a Poisson mean is thinned from the point above: Poisson(g) thinned by
+ *   mu / g is Poisson(mu).
+ *
+ * Binomial(n, g) is drawn as Binomial(n - n mod VARYING_SPLIT, g) plus
+ * Binomial(n mod VARYING_SPLIT, g), so that some 75 tables a grid point
+ * serve every n (tables for every n would not stay in the cache). With 16
+ * points an octave the correction's mean is about n |p - g|, a few tenths
+ * at the demo's largest cells: it is nearly always none, decided by one
+ * uniform below a polynomial lower bound of P(0) (varying_removals);
+ * otherwise inversion finishes from 0 with the same uniform, and a mean
+ * past VARYING_THINNING_WALK_MEAN is drawn by sample.h. Which tables were
+ * kept changes a draw's speed, never its value.
+ *
+ * Without the grid (varying_*_init; a hooked replication's draws, rates
+ * below the grid, n or means past the tables), each value is drawn in one
+ * of two exact ways, no tables:
  *
  * - below a mean of VARYING_WALK_MEAN, with the tables' own arithmetic,
  *   lazily: the cumulative sum from the table's first entry, four entries
@@ -21,12 +48,12 @@
  *   advances alike (past the tables, n p (1 - p) > 100, both use BTRS);
  * - from that mean on, by sample.h's transformed rejection (BTRS, PTRS),
  *   whose cost does not grow with the mean: exact too, but not the
- *   tables' values (a walk's cost grows with the mean, and passes BTRS's
- *   near 16).
+ *   tables' values.
  *
  * A rate that takes few values (a certain one, or a discrete input's)
  * belongs in the tables; only rates drawn from a continuous distribution
- * belong here. bench/bench_varying.c measures the two against each other.
+ * belong here. bench/bench_varying.c measures the ways against each other;
+ * tests/test_varying.c checks the grid's draws against the exact pmf.
  */
 #ifndef CCSIM_VARYING_H
 #define CCSIM_VARYING_H
