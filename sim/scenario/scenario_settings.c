@@ -418,6 +418,19 @@ void settings_report_unused(struct loader *L)
 		int probe = settings_probe(L, &L->settings[i]);
 		if (probe)
 			snprintf(entry, sizeof entry, _("sensitivity entry %d: "), probe);
+		int policy = 0, end = 0;
+		if (sscanf(path, "policies.%d%n", &policy, &end) == 1 && (path[end] == '.' || !path[end]) &&
+		    (policy < 1 || policy > L->s->n_policies)) {
+			/* a policy the scenario does not have: say so, not a path's spelling */
+			diag_add(L->d, probe ? L->probe_lines[probe - 1] : 0,
+				 ngettext("%s'%s': the scenario has %d policy, so policies.%d names none "
+					  "(policies are numbered from 1 in the order of the file's `policies`)",
+					  "%s'%s': the scenario has %d policies, so policies.%d names none "
+					  "(policies are numbered from 1 in the order of the file's `policies`)",
+					  (unsigned long)L->s->n_policies),
+				 entry, path, L->s->n_policies, policy);
+			continue;
+		}
 		diag_add(L->d, probe ? L->probe_lines[probe - 1] : 0,
 			 _("%sno parameter path '%s'; the nearest valid paths are %s%s%s%s%s"), entry,
 			 path, best[0] ? best[0] : _("(none)"), best[1] ? ", " : "", best[1] ? best[1] : "",
