@@ -590,7 +590,7 @@ static int run_wanted(struct optimize_result *r, struct row *rows, int n_rows, i
 /*
  * How far a rival not yet separated from the leader runs next: the
  * replications at which the half-width 1.96 SD / sqrt(n) of its advantage
- * MEAN would reach MEAN + delta, at least a quarter and at most all of
+ * MEAN would reach MEAN + delta, at least a quarter and at most half of
  * the M it has more, in whole chunks, at most max_reps.
  */
 static int64_t next_want(const struct optimize_result *r, double mean, double sd, int64_t m)
@@ -598,7 +598,7 @@ static int64_t next_want(const struct optimize_result *r, double mean, double sd
 	double most = (double)r->problem.max_reps;
 	double want = mean + r->problem.indifference > 0.0
 			      ? pow(Z95 * sd / (mean + r->problem.indifference), 2.0) : most;
-	want = fmin(fmax(want, 1.25 * (double)m), fmin(2.0 * (double)m, most));
+	want = fmin(fmax(want, 1.25 * (double)m), fmin(1.5 * (double)m, most));
 	int64_t n = ((int64_t)ceil(want) + RUNNER_CHUNK - 1) / RUNNER_CHUNK * RUNNER_CHUNK;
 	return n < r->problem.max_reps ? n : r->problem.max_reps;
 }

@@ -14,8 +14,8 @@
  * interval of b's advantage over c (g_b - g_c cost_b / cost_c) lies above
  * -delta: c is clearly worse, or within the indifference zone of b. With
  * no live candidate but b the step is resolved; otherwise the live ones run
- * on (to where their intervals would separate, 1.25 to 2 times what they
- * have), and a step still undecided at max_reps is taken unresolved.
+ * on (to where their intervals would separate, 1.25 to 1.5 times what
+ * they have), and a step still undecided at max_reps is taken unresolved.
  */
 #ifndef CCSIM_OPTIMIZE_H
 #define CCSIM_OPTIMIZE_H
