@@ -38,6 +38,8 @@ static const char *const main_usage =
 	"ccsim COMMAND --help describes a command.\n"
 	"  -h, --help        this help\n"
 	"  -V, --version     the version of ccsim and of its model\n"
+	"      --lang zh|en  the language of messages, tables and CSV headings, with\n"
+	"                    every command (default: from the environment, LC_ALL or LANG)\n"
 	"\n"
 	"Exit status: 0 success, 1 internal error, 2 bad scenario or usage,\n"
 	"3 plugin error, 130 interrupted by Ctrl-C (143 SIGTERM, 129 SIGHUP; what was done\n"
