@@ -166,9 +166,13 @@ check "sweep: ran 3, not 2.5" grep -q '^3  ' "$work/out"
 check "sweep: a grid not whole is refused" [ "$(status "$ccsim" sweep "$src/scenarios/minimal.cfg" --param inspection.batches=1:4:5 --reps 50)" = 2 ]
 check "sweep: refusal says why" grep -q 'would run 1, 2, 3, 3, 4' "$work/err"
 # compare: each variant's policies' total cost and the P(pass) bought per unit of cost more
-check "compare: costs" [ "$(status "$ccsim" compare "$src/scenarios/demo-city.cfg+$src/scenarios/policy-steady-work.cfg" "$src/scenarios/demo-city.cfg+$src/scenarios/policy-extra-enforcement.cfg" --reps 100)" = 0 ]
+check "compare: costs" [ "$(status "$ccsim" compare "$src/scenarios/demo-city.cfg" "$src/scenarios/demo-city.cfg+$src/scenarios/policy-steady-work.cfg" --reps 100)" = 0 ]
 check "compare: cost column" grep -q 'policy cost' "$work/out"
 check "compare: per unit of cost" grep -q 'points / unit' "$work/out"
+# a variant cheaper and worse gives up points per unit saved; one dearer and worse buys nothing
+check "compare: cheaper and worse, dearer and worse" [ "$(status "$ccsim" compare "$src/scenarios/demo-city.cfg+$src/scenarios/policy-steady-work.cfg" "$src/scenarios/demo-city.cfg" "$src/scenarios/demo-city.cfg+$src/scenarios/policy-extra-enforcement.cfg" --reps 1000)" = 0 ]
+check "compare: points given up per unit saved" grep -q 'demo-city.cfg *0 *-1100 *gives up [0-9.e-]* points / unit saved' "$work/out"
+check "compare: dearer and worse" grep -q '+2500 *dearer and worse' "$work/out"
 # compare --variant changes a policy's districts (and its parameters): road
 # chiefs in two of the three districts cost two thirds of the three's
 chiefs="$src/scenarios/demo-city.cfg+$src/scenarios/policy-road-chief.cfg"

@@ -69,9 +69,18 @@ static void compare_costs_text(FILE *out, const struct compare_result *r)
 	for (int v = 0; t != NULL && v < r->n; v++) {
 		const struct compare_variant *c = &r->variants[v];
 		double cost = variant_cost(c), more = cost - first;
-		if (v > 0 && more != 0.0)
+		double gain = 100 * c->pairing.pass_difference.mean;
+		if (v > 0 && more > 0.0 && gain >= 0.0)
 			table_rowf(t, _("%s\t%g\t%+g\t%+.4g points / unit"), c->name, cost, more,
-				   100 * c->pairing.pass_difference.mean / more);
+				   gain / more);
+		else if (v > 0 && more < 0.0 && gain <= 0.0)
+			/* cheaper and worse: what each unit saved gives up, not a
+			 * positive "gain" per unit */
+			table_rowf(t, _("%s\t%g\t%+g\tgives up %.4g points / unit saved"), c->name, cost, more,
+				   -gain / -more);
+		else if (v > 0 && more != 0.0)
+			table_rowf(t, "%s\t%g\t%+g\t%s", c->name, cost, more,
+				   more > 0.0 ? _("dearer and worse") : _("cheaper and better"));
 		else
 			table_rowf(t, "%s\t%g\t\t%s", c->name, cost, v > 0 ? _("(same cost as the first)") : "");
 	}
