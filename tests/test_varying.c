@@ -68,14 +68,14 @@ static void grid_binomials_follow_the_exact_pmf(void **state)
 		{20, 600, 0.12},             /* a rectification: n split, points above and below */
 		{0, 60, 0.08},               /* its rebound */
 		{100, 100, 0.125},           /* a grid point (2^-3): no correction */
-		{100, 100, 0.1171875},       /* the point below it, (1 + 14/16) 2^-4 */
+		{100, 100, 0.1171875},       /* the point below it, 15/128 */
 		{100, 100, 0.125 - 1e-9},    /* just below a point: a few removals */
 		{100, 100, 0.1171875 + 1e-9}, /* just above one: a few successes added */
 		{300, 300, 0.121},           /* between, nearer the point below: added */
 		{300, 300, 0.1215},          /* between, nearer the point above: removed */
-		{4000, 4000, 0.02},          /* removals often walked (mean up to 2) */
-		{1000, 1000, 0.9},           /* removals' mean near 6: walked */
-		{1000, 1000, 0.89},          /* added successes' mean near 17: sample.h */
+		{4000, 4000, 0.02},          /* corrections often walked */
+		{1000, 1000, 0.9},           /* a correction's mean of several: walked */
+		{1000, 1000, 0.89},          /* and past VARYING_THINNING_WALK_MEAN: sample.h */
 		{1000, 1000, 1e-4},          /* a small rate */
 		{5000, 5000, 0.12},          /* past the tables: BTRS at p */
 		{50, 50, 1e-9},              /* below the grid: without it */
@@ -89,7 +89,8 @@ static void grid_binomials_follow_the_exact_pmf(void **state)
 		assert_true(pvalue > STATS_P_FLOOR);
 	}
 	/* the test can fail: draws at 0.12 are not Binomial(n, 0.125), the
-	 * grid point above, nor Binomial(n, 0.1171875), the one below */
+	 * grid point above, nor Binomial(n, 0.1171875), the one below (with 8
+	 * or 16 points an octave) */
 	assert_true(grid_binomial_fit(grid, 100, 300, 600, 0.12, 0.125) < STATS_P_FLOOR);
 	assert_true(grid_binomial_fit(grid, 101, 300, 600, 0.12, 0.1171875) < STATS_P_FLOOR);
 	varying_grid_free(grid);
@@ -137,7 +138,7 @@ static void grid_poissons_follow_the_exact_pmf(void **state)
 		if (pvalue <= STATS_P_FLOOR)
 			print_error("Poisson(%g): p-value %g\n", means[i], pvalue);
 		assert_true(pvalue > STATS_P_FLOOR);
-		/* and it can fail: the grid point above 3.0 is 3.125 */
+		/* and it can fail: draws at 3.0 are not Poisson(3.125) */
 		if (means[i] == 3.0)
 			assert_true(stats_poisson_test(observed, 3.125, DRAWS) < STATS_P_FLOOR);
 		free(observed);

@@ -499,35 +499,53 @@ static inline void lane_week_varying(struct lane *x, struct lane_draws *d)
 	x->added_sum += added;
 }
 
-/* Every replication of the block for varying cell K, two at a time (as run_cell). */
+/* Replication FIRST + J's lane and samplers for varying cell K. */
+static inline void varying_lane_start(struct campaign *c, size_t k, struct varying_cell *vc,
+				      uint64_t seed, uint64_t first, int j, struct lane *x,
+				      struct lane_draws *draws)
+{
+	const struct cell_draws *d = &c->draws[k];
+	const struct campaign_values *v = &vc->values[j];
+	lane_start(x, d, seed, first + (uint64_t)j, k);
+	if (vc->how.problems != CAMPAIGN_FIXED) {
+		x->open = v->problems;
+		c->initial_shift[j] += v->problems - d->problems;
+	}
+	lane_draws_start(c, vc, d, v, draws);
+}
+
+/* Every replication of the block for varying cell K, two at a time (as
+ * run_cell: two lanes by name, so that their streams stay in registers). */
 static void run_varying_cell(struct campaign *c, size_t k, uint64_t seed, uint64_t first, int count,
 			     const int *batch_week)
 {
-	const struct cell_draws *d = &c->draws[k];
 	struct varying_cell *vc = &c->varying[c->vary[k]];
 	int weeks = c->weeks;
-	int64_t *open[2] = {c->week_open, c->week_open + weeks + 1};
-	for (int j = 0; j < count; j += 2) {
-		int lanes = j + 1 < count ? 2 : 1;
-		struct lane x[2];
-		struct lane_draws draws[2];
-		for (int i = 0; i < lanes; i++) {
-			const struct campaign_values *v = &vc->values[j + i];
-			lane_start(&x[i], d, seed, first + (uint64_t)(j + i), k);
-			if (vc->how.problems != CAMPAIGN_FIXED) {
-				x[i].open = v->problems;
-				c->initial_shift[j + i] += v->problems - d->problems;
-			}
-			lane_draws_start(c, vc, d, v, &draws[i]);
-		}
+	int64_t *open_a = c->week_open, *open_b = c->week_open + weeks + 1;
+	int j = 0;
+	for (; j + 1 < count; j += 2) {
+		struct lane a, b;
+		struct lane_draws da, db;
+		varying_lane_start(c, k, vc, seed, first, j, &a, &da);
+		varying_lane_start(c, k, vc, seed, first, j + 1, &b, &db);
 		for (int t = 1; t <= weeks; t++) {
-			for (int i = 0; i < lanes; i++) {
-				lane_week_varying(&x[i], &draws[i]);
-				open[i][t] = x[i].open;
-			}
+			lane_week_varying(&a, &da);
+			lane_week_varying(&b, &db);
+			open_a[t] = a.open;
+			open_b[t] = b.open;
 		}
-		for (int i = 0; i < lanes; i++)
-			lane_end(c, k, j + i, &x[i], open[i], batch_week);
+		lane_end(c, k, j, &a, open_a, batch_week);
+		lane_end(c, k, j + 1, &b, open_b, batch_week);
+	}
+	if (j < count) {
+		struct lane a;
+		struct lane_draws da;
+		varying_lane_start(c, k, vc, seed, first, j, &a, &da);
+		for (int t = 1; t <= weeks; t++) {
+			lane_week_varying(&a, &da);
+			open_a[t] = a.open;
+		}
+		lane_end(c, k, j, &a, open_a, batch_week);
 	}
 }
 

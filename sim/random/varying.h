@@ -15,7 +15,7 @@
  * draws with). Every rate is drawn at the nearest point g of one grid
  * shared by every cell and replication, g = (1 + k / VARYING_GRID_STEPS)
  * 2^e (dyadic: found from the rate's bits, exactly), whose tables are met
- * again and again and kept in the run's registry (1.5 MB for the demo's 20
+ * again and again and kept in the run's registry (0.85 MB for the demo's 20
  * uncertain rates), then corrected exactly:
  *
  * - from a point above p, each of the y successes of Binomial(n, g) is kept
@@ -28,9 +28,9 @@
  *
  * Binomial(n, g) is drawn as Binomial(n - n mod VARYING_SPLIT, g) plus
  * Binomial(n mod VARYING_SPLIT, g), so that some 75 tables a grid point
- * serve every n (tables for every n would not stay in the cache). With 16
- * points an octave the correction's mean is about n |p - g|, a few tenths
- * at the demo's largest cells: it is nearly always none, decided by one
+ * serve every n (tables for every n would not stay in the cache). With 8
+ * points an octave the correction's mean is about n |p - g|, under one at
+ * the demo's largest cells: it is nearly always none, decided by one
  * uniform below a polynomial lower bound of P(0) (varying_removals);
  * otherwise inversion finishes from 0 with the same uniform, and a mean
  * past VARYING_THINNING_WALK_MEAN is drawn by sample.h. Which tables were
@@ -72,7 +72,7 @@
 
 /* Grid points an octave: a power of two. */
 #ifndef VARYING_GRID_STEPS
-#define VARYING_GRID_STEPS 16
+#define VARYING_GRID_STEPS 8
 #endif
 /* A binomial's n is split into a multiple of VARYING_SPLIT and the rest. */
 #ifndef VARYING_SPLIT
@@ -166,8 +166,12 @@ int64_t varying_removals_many(const struct varying_thinning *t, struct rng *r, i
 static inline int64_t varying_removals(struct varying_thinning *t, struct rng *r, int64_t y)
 {
 	double z = (double)y * t->odds;
-	if (__builtin_expect(z > VARYING_THINNING_WALK_MEAN, 0))
-		return varying_removals_many(t, r, y);
+	if (__builtin_expect(z > VARYING_THINNING_WALK_MEAN, 0)) {
+		struct rng kept = *r; /* R's state stays in registers: only a copy is seen out of line */
+		int64_t x = varying_removals_many(t, &kept, y);
+		*r = kept;
+		return x;
+	}
 	double u = (double)(rng_next(r) >> 11) * 0x1.0p-53;
 	double least = 1.0 - z * (1.0 - 0.5 * z * (1.0 - z * (1.0 / 3.0))) - 0x1.0p-50;
 	if (__builtin_expect(u < least, 1))
@@ -175,14 +179,34 @@ static inline int64_t varying_removals(struct varying_thinning *t, struct rng *r
 	return varying_removals_walk(t, u, y);
 }
 
+/* Binomial(N, g) from AT's kept table, 0 <= N <= AT's n_max (R's state
+ * kept in registers: only a copy is seen out of line). */
+static inline int64_t varying_table_draw(const struct binomial_source *at, struct rng *r, int64_t n)
+{
+	if (n <= 0)
+		return 0;
+	const struct cdf_table *t =
+		at->cdfs != NULL ? atomic_load_explicit(&at->cdfs->by_n[n], memory_order_acquire) : NULL;
+	if (__builtin_expect(t != NULL, 1))
+		return inversion_cdf_draw(t, r);
+	struct rng kept = *r;
+	int64_t x = inversion_binomial_draw_building(at, &kept, n);
+	*r = kept;
+	return x;
+}
+
 static inline int64_t varying_binomial_draw(struct varying_binomial *b, struct rng *r, int64_t n)
 {
 	const struct binomial_source *at = b->grid_at;
-	if (at == NULL || n > at->n_max)
-		return varying_binomial_alone(b, r, n);
+	if (at == NULL || n > at->n_max) {
+		struct rng kept = *r;
+		int64_t x = varying_binomial_alone(b, &kept, n);
+		*r = kept;
+		return x;
+	}
 	/* Binomial(n, g) as the sum of Binomial(hi, g) and Binomial(lo, g) */
 	int64_t lo = n & (VARYING_SPLIT - 1), hi = n - lo;
-	int64_t y = inversion_binomial_draw(at, r, hi) + inversion_binomial_draw(at, r, lo);
+	int64_t y = varying_table_draw(at, r, hi) + varying_table_draw(at, r, lo);
 	if (b->adds)
 		return y + varying_removals(&b->thin, r, n - y);
 	if (y == 0 || b->thin.remove == 0.0)
@@ -192,9 +216,20 @@ static inline int64_t varying_binomial_draw(struct varying_binomial *b, struct r
 
 static inline int64_t varying_poisson_draw(struct varying_poisson *s, struct rng *r)
 {
-	if (s->grid_at == NULL)
-		return varying_poisson_alone(s, r);
-	int64_t y = inversion_poisson_draw(s->grid_at, r);
+	if (s->grid_at == NULL) {
+		struct rng kept = *r;
+		int64_t x = varying_poisson_alone(s, &kept);
+		*r = kept;
+		return x;
+	}
+	int64_t y;
+	if (__builtin_expect(s->grid_at->table != NULL, 1)) {
+		y = inversion_cdf_draw(s->grid_at->table, r);
+	} else {
+		struct rng kept = *r;
+		y = inversion_poisson_draw_untabled(s->grid_at, &kept);
+		*r = kept;
+	}
 	if (y == 0 || s->thin.remove == 0.0)
 		return y;
 	return y - varying_removals(&s->thin, r, y);
