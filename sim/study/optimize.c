@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "histogram.h"
 #include "tally.h"
 #include "text.h"
 #include "wilson.h"
