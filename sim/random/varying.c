@@ -230,13 +230,24 @@ int varying_grid_index(double x)
 	return x > 0.0 ? grid_point(x, &g) : -1;
 }
 
+/* A correction of probability Q, 0 <= Q < 1. */
+static void correction_init(struct varying_thinning *t, double q)
+{
+	double stay = 1.0 - q;
+	t->remove = q;
+	t->odds = q / stay;
+	t->log_keep = NAN;
+	/* -log(1 - q) = q + q^2/2 + q^3/3 + ...: at least the first two terms,
+	 * at most them and q^3 / (3 (1 - q)) */
+	t->least_rate = q + 0.5 * q * q;
+	t->most_rate = t->least_rate + q * q * q / (3.0 * stay);
+}
+
 /* The thinning from grid point G down to RATE <= G. */
 static void thinning_init(struct varying_thinning *t, double rate, double g)
 {
 	double keep = rate / g;
-	t->remove = keep < 1.0 ? 1.0 - keep : 0.0; /* exact: keep lies in [1/2, 1] */
-	t->odds = t->remove / (1.0 - t->remove);
-	t->log_keep = NAN;
+	correction_init(t, keep < 1.0 ? 1.0 - keep : 0.0); /* exact: keep lies in [1/2, 1] */
 }
 
 /* Grid point I's value. */
@@ -273,9 +284,7 @@ void varying_binomial_init_grid(struct varying_binomial *b, double p, struct var
 	b->grid_at = &grid->binomial[i];
 	if (b->adds) {
 		/* a failure at g succeeds with (p - g) / (1 - g) */
-		b->thin.remove = (p - g) / (1.0 - g);
-		b->thin.odds = b->thin.remove / (1.0 - b->thin.remove);
-		b->thin.log_keep = NAN;
+		correction_init(&b->thin, (p - g) / (1.0 - g));
 	} else {
 		thinning_init(&b->thin, p, g);
 	}
@@ -296,7 +305,8 @@ void varying_poisson_init_grid(struct varying_poisson *s, double mu, struct vary
 	thinning_init(&s->thin, mu, g);
 }
 
-int64_t varying_removals_walk(struct varying_thinning *t, double u, int64_t y)
+/* The inversion from 0 with P(0) = (1 - remove)^Y computed. */
+static int64_t removals_exact(struct varying_thinning *t, double u, int64_t y)
 {
 	if (isnan(t->log_keep))
 		t->log_keep = log1p(-t->remove);
@@ -306,6 +316,49 @@ int64_t varying_removals_walk(struct varying_thinning *t, double u, int64_t y)
 			return k;
 		px *= (double)(y - k) * t->odds / (double)(k + 1);
 		sum += px;
+	}
+}
+
+/* exp(-x) >= 1 - x + x^2/2 - x^3/6 + x^4/24 - x^5/120 for x >= 0, and
+ * <= the sum to x^4/24 (Taylor's remainders alternate in sign). */
+static double exp_below(double x)
+{
+	return 1.0 - x * (1.0 - x / 2.0 * (1.0 - x / 3.0 * (1.0 - x / 4.0 * (1.0 - x / 5.0))));
+}
+
+static double exp_above(double x)
+{
+	return 1.0 - x * (1.0 - x / 2.0 * (1.0 - x / 3.0 * (1.0 - x / 4.0)));
+}
+
+/*
+ * The inversion from 0 without P(0): F(k) = P(0) T_k, T_k = sum over
+ * j <= k of t_j (t_0 = 1, t_(j+1) = t_j (Y - j) odds / (j + 1)), and
+ * P(0) = exp(-Y rate) lies between exp_below(Y most_rate) and
+ * exp_above(Y least_rate). U at most the lower bound of F(k) is k (U past
+ * F(k - 1), checked the step before); U past the upper bound, on to k + 1;
+ * between the two (rarely: the bounds differ by about (Y rate)^5 / 120), the
+ * exact inversion decides, as it does past Y rate = 2.
+ */
+int64_t varying_removals_walk(struct varying_thinning *t, double u, int64_t y)
+{
+	/* rounding: the bounds widened by 2^-40 of themselves (their terms,
+	 * sums of at most a few hundred, are exact to some 2^-45) */
+	double x = (double)y * t->most_rate;
+	if (x > 2.0)
+		return removals_exact(t, u, y); /* the bounds far apart, their sums inexact */
+	double low = exp_below(x) * (1.0 - 0x1.0p-40);
+	double high = exp_above((double)y * t->least_rate) * (1.0 + 0x1.0p-40);
+	double term = 1.0, sum = 1.0;
+	for (int64_t k = 0;; k++) {
+		if (u <= low * sum)
+			return k;
+		if (!(u > high * sum) || k >= 64)
+			return removals_exact(t, u, y);
+		if (k == y)
+			return y; /* the tail rounding leaves past Y */
+		term *= (double)(y - k) * t->odds / (double)(k + 1);
+		sum += term;
 	}
 }
 

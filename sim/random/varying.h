@@ -100,7 +100,8 @@ int varying_grid_index(double x);
 struct varying_thinning {
 	double remove;         /* 1 - rate / g: a success's chance to be removed (0: none) */
 	double odds;           /* remove / (1 - remove) */
-	double log_keep;       /* log1p(-remove), when the walk first needs it (NAN until) */
+	double log_keep;       /* log1p(-remove), when the exact walk first needs it (NAN until) */
+	double least_rate, most_rate; /* bounds of -log(1 - remove) */
 };
 
 /* Binomial(n, p) at one p and varying n, without tables. */
@@ -157,11 +158,12 @@ int64_t varying_removals_many(const struct varying_thinning *t, struct rng *r, i
 
 /*
  * Binomial(Y, remove). Nearly always none: P(0) = (1 - remove)^Y is at
- * least exp(-z), z = Y remove / (1 - remove) (as log(1 - x) >= -x / (1 - x)),
- * and exp(-z) at least 1 - z + z^2/2 - z^3/6 (Taylor's remainder is
+ * least exp(-z), z = Y most_rate (most_rate >= -log(1 - remove)), and
+ * exp(-z) at least 1 - z + z^2/2 - z^3/6 (Taylor's remainder is
  * positive): a uniform below that bound (less 2^-50 for rounding) is
  * inversion's 0 without a logarithm. Otherwise the walk finishes the
- * inversion with the same uniform.
+ * inversion with the same uniform, on bounds of P(0) too, nearly always
+ * without exp.
  */
 static inline int64_t varying_removals(struct varying_thinning *t, struct rng *r, int64_t y)
 {
@@ -173,6 +175,7 @@ static inline int64_t varying_removals(struct varying_thinning *t, struct rng *r
 		return x;
 	}
 	double u = (double)(rng_next(r) >> 11) * 0x1.0p-53;
+	z = (double)y * t->most_rate; /* P(0) >= exp(-z) >= 1 - z + z^2/2 - z^3/6 */
 	double least = 1.0 - z * (1.0 - 0.5 * z * (1.0 - z * (1.0 / 3.0))) - 0x1.0p-50;
 	if (__builtin_expect(u < least, 1))
 		return 0;
