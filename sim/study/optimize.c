@@ -749,18 +749,34 @@ static int step(struct study *st, struct optimize_result *r, double *plan, int *
 
 /* ---- the holdout ------------------------------------------------------ */
 
-/* Each lever's spend in the plan, spread evenly over its districts (capped at max). */
+/*
+ * Each lever's steps in the plan dealt out evenly over its districts in
+ * whole steps, a step at a time in the districts' order, past any that
+ * would go above max: every district gets the same number of steps or
+ * one more (the first ones), as a planner spreading the same resources
+ * evenly could, spending what the plan spends where max allows.
+ */
 static void spread_evenly(struct optimize_result *r)
 {
 	for (int l = 0; l < r->problem.n_levers; l++) {
 		struct optimize_lever_plan *p = &r->plans[l];
+		const struct optimize_lever *lever = &r->levers[l];
 		double units = 0.0;
-		for (int t = 0; t < p->n_targets; t++)
-			units += p->amounts[t] - p->start[t];
 		for (int t = 0; t < p->n_targets; t++) {
-			double even = p->start[t] + units / p->n_targets;
-			p->even[t] = even > r->levers[l].max && p->start[t] <= r->levers[l].max
-					     ? r->levers[l].max : even;
+			units += p->amounts[t] - p->start[t];
+			p->even[t] = p->start[t];
+		}
+		int64_t steps = lever->step > 0.0 ? (int64_t)llround(units / lever->step) : 0;
+		int t = 0, blocked = 0;
+		while (steps > 0 && blocked < p->n_targets) {
+			if (p->even[t] + lever->step <= lever->max * (1.0 + 1e-12)) {
+				p->even[t] += lever->step;
+				steps--;
+				blocked = 0;
+			} else {
+				blocked++;
+			}
+			t = (t + 1) % p->n_targets;
 		}
 	}
 }
