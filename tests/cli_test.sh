@@ -124,6 +124,34 @@ printf '@include "demo-city.cfg"\npolicies = ( { plugin = "broken"; } );\n' >"$w
 check "plugin failure exits 3" [ "$(status "$ccsim" run "$work/broken.cfg" --reps 300 --json "$work/broken.json")" = 3 ]
 check "plugin failure message" grep -q '^broken: week: broken.lua:3: the office is closed (replication 0)' "$work/err"
 check "plugin failure writes nothing" [ ! -e "$work/broken.json" ]
+# a hook failing at random weeks of random replications (an error, or a refused
+# write that kills the call): hooked replications run in blocks, weeks
+# interleaved, yet the error is the first failing replication's, as run alone:
+# the replications before it all succeed, and it fails with that message
+for how in 'error(string.format("failed in week %d (u = %.6f)", state.week, u))' \
+	'state.district[state.districts[1]].categories[state.categories[1]].rebound = -u'; do
+	cat >"$work/flaky.lua" <<LUA
+local flaky = { name = "flaky", description = "fails now and then", params = { p = 0.002 } }
+function flaky.week(state, params, targets)
+  local u = math.random()
+  if u < params.p then $how end
+end
+return flaky
+LUA
+	printf '@include "demo-city.cfg"\npolicies = ( { plugin = "flaky"; } );\n' >"$work/flaky.cfg"
+	for t in 1 2; do
+		status "$ccsim" run "$work/flaky.cfg" --reps 300 --threads $t >/dev/null
+		head -n 1 "$work/err" >"$work/flaky$t.err"
+	done
+	check "a random hook failure: the same at 1 and 2 threads" cmp -s "$work/flaky1.err" "$work/flaky2.err"
+	r=$(sed -n 's/.*(replication \([0-9]*\))$/\1/p' "$work/flaky1.err")
+	check "a random hook failure names its replication" [ -n "$r" ]
+	check "the replications before the failing one succeed" \
+		[ "$(status "$ccsim" run "$work/flaky.cfg" --reps "${r:-0}" --quiet)" = 0 ]
+	check "the failing replication fails as in the block" \
+		[ "$(status "$ccsim" run "$work/flaky.cfg" --reps $((${r:-0} + 1)) --quiet)" = 3 ]
+	check "the failing replication's message" cmp -s "$work/flaky1.err" <(head -n 1 "$work/err")
+done
 printf '@include "demo-city.cfg"\npolicies = ( { plugin = "broken"; params = { weak = 2; }; } );\n' >"$work/param.cfg"
 check "unknown parameter exits 2" [ "$(status "$ccsim" check "$work/param.cfg")" = 2 ]
 check "unknown parameter named" grep -q "param.cfg:2: policy 1 (broken): unknown parameter 'weak'; broken knows week" "$work/err"

@@ -100,6 +100,7 @@ struct campaign {
 	struct hooked_untabled *hooked_untabled; /* [CAMPAIGN_HOOKED_BLOCK][cells], when cells vary */
 	int64_t *hooked_open;           /* [CAMPAIGN_HOOKED_BLOCK][cell][batch]: O at tau_b */
 	int hooked;                     /* the last replication ran with a hook */
+	int hooked_done;                /* the last hooked block's replications run to their end */
 	struct inversion_tables *tables;
 };
 
@@ -714,6 +715,8 @@ int campaign_run_hooked(struct campaign *c, const struct scenario *s, uint64_t s
 	if (hooked_start(c) != 0)
 		return CAMPAIGN_NO_MEMORY;
 	c->hooked = 1;
+	c->hooked_done = 0;
+	int failed = -1;
 	for (int j = 0; j < count; j++) {
 		if (c->initial_shift != NULL)
 			c->initial_shift[j] = 0;
@@ -772,10 +775,15 @@ int campaign_run_hooked(struct campaign *c, const struct scenario *s, uint64_t s
 				c->arrived[j] += added;
 			}
 		}
+		/* a replication whose hook fails ends the block there; those
+		 * before it run on, since one of them may fail in a later week,
+		 * and its failure is the one a run of one at a time meets first */
 		for (int j = 0; j < count; j++)
 			if (hook(context, seed, first + (uint64_t)j, t,
-				 &c->inventories[(size_t)j * cells]) != 0)
-				return CAMPAIGN_HOOK_STOPPED;
+				 &c->inventories[(size_t)j * cells]) != 0) {
+				failed = j;
+				count = j;
+			}
 		for (int j = 0; j < count; j++)
 			for (int b = 0; b < c->batches; b++)
 				if (batch_week[j * c->batches + b] == t)
@@ -783,7 +791,13 @@ int campaign_run_hooked(struct campaign *c, const struct scenario *s, uint64_t s
 						c->hooked_open[((size_t)j * cells + k) * (size_t)c->batches +
 							       (size_t)b] = c->inventories[(size_t)j * cells + k].open;
 	}
-	return CAMPAIGN_OK;
+	c->hooked_done = count;
+	return failed >= 0 ? CAMPAIGN_HOOK_STOPPED : CAMPAIGN_OK;
+}
+
+int campaign_hooked_done(const struct campaign *c)
+{
+	return c->hooked_done;
 }
 
 int64_t campaign_open(const struct campaign *c, int j, int b, size_t k)

@@ -99,13 +99,21 @@ int campaign_hooked_capacity(const struct campaign *c);
  * nothing that changes between calls, so the calls of replications may
  * interleave). BATCH_WEEK[j * batches + b] is tau_b of replication
  * FIRST + j. Each replication draws what it draws alone. Returns a
- * campaign_status: a hook's stop at once.
+ * campaign_status: CAMPAIGN_HOOK_STOPPED when a hook stopped, after the
+ * replications before the first to stop have run to their end
+ * (campaign_hooked_done).
  */
 int campaign_run_hooked(struct campaign *c, const struct scenario *s, uint64_t seed,
 			uint64_t first, int count, const int *batch_week,
 			int (*hook)(void *context, uint64_t seed, uint64_t replication, int week,
 				    struct inventory *inventories),
 			void *context);
+
+/* The replications at the head of the last hooked block that ran to their
+ * end: all of them, or those before the first whose hook stopped (the
+ * others run on after a stop, so that the stop reported, the hook's last,
+ * is the first replication's to stop, as when each runs alone). */
+int campaign_hooked_done(const struct campaign *c);
 
 /* O at batch B's week of cell K (district * categories + category) in result J. */
 int64_t campaign_open(const struct campaign *c, int j, int b, size_t k);

@@ -223,9 +223,15 @@ static int run_campaign(const struct scenario *s, uint64_t seed, uint64_t index,
 		if (w->hook != NULL) {
 			int status = campaign_run_hooked(w->campaign, s, seed, index, (int)count,
 							 w->batch_week, w->hook, w->hook_context);
+			if (status == CAMPAIGN_NO_MEMORY)
+				return REPLICATION_NO_MEMORY;
+			/* a hook stopped: the replications before the first to
+			 * stop are done; that one stops again when asked for,
+			 * first of its own block (its hook's error is its own) */
 			if (status != CAMPAIGN_OK)
-				return status == CAMPAIGN_NO_MEMORY ? REPLICATION_NO_MEMORY
-								    : REPLICATION_HOOK_FAILED;
+				count = (uint64_t)campaign_hooked_done(w->campaign);
+			if (count == 0)
+				return REPLICATION_HOOK_FAILED;
 		} else {
 			campaign_run_block(w->campaign, s, seed, index, (int)count, w->batch_week);
 		}

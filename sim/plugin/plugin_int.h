@@ -77,6 +77,14 @@ void sandbox_arm(struct sandbox *sb, long long budget);
 int sandbox_call(struct sandbox *sb, int nargs, int nresults, long long budget,
 		 struct sandbox_error *err);
 
+/* Lets SB's state take calls again after a failed one (a kill and the
+ * memory cap are otherwise final: later calls fail at once, as the failed
+ * one did): a week state whose call failed for one replication of a
+ * hooked block still runs the replications before it. Lua's state is
+ * whole after any error; the plugin keeps nothing between calls that a
+ * failed call could have left half done (docs/model.md 5). */
+void sandbox_revive(struct sandbox *sb);
+
 /* Runs FN(CONTEXT as a light userdata) as sandbox_call does: every use of
  * the Lua API that may raise an error runs inside one. */
 int sandbox_run(struct sandbox *sb, lua_CFunction fn, void *context, long long budget,

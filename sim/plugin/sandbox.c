@@ -289,6 +289,13 @@ int sandbox_call(struct sandbox *sb, int nargs, int nresults, long long budget,
 	return -1;
 }
 
+void sandbox_revive(struct sandbox *sb)
+{
+	sb->killed = sb->out_of_memory = sb->no_memory = 0;
+	sb->handled = 0;
+	sb->message[0] = '\0';
+}
+
 int sandbox_run(struct sandbox *sb, lua_CFunction fn, void *context, long long budget,
 		struct sandbox_error *err)
 {

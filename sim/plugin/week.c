@@ -36,6 +36,10 @@ struct week_state {
 	/* the streams of the replications a hooked block interleaves, each in
 	 * the slot of its index modulo CAMPAIGN_HOOKED_BLOCK */
 	struct rng streams[CAMPAIGN_HOOKED_BLOCK];
+	/* its last call failed, killed or over the cap for good, in this
+	 * replication: a replication before it in the block runs on */
+	int failed_call;
+	uint64_t failed_replication;
 	int week_ref, state_ref, params_ref, targets_ref, week_name_ref;
 	const char *hook;             /* while preparing: the part being prepared */
 };
@@ -418,6 +422,10 @@ int plugin_thread_week(struct plugin_thread *thread, uint64_t seed, uint64_t rep
 		struct week_state *ws = &thread->states[i];
 		lua_State *L = ws->L;
 		ws->week = week;
+		if (ws->failed_call && replication < ws->failed_replication) {
+			sandbox_revive(&ws->sb);
+			ws->failed_call = 0;
+		}
 		/* the stack has room for these and nothing here can raise an
 		 * error: the hook, its state (with its week), params, targets */
 		int quick = store_week(L, week);
@@ -433,6 +441,8 @@ int plugin_thread_week(struct plugin_thread *thread, uint64_t seed, uint64_t rep
 		if (sandbox_call(&ws->sb, nargs, 0, LIMIT_PLUGIN_WEEK_INSTRUCTIONS, &thread->error) != 0) {
 			thread->failed = ws->policy;
 			thread->failed_hook = "week";
+			ws->failed_call = 1;
+			ws->failed_replication = replication;
 			return -1;
 		}
 	}
