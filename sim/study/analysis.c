@@ -63,16 +63,20 @@ void analysis_check_indices(struct analysis_result *a, struct diag *d)
 static int tornado(struct study *st, struct analysis_result *a, struct diag *d)
 {
 	int k = a->k;
-	if (design_run_base(st, &a->base, d) != 0)
+	/* the base and every input's ends in one run, in lockstep */
+	struct parameter_setting ends[2 * LIMIT_INPUTS];
+	struct design_point at[2 * LIMIT_INPUTS];
+	for (int i = 0; i < k; i++) {
+		for (int end = 0; end < 2; end++)
+			ends[2 * i + end] = (struct parameter_setting){
+				a->inputs[i].path, design_value(&a->inputs[i], end), 0, 0};
+		a->order[i] = i;
+	}
+	if (design_run_base_and_points(st, ends, 2 * k, &a->base, at, d) != 0)
 		return -1;
 	for (int i = 0; i < k; i++) {
-		struct parameter_setting set = {a->inputs[i].path, design_value(&a->inputs[i], 0.0), 0, 0};
-		if (design_run_point(st, &set, 1, &a->low[i], d) != 0)
-			return -1;
-		set.value = design_value(&a->inputs[i], 1.0);
-		if (design_run_point(st, &set, 1, &a->high[i], d) != 0)
-			return -1;
-		a->order[i] = i;
+		a->low[i] = at[2 * i];
+		a->high[i] = at[2 * i + 1];
 	}
 	/* the inputs' ends (not the base, which may lie outside their ranges) */
 	double passes[2 * LIMIT_INPUTS] = {0}, totals[2 * LIMIT_INPUTS] = {0};

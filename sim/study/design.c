@@ -32,6 +32,15 @@ int design_check_inputs(struct study *st, struct design_input *inputs, int k, st
 	return 0;
 }
 
+/* R's P(pass) with its Wilson interval and mean Total into OUT. */
+static void point_of(const struct run_result *r, struct design_point *out)
+{
+	out->pass = study_pass_share(r);
+	wilson_interval(r->tally->passes, r->tally->n, Z95, &out->lo, &out->hi);
+	out->total_mean = r->tally->total.mean;
+	out->total_sd = moments_sd(&r->tally->total, r->tally->n);
+}
+
 /* Runs prepared V with OPTIONS (no precision) into OUT; 0 or -1 with D. */
 static int run_point(const struct study_variant *v, const struct run_options *options,
 		     struct design_point *out, struct diag *d)
@@ -41,18 +50,11 @@ static int run_point(const struct study_variant *v, const struct run_options *op
 	struct run_result r;
 	if (study_run(v, &run, &r, d) != 0)
 		return -1;
-	out->pass = study_pass_share(&r);
-	wilson_interval(r.tally->passes, r.tally->n, Z95, &out->lo, &out->hi);
-	out->total_mean = r.tally->total.mean;
-	out->total_sd = moments_sd(&r.tally->total, r.tally->n);
+	point_of(&r, out);
 	run_result_free(&r);
 	return 0;
 }
 
-int design_run_base(struct study *st, struct design_point *out, struct diag *d)
-{
-	return run_point(&st->base, &st->run, out, d);
-}
 
 int design_run_point(struct study *st, struct parameter_setting *settings, int k,
 		     struct design_point *out, struct diag *d)
@@ -62,6 +64,41 @@ int design_run_point(struct study *st, struct parameter_setting *settings, int k
 		return -1;
 	int status = run_point(&v, &st->run, out, d);
 	study_variant_free(&v);
+	return status;
+}
+
+int design_run_base_and_points(struct study *st, struct parameter_setting *settings, int n,
+			       struct design_point *base, struct design_point *out, struct diag *d)
+{
+	struct study_variant *v = calloc((size_t)n + 1, sizeof *v);
+	struct run_result *results = calloc((size_t)n + 1, sizeof *results);
+	struct pairing *pairings = calloc((size_t)n + 1, sizeof *pairings);
+	int status = 0, prepared = 0;
+	if (v == NULL || results == NULL || pairings == NULL) {
+		diag_no_memory(d, _("preparing the design's points"));
+		status = -1;
+	}
+	for (int p = 0; p < n && status == 0; p++, prepared++)
+		if (study_prepare(st, 0, &settings[p], 1, NULL, NULL, &v[p + 1], d) != 0)
+			status = -1;
+	if (status == 0) {
+		struct run_options run = st->run;
+		run.precision = 0.0;
+		v[0] = st->base; /* borrowed: freed with the study */
+		status = study_run_variants(v, n + 1, &run, results, pairings, d);
+		if (status == 0) {
+			point_of(&results[0], base);
+			for (int p = 0; p < n; p++)
+				point_of(&results[p + 1], &out[p]);
+		}
+		for (int p = 0; p <= n; p++)
+			run_result_free(&results[p]);
+	}
+	for (int p = 0; p < prepared; p++)
+		study_variant_free(&v[p + 1]);
+	free(v);
+	free(results);
+	free(pairings);
 	return status;
 }
 

@@ -39,13 +39,20 @@ struct design_point {
  */
 int design_check_inputs(struct study *st, struct design_input *inputs, int k, struct diag *d);
 
-/* The study's base scenario run with the study's options (no precision). */
-int design_run_base(struct study *st, struct design_point *out, struct diag *d);
 
 /* The scenario with SETTINGS[K] run with the study's options (no
  * precision), all its threads on this one point. 0, or -1 with D. */
 int design_run_point(struct study *st, struct parameter_setting *settings, int k,
 		     struct design_point *out, struct diag *d);
+
+/*
+ * The base and N points, point P the scenario with the one setting
+ * SETTINGS[P], run in lockstep with the study's options (no precision):
+ * one run of N + 1 variants sharing its threads and tables, each variant
+ * drawing what it draws alone. 0 with BASE and OUT[N], or -1 with D.
+ */
+int design_run_base_and_points(struct study *st, struct parameter_setting *settings, int n,
+			       struct design_point *base, struct design_point *out, struct diag *d);
 
 /*
  * Runs the scenario at the unit points X[count][k] of INPUTS into
