@@ -182,6 +182,10 @@ sweep "run demo-city" "$fault" run scenarios/demo-city.cfg --reps 300 --threads 
 sweep "run policy-road-chief" "$fault" run scenarios/demo-city.cfg+scenarios/policy-road-chief.cfg --reps 300 --threads 1
 # uncertain inputs: their distributions and copula read, drawn every replication
 sweep "run demo-uncertain" "$fault" run scenarios/demo-city.cfg+scenarios/demo-uncertain.cfg --reps 50 --threads 1
+# a week hook: hooked blocks (their cells made on first use), the hooks' Lua
+# states, uncertain rates drawn without tables in a hooked cell
+sweep "run demo-uncertain + mock-inspection" "$fault" run \
+	scenarios/demo-city.cfg+scenarios/demo-uncertain.cfg+scenarios/policy-mock-inspection.cfg --reps 40 --threads 1
 # two threads: a thread's failure while the other runs (allocations then come
 # in a varying order, so a sample's N may land on a neighbour: still one)
 sweep "run policy-road-chief, 2 threads" "$fault" run scenarios/demo-city.cfg+scenarios/policy-road-chief.cfg \
