@@ -201,6 +201,9 @@ check "compare: per unit of cost" grep -q 'points / unit' "$work/out"
 check "compare: cheaper and worse, dearer and worse" [ "$(status "$ccsim" compare "$src/scenarios/demo-city.cfg+$src/scenarios/policy-steady-work.cfg" "$src/scenarios/demo-city.cfg" "$src/scenarios/demo-city.cfg+$src/scenarios/policy-extra-enforcement.cfg" --reps 1000)" = 0 ]
 check "compare: points given up per unit saved" grep -q 'demo-city.cfg *0 *-1100 *gives up [0-9.e-]* points / unit saved' "$work/out"
 check "compare: dearer and worse" grep -q '+2500 *dearer and worse' "$work/out"
+# cheaper and just as good (a variant changing only the cost): nothing given up, not "-0"
+check "compare: cheaper, the same passes" [ "$(status "$ccsim" compare "$src/scenarios/demo-city.cfg+$src/scenarios/policy-mock-inspection.cfg" --variant "cheap: policies.1.params.cost_per_test=0.5" --reps 300)" = 0 ]
+check "compare: nothing given up is 0" grep -q '^cheap *10 *-150 *gives up 0 points / unit saved' "$work/out"
 # compare --variant changes a policy's districts (and its parameters): road
 # chiefs in two of the three districts cost two thirds of the three's
 chiefs="$src/scenarios/demo-city.cfg+$src/scenarios/policy-road-chief.cfg"

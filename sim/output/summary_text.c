@@ -77,7 +77,7 @@ static void compare_costs_text(FILE *out, const struct compare_result *r)
 			/* cheaper and worse: what each unit saved gives up, not a
 			 * positive "gain" per unit */
 			table_rowf(t, _("%s\t%g\t%+g\tgives up %.4g points / unit saved"), c->name, cost, more,
-				   -gain / -more);
+				   gain == 0.0 ? 0.0 : -gain / -more); /* not "-0": the same passes */
 		else if (v > 0 && more != 0.0)
 			table_rowf(t, "%s\t%g\t%+g\t%s", c->name, cost, more,
 				   more > 0.0 ? _("dearer and worse") : _("cheaper and better"));
