@@ -251,6 +251,12 @@ static void a_policy_s_districts_are_set_by_a_list(void **state)
 	assert_true(diag_contains(&d, "'policies.3.districts': the scenario has 2 policies, so "
 				      "policies.3 names none"));
 	diag_free(&d);
+	/* a number past any int: named as written, not as a wrapped or clamped int */
+	struct parameter_setting huge = {"policies.99999999999999999999.params.x=1", 0.0, 0, 0};
+	assert_null(with(&huge, 1, &d));
+	assert_true(diag_contains(&d, "the scenario has 2 policies, so "
+				      "policies.99999999999999999999 names none"));
+	diag_free(&d);
 	/* a district named twice: valid, with a warning */
 	struct parameter_setting twice = {"policies.1.districts=[Xigu, Xigu]", 0.0, 0, 0};
 	s = with(&twice, 1, &d);

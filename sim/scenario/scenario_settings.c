@@ -418,17 +418,25 @@ void settings_report_unused(struct loader *L)
 		int probe = settings_probe(L, &L->settings[i]);
 		if (probe)
 			snprintf(entry, sizeof entry, _("sensitivity entry %d: "), probe);
-		int policy = 0, end = 0;
-		if (sscanf(path, "policies.%d%n", &policy, &end) == 1 && (path[end] == '.' || !path[end]) &&
+		/* policies.N with N a number (strtoll, not sscanf's %d: a number
+		 * past an int is no undefined behaviour, and is named as written) */
+		const char *number = strncmp(path, "policies.", 9) == 0 ? path + 9 : NULL;
+		char *end = NULL;
+		long long policy = number != NULL && (*number == '-' || (*number >= '0' && *number <= '9'))
+					   ? strtoll(number, &end, 10)
+					   : 0;
+		if (end != NULL && end > number && (*end == '.' || !*end) &&
 		    (policy < 1 || policy > L->s->n_policies)) {
 			/* a policy the scenario does not have: say so, not a path's spelling */
+			char named[32];
+			snprintf(named, sizeof named, "%.*s", (int)(end - number), number);
 			diag_add(L->d, probe ? L->probe_lines[probe - 1] : 0,
-				 ngettext("%s'%s': the scenario has %d policy, so policies.%d names none "
+				 ngettext("%s'%s': the scenario has %d policy, so policies.%s names none "
 					  "(policies are numbered from 1 in the order of the file's `policies`)",
-					  "%s'%s': the scenario has %d policies, so policies.%d names none "
+					  "%s'%s': the scenario has %d policies, so policies.%s names none "
 					  "(policies are numbered from 1 in the order of the file's `policies`)",
 					  (unsigned long)L->s->n_policies),
-				 entry, path, L->s->n_policies, policy);
+				 entry, path, L->s->n_policies, named);
 			continue;
 		}
 		diag_add(L->d, probe ? L->probe_lines[probe - 1] : 0,
