@@ -320,6 +320,70 @@ static void hooked_blocks_end_as_single_replications(void **state)
 	scenario_free(s);
 }
 
+/* A hook stopping replication 5 in week 2 and replication 2 in week 9,
+ * counting every replication's calls. */
+struct stop_log {
+	int calls[CAMPAIGN_HOOKED_BLOCK];
+	int last_stop;           /* the replication of the last stop */
+};
+
+static int stopping_hook(void *context, uint64_t seed, uint64_t replication, int week,
+			 struct inventory *inventories)
+{
+	(void)seed;
+	(void)inventories;
+	struct stop_log *log = context;
+	log->calls[replication]++;
+	if ((replication == 5 && week == 2) || (replication == 2 && week == 9)) {
+		log->last_stop = (int)replication;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * A block whose hooks stop: the stop reported is the first replication's to
+ * stop (2, in week 9, though 5 stopped first, in week 2), as when each runs
+ * alone; those before it run every week and are done; no replication after
+ * a stop is called again.
+ */
+static void a_hooked_block_stops_at_its_first_replication_to_stop(void **state)
+{
+	(void)state;
+	struct scenario *s = load_scenario_text(varied);
+	assert_int_equal(s->weeks, 9);
+	struct inversion_tables *tables = inversion_tables_new();
+	struct campaign *c = campaign_new(s, tables);
+	assert_non_null(c);
+	int count = 8;
+	int *weeks = calloc((size_t)count * (size_t)s->batches, sizeof *weeks);
+	assert_non_null(weeks);
+	for (int j = 0; j < count; j++)
+		draw_dates(s, (uint64_t)j, &weeks[j * s->batches]);
+	struct stop_log log = {{0}, -1};
+	assert_int_equal(campaign_run_hooked(c, s, SEED, 0, count, weeks, stopping_hook, &log),
+			 CAMPAIGN_HOOK_STOPPED);
+	assert_int_equal(log.last_stop, 2);
+	assert_int_equal(campaign_hooked_done(c), 2);
+	assert_int_equal(log.calls[0], s->weeks);
+	assert_int_equal(log.calls[1], s->weeks);
+	assert_int_equal(log.calls[2], 9);
+	/* 3 and 4 run on after 5's stop, up to 2's in week 9 (they come after it) */
+	assert_int_equal(log.calls[3], 8);
+	assert_int_equal(log.calls[4], 8);
+	assert_int_equal(log.calls[5], 2);
+	assert_int_equal(log.calls[6], 1);   /* after 5 in week 2: not called */
+	assert_int_equal(log.calls[7], 1);
+	/* a block with no stop is done whole */
+	struct stop_log none = {{0}, -1};
+	assert_int_equal(campaign_run_hooked(c, s, SEED, 0, 2, weeks, stopping_hook, &none), CAMPAIGN_OK);
+	assert_int_equal(campaign_hooked_done(c), 2);
+	free(weeks);
+	campaign_free(c);
+	inversion_tables_free(tables);
+	scenario_free(s);
+}
+
 /* A stream whose next 64 bits are X (xoshiro256++ with s0 = 0 outputs rotl(s3, 23)). */
 static struct rng stream_giving(uint64_t x)
 {
@@ -425,6 +489,7 @@ int main(void)
 		cmocka_unit_test(a_quiet_hook_changes_nothing),
 		cmocka_unit_test(hooked_cells_follow_their_rates),
 		cmocka_unit_test(hooked_blocks_end_as_single_replications),
+		cmocka_unit_test(a_hooked_block_stops_at_its_first_replication_to_stop),
 		cmocka_unit_test(tables_keep_the_span_at_its_edges),
 		cmocka_unit_test(expecting_changes_no_outcome),
 	};
