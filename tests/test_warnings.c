@@ -210,7 +210,8 @@ static void the_sensitivity_list_is_checked_when_read(void **state)
 	/* a policy's parameter: the policy must exist; the plugin checks the key */
 	text = edited("path = \"districts.*.rectify_rate*\"", "path = \"policies.2.params.boost\"");
 	assert_null(load(text, 0, &d));
-	assert_true(diag_contains(&d, "no parameter path 'policies.2.params.boost'"));
+	assert_true(diag_contains(&d, "sensitivity entry 1: 'policies.2.params.boost': the scenario has "));
+	assert_true(diag_contains(&d, "so policies.2 names none"));
 	diag_free(&d);
 	free(text);
 	text = edited("path = \"districts.*.rectify_rate*\"", "path = \"policies.1.params.boost\"");
