@@ -204,6 +204,36 @@ check "compare: dearer and worse" grep -q '+2500 *dearer and worse' "$work/out"
 # cheaper and just as good (a variant changing only the cost): nothing given up, not "-0"
 check "compare: cheaper, the same passes" [ "$(status "$ccsim" compare "$src/scenarios/demo-city.cfg+$src/scenarios/policy-mock-inspection.cfg" --variant "cheap: policies.1.params.cost_per_test=0.5" --reps 300)" = 0 ]
 check "compare: nothing given up is 0" grep -q '^cheap *10 *-150 *gives up 0 points / unit saved' "$work/out"
+# a week hook reads a cell's start (problems, base_*) as this replication drew
+# it: setting every rate back to its base each week changes nothing against a
+# hook that does nothing, with the demo's uncertain rates
+mkdir -p "$work/hooks"
+cat > "$work/hooks/noop.lua" <<'LUA'
+return { name = "noop", description = "changes nothing", params = {}, week = function() end }
+LUA
+cat > "$work/hooks/reset.lua" <<'LUA'
+local p = { name = "reset", description = "rates back to their base", params = {} }
+function p.week(state, params, targets)
+  for _, name in ipairs(targets) do
+    for _, c in ipairs(state.categories) do
+      local cell = state.district[name].categories[c]
+      assert(cell.problems >= 0)
+      cell.rectify_rate, cell.rebound = cell.base_rectify_rate, cell.base_rebound
+      cell.new_per_week = cell.base_new_per_week
+    end
+  end
+end
+return p
+LUA
+printf 'policies = ( { plugin = "noop"; } );\n' > "$work/hooks/noop.cfg"
+printf 'policies = ( { plugin = "reset"; } );\n' > "$work/hooks/reset.cfg"
+uncertain="$src/scenarios/demo-city.cfg+$src/scenarios/demo-uncertain.cfg"
+check "hooks: base_* of an uncertain cell (noop)" [ "$(CCSIM_PLUGIN_PATH="$work/hooks" status "$ccsim" run "$uncertain+$work/hooks/noop.cfg" --reps 400 --json "$work/noop.json")" = 0 ]
+check "hooks: base_* of an uncertain cell (reset)" [ "$(CCSIM_PLUGIN_PATH="$work/hooks" status "$ccsim" run "$uncertain+$work/hooks/reset.cfg" --reps 400 --json "$work/reset.json")" = 0 ]
+check "hooks: rates reset to this replication's base change nothing" python3 -c "
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+assert a['total'] == b['total'] and a['pass_probability'] == b['pass_probability'], (a['total'], b['total'])" "$work/noop.json" "$work/reset.json"
 # compare --variant changes a policy's districts (and its parameters): road
 # chiefs in two of the three districts cost two thirds of the three's
 chiefs="$src/scenarios/demo-city.cfg+$src/scenarios/policy-road-chief.cfg"

@@ -742,6 +742,7 @@ int campaign_run_hooked(struct campaign *c, const struct scenario *s, uint64_t s
 			if (c->vary != NULL && c->vary[k] >= 0)
 				hooked_varying_start(c, k, j, v, h,
 						     &c->hooked_untabled[(size_t)j * cells + k]);
+			inventory_mark_start(v);
 		}
 	}
 	for (int t = 1; t <= c->weeks; t++) {

@@ -34,6 +34,7 @@ void inventory_start(struct inventory *inv, struct inventory_samplers *kept, int
 	inv->rectify_rate = rectify_rate;
 	inv->rebound = rebound;
 	inv->new_per_week = new_per_week;
+	inventory_mark_start(inv);
 	if (kept->tables != tables) { /* the sources point into the old tables */
 		memset(kept, 0, sizeof *kept);
 		kept->tables = tables;
@@ -89,8 +90,24 @@ double inventory_rate(const struct inventory *inv, enum inventory_rate which)
 	switch (which) {
 	case INVENTORY_RECTIFY_RATE: return inv->rectify_rate;
 	case INVENTORY_REBOUND: return inv->rebound;
-	default: return inv->new_per_week;
+	case INVENTORY_NEW_PER_WEEK: return inv->new_per_week;
+	case INVENTORY_BASE_RECTIFY_RATE: return inv->base_rectify_rate;
+	case INVENTORY_BASE_REBOUND: return inv->base_rebound;
+	default: return inv->base_new_per_week;
 	}
+}
+
+int64_t inventory_problems(const struct inventory *inv)
+{
+	return inv->problems;
+}
+
+void inventory_mark_start(struct inventory *inv)
+{
+	inv->problems = inv->open;
+	inv->base_rectify_rate = inv->rectify_rate;
+	inv->base_rebound = inv->rebound;
+	inv->base_new_per_week = inv->new_per_week;
 }
 
 void inventory_set_rate(struct inventory *inv, enum inventory_rate which, double value)
@@ -98,6 +115,7 @@ void inventory_set_rate(struct inventory *inv, enum inventory_rate which, double
 	switch (which) {
 	case INVENTORY_RECTIFY_RATE: inv->rectify_rate = value; break;
 	case INVENTORY_REBOUND: inv->rebound = value; break;
-	default: inv->new_per_week = value; break;
+	case INVENTORY_NEW_PER_WEEK: inv->new_per_week = value; break;
+	default: break; /* the start's are read only */
 	}
 }

@@ -13,14 +13,18 @@
 #define INVENTORY_RATE_SLOTS 3
 
 /* The inventory of one cell in one replication, with the rates in force
- * (a policy's week hook may change them from the next week on): what week
- * hooks see, 40 bytes. */
+ * (a policy's week hook may change them from the next week on) and what
+ * the replication started from: what week hooks see, 72 bytes. */
 struct inventory {
 	int64_t open;             /* O[t] */
 	int64_t rectified_last;   /* R[t], the fixes that may rebound next week */
 	double rectify_rate;      /* r */
 	double rebound;           /* rho */
 	double new_per_week;      /* lambda */
+	/* this replication's O[0] and rates at week 1: the scenario's after
+	 * setup, or what its uncertain inputs drew (read only) */
+	int64_t problems;
+	double base_rectify_rate, base_rebound, base_new_per_week;
 };
 
 /*
@@ -66,8 +70,16 @@ void inventory_prefetch(const struct inventory *inv, const struct inventory_samp
 int64_t inventory_open(const struct inventory *inv);
 void inventory_set_open(struct inventory *inv, int64_t open);
 
-enum inventory_rate { INVENTORY_RECTIFY_RATE, INVENTORY_REBOUND, INVENTORY_NEW_PER_WEEK };
+enum inventory_rate {
+	INVENTORY_RECTIFY_RATE, INVENTORY_REBOUND, INVENTORY_NEW_PER_WEEK,
+	/* read only: the replication's rates at week 1 */
+	INVENTORY_BASE_RECTIFY_RATE, INVENTORY_BASE_REBOUND, INVENTORY_BASE_NEW_PER_WEEK
+};
 double inventory_rate(const struct inventory *inv, enum inventory_rate which);
+/* The replication's O[0]. */
+int64_t inventory_problems(const struct inventory *inv);
+/* Makes INV's current O and rates its replication's start (week 1's). */
+void inventory_mark_start(struct inventory *inv);
 void inventory_set_rate(struct inventory *inv, enum inventory_rate which, double value);
 
 #endif

@@ -67,10 +67,11 @@ struct plugin_thread {
 /*
  * A cell of the running replication, as a plugin sees it: an empty table
  * whose metatable's __index is a table of the cell's fixed fields (sites,
- * declared, problems, base_*), read as plain Lua, with its own __index a
- * C closure for the four fields that change (open and the three rates);
- * the cell's __newindex checks every write. The handle, a full userdata,
- * is the closures' upvalue.
+ * declared), read as plain Lua, with its own __index a C closure for the
+ * fields of the replication (open and the three rates, which change, and
+ * problems and base_*, its start, which uncertain inputs may draw anew in
+ * each replication); the cell's __newindex checks every write. The
+ * handle, a full userdata, is the closures' upvalue.
  */
 struct cell_handle {
 	struct plugin_thread *thread;
@@ -107,6 +108,13 @@ static int cell_index(lua_State *L)
 	case KEY_RECTIFY_RATE: lua_pushnumber(L, inventory_rate(inv, INVENTORY_RECTIFY_RATE)); break;
 	case KEY_REBOUND: lua_pushnumber(L, inventory_rate(inv, INVENTORY_REBOUND)); break;
 	case KEY_NEW_PER_WEEK: lua_pushnumber(L, inventory_rate(inv, INVENTORY_NEW_PER_WEEK)); break;
+	/* the replication's start: an uncertain input's draw where one sets it */
+	case KEY_PROBLEMS: lua_pushinteger(L, (lua_Integer)inventory_problems(inv)); break;
+	case KEY_BASE_RECTIFY_RATE: lua_pushnumber(L, inventory_rate(inv, INVENTORY_BASE_RECTIFY_RATE)); break;
+	case KEY_BASE_REBOUND: lua_pushnumber(L, inventory_rate(inv, INVENTORY_BASE_REBOUND)); break;
+	case KEY_BASE_NEW_PER_WEEK:
+		lua_pushnumber(L, inventory_rate(inv, INVENTORY_BASE_NEW_PER_WEEK));
+		break;
 	default:
 		return sandbox_kill(L, _("a cell has no field '%s' (it has %s)"),
 				    luaL_tolstring(L, 2, NULL), _(cell_keys_list));
@@ -200,19 +208,11 @@ static void push_cell(lua_State *L, struct plugin_thread *thread, int d, int c)
 	const struct cell *fixed = scenario_cell(thread->host->scenario, d, c);
 	lua_newtable(L);                                  /* the cell */
 	lua_createtable(L, 0, 3);                         /* its metatable */
-	lua_createtable(L, 0, 6);                         /* the fixed fields */
+	lua_createtable(L, 0, 2);                         /* the fixed fields */
 	lua_pushinteger(L, fixed->sites);
 	lua_setfield(L, -2, "sites");
 	lua_pushinteger(L, fixed->declared);
 	lua_setfield(L, -2, "declared");
-	lua_pushinteger(L, fixed->problems);
-	lua_setfield(L, -2, "problems");
-	lua_pushnumber(L, fixed->rectify_rate);
-	lua_setfield(L, -2, "base_rectify_rate");
-	lua_pushnumber(L, fixed->rebound);
-	lua_setfield(L, -2, "base_rebound");
-	lua_pushnumber(L, fixed->new_per_week);
-	lua_setfield(L, -2, "base_new_per_week");
 	lua_createtable(L, 0, 2);                         /* the fixed fields' metatable */
 	push_handle(L, thread, d, c);
 	lua_pushcclosure(L, cell_index, 1);
