@@ -26,6 +26,7 @@
 #include "stats.h"
 #include "uncertain.h"
 #include "varying.h"
+#include "varying_fit.h"
 
 #define DRAWS 40000
 #define SEED 20261122
@@ -1224,34 +1225,12 @@ static void varying_binomials_draw_what_the_tables_draw(void **state)
 	inversion_tables_free(tables);
 }
 
-/* Chi-square of varying draws of Binomial(n, p), n from N_LO to N_HI in
- * turn, each replication's rate new (and set up anew), against the pmf at
- * CLAIMED. */
+/* The fit of DRAWS varying draws without the grid on stream (SEED, 0)
+ * (varying_fit.h). */
 static double varying_binomial_fit(uint64_t seed, int64_t n_lo, int64_t n_hi, double p,
 				   double claimed)
 {
-	double *observed = calloc((size_t)n_hi + 1, sizeof *observed);
-	double *expected = calloc((size_t)n_hi + 1, sizeof *expected);
-	struct rng r;
-	rng_init(&r, seed, 0, 0);
-	int64_t span = n_hi - n_lo + 1;
-	for (int i = 0; i < DRAWS; i++) {
-		struct varying_binomial b;
-		varying_binomial_init(&b, p);
-		int64_t n = n_lo + i % span;
-		int64_t k = varying_binomial_draw(&b, &r, n);
-		assert_true(k >= 0 && k <= n);
-		observed[k]++;
-	}
-	for (int64_t n = n_lo; n <= n_hi; n++) {
-		double share = (double)(DRAWS / span + (n - n_lo < DRAWS % span ? 1 : 0));
-		for (int64_t k = 0; k <= n; k++)
-			expected[k] += share * stats_binomial_pmf(k, n, claimed);
-	}
-	double pvalue = stats_chi_square_test(observed, expected, (int)n_hi + 1);
-	free(observed);
-	free(expected);
-	return pvalue;
+	return varying_fit_binomial(NULL, seed, 0, DRAWS, n_lo, n_hi, p, claimed);
 }
 
 static void varying_binomials_are_exact_walked_or_not(void **state)

@@ -19,40 +19,16 @@
 #include "rng.h"
 #include "stats.h"
 #include "varying.h"
+#include "varying_fit.h"
 
 #define SEED 20261122
 #define DRAWS 200000
 
-/* Chi-square p-value of DRAWS grid draws of Binomial(n, P), n from N_LO to
- * N_HI in turn, each draw's rate set up anew (as each replication's),
- * against the pmf at CLAIMED. */
+/* The fit of DRAWS grid draws on stream (SEED, STREAM) (varying_fit.h). */
 static double grid_binomial_fit(struct varying_grid *grid, uint64_t stream, int64_t n_lo,
 				int64_t n_hi, double p, double claimed)
 {
-	double *observed = calloc((size_t)n_hi + 1, sizeof *observed);
-	double *expected = calloc((size_t)n_hi + 1, sizeof *expected);
-	assert_non_null(observed);
-	assert_non_null(expected);
-	struct rng r;
-	rng_init(&r, SEED, stream, 0);
-	int64_t span = n_hi - n_lo + 1;
-	for (int i = 0; i < DRAWS; i++) {
-		struct varying_binomial b;
-		varying_binomial_init_grid(&b, p, grid);
-		int64_t n = n_lo + i % span;
-		int64_t k = varying_binomial_draw(&b, &r, n);
-		assert_true(k >= 0 && k <= n);
-		observed[k]++;
-	}
-	for (int64_t n = n_lo; n <= n_hi; n++) {
-		double share = (double)(DRAWS / span + (n - n_lo < DRAWS % span ? 1 : 0));
-		for (int64_t k = 0; k <= n; k++)
-			expected[k] += share * stats_binomial_pmf(k, n, claimed);
-	}
-	double pvalue = stats_chi_square_test(observed, expected, (int)n_hi + 1);
-	free(observed);
-	free(expected);
-	return pvalue;
+	return varying_fit_binomial(grid, SEED, stream, DRAWS, n_lo, n_hi, p, claimed);
 }
 
 static void grid_binomials_follow_the_exact_pmf(void **state)

@@ -597,28 +597,35 @@ static inline int hooked_in_force(const struct hooked_cell *h, const struct inve
 	       (h->untabled & 4u || h->arrival_at->rate.mu == h->new_per_week);
 }
 
+/*
+ * One binomial rate of a hooked cell at P, which its inventory holds now:
+ * *HELD is the rate the sampler *AT (or, UNTABLED, the table-free WALK)
+ * draws at; the scenario's sampler AT_START and the kept slots KEPT serve
+ * it when they hold P (a slot another replication set up again is noticed).
+ */
+static void hooked_binomial(struct campaign *c, double p, double *held, int untabled,
+			    struct varying_binomial *walk, const struct binomial_draws **at,
+			    const struct binomial_draws *at_start, struct binomial_draws *kept, int *next)
+{
+	if (untabled) {
+		if (p != *held)
+			varying_binomial_init(walk, p);
+	} else if (p != *held || (*at)->source.rate.p != p) {
+		*at = binomial_in_force(at_start, kept, next, p, c->tables);
+	}
+	*held = p;
+}
+
 /* Cell K's samplers in H for the rates V, its inventory, holds now. */
 static void hooked_rates(struct campaign *c, size_t k, const struct inventory *v,
 			 struct hooked_cell *h, struct hooked_untabled *u)
 {
 	struct hooked_kept *kept = &c->hooked_kept[k];
 	const struct cell_draws *d = &c->draws[k];
-	if (h->untabled & 1u) {
-		if (v->rectify_rate != h->rectify_rate)
-			varying_binomial_init(&u->rectify, v->rectify_rate);
-	} else if (v->rectify_rate != h->rectify_rate || h->rectify_at->source.rate.p != v->rectify_rate) {
-		h->rectify_at = binomial_in_force(&d->rectify, kept->kept_rectify, &kept->next_rectify,
-						  v->rectify_rate, c->tables);
-	}
-	h->rectify_rate = v->rectify_rate;
-	if (h->untabled & 2u) {
-		if (v->rebound != h->rebound)
-			varying_binomial_init(&u->rebound, v->rebound);
-	} else if (v->rebound != h->rebound || h->rebound_at->source.rate.p != v->rebound) {
-		h->rebound_at = binomial_in_force(&d->rebound, kept->kept_rebound, &kept->next_rebound,
-						  v->rebound, c->tables);
-	}
-	h->rebound = v->rebound;
+	hooked_binomial(c, v->rectify_rate, &h->rectify_rate, h->untabled & 1u, u ? &u->rectify : NULL,
+			&h->rectify_at, &d->rectify, kept->kept_rectify, &kept->next_rectify);
+	hooked_binomial(c, v->rebound, &h->rebound, h->untabled & 2u, u ? &u->rebound : NULL,
+			&h->rebound_at, &d->rebound, kept->kept_rebound, &kept->next_rebound);
 	if (h->untabled & 4u) {
 		if (v->new_per_week != h->new_per_week)
 			varying_poisson_init(&u->arrival, v->new_per_week);
