@@ -10,9 +10,10 @@
  * core's cache. Each cell draws from its own stream (seed, replication,
  * RNG_SUBSTREAM_CELLS + cell) in the order inventory_week draws: a
  * replication's numbers do not depend on the block it ran in, nor on
- * whether it ran in a block. With week hooks the replications run one at a
- * time, week by week over every cell, on struct inventory, the hooks'
- * view of the cells.
+ * whether it ran in a block. With week hooks a smaller block (up to
+ * CAMPAIGN_HOOKED_BLOCK) runs week by week: every cell steps in every
+ * replication of the block, then the hook is called for each replication
+ * on its struct inventory, the hooks' view of the cells.
  */
 #ifndef CCSIM_CAMPAIGN_H
 #define CCSIM_CAMPAIGN_H
