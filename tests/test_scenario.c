@@ -21,6 +21,7 @@
 #include "scenario.h"
 
 #include <math.h>
+#include <omp.h>
 #include <sys/stat.h>
 
 /* A valid scenario; the tests edit one line of it. Line numbers matter. */
@@ -440,6 +441,121 @@ static void unreadable_file_is_an_error(void **state)
 	assert_int_equal(d.count, 1);
 	assert_true(diag_contains(&d, "cannot open the scenario: No such file or directory"));
 	diag_free(&d);
+}
+
+/*
+ * A city of N districts, one a line from line 11 on, whose every district
+ * listed in BAD (a count N_BAD) has satisfaction 1.5; names, strings and
+ * comments hold the characters that delimit a list (commas, brackets,
+ * quotes), so that a reader that cuts the list must skip them.
+ */
+static char *long_city(int n, const int *bad, int n_bad, const char *syntax_error_at)
+{
+	size_t size = 4096 + (size_t)n * 200;
+	char *text = malloc(size);
+	assert_non_null(text);
+	int used = snprintf(text, size,
+		"version = 1;\n"                                              /* 1 */
+		"name = \"Long (city), \\\"districts = (\\\"\";\n"           /* 2 */
+		"campaign: { weeks = 12; };\n"                                /* 3 */
+		"inspection: { window = [9, 12]; batches = 2; };\n"           /* 4 */
+		"categories = (\n"                                            /* 5 */
+		"  { name = \"main_road\"; weight = 8.0; deduction = 0.25; lottery = 3; random_view = 1; },\n" /* 6 */
+		"  { name = \"back_street\"; weight = 6; deduction = 0.2; lottery = 2; random_view = 2; }\n" /* 7 */
+		");\n"                                                        /* 8 */
+		"defaults: { rectify_rate = 0.15; rebound = 0.05; new_per_week = 1.0; sites = 20; declared = 4; };\n" /* 9 */
+		"districts = ( # a list ( of districts ), cut by the reader\n"); /* 10 */
+	for (int i = 0; i < n; i++) {
+		int wrong = 0;
+		for (int k = 0; k < n_bad; k++)
+			wrong |= bad[k] == i;
+		const char *comment = i % 7 == 0 ? " /* , ) ( { \" */" : i % 5 == 0 ? " // , )" : "";
+		used += snprintf(text + used, size - (size_t)used,
+			"  { name = \"D%d, (\\\"%s\\\")\"; population = %d.0; satisfaction = %s; "
+			"problems = { main_road = %d; back_street = %d; }; }%s%s\n", i, i % 2 ? "}" : ")",
+			1000 + i, wrong ? "1.5" : "0.85", i % 40, (i * 7) % 90,
+			i + 1 < n ? (syntax_error_at != NULL && i == n - 3 ? ",," : ",") : "", comment);
+	}
+	snprintf(text + used, size - (size_t)used,
+		");\n"
+		"survey: { respondents = 1200; weight = 20.0; veto_below = 80.0; };\n"
+		"pass: { rule = \"threshold\"; threshold = 40.0; };\n");
+	return text;
+}
+
+/* S printed (every resolved value), as a string. */
+static char *printed(const struct scenario *s)
+{
+	char *buffer = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&buffer, &size);
+	assert_non_null(out);
+	scenario_print(s, out);
+	fclose(out);
+	return buffer;
+}
+
+/* The loader parses a long district list in parts on several threads: the
+ * scenario, each problem's line and a syntax error's line must be the ones
+ * a single read gives. */
+static void a_long_district_list_reads_the_same_on_several_threads(void **state)
+{
+	(void)state;
+	enum { N = 6000 };
+	char *text = long_city(N, NULL, 0, NULL);
+	char *expected = NULL;
+	for (int threads = 1; threads <= 5; threads += 2) {
+		omp_set_num_threads(threads);
+		struct diag d;
+		diag_init(&d, "long.cfg");
+		struct scenario *s = scenario_load_string(text, &d);
+		assert_non_null(s);
+		assert_int_equal(s->n_districts, N);
+		assert_string_equal(s->districts[N - 1].name, "D5999, (\"}\")");
+		char *now = printed(s);
+		if (expected == NULL)
+			expected = now;
+		else {
+			assert_string_equal(now, expected);
+			free(now);
+		}
+		scenario_free(s);
+		diag_free(&d);
+	}
+	free(expected);
+	free(text);
+
+	/* a problem in each part is reported at its own line, in order */
+	const int bad[] = {3, 1499, 1500, 2999, 4000, 5998};
+	text = long_city(N, bad, 6, NULL);
+	for (int threads = 1; threads <= 4; threads++) {
+		omp_set_num_threads(threads);
+		struct diag d;
+		diag_init(&d, "long.cfg");
+		assert_null(scenario_load_string(text, &d));
+		assert_int_equal(d.count, 6);
+		for (int k = 0; k < 6; k++) {
+			assert_int_equal(d.entries[k].line, 11 + bad[k]);
+			assert_non_null(strstr(d.entries[k].message, "'satisfaction' is 1.5"));
+		}
+		diag_free(&d);
+	}
+	free(text);
+
+	/* a syntax error near the end (",,") is reported at its line */
+	text = long_city(N, NULL, 0, "");
+	for (int threads = 1; threads <= 4; threads += 3) {
+		omp_set_num_threads(threads);
+		struct diag d;
+		diag_init(&d, "long.cfg");
+		assert_null(scenario_load_string(text, &d));
+		assert_int_equal(d.count, 1);
+		assert_int_equal(d.entries[0].line, 11 + N - 3);
+		assert_non_null(strstr(d.entries[0].message, "syntax error"));
+		diag_free(&d);
+	}
+	free(text);
+	omp_set_num_threads(1);
 }
 
 static void largest_remainder_ties_go_to_the_earlier_district(void **state)
@@ -978,6 +1094,7 @@ int main(void)
 		cmocka_unit_test(every_problem_is_reported_at_once),
 		cmocka_unit_test(syntax_errors_give_their_line),
 		cmocka_unit_test(unreadable_file_is_an_error),
+		cmocka_unit_test(a_long_district_list_reads_the_same_on_several_threads),
 		cmocka_unit_test(largest_remainder_ties_go_to_the_earlier_district),
 		cmocka_unit_test(total_bounds_follow_from_weights_caps_and_deductions),
 		cmocka_unit_test(parameter_paths_set_their_level),

@@ -188,6 +188,14 @@ int literal_duplicate(const char *text, int line, char *name, size_t size, int *
 void literal_map_entries(const struct literal_map *map, struct diag *d, int from);
 void literal_map_free(struct literal_map *map);
 
+/* ---- scenario_split.c ---- */
+
+/*
+ * config_read_string(CONFIG, TEXT), a long top-level district list parsed
+ * on the threads OpenMP offers: the same tree, lines and messages as one read.
+ */
+int split_read(config_t *config, const char *text);
+
 /* ---- scenario_layers.c ---- */
 
 /* One value a later file of a layered scenario (city.cfg+plan.cfg) wrote. */

@@ -370,7 +370,7 @@ static struct scenario_source *parse(const char *text, size_t length, const char
 		scenario_source_free(src);
 		return NULL;
 	}
-	int ok = config_read_string(&src->config, prepared);
+	int ok = split_read(&src->config, prepared);
 	if (!ok) {
 		int before = d->count;
 		report_read_error(&src->config, prepared, &src->map, src->directory, d);

@@ -1,0 +1,286 @@
+/*
+ * A long district list parsed on several threads.
+ *
+ * libconfig reads one text on one thread, and a city of 100,000 districts
+ * spends most of its loading there (three quarters of it inside
+ * config_setting_add, which compares each new member with the group's
+ * others character by character). The districts are independent groups, so
+ * the text is cut between two of them: the first part keeps everything else
+ * and the list's first districts, each other part is a list of its own
+ * holding the next districts. The parts are parsed at once, each by its own
+ * libconfig, and the later parts' districts are then moved into the first
+ * part's list: the tree is the one a single read gives, setting for setting.
+ *
+ * Every part keeps the text's line numbers: what a part leaves out is
+ * replaced by its newlines alone. When any part fails, the whole text is
+ * read again on one thread, so that libconfig's message is the one a single
+ * read gives.
+ */
+#include "scenario_int.h"
+
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Below this many districts one read is as fast. */
+enum { SPLIT_MIN_DISTRICTS = 4096, SPLIT_MAX_PARTS = 8 };
+
+/* The end of the string starting at P (its opening quote). */
+static const char *skip_string(const char *p)
+{
+	for (p++; *(p += strcspn(p, "\"\\")) == '\\'; p++)
+		if (p[1] != '\0')
+			p++;
+	return *p ? p + 1 : p;
+}
+
+/* The end of the comment starting at P, or P when none starts there. */
+static const char *skip_comment(const char *p)
+{
+	if (*p == '#' || (p[0] == '/' && p[1] == '/')) {
+		while (*p && *p != '\n')
+			p++;
+		return p;
+	}
+	if (p[0] == '/' && p[1] == '*') {
+		for (p += 2; *p && !(p[0] == '*' && p[1] == '/'); p++)
+			;
+		return *p ? p + 2 : p;
+	}
+	return p;
+}
+
+static int is_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+	       c == '-' || c == '*';
+}
+
+/*
+ * Finds the top-level list "districts = ( ... )" in TEXT: its '(' in *OPEN
+ * and its ')' in *CLOSE, and the commas between its elements (at most
+ * MAX_CUTS, evenly chosen among them by offset) in CUTS. Returns the number
+ * of cuts, 0 when the list is missing, short or malformed.
+ */
+static int find_cuts(const char *text, int parts, size_t *open, size_t *close, size_t *cuts)
+{
+	const char *p = text, *list = NULL;
+	int depth = 0, named = 0; /* named: "districts" then '=' or ':' seen at the top */
+	while (*p && list == NULL) {
+		const char *q = skip_comment(p);
+		if (q != p) {
+			p = q;
+			continue;
+		}
+		char c = *p;
+		if (c == '"') {
+			p = skip_string(p);
+			named = 0;
+		} else if (is_name_char(c) && !(c >= '0' && c <= '9') && c != '-') {
+			const char *start = p;
+			while (is_name_char(*p))
+				p++;
+			named = depth == 0 && p - start == 9 && memcmp(start, "districts", 9) == 0 ? 1 : 0;
+		} else if (c == '=' || c == ':') {
+			named = named == 1 ? 2 : 0;
+			p++;
+		} else if (c == '(' && named == 2) {
+			list = p;
+		} else {
+			if (c == '{' || c == '(' || c == '[')
+				depth++;
+			else if (c == '}' || c == ')' || c == ']')
+				depth--;
+			if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
+				named = 0;
+			p++;
+		}
+	}
+	if (list == NULL)
+		return 0;
+	/* the list's commas between its elements; strcspn skips to the next
+	 * character that matters (most of the text is districts' keys and values) */
+	size_t n_commas = 0, *commas = NULL, capacity = 0;
+	int nested = 0;
+	for (p = list + 1; *(p += strcspn(p, "\"#/{}()[],")) != '\0'; ) {
+		const char *q = skip_comment(p);
+		if (q != p) {
+			p = q;
+			continue;
+		}
+		char c = *p;
+		if (c == '"') {
+			p = skip_string(p);
+			continue;
+		}
+		if (c == '{' || c == '(' || c == '[') {
+			nested++;
+		} else if (c == '}' || c == ']' || (c == ')' && nested > 0)) {
+			nested--;
+		} else if (c == ')') {
+			break;
+		} else if (c == ',' && nested == 0) {
+			if (n_commas == capacity) {
+				capacity = capacity ? 2 * capacity : 1024;
+				size_t *grown = realloc(commas, capacity * sizeof *commas);
+				if (grown == NULL) {
+					free(commas);
+					return 0;
+				}
+				commas = grown;
+			}
+			commas[n_commas++] = (size_t)(p - text);
+		}
+		p++;
+	}
+	int n_cuts = 0;
+	if (*p == ')' && nested == 0 && n_commas + 1 >= SPLIT_MIN_DISTRICTS) {
+		*open = (size_t)(list - text);
+		*close = (size_t)(p - text);
+		size_t span = *close - *open, next = 0;
+		for (int k = 1; k < parts; k++) {
+			size_t goal = *open + span * (size_t)k / (size_t)parts;
+			while (next < n_commas && commas[next] < goal)
+				next++;
+			/* a trailing comma (before the ')') cuts off no district */
+			if (next < n_commas && (n_cuts == 0 || commas[next] > cuts[n_cuts - 1]) &&
+			    next + 1 < n_commas)
+				cuts[n_cuts++] = commas[next];
+		}
+	}
+	free(commas);
+	return n_cuts;
+}
+
+/* Appends TEXT[FROM, TO) to OUT at *USED, its newlines alone when BLANK. */
+static void put(char *out, size_t *used, const char *text, size_t from, size_t to, int blank)
+{
+	if (!blank) {
+		memcpy(out + *used, text + from, to - from);
+		*used += to - from;
+		return;
+	}
+	for (const char *p = memchr(text + from, '\n', to - from); p != NULL && p < text + to;
+	     p = memchr(p + 1, '\n', (size_t)(text + to - p - 1)))
+		out[(*used)++] = '\n';
+}
+
+/*
+ * The text of part K of N_CUTS + 1: part 0 is TEXT with the districts after
+ * the first cut blanked; part K > 0 is "districts = (" and the districts
+ * between cut K and the next (or the list's end), everything before blanked.
+ */
+static char *part_text(const char *text, size_t length, size_t close, const size_t *cuts,
+		       int n_cuts, int k)
+{
+	static const char head[] = "districts=(";
+	char *out = malloc(length + sizeof head + 4);
+	if (out == NULL)
+		return NULL;
+	size_t used = 0;
+	if (k == 0) {
+		put(out, &used, text, 0, cuts[0], 0);
+		put(out, &used, text, cuts[0], close, 1);
+		put(out, &used, text, close, length, 0);
+	} else {
+		size_t end = k < n_cuts ? cuts[k] : close;
+		put(out, &used, text, 0, cuts[k - 1], 1);
+		memcpy(out + used, head, sizeof head - 1);
+		used += sizeof head - 1;
+		put(out, &used, text, cuts[k - 1] + 1, end, 0);
+		memcpy(out + used, ");", 2);
+		used += 2;
+	}
+	out[used] = '\0';
+	return out;
+}
+
+/* Makes CONFIG the owner of SETTING and everything under it. */
+static void adopt(config_setting_t *setting, config_t *config)
+{
+	setting->config = config;
+	if (config_setting_is_aggregate(setting) && setting->value.list != NULL)
+		for (unsigned i = 0; i < setting->value.list->length; i++)
+			adopt(setting->value.list->elements[i], config);
+}
+
+/*
+ * Moves the districts of FROM's list to the end of INTO's. libconfig grows a
+ * list's element array by realloc, 16 at a time: the moved-to array keeps
+ * that shape, so later additions by libconfig stay within it.
+ */
+static int graft(config_setting_t *into, config_setting_t *from)
+{
+	config_list_t *a = into->value.list, *b = from->value.list;
+	if (a == NULL || b == NULL || b->length == 0)
+		return b == NULL || b->length == 0 ? 0 : -1;
+	unsigned total = a->length + b->length;
+	size_t capacity = ((size_t)total + 15) / 16 * 16;
+	config_setting_t **elements = realloc(a->elements, capacity * sizeof *elements);
+	if (elements == NULL)
+		return -1;
+	a->elements = elements;
+	for (unsigned i = 0; i < b->length; i++) {
+		config_setting_t *district = b->elements[i];
+		district->parent = into;
+		adopt(district, into->config);
+		a->elements[a->length++] = district;
+	}
+	b->length = 0; /* FROM's destruction frees the array, not the districts */
+	return 0;
+}
+
+static config_setting_t *districts_of(config_t *config)
+{
+	config_setting_t *list = config_setting_get_member(config_root_setting(config), "districts");
+	return list != NULL && config_setting_is_list(list) ? list : NULL;
+}
+
+int split_read(config_t *config, const char *text)
+{
+	int parts = omp_get_max_threads();
+	if (parts > SPLIT_MAX_PARTS)
+		parts = SPLIT_MAX_PARTS;
+	size_t open = 0, close = 0, cuts[SPLIT_MAX_PARTS];
+	int n_cuts = parts > 1 ? find_cuts(text, parts, &open, &close, cuts) : 0;
+	if (n_cuts == 0)
+		return config_read_string(config, text);
+	size_t length = strlen(text);
+	int n = n_cuts + 1;
+	config_t others[SPLIT_MAX_PARTS];
+	int ok[SPLIT_MAX_PARTS];
+	for (int k = 1; k < n; k++) {
+		config_init(&others[k]);
+		config_set_options(&others[k], config_get_options(config));
+	}
+#pragma omp parallel for num_threads(n) schedule(static, 1)
+	for (int k = 0; k < n; k++) {
+		char *part = part_text(text, length, close, cuts, n_cuts, k);
+		ok[k] = part != NULL && config_read_string(k == 0 ? config : &others[k], part);
+		free(part);
+	}
+	int all = 1;
+	for (int k = 0; k < n; k++)
+		all = all && ok[k];
+	config_setting_t *into = all ? districts_of(config) : NULL;
+	for (int k = 1; k < n && into != NULL; k++) {
+		config_setting_t *from = districts_of(&others[k]);
+		if (from == NULL || graft(into, from) != 0)
+			into = NULL;
+	}
+	for (int k = 1; k < n; k++)
+		config_destroy(&others[k]);
+	if (into != NULL)
+		return CONFIG_TRUE;
+	/* a part failed (or memory ran out): one read, for libconfig's own message */
+	int options = config_get_options(config);
+	const char *directory = config_get_include_dir(config);
+	char *kept = directory != NULL ? strdup(directory) : NULL;
+	config_destroy(config);
+	config_init(config);
+	config_set_options(config, options);
+	if (kept != NULL)
+		config_set_include_dir(config, kept);
+	free(kept);
+	return config_read_string(config, text);
+}
