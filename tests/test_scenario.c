@@ -495,13 +495,13 @@ static char *printed(const struct scenario *s)
 	return buffer;
 }
 
-/* The loader parses a long district list in parts on several threads: the
- * scenario, each problem's line and a syntax error's line must be the ones
- * a single read gives. */
-static void a_long_district_list_reads_the_same_on_several_threads(void **state)
+/* The loader parses a long district list in parts on several threads (and
+ * pre-scans a long text on two): the scenario, each problem's line and a
+ * syntax error's line must be the ones a single read gives. */
+static void a_long_scenario_reads_the_same_on_several_threads(void **state)
 {
 	(void)state;
-	enum { N = 6000 };
+	enum { N = 8000 }; /* over 1 MB: the pre-scan's two passes run at once too */
 	char *text = long_city(N, NULL, 0, NULL);
 	char *expected = NULL;
 	for (int threads = 1; threads <= 5; threads += 2) {
@@ -511,7 +511,7 @@ static void a_long_district_list_reads_the_same_on_several_threads(void **state)
 		struct scenario *s = scenario_load_string(text, &d);
 		assert_non_null(s);
 		assert_int_equal(s->n_districts, N);
-		assert_string_equal(s->districts[N - 1].name, "D5999, (\"}\")");
+		assert_string_equal(s->districts[N - 1].name, "D7999, (\"}\")");
 		char *now = printed(s);
 		if (expected == NULL)
 			expected = now;
@@ -526,7 +526,7 @@ static void a_long_district_list_reads_the_same_on_several_threads(void **state)
 	free(text);
 
 	/* a problem in each part is reported at its own line, in order */
-	const int bad[] = {3, 1499, 1500, 2999, 4000, 5998};
+	const int bad[] = {3, 1999, 2000, 3999, 5000, 7998};
 	text = long_city(N, bad, 6, NULL);
 	for (int threads = 1; threads <= 4; threads++) {
 		omp_set_num_threads(threads);
@@ -539,6 +539,31 @@ static void a_long_district_list_reads_the_same_on_several_threads(void **state)
 			assert_non_null(strstr(d.entries[k].message, "'satisfaction' is 1.5"));
 		}
 		diag_free(&d);
+	}
+	free(text);
+
+	/* an integer beyond 64 bits is reported at its line; a mistyped semicolon
+	 * alone (libconfig would only call it a syntax error) */
+	text = long_city(N, NULL, 0, NULL);
+	char *huge = strstr(text, "population = 6000.0; satisfaction = 0.85;");
+	assert_non_null(huge);
+	memcpy(huge, "population = 999999999999999999999;      ", 41);
+	for (int typed = 0; typed < 2; typed++) {
+		if (typed) {
+			char *semicolon = strstr(text, "population = 7000.0;");
+			assert_non_null(semicolon);
+			memcpy(semicolon, "population = 7.0\xef\xbc\x9b", 19);
+		}
+		for (int threads = 1; threads <= 2; threads++) {
+			omp_set_num_threads(threads);
+			struct diag d;
+			diag_init(&d, "long.cfg");
+			assert_null(scenario_load_string(text, &d));
+			assert_int_equal(d.count, 1);
+			assert_int_equal(d.entries[0].line, 11 + (typed ? 6000 : 5000));
+			assert_non_null(strstr(d.entries[0].message, typed ? "U+FF1B" : "too large"));
+			diag_free(&d);
+		}
 	}
 	free(text);
 
@@ -1094,7 +1119,7 @@ int main(void)
 		cmocka_unit_test(every_problem_is_reported_at_once),
 		cmocka_unit_test(syntax_errors_give_their_line),
 		cmocka_unit_test(unreadable_file_is_an_error),
-		cmocka_unit_test(a_long_district_list_reads_the_same_on_several_threads),
+		cmocka_unit_test(a_long_scenario_reads_the_same_on_several_threads),
 		cmocka_unit_test(largest_remainder_ties_go_to_the_earlier_district),
 		cmocka_unit_test(total_bounds_follow_from_weights_caps_and_deductions),
 		cmocka_unit_test(parameter_paths_set_their_level),

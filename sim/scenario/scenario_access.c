@@ -29,7 +29,7 @@ config_setting_t *access_member(const config_setting_t *group, const char *name)
 	for (int i = 0; i < n; i++) {
 		config_setting_t *member = config_setting_get_elem(group, (unsigned)i);
 		const char *its = config_setting_name(member);
-		if (its != NULL && strcmp(its, name) == 0)
+		if (its != NULL && its[0] == name[0] && strcmp(its, name) == 0)
 			return member;
 	}
 	return NULL;
@@ -204,7 +204,7 @@ void access_check_keys(struct loader *L, const config_setting_t *group, const ch
 			continue;
 		int found = 0;
 		for (int k = 0; k < n_known && !found; k++)
-			found = strcmp(name, known[k]) == 0;
+			found = name[0] == known[k][0] && strcmp(name, known[k]) == 0;
 		if (!found)
 			access_report(L, member, _("%s%sunknown key '%s'; did you mean '%s'?"), where,
 				      access_sep(where), name, access_nearest(name, known, n_known));

@@ -173,10 +173,11 @@ void cells_resolve(struct loader *L, const config_setting_t *defaults,
 		read_level(L, defaults, "defaults", &keys[k]->rule, names, &default_scalar[k],
 			   &default_entries[(size_t)k * (size_t)C]);
 
+	const char *where_format = _("district '%s'"); /* once: a city may have 100,000 */
 	for (int d = 0; d < s->n_districts; d++) {
 		const config_setting_t *group = config_setting_get_elem(districts, (unsigned)d);
 		char where[LIMIT_PATH_BYTES];
-		snprintf(where, sizeof where, _("district '%s'"), s->districts[d].name);
+		snprintf(where, sizeof where, where_format, s->districts[d].name);
 		char prefix[LIMIT_PATH_BYTES];
 		snprintf(prefix, sizeof prefix, "districts.%s", s->districts[d].name);
 		L->prefix = prefix;

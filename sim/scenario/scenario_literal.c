@@ -13,11 +13,15 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <omp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+/* A text this long is checked on two threads (below, one is as fast). */
+#define PARALLEL_BYTES (1 << 20)
 
 /* libconfig follows @include this deep at most. */
 #define INCLUDE_DEPTH 10
@@ -674,10 +678,30 @@ char *literal_prepare(const char *text, size_t length, const char *name, const c
 	if (x.text == NULL && !x.failed && (x.text = strdup("")) == NULL)
 		x.failed = 1;
 	char *fixed = NULL;
-	if (!x.failed && x.text != NULL && check_typed(x.text, d) == 0) {
+	if (!x.failed && x.text != NULL) {
+		/* a long text's two passes read it at once, on two threads when
+		 * there are two; the literals' problems count only when nothing was
+		 * mistyped */
+		struct diag literals;
+		diag_init(&literals, NULL);
+		int mistyped = 0;
 		const char *includes[1];
 		int include_lines[1], n;
-		fixed = scan(x.text, x.used, NULL, 1, d, includes, include_lines, &n, 0);
+#pragma omp parallel sections num_threads(2) \
+	if (x.used >= PARALLEL_BYTES && omp_get_max_threads() > 1)
+		{
+#pragma omp section
+			mistyped = check_typed(x.text, d);
+#pragma omp section
+			fixed = scan(x.text, x.used, NULL, 1, &literals, includes, include_lines, &n, 0);
+		}
+		if (mistyped == 0) {
+			diag_move(d, &literals);
+		} else {
+			free(fixed);
+			fixed = NULL;
+		}
+		diag_free(&literals);
 	}
 	free(x.text);
 	if (x.failed)
