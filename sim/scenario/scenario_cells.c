@@ -74,7 +74,9 @@ static void read_level(struct loader *L, const config_setting_t *level, const ch
 			}
 			continue;
 		}
-		int c = 0;
+		int c = 0; /* entries usually follow the categories' order */
+		if (i < s->n_categories && strcmp(names[i], category) == 0)
+			c = i;
 		while (c < s->n_categories && strcmp(names[c], category) != 0)
 			c++;
 		if (c == s->n_categories) {

@@ -67,7 +67,6 @@ int rule_quick(const struct value_rule *rule, const config_setting_t *setting, d
 int rule_take_number(struct loader *L, const config_setting_t *setting, const char *where,
 		     const char *key, const struct value_rule *rule, double *out)
 {
-	const char *sep = access_sep(where);
 	char range[128];
 	int integer = access_is_integer(setting);
 	int number = integer || config_setting_type(setting) == CONFIG_TYPE_FLOAT;
@@ -77,6 +76,7 @@ int rule_take_number(struct loader *L, const config_setting_t *setting, const ch
 		return 1;
 	}
 	/* a problem: its words */
+	const char *sep = access_sep(where);
 	scenario_rule_describe(rule, range, sizeof range);
 	if (!number) {
 		access_report(L, setting, _("%s%s'%s' must be %s, not %s"), where, sep, key, range,
