@@ -445,7 +445,8 @@ static void unreadable_file_is_an_error(void **state)
 
 /*
  * A city of N districts, one a line from line 11 on, whose every district
- * listed in BAD (a count N_BAD) has satisfaction 1.5; names, strings and
+ * listed in BAD (a count N_BAD) has satisfaction 1.5 and -1 problems on its
+ * main road; names, strings and
  * comments hold the characters that delimit a list (commas, brackets,
  * quotes), so that a reader that cuts the list must skip them.
  */
@@ -473,7 +474,7 @@ static char *long_city(int n, const int *bad, int n_bad, const char *syntax_erro
 		used += snprintf(text + used, size - (size_t)used,
 			"  { name = \"D%d, (\\\"%s\\\")\"; population = %d.0; satisfaction = %s; "
 			"problems = { main_road = %d; back_street = %d; }; }%s%s\n", i, i % 2 ? "}" : ")",
-			1000 + i, wrong ? "1.5" : "0.85", i % 40, (i * 7) % 90,
+			1000 + i, wrong ? "1.5" : "0.85", wrong ? -1 : i % 40, (i * 7) % 90,
 			i + 1 < n ? (syntax_error_at != NULL && i == n - 3 ? ",," : ",") : "", comment);
 	}
 	snprintf(text + used, size - (size_t)used,
@@ -525,7 +526,8 @@ static void a_long_scenario_reads_the_same_on_several_threads(void **state)
 	free(expected);
 	free(text);
 
-	/* a problem in each part is reported at its own line, in order */
+	/* a problem in each part is reported at its own line, in order (the
+	 * cells, too, are resolved on several threads) */
 	const int bad[] = {3, 1999, 2000, 3999, 5000, 7998};
 	text = long_city(N, bad, 6, NULL);
 	for (int threads = 1; threads <= 4; threads++) {
@@ -533,10 +535,11 @@ static void a_long_scenario_reads_the_same_on_several_threads(void **state)
 		struct diag d;
 		diag_init(&d, "long.cfg");
 		assert_null(scenario_load_string(text, &d));
-		assert_int_equal(d.count, 6);
-		for (int k = 0; k < 6; k++) {
-			assert_int_equal(d.entries[k].line, 11 + bad[k]);
-			assert_non_null(strstr(d.entries[k].message, "'satisfaction' is 1.5"));
+		assert_int_equal(d.count, 12);
+		for (int k = 0; k < 12; k++) { /* the districts' own keys, then their cells */
+			assert_int_equal(d.entries[k].line, 11 + bad[k % 6]);
+			assert_non_null(strstr(d.entries[k].message, k < 6 ? "'satisfaction' is 1.5" :
+					       "'problems.main_road' is -1"));
 		}
 		diag_free(&d);
 	}

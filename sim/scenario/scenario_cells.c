@@ -7,11 +7,15 @@
 #include "ccsim_limits.h"
 #include "i18n.h"
 
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define CELL_KEYS_MAX 16
+/* A list this long resolves on several threads (at most this many). */
+#define PARALLEL_DISTRICTS 4096
+#define PARALLEL_MAX_THREADS 8
 
 /* One level's value of one cell key for one category (or for all). */
 struct level_value {
@@ -144,40 +148,33 @@ static void list_missing(const struct scenario *s, const unsigned char *missing,
 						 s->categories[c].name);
 }
 
-void cells_resolve(struct loader *L, const config_setting_t *defaults,
-		   const config_setting_t *districts, int *declared_line, unsigned char *cell_valid)
+/* What every district's resolution shares: the cell keys and the defaults. */
+struct cell_keys {
+	const struct scenario_key *keys[CELL_KEYS_MAX];
+	int K;
+	const struct scenario_key *sites, *declared;
+	const char **names;                        /* [C]: the categories' names */
+	struct level_value default_scalar[CELL_KEYS_MAX];
+	struct level_value *default_entries;       /* [K][C] */
+	const config_setting_t *districts;
+	int *declared_line;
+	unsigned char *cell_valid;
+};
+
+/* Resolves the cells of districts FROM to TO - 1 (problems reported in L). */
+static void resolve_districts(struct loader *L, const struct cell_keys *ck, int from, int to)
 {
 	struct scenario *s = L->s;
-	int C = s->n_categories;
-	const struct scenario_key *keys[CELL_KEYS_MAX];
-	int K = 0;
-	for (const struct scenario_key *k = scenario_schema_next(NULL, SCENARIO_RECORD_CELL, 0);
-	     k != NULL && K < CELL_KEYS_MAX; k = scenario_schema_next(k, SCENARIO_RECORD_CELL, 0))
-		keys[K++] = k;
-	const struct scenario_key *sites = schema_child("districts.*", "sites");
-	const struct scenario_key *declared = schema_child("districts.*", "declared");
-
-	struct level_value default_scalar[CELL_KEYS_MAX], district_scalar;
-	struct level_value *default_entries = access_alloc(L, (size_t)K * (size_t)C, sizeof *default_entries);
+	int C = s->n_categories, K = ck->K;
+	struct level_value district_scalar;
 	struct level_value *district_entries = access_alloc(L, (size_t)C, sizeof *district_entries);
 	unsigned *valid = access_alloc(L, (size_t)C, sizeof *valid); /* bit k: key k resolved validly */
 	unsigned char *missing = access_alloc(L, (size_t)C, 1);
-	const char **names = access_alloc(L, (size_t)C, sizeof *names);
 	size_t text_size = 256 + 80 * (size_t)C;
 	char *missing_text = access_alloc(L, text_size, 1);
-	if (!default_entries || !district_entries || !valid || !missing || !names || !missing_text)
-		goto done;
-	for (int c = 0; c < C; c++)
-		names[c] = s->categories[c].name;
-
-	L->prefix = "defaults";
-	for (int k = 0; k < K; k++)
-		read_level(L, defaults, "defaults", &keys[k]->rule, names, &default_scalar[k],
-			   &default_entries[(size_t)k * (size_t)C]);
-
 	const char *where_format = _("district '%s'"); /* once: a city may have 100,000 */
-	for (int d = 0; d < s->n_districts; d++) {
-		const config_setting_t *group = config_setting_get_elem(districts, (unsigned)d);
+	for (int d = from; d < to && district_entries && valid && missing && missing_text; d++) {
+		const config_setting_t *group = config_setting_get_elem(ck->districts, (unsigned)d);
 		char where[LIMIT_PATH_BYTES];
 		snprintf(where, sizeof where, where_format, s->districts[d].name);
 		char prefix[LIMIT_PATH_BYTES];
@@ -185,14 +182,15 @@ void cells_resolve(struct loader *L, const config_setting_t *defaults,
 		L->prefix = prefix;
 		memset(valid, 0, (size_t)C * sizeof *valid);
 		for (int k = 0; k < K; k++) {
-			const char *key = keys[k]->rule.key;
-			read_level(L, group, where, &keys[k]->rule, names, &district_scalar, district_entries);
+			const struct scenario_key *key = ck->keys[k];
+			read_level(L, group, where, &key->rule, ck->names, &district_scalar, district_entries);
 			int any_missing = 0;
 			memset(missing, 0, (size_t)C);
 			for (int c = 0; c < C; c++) {
 				const struct level_value *levels[4] = {
 					&district_entries[c], &district_scalar,
-					&default_entries[(size_t)k * (size_t)C + (size_t)c], &default_scalar[k]};
+					&ck->default_entries[(size_t)k * (size_t)C + (size_t)c],
+					&ck->default_scalar[k]};
 				const struct level_value *v = winning_level(levels);
 				if (v == NULL) {
 					missing[c] = 1;
@@ -202,34 +200,97 @@ void cells_resolve(struct loader *L, const config_setting_t *defaults,
 				double value = v->value;
 				int from_defaults = v == levels[2] || v == levels[3];
 				if (v->valid && (L->n_scales == 0 ||
-						 scale_cell(L, d, c, &keys[k]->rule, from_defaults, &value))) {
-					schema_store(scenario_cell(s, d, c), keys[k], value);
+						 scale_cell(L, d, c, &key->rule, from_defaults, &value))) {
+					schema_store(scenario_cell(s, d, c), key, value);
 					valid[c] |= 1u << k;
 				}
-				if (keys[k] == declared)
-					declared_line[(size_t)d * (size_t)C + (size_t)c] = v->line;
+				if (key == ck->declared)
+					ck->declared_line[(size_t)d * (size_t)C + (size_t)c] = v->line;
 			}
 			if (any_missing) {
 				list_missing(s, missing, missing_text, text_size);
 				access_report(L, group,
 					      _("%s: no '%s' for %s: give %s = <value>; (every category) or "
 					      "%s = { %s = <value>; } in the district, or in defaults"),
-					      where, key, missing_text, key, key, s->categories[0].name);
+					      where, key->rule.key, missing_text, key->rule.key, key->rule.key,
+					      s->categories[0].name);
 			}
 		}
 		unsigned both = 0;
 		for (int k = 0; k < K; k++)
-			if (keys[k] == sites || keys[k] == declared)
+			if (ck->keys[k] == ck->sites || ck->keys[k] == ck->declared)
 				both |= 1u << k;
 		for (int c = 0; c < C; c++)
-			cell_valid[(size_t)d * (size_t)C + (size_t)c] = (valid[c] & both) == both;
+			ck->cell_valid[(size_t)d * (size_t)C + (size_t)c] = (valid[c] & both) == both;
 	}
-done:
 	L->prefix = NULL;
-	free(default_entries);
 	free(district_entries);
 	free(valid);
 	free(missing);
-	free(names);
 	free(missing_text);
+}
+
+/*
+ * Resolves every district's cells, a long list on the threads OpenMP offers:
+ * each thread takes a run of districts with its own copy of the loader and
+ * its own problems, which then follow in the districts' order, as one
+ * thread gives them. Values set by path are looked up (and marked used) in
+ * the loader's one list, so a scenario with any resolves on one thread.
+ */
+static void resolve_all_districts(struct loader *L, const struct cell_keys *ck)
+{
+	int n = L->s->n_districts;
+	int threads = omp_get_max_threads();
+	if (threads > PARALLEL_MAX_THREADS)
+		threads = PARALLEL_MAX_THREADS;
+	if (n < PARALLEL_DISTRICTS || threads < 2 || L->n_settings > 0) {
+		resolve_districts(L, ck, 0, n);
+		return;
+	}
+	struct diag found[PARALLEL_MAX_THREADS];
+	int out_of_memory[PARALLEL_MAX_THREADS] = {0};
+	for (int t = 0; t < threads; t++)
+		diag_init(&found[t], NULL);
+#pragma omp parallel num_threads(threads)
+	{
+		int t = omp_get_thread_num(), team = omp_get_num_threads();
+		struct loader own = *L;
+		own.d = &found[t];
+		own.out_of_memory = 0;
+		resolve_districts(&own, ck, (int)((long)n * t / team), (int)((long)n * (t + 1) / team));
+		out_of_memory[t] = own.out_of_memory;
+	}
+	for (int t = 0; t < threads; t++) {
+		L->out_of_memory |= out_of_memory[t];
+		diag_move(L->d, &found[t]);
+		diag_free(&found[t]);
+	}
+}
+
+void cells_resolve(struct loader *L, const config_setting_t *defaults,
+		   const config_setting_t *districts, int *declared_line, unsigned char *cell_valid)
+{
+	struct scenario *s = L->s;
+	int C = s->n_categories;
+	struct cell_keys ck = {.K = 0, .districts = districts, .declared_line = declared_line,
+			       .cell_valid = cell_valid};
+	for (const struct scenario_key *k = scenario_schema_next(NULL, SCENARIO_RECORD_CELL, 0);
+	     k != NULL && ck.K < CELL_KEYS_MAX; k = scenario_schema_next(k, SCENARIO_RECORD_CELL, 0))
+		ck.keys[ck.K++] = k;
+	ck.sites = schema_child("districts.*", "sites");
+	ck.declared = schema_child("districts.*", "declared");
+	ck.default_entries = access_alloc(L, (size_t)ck.K * (size_t)C, sizeof *ck.default_entries);
+	ck.names = access_alloc(L, (size_t)C, sizeof *ck.names);
+	if (ck.default_entries != NULL && ck.names != NULL) {
+		for (int c = 0; c < C; c++)
+			ck.names[c] = s->categories[c].name;
+		L->prefix = "defaults";
+		for (int k = 0; k < ck.K; k++)
+			read_level(L, defaults, "defaults", &ck.keys[k]->rule, ck.names,
+				   &ck.default_scalar[k], &ck.default_entries[(size_t)k * (size_t)C]);
+		L->prefix = NULL;
+		resolve_all_districts(L, &ck);
+	}
+	free(ck.default_entries);
+	free(ck.names);
 }
