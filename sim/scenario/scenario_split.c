@@ -1,20 +1,24 @@
 /*
- * A long district list parsed on several threads.
+ * A long district list parsed in parts, on several threads.
  *
  * libconfig reads one text on one thread, and a city of 100,000 districts
- * spends most of its loading there (three quarters of it inside
- * config_setting_add, which compares each new member with the group's
- * others character by character). The districts are independent groups, so
- * the text is cut between two of them: the first part keeps everything else
+ * spends most of its loading there. Two of its costs grow faster than the
+ * list: config_setting_add compares each new member with the group's
+ * others character by character, and a list's element array grows by
+ * realloc 16 elements at a time, so that a list of n districts copies about
+ * n * n / 4 bytes as it grows (at 100,000, gigabytes: a fifth of the read).
+ * The districts are independent groups, so the text is cut between two of
+ * them every few thousand districts: the first part keeps everything else
  * and the list's first districts, each other part is a list of its own
  * holding the next districts. The parts are parsed at once, each by its own
- * libconfig, and the later parts' districts are then moved into the first
- * part's list: the tree is the one a single read gives, setting for setting.
+ * libconfig, and the later parts' districts then move into the first part's
+ * list in one step: the tree is the one a single read gives, setting for
+ * setting.
  *
  * Every part keeps the text's line numbers: what a part leaves out is
  * replaced by its newlines alone. When any part fails, the whole text is
- * read again on one thread, so that libconfig's message is the one a single
- * read gives.
+ * read again at once, so that libconfig's message is the one a single read
+ * gives.
  */
 #include "scenario_int.h"
 
@@ -22,8 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Below this many districts one read is as fast. */
-enum { SPLIT_MIN_DISTRICTS = 4096, SPLIT_MAX_PARTS = 8 };
+/* A part holds about this many districts; a shorter list is read at once. */
+enum { SPLIT_PART_DISTRICTS = 2048 };
 
 /* The end of the string starting at P (its opening quote). */
 static const char *skip_string(const char *p)
@@ -57,12 +61,12 @@ static int is_name_char(char c)
 }
 
 /*
- * Finds the top-level list "districts = ( ... )" in TEXT: its '(' in *OPEN
- * and its ')' in *CLOSE, and the commas between its elements (at most
- * MAX_CUTS, evenly chosen among them by offset) in CUTS. Returns the number
- * of cuts, 0 when the list is missing, short or malformed.
+ * Finds the top-level list "districts = ( ... )" in TEXT: its ')' in
+ * *CLOSE, and in *CUTS (allocated) the commas after every
+ * SPLIT_PART_DISTRICTS-th of its elements. Returns the number of cuts, 0
+ * when the list is missing, short or malformed (or memory ran out).
  */
-static int find_cuts(const char *text, int parts, size_t *open, size_t *close, size_t *cuts)
+static int find_cuts(const char *text, size_t *close, size_t **cuts)
 {
 	const char *p = text, *list = NULL;
 	int depth = 0, named = 0; /* named: "districts" then '=' or ':' seen at the top */
@@ -134,60 +138,70 @@ static int find_cuts(const char *text, int parts, size_t *open, size_t *close, s
 		p++;
 	}
 	int n_cuts = 0;
-	if (*p == ')' && nested == 0 && n_commas + 1 >= SPLIT_MIN_DISTRICTS) {
-		*open = (size_t)(list - text);
+	*cuts = commas;
+	if (*p == ')' && nested == 0 && n_commas >= 2 * SPLIT_PART_DISTRICTS) {
 		*close = (size_t)(p - text);
-		size_t span = *close - *open, next = 0;
-		for (int k = 1; k < parts; k++) {
-			size_t goal = *open + span * (size_t)k / (size_t)parts;
-			while (next < n_commas && commas[next] < goal)
-				next++;
-			/* a trailing comma (before the ')') cuts off no district */
-			if (next < n_commas && (n_cuts == 0 || commas[next] > cuts[n_cuts - 1]) &&
-			    next + 1 < n_commas)
-				cuts[n_cuts++] = commas[next];
-		}
+		/* a cut after every part's districts; a trailing comma (before the
+		 * ')') is never one: the last part always holds districts */
+		for (size_t next = SPLIT_PART_DISTRICTS - 1; next + 1 < n_commas;
+		     next += SPLIT_PART_DISTRICTS)
+			commas[n_cuts++] = commas[next];
 	}
-	free(commas);
+	if (n_cuts == 0) {
+		free(commas);
+		*cuts = NULL;
+	}
 	return n_cuts;
 }
 
-/* Appends TEXT[FROM, TO) to OUT at *USED, its newlines alone when BLANK. */
-static void put(char *out, size_t *used, const char *text, size_t from, size_t to, int blank)
+/* The newlines in TEXT[FROM, TO). */
+static size_t newlines(const char *text, size_t from, size_t to)
 {
-	if (!blank) {
-		memcpy(out + *used, text + from, to - from);
-		*used += to - from;
-		return;
-	}
-	for (const char *p = memchr(text + from, '\n', to - from); p != NULL && p < text + to;
+	size_t n = 0;
+	for (const char *p = memchr(text + from, '\n', to - from); p != NULL;
 	     p = memchr(p + 1, '\n', (size_t)(text + to - p - 1)))
-		out[(*used)++] = '\n';
+		n++;
+	return n;
 }
 
+/* A text cut between districts. */
+struct cut_text {
+	const char *text;
+	size_t length;
+	size_t close;        /* the district list's ')' */
+	const size_t *cuts;  /* [n_cuts]: the commas cut at */
+	const size_t *lines; /* [n_cuts + 1]: the newlines before each cut, and before CLOSE */
+	int n_cuts;
+};
+
 /*
- * The text of part K of N_CUTS + 1: part 0 is TEXT with the districts after
- * the first cut blanked; part K > 0 is "districts = (" and the districts
- * between cut K and the next (or the list's end), everything before blanked.
+ * The text of part K: part 0 is the text with the districts after the first
+ * cut blanked; part K > 0 is "districts = (" and the districts between cut
+ * K and the next (or the list's end), everything before blanked.
  */
-static char *part_text(const char *text, size_t length, size_t close, const size_t *cuts,
-		       int n_cuts, int k)
+static char *part_text(const struct cut_text *t, int k)
 {
 	static const char head[] = "districts=(";
-	char *out = malloc(length + sizeof head + 4);
+	size_t from = k == 0 ? 0 : t->cuts[k - 1] + 1;
+	size_t to = k == 0 ? t->cuts[0] : k < t->n_cuts ? t->cuts[k] : t->close;
+	size_t blank = k == 0 ? t->lines[t->n_cuts] - t->lines[0] : t->lines[k - 1];
+	size_t tail = k == 0 ? t->length - t->close : 2;
+	char *out = malloc(blank + sizeof head + (to - from) + tail + 1);
 	if (out == NULL)
 		return NULL;
 	size_t used = 0;
+	if (k > 0) {
+		memset(out, '\n', blank);
+		memcpy(out + blank, head, sizeof head - 1);
+		used = blank + sizeof head - 1;
+	}
+	memcpy(out + used, t->text + from, to - from);
+	used += to - from;
 	if (k == 0) {
-		put(out, &used, text, 0, cuts[0], 0);
-		put(out, &used, text, cuts[0], close, 1);
-		put(out, &used, text, close, length, 0);
+		memset(out + used, '\n', blank);
+		memcpy(out + used + blank, t->text + t->close, tail);
+		used += blank + tail;
 	} else {
-		size_t end = k < n_cuts ? cuts[k] : close;
-		put(out, &used, text, 0, cuts[k - 1], 1);
-		memcpy(out + used, head, sizeof head - 1);
-		used += sizeof head - 1;
-		put(out, &used, text, cuts[k - 1] + 1, end, 0);
 		memcpy(out + used, ");", 2);
 		used += 2;
 	}
@@ -238,38 +252,46 @@ static config_setting_t *districts_of(config_t *config)
 
 int split_read(config_t *config, const char *text)
 {
-	int parts = omp_get_max_threads();
-	if (parts > SPLIT_MAX_PARTS)
-		parts = SPLIT_MAX_PARTS;
-	size_t open = 0, close = 0, cuts[SPLIT_MAX_PARTS];
-	int n_cuts = parts > 1 ? find_cuts(text, parts, &open, &close, cuts) : 0;
+	size_t close = 0, *cuts = NULL;
+	int n_cuts = find_cuts(text, &close, &cuts);
 	if (n_cuts == 0)
 		return config_read_string(config, text);
-	size_t length = strlen(text);
 	int n = n_cuts + 1;
-	config_t others[SPLIT_MAX_PARTS];
-	int ok[SPLIT_MAX_PARTS];
-	for (int k = 1; k < n; k++) {
+	size_t *lines = malloc((size_t)n * sizeof *lines);
+	config_t *others = calloc((size_t)n, sizeof *others); /* [0]: unused, CONFIG is part 0 */
+	int *ok = calloc((size_t)n, sizeof *ok);
+	int all = lines != NULL && others != NULL && ok != NULL;
+	struct cut_text cut = {.text = text, .length = strlen(text), .close = close, .cuts = cuts,
+			       .lines = lines, .n_cuts = n_cuts};
+	for (int k = 0; k < n && all; k++)
+		lines[k] = (k ? lines[k - 1] : 0) +
+			   newlines(text, k ? cuts[k - 1] : 0, k < n_cuts ? cuts[k] : close);
+	for (int k = 1; k < n && all; k++) {
 		config_init(&others[k]);
 		config_set_options(&others[k], config_get_options(config));
 	}
-#pragma omp parallel for num_threads(n) schedule(static, 1)
-	for (int k = 0; k < n; k++) {
-		char *part = part_text(text, length, close, cuts, n_cuts, k);
-		ok[k] = part != NULL && config_read_string(k == 0 ? config : &others[k], part);
-		free(part);
+	if (all) {
+#pragma omp parallel for schedule(dynamic, 1)
+		for (int k = 0; k < n; k++) {
+			char *part = part_text(&cut, k);
+			ok[k] = part != NULL && config_read_string(k == 0 ? config : &others[k], part);
+			free(part);
+		}
+		for (int k = 0; k < n; k++)
+			all = all && ok[k];
 	}
-	int all = 1;
-	for (int k = 0; k < n; k++)
-		all = all && ok[k];
 	config_setting_t *into = all ? districts_of(config) : NULL;
 	for (int k = 1; k < n && into != NULL; k++) {
 		config_setting_t *from = districts_of(&others[k]);
 		if (from == NULL || graft(into, from) != 0)
 			into = NULL;
 	}
-	for (int k = 1; k < n; k++)
+	for (int k = 1; k < n && others != NULL && ok != NULL; k++)
 		config_destroy(&others[k]);
+	free(others);
+	free(ok);
+	free(lines);
+	free(cuts);
 	if (into != NULL)
 		return CONFIG_TRUE;
 	/* a part failed (or memory ran out): one read, for libconfig's own message */
