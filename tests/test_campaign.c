@@ -482,6 +482,64 @@ static void expecting_changes_no_outcome(void **state)
 	scenario_free(s);
 }
 
+/* The varied scenario with the district 'tabled' rectifying faster, or
+ * (WINDOW) with another inspection window. */
+static struct scenario *varied_but(int window)
+{
+	char text[sizeof varied + 64];
+	const char *at = strstr(varied, window ? "window = [2, 9]" : "name = \"tabled\";");
+	assert_non_null(at);
+	size_t head = (size_t)(at - varied);
+	const char *change = window ? "window = [3, 9]" : "name = \"tabled\"; rectify_rate = 0.25;";
+	const char *rest = at + (window ? strlen("window = [2, 9]") : strlen("name = \"tabled\";"));
+	snprintf(text, sizeof text, "%.*s%s%s", (int)head, varied, change, rest);
+	return load_scenario_text(text);
+}
+
+/* A workspace taking the cells that draw alike from a donor that runs each
+ * replication first gives the outcomes it gives alone: in blocks as the
+ * donor's, in blocks the donor did not run (it draws them itself), with
+ * only a few replications run by the donor. */
+static void sharing_cells_changes_no_outcome(void **state)
+{
+	(void)state;
+	struct scenario *s = load_scenario_text(varied);
+	struct scenario *faster = varied_but(0), *later = varied_but(1);
+	struct inversion_tables *tables = inversion_tables_new();
+	struct replication_workspace *donor = replication_workspace_new(s, tables);
+	struct replication_workspace *taker = replication_workspace_new(faster, tables);
+	struct replication_workspace *alone = replication_workspace_new(faster, tables);
+	struct replication_workspace *other = replication_workspace_new(later, tables);
+	assert_non_null(donor);
+	assert_non_null(taker);
+	assert_non_null(alone);
+	assert_non_null(other);
+	/* 'tabled' is 2 cells of 10: the other 8 are taken; another window, none */
+	assert_int_equal(replication_share(taker, donor), 8);
+	assert_int_equal(replication_share(other, donor), 0);
+	replication_expect(donor, SEED, 0, 600);
+	replication_expect(taker, SEED, 0, 600);
+	for (uint64_t i = 0; i < 600; i++) {
+		if (i < 300 || i % 7 == 0)  /* later, the donor runs a few only */
+			assert_int_equal(replication_run(s, SEED, i, donor), REPLICATION_OK);
+		assert_int_equal(replication_run(faster, SEED, i, taker), REPLICATION_OK);
+		assert_int_equal(replication_run(faster, SEED, i, alone), REPLICATION_OK);
+		assert_true(outcomes_equal(faster, replication_outcome(taker), replication_outcome(alone)));
+	}
+	/* the donor as it was: the taker's outcomes are not its own */
+	assert_int_equal(replication_run(s, SEED, 5, donor), REPLICATION_OK);
+	assert_int_equal(replication_run(faster, SEED, 5, taker), REPLICATION_OK);
+	assert_false(outcomes_equal(faster, replication_outcome(taker), replication_outcome(donor)));
+	replication_workspace_free(donor);
+	replication_workspace_free(taker);
+	replication_workspace_free(alone);
+	replication_workspace_free(other);
+	inversion_tables_free(tables);
+	scenario_free(s);
+	scenario_free(faster);
+	scenario_free(later);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -492,6 +550,7 @@ int main(void)
 		cmocka_unit_test(a_hooked_block_stops_at_its_first_replication_to_stop),
 		cmocka_unit_test(tables_keep_the_span_at_its_edges),
 		cmocka_unit_test(expecting_changes_no_outcome),
+		cmocka_unit_test(sharing_cells_changes_no_outcome),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

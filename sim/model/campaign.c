@@ -102,6 +102,15 @@ struct campaign {
 	int hooked;                     /* the last replication ran with a hook */
 	int hooked_done;                /* the last hooked block's replications run to their end */
 	struct inversion_tables *tables;
+	/* the last unhooked block run (campaign_share): seed, first, count; 0 count: none */
+	uint64_t block_seed, block_first;
+	int block_count;
+	/* lending (campaign_share): each cell's rectified and arrived in each
+	 * replication of the block, [cell][capacity][2] */
+	int64_t *cell_sums;
+	/* taking: the campaign whose results the cells marked in SHARED copy */
+	const struct campaign *donor;
+	unsigned char *shared;          /* [cells] */
 };
 
 void campaign_free(struct campaign *c)
@@ -126,6 +135,8 @@ void campaign_free(struct campaign *c)
 	free(c->hooked_cells);
 	free(c->hooked_kept);
 	free(c->hooked_untabled);
+	free(c->cell_sums);
+	free(c->shared);
 	free(c);
 }
 
@@ -367,6 +378,11 @@ static void lane_end(struct campaign *c, size_t k, int j, const struct lane *x,
 	const int *weeks = &batch_week[j * batches];
 	c->rectified[j] += x->fixed_sum;
 	c->arrived[j] += x->added_sum;
+	if (c->cell_sums != NULL) {
+		int64_t *sums = &c->cell_sums[(k * (size_t)c->capacity + (size_t)j) * 2];
+		sums[0] = x->fixed_sum;
+		sums[1] = x->added_sum;
+	}
 	if (c->wide)
 		for (int b = 0; b < batches; b++)
 			c->open64[at + (size_t)b] = week_open[weeks[b]];
@@ -550,6 +566,33 @@ static void run_varying_cell(struct campaign *c, size_t k, uint64_t seed, uint64
 	}
 }
 
+/* Cell K of the block as the donor ran it (campaign_share): O at each
+ * tau_b and the cell's sums, for each replication J of COUNT. */
+static void take_cell(struct campaign *c, size_t k, int count)
+{
+	const struct campaign *from = c->donor;
+	size_t batches = (size_t)c->batches;
+	for (int j = 0; j < count; j++) {
+		size_t at = (k * (size_t)c->capacity + (size_t)j) * batches;
+		size_t there = (k * (size_t)from->capacity + (size_t)j) * batches;
+		for (size_t b = 0; b < batches; b++) {
+			int64_t open = from->wide ? from->open64[there + b] : from->open32[there + b];
+			if (c->wide)
+				c->open64[at + b] = open;
+			else
+				c->open32[at + b] = (int32_t)open;
+		}
+		const int64_t *sums = &from->cell_sums[(k * (size_t)from->capacity + (size_t)j) * 2];
+		c->rectified[j] += sums[0];
+		c->arrived[j] += sums[1];
+		if (c->cell_sums != NULL) {
+			int64_t *mine = &c->cell_sums[(k * (size_t)c->capacity + (size_t)j) * 2];
+			mine[0] = sums[0];
+			mine[1] = sums[1];
+		}
+	}
+}
+
 void campaign_run_block(struct campaign *c, const struct scenario *s, uint64_t seed,
 			uint64_t first, int count, const int *batch_week)
 {
@@ -559,13 +602,56 @@ void campaign_run_block(struct campaign *c, const struct scenario *s, uint64_t s
 	memset(c->arrived, 0, (size_t)count * sizeof *c->arrived);
 	if (c->initial_shift != NULL)
 		memset(c->initial_shift, 0, (size_t)count * sizeof *c->initial_shift);
+	/* the donor ran this very block: its shared cells are copied */
+	const struct campaign *from = c->donor;
+	int take = from != NULL && from->block_count == count && from->block_seed == seed &&
+		   from->block_first == first;
 	for (size_t i = 0; i < c->cells; i++) {
 		size_t k = c->order[i];
-		if (c->vary != NULL && c->vary[k] >= 0)
+		if (take && c->shared[k])
+			take_cell(c, k, count);
+		else if (c->vary != NULL && c->vary[k] >= 0)
 			run_varying_cell(c, k, seed, first, count, batch_week);
 		else
 			run_cell(c, k, seed, first, count, batch_week);
 	}
+	c->block_seed = seed;
+	c->block_first = first;
+	c->block_count = count;
+}
+
+/* Whether cell K draws alike in C and D (neither varies it). */
+static int cell_alike(const struct campaign *c, const struct campaign *d, size_t k)
+{
+	const struct cell_draws *x = &c->draws[k], *y = &d->draws[k];
+	return (c->vary == NULL || c->vary[k] < 0) && (d->vary == NULL || d->vary[k] < 0) &&
+	       x->problems == y->problems && x->rectify.source.rate.p == y->rectify.source.rate.p &&
+	       x->rebound.source.rate.p == y->rebound.source.rate.p &&
+	       x->arrival.rate.mu == y->arrival.rate.mu;
+}
+
+int campaign_share(struct campaign *c, const struct scenario *s, struct campaign *donor,
+		   const struct scenario *donor_s)
+{
+	if (c == donor || c->cells != donor->cells || c->weeks != donor->weeks ||
+	    c->batches != donor->batches || s->window_first != donor_s->window_first ||
+	    s->window_last != donor_s->window_last)
+		return 0;
+	size_t alike = 0;
+	for (size_t k = 0; k < c->cells; k++)
+		alike += (size_t)cell_alike(c, donor, k);
+	if (alike == 0)
+		return 0;
+	if (c->shared == NULL && (c->shared = calloc(c->cells, sizeof *c->shared)) == NULL)
+		return -1;
+	if (donor->cell_sums == NULL &&
+	    (donor->cell_sums = calloc(donor->cells * (size_t)donor->capacity * 2,
+				       sizeof *donor->cell_sums)) == NULL)
+		return -1;
+	for (size_t k = 0; k < c->cells; k++)
+		c->shared[k] = (unsigned char)cell_alike(c, donor, k);
+	c->donor = donor;
+	return (int)alike;
 }
 
 /* The sampler for rate P among the scenario's (AT_START) and the kept
@@ -723,6 +809,7 @@ int campaign_run_hooked(struct campaign *c, const struct scenario *s, uint64_t s
 		return CAMPAIGN_NO_MEMORY;
 	c->hooked = 1;
 	c->hooked_done = 0;
+	c->block_count = 0; /* no block to lend */
 	int failed = -1;
 	for (int j = 0; j < count; j++) {
 		if (c->initial_shift != NULL)

@@ -78,6 +78,20 @@ int campaign_capacity(const struct campaign *c);
 void campaign_run_block(struct campaign *c, const struct scenario *s, uint64_t seed,
 			uint64_t first, int count, const int *batch_week);
 
+/*
+ * Lets C copy, instead of drawing, each cell that draws alike in DONOR (a
+ * campaign of another variant of the same run: the same O0 and rates, no
+ * uncertain input varying it, the same weeks and inspection window) from
+ * DONOR's last block, when that block is the very one C is asked to run:
+ * each cell draws from its own stream (seed, replication, cell), so its
+ * results are the same numbers. The runner's lanes run variant 0 of a
+ * replication first: a variant differing from it in a few districts draws
+ * only those. S and DONOR_S are their scenarios. Returns the number of
+ * cells C takes (0: none alike, nothing shared), or -1 when out of memory.
+ */
+int campaign_share(struct campaign *c, const struct scenario *s, struct campaign *donor,
+		   const struct scenario *donor_s);
+
 enum campaign_status {
 	CAMPAIGN_OK = 0,
 	CAMPAIGN_NO_MEMORY = -1,    /* for the hooks' view of the cells */

@@ -69,6 +69,14 @@ int replication_set_setup_hook(struct replication_workspace *w,
 	return 0;
 }
 
+int replication_share(struct replication_workspace *w, struct replication_workspace *donor)
+{
+	if (w->hook != NULL || donor->hook != NULL || w->setup_each || donor->setup_each)
+		return 0;
+	return campaign_share(w->campaign, w->model->scenario, donor->campaign,
+			      donor->model->scenario);
+}
+
 void replication_workspace_free(struct replication_workspace *w)
 {
 	if (w == NULL)

@@ -116,6 +116,16 @@ int replication_set_setup_hook(struct replication_workspace *w,
 					    uint64_t replication),
 			       void *context, const struct scenario *before);
 
+/*
+ * Lets W take the weekly dynamics of every cell that draws alike from
+ * DONOR, a workspace of another variant that runs each replication first,
+ * on the same thread (campaign_share): the same results. Call after the
+ * hooks are set; a workspace with week hooks, or whose donor has them,
+ * shares nothing. Returns the number of cells taken, or -1 when out of
+ * memory.
+ */
+int replication_share(struct replication_workspace *w, struct replication_workspace *donor);
+
 /* What replication_run returns. */
 enum replication_status {
 	REPLICATION_OK = 0,

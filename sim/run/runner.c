@@ -328,6 +328,11 @@ static int start_lanes(const struct run_variant *variants, struct scenario_compi
 					       hooks->before_setup) != 0)
 			return run_out_of_memory(d, _("preparing "), s->name);
 	}
+	/* variant 0 runs each replication first: the others copy the cells it
+	 * drew alike (the same numbers, drawn once) */
+	for (int v = 1; v < n; v++)
+		if (replication_share(lanes[v].workspace, lanes[0].workspace) < 0)
+			return run_out_of_memory(d, _("preparing "), variants[v].scenario->name);
 	return RUN_OK;
 }
 
