@@ -426,35 +426,52 @@ static int known_key(const char *key, struct view_entry e, const char *const *ex
 	return 0;
 }
 
-/* Checks the value of key K at the top (a setup's) and stores it in ENTRY. */
+/* The path of key K in messages: PREFIX.key.SUFFIX (SUFFIX may be ""). */
+static const char *field_path(char *path, size_t size, const struct scenario_key *k,
+			      const char *prefix, const char *suffix)
+{
+	(void)snprintf(path, size, "%s.%s%s", prefix, scenario_key_name(k), suffix);
+	return path;
+}
+
+/* Checks the value of key K at the top (a setup's) and stores it in ENTRY;
+ * its path and number are written out only for a problem (a setup reads
+ * every field of every cell back: formatting each was most of its cost). */
 static void read_field(struct readback *R, const struct scenario_key *k, struct view_entry e,
-		       const char *path)
+		       const char *prefix, const char *suffix)
 {
 	lua_State *L = R->L;
-	char why[128], number[32];
+	char why[128], number[32], path[512];
 	if (k->type == SCENARIO_TYPE_BOOLEAN) {
 		if (lua_type(L, -1) != LUA_TBOOLEAN)
-			problem(R, _("set %s to %s, must be true or false"), path, luaL_typename(L, -1));
+			problem(R, _("set %s to %s, must be true or false"),
+				field_path(path, sizeof path, k, prefix, suffix), luaL_typename(L, -1));
 		else
 			(void)scenario_value_set(R->s, k, e.item, e.category, lua_toboolean(L, -1), why,
 						 sizeof why);
 		return;
 	}
 	if (lua_type(L, -1) != LUA_TNUMBER) {
-		problem(R, _("set %s to %s, must be a number"), path, luaL_typename(L, -1));
+		problem(R, _("set %s to %s, must be a number"),
+			field_path(path, sizeof path, k, prefix, suffix), luaL_typename(L, -1));
 		return;
 	}
 	double value = lua_tonumber(L, -1);
 	if (!isfinite(value)) {
-		problem(R, _("set %s = %s, must be a finite number"), path,
+		problem(R, _("set %s = %s, must be a finite number"),
+			field_path(path, sizeof path, k, prefix, suffix),
 			isnan(value) ? "nan" : value > 0 ? "inf" : "-inf");
 		return;
 	}
-	diag_format_number(value, number, sizeof number);
-	if (k->type == SCENARIO_TYPE_INTEGER && value != floor(value))
-		problem(R, _("set %s = %s, must be a whole number"), path, number);
-	else if (scenario_value_set(R->s, k, e.item, e.category, value, why, sizeof why) != 0)
-		problem(R, _("set %s = %s, %s"), path, number, why);
+	if (k->type == SCENARIO_TYPE_INTEGER && value != floor(value)) {
+		diag_format_number(value, number, sizeof number);
+		problem(R, _("set %s = %s, must be a whole number"),
+			field_path(path, sizeof path, k, prefix, suffix), number);
+	} else if (scenario_value_set(R->s, k, e.item, e.category, value, why, sizeof why) != 0) {
+		diag_format_number(value, number, sizeof number);
+		problem(R, _("set %s = %s, %s"), field_path(path, sizeof path, k, prefix, suffix),
+			number, why);
+	}
 }
 
 /*
@@ -465,7 +482,6 @@ static void read_record(struct readback *R, const char *name, struct view_entry 
 			const char *const *extra, int n_extra, const char *prefix, const char *suffix)
 {
 	lua_State *L = R->L;
-	char path[512];
 	if (!lua_istable(L, -1)) {
 		problem(R, _("replaced %s with a %s; change its fields instead"),
 			 prefix, luaL_typename(L, -1));
@@ -489,8 +505,7 @@ static void read_record(struct readback *R, const char *name, struct view_entry 
 	}
 	for (const struct scenario_key *k = NULL; (k = next_field(k, e.kind, e.section)) != NULL;) {
 		(void)loader_field(L, -1, scenario_key_name(k));
-		(void)snprintf(path, sizeof path, "%s.%s%s", prefix, scenario_key_name(k), suffix);
-		read_field(R, k, e, path);
+		read_field(R, k, e, prefix, suffix);
 		lua_pop(L, 1);
 	}
 }
