@@ -1,7 +1,8 @@
 /*
  * study: the run options resolved once (flags, else the file's run section,
  * else the defaults), variants prepared in memory from the file read once,
- * a bad variant refused with its file named, and the text buffer the
+ * a bad variant refused with its file named, variants prepared at once on
+ * several threads as one after another, and the text buffer the
  * writers build documents in.
  */
 #include <setjmp.h>
@@ -107,6 +108,59 @@ static void variants_in_memory(void **state)
 	study_close(&st);
 }
 
+/* Sets the district's rectification rate to the context's value; fails
+ * (as out of memory) on a negative one. */
+static int set_rate(struct scenario *s, void *context)
+{
+	double rate = *(const double *)context;
+	if (rate < 0.0)
+		return -1;
+	s->cells[0].rectify_rate = rate;
+	return 0;
+}
+
+/* Variants prepared at once on 1 and 3 threads: each in its own slot, with
+ * its own context; a failure reports the first failing variant's reason
+ * alone and frees every variant. */
+static void variants_prepared_at_once(void **state)
+{
+	(void)state;
+	char path[64];
+	write_temp_file(path, scenario_text);
+	const char *files[1] = {path};
+	double rates[7] = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7};
+	void *contexts[7];
+	for (int i = 0; i < 7; i++)
+		contexts[i] = &rates[i];
+	for (int threads = 1; threads <= 3; threads += 2) {
+		struct study_request request = {.threads = threads};
+		struct study st;
+		struct diag d;
+		diag_init(&d, NULL);
+		assert_int_equal(study_open(&st, files, 1, &request, &d), 0);
+		struct study_variant v[7];
+		assert_int_equal(study_prepare_each(&st, 0, set_rate, contexts, 7, v, &d), 0);
+		for (int i = 0; i < 7; i++) {
+			assert_true(v[i].scenario->cells[0].rectify_rate == rates[i]);
+			study_variant_free(&v[i]);
+		}
+		assert_int_equal(d.count, 0);
+		assert_null(st.failed_file);
+		rates[2] = rates[5] = -1.0;
+		assert_int_equal(study_prepare_each(&st, 0, set_rate, contexts, 7, v, &d), -1);
+		assert_int_equal(d.count, 1);
+		assert_int_equal(diag_worst(&d), DIAG_NO_MEMORY);
+		for (int i = 0; i < 7; i++)
+			assert_null(v[i].scenario);
+		assert_string_equal(st.failed_file, path);
+		rates[2] = 0.3;
+		rates[5] = 0.6;
+		diag_free(&d);
+		study_close(&st);
+	}
+	unlink(path);
+}
+
 static void missing_file_named(void **state)
 {
 	(void)state;
@@ -143,6 +197,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(run_options_resolved_once),
 		cmocka_unit_test(variants_in_memory),
+		cmocka_unit_test(variants_prepared_at_once),
 		cmocka_unit_test(missing_file_named),
 		cmocka_unit_test(text_buffer_grows),
 	};

@@ -87,8 +87,10 @@ void plugin_path_free(struct plugin_path *path)
 	for (int i = 0; i < path->n; i++)
 		free(path->dirs[i]);
 	free(path->dirs);
-	for (int i = 0; i < path->n_files; i++)
-		file_free(&path->files[i]);
+	for (int i = 0; i < path->n_files; i++) {
+		file_free(path->files[i]);
+		free(path->files[i]);
+	}
 	free(path->files);
 	memset(path, 0, sizeof *path);
 }
@@ -199,18 +201,33 @@ static int file_look_up(const struct plugin_path *path, const char *stem, struct
 	return 0;
 }
 
-const struct plugin_file *loader_source(struct plugin_path *path, const char *stem)
+/* loader_source without the lock. */
+static const struct plugin_file *source_of(struct plugin_path *path, const char *stem)
 {
 	for (int i = 0; i < path->n_files; i++)
-		if (strcmp(path->files[i].stem, stem) == 0)
-			return &path->files[i];
-	struct plugin_file *files = realloc(path->files, (size_t)(path->n_files + 1) * sizeof *files);
+		if (strcmp(path->files[i]->stem, stem) == 0)
+			return path->files[i];
+	struct plugin_file **files = realloc(path->files, (size_t)(path->n_files + 1) * sizeof *files);
 	if (files == NULL)
 		return NULL;
 	path->files = files;
-	if (file_look_up(path, stem, &files[path->n_files]) != 0)
+	struct plugin_file *f = malloc(sizeof *f);
+	if (f == NULL || file_look_up(path, stem, f) != 0) {
+		free(f);
 		return NULL;
-	return &files[path->n_files++];
+	}
+	files[path->n_files] = f;
+	return files[path->n_files++];
+}
+
+/* Variants may be prepared on several threads at once (study_prepare_each):
+ * the files are looked up under a lock, and an entry never moves once made. */
+const struct plugin_file *loader_source(struct plugin_path *path, const char *stem)
+{
+	const struct plugin_file *f;
+#pragma omp critical(ccsim_plugin_loader)
+	f = source_of(path, stem);
+	return f;
 }
 
 void loader_push_table(lua_State *L, const char *text, size_t length, const char *file)

@@ -49,7 +49,7 @@ struct plugin_path {
 	char **dirs;
 	int out_of_memory;          /* a directory could not be recorded */
 	int n_files;
-	struct plugin_file *files;  /* [n_files]: the plugins looked up */
+	struct plugin_file **files; /* [n_files]: the plugins looked up (each entry stays put) */
 };
 
 /*

@@ -110,19 +110,27 @@ static int apply_plan(struct scenario *s, void *context)
 	return 0;
 }
 
-/* Prepares the N plans as variants; 0, or -1 with the reasons in D. */
+/* Prepares the N plans as variants, on the study's threads at once; 0, or
+ * -1 with the reasons in D. */
 static int prepare_plans(struct study *st, const struct optimize_result *r, const double *plans,
 			 int n, struct study_variant *variants, struct diag *d)
 {
-	for (int i = 0; i < n; i++) {
-		struct plan_context c = {r, &plans[(size_t)i * (size_t)r->n_cells]};
-		if (study_prepare(st, 0, NULL, 0, apply_plan, &c, &variants[i], d) != 0) {
-			for (int j = 0; j < i; j++)
-				study_variant_free(&variants[j]);
-			return -1;
-		}
+	struct plan_context *c = calloc((size_t)n, sizeof *c);
+	void **contexts = calloc((size_t)n, sizeof *contexts);
+	if (c == NULL || contexts == NULL) {
+		free(c);
+		free(contexts);
+		diag_no_memory(d, "preparing the plans");
+		return -1;
 	}
-	return 0;
+	for (int i = 0; i < n; i++) {
+		c[i] = (struct plan_context){r, &plans[(size_t)i * (size_t)r->n_cells]};
+		contexts[i] = &c[i];
+	}
+	int status = study_prepare_each(st, 0, apply_plan, contexts, n, variants, d);
+	free(c);
+	free(contexts);
+	return status;
 }
 
 static void free_variants(struct study_variant *variants, int n)

@@ -174,9 +174,10 @@ int study_open(struct study *st, const char *const *files, int n_files,
 	return 0;
 }
 
-int study_prepare(struct study *st, int source, struct parameter_setting *own, int n_own,
-		  study_transform transform, void *context, struct study_variant *out,
-		  struct diag *d)
+/* study_prepare but for st->failed_file, which the caller sets. */
+static int prepare(struct study *st, int source, struct parameter_setting *own, int n_own,
+		   study_transform transform, void *context, struct study_variant *out,
+		   struct diag *d)
 {
 	struct study_source *src = &st->sources[source];
 	struct diag mine;
@@ -193,11 +194,68 @@ int study_prepare(struct study *st, int source, struct parameter_setting *own, i
 		status = out->plugins ? 0 : -1;
 	}
 	diag_move(d, &mine);
-	if (status != 0) {
+	if (status != 0)
 		study_variant_free(out);
-		st->failed_file = src->file;
-	}
 	return status;
+}
+
+int study_prepare(struct study *st, int source, struct parameter_setting *own, int n_own,
+		  study_transform transform, void *context, struct study_variant *out,
+		  struct diag *d)
+{
+	int status = prepare(st, source, own, n_own, transform, context, out, d);
+	if (status != 0)
+		st->failed_file = st->sources[source].file;
+	return status;
+}
+
+int study_prepare_each(struct study *st, int source, study_transform transform,
+		       void *const *contexts, int n, struct study_variant *out, struct diag *d)
+{
+	struct diag *mine = calloc((size_t)(n > 0 ? n : 1), sizeof *mine);
+	int *status = calloc((size_t)(n > 0 ? n : 1), sizeof *status);
+	if (mine == NULL || status == NULL) {
+		free(mine);
+		free(status);
+		diag_no_memory(d, "preparing the variants");
+		return -1;
+	}
+	/* the file read before the threads start (the study then only read:
+	 * the plugins' files are looked up under a lock); each variant into
+	 * its own slot and its own list: the same variants and messages, in
+	 * the same order, whatever the threads */
+	struct diag read;
+	diag_init(&read, st->sources[source].file);
+	const struct scenario_source *src = source_read(st, &st->sources[source], &read);
+	diag_move(d, &read);
+	if (src == NULL) {
+		free(mine);
+		free(status);
+		st->failed_file = st->sources[source].file;
+		return -1;
+	}
+	int threads = st->run.threads > 0 ? st->run.threads : 1;
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1) if (n > 1 && threads > 1)
+	for (int i = 0; i < n; i++) {
+		diag_init(&mine[i], NULL);
+		status[i] = prepare(st, source, NULL, 0, transform, contexts[i], &out[i], &mine[i]);
+	}
+	int failed = -1;
+	for (int i = 0; i < n && failed < 0; i++)
+		if (status[i] != 0)
+			failed = i;
+	for (int i = 0; i < n; i++) {
+		if (failed < 0 || i <= failed)  /* as one after another, up to the first failure */
+			diag_move(d, &mine[i]);
+		diag_free(&mine[i]);
+		if (failed >= 0 && status[i] == 0)
+			study_variant_free(&out[i]);
+	}
+	if (failed >= 0)
+		st->failed_file = st->sources[source].file;
+	free(mine);
+	free(status);
+	return failed >= 0 ? -1 : 0;
 }
 
 void study_variant_free(struct study_variant *v)

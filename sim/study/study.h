@@ -98,6 +98,16 @@ typedef int (*study_transform)(struct scenario *s, void *context);
 int study_prepare(struct study *st, int source, struct parameter_setting *own, int n_own,
 		  study_transform transform, void *context, struct study_variant *out,
 		  struct diag *d);
+/*
+ * Prepares the N variants OUT[i] of source SOURCE as study_prepare with no
+ * settings of their own, TRANSFORM and CONTEXTS[i], on the study's threads
+ * at once (TRANSFORM must only read what the contexts share). The variants
+ * and messages are the same, in index order, whatever the threads. 0, or
+ * -1 with the first failing variant's reasons in D (the others freed) and
+ * st->failed_file set.
+ */
+int study_prepare_each(struct study *st, int source, study_transform transform,
+		       void *const *contexts, int n, struct study_variant *out, struct diag *d);
 void study_variant_free(struct study_variant *v);
 
 /* The week hooks of a prepared variant (NULL: none). */
