@@ -3,8 +3,10 @@
  * every replication, drawn from the kept tables of the nearest grid point
  * and corrected by thinning (or by adding successes), against the exact
  * pmf. Chi-square at a fixed seed, p-value floor STATS_P_FLOOR (stats.h):
- * rates on grid points, just off them, between two, where the correction
- * is walked or drawn by sample.h, past the tables, 0 and 1.
+ * rates on grid points, just off them, between two, where the marks come
+ * gap by gap or are drawn by sample.h, past the tables, 0 and 1; a
+ * replication's draws one after another, the marks' gap carried between
+ * them.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -49,9 +51,9 @@ static void grid_binomials_follow_the_exact_pmf(void **state)
 		{100, 100, 0.1171875 + 1e-9}, /* just above one: a few successes added */
 		{300, 300, 0.121},           /* between, nearer the point below: added */
 		{300, 300, 0.1215},          /* between, nearer the point above: removed */
-		{4000, 4000, 0.02},          /* corrections often walked */
-		{1000, 1000, 0.9},           /* a correction's mean of several: walked */
-		{1000, 1000, 0.89},          /* and past VARYING_THINNING_WALK_MEAN: sample.h */
+		{4000, 4000, 0.02},          /* marks in most draws */
+		{1000, 1000, 0.9},           /* several marks a draw: gap by gap */
+		{1000, 1000, 0.89},          /* and past VARYING_MARKS_MANY: sample.h */
 		{1000, 1000, 1e-4},          /* a small rate */
 		{5000, 5000, 0.12},          /* past the tables: BTRS at p */
 		{50, 50, 1e-9},              /* below the grid: without it */
@@ -130,6 +132,89 @@ static void grid_poissons_follow_the_exact_pmf(void **state)
 }
 
 /*
+ * A replication's draws at one rate carry the marks' gap from week to week
+ * (varying.h): each draw must still be Binomial(n, p) whatever the draws
+ * before, its n depending on them. A cell whose problems are each fixed
+ * with p a week, never to come back, has Binomial(n0, 1 - (1 - p)^T) fixed
+ * after T weeks; one whose fixes are redone by the next week's draw (n the
+ * last draw, as a rebound's) has Binomial(n0, p^T) in week T; T weekly
+ * Poisson(mu) draws sum to Poisson(T mu). Chi-square against those exact
+ * pmfs, at rates whose marks come every few draws (between grid points:
+ * successes added, and removed); and the test can fail: the same draws are
+ * not what the grid point's rate gives.
+ */
+static void grid_draws_carried_across_weeks(void **state)
+{
+	(void)state;
+	struct inversion_tables *tables = inversion_tables_new();
+	struct varying_grid *grid = varying_grid_new(tables);
+	assert_non_null(grid);
+	const struct {
+		int64_t n0;
+		int weeks, redone;
+		double p, point; /* the rate, and a grid point beside it */
+	} cases[] = {
+		{600, 12, 0, 0.121, 0.1171875},  /* successes added (the point below) */
+		{600, 12, 0, 0.1215, 0.125},     /* removed (the point above) */
+		{300, 12, 0, 0.0931, 0.09375},
+		{200, 3, 1, 0.61, 0.625},        /* successes of successes, removed */
+		{200, 3, 1, 0.57, 0.5625},       /* added */
+	};
+	enum { REPLICATIONS = 100000 };
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int64_t n0 = cases[i].n0;
+		double *observed = calloc((size_t)n0 + 1, sizeof *observed);
+		double *expected = calloc((size_t)n0 + 1, sizeof *expected);
+		assert_true(observed != NULL && expected != NULL);
+		struct rng r;
+		rng_init(&r, SEED, 200 + i, 0);
+		for (int d = 0; d < REPLICATIONS; d++) {
+			struct varying_binomial b;
+			varying_binomial_init_grid(&b, cases[i].p, grid);
+			int64_t open = n0, last = n0, x = 0;
+			for (int t = 0; t < cases[i].weeks; t++) {
+				x = varying_binomial_draw(&b, &r, cases[i].redone ? last : open);
+				open -= x;
+				last = x;
+			}
+			observed[cases[i].redone ? last : n0 - open]++;
+		}
+		for (int pass = 0; pass < 2; pass++) {
+			double p = pass == 0 ? cases[i].p : cases[i].point;
+			double rate = cases[i].redone ? pow(p, cases[i].weeks)
+						      : -expm1(cases[i].weeks * log1p(-p));
+			for (int64_t k = 0; k <= n0; k++)
+				expected[k] = REPLICATIONS * stats_binomial_pmf(k, n0, rate);
+			double pvalue = stats_chi_square_test(observed, expected, (int)n0 + 1);
+			if (pass == 0 && pvalue <= STATS_P_FLOOR)
+				print_error("%d weeks at %g: p-value %g\n", cases[i].weeks, p, pvalue);
+			assert_true(pass == 0 ? pvalue > STATS_P_FLOOR : pvalue < STATS_P_FLOOR);
+		}
+		free(observed);
+		free(expected);
+	}
+	/* arrivals: 3.1 a week thinned from the point above, 3.25 */
+	int cells = stats_poisson_cells(12 * 3.25);
+	double *observed = calloc((size_t)cells, sizeof *observed);
+	assert_non_null(observed);
+	struct rng r;
+	rng_init(&r, SEED, 299, 0);
+	for (int d = 0; d < REPLICATIONS; d++) {
+		struct varying_poisson s;
+		varying_poisson_init_grid(&s, 3.1, grid);
+		int64_t sum = 0;
+		for (int t = 0; t < 12; t++)
+			sum += varying_poisson_draw(&s, &r);
+		observed[sum < cells - 1 ? sum : cells - 1]++;
+	}
+	assert_true(stats_poisson_test(observed, 12 * 3.1, REPLICATIONS) > STATS_P_FLOOR);
+	assert_true(stats_poisson_test(observed, 12 * 3.25, REPLICATIONS) < STATS_P_FLOOR);
+	free(observed);
+	varying_grid_free(grid);
+	inversion_tables_free(tables);
+}
+
+/*
  * A draw's value depends on its stream, n and the rate alone: not on
  * whether the grid's tables were kept (two grids on one registry, as two
  * threads'), built draw by draw (no tables), nor on the draws before.
@@ -180,6 +265,7 @@ int main(void)
 		cmocka_unit_test(grid_binomials_follow_the_exact_pmf),
 		cmocka_unit_test(grid_binomials_at_0_and_1_are_certain),
 		cmocka_unit_test(grid_poissons_follow_the_exact_pmf),
+		cmocka_unit_test(grid_draws_carried_across_weeks),
 		cmocka_unit_test(grid_draws_do_not_depend_on_the_tables),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

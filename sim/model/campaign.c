@@ -92,6 +92,8 @@ struct campaign {
 	struct varying_cell *varying;
 	int n_varying;
 	struct varying_grid *grid;      /* the continuous inputs' rates' tables (varying.h) */
+	int *block_order;               /* [capacity]: a varying cell's replications by grid point */
+	int *block_scratch;             /* [capacity]: varying_order's */
 	int64_t *week_open;             /* [2][weeks + 1]: two replications of one cell */
 	/* made on a hooked block's first use: */
 	struct inventory *inventories;  /* [CAMPAIGN_HOOKED_BLOCK][cells]: the hooks' view */
@@ -130,6 +132,8 @@ void campaign_free(struct campaign *c)
 	free(c->varying);
 	free(c->vary);
 	varying_grid_free(c->grid);
+	free(c->block_order);
+	free(c->block_scratch);
 	free(c->week_open);
 	free(c->inventories);
 	free(c->hooked_cells);
@@ -184,7 +188,9 @@ static int varying_start(struct campaign *c, const struct campaign_variation *va
 	}
 	c->varying = calloc((size_t)(c->n_varying > 0 ? c->n_varying : 1), sizeof *c->varying);
 	c->grid = varying_grid_new(c->tables);
-	if (c->varying == NULL || c->grid == NULL)
+	c->block_order = malloc((size_t)c->capacity * sizeof *c->block_order);
+	c->block_scratch = malloc((size_t)c->capacity * sizeof *c->block_scratch);
+	if (c->varying == NULL || c->grid == NULL || c->block_order == NULL || c->block_scratch == NULL)
 		return -1;
 	for (size_t k = 0; k < c->cells; k++) {
 		if (c->vary[k] < 0)
@@ -501,8 +507,10 @@ static void lane_draws_start(struct campaign *c, struct varying_cell *vc, const 
 	}
 }
 
-/* One week of 3.1 for a varying cell, in inventory_week's order. */
-static inline void lane_week_varying(struct lane *x, struct lane_draws *d)
+/* One week of 3.1 for a varying cell, in inventory_week's order (inline:
+ * the lane's stream stays in registers). */
+__attribute__((always_inline)) static inline void lane_week_varying(struct lane *x,
+									 struct lane_draws *d)
 {
 	int64_t fixed = d->rectify_at != NULL ? draw_binomial(d->rectify_at, &x->r, x->open)
 					      : varying_binomial_draw(&d->rectify, &x->r, x->open);
@@ -517,9 +525,9 @@ static inline void lane_week_varying(struct lane *x, struct lane_draws *d)
 }
 
 /* Replication FIRST + J's lane and samplers for varying cell K. */
-static inline void varying_lane_start(struct campaign *c, size_t k, struct varying_cell *vc,
-				      uint64_t seed, uint64_t first, int j, struct lane *x,
-				      struct lane_draws *draws)
+__attribute__((always_inline)) static inline void
+varying_lane_start(struct campaign *c, size_t k, struct varying_cell *vc, uint64_t seed,
+		   uint64_t first, int j, struct lane *x, struct lane_draws *draws)
 {
 	const struct cell_draws *d = &c->draws[k];
 	const struct campaign_values *v = &vc->values[j];
@@ -531,20 +539,70 @@ static inline void varying_lane_start(struct campaign *c, size_t k, struct varyi
 	lane_draws_start(c, vc, d, v, draws);
 }
 
+/* A replication's place in a varying cell's order: the grid point of its
+ * rate (0: drawn from kept tables, or below the grid). */
+static int grid_key(unsigned char change, double rate)
+{
+	return change == CAMPAIGN_CONTINUOUS ? varying_grid_index(rate) + 1 : 0;
+}
+
+/*
+ * The block's replications for varying cell VC into ORDER, by the grid
+ * point of their rectification rate, then of their rebound (a counting
+ * sort, each pass stable): the replications drawing from one grid point's
+ * tables run one after another, while those tables are in the cache (in
+ * the order of the block, a table met by one replication was seldom still
+ * there for the next that needed it). Any order gives the same results:
+ * each replication has its own streams and results.
+ */
+static void varying_order(const struct varying_cell *vc, int count, int *order, int *scratch)
+{
+	int bins[VARYING_GRID_POINTS + 1];
+	const struct campaign_variation *how = &vc->how;
+	for (int j = 0; j < count; j++)
+		order[j] = j;
+	for (int pass = 0; pass < 2; pass++) {
+		/* the rebound first: the rectification rate's order decides */
+		unsigned char change = pass == 0 ? how->rebound : how->rectify_rate;
+		if (change != CAMPAIGN_CONTINUOUS)
+			continue;
+		memset(bins, 0, sizeof bins);
+		for (int j = 0; j < count; j++) {
+			const struct campaign_values *v = &vc->values[order[j]];
+			bins[grid_key(change, pass == 0 ? v->rebound : v->rectify_rate)]++;
+		}
+		for (int i = 0, at = 0; i <= VARYING_GRID_POINTS; i++) {
+			int n = bins[i];
+			bins[i] = at;
+			at += n;
+		}
+		for (int j = 0; j < count; j++) {
+			const struct campaign_values *v = &vc->values[order[j]];
+			scratch[bins[grid_key(change, pass == 0 ? v->rebound : v->rectify_rate)]++] =
+				order[j];
+		}
+		memcpy(order, scratch, (size_t)count * sizeof *order);
+	}
+}
+
 /* Every replication of the block for varying cell K, two at a time (as
- * run_cell: two lanes by name, so that their streams stay in registers). */
+ * run_cell: two lanes by name, so that their streams stay in registers),
+ * in the order of their rates' grid points. */
 static void run_varying_cell(struct campaign *c, size_t k, uint64_t seed, uint64_t first, int count,
 			     const int *batch_week)
 {
 	struct varying_cell *vc = &c->varying[c->vary[k]];
 	int weeks = c->weeks;
 	int64_t *open_a = c->week_open, *open_b = c->week_open + weeks + 1;
-	int j = 0;
-	for (; j + 1 < count; j += 2) {
+	int *order = c->block_order;
+	varying_order(vc, count, order, c->block_scratch);
+	int i = 0;
+	for (; i + 1 < count; i += 2) {
+		int j = order[i], jb = order[i + 1];
 		struct lane a, b;
 		struct lane_draws da, db;
 		varying_lane_start(c, k, vc, seed, first, j, &a, &da);
-		varying_lane_start(c, k, vc, seed, first, j + 1, &b, &db);
+		varying_lane_start(c, k, vc, seed, first, jb, &b, &db);
 		for (int t = 1; t <= weeks; t++) {
 			lane_week_varying(&a, &da);
 			lane_week_varying(&b, &db);
@@ -552,9 +610,10 @@ static void run_varying_cell(struct campaign *c, size_t k, uint64_t seed, uint64
 			open_b[t] = b.open;
 		}
 		lane_end(c, k, j, &a, open_a, batch_week);
-		lane_end(c, k, j + 1, &b, open_b, batch_week);
+		lane_end(c, k, jb, &b, open_b, batch_week);
 	}
-	if (j < count) {
+	if (i < count) {
+		int j = order[i];
 		struct lane a;
 		struct lane_draws da;
 		varying_lane_start(c, k, vc, seed, first, j, &a, &da);

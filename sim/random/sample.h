@@ -63,6 +63,9 @@ int64_t sample_poisson_at(struct rng *r, const struct poisson_rate *rate);
 /* Standard normal (the ziggurat: one 64-bit draw for most variates). */
 double sample_normal(struct rng *r);
 
+/* Exp(1) (the ziggurat: one 64-bit draw and no logarithm for most variates). */
+double sample_exponential(struct rng *r);
+
 /* log of a Gamma(shape, 1) variate, shape > 0 (Marsaglia-Tsang; in logs so
  * that tiny shapes do not underflow). */
 double sample_log_gamma(struct rng *r, double shape);

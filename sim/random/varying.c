@@ -22,15 +22,22 @@ static int64_t binomial_n_max(double p)
 	return most < INVERSION_N ? (int64_t)most : INVERSION_N;
 }
 
-void varying_binomial_init(struct varying_binomial *b, double p)
+/* The fields the walk and BTRS need. */
+static void alone_init(struct varying_binomial *b, double p)
 {
-	b->grid_at = NULL;
 	b->p = p;
 	b->n_max = binomial_n_max(p);
 	b->log_q = NAN; /* the logarithms wait for the first walk (BTRS needs others) */
 	b->odds = NAN;
 	b->log_p = NAN;
 	b->rate_ready = 0;
+}
+
+void varying_binomial_init(struct varying_binomial *b, double p)
+{
+	alone_init(b, p);
+	b->grid_n_max = -1;
+	b->grid_at = NULL;
 }
 
 /* ceil(x) for 0 < x < 2^62, without libm's call. */
@@ -49,6 +56,8 @@ static int64_t span_last(double mean, double sd, int64_t n)
 
 int64_t varying_binomial_alone(struct varying_binomial *b, struct rng *r, int64_t n)
 {
+	if (b->n_max == INT64_MIN)
+		alone_init(b, b->p); /* a grid's draw past its tables: set up now */
 	if (n > b->n_max || (double)n * b->p >= VARYING_WALK_MEAN) {
 		if (!b->rate_ready) {
 			sample_binomial_rate_init(&b->rate, b->p);
@@ -169,10 +178,9 @@ int64_t varying_poisson_alone(struct varying_poisson *s, struct rng *r)
 
 /* ---- the grid ---------------------------------------------------------- */
 
-/* Octaves of means above 1: up to 2^VARYING_GRID_ABOVE, past the tables. */
-#define GRID_ABOVE 7
+#define GRID_ABOVE VARYING_GRID_ABOVE
 #define GRID_STEPS VARYING_GRID_STEPS
-#define GRID_POINTS ((VARYING_GRID_OCTAVES + GRID_ABOVE) * GRID_STEPS)
+#define GRID_POINTS VARYING_GRID_POINTS
 
 struct varying_grid {
 	struct inversion_tables *tables;
@@ -230,24 +238,24 @@ int varying_grid_index(double x)
 	return x > 0.0 ? grid_point(x, &g) : -1;
 }
 
-/* A correction of probability Q, 0 <= Q < 1. */
-static void correction_init(struct varying_thinning *t, double q)
+/* The marks of probability Q, 0 <= Q < 1: none ever when Q is 0; otherwise
+ * the first gap waits for the first draw with trials (GAP 1 a stand-in
+ * until then, LOG_STAY 0: a draw of no trials stays inline, one with trials
+ * sets up the logarithm and draws the gap). */
+static void marks_init(struct varying_marks *m, double q)
 {
-	double stay = 1.0 - q;
-	t->remove = q;
-	t->odds = q / stay;
-	t->log_keep = NAN;
-	/* -log(1 - q) = q + q^2/2 + q^3/3 + ...: at least the first two terms,
-	 * at most them and q^3 / (3 (1 - q)) */
-	t->least_rate = q + 0.5 * q * q;
-	t->most_rate = t->least_rate + q * q * q / (3.0 * stay);
+	m->q = q;
+	m->gap = q > 0.0 ? 1 : INT64_MAX;
+	m->many = INT64_MAX;
+	m->log_stay = 0.0;
 }
 
-/* The thinning from grid point G down to RATE <= G. */
-static void thinning_init(struct varying_thinning *t, double rate, double g)
+/* The thinning from grid point G down to RATE <= G: a success stays with
+ * RATE / G. */
+static void thinning_init(struct varying_marks *m, double rate, double g)
 {
 	double keep = rate / g;
-	correction_init(t, keep < 1.0 ? 1.0 - keep : 0.0); /* exact: keep lies in [1/2, 1] */
+	marks_init(m, keep < 1.0 ? 1.0 - keep : 0.0); /* exact: keep lies in [1/2, 1] */
 }
 
 /* Grid point I's value. */
@@ -262,11 +270,15 @@ static double grid_value(int i)
 
 void varying_binomial_init_grid(struct varying_binomial *b, double p, struct varying_grid *grid)
 {
-	varying_binomial_init(b, p);
 	double g;
 	int i = grid != NULL && p > 0.0 && p < 1.0 ? grid_point(p, &g) : -1;
-	if (i < 0 || g >= 1.0)
+	if (i < 0 || g >= 1.0) {
+		varying_binomial_init(b, p);
 		return;
+	}
+	/* the walk's and BTRS's fields wait for a draw past the grid's tables */
+	b->p = p;
+	b->n_max = INT64_MIN;
 	b->adds = 0;
 	if (i > 0 && g > p) {
 		/* the nearer point: below P, draws at it gain successes */
@@ -281,12 +293,16 @@ void varying_binomial_init_grid(struct varying_binomial *b, double p, struct var
 		inversion_binomial_init(&grid->binomial[i], g, grid->tables);
 		grid->binomial_ready[i] = 1;
 	}
-	b->grid_at = &grid->binomial[i];
+	const struct binomial_source *at = &grid->binomial[i];
+	b->grid_at = at;
+	b->grid_n_max = at->n_max;
+	b->by_n = at->cdfs != NULL ? at->cdfs->by_n : NULL;
+	b->tabled = at->cdfs != NULL && at->n_max > 0 ? (uint64_t)at->n_max : 0;
 	if (b->adds) {
 		/* a failure at g succeeds with (p - g) / (1 - g) */
-		correction_init(&b->thin, (p - g) / (1.0 - g));
+		marks_init(&b->marks, (p - g) / (1.0 - g));
 	} else {
-		thinning_init(&b->thin, p, g);
+		thinning_init(&b->marks, p, g);
 	}
 }
 
@@ -302,67 +318,54 @@ void varying_poisson_init_grid(struct varying_poisson *s, double mu, struct vary
 		grid->poisson_ready[i] = 1;
 	}
 	s->grid_at = &grid->poisson[i];
-	thinning_init(&s->thin, mu, g);
-}
-
-/* The inversion from 0 with P(0) = (1 - remove)^Y computed. */
-static int64_t removals_exact(struct varying_thinning *t, double u, int64_t y)
-{
-	if (isnan(t->log_keep))
-		t->log_keep = log1p(-t->remove);
-	double px = exp((double)y * t->log_keep), sum = px;
-	for (int64_t k = 0;; k++) {
-		if (!(sum < u) || k == y)
-			return k;
-		px *= (double)(y - k) * t->odds / (double)(k + 1);
-		sum += px;
-	}
-}
-
-/* exp(-x) >= 1 - x + x^2/2 - x^3/6 + x^4/24 - x^5/120 for x >= 0, and
- * <= the sum to x^4/24 (Taylor's remainders alternate in sign). */
-static double exp_below(double x)
-{
-	return 1.0 - x * (1.0 - x / 2.0 * (1.0 - x / 3.0 * (1.0 - x / 4.0 * (1.0 - x / 5.0))));
-}
-
-static double exp_above(double x)
-{
-	return 1.0 - x * (1.0 - x / 2.0 * (1.0 - x / 3.0 * (1.0 - x / 4.0)));
+	thinning_init(&s->marks, mu, g);
 }
 
 /*
- * The inversion from 0 without P(0): F(k) = P(0) T_k, T_k = sum over
- * j <= k of t_j (t_0 = 1, t_(j+1) = t_j (Y - j) odds / (j + 1)), and
- * P(0) = exp(-Y rate) lies between exp_below(Y most_rate) and
- * exp_above(Y least_rate). U at most the lower bound of F(k) is k (U past
- * F(k - 1), checked the step before); U past the upper bound, on to k + 1;
- * between the two (rarely: the bounds differ by about (Y rate)^5 / 120), the
- * exact inversion decides, as it does past Y rate = 2.
+ * A gap, Geometric(q) on 1, 2, ...: G = 1 + floor(E / c) with E Exp(1)
+ * and c = -log(1 - q), since G > k exactly when E >= k c, of probability
+ * exp(-k c) = (1 - q)^k. E from sample.h's ziggurat: one 64-bit draw and
+ * no logarithm nearly always.
  */
-int64_t varying_removals_walk(struct varying_thinning *t, double u, int64_t y)
+static int64_t next_gap(const struct varying_marks *m, struct rng *r)
 {
-	/* rounding: the bounds widened by 2^-40 of themselves (their terms,
-	 * sums of at most a few hundred, are exact to some 2^-45) */
-	double x = (double)y * t->most_rate;
-	if (x > 2.0)
-		return removals_exact(t, u, y); /* the bounds far apart, their sums inexact */
-	double low = exp_below(x) * (1.0 - 0x1.0p-40);
-	double high = exp_above((double)y * t->least_rate) * (1.0 + 0x1.0p-40);
-	double term = 1.0, sum = 1.0;
-	for (int64_t k = 0;; k++) {
-		if (u <= low * sum)
-			return k;
-		if (!(u > high * sum) || k >= 64)
-			return removals_exact(t, u, y);
-		if (k == y)
-			return y; /* the tail rounding leaves past Y */
-		term *= (double)(y - k) * t->odds / (double)(k + 1);
-		sum += term;
-	}
+	double x = sample_exponential(r) * m->per_trial;
+	return x < 0x1.0p62 ? 1 + (int64_t)x : INT64_MAX;
 }
 
-int64_t varying_removals_many(const struct varying_thinning *t, struct rng *r, int64_t y)
+int64_t varying_marks_more(struct varying_marks *m, struct rng *r, int64_t trials)
 {
-	return sample_binomial(r, y, t->remove);
+	if (trials <= 0)
+		return 0;
+	if (m->log_stay == 0.0) {
+		/* the first draw with trials: the logarithm, the first gap (GAP
+		 * was a stand-in) */
+		m->log_stay = log1p(-m->q);
+		m->per_trial = -1.0 / m->log_stay;
+		double many = VARYING_MARKS_MANY / m->q;
+		m->many = many < 0x1.0p62 ? (int64_t)many : INT64_MAX;
+		m->gap = next_gap(m, r);
+		if (trials < m->gap) {
+			m->gap -= trials;
+			return 0;
+		}
+	}
+	/* the first mark at GAP <= TRIALS; the trials after it are Bernoulli(q)
+	 * again, whatever came before: walked gap by gap, or past MANY
+	 * drawn by sample.h, the next gap then drawn afresh */
+	int64_t marks = 1;
+	trials -= m->gap;
+	if (trials > m->many) {
+		marks += sample_binomial(r, trials, m->q);
+		m->gap = next_gap(m, r);
+		return marks;
+	}
+	m->gap = next_gap(m, r);
+	while (m->gap <= trials) {
+		trials -= m->gap;
+		marks++;
+		m->gap = next_gap(m, r);
+	}
+	m->gap -= trials;
+	return marks;
 }

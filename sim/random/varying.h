@@ -28,13 +28,18 @@
  *
  * Binomial(n, g) is drawn as Binomial(n - n mod VARYING_SPLIT, g) plus
  * Binomial(n mod VARYING_SPLIT, g), so that some 75 tables a grid point
- * serve every n (tables for every n would not stay in the cache). With 8
- * points an octave the correction's mean is about n |p - g|, under one at
- * the demo's largest cells: it is nearly always none, decided by one
- * uniform below a polynomial lower bound of P(0) (varying_removals);
- * otherwise inversion finishes from 0 with the same uniform, and a mean
- * past VARYING_THINNING_WALK_MEAN is drawn by sample.h. Which tables were
- * kept changes a draw's speed, never its value.
+ * serve every n (tables for every n would not stay in the cache). The
+ * correction marks each of the draw's trials (a success to remove, a
+ * failure to add) with its probability q; the marks of all the draws at
+ * one rate in turn (a replication's weeks) are one Bernoulli process
+ * (struct varying_marks): the gap to the next mark is carried from draw to
+ * draw, so that a draw with fewer trials has no mark, one comparison, no
+ * uniform. With 8 points an octave the demo's rates have some 380 marks a
+ * replication among their 2,640 draws; a gap is drawn from an Exp(1)
+ * (sample.h's ziggurat), a logarithm set up once a rate and replication.
+ * A campaign runs a block's replications in the order of their rates' grid
+ * points (campaign.c), so that a grid point's tables stay in the cache.
+ * Which tables were kept changes a draw's speed, never its value.
  *
  * Without the grid (varying_*_init; a hooked replication's draws, rates
  * below the grid, n or means past the tables), each value is drawn in one
@@ -81,6 +86,10 @@
 /* The grid's least octave, [2^-VARYING_GRID_OCTAVES, 2^(1 - VARYING_GRID_OCTAVES)):
  * a rate or mean below is drawn without the grid. */
 #define VARYING_GRID_OCTAVES 24
+/* Octaves of means above 1: up to 2^VARYING_GRID_ABOVE, past the tables. */
+#define VARYING_GRID_ABOVE 7
+/* Grid points: varying_grid_index is below. */
+#define VARYING_GRID_POINTS ((VARYING_GRID_OCTAVES + VARYING_GRID_ABOVE) * VARYING_GRID_STEPS)
 
 /* The shared grid of rates and means: one a campaign (a thread), its
  * tables the run's. */
@@ -95,13 +104,25 @@ void varying_grid_free(struct varying_grid *grid);
  * after another. */
 int varying_grid_index(double x);
 
-/* The removals Binomial(y, 1 - rate / g) that bring a draw at grid point g
- * down to the rate. */
-struct varying_thinning {
-	double remove;         /* 1 - rate / g: a success's chance to be removed (0: none) */
-	double odds;           /* remove / (1 - remove) */
-	double log_keep;       /* log1p(-remove), when the exact walk first needs it (NAN until) */
-	double least_rate, most_rate; /* bounds of -log(1 - remove) */
+/*
+ * The corrections of one rate's draws through a grid point: each trial of
+ * the draws at the grid point (a success, removed, or a failure, made a
+ * success) is marked with probability Q, independently: marks that come as
+ * a Bernoulli process over the trials of every draw at this rate in turn
+ * (a replication's weeks). GAP is the trials up to and including the next
+ * mark, Geometric(Q), carried from draw to draw: a draw with fewer trials
+ * has no mark and takes GAP down, no uniform drawn. The trials of a draw
+ * are fixed before its marks are looked at (they come from the draw's
+ * table search, n from the draws before), so its marks are Binomial(trials,
+ * Q) whatever came before: the Bernoulli process has no memory.
+ */
+struct varying_marks {
+	int64_t gap;           /* INT64_MAX when Q is 0: no mark */
+	int64_t many;          /* trials after a mark past which the marks are drawn by sample.h */
+	double q;              /* a trial's chance to be marked */
+	double log_stay;       /* log1p(-q), set up with the first gap (0 until: GAP is 1
+				* meanwhile, a stand-in) */
+	double per_trial;      /* -1 / log_stay: a gap is 1 + floor(Exp(1) per_trial) */
 };
 
 /* Binomial(n, p) at one p and varying n, without tables. */
@@ -111,13 +132,18 @@ struct varying_binomial {
 	double log_q;          /* log1p(-p) */
 	double log_p;          /* log(p) */
 	double odds;           /* p / (1 - p) */
-	int64_t n_max;         /* inversion up to here, as inversion.h's tables (-1: p is 0 or 1) */
+	int64_t n_max;         /* inversion up to here, as inversion.h's tables (-1: p is 0 or 1;
+				* INT64_MIN: not set up yet, the draws through the grid need none
+				* of the fields above but P) */
 	int rate_ready;        /* RATE set up (the draws past n_max need it) */
 	struct binomial_rate rate;
-	/* through the grid (NULL: the walk or BTRS above): */
-	const struct binomial_source *grid_at;
-	int adds;              /* the grid point is below p: successes are added, not removed */
-	struct varying_thinning thin;
+	/* through the grid, for n up to GRID_N_MAX (-1: the walk or BTRS above): */
+	int64_t grid_n_max;
+	uint64_t tabled;       /* n in [1, tabled]: BY_N has n's slot (0: no tables kept) */
+	_Atomic(struct cdf_table *) *by_n;      /* the grid point's kept tables by n */
+	const struct binomial_source *grid_at;  /* the grid point's source */
+	int adds;              /* the grid point is below p: failures marked become successes */
+	struct varying_marks marks; /* successes marked are removed (adds: failures added) */
 };
 
 /* Without the grid: the walk, or BTRS (what a hooked replication draws with). */
@@ -135,7 +161,7 @@ struct varying_poisson {
 	int rate_ready;        /* RATE set up (mu past the tables) */
 	struct poisson_rate rate;
 	const struct poisson_source *grid_at;   /* through the grid (NULL: not) */
-	struct varying_thinning thin;
+	struct varying_marks marks;            /* arrivals marked are removed */
 };
 
 void varying_poisson_init(struct varying_poisson *s, double mu);
@@ -144,64 +170,55 @@ static inline int64_t varying_poisson_draw(struct varying_poisson *s, struct rng
 
 /* ---- the draws, inline; what they call out of line -------------------- */
 
-/* The removals' mean from which they are drawn by sample.h (a walk's cost
- * grows with it; never met below the tables' variance with a fine grid). */
-#define VARYING_THINNING_WALK_MEAN 16.0
+/* The marks' mean from which the marks after a draw's first are drawn by
+ * sample.h (one uniform and a logarithm a mark otherwise; never met by the
+ * demo's rates). */
+#define VARYING_MARKS_MANY 16.0
 
 int64_t varying_binomial_alone(struct varying_binomial *b, struct rng *r, int64_t n);
 int64_t varying_poisson_alone(struct varying_poisson *s, struct rng *r);
-/* Binomial(Y, remove) by inversion from 0 with the uniform U (the tail
- * rounding leaves past Y stops at Y). */
-int64_t varying_removals_walk(struct varying_thinning *t, double u, int64_t y);
-/* Binomial(Y, remove) by sample.h. */
-int64_t varying_removals_many(const struct varying_thinning *t, struct rng *r, int64_t y);
+/* The marks among TRIALS when GAP does not pass them (or is not drawn yet). */
+int64_t varying_marks_more(struct varying_marks *m, struct rng *r, int64_t trials);
 
-/*
- * Binomial(Y, remove). Nearly always none: P(0) = (1 - remove)^Y is at
- * least exp(-z), z = Y most_rate (most_rate >= -log(1 - remove)), and
- * exp(-z) at least 1 - z + z^2/2 - z^3/6 (Taylor's remainder is
- * positive): a uniform below that bound (less 2^-50 for rounding) is
- * inversion's 0 without a logarithm. Otherwise the walk finishes the
- * inversion with the same uniform, on bounds of P(0) too, nearly always
- * without exp.
- */
-static inline int64_t varying_removals(struct varying_thinning *t, struct rng *r, int64_t y)
+/* The marks among the next TRIALS trials: nearly always none, one
+ * comparison (R's state kept in registers: only a copy is seen out of
+ * line). */
+__attribute__((always_inline)) static inline int64_t varying_marks_among(struct varying_marks *m,
+									  struct rng *r, int64_t trials)
 {
-	double z = (double)y * t->odds;
-	if (__builtin_expect(z > VARYING_THINNING_WALK_MEAN, 0)) {
-		struct rng kept = *r; /* R's state stays in registers: only a copy is seen out of line */
-		int64_t x = varying_removals_many(t, &kept, y);
-		*r = kept;
-		return x;
+	if (__builtin_expect(trials < m->gap, 1)) {
+		m->gap -= trials;
+		return 0;
 	}
-	double u = (double)(rng_next(r) >> 11) * 0x1.0p-53;
-	z = (double)y * t->most_rate; /* P(0) >= exp(-z) >= 1 - z + z^2/2 - z^3/6 */
-	double least = 1.0 - z * (1.0 - 0.5 * z * (1.0 - z * (1.0 / 3.0))) - 0x1.0p-50;
-	if (__builtin_expect(u < least, 1))
-		return 0;
-	return varying_removals_walk(t, u, y);
-}
-
-/* Binomial(N, g) from AT's kept table, 0 <= N <= AT's n_max (R's state
- * kept in registers: only a copy is seen out of line). */
-static inline int64_t varying_table_draw(const struct binomial_source *at, struct rng *r, int64_t n)
-{
-	if (n <= 0)
-		return 0;
-	const struct cdf_table *t =
-		at->cdfs != NULL ? atomic_load_explicit(&at->cdfs->by_n[n], memory_order_acquire) : NULL;
-	if (__builtin_expect(t != NULL, 1))
-		return inversion_cdf_draw(t, r);
 	struct rng kept = *r;
-	int64_t x = inversion_binomial_draw_building(at, &kept, n);
+	int64_t x = varying_marks_more(m, &kept, trials);
 	*r = kept;
 	return x;
 }
 
-static inline int64_t varying_binomial_draw(struct varying_binomial *b, struct rng *r, int64_t n)
+/* Binomial(N, g) from B's grid point, 0 <= N <= its n_max: n in [1,
+ * tabled] with its table kept in one comparison (R's state kept in
+ * registers: only a copy is seen out of line). */
+__attribute__((always_inline)) static inline int64_t
+varying_table_draw(const struct varying_binomial *b, struct rng *r, int64_t n)
 {
-	const struct binomial_source *at = b->grid_at;
-	if (at == NULL || n > at->n_max) {
+	if (__builtin_expect((uint64_t)n - 1 < b->tabled, 1)) {
+		const struct cdf_table *t = atomic_load_explicit(&b->by_n[n], memory_order_acquire);
+		if (__builtin_expect(t != NULL, 1))
+			return inversion_cdf_draw(t, r);
+	}
+	if (n <= 0)
+		return 0;
+	struct rng kept = *r;
+	int64_t x = inversion_binomial_draw_building(b->grid_at, &kept, n);
+	*r = kept;
+	return x;
+}
+
+__attribute__((always_inline)) static inline int64_t
+varying_binomial_draw(struct varying_binomial *b, struct rng *r, int64_t n)
+{
+	if (__builtin_expect(n > b->grid_n_max, 0)) {
 		struct rng kept = *r;
 		int64_t x = varying_binomial_alone(b, &kept, n);
 		*r = kept;
@@ -209,15 +226,14 @@ static inline int64_t varying_binomial_draw(struct varying_binomial *b, struct r
 	}
 	/* Binomial(n, g) as the sum of Binomial(hi, g) and Binomial(lo, g) */
 	int64_t lo = n & (VARYING_SPLIT - 1), hi = n - lo;
-	int64_t y = varying_table_draw(at, r, hi) + varying_table_draw(at, r, lo);
+	int64_t y = varying_table_draw(b, r, hi) + varying_table_draw(b, r, lo);
 	if (b->adds)
-		return y + varying_removals(&b->thin, r, n - y);
-	if (y == 0 || b->thin.remove == 0.0)
-		return y;
-	return y - varying_removals(&b->thin, r, y);
+		return y + varying_marks_among(&b->marks, r, n - y);
+	return y - varying_marks_among(&b->marks, r, y);
 }
 
-static inline int64_t varying_poisson_draw(struct varying_poisson *s, struct rng *r)
+__attribute__((always_inline)) static inline int64_t
+varying_poisson_draw(struct varying_poisson *s, struct rng *r)
 {
 	if (s->grid_at == NULL) {
 		struct rng kept = *r;
@@ -233,9 +249,7 @@ static inline int64_t varying_poisson_draw(struct varying_poisson *s, struct rng
 		y = inversion_poisson_draw_untabled(s->grid_at, &kept);
 		*r = kept;
 	}
-	if (y == 0 || s->thin.remove == 0.0)
-		return y;
-	return y - varying_removals(&s->thin, r, y);
+	return y - varying_marks_among(&s->marks, r, y);
 }
 
 #endif
