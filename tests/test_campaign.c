@@ -530,6 +530,24 @@ static void sharing_cells_changes_no_outcome(void **state)
 	assert_int_equal(replication_run(s, SEED, 5, donor), REPLICATION_OK);
 	assert_int_equal(replication_run(faster, SEED, 5, taker), REPLICATION_OK);
 	assert_false(outcomes_equal(faster, replication_outcome(taker), replication_outcome(donor)));
+	/* shared after the donor ran a block: that block is not lent (its
+	 * cells' sums were not kept), the next ones are */
+	struct replication_workspace *late = replication_workspace_new(faster, tables);
+	struct replication_workspace *early = replication_workspace_new(s, tables);
+	assert_non_null(late);
+	assert_non_null(early);
+	replication_expect(early, SEED, 0, 600);
+	replication_expect(late, SEED, 0, 600);
+	assert_int_equal(replication_run(s, SEED, 0, early), REPLICATION_OK);
+	assert_int_equal(replication_share(late, early), 8);
+	for (uint64_t i = 0; i < 600; i++) {
+		assert_int_equal(replication_run(s, SEED, i, early), REPLICATION_OK);
+		assert_int_equal(replication_run(faster, SEED, i, late), REPLICATION_OK);
+		assert_int_equal(replication_run(faster, SEED, i, alone), REPLICATION_OK);
+		assert_true(outcomes_equal(faster, replication_outcome(late), replication_outcome(alone)));
+	}
+	replication_workspace_free(late);
+	replication_workspace_free(early);
 	replication_workspace_free(donor);
 	replication_workspace_free(taker);
 	replication_workspace_free(alone);

@@ -703,10 +703,13 @@ int campaign_share(struct campaign *c, const struct scenario *s, struct campaign
 		return 0;
 	if (c->shared == NULL && (c->shared = calloc(c->cells, sizeof *c->shared)) == NULL)
 		return -1;
-	if (donor->cell_sums == NULL &&
-	    (donor->cell_sums = calloc(donor->cells * (size_t)donor->capacity * 2,
-				       sizeof *donor->cell_sums)) == NULL)
-		return -1;
+	if (donor->cell_sums == NULL) {
+		donor->cell_sums = calloc(donor->cells * (size_t)donor->capacity * 2,
+					  sizeof *donor->cell_sums);
+		if (donor->cell_sums == NULL)
+			return -1;
+		donor->block_count = 0; /* a block run before has no sums to lend */
+	}
 	for (size_t k = 0; k < c->cells; k++)
 		c->shared[k] = (unsigned char)cell_alike(c, donor, k);
 	c->donor = donor;
