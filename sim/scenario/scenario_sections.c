@@ -8,10 +8,15 @@
 #include "i18n.h"
 
 #include <math.h>
+#include <omp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* A list this long is read on several threads (at most this many). */
+#define PARALLEL_ENTRIES 4096
+#define PARALLEL_MAX_THREADS 8
 
 /* ---- names ------------------------------------------------------------- */
 
@@ -102,6 +107,121 @@ static int name_set_add(struct name_set *set, const char *name)
 typedef void (*element_reader)(struct loader *L, const config_setting_t *element,
 			       const char *where, void *item);
 
+/* What reading one list's entries shares. */
+struct named_list {
+	const config_setting_t *list;
+	const char *key, *path, *singular;
+	char pattern[128];        /* PATH.* */
+	size_t size;              /* of an item */
+	char *items;
+	element_reader read;
+	const char *entry_format; /* "%s entry %d", translated once: a list may hold 100,000 */
+	const unsigned char *twice; /* [i]: entry i's name was used by an earlier entry */
+};
+
+/* Reads entry I of the list into its item (its name copied first). */
+static void read_entry(struct loader *L, const struct named_list *nl, int i)
+{
+	const config_setting_t *element = config_setting_get_elem(nl->list, (unsigned)i);
+	char **name = (char **)(void *)(nl->items + (size_t)i * nl->size);
+	char where[LIMIT_PATH_BYTES];
+	if (!config_setting_is_group(element)) {
+		access_report(L, element, _("%s entry %d must be a group { name = \"...\"; ... }, not %s"),
+			      nl->key, i + 1, access_type_name(element));
+		*name = access_copy(L, "?");
+		return;
+	}
+	snprintf(where, sizeof where, nl->entry_format, nl->key, i + 1);
+	const char *text = valid_name(L, element, where, access_string(L, element, where, "name", 1));
+	*name = access_copy(L, text ? text : "?");
+	if (text != NULL) {
+		if (nl->twice[i])
+			access_report(L, element,
+				      _("%s: the name '%s' is used twice in '%s' (names must be unique)"),
+				      where, text, nl->key);
+		snprintf(where, sizeof where, "%s '%s'", nl->singular, text);
+	}
+	char prefix[LIMIT_PATH_BYTES];
+	snprintf(prefix, sizeof prefix, "%s.%s", nl->path, text ? text : "?");
+	const char *outer = L->prefix;
+	L->prefix = text ? prefix : NULL;
+	access_check_keys(L, element, where, nl->pattern);
+	if (nl->read != NULL)
+		nl->read(L, element, where, nl->items + (size_t)i * nl->size);
+	else
+		rule_read_fields(L, element, where, nl->pattern, nl->items + (size_t)i * nl->size);
+	L->prefix = outer;
+}
+
+/*
+ * Marks in TWICE each entry whose name an earlier entry used, as
+ * read_entry reads names (a name it refuses is none), without reporting.
+ */
+static int mark_twice(struct loader *L, const struct named_list *nl, int n, unsigned char *twice)
+{
+	size_t slots = 16;
+	while (slots < 2 * (size_t)n)
+		slots *= 2;
+	struct name_set names = {calloc(slots, sizeof *names.slots), slots - 1};
+	if (names.slots == NULL)
+		return -1;
+	struct diag quiet;
+	diag_init(&quiet, NULL);
+	struct loader silent = *L; /* valid_name's and access_string's reports go nowhere */
+	silent.d = &quiet;
+	silent.out_of_memory = 0;
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *element = config_setting_get_elem(nl->list, (unsigned)i);
+		if (!config_setting_is_group(element))
+			continue;
+		const char *text = valid_name(&silent, element, "", access_string(&silent, element, "",
+										    "name", 1));
+		twice[i] = text != NULL && name_set_add(&names, text);
+	}
+	int failed = silent.out_of_memory || quiet.out_of_memory;
+	diag_free(&quiet);
+	free(names.slots);
+	return failed ? -1 : 0;
+}
+
+/*
+ * Reads entries 0 to N - 1, a long list on the threads OpenMP offers: each
+ * thread takes a run of entries with its own copy of the loader and its own
+ * problems, which then follow in the entries' order, as one thread gives
+ * them. Values set by path are looked up (and marked used) in the loader's
+ * one list, so a scenario with any reads on one thread.
+ */
+static void read_entries(struct loader *L, const struct named_list *nl, int n)
+{
+	int threads = omp_get_max_threads();
+	if (threads > PARALLEL_MAX_THREADS)
+		threads = PARALLEL_MAX_THREADS;
+	if (n < PARALLEL_ENTRIES || threads < 2 || L->n_settings > 0) {
+		for (int i = 0; i < n; i++)
+			read_entry(L, nl, i);
+		return;
+	}
+	struct diag found[PARALLEL_MAX_THREADS];
+	int out_of_memory[PARALLEL_MAX_THREADS] = {0};
+	for (int t = 0; t < threads; t++)
+		diag_init(&found[t], NULL);
+#pragma omp parallel num_threads(threads)
+	{
+		int t = omp_get_thread_num(), team = omp_get_num_threads();
+		struct loader own = *L;
+		own.d = &found[t];
+		own.out_of_memory = 0;
+		for (int i = (int)((long)n * t / team); i < (int)((long)n * (t + 1) / team); i++)
+			read_entry(&own, nl, i);
+		out_of_memory[t] = own.out_of_memory;
+	}
+	for (int t = 0; t < threads; t++) {
+		L->out_of_memory |= out_of_memory[t];
+		diag_move(L->d, &found[t]);
+		diag_free(&found[t]);
+	}
+}
+
 /*
  * Reads the list KEY of ROOT (schema pattern PATH), each element a group
  * with a unique 'name', into a fresh array of items of SIZE bytes whose
@@ -129,55 +249,22 @@ static int read_named_list(struct loader *L, const config_setting_t *root, const
 		access_report(L, list, _("'%s' is empty: give at least one %s"), key, singular);
 		return 0;
 	}
-	char *array = access_alloc(L, (size_t)n, size);
-	struct name_set names = {NULL, 0};
-	size_t slots = 16;
-	while (slots < 2 * (size_t)n)
-		slots *= 2;
-	names.slots = access_alloc(L, slots, sizeof *names.slots);
-	names.mask = slots - 1;
-	if (array == NULL || names.slots == NULL) {
-		free(array);
-		free(names.slots);
+	struct named_list nl = {.list = list, .key = key, .path = path, .singular = singular,
+				.size = size, .read = read, .entry_format = _("%s entry %d")};
+	snprintf(nl.pattern, sizeof nl.pattern, "%s.*", path);
+	nl.items = access_alloc(L, (size_t)n, size);
+	unsigned char *twice = access_alloc(L, (size_t)n, 1);
+	nl.twice = twice;
+	if (nl.items == NULL || twice == NULL || mark_twice(L, &nl, n, twice) != 0) {
+		if (nl.items != NULL && twice != NULL)
+			access_no_memory(L);
+		free(nl.items);
+		free(twice);
 		return 0;
 	}
-	char pattern[128];
-	snprintf(pattern, sizeof pattern, "%s.*", path);
-	const char *entry_format = _("%s entry %d"); /* once: a list may hold 100,000 */
-	for (int i = 0; i < n; i++) {
-		const config_setting_t *element = config_setting_get_elem(list, (unsigned)i);
-		char **name = (char **)(void *)(array + (size_t)i * size);
-		char where[LIMIT_PATH_BYTES];
-		if (!config_setting_is_group(element)) {
-			access_report(L, element,
-				      _("%s entry %d must be a group { name = \"...\"; ... }, not %s"), key,
-				      i + 1, access_type_name(element));
-			*name = access_copy(L, "?");
-			continue;
-		}
-		snprintf(where, sizeof where, entry_format, key, i + 1);
-		const char *text = valid_name(L, element, where, access_string(L, element, where, "name", 1));
-		*name = access_copy(L, text ? text : "?");
-		if (text != NULL) {
-			if (name_set_add(&names, text))
-				access_report(L, element,
-					      _("%s: the name '%s' is used twice in '%s' (names must be unique)"),
-					      where, text, key);
-			snprintf(where, sizeof where, "%s '%s'", singular, text);
-		}
-		char prefix[LIMIT_PATH_BYTES];
-		snprintf(prefix, sizeof prefix, "%s.%s", path, text ? text : "?");
-		const char *outer = L->prefix;
-		L->prefix = text ? prefix : NULL;
-		access_check_keys(L, element, where, pattern);
-		if (read != NULL)
-			read(L, element, where, array + (size_t)i * size);
-		else
-			rule_read_fields(L, element, where, pattern, array + (size_t)i * size);
-		L->prefix = outer;
-	}
-	free(names.slots);
-	*items = array;
+	read_entries(L, &nl, n);
+	free(twice);
+	*items = nl.items;
 	return n;
 }
 
