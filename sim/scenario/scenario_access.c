@@ -6,6 +6,7 @@
 #include "scenario_int.h"
 #include "i18n.h"
 
+#include <omp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,6 +129,39 @@ char *access_copy(struct loader *L, const char *text)
 	}
 	memcpy(copy, text, n);
 	return copy;
+}
+
+/* A list this long is read on several threads (at most this many). */
+#define PARALLEL_ENTRIES 4096
+#define PARALLEL_MAX_THREADS 8
+
+void access_in_parallel(struct loader *L, int n, access_range each, const void *context)
+{
+	int threads = omp_get_max_threads();
+	if (threads > PARALLEL_MAX_THREADS)
+		threads = PARALLEL_MAX_THREADS;
+	if (n < PARALLEL_ENTRIES || threads < 2 || L->n_settings > 0) {
+		each(L, context, 0, n);
+		return;
+	}
+	struct diag found[PARALLEL_MAX_THREADS];
+	int out_of_memory[PARALLEL_MAX_THREADS] = {0};
+	for (int t = 0; t < threads; t++)
+		diag_init(&found[t], NULL);
+#pragma omp parallel num_threads(threads)
+	{
+		int t = omp_get_thread_num(), team = omp_get_num_threads();
+		struct loader own = *L;
+		own.d = &found[t];
+		own.out_of_memory = 0;
+		each(&own, context, (int)((long)n * t / team), (int)((long)n * (t + 1) / team));
+		out_of_memory[t] = own.out_of_memory;
+	}
+	for (int t = 0; t < threads; t++) {
+		L->out_of_memory |= out_of_memory[t];
+		diag_move(L->d, &found[t]);
+		diag_free(&found[t]);
+	}
 }
 
 void access_report(struct loader *L, const config_setting_t *at, const char *fmt, ...)

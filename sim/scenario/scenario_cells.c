@@ -7,15 +7,11 @@
 #include "ccsim_limits.h"
 #include "i18n.h"
 
-#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define CELL_KEYS_MAX 16
-/* A list this long resolves on several threads (at most this many). */
-#define PARALLEL_DISTRICTS 4096
-#define PARALLEL_MAX_THREADS 8
 
 /* One level's value of one cell key for one category (or for all). */
 struct level_value {
@@ -162,8 +158,9 @@ struct cell_keys {
 };
 
 /* Resolves the cells of districts FROM to TO - 1 (problems reported in L). */
-static void resolve_districts(struct loader *L, const struct cell_keys *ck, int from, int to)
+static void resolve_districts(struct loader *L, const void *context, int from, int to)
 {
+	const struct cell_keys *ck = context;
 	struct scenario *s = L->s;
 	int C = s->n_categories, K = ck->K;
 	struct level_value district_scalar;
@@ -230,43 +227,6 @@ static void resolve_districts(struct loader *L, const struct cell_keys *ck, int 
 	free(missing_text);
 }
 
-/*
- * Resolves every district's cells, a long list on the threads OpenMP offers:
- * each thread takes a run of districts with its own copy of the loader and
- * its own problems, which then follow in the districts' order, as one
- * thread gives them. Values set by path are looked up (and marked used) in
- * the loader's one list, so a scenario with any resolves on one thread.
- */
-static void resolve_all_districts(struct loader *L, const struct cell_keys *ck)
-{
-	int n = L->s->n_districts;
-	int threads = omp_get_max_threads();
-	if (threads > PARALLEL_MAX_THREADS)
-		threads = PARALLEL_MAX_THREADS;
-	if (n < PARALLEL_DISTRICTS || threads < 2 || L->n_settings > 0) {
-		resolve_districts(L, ck, 0, n);
-		return;
-	}
-	struct diag found[PARALLEL_MAX_THREADS];
-	int out_of_memory[PARALLEL_MAX_THREADS] = {0};
-	for (int t = 0; t < threads; t++)
-		diag_init(&found[t], NULL);
-#pragma omp parallel num_threads(threads)
-	{
-		int t = omp_get_thread_num(), team = omp_get_num_threads();
-		struct loader own = *L;
-		own.d = &found[t];
-		own.out_of_memory = 0;
-		resolve_districts(&own, ck, (int)((long)n * t / team), (int)((long)n * (t + 1) / team));
-		out_of_memory[t] = own.out_of_memory;
-	}
-	for (int t = 0; t < threads; t++) {
-		L->out_of_memory |= out_of_memory[t];
-		diag_move(L->d, &found[t]);
-		diag_free(&found[t]);
-	}
-}
-
 void cells_resolve(struct loader *L, const config_setting_t *defaults,
 		   const config_setting_t *districts, int *declared_line, unsigned char *cell_valid)
 {
@@ -289,7 +249,7 @@ void cells_resolve(struct loader *L, const config_setting_t *defaults,
 			read_level(L, defaults, "defaults", &ck.keys[k]->rule, ck.names,
 				   &ck.default_scalar[k], &ck.default_entries[(size_t)k * (size_t)C]);
 		L->prefix = NULL;
-		resolve_all_districts(L, &ck);
+		access_in_parallel(L, s->n_districts, resolve_districts, &ck);
 	}
 	free(ck.default_entries);
 	free(ck.names);

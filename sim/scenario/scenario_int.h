@@ -78,6 +78,16 @@ const char *access_nearest(const char *word, const char *const *candidates, int 
 /* Reports, once, that memory ran out. */
 void access_no_memory(struct loader *L);
 /* Zeroed memory for COUNT items (at least one); NULL, reported once, when out of memory. */
+/* Does the work of entries FROM to TO - 1 of a list, reporting in L. */
+typedef void (*access_range)(struct loader *L, const void *context, int from, int to);
+/*
+ * EACH over entries 0 to N - 1. A long list (and no values set by path,
+ * which mark the loader's one list) runs on the threads OpenMP offers: each
+ * thread takes a run of entries with its own copy of L and its own
+ * problems, moved afterwards in the entries' order, so that the messages
+ * and their order are the ones one thread gives.
+ */
+void access_in_parallel(struct loader *L, int n, access_range each, const void *context);
 void *access_alloc(struct loader *L, size_t count, size_t size);
 /* A copy of TEXT; NULL, reported once, when out of memory. */
 char *access_copy(struct loader *L, const char *text);

@@ -8,15 +8,10 @@
 #include "i18n.h"
 
 #include <math.h>
-#include <omp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* A list this long is read on several threads (at most this many). */
-#define PARALLEL_ENTRIES 4096
-#define PARALLEL_MAX_THREADS 8
 
 /* ---- names ------------------------------------------------------------- */
 
@@ -184,42 +179,11 @@ static int mark_twice(struct loader *L, const struct named_list *nl, int n, unsi
 	return failed ? -1 : 0;
 }
 
-/*
- * Reads entries 0 to N - 1, a long list on the threads OpenMP offers: each
- * thread takes a run of entries with its own copy of the loader and its own
- * problems, which then follow in the entries' order, as one thread gives
- * them. Values set by path are looked up (and marked used) in the loader's
- * one list, so a scenario with any reads on one thread.
- */
-static void read_entries(struct loader *L, const struct named_list *nl, int n)
+/* Reads entries FROM to TO - 1 of the list (CONTEXT: its struct named_list). */
+static void read_entries(struct loader *L, const void *context, int from, int to)
 {
-	int threads = omp_get_max_threads();
-	if (threads > PARALLEL_MAX_THREADS)
-		threads = PARALLEL_MAX_THREADS;
-	if (n < PARALLEL_ENTRIES || threads < 2 || L->n_settings > 0) {
-		for (int i = 0; i < n; i++)
-			read_entry(L, nl, i);
-		return;
-	}
-	struct diag found[PARALLEL_MAX_THREADS];
-	int out_of_memory[PARALLEL_MAX_THREADS] = {0};
-	for (int t = 0; t < threads; t++)
-		diag_init(&found[t], NULL);
-#pragma omp parallel num_threads(threads)
-	{
-		int t = omp_get_thread_num(), team = omp_get_num_threads();
-		struct loader own = *L;
-		own.d = &found[t];
-		own.out_of_memory = 0;
-		for (int i = (int)((long)n * t / team); i < (int)((long)n * (t + 1) / team); i++)
-			read_entry(&own, nl, i);
-		out_of_memory[t] = own.out_of_memory;
-	}
-	for (int t = 0; t < threads; t++) {
-		L->out_of_memory |= out_of_memory[t];
-		diag_move(L->d, &found[t]);
-		diag_free(&found[t]);
-	}
+	for (int i = from; i < to; i++)
+		read_entry(L, context, i);
 }
 
 /*
@@ -262,7 +226,7 @@ static int read_named_list(struct loader *L, const config_setting_t *root, const
 		free(twice);
 		return 0;
 	}
-	read_entries(L, &nl, n);
+	access_in_parallel(L, n, read_entries, &nl);
 	free(twice);
 	*items = nl.items;
 	return n;
