@@ -557,7 +557,7 @@ static int grid_key(unsigned char change, double rate)
  */
 static void varying_order(const struct varying_cell *vc, int count, int *order, int *scratch)
 {
-	int bins[VARYING_GRID_POINTS + 1];
+	int bins[VARYING_GRID_POINTS + 1], keys[CAMPAIGN_BLOCK];
 	const struct campaign_variation *how = &vc->how;
 	for (int j = 0; j < count; j++)
 		order[j] = j;
@@ -569,18 +569,16 @@ static void varying_order(const struct varying_cell *vc, int count, int *order, 
 		memset(bins, 0, sizeof bins);
 		for (int j = 0; j < count; j++) {
 			const struct campaign_values *v = &vc->values[order[j]];
-			bins[grid_key(change, pass == 0 ? v->rebound : v->rectify_rate)]++;
+			keys[j] = grid_key(change, pass == 0 ? v->rebound : v->rectify_rate);
+			bins[keys[j]]++;
 		}
 		for (int i = 0, at = 0; i <= VARYING_GRID_POINTS; i++) {
 			int n = bins[i];
 			bins[i] = at;
 			at += n;
 		}
-		for (int j = 0; j < count; j++) {
-			const struct campaign_values *v = &vc->values[order[j]];
-			scratch[bins[grid_key(change, pass == 0 ? v->rebound : v->rectify_rate)]++] =
-				order[j];
-		}
+		for (int j = 0; j < count; j++)
+			scratch[bins[keys[j]]++] = order[j];
 		memcpy(order, scratch, (size_t)count * sizeof *order);
 	}
 }

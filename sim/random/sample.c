@@ -314,59 +314,54 @@ double sample_normal(struct rng *r)
 	}
 }
 
-/*
- * The exponential ziggurat (Marsaglia and Tsang, 2000, as the normal's
- * above: layer and position from separate bits): 256 layers of equal area
- * V under exp(-x); the base layer's rectangle ends at EXP_ZIGGURAT_R, past
- * which the tail is R + Exp(1) (the exponential has no memory).
- */
-#define EXP_ZIGGURAT_LAYERS 256
-#define EXP_ZIGGURAT_R 7.69711747013104972
-#define EXP_ZIGGURAT_AREA 3.949659822581572e-3
-
-struct exp_ziggurat {
-	double x[EXP_ZIGGURAT_LAYERS + 1];      /* layer edges; x[0] widens the base to area V */
-	double ratio[EXP_ZIGGURAT_LAYERS];      /* x[i + 1] / x[i]: inside the next layer's edge */
-	double f[EXP_ZIGGURAT_LAYERS + 1];      /* exp(-x[i]) */
-};
-
-static struct exp_ziggurat exp_layers;
+/* The exponential ziggurat (sample.h): its layers, filled once. */
+static struct sample_exp_ziggurat exp_layers;
 static once_flag exp_layers_once = ONCE_FLAG_INIT;
 
 static void fill_exp_layers(void)
 {
-	struct exp_ziggurat *z = &exp_layers;
-	double f = exp(-EXP_ZIGGURAT_R);
-	z->x[0] = EXP_ZIGGURAT_AREA / f;
-	z->x[1] = EXP_ZIGGURAT_R;
-	z->x[EXP_ZIGGURAT_LAYERS] = 0.0;
-	for (int i = 2; i < EXP_ZIGGURAT_LAYERS; i++) {
-		z->x[i] = -log(EXP_ZIGGURAT_AREA / z->x[i - 1] + f);
+	struct sample_exp_ziggurat *z = &exp_layers;
+	double f = exp(-SAMPLE_EXP_ZIGGURAT_R);
+	z->x[0] = SAMPLE_EXP_ZIGGURAT_AREA / f;
+	z->x[1] = SAMPLE_EXP_ZIGGURAT_R;
+	z->x[SAMPLE_EXP_ZIGGURAT_LAYERS] = 0.0;
+	for (int i = 2; i < SAMPLE_EXP_ZIGGURAT_LAYERS; i++) {
+		z->x[i] = -log(SAMPLE_EXP_ZIGGURAT_AREA / z->x[i - 1] + f);
 		f = exp(-z->x[i]);
 	}
-	for (int i = 0; i <= EXP_ZIGGURAT_LAYERS; i++)
+	for (int i = 0; i <= SAMPLE_EXP_ZIGGURAT_LAYERS; i++)
 		z->f[i] = exp(-z->x[i]);
-	for (int i = 0; i < EXP_ZIGGURAT_LAYERS; i++)
+	for (int i = 0; i < SAMPLE_EXP_ZIGGURAT_LAYERS; i++)
 		z->ratio[i] = z->x[i + 1] / z->x[i];
 }
 
-double sample_exponential(struct rng *r)
+const struct sample_exp_ziggurat *sample_exponential_layers(void)
 {
 	call_once(&exp_layers_once, fill_exp_layers);
-	const struct exp_ziggurat *z = &exp_layers;
+	return &exp_layers;
+}
+
+double sample_exponential_outside(const struct sample_exp_ziggurat *z, struct rng *r, int i,
+				  double u)
+{
 	for (;;) {
-		uint64_t bits = rng_next(r);
-		int i = (int)(bits & (EXP_ZIGGURAT_LAYERS - 1));
-		double u = (double)(bits >> 11) * 0x1.0p-53;  /* [0, 1) */
-		if (u < z->ratio[i])
-			return u * z->x[i];  /* inside the layer's rectangle: most draws */
 		if (i == 0)
-			return EXP_ZIGGURAT_R - log(rng_uniform_open(r));
+			return SAMPLE_EXP_ZIGGURAT_R - log(rng_uniform_open(r));
 		/* the wedge between x[i + 1] and x[i], under exp(-x) or not */
 		double x = u * z->x[i];
 		if (z->f[i] + rng_uniform(r) * (z->f[i + 1] - z->f[i]) < exp(-x))
 			return x;
+		uint64_t bits = rng_next(r);
+		i = (int)(bits & (SAMPLE_EXP_ZIGGURAT_LAYERS - 1));
+		u = (double)(bits >> 11) * 0x1.0p-53;
+		if (u < z->ratio[i])
+			return u * z->x[i];
 	}
+}
+
+double sample_exponential(struct rng *r)
+{
+	return sample_exponential_with(sample_exponential_layers(), r);
 }
 
 /* Gamma(shape, 1) variate for shape >= 1 (Marsaglia and Tsang, 2000). */

@@ -66,6 +66,39 @@ double sample_normal(struct rng *r);
 /* Exp(1) (the ziggurat: one 64-bit draw and no logarithm for most variates). */
 double sample_exponential(struct rng *r);
 
+/*
+ * The exponential ziggurat (Marsaglia and Tsang, 2000, as the normal's:
+ * layer and position from separate bits of one draw): 256 layers of equal
+ * area V under exp(-x); the base layer's rectangle ends at R, past which
+ * the tail is R + Exp(1) (the exponential has no memory). Its layers are
+ * read-only once filled; a caller drawing many keeps them at hand.
+ */
+#define SAMPLE_EXP_ZIGGURAT_LAYERS 256
+#define SAMPLE_EXP_ZIGGURAT_R 7.69711747013104972
+#define SAMPLE_EXP_ZIGGURAT_AREA 3.949659822581572e-3
+
+struct sample_exp_ziggurat {
+	double x[SAMPLE_EXP_ZIGGURAT_LAYERS + 1];   /* layer edges; x[0] widens the base to area V */
+	double ratio[SAMPLE_EXP_ZIGGURAT_LAYERS];   /* x[i + 1] / x[i]: inside the next layer's edge */
+	double f[SAMPLE_EXP_ZIGGURAT_LAYERS + 1];   /* exp(-x[i]) */
+};
+
+const struct sample_exp_ziggurat *sample_exponential_layers(void);
+/* The draw of sample_exponential_with outside layer I's rectangle (U its position). */
+double sample_exponential_outside(const struct sample_exp_ziggurat *z, struct rng *r, int i,
+				  double u);
+
+/* sample_exponential from the layers Z, inline inside a layer's rectangle. */
+static inline double sample_exponential_with(const struct sample_exp_ziggurat *z, struct rng *r)
+{
+	uint64_t bits = rng_next(r);
+	int i = (int)(bits & (SAMPLE_EXP_ZIGGURAT_LAYERS - 1));
+	double u = (double)(bits >> 11) * 0x1.0p-53;  /* [0, 1) */
+	if (__builtin_expect(u < z->ratio[i], 1))
+		return u * z->x[i];  /* most draws */
+	return sample_exponential_outside(z, r, i, u);
+}
+
 /* log of a Gamma(shape, 1) variate, shape > 0 (Marsaglia-Tsang; in logs so
  * that tiny shapes do not underflow). */
 double sample_log_gamma(struct rng *r, double shape);

@@ -327,9 +327,10 @@ void varying_poisson_init_grid(struct varying_poisson *s, double mu, struct vary
  * exp(-k c) = (1 - q)^k. E from sample.h's ziggurat: one 64-bit draw and
  * no logarithm nearly always.
  */
-static int64_t next_gap(const struct varying_marks *m, struct rng *r)
+static int64_t next_gap(const struct varying_marks *m, const struct sample_exp_ziggurat *z,
+		       struct rng *r)
 {
-	double x = sample_exponential(r) * m->per_trial;
+	double x = sample_exponential_with(z, r) * m->per_trial;
 	return x < 0x1.0p62 ? 1 + (int64_t)x : INT64_MAX;
 }
 
@@ -337,6 +338,7 @@ int64_t varying_marks_more(struct varying_marks *m, struct rng *r, int64_t trial
 {
 	if (trials <= 0)
 		return 0;
+	const struct sample_exp_ziggurat *z = sample_exponential_layers();
 	if (m->log_stay == 0.0) {
 		/* the first draw with trials: the logarithm, the first gap (GAP
 		 * was a stand-in) */
@@ -344,7 +346,7 @@ int64_t varying_marks_more(struct varying_marks *m, struct rng *r, int64_t trial
 		m->per_trial = -1.0 / m->log_stay;
 		double many = VARYING_MARKS_MANY / m->q;
 		m->many = many < 0x1.0p62 ? (int64_t)many : INT64_MAX;
-		m->gap = next_gap(m, r);
+		m->gap = next_gap(m, z, r);
 		if (trials < m->gap) {
 			m->gap -= trials;
 			return 0;
@@ -357,14 +359,14 @@ int64_t varying_marks_more(struct varying_marks *m, struct rng *r, int64_t trial
 	trials -= m->gap;
 	if (trials > m->many) {
 		marks += sample_binomial(r, trials, m->q);
-		m->gap = next_gap(m, r);
+		m->gap = next_gap(m, z, r);
 		return marks;
 	}
-	m->gap = next_gap(m, r);
+	m->gap = next_gap(m, z, r);
 	while (m->gap <= trials) {
 		trials -= m->gap;
 		marks++;
-		m->gap = next_gap(m, r);
+		m->gap = next_gap(m, z, r);
 	}
 	m->gap -= trials;
 	return marks;
