@@ -187,6 +187,12 @@ struct literal_map {
  */
 char *literal_prepare(const char *text, size_t length, const char *name, const char *directory,
 		      struct diag *d, struct literal_map *map);
+/* The end of the string literal starting at P (its opening quote), LINE
+ * counting the newlines passed. */
+const char *literal_skip_string(const char *p, int *line);
+/* The end of the comment (#, //, / * * /) starting at P, or P when none
+ * starts there, LINE counting the newlines passed. */
+const char *literal_skip_comment(const char *p, int *line);
 /*
  * Finds the setting libconfig calls a "duplicate setting name" at LINE of
  * the prepared TEXT: 1 with its NAME and the line it was FIRST given at

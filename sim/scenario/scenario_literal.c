@@ -88,8 +88,7 @@ char *literal_read_file(const char *path, const char *file, int line, struct dia
 	return text;
 }
 
-/* The end of the string literal starting at P (its opening quote). */
-static const char *skip_string(const char *p, int *line)
+const char *literal_skip_string(const char *p, int *line)
 {
 	for (p++; *p && *p != '"'; p++) {
 		if (*p == '\\' && p[1] != '\0')
@@ -100,8 +99,7 @@ static const char *skip_string(const char *p, int *line)
 	return *p ? p + 1 : p;
 }
 
-/* The end of the comment starting at P, or P when none starts there. */
-static const char *skip_comment(const char *p, int *line)
+const char *literal_skip_comment(const char *p, int *line)
 {
 	if (*p == '#' || (p[0] == '/' && p[1] == '/')) {
 		while (*p && *p != '\n')
@@ -165,7 +163,7 @@ static char *scan(const char *text, size_t length, const char *file, int fix, st
 	int settings[64] = {0};
 	int depth = 0, deeper = 0; /* deeper: brackets past the 64 followed */
 	while (*p) {
-		const char *q = skip_comment(p, &line);
+		const char *q = literal_skip_comment(p, &line);
 		if (q != p) {
 			p = q;
 			continue;
@@ -194,7 +192,7 @@ static char *scan(const char *text, size_t length, const char *file, int fix, st
 		}
 		at_line_start = 0;
 		if (c == '"') {
-			p = skip_string(p, &line);
+			p = literal_skip_string(p, &line);
 			continue;
 		}
 		if (isalpha((unsigned char)c) || c == '*' || c == '_') {
@@ -362,7 +360,7 @@ static int check_typed(const char *text, struct diag *d)
 	const char *p = text;
 	while (*p) {
 		int old_line = line;
-		const char *q = skip_comment(p, &line);
+		const char *q = literal_skip_comment(p, &line);
 		if (q != p) {
 			if (line != old_line)
 				for (const char *r = q; r > p; r--)
@@ -405,7 +403,7 @@ static int check_typed(const char *text, struct diag *d)
 				continue;
 			}
 			/* a string over several lines, as libconfig allows */
-			q = skip_string(p, &line);
+			q = literal_skip_string(p, &line);
 			for (const char *t = q; t > p; t--)
 				if (t[-1] == '\n') {
 					line_start = t;
@@ -471,7 +469,7 @@ int literal_duplicate(const char *text, int at, char *name, size_t size, int *fi
 	int n = 0, capacity = 0, depth = 0, line = 1, found = 0;
 	const char *p = text;
 	while (*p && !found) {
-		const char *q = skip_comment(p, &line);
+		const char *q = literal_skip_comment(p, &line);
 		if (q != p) {
 			p = q;
 			continue;
@@ -480,7 +478,7 @@ int literal_duplicate(const char *text, int at, char *name, size_t size, int *fi
 		if (c == '\n')
 			line++;
 		if (c == '"') {
-			p = skip_string(p, &line);
+			p = literal_skip_string(p, &line);
 			continue;
 		}
 		if (c == '{' || c == '(' || c == '[')

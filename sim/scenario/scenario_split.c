@@ -29,29 +29,11 @@
 /* A part holds about this many districts; a shorter list is read at once. */
 enum { SPLIT_PART_DISTRICTS = 2048 };
 
-/* The end of the string starting at P (its opening quote). */
-static const char *skip_string(const char *p)
+/* Past the comment or the string starting at P, or P when neither starts there. */
+static const char *skip_text(const char *p)
 {
-	for (p++; *(p += strcspn(p, "\"\\")) == '\\'; p++)
-		if (p[1] != '\0')
-			p++;
-	return *p ? p + 1 : p;
-}
-
-/* The end of the comment starting at P, or P when none starts there. */
-static const char *skip_comment(const char *p)
-{
-	if (*p == '#' || (p[0] == '/' && p[1] == '/')) {
-		while (*p && *p != '\n')
-			p++;
-		return p;
-	}
-	if (p[0] == '/' && p[1] == '*') {
-		for (p += 2; *p && !(p[0] == '*' && p[1] == '/'); p++)
-			;
-		return *p ? p + 2 : p;
-	}
-	return p;
+	int line = 0;
+	return *p == '"' ? literal_skip_string(p, &line) : literal_skip_comment(p, &line);
 }
 
 static int is_name_char(char c)
@@ -71,16 +53,13 @@ static int find_cuts(const char *text, size_t *close, size_t **cuts)
 	const char *p = text, *list = NULL;
 	int depth = 0, named = 0; /* named: "districts" then '=' or ':' seen at the top */
 	while (*p && list == NULL) {
-		const char *q = skip_comment(p);
+		const char *q = skip_text(p);
 		if (q != p) {
 			p = q;
 			continue;
 		}
 		char c = *p;
-		if (c == '"') {
-			p = skip_string(p);
-			named = 0;
-		} else if (is_name_char(c) && !(c >= '0' && c <= '9') && c != '-') {
+		if (is_name_char(c) && !(c >= '0' && c <= '9') && c != '-') {
 			const char *start = p;
 			while (is_name_char(*p))
 				p++;
@@ -107,16 +86,12 @@ static int find_cuts(const char *text, size_t *close, size_t **cuts)
 	size_t n_commas = 0, *commas = NULL, capacity = 0;
 	int nested = 0;
 	for (p = list + 1; *(p += strcspn(p, "\"#/{}()[],")) != '\0'; ) {
-		const char *q = skip_comment(p);
+		const char *q = skip_text(p);
 		if (q != p) {
 			p = q;
 			continue;
 		}
 		char c = *p;
-		if (c == '"') {
-			p = skip_string(p);
-			continue;
-		}
 		if (c == '{' || c == '(' || c == '[') {
 			nested++;
 		} else if (c == '}' || c == ']' || (c == ')' && nested > 0)) {
