@@ -2,6 +2,9 @@
  * scenario: resolution of the levels and every validation rule of
  * docs/model.md section 2, each problem reported as FILE:LINE: message.
  */
+#define _GNU_SOURCE /* RTLD_NEXT */
+#include <dlfcn.h>
+#include <stdatomic.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -591,6 +594,57 @@ static void a_long_scenario_reads_the_same_on_several_threads(void **state)
 	omp_set_num_threads(1);
 }
 
+/* The bytes of every text the loader has given libconfig to read: its calls
+ * land here (this program's definition comes first), then in libconfig's. */
+static atomic_size_t libconfig_read_bytes;
+struct config_t;
+int config_read_string(struct config_t *config, const char *text);
+int config_read_string(struct config_t *config, const char *text)
+{
+	int (*real)(struct config_t *, const char *);
+	void *found = dlsym(RTLD_NEXT, "config_read_string");
+	assert_non_null(found);
+	memcpy(&real, &found, sizeof real);
+	atomic_fetch_add(&libconfig_read_bytes, strlen(text));
+	return real(config, text);
+}
+
+/* A long district list after many lines: its parts are read once, not each
+ * with the text's lines before it (4 parts, each re-reading 4 MB of
+ * newlines, read 3.4 times the text), and every district keeps its line. */
+static void a_long_list_after_many_lines_is_read_once(void **state)
+{
+	(void)state;
+	enum { N = 8000, BLANK = 4 << 20 };
+	const int bad[] = {7000};
+	char *city = long_city(N, bad, 1, NULL);
+	size_t length = strlen(city) + BLANK + 4, first = (size_t)(strchr(city, '\n') + 1 - city);
+	char *text = malloc(length + 1);
+	assert_non_null(text);
+	memcpy(text, city, first); /* line 1, then a comment of BLANK newlines */
+	memcpy(text + first, "/*", 2);
+	memset(text + first + 2, '\n', BLANK);
+	memcpy(text + first + 2 + BLANK, "*/", 2);
+	strcpy(text + first + 4 + BLANK, city + first);
+	for (int threads = 1; threads <= 3; threads += 2) {
+		omp_set_num_threads(threads);
+		struct diag d;
+		diag_init(&d, "long.cfg");
+		atomic_store(&libconfig_read_bytes, 0);
+		assert_null(scenario_load_string(text, &d));
+		assert_true(atomic_load(&libconfig_read_bytes) < length + length / 8);
+		assert_int_equal(d.count, 2);
+		for (int k = 0; k < 2; k++)
+			assert_int_equal(d.entries[k].line, 11 + BLANK + 7000);
+		assert_non_null(strstr(d.entries[0].message, "'satisfaction' is 1.5"));
+		assert_non_null(strstr(d.entries[1].message, "'problems.main_road' is -1"));
+		diag_free(&d);
+	}
+	omp_set_num_threads(1);
+	free(text);
+	free(city);
+}
+
 static void largest_remainder_ties_go_to_the_earlier_district(void **state)
 {
 	(void)state;
@@ -1128,6 +1182,7 @@ int main(void)
 		cmocka_unit_test(syntax_errors_give_their_line),
 		cmocka_unit_test(unreadable_file_is_an_error),
 		cmocka_unit_test(a_long_scenario_reads_the_same_on_several_threads),
+		cmocka_unit_test(a_long_list_after_many_lines_is_read_once),
 		cmocka_unit_test(largest_remainder_ties_go_to_the_earlier_district),
 		cmocka_unit_test(total_bounds_follow_from_weights_caps_and_deductions),
 		cmocka_unit_test(parameter_paths_set_their_level),

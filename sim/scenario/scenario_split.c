@@ -15,9 +15,13 @@
  * list in one step: the tree is the one a single read gives, setting for
  * setting.
  *
- * Every part keeps the text's line numbers: what a part leaves out is
- * replaced by its newlines alone. When any part fails, the whole text is
- * read again at once, so that libconfig's message is the one a single read
+ * Every part keeps the text's line numbers: the first part's left-out
+ * districts are replaced by their newlines alone; a later part starts at its
+ * own districts, whose lines are moved on by the newlines before them as
+ * they join the first part's list (blanking those newlines instead, each
+ * part would read again the text's lines up to it: a text of many lines
+ * read dozens of times over). When any part fails, the whole text is read
+ * again at once, so that libconfig's message is the one a single read
  * gives.
  */
 #include "scenario_int.h"
@@ -152,23 +156,23 @@ struct cut_text {
 /*
  * The text of part K: part 0 is the text with the districts after the first
  * cut blanked; part K > 0 is "districts = (" and the districts between cut
- * K and the next (or the list's end), everything before blanked.
+ * K and the next (or the list's end), its lines counted from 1 (the
+ * newlines before cut K - 1 are added to them when they move).
  */
 static char *part_text(const struct cut_text *t, int k)
 {
 	static const char head[] = "districts=(";
 	size_t from = k == 0 ? 0 : t->cuts[k - 1] + 1;
 	size_t to = k == 0 ? t->cuts[0] : k < t->n_cuts ? t->cuts[k] : t->close;
-	size_t blank = k == 0 ? t->lines[t->n_cuts] - t->lines[0] : t->lines[k - 1];
+	size_t blank = k == 0 ? t->lines[t->n_cuts] - t->lines[0] : 0;
 	size_t tail = k == 0 ? t->length - t->close : 2;
 	char *out = malloc(blank + sizeof head + (to - from) + tail + 1);
 	if (out == NULL)
 		return NULL;
 	size_t used = 0;
 	if (k > 0) {
-		memset(out, '\n', blank);
-		memcpy(out + blank, head, sizeof head - 1);
-		used = blank + sizeof head - 1;
+		memcpy(out, head, sizeof head - 1);
+		used = sizeof head - 1;
 	}
 	memcpy(out + used, t->text + from, to - from);
 	used += to - from;
@@ -184,21 +188,24 @@ static char *part_text(const struct cut_text *t, int k)
 	return out;
 }
 
-/* Makes CONFIG the owner of SETTING and everything under it. */
-static void adopt(config_setting_t *setting, config_t *config)
+/* Makes CONFIG the owner of SETTING and everything under it, their lines
+ * moved on by LINES. */
+static void adopt(config_setting_t *setting, config_t *config, unsigned lines)
 {
 	setting->config = config;
+	setting->line += lines;
 	if (config_setting_is_aggregate(setting) && setting->value.list != NULL)
 		for (unsigned i = 0; i < setting->value.list->length; i++)
-			adopt(setting->value.list->elements[i], config);
+			adopt(setting->value.list->elements[i], config, lines);
 }
 
 /*
- * Moves the districts of FROM's list to the end of INTO's. libconfig grows a
+ * Moves the districts of FROM's list to the end of INTO's, their lines moved
+ * on by LINES (the newlines before FROM's part). libconfig grows a
  * list's element array by realloc, 16 at a time: the moved-to array keeps
  * that shape, so later additions by libconfig stay within it.
  */
-static int graft(config_setting_t *into, config_setting_t *from)
+static int graft(config_setting_t *into, config_setting_t *from, unsigned lines)
 {
 	config_list_t *a = into->value.list, *b = from->value.list;
 	if (a == NULL || b == NULL || b->length == 0)
@@ -212,7 +219,7 @@ static int graft(config_setting_t *into, config_setting_t *from)
 	for (unsigned i = 0; i < b->length; i++) {
 		config_setting_t *district = b->elements[i];
 		district->parent = into;
-		adopt(district, into->config);
+		adopt(district, into->config, lines);
 		a->elements[a->length++] = district;
 	}
 	b->length = 0; /* FROM's destruction frees the array, not the districts */
@@ -258,7 +265,7 @@ int split_read(config_t *config, const char *text)
 	config_setting_t *into = all ? districts_of(config) : NULL;
 	for (int k = 1; k < n && into != NULL; k++) {
 		config_setting_t *from = districts_of(&others[k]);
-		if (from == NULL || graft(into, from) != 0)
+		if (from == NULL || graft(into, from, (unsigned)lines[k - 1]) != 0)
 			into = NULL;
 	}
 	for (int k = 1; k < n && others != NULL && ok != NULL; k++)
