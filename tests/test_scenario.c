@@ -645,6 +645,34 @@ static void a_long_list_after_many_lines_is_read_once(void **state)
 	free(city);
 }
 
+/* A string as the last district of the first part (the 2,048th) is reported
+ * at its own line: libconfig dates a string by the token after it, the ')'
+ * the first part ends with, which stood after the later districts' lines. */
+static void a_string_ending_the_first_part_keeps_its_line(void **state)
+{
+	(void)state;
+	enum { N = 6000, LAST = 2047 };
+	char *text = long_city(N, NULL, 0, NULL);
+	char *start = strstr(text, "{ name = \"D2047,");
+	assert_non_null(start);
+	char *end = strstr(start, "}; }") + 4;
+	memset(start, ' ', (size_t)(end - start));
+	memcpy(start, "\"oops\"", 6);
+	for (int threads = 1; threads <= 3; threads += 2) {
+		omp_set_num_threads(threads);
+		struct diag d;
+		diag_init(&d, "long.cfg");
+		assert_null(scenario_load_string(text, &d));
+		assert_true(d.count >= 1);
+		assert_non_null(strstr(d.entries[0].message, "districts entry 2048 must be a group"));
+		for (int k = 0; k < d.count; k++)
+			assert_int_equal(d.entries[k].line, 11 + LAST);
+		diag_free(&d);
+	}
+	omp_set_num_threads(1);
+	free(text);
+}
+
 static void largest_remainder_ties_go_to_the_earlier_district(void **state)
 {
 	(void)state;
@@ -1183,6 +1211,7 @@ int main(void)
 		cmocka_unit_test(unreadable_file_is_an_error),
 		cmocka_unit_test(a_long_scenario_reads_the_same_on_several_threads),
 		cmocka_unit_test(a_long_list_after_many_lines_is_read_once),
+		cmocka_unit_test(a_string_ending_the_first_part_keeps_its_line),
 		cmocka_unit_test(largest_remainder_ties_go_to_the_earlier_district),
 		cmocka_unit_test(total_bounds_follow_from_weights_caps_and_deductions),
 		cmocka_unit_test(parameter_paths_set_their_level),

@@ -157,7 +157,10 @@ struct cut_text {
  * The text of part K: part 0 is the text with the districts after the first
  * cut blanked; part K > 0 is "districts = (" and the districts between cut
  * K and the next (or the list's end), its lines counted from 1 (the
- * newlines before cut K - 1 are added to them when they move).
+ * newlines before cut K - 1 are added to them when they move). Each part's
+ * ')' stands where the comma after its last district stood: libconfig gives
+ * a string its line once it has read the next token (another string would
+ * join it), so part 0's ')' comes before the blanked lines, not after.
  */
 static char *part_text(const struct cut_text *t, int k)
 {
@@ -177,9 +180,10 @@ static char *part_text(const struct cut_text *t, int k)
 	memcpy(out + used, t->text + from, to - from);
 	used += to - from;
 	if (k == 0) {
+		out[used++] = ')';
 		memset(out + used, '\n', blank);
-		memcpy(out + used + blank, t->text + t->close, tail);
-		used += blank + tail;
+		memcpy(out + used + blank, t->text + t->close + 1, tail - 1);
+		used += blank + tail - 1;
 	} else {
 		memcpy(out + used, ");", 2);
 		used += 2;
