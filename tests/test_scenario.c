@@ -673,6 +673,52 @@ static void a_string_ending_the_first_part_keeps_its_line(void **state)
 	free(text);
 }
 
+/* The layers of a layered scenario (CITY.cfg+PLAN.cfg) are each read as one
+ * file is: a long first layer in parts on several threads, with the same
+ * scenario and the same messages (file and line) as one thread gives. */
+static void a_long_layer_reads_the_same_on_several_threads(void **state)
+{
+	(void)state;
+	enum { N = 8000 };
+	const int bad[] = {10, 2047, 6001};
+	char city[64], plan[64], both[140];
+	char *text = long_city(N, bad, 3, NULL);
+	write_temp_file(city, text);
+	free(text);
+	write_temp_file(plan, "districts = ( { name = \"D5000, (\\\")\\\")\"; satisfaction = 0.5; },\n"
+			      "  { name = \"D5001, (\\\"}\\\")\"; problems = { back_street = -2; }; } );\n");
+	snprintf(both, sizeof both, "%s+%s", city, plan);
+	char *expected = NULL;
+	for (int threads = 1; threads <= 3; threads += 2) {
+		omp_set_num_threads(threads);
+		struct diag d;
+		diag_init(&d, both);
+		assert_null(scenario_load_file(both, &d));
+		char *now = NULL;
+		size_t size = 0;
+		FILE *out = open_memstream(&now, &size);
+		assert_non_null(out);
+		diag_print(&d, out);
+		fclose(out);
+		/* the city's bad districts and the plan's bad cell, each in its own file */
+		assert_int_equal(d.count, 7);
+		for (int k = 0; k < 3; k++) /* the later parts' lines too */
+			assert_int_equal(d.entries[k].line, 11 + bad[k]);
+		assert_non_null(strstr(now, "'problems.back_street' is -2"));
+		if (expected == NULL) {
+			expected = now;
+		} else {
+			assert_string_equal(now, expected);
+			free(now);
+		}
+		diag_free(&d);
+	}
+	free(expected);
+	unlink(city);
+	unlink(plan);
+	omp_set_num_threads(1);
+}
+
 static void largest_remainder_ties_go_to_the_earlier_district(void **state)
 {
 	(void)state;
@@ -1212,6 +1258,7 @@ int main(void)
 		cmocka_unit_test(a_long_scenario_reads_the_same_on_several_threads),
 		cmocka_unit_test(a_long_list_after_many_lines_is_read_once),
 		cmocka_unit_test(a_string_ending_the_first_part_keeps_its_line),
+		cmocka_unit_test(a_long_layer_reads_the_same_on_several_threads),
 		cmocka_unit_test(largest_remainder_ties_go_to_the_earlier_district),
 		cmocka_unit_test(total_bounds_follow_from_weights_caps_and_deductions),
 		cmocka_unit_test(parameter_paths_set_their_level),

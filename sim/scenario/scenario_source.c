@@ -489,7 +489,7 @@ static void read_layer(struct scenario_source *src, int k, struct diag *d)
 	config_t *config = k == 0 ? &src->config : &own;
 	if (k > 0)
 		config_init(&own);
-	if (prepared != NULL && !config_read_string(config, prepared)) {
+	if (prepared != NULL && !split_read(config, prepared)) {
 		int before = d->count;
 		report_read_error(config, prepared, &map, folder, d);
 		literal_map_entries(&map, d, before);
