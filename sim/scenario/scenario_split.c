@@ -6,7 +6,7 @@
  * list: config_setting_add compares each new member with the group's
  * others character by character, and a list's element array grows by
  * realloc 16 elements at a time, so that a list of n districts copies about
- * n * n / 4 bytes as it grows (at 100,000, gigabytes: a fifth of the read).
+ * n * n / 4 bytes as it grows (at 100,000 a tenth of the read, in a profile).
  * The districts are independent groups, so the text is cut between two of
  * them every few thousand districts: the first part keeps everything else
  * and the list's first districts, each other part is a list of its own
