@@ -185,6 +185,10 @@ check "optimize: a lever's policy beyond the list is exit 2" \
 check "optimize: the lever named" grep -q "lever 'x': policy 9 does not exist" "$work/err"
 check "optimize: --target reached, the budget it needed" bash -c "'$ccsim' optimize '$src/tests/data/optimize/small.cfg' \
 	--reps 300 --max-reps 600 --holdout-reps 0 --target 0.3 --threads 2 | grep -q 'reached the target 30.00%'"
+# --max-reps given at its default's value is still given (not 8 times --reps)
+"$ccsim" optimize "$src/tests/data/optimize/small.cfg" --reps 300 --max-reps 10000000 --holdout-reps 0 \
+	--budget 1 --quiet --json "$work/maxreps.json" >/dev/null 2>&1
+check "optimize: --max-reps 10000000 kept" grep -q '"max_reps": 10000000' "$work/maxreps.json"
 decide morris sensitivity "$demo" --method morris --trajectories 2 --reps 100
 decide sobol sensitivity "$demo" --method sobol --samples 6 --reps 50 --bootstrap 20
 # a whole-number path: the grid's rounded values are said, a grid that runs one twice is refused

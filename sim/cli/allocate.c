@@ -120,6 +120,6 @@ int command_allocate(int argc, char **argv, struct cluster *cluster)
 		.command = "allocate", .n_levers = 1, .levers = &lever, .budget = f.budget, .unit = "",
 		.max_reps = o.max_reps, .indifference = f.indifference, .holdout_reps = f.holdout,
 		.target = 0.0, .from_zero = 1};
-	return optimize_cli_run("allocate", file, &problem, &o, o.max_reps != CLI_DEFAULT_MAX_REPS,
+	return optimize_cli_run("allocate", file, &problem, &o, o.have_max_reps,
 				ALLOCATE_DEFAULT_REPS);
 }

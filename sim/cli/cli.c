@@ -270,6 +270,7 @@ static int common_option(struct cli_options *o, int opt, char *arg, const char *
 		if (cli_parse_count(arg, 1, 1ULL << 53, &value) != 0)
 			return cli_usage_error(command, _("--max-reps takes a whole number from 1 to 2^53"));
 		o->max_reps = (int64_t)value;
+		o->have_max_reps = 1;
 		return 0;
 	case 'h':
 		fputs(_(usage), stdout);

@@ -39,6 +39,7 @@ struct cli_options {
 	uint64_t seed;
 	int threads;
 	double precision;
+	int have_max_reps; /* --max-reps given (its value may equal the default) */
 	int64_t max_reps;
 	int strict;        /* --strict: warnings are errors */
 	int n_settings;

@@ -232,7 +232,7 @@ int command_optimize(int argc, char **argv, struct cluster *cluster)
 			.max_reps = o.max_reps, .indifference = f->indifference,
 			.holdout_reps = f->holdout, .target = f->target, .from_zero = 0};
 		status = optimize_cli_run("optimize", file, &problem, &o,
-					  o.max_reps != CLI_DEFAULT_MAX_REPS, OPTIMIZE_DEFAULT_REPS);
+					  o.have_max_reps, OPTIMIZE_DEFAULT_REPS);
 	}
 	free(f);
 	return status < 0 ? EXIT_OK : status;
