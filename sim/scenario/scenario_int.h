@@ -187,6 +187,31 @@ struct literal_map {
  */
 char *literal_prepare(const char *text, size_t length, const char *name, const char *directory,
 		      struct diag *d, struct literal_map *map);
+/* The ASCII classes of a scenario's text, as libconfig's scanner sees them:
+ * not the C library's ctype, which looks each byte up through the locale
+ * (a call a character in the pre-scan's loops) and whose answer for bytes
+ * beyond ASCII is the locale's. */
+static inline int ascii_digit(char c)
+{
+	return (unsigned char)(c - '0') < 10;
+}
+
+static inline int ascii_alpha(char c)
+{
+	return (unsigned char)((c | 0x20) - 'a') < 26;
+}
+
+static inline int ascii_xdigit(char c)
+{
+	return ascii_digit(c) || (unsigned char)((c | 0x20) - 'a') < 6;
+}
+
+/* A character of a setting's name after its first: a letter, a digit, _ - * */
+static inline int ascii_name_char(char c)
+{
+	return ascii_alpha(c) || ascii_digit(c) || c == '_' || c == '-' || c == '*';
+}
+
 /* The end of the string literal starting at P (its opening quote), LINE
  * counting the newlines passed. */
 const char *literal_skip_string(const char *p, int *line);

@@ -11,7 +11,6 @@
 #include "ccsim_limits.h"
 #include "i18n.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <omp.h>
 #include <stdint.h>
@@ -163,12 +162,14 @@ static char *scan(const char *text, size_t length, const char *file, int fix, st
 	int settings[64] = {0};
 	int depth = 0, deeper = 0; /* deeper: brackets past the 64 followed */
 	while (*p) {
-		const char *q = literal_skip_comment(p, &line);
-		if (q != p) {
-			p = q;
-			continue;
-		}
 		char c = *p;
+		if (c == '#' || c == '/') {
+			const char *q = literal_skip_comment(p, &line);
+			if (q != p) {
+				p = q;
+				continue;
+			}
+		}
 		if (c == '\n') {
 			line++;
 			p++;
@@ -195,8 +196,8 @@ static char *scan(const char *text, size_t length, const char *file, int fix, st
 			p = literal_skip_string(p, &line);
 			continue;
 		}
-		if (isalpha((unsigned char)c) || c == '*' || c == '_') {
-			while (isalnum((unsigned char)*p) || *p == '_' || *p == '-' || *p == '*')
+		if (ascii_alpha(c) || c == '*' || c == '_') {
+			while (ascii_name_char(*p))
 				p++;
 			continue;
 		}
@@ -221,21 +222,21 @@ static char *scan(const char *text, size_t length, const char *file, int fix, st
 				 "few dozen (libconfig would read this one in time growing with its "
 				 "square)%s"), limit, "");
 		}
-		int sign = (c == '+' || c == '-') && (isdigit((unsigned char)p[1]) || p[1] == '.');
-		if (!isdigit((unsigned char)c) && !sign && !(c == '.' && isdigit((unsigned char)p[1]))) {
+		int sign = (c == '+' || c == '-') && (ascii_digit(p[1]) || p[1] == '.');
+		if (!ascii_digit(c) && !sign && !(c == '.' && ascii_digit(p[1]))) {
 			p++;
 			continue;
 		}
 		const char *start = p;
 		const char *digits = p + sign;
 		int hex = digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X') &&
-			  isxdigit((unsigned char)digits[2]);
+			  ascii_xdigit(digits[2]);
 		const char *end = hex ? digits + 2 : digits;
-		while (hex ? isxdigit((unsigned char)*end) : isdigit((unsigned char)*end))
+		while (hex ? ascii_xdigit(*end) : ascii_digit(*end))
 			end++;
 		if (!hex && (*end == '.' || *end == 'e' || *end == 'E')) {
 			/* a real number: libconfig reads it as a double */
-			while (isdigit((unsigned char)*end) || *end == '.' || *end == 'e' || *end == 'E' ||
+			while (ascii_digit(*end) || *end == '.' || *end == 'e' || *end == 'E' ||
 			       ((*end == '+' || *end == '-') && (end[-1] == 'e' || end[-1] == 'E')))
 				end++;
 			p = end;
@@ -359,8 +360,9 @@ static int check_typed(const char *text, struct diag *d)
 	int after_assign = 0;   /* the last token was '=' or ':' */
 	const char *p = text;
 	while (*p) {
+		unsigned char c = (unsigned char)*p;
 		int old_line = line;
-		const char *q = literal_skip_comment(p, &line);
+		const char *q = c == '#' || c == '/' ? literal_skip_comment(p, &line) : p;
 		if (q != p) {
 			if (line != old_line)
 				for (const char *r = q; r > p; r--)
@@ -371,7 +373,6 @@ static int check_typed(const char *text, struct diag *d)
 			p = q;
 			continue;
 		}
-		unsigned char c = (unsigned char)*p;
 		if (c == '\n') {
 			line++;
 			line_start = ++p;
@@ -428,15 +429,15 @@ static int check_typed(const char *text, struct diag *d)
 			depth--;
 		}
 		int in_array = depth > 0 && depth <= (int)sizeof stack && stack[depth - 1] != '{';
-		if (isdigit(c) || ((c == '-' || c == '+' || c == '.') && isdigit((unsigned char)p[1]))) {
+		if (ascii_digit((char)c) || ((c == '-' || c == '+' || c == '.') && ascii_digit(p[1]))) {
 			const char *start = p;
 			p++;
-			while (isalnum((unsigned char)*p) || *p == '.' ||
+			while (ascii_alpha(*p) || ascii_digit(*p) || *p == '.' ||
 			       ((*p == '-' || *p == '+') && (p[-1] == 'e' || p[-1] == 'E')))
 				p++;
-			if (after_assign && !in_array && *p == ',' && isdigit((unsigned char)p[1])) {
+			if (after_assign && !in_array && *p == ',' && ascii_digit(p[1])) {
 				const char *end = p + 1;
-				while (isdigit((unsigned char)*end))
+				while (ascii_digit(*end))
 					end++;
 				diag_add(d, line, _("column %d: '%.*s' has a decimal comma: write %.*s.%.*s "
 					 "(a point, not a comma)"), column_of(line_start, start),
@@ -448,8 +449,8 @@ static int check_typed(const char *text, struct diag *d)
 			continue;
 		}
 		after_assign = c == '=' || c == ':';
-		if (isalpha(c) || c == '_' || c == '*' || c == '@') {
-			while (isalnum((unsigned char)*p) || *p == '_' || *p == '-' || *p == '*' || *p == '@')
+		if (ascii_alpha((char)c) || c == '_' || c == '*' || c == '@') {
+			while (ascii_name_char(*p) || *p == '@')
 				p++;
 			continue;
 		}
@@ -488,12 +489,12 @@ int literal_duplicate(const char *text, int at, char *name, size_t size, int *fi
 				n--; /* the scope's names are forgotten */
 			depth--;
 		}
-		if (!(isalpha((unsigned char)c) || c == '*')) {
+		if (!(ascii_alpha(c) || c == '*')) {
 			p++;
 			continue;
 		}
 		const char *start = p;
-		while (isalnum((unsigned char)*p) || *p == '_' || *p == '-' || *p == '*')
+		while (ascii_name_char(*p))
 			p++;
 		const char *r = p;
 		while (*r == ' ' || *r == '\t' || *r == '\r')

@@ -40,12 +40,6 @@ static const char *skip_text(const char *p)
 	return *p == '"' ? literal_skip_string(p, &line) : literal_skip_comment(p, &line);
 }
 
-static int is_name_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-	       c == '-' || c == '*';
-}
-
 /*
  * Finds the top-level list "districts = ( ... )" in TEXT: its ')' in
  * *CLOSE, and in *CUTS (allocated) the commas after every
@@ -63,9 +57,9 @@ static int find_cuts(const char *text, size_t *close, size_t **cuts)
 			continue;
 		}
 		char c = *p;
-		if (is_name_char(c) && !(c >= '0' && c <= '9') && c != '-') {
+		if (ascii_name_char(c) && !(c >= '0' && c <= '9') && c != '-') {
 			const char *start = p;
-			while (is_name_char(*p))
+			while (ascii_name_char(*p))
 				p++;
 			named = depth == 0 && p - start == 9 && memcmp(start, "districts", 9) == 0 ? 1 : 0;
 		} else if (c == '=' || c == ':') {
@@ -203,13 +197,29 @@ static void adopt(config_setting_t *setting, config_t *config, unsigned lines)
 			adopt(setting->value.list->elements[i], config, lines);
 }
 
+static config_setting_t *districts_of(config_t *config)
+{
+	config_setting_t *list = config_setting_get_member(config_root_setting(config), "districts");
+	return list != NULL && config_setting_is_list(list) ? list : NULL;
+}
+
+/* Gives the districts of PART to CONFIG, their lines moved on by LINES (the
+ * newlines before PART's text): on PART's thread, before the graft. */
+static void adopt_part(config_t *part, config_t *config, unsigned lines)
+{
+	config_setting_t *from = districts_of(part);
+	config_list_t *list = from != NULL ? from->value.list : NULL;
+	for (unsigned i = 0; list != NULL && i < list->length; i++)
+		adopt(list->elements[i], config, lines);
+}
+
 /*
- * Moves the districts of FROM's list to the end of INTO's, their lines moved
- * on by LINES (the newlines before FROM's part). libconfig grows a
- * list's element array by realloc, 16 at a time: the moved-to array keeps
- * that shape, so later additions by libconfig stay within it.
+ * Moves the districts of FROM's list (adopted already) to the end of
+ * INTO's. libconfig grows a list's element array by realloc, 16 at a time:
+ * the moved-to array keeps that shape, so later additions by libconfig
+ * stay within it.
  */
-static int graft(config_setting_t *into, config_setting_t *from, unsigned lines)
+static int graft(config_setting_t *into, config_setting_t *from)
 {
 	config_list_t *a = into->value.list, *b = from->value.list;
 	if (a == NULL || b == NULL || b->length == 0)
@@ -223,17 +233,10 @@ static int graft(config_setting_t *into, config_setting_t *from, unsigned lines)
 	for (unsigned i = 0; i < b->length; i++) {
 		config_setting_t *district = b->elements[i];
 		district->parent = into;
-		adopt(district, into->config, lines);
 		a->elements[a->length++] = district;
 	}
 	b->length = 0; /* FROM's destruction frees the array, not the districts */
 	return 0;
-}
-
-static config_setting_t *districts_of(config_t *config)
-{
-	config_setting_t *list = config_setting_get_member(config_root_setting(config), "districts");
-	return list != NULL && config_setting_is_list(list) ? list : NULL;
 }
 
 int split_read(config_t *config, const char *text)
@@ -262,6 +265,8 @@ int split_read(config_t *config, const char *text)
 			char *part = part_text(&cut, k);
 			ok[k] = part != NULL && config_read_string(k == 0 ? config : &others[k], part);
 			free(part);
+			if (k > 0 && ok[k])
+				adopt_part(&others[k], config, (unsigned)lines[k - 1]);
 		}
 		for (int k = 0; k < n; k++)
 			all = all && ok[k];
@@ -269,7 +274,7 @@ int split_read(config_t *config, const char *text)
 	config_setting_t *into = all ? districts_of(config) : NULL;
 	for (int k = 1; k < n && into != NULL; k++) {
 		config_setting_t *from = districts_of(&others[k]);
-		if (from == NULL || graft(into, from, (unsigned)lines[k - 1]) != 0)
+		if (from == NULL || graft(into, from) != 0)
 			into = NULL;
 	}
 	for (int k = 1; k < n && others != NULL && ok != NULL; k++)
