@@ -1,0 +1,131 @@
+/*
+ * campaign_int: what campaign.c (the blocks without hooks, the results)
+ * and campaign_hooked.c (the blocks whose replications run week by week
+ * with week hooks) share: a campaign's record, its cells' samplers and the
+ * draws that search their tables. Private to sim/model's campaign files.
+ */
+#ifndef CCSIM_CAMPAIGN_INT_H
+#define CCSIM_CAMPAIGN_INT_H
+
+#include "campaign.h"
+#include "varying.h"
+
+#include <stdint.h>
+
+/* One binomial rate of a cell: the kept tables by n, for n in [1, tabled],
+ * and the source for every other draw. */
+struct binomial_draws {
+	_Atomic(struct cdf_table *) *by_n;
+	uint64_t tabled;
+	struct binomial_source source;
+};
+
+/* What a cell draws with when no hook changes its rates. */
+struct cell_draws {
+	struct binomial_draws rectify, rebound;
+	struct poisson_source arrival;
+	int64_t problems;
+};
+
+/* The rates of a few values (a discrete input's) a varying cell keeps samplers for. */
+#define FEW_RATES 4
+
+/* A cell whose values uncertain inputs set anew in every replication. */
+struct varying_cell {
+	struct campaign_variation how;
+	struct campaign_values *values;   /* [capacity]: each replication's of the block */
+	struct binomial_draws few_rectify[FEW_RATES], few_rebound[FEW_RATES];
+	struct poisson_source few_arrival[FEW_RATES];
+	int next_rectify, next_rebound, next_arrival;
+};
+
+/* The hooked blocks' records (campaign_hooked.c). */
+struct hooked_cell;
+struct hooked_kept;
+struct hooked_untabled;
+
+struct campaign {
+	size_t cells;
+	int weeks, batches;
+	int capacity;
+	int64_t initial;                /* sum of O0 */
+	struct cell_draws *draws;       /* [cells] */
+	size_t *order;                  /* [cells]: cells of the same rates one after another */
+	/* [cell][capacity][batch]: O at tau_b, in 32 bits unless some cell's
+	 * O may not fit (wide) */
+	int wide;
+	int32_t *open32;
+	int64_t *open64;
+	int64_t *rectified, *arrived;   /* [capacity] */
+	int64_t *initial_shift;         /* [capacity]: O0 drawn by uncertain inputs less the scenario's */
+	int *vary;                      /* [cells]: the cell's index in varying, -1: fixed (NULL: none varies) */
+	struct varying_cell *varying;
+	int n_varying;
+	struct varying_grid *grid;      /* the continuous inputs' rates' tables (varying.h) */
+	int *block_order;               /* [capacity]: a varying cell's replications by grid point */
+	int *block_scratch;             /* [capacity]: varying_order's */
+	int64_t *week_open;             /* [2][weeks + 1]: two replications of one cell */
+	/* made on a hooked block's first use: */
+	struct inventory *inventories;  /* [CAMPAIGN_HOOKED_BLOCK][cells]: the hooks' view */
+	struct hooked_cell *hooked_cells; /* [CAMPAIGN_HOOKED_BLOCK][cells] */
+	struct hooked_kept *hooked_kept;  /* [cells] */
+	struct hooked_untabled *hooked_untabled; /* [CAMPAIGN_HOOKED_BLOCK][cells], when cells vary */
+	int64_t *hooked_open;           /* [CAMPAIGN_HOOKED_BLOCK][cell][batch]: O at tau_b */
+	int hooked;                     /* the last replication ran with a hook */
+	int hooked_done;                /* the last hooked block's replications run to their end */
+	struct inversion_tables *tables;
+	/* the last unhooked block run (campaign_share): seed, first, count; 0 count: none */
+	uint64_t block_seed, block_first;
+	int block_count;
+	/* lending (campaign_share): each cell's rectified and arrived in each
+	 * replication of the block, [cell][capacity][2] */
+	int64_t *cell_sums;
+	/* taking: the campaign whose results the cells marked in SHARED copy */
+	const struct campaign *donor;
+	unsigned char *shared;          /* [cells] */
+};
+
+/* D drawing at rate P, from TABLES (may be NULL). */
+static inline void binomial_draws_init(struct binomial_draws *d, double p,
+				       struct inversion_tables *tables)
+{
+	inversion_binomial_init(&d->source, p, tables);
+	d->by_n = d->source.cdfs != NULL ? d->source.cdfs->by_n : NULL;
+	d->tabled = d->source.cdfs != NULL && d->source.n_max > 0 ? (uint64_t)d->source.n_max : 0;
+}
+
+/*
+ * The draws of inversion.h, with the stream kept by value: its state stays
+ * in registers through a cell's weeks, and only the rare draw out of line
+ * (past the tables, or a table not built yet) sees a copy in memory.
+ */
+__attribute__((noinline)) int64_t campaign_binomial_rare(const struct binomial_source *source,
+							 struct rng *r, int64_t n);
+
+static inline int64_t draw_binomial(const struct binomial_draws *d, struct rng *r, int64_t n)
+{
+	/* n in [1, tabled] in one comparison */
+	if (__builtin_expect((uint64_t)n - 1 < d->tabled, 1)) {
+		const struct cdf_table *t = atomic_load_explicit(&d->by_n[n], memory_order_acquire);
+		if (__builtin_expect(t != NULL, 1))
+			return inversion_cdf_draw(t, r);
+	}
+	if (n <= 0)
+		return 0; /* as inversion_binomial_draw: no uniform drawn */
+	struct rng kept = *r;
+	int64_t x = campaign_binomial_rare(&d->source, &kept, n);
+	*r = kept;
+	return x;
+}
+
+static inline int64_t draw_poisson(const struct poisson_source *source, struct rng *r)
+{
+	if (__builtin_expect(source->table != NULL, 1))
+		return inversion_cdf_draw(source->table, r);
+	struct rng kept = *r;
+	int64_t x = inversion_poisson_draw_untabled(source, &kept);
+	*r = kept;
+	return x;
+}
+
+#endif
