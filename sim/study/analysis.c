@@ -123,7 +123,7 @@ static int morris(struct study *st, struct analysis_result *a, struct diag *d)
 		status = -1;
 	}
 	if (status == 0)
-		status = design_evaluate(st, a->inputs, k, design.points, count, pass, total, d);
+		status = design_evaluate(st, a->inputs, k, design.points, count, k + 1, pass, total, d);
 	if (status == 0) {
 		sensitivity_morris_effects(&design, total, a->morris_total.mu_star, a->morris_total.mu,
 			       a->morris_total.sigma);
@@ -138,6 +138,32 @@ static int morris(struct study *st, struct analysis_result *a, struct diag *d)
 	free(total);
 	sensitivity_morris_design_free(&design);
 	return status;
+}
+
+/*
+ * A Sobol' design's points by row: point I of the row-major order (the
+ * rows of the designs in turn, each row's k + 2 blocks one after another)
+ * is point sobol_row_major(I) of the block-major order the estimators read
+ * (each design's blocks of N rows in turn).
+ */
+static int sobol_row_major(int i, int k, int n)
+{
+	int blocks = SOBOL_BLOCKS(k);
+	int row = i / blocks, m = i % blocks;
+	return (row / n * blocks + m) * n + row % n;
+}
+
+/* Y[count], evaluated in row-major order, put in block-major order. 0, or -1 (memory). */
+static int unscramble(double *y, int count, int k, int n)
+{
+	double *copy = malloc((size_t)count * sizeof *copy);
+	if (copy == NULL)
+		return -1;
+	for (int i = 0; i < count; i++)
+		copy[sobol_row_major(i, k, n)] = y[i];
+	memcpy(y, copy, (size_t)count * sizeof *y);
+	free(copy);
+	return 0;
 }
 
 /* Sobol' indices from REPLICATES scrambled Sobol' designs of at least
@@ -163,10 +189,15 @@ static int sobol_rqmc(struct study *st, struct analysis_result *a, struct diag *
 		diag_no_memory(d, "making the Sobol' design");
 		status = -1;
 	}
+	/* a row's k + 2 points one after another: they run in lockstep */
 	for (int i = 0; i < count && status == 0; i++)
-		sobol_rqmc_point(&design, i, &x[(size_t)i * (size_t)k]);
+		sobol_rqmc_point(&design, sobol_row_major(i, k, n), &x[(size_t)i * (size_t)k]);
 	if (status == 0)
-		status = design_evaluate(st, a->inputs, k, x, count, pass, total, d);
+		status = design_evaluate(st, a->inputs, k, x, count, SOBOL_BLOCKS(k), pass, total, d);
+	if (status == 0 && (unscramble(pass, count, k, n) != 0 || unscramble(total, count, k, n) != 0)) {
+		diag_no_memory(d, "estimating the Sobol' indices");
+		status = -1;
+	}
 	if (status == 0) {
 		sobol_rqmc_estimate(&design, total, &of_total);
 		sobol_rqmc_estimate(&design, pass, &of_pass);
@@ -204,11 +235,18 @@ static int sobol(struct study *st, struct analysis_result *a, struct diag *d)
 		diag_no_memory(d, "making the Sobol' design");
 		status = -1;
 	}
+	/* a row's k + 2 points one after another: they run in lockstep */
 	for (int m = 0; m < SOBOL_BLOCKS(k) && status == 0; m++)
 		for (int j = 0; j < design.n; j++)
-			sensitivity_sobol_point(&design, m, j, &x[((size_t)m * (size_t)design.n + (size_t)j) * (size_t)k]);
+			sensitivity_sobol_point(&design, m, j,
+						&x[((size_t)j * SOBOL_BLOCKS(k) + (size_t)m) * (size_t)k]);
 	if (status == 0)
-		status = design_evaluate(st, a->inputs, k, x, count, pass, total, d);
+		status = design_evaluate(st, a->inputs, k, x, count, SOBOL_BLOCKS(k), pass, total, d);
+	if (status == 0 && (unscramble(pass, count, k, design.n) != 0 ||
+			    unscramble(total, count, k, design.n) != 0)) {
+		diag_no_memory(d, "estimating the Sobol' indices");
+		status = -1;
+	}
 	if (status == 0 && (sensitivity_sobol_estimate(&design, total, a->bootstrap, st->run.seed, &of_total) != 0 ||
 			    sensitivity_sobol_estimate(&design, pass, a->bootstrap, st->run.seed, &of_pass) != 0)) {
 		diag_no_memory(d, "estimating the Sobol' indices");

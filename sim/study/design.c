@@ -6,10 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Points prepared ahead of a parallel run, per thread: enough to keep the
- * threads busy, few enough that the prepared variants stay small. */
-#define DESIGN_BATCH_PER_THREAD 2
-
 double design_value(const struct design_input *in, double unit)
 {
 	double v = in->dist != NULL ? distribution_quantile(in->dist, in->p_lo + unit * (in->p_hi - in->p_lo))
@@ -102,86 +98,156 @@ int design_run_base_and_points(struct study *st, struct parameter_setting *setti
 	return status;
 }
 
-/* One point of a batch: its variant, and what its run gave or why it failed. */
-struct slot {
-	struct study_variant variant;
-	struct design_point result;
-	struct diag diag;
-	int status;
-};
+/* Point P's settings: the inputs at its unit values X[p][k]. */
+static void settings_of(const struct design_input *inputs, int k, const double *x, int p,
+			struct parameter_setting *settings)
+{
+	for (int i = 0; i < k; i++) {
+		settings[i].path = inputs[i].path;
+		settings[i].value = design_value(&inputs[i], x[(size_t)p * (size_t)k + (size_t)i]);
+		settings[i].used = settings[i].integer = 0;
+	}
+}
+
+/*
+ * The points FIRST .. FIRST + G - 1 one at a time, as they ran before
+ * groups (each prepared, then run alone): the first to fail speaks in D,
+ * a preparation's failure with *PREPARING set. For a group that failed
+ * only: which point fails first, and how, is then what it was point by
+ * point. Returns 0 or -1.
+ */
+static int run_alone(struct study *st, const struct design_input *inputs, int k, const double *x,
+		     int first, int g, const struct run_options *one, double *slots, int *preparing,
+		     struct diag *d)
+{
+	for (int p = first; p < first + g; p++) {
+		struct parameter_setting settings[LIMIT_INPUTS];
+		settings_of(inputs, k, x, p, settings);
+		struct study_variant v;
+		if (study_prepare_unmarked(st, 0, settings, k, &v, d) != 0) {
+			*preparing = 1;
+			return -1;
+		}
+		struct design_point out;
+		int status = run_point(&v, one, &out, d);
+		study_variant_free(&v);
+		if (status != 0)
+			return -1;
+		slots[3 * (size_t)(p - first) + 1] = out.pass;
+		slots[3 * (size_t)(p - first) + 2] = out.total_mean;
+	}
+	return 0;
+}
+
+/*
+ * The G points FIRST .. FIRST + G - 1, prepared here and run in lockstep
+ * on one thread (variant 0's cells that the others draw alike are drawn
+ * once, and the tables are shared: campaign_share), into SLOTS[3 g]
+ * (status, P(pass), mean Total each). Each point draws what it draws
+ * alone. 0, or -1 with the reasons in D as run_alone gives them.
+ */
+static int run_group(struct study *st, const struct design_input *inputs, int k, const double *x,
+		     int first, int g, const struct run_options *one, double *slots, int *preparing,
+		     struct diag *d)
+{
+	struct study_variant *v = calloc((size_t)g, sizeof *v);
+	struct run_result *results = calloc((size_t)g, sizeof *results);
+	struct pairing *pairings = calloc((size_t)g, sizeof *pairings);
+	int status = v != NULL && results != NULL && pairings != NULL ? 0 : -1;
+	int prepared = 0;
+	struct diag mine;
+	diag_init(&mine, NULL);
+	for (; prepared < g && status == 0; prepared++) {
+		struct parameter_setting settings[LIMIT_INPUTS];
+		settings_of(inputs, k, x, first + prepared, settings);
+		if (study_prepare_unmarked(st, 0, settings, k, &v[prepared], &mine) != 0)
+			status = -1;
+	}
+	if (status == 0)
+		status = study_run_variants(v, g, one, results, pairings, &mine);
+	for (int j = 0; j < g && status == 0; j++) {
+		slots[3 * (size_t)j + 1] = study_pass_share(&results[j]);
+		slots[3 * (size_t)j + 2] = results[j].tally->total.mean;
+	}
+	for (int j = 0; results != NULL && j < g; j++)
+		run_result_free(&results[j]);
+	for (int j = 0; v != NULL && j < prepared; j++)
+		study_variant_free(&v[j]);
+	free(v);
+	free(results);
+	free(pairings);
+	diag_free(&mine);
+	if (status != 0) /* as point by point */
+		status = run_alone(st, inputs, k, x, first, g, one, slots, preparing, d);
+	for (int j = 0; j < g; j++)
+		slots[3 * (size_t)j] = status;
+	return status;
+}
 
 /*
  * Runs the points FIRST .. LAST-1 into MINE (status, P(pass), mean Total
- * each, from FIRST): prepared here a batch at a time, run in parallel. 0, or
- * -1 with the first failed point's reasons in D.
+ * each, from FIRST), in groups of GROUP: each group prepared and run on
+ * one thread, the groups shared among the threads. 0, or -1 with the first
+ * failed point's reasons in D.
  */
 static int run_points(struct study *st, const struct design_input *inputs, int k, const double *x,
-		      int first, int last, double *mine, struct diag *d)
+		      int first, int last, int group, double *mine, struct diag *d)
 {
 	struct run_options one = st->run;
 	one.threads = 1;
 	one.cluster = NULL;  /* a point runs in one process */
-	int batch = DESIGN_BATCH_PER_THREAD * st->run.threads;
-	struct slot *slots = calloc((size_t)batch, sizeof *slots);
-	if (slots == NULL) {
-		diag_no_memory(d, _("preparing the design's points"));
-		return -1;
-	}
-	int status = 0;
-	for (int start = first; start < last && status == 0; start += batch) {
-		int end = start + batch < last ? start + batch : last;
-		/* prepared here: nothing is read or set up on the workers */
-		int prepared = 0;
-		struct diag failed;
-		diag_init(&failed, NULL);
-		for (int p = start; p < end; p++, prepared++) {
-			struct parameter_setting settings[LIMIT_INPUTS];
-			for (int i = 0; i < k; i++) {
-				settings[i].path = inputs[i].path;
-				settings[i].value = design_value(&inputs[i], x[(size_t)p * (size_t)k + (size_t)i]);
-				settings[i].used = settings[i].integer = 0;
-			}
-			if (study_prepare(st, 0, settings, k, NULL, NULL, &slots[p - start].variant,
-					  &failed) != 0)
-				break;
-		}
+	one.precision = 0.0;
+	int groups = (last - first) / group;
+	/* the first group that failed (groups after it need not run) and why */
+	int failed = groups, preparing = 0;
+	struct diag why;
+	diag_init(&why, NULL);
 #pragma omp parallel for num_threads(st->run.threads) schedule(dynamic, 1)
-		for (int j = 0; j < prepared; j++) {
-			diag_init(&slots[j].diag, NULL);
-			slots[j].status = run_point(&slots[j].variant, &one, &slots[j].result, &slots[j].diag);
-		}
-		/* the first failed point speaks: a run's failure before a later
-		 * point's preparation is a run's, not a preparation's */
-		for (int j = 0; j < prepared; j++) {
-			if (status == 0 && slots[j].status != 0) {
-				diag_move(d, &slots[j].diag);
-				st->failed_file = NULL;
-				status = -1;
+	for (int g = 0; g < groups; g++) {
+		int before;
+#pragma omp atomic read
+		before = failed;
+		if (before < g)
+			continue;
+		struct diag mine_diag;
+		int mine_preparing = 0;
+		diag_init(&mine_diag, NULL);
+		int status = run_group(st, inputs, k, x, first + g * group, group, &one,
+				       &mine[3 * (size_t)g * (size_t)group], &mine_preparing, &mine_diag);
+		if (status != 0) {
+#pragma omp critical(design_failed)
+			if (g < failed) {
+				diag_free(&why);
+				diag_init(&why, NULL);
+				diag_move(&why, &mine_diag);
+				preparing = mine_preparing;
+#pragma omp atomic write
+				failed = g;
 			}
-			double *slot = &mine[3 * (size_t)(start + j - first)];
-			slot[0] = slots[j].status;
-			slot[1] = slots[j].result.pass;
-			slot[2] = slots[j].result.total_mean;
-			diag_free(&slots[j].diag);
-			study_variant_free(&slots[j].variant);
 		}
-		if (status == 0 && prepared < end - start) {
-			diag_move(d, &failed);
-			status = -1;
-		}
-		diag_free(&failed);
+		diag_free(&mine_diag);
 	}
-	free(slots);
+	int status = failed < groups ? -1 : 0;
+	if (status != 0) {
+		diag_move(d, &why);
+		/* a preparation's failure names its file; a run's does not */
+		st->failed_file = preparing ? st->sources[0].file : NULL;
+	}
+	diag_free(&why);
 	return status;
 }
 
 int design_evaluate(struct study *st, const struct design_input *inputs, int k, const double *x,
-		    int count, double *pass, double *total, struct diag *d)
+		    int count, int group, double *pass, double *total, struct diag *d)
 {
 	struct cluster *cluster = st->run.cluster;
 	int processes = cluster_size(cluster);
 	int rank = cluster_rank(cluster);
-	int block = (count + processes - 1) / processes;
+	if (group < 1 || count % group != 0)
+		group = 1;
+	/* whole groups a process */
+	int groups = count / group;
+	int block = (groups + processes - 1) / processes * group;
 	int first = rank * block < count ? rank * block : count;
 	int last = first + block < count ? first + block : count;
 	/* this process's points: status, P(pass) and mean Total each */
@@ -192,7 +258,7 @@ int design_evaluate(struct study *st, const struct design_input *inputs, int k, 
 		diag_no_memory(d, _("preparing the design's points"));
 		status = -1;
 	} else {
-		status = run_points(st, inputs, k, x, first, last, mine, d);
+		status = run_points(st, inputs, k, x, first, last, group, mine, d);
 	}
 	/* every process's points (one process: its own); a failure's kind
 	 * travels as the cluster's status */

@@ -60,10 +60,14 @@ int design_run_base_and_points(struct study *st, struct parameter_setting *setti
  * replications each, so the points, not the replications, are shared among
  * the processes (in blocks) and, within one, among its threads; each
  * point's run is the same whatever process or thread runs it. The points
- * are prepared by the calling thread, a batch at a time, and run in
- * parallel. 0, or -1 with the first failed point's reasons in D.
+ * come in groups of GROUP (COUNT a multiple of it; else 1), each prepared
+ * and run in lockstep by one thread: the cells a point draws as its
+ * group's first point does are drawn once, and the group's tables are
+ * shared (a design whose points differ from a group's first in a few
+ * inputs draws little more than that first). 0, or -1 with the first
+ * failed point's reasons in D, as when each point ran alone.
  */
 int design_evaluate(struct study *st, const struct design_input *inputs, int k, const double *x,
-		    int count, double *pass, double *total, struct diag *d);
+		    int count, int group, double *pass, double *total, struct diag *d);
 
 #endif

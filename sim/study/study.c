@@ -209,6 +209,12 @@ int study_prepare(struct study *st, int source, struct parameter_setting *own, i
 	return status;
 }
 
+int study_prepare_unmarked(struct study *st, int source, struct parameter_setting *own, int n_own,
+			   struct study_variant *out, struct diag *d)
+{
+	return prepare(st, source, own, n_own, NULL, NULL, out, d);
+}
+
 int study_prepare_each(struct study *st, int source, study_transform transform,
 		       void *const *contexts, int n, struct study_variant *out, struct diag *d)
 {

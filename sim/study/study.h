@@ -99,6 +99,13 @@ int study_prepare(struct study *st, int source, struct parameter_setting *own, i
 		  study_transform transform, void *context, struct study_variant *out,
 		  struct diag *d);
 /*
+ * As study_prepare with no transform, but st->failed_file is left as it is
+ * (the caller sets it): several threads may prepare variants of a source
+ * already read (the base's, source 0, is) at once, each with its own D.
+ */
+int study_prepare_unmarked(struct study *st, int source, struct parameter_setting *own, int n_own,
+			   struct study_variant *out, struct diag *d);
+/*
  * Prepares the N variants OUT[i] of source SOURCE as study_prepare with no
  * settings of their own, TRANSFORM and CONTEXTS[i], on the study's threads
  * at once (TRANSFORM must only read what the contexts share). The variants
