@@ -676,6 +676,52 @@ static void a_string_ending_the_first_part_keeps_its_line(void **state)
 /* The layers of a layered scenario (CITY.cfg+PLAN.cfg) are each read as one
  * file is: a long first layer in parts on several threads, with the same
  * scenario and the same messages (file and line) as one thread gives. */
+/* A long city read valid on 1 and 3 threads, alone and under a plan that
+ * adds a district (its list no longer the one parsed): the same scenario
+ * (what it frees, each part on the thread that parsed it or all on one,
+ * is the sanitizer build's to check). */
+static void a_long_city_and_a_plan_adding_a_district_load_whole(void **state)
+{
+	(void)state;
+	enum { N = 6000 };
+	char city[64], plan[64], both[140];
+	char *text = long_city(N, NULL, 0, NULL);
+	write_temp_file(city, text);
+	free(text);
+	write_temp_file(plan, "districts = ( { name = \"Newtown\"; population = 5000.0; "
+			      "satisfaction = 0.9; problems = 3; } );\n");
+	snprintf(both, sizeof both, "%s+%s", city, plan);
+	char *expected[2] = {NULL, NULL};
+	for (int threads = 1; threads <= 3; threads += 2) {
+		omp_set_num_threads(threads);
+		for (int layered = 0; layered < 2; layered++) {
+			struct diag d;
+			diag_init(&d, layered ? both : city);
+			struct scenario *s = scenario_load_file(layered ? both : city, &d);
+			assert_int_equal(diag_errors(&d), 0); /* a warning: the threshold is out of reach */
+			assert_non_null(s);
+			assert_int_equal(s->n_districts, N + layered);
+			assert_string_equal(s->districts[N - 1].name, "D5999, (\"}\")");
+			if (layered)
+				assert_string_equal(s->districts[N].name, "Newtown");
+			char *now = printed(s);
+			if (expected[layered] == NULL) {
+				expected[layered] = now;
+			} else {
+				assert_string_equal(now, expected[layered]);
+				free(now);
+			}
+			scenario_free(s);
+			diag_free(&d);
+		}
+	}
+	free(expected[0]);
+	free(expected[1]);
+	unlink(city);
+	unlink(plan);
+	omp_set_num_threads(1);
+}
+
 static void a_long_layer_reads_the_same_on_several_threads(void **state)
 {
 	(void)state;
@@ -1259,6 +1305,7 @@ int main(void)
 		cmocka_unit_test(a_long_list_after_many_lines_is_read_once),
 		cmocka_unit_test(a_string_ending_the_first_part_keeps_its_line),
 		cmocka_unit_test(a_long_layer_reads_the_same_on_several_threads),
+		cmocka_unit_test(a_long_city_and_a_plan_adding_a_district_load_whole),
 		cmocka_unit_test(largest_remainder_ties_go_to_the_earlier_district),
 		cmocka_unit_test(total_bounds_follow_from_weights_caps_and_deductions),
 		cmocka_unit_test(parameter_paths_set_their_level),

@@ -231,11 +231,18 @@ void literal_map_free(struct literal_map *map);
 
 /* ---- scenario_split.c ---- */
 
+/* The parts of a split read, kept for split_destroy (opaque). */
+struct split_parts;
+
 /*
  * config_read_string(CONFIG, TEXT), a long top-level district list parsed
  * on the threads OpenMP offers: the same tree, lines and messages as one read.
+ * With PARTS (may be NULL), *PARTS receives what split_destroy needs to free
+ * each part's districts on the thread that parsed them (NULL: nothing to keep).
  */
-int split_read(config_t *config, const char *text);
+int split_read(config_t *config, const char *text, struct split_parts **parts);
+/* config_destroy(CONFIG), PARTS (split_read's, may be NULL) freed on their threads. */
+void split_destroy(config_t *config, struct split_parts *parts);
 
 /* ---- scenario_layers.c ---- */
 

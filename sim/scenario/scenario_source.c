@@ -28,6 +28,7 @@ struct scenario_source {
 	int n_layers;
 	char **layers;
 	struct layer_merge merge;
+	struct split_parts *parts; /* the config's long district list as parsed, NULL: none */
 };
 
 /* The line LINE of the prepared text has in its own file. */
@@ -312,7 +313,7 @@ void scenario_source_free(struct scenario_source *src)
 {
 	if (src == NULL)
 		return;
-	config_destroy(&src->config);
+	split_destroy(&src->config, src->parts);
 	literal_map_free(&src->map);
 	for (int i = 0; i < src->n_layers; i++)
 		free(src->layers[i]);
@@ -370,7 +371,7 @@ static struct scenario_source *parse(const char *text, size_t length, const char
 		scenario_source_free(src);
 		return NULL;
 	}
-	int ok = split_read(&src->config, prepared);
+	int ok = split_read(&src->config, prepared, &src->parts);
 	if (!ok) {
 		int before = d->count;
 		report_read_error(&src->config, prepared, &src->map, src->directory, d);
@@ -489,7 +490,7 @@ static void read_layer(struct scenario_source *src, int k, struct diag *d)
 	config_t *config = k == 0 ? &src->config : &own;
 	if (k > 0)
 		config_init(&own);
-	if (prepared != NULL && !split_read(config, prepared)) {
+	if (prepared != NULL && !split_read(config, prepared, k == 0 ? &src->parts : NULL)) {
 		int before = d->count;
 		report_read_error(config, prepared, &map, folder, d);
 		literal_map_entries(&map, d, before);

@@ -239,17 +239,80 @@ static int graft(config_setting_t *into, config_setting_t *from)
 	return 0;
 }
 
-int split_read(config_t *config, const char *text)
+/*
+ * The parts of a read, kept while the tree lives. Freeing 2.2 million
+ * settings on one thread, half of them allocated by another thread's malloc
+ * arena, is a tenth of a long list's load: each later part's districts go
+ * back into its own list and are freed by the thread that parsed them, in
+ * its own arena, on both threads at once.
+ */
+struct split_parts {
+	int n;                       /* parts; [0] is the tree's own configuration */
+	config_t *configs;           /* [n]: each later part's configuration, its list empty */
+	int *owner;                  /* [n]: the OpenMP thread that parsed it */
+	int team;                    /* the threads of the parse */
+	unsigned *first;             /* [n + 1]: part k's districts in the joined list */
+	config_setting_t **elements; /* the joined list as read: freed by part only when unchanged */
+};
+
+/* Frees PARTS, destroying the configurations of the parts not destroyed yet. */
+static void parts_free(struct split_parts *parts, int destroyed)
+{
+	if (parts == NULL)
+		return;
+	for (int k = 1; !destroyed && k < parts->n; k++)
+		config_destroy(&parts->configs[k]);
+	free(parts->configs);
+	free(parts->owner);
+	free(parts->first);
+	free(parts->elements);
+	free(parts);
+}
+
+void split_destroy(config_t *config, struct split_parts *parts)
+{
+	config_setting_t *list = parts != NULL ? districts_of(config) : NULL;
+	config_list_t *joined = list != NULL ? list->value.list : NULL;
+	/* a layer may have added districts since: then one thread frees all */
+	int same = joined != NULL && joined->length == parts->first[parts->n] &&
+		   memcmp(joined->elements, parts->elements,
+			  joined->length * sizeof *joined->elements) == 0;
+	if (same) {
+#pragma omp parallel num_threads(parts->team)
+		{
+			int me = omp_get_thread_num(), team = omp_get_num_threads();
+			for (int k = 1; k < parts->n; k++) {
+				if (parts->owner[k] % team != me)
+					continue;
+				/* the part's districts back in its own list, freed with it */
+				config_list_t *own = districts_of(&parts->configs[k])->value.list;
+				own->length = parts->first[k + 1] - parts->first[k];
+				memcpy(own->elements, joined->elements + parts->first[k],
+				       own->length * sizeof *own->elements);
+				config_destroy(&parts->configs[k]);
+			}
+		}
+		joined->length = parts->first[1];
+	}
+	parts_free(parts, same);
+	config_destroy(config);
+}
+
+int split_read(config_t *config, const char *text, struct split_parts **parts)
 {
 	size_t close = 0, *cuts = NULL;
+	if (parts != NULL)
+		*parts = NULL;
 	int n_cuts = find_cuts(text, &close, &cuts);
 	if (n_cuts == 0)
 		return config_read_string(config, text);
-	int n = n_cuts + 1;
+	int n = n_cuts + 1, team = 1;
 	size_t *lines = malloc((size_t)n * sizeof *lines);
 	config_t *others = calloc((size_t)n, sizeof *others); /* [0]: unused, CONFIG is part 0 */
 	int *ok = calloc((size_t)n, sizeof *ok);
-	int all = lines != NULL && others != NULL && ok != NULL;
+	int *owner = calloc((size_t)n, sizeof *owner);
+	unsigned *first = calloc((size_t)n + 1, sizeof *first); /* part k's districts, joined */
+	int all = lines != NULL && others != NULL && ok != NULL && owner != NULL && first != NULL;
 	struct cut_text cut = {.text = text, .length = strlen(text), .close = close, .cuts = cuts,
 			       .lines = lines, .n_cuts = n_cuts};
 	for (int k = 0; k < n && all; k++)
@@ -262,6 +325,9 @@ int split_read(config_t *config, const char *text)
 	if (all) {
 #pragma omp parallel for schedule(dynamic, 1)
 		for (int k = 0; k < n; k++) {
+			owner[k] = omp_get_thread_num();
+			if (k == 0)
+				team = omp_get_num_threads();
 			char *part = part_text(&cut, k);
 			ok[k] = part != NULL && config_read_string(k == 0 ? config : &others[k], part);
 			free(part);
@@ -274,17 +340,41 @@ int split_read(config_t *config, const char *text)
 	config_setting_t *into = all ? districts_of(config) : NULL;
 	for (int k = 1; k < n && into != NULL; k++) {
 		config_setting_t *from = districts_of(&others[k]);
+		first[k] = (unsigned)config_setting_length(into);
 		if (from == NULL || graft(into, from) != 0)
 			into = NULL;
 	}
-	for (int k = 1; k < n && others != NULL && ok != NULL; k++)
-		config_destroy(&others[k]);
-	free(others);
+	struct split_parts *kept_parts = NULL;
+	if (into != NULL && parts != NULL && team > 1) {
+		first[n] = (unsigned)config_setting_length(into);
+		kept_parts = calloc(1, sizeof *kept_parts);
+		config_setting_t **elements = malloc(first[n] * sizeof *elements);
+		if (kept_parts != NULL && elements != NULL) {
+			memcpy(elements, into->value.list->elements, first[n] * sizeof *elements);
+			*kept_parts = (struct split_parts){.n = n, .configs = others, .owner = owner,
+							   .team = team, .first = first,
+							   .elements = elements};
+		} else {
+			free(kept_parts);
+			free(elements);
+			kept_parts = NULL;
+		}
+	}
+	if (kept_parts == NULL) {
+		for (int k = 1; k < n && others != NULL && ok != NULL; k++)
+			config_destroy(&others[k]);
+		free(others);
+		free(owner);
+		free(first);
+	}
 	free(ok);
 	free(lines);
 	free(cuts);
-	if (into != NULL)
+	if (into != NULL) {
+		if (parts != NULL)
+			*parts = kept_parts;
 		return CONFIG_TRUE;
+	}
 	/* a part failed (or memory ran out): one read, for libconfig's own message */
 	int options = config_get_options(config);
 	const char *directory = config_get_include_dir(config);
