@@ -19,6 +19,8 @@
 
 #include "scenario.h"
 
+#include <omp.h>
+
 /* A valid scenario without a warning; the tests edit it. Line numbers matter. */
 static const char city[] =
 	"version = 1;\n"                                                              /* 1 */
@@ -223,6 +225,63 @@ static void the_sensitivity_list_is_checked_when_read(void **state)
 }
 
 /* A warning in a later file of a layered scenario names that file. */
+/* A long city's warnings, looked for on threads, come in the districts'
+ * order with a rate's line said once, whatever the threads: districts 2499
+ * and 2500 (where two threads' halves meet) share a line and a rate above
+ * 0.5, which is one warning. */
+static void a_long_city_warns_in_order_on_several_threads(void **state)
+{
+	(void)state;
+	enum { N = 5000 };
+	const char *head_end = strstr(city, "districts = (\n") + strlen("districts = (\n");
+	size_t head = (size_t)(head_end - city), size = head + (size_t)N * 120 + 512;
+	char *text = malloc(size);
+	assert_non_null(text);
+	memcpy(text, city, head);
+	size_t used = head;
+	for (int i = 0; i < N; i++) {
+		const char *extra = i == 10 ? " sites = 30;" : i == 2499 || i == 2500 ? " rectify_rate = 0.6;"
+				  : i == 4000 ? " rectify_rate = { main_road = 0.7; };" : "";
+		char name[16]; /* the policy's target is A */
+		snprintf(name, sizeof name, i == 0 ? "A" : "D%d", i);
+		used += (size_t)snprintf(text + used, size - used,
+					 "  { name = \"%s\"; population = 1000.0; satisfaction = 0.85;%s }%s", name,
+					 extra, i + 1 == N ? "\n" : i == 2499 ? ", " : ",\n");
+	}
+	snprintf(text + used, size - used, "%s", strstr(city, ");\nsurvey"));
+	char *expected = NULL;
+	for (int threads = 1; threads <= 3; threads++) {
+		omp_set_num_threads(threads);
+		struct diag d;
+		struct scenario *s = load(text, 0, &d);
+		assert_non_null(s);
+		assert_int_equal(d.count, 3);
+		assert_int_equal(d.entries[0].line, 12 + 10);
+		assert_true(strstr(d.entries[0].message, "district 'D10': sites = 30 is per category") != NULL);
+		assert_int_equal(d.entries[1].line, 12 + 2499);
+		assert_true(strstr(d.entries[1].message, "rectify_rate = 0.6 is a weekly rate") != NULL);
+		assert_int_equal(d.entries[2].line, 12 + 3999);
+		assert_true(strstr(d.entries[2].message, "rectify_rate = 0.7 is a weekly rate") != NULL);
+		char *now = NULL;
+		size_t length = 0;
+		FILE *out = open_memstream(&now, &length);
+		assert_non_null(out);
+		diag_print(&d, out);
+		fclose(out);
+		if (expected == NULL) {
+			expected = now;
+		} else {
+			assert_string_equal(now, expected);
+			free(now);
+		}
+		scenario_free(s);
+		diag_free(&d);
+	}
+	omp_set_num_threads(1);
+	free(expected);
+	free(text);
+}
+
 static void an_overlay_s_warning_names_the_overlay(void **state)
 {
 	(void)state;
@@ -255,6 +314,7 @@ int main(void)
 		cmocka_unit_test(a_policy_with_no_or_repeated_targets),
 		cmocka_unit_test(the_sensitivity_list_is_checked_when_read),
 		cmocka_unit_test(an_overlay_s_warning_names_the_overlay),
+		cmocka_unit_test(a_long_city_warns_in_order_on_several_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

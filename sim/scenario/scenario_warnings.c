@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* A warning at the line of AT (NULL: none). */
@@ -203,6 +204,32 @@ static void warn_targets(struct loader *L, const config_setting_t *root)
 	}
 }
 
+/* The districts list and, per district, whether it has a warning of its own. */
+struct district_warnings {
+	const config_setting_t *districts;
+	unsigned char *any;
+};
+
+/* Marks the districts FROM to TO - 1 that have a warning (found into a
+ * scratch list and dropped: the warnings are made again in order). */
+static void mark_warned(struct loader *L, const void *context, int from, int to)
+{
+	const struct district_warnings *w = context;
+	struct diag *kept = L->d, scratch;
+	diag_init(&scratch, NULL);
+	L->d = &scratch;
+	for (int d = from; d < to; d++) {
+		const config_setting_t *group = config_setting_get_elem(w->districts, (unsigned)d);
+		int before = scratch.count, none = -1;
+		scratch.out_of_memory = 0;
+		warn_rates_of(L, group, &none);
+		warn_district_scalars(L, group, d);
+		w->any[d] = scratch.count != before || scratch.out_of_memory;
+	}
+	L->d = kept;
+	diag_free(&scratch);
+}
+
 void warnings_check(struct loader *L, const config_setting_t *root)
 {
 	const struct scenario *s = L->s;
@@ -211,11 +238,20 @@ void warnings_check(struct loader *L, const config_setting_t *root)
 	int last_line = -1;
 	const config_setting_t *districts = access_member(root, "districts");
 	warn_rates_of(L, access_member(root, "defaults"), &last_line);
+	/* a long list's districts are looked at on threads (a walk of each
+	 * district's tree, waiting on memory); those with a warning are then
+	 * warned about in order, a rate's line said once */
+	struct district_warnings w = {districts, calloc((size_t)s->n_districts + 1, 1)};
+	if (w.any != NULL)
+		access_in_parallel(L, s->n_districts, mark_warned, &w);
 	for (int d = 0; d < s->n_districts; d++) {
+		if (w.any != NULL && !w.any[d])
+			continue;
 		const config_setting_t *group = config_setting_get_elem(districts, (unsigned)d);
 		warn_rates_of(L, group, &last_line);
 		warn_district_scalars(L, group, d);
 	}
+	free(w.any);
 	warn_set_rates(L);
 	warn_targets(L, root);
 }
