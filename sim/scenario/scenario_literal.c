@@ -2,10 +2,10 @@
  * A scenario file's text before libconfig parses it: read whole within the
  * documented size, each @include'd file checked, and every integer literal
  * found with its line. libconfig 1.5 wraps an integer literal beyond 32 bits
- * written without the L suffix (5000000000 reads as 705032704): in the
- * file itself such a literal gets its L, so that it is read exactly; in an
- * @include'd file, which libconfig reads itself, it is refused at its line.
- * A literal beyond 64 bits is refused wherever it is.
+ * written without the L suffix (5000000000 reads as 705032704): the
+ * @include'd files are expanded into the text first, and each such literal
+ * gets its L there, so that it is read exactly wherever it is written. A
+ * literal beyond 64 bits is refused at its own file's line.
  */
 #include "scenario_int.h"
 #include "ccsim_limits.h"
@@ -137,22 +137,16 @@ static int integer_width(const char *start, const char *end, int hex)
 }
 
 /*
- * Scans TEXT (of FILE, NULL: the list's own) for integer literals. With FIX,
- * returns a copy in which each literal beyond 32 bits has an L; otherwise
- * reports each and returns NULL. Literals beyond 64 bits are reported either way.
- * INCLUDES receives the @include'd names (at most MAX, with their lines).
+ * Scans TEXT (LENGTH bytes, every @include expanded) for integer literals:
+ * returns TEXT itself when none needs an L, else a copy in which each
+ * literal beyond 32 bits has one (NULL when memory runs out). Literals
+ * beyond 64 bits and groups of too many settings are reported in D.
  */
-static char *scan(const char *text, size_t length, const char *file, int fix, struct diag *d,
-		  const char **includes, int *include_lines, int *n_includes, int max)
+static char *scan(char *text, size_t length, struct diag *d)
 {
-	char *out = fix ? malloc(length + length / 2 + 2) : NULL;
+	char *out = NULL; /* allocated at the first L */
 	size_t used = 0;
 	int line = 1;
-	if (fix && out == NULL) {
-		diag_no_memory(d, _("reading the scenario"));
-		return NULL;
-	}
-	*n_includes = 0;
 	const char *p = text;
 	const char *copied = text; /* text before this is in OUT */
 	int at_line_start = 1;
@@ -181,12 +175,7 @@ static char *scan(const char *text, size_t length, const char *file, int fix, st
 			continue;
 		}
 		if (c == '@' && at_line_start && strncmp(p, "@include", 8) == 0) {
-			const char *quote = strchr(p, '"');
-			const char *newline = strchr(p, '\n');
-			if (quote != NULL && (newline == NULL || quote < newline) && *n_includes < max) {
-				includes[*n_includes] = quote + 1;
-				include_lines[(*n_includes)++] = line;
-			}
+			/* one expand could not follow (libconfig names its problem) */
 			while (*p && *p != '\n')
 				p++;
 			continue;
@@ -217,7 +206,7 @@ static char *scan(const char *text, size_t length, const char *file, int fix, st
 			   ++settings[depth] == LIMIT_GROUP_SETTINGS + 1) {
 			char limit[24];
 			snprintf(limit, sizeof limit, "%d", LIMIT_GROUP_SETTINGS);
-			report(d, file, line,
+			diag_add(d, line,
 			       _("a group { } holds more than %s settings; a scenario's groups hold a "
 				 "few dozen (libconfig would read this one in time growing with its "
 				 "square)%s"), limit, "");
@@ -251,28 +240,26 @@ static char *scan(const char *text, size_t length, const char *file, int fix, st
 			snprintf(literal, sizeof literal, "%.*s",
 				 (int)(end - start > 40 ? 40 : end - start), start);
 		if (width == 2) {
-			report(d, file, line,
+			diag_add(d, line,
 			       _("the integer %s is too large: integers are at most 9223372036854775807%s"),
 			       literal, "");
 		} else if (width == 1 && !suffixed) {
-			if (fix) {
-				memcpy(out + used, copied, (size_t)(end - copied));
-				used += (size_t)(end - copied);
-				out[used++] = 'L';
-				copied = end;
-			} else {
-				report(d, file, line,
-				       _("the integer %s does not fit in 32 bits and libconfig would wrap it: "
-				       "write %sL"),
-				       literal, literal);
+			/* at most one L for every two characters of the text */
+			if (out == NULL && (out = malloc(length + length / 2 + 2)) == NULL) {
+				diag_no_memory(d, _("reading the scenario"));
+				return NULL;
 			}
+			memcpy(out + used, copied, (size_t)(end - copied));
+			used += (size_t)(end - copied);
+			out[used++] = 'L';
+			copied = end;
 		}
 		p = end;
 		while (*p == 'L')
 			p++;
 	}
-	if (!fix)
-		return NULL;
+	if (out == NULL)
+		return text;
 	memcpy(out + used, copied, (size_t)(p - copied));
 	used += (size_t)(p - copied);
 	out[used] = '\0';
@@ -684,25 +671,25 @@ char *literal_prepare(const char *text, size_t length, const char *name, const c
 		struct diag literals;
 		diag_init(&literals, NULL);
 		int mistyped = 0;
-		const char *includes[1];
-		int include_lines[1], n;
 #pragma omp parallel sections num_threads(2) \
 	if (x.used >= PARALLEL_BYTES && omp_get_max_threads() > 1)
 		{
 #pragma omp section
 			mistyped = check_typed(x.text, d);
 #pragma omp section
-			fixed = scan(x.text, x.used, NULL, 1, &literals, includes, include_lines, &n, 0);
+			fixed = scan(x.text, x.used, &literals);
 		}
 		if (mistyped == 0) {
 			diag_move(d, &literals);
 		} else {
-			free(fixed);
+			if (fixed != x.text)
+				free(fixed);
 			fixed = NULL;
 		}
 		diag_free(&literals);
 	}
-	free(x.text);
+	if (fixed != x.text) /* else the text is handed on as it is */
+		free(x.text);
 	if (x.failed)
 		diag_no_memory(d, _("reading the scenario"));
 	literal_map_entries(map, d, before);
