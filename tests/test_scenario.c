@@ -13,6 +13,7 @@
 
 #include "assert_close.h"
 #include "temp_file.h"
+#include "diag_text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -740,12 +741,7 @@ static void a_long_layer_reads_the_same_on_several_threads(void **state)
 		struct diag d;
 		diag_init(&d, both);
 		assert_null(scenario_load_file(both, &d));
-		char *now = NULL;
-		size_t size = 0;
-		FILE *out = open_memstream(&now, &size);
-		assert_non_null(out);
-		diag_print(&d, out);
-		fclose(out);
+		char *now = diag_text(&d);
 		/* the city's bad districts and the plan's bad cell, each in its own file */
 		assert_int_equal(d.count, 7);
 		for (int k = 0; k < 3; k++) /* the later parts' lines too */
