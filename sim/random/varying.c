@@ -181,20 +181,50 @@ int64_t varying_poisson_alone(struct varying_poisson *s, struct rng *r)
 #define GRID_ABOVE VARYING_GRID_ABOVE
 #define GRID_STEPS VARYING_GRID_STEPS
 #define GRID_POINTS VARYING_GRID_POINTS
+#define GRID_STEP_BITS VARYING_GRID_STEP_BITS
+#define MANTISSA_BITS 52
+
+/* Bounds of q a side of a grid point keeps: the distance from the point
+ * to the rate in GRID_BOUNDS equal parts of its largest, so that a
+ * candidate is a mark with 1/2 to 1 of the chance (1 - 1/(2 GRID_BOUNDS)
+ * on average for rates spread evenly). */
+#define GRID_BOUNDS 8
+
+/* The marks of the rates on one side of a grid point g, at a distance
+ * delta from it: q = delta Q_PER_DELTA, under the bound of part
+ * floor(delta PARTS_PER_DELTA). */
+struct grid_side {
+	double parts_per_delta;               /* GRID_BOUNDS / the largest delta */
+	double q_per_delta;                   /* 1 / g (removed) or 1 / (1 - g) (added) */
+	double per_trial[GRID_BOUNDS];        /* -1 / log1p(-Q) for each bound Q */
+	double keep_per_delta[GRID_BOUNDS];   /* 2^53 q / Q, for delta 1 */
+	int64_t many[GRID_BOUNDS];            /* VARYING_MARKS_MANY / Q */
+};
+
+struct grid_point {
+	int binomial_ready, poisson_ready;
+	double g;                             /* the point's value, once binomial_ready */
+	struct binomial_source binomial;
+	_Atomic(struct cdf_table *) *by_n;
+	uint64_t tabled;
+	struct grid_side removed, added;      /* the binomial's rates below g, above g */
+	struct poisson_source poisson;
+	struct grid_side thinned;             /* the Poisson's means below g */
+};
 
 struct varying_grid {
 	struct inversion_tables *tables;
-	/* by grid point, set up on first use */
-	unsigned char binomial_ready[GRID_POINTS], poisson_ready[GRID_POINTS];
-	struct binomial_source binomial[GRID_POINTS];
-	struct poisson_source poisson[GRID_POINTS];
+	const struct sample_exp_ziggurat *layers;
+	struct grid_point points[GRID_POINTS];  /* set up on first use */
 };
 
 struct varying_grid *varying_grid_new(struct inversion_tables *tables)
 {
 	struct varying_grid *grid = calloc(1, sizeof *grid);
-	if (grid != NULL)
+	if (grid != NULL) {
 		grid->tables = tables;
+		grid->layers = sample_exponential_layers();
+	}
 	return grid;
 }
 
@@ -203,171 +233,132 @@ void varying_grid_free(struct varying_grid *grid)
 	free(grid);
 }
 
-/* log2(GRID_STEPS) */
-#define GRID_STEP_BITS __builtin_ctz(GRID_STEPS)
-#define MANTISSA_BITS 52
-
-/*
- * The grid point at or above X > 0, (1 + k / GRID_STEPS) 2^e, into *AT; its
- * index, or -1 below the grid's least octave or at 2^GRID_ABOVE and past.
- * Exact, on X's bits: the grid's points are dyadic numbers, the next above
- * X has X's exponent and its mantissa's top bits rounded up.
- */
-static int grid_point(double x, double *at)
-{
-	uint64_t bits;
-	memcpy(&bits, &x, sizeof bits);
-	int e = (int)(bits >> MANTISSA_BITS) - 1023;   /* x > 0, normal: the sign bit is 0 */
-	uint64_t f = bits & ((UINT64_C(1) << MANTISSA_BITS) - 1);
-	int shift = MANTISSA_BITS - GRID_STEP_BITS;
-	int k = (int)((f + (UINT64_C(1) << shift) - 1) >> shift);
-	if (k == GRID_STEPS) {
-		k = 0;
-		e++;
-	}
-	if (e < -VARYING_GRID_OCTAVES || e >= GRID_ABOVE)
-		return -1;
-	bits = (uint64_t)(e + 1023) << MANTISSA_BITS | (uint64_t)k << shift;
-	memcpy(at, &bits, sizeof bits);
-	return (e + VARYING_GRID_OCTAVES) * GRID_STEPS + k;
-}
-
-int varying_grid_index(double x)
-{
-	double g;
-	return x > 0.0 ? grid_point(x, &g) : -1;
-}
-
-/* The marks of probability Q, 0 <= Q < 1: none ever when Q is 0; otherwise
- * the first gap waits for the first draw with trials (GAP 1 a stand-in
- * until then, LOG_STAY 0: a draw of no trials stays inline, one with trials
- * sets up the logarithm and draws the gap). */
-static void marks_init(struct varying_marks *m, double q)
-{
-	m->q = q;
-	m->gap = q > 0.0 ? 1 : INT64_MAX;
-	m->many = INT64_MAX;
-	m->log_stay = 0.0;
-}
-
-/* The thinning from grid point G down to RATE <= G: a success stays with
- * RATE / G. */
-static void thinning_init(struct varying_marks *m, double rate, double g)
-{
-	double keep = rate / g;
-	marks_init(m, keep < 1.0 ? 1.0 - keep : 0.0); /* exact: keep lies in [1/2, 1] */
-}
-
-/* Grid point I's value. */
+/* Grid point I's value (I may be one past either end). */
 static double grid_value(int i)
 {
-	uint64_t bits = (uint64_t)(i / GRID_STEPS - VARYING_GRID_OCTAVES + 1023) << MANTISSA_BITS |
-			(uint64_t)(i % GRID_STEPS) << (MANTISSA_BITS - GRID_STEP_BITS);
+	int octave = i >= 0 ? i / GRID_STEPS : -1, k = i - octave * GRID_STEPS;
+	uint64_t bits = (uint64_t)(octave - VARYING_GRID_OCTAVES + 1023) << MANTISSA_BITS |
+			(uint64_t)k << (MANTISSA_BITS - GRID_STEP_BITS);
 	double g;
 	memcpy(&g, &bits, sizeof g);
 	return g;
 }
 
+/* The index of the grid point at or above X > 0 (a Poisson mean's: thinned
+ * from above), -1 off the grid: X's mantissa rounded up to its top
+ * GRID_STEP_BITS bits. */
+static int grid_index_above(double x)
+{
+	uint64_t bits;
+	memcpy(&bits, &x, sizeof bits);
+	int shift = MANTISSA_BITS - GRID_STEP_BITS;
+	int64_t i = (int64_t)((bits + (UINT64_C(1) << shift) - 1) >> shift) -
+		    (int64_t)(1023 - VARYING_GRID_OCTAVES) * GRID_STEPS;
+	return i >= 0 && i < GRID_POINTS ? (int)i : -1;
+}
+
+/* The bounds of q = delta / SCALE for 0 < delta <= LARGEST. */
+static void side_init(struct grid_side *side, double largest, double scale)
+{
+	side->parts_per_delta = GRID_BOUNDS / largest;
+	side->q_per_delta = 1.0 / scale;
+	for (int j = 0; j < GRID_BOUNDS; j++) {
+		/* a little above the part's largest q: rounding in the rate's q
+		 * and part never takes q past it (any bound at or above q is exact) */
+		double bound = largest * (j + 1) / GRID_BOUNDS / scale * (1.0 + 0x1.0p-30);
+		if (bound > 1.0)
+			bound = 1.0;
+		side->per_trial[j] = bound < 1.0 ? -1.0 / log1p(-bound) : 0.0;
+		side->keep_per_delta[j] = 0x1.0p53 / (scale * bound);
+		double many = VARYING_MARKS_MANY / bound;
+		side->many[j] = many < 0x1.0p62 ? (int64_t)many : INT64_MAX;
+	}
+}
+
+/* The marks of a rate at DELTA >= 0 from a grid point on SIDE: none ever
+ * when DELTA is 0; otherwise the first gap waits for the first draw with
+ * trials (GAP 1 a stand-in until then). */
+static inline void marks_init(struct varying_marks *m, const struct grid_side *side, double delta,
+			      const struct sample_exp_ziggurat *layers)
+{
+	m->layers = layers;
+	m->waiting = 1;
+	m->gap = 1;
+	m->q = delta * side->q_per_delta;
+	int j = (int)(delta * side->parts_per_delta);
+	j = j < GRID_BOUNDS ? j : GRID_BOUNDS - 1;
+	m->per_trial = side->per_trial[j];
+	m->many = side->many[j];
+	/* q / Q rounded up to a multiple of 2^-53 (at most 1) */
+	double keep = delta * side->keep_per_delta[j];
+	m->keep = keep < 0x1.0p53 ? (uint64_t)(int64_t)keep + 1 : UINT64_C(1) << 53;
+	if (!(delta > 0.0)) {
+		m->gap = INT64_MAX;
+		m->waiting = 0;
+	}
+}
+
+/* Grid point I's binomial tables and bounds (0 < its value < 1). */
+static void binomial_point_init(struct grid_point *point, int i, struct inversion_tables *tables)
+{
+	double g = grid_value(i);
+	point->g = g;
+	inversion_binomial_init(&point->binomial, g, tables);
+	point->by_n = point->binomial.cdfs != NULL ? point->binomial.cdfs->by_n : NULL;
+	point->tabled = point->binomial.cdfs != NULL && point->binomial.n_max > 0
+				? (uint64_t)point->binomial.n_max
+				: 0;
+	/* rates are drawn at the nearest point: at most half a step away */
+	side_init(&point->removed, (g - grid_value(i - 1)) / 2.0, g);
+	side_init(&point->added, (grid_value(i + 1) - g) / 2.0, 1.0 - g);
+	point->binomial_ready = 1;
+}
+
 void varying_binomial_init_grid(struct varying_binomial *b, double p, struct varying_grid *grid)
 {
-	double g;
-	int i = grid != NULL && p > 0.0 && p < 1.0 ? grid_point(p, &g) : -1;
-	if (i < 0 || g >= 1.0) {
+	int i = grid != NULL ? varying_grid_index(p) : -1;
+	struct grid_point *point = i >= 0 ? &grid->points[i] : NULL;
+	if (point == NULL || (!point->binomial_ready && (!(p < 1.0) || grid_value(i) >= 1.0))) {
 		varying_binomial_init(b, p);
 		return;
 	}
+	if (!point->binomial_ready)
+		binomial_point_init(point, i, grid->tables);
 	/* the walk's and BTRS's fields wait for a draw past the grid's tables */
 	b->p = p;
 	b->n_max = INT64_MIN;
-	b->adds = 0;
-	if (i > 0 && g > p) {
-		/* the nearer point: below P, draws at it gain successes */
-		double below = grid_value(i - 1);
-		if (p - below < g - p) {
-			i--;
-			g = below;
-			b->adds = 1;
-		}
-	}
-	if (!grid->binomial_ready[i]) {
-		inversion_binomial_init(&grid->binomial[i], g, grid->tables);
-		grid->binomial_ready[i] = 1;
-	}
-	const struct binomial_source *at = &grid->binomial[i];
-	b->grid_at = at;
-	b->grid_n_max = at->n_max;
-	b->by_n = at->cdfs != NULL ? at->cdfs->by_n : NULL;
-	b->tabled = at->cdfs != NULL && at->n_max > 0 ? (uint64_t)at->n_max : 0;
-	if (b->adds) {
-		/* a failure at g succeeds with (p - g) / (1 - g) */
-		marks_init(&b->marks, (p - g) / (1.0 - g));
-	} else {
-		thinning_init(&b->marks, p, g);
-	}
+	b->grid_at = &point->binomial;
+	b->grid_n_max = point->binomial.n_max;
+	b->by_n = point->by_n;
+	b->tabled = point->tabled;
+	/* exact: p and g lie within a factor of 2 */
+	double delta = p - point->g;
+	b->adds = delta > 0.0;
+	marks_init(&b->marks, b->adds ? &point->added : &point->removed, fabs(delta), grid->layers);
 }
 
 void varying_poisson_init_grid(struct varying_poisson *s, double mu, struct varying_grid *grid)
 {
 	varying_poisson_init(s, mu);
-	double g;
-	int i = grid != NULL && mu > 0.0 ? grid_point(mu, &g) : -1;
-	if (i < 0 || g > INVERSION_VARIANCE)
+	int i = grid != NULL && mu > 0.0 ? grid_index_above(mu) : -1;
+	if (i < 0)
 		return;
-	if (!grid->poisson_ready[i]) {
-		inversion_poisson_init(&grid->poisson[i], g, grid->tables);
-		grid->poisson_ready[i] = 1;
+	double g = grid_value(i);
+	if (g > INVERSION_VARIANCE)
+		return;
+	struct grid_point *point = &grid->points[i];
+	if (!point->poisson_ready) {
+		inversion_poisson_init(&point->poisson, g, grid->tables);
+		side_init(&point->thinned, g - grid_value(i - 1), g);
+		point->poisson_ready = 1;
 	}
-	s->grid_at = &grid->poisson[i];
-	thinning_init(&s->marks, mu, g);
+	s->grid_at = &point->poisson;
+	marks_init(&s->marks, &point->thinned, g - mu, grid->layers);
 }
 
-/*
- * A gap, Geometric(q) on 1, 2, ...: G = 1 + floor(E / c) with E Exp(1)
- * and c = -log(1 - q), since G > k exactly when E >= k c, of probability
- * exp(-k c) = (1 - q)^k. E from sample.h's ziggurat: one 64-bit draw and
- * no logarithm nearly always.
- */
-static int64_t next_gap(const struct varying_marks *m, const struct sample_exp_ziggurat *z,
-		       struct rng *r)
+int64_t varying_marks_many(struct varying_marks *m, struct rng *r, int64_t trials)
 {
-	double x = sample_exponential_with(z, r) * m->per_trial;
-	return x < 0x1.0p62 ? 1 + (int64_t)x : INT64_MAX;
-}
-
-int64_t varying_marks_more(struct varying_marks *m, struct rng *r, int64_t trials)
-{
-	if (trials <= 0)
-		return 0;
-	const struct sample_exp_ziggurat *z = sample_exponential_layers();
-	if (m->log_stay == 0.0) {
-		/* the first draw with trials: the logarithm, the first gap (GAP
-		 * was a stand-in) */
-		m->log_stay = log1p(-m->q);
-		m->per_trial = -1.0 / m->log_stay;
-		double many = VARYING_MARKS_MANY / m->q;
-		m->many = many < 0x1.0p62 ? (int64_t)many : INT64_MAX;
-		m->gap = next_gap(m, z, r);
-		if (trials < m->gap) {
-			m->gap -= trials;
-			return 0;
-		}
-	}
-	/* the first mark at GAP <= TRIALS; the trials after it are Bernoulli(q)
-	 * again, whatever came before: walked gap by gap, or past MANY
-	 * drawn by sample.h, the next gap then drawn afresh */
-	int64_t marks = 1;
-	trials -= m->gap;
-	if (trials > m->many) {
-		marks += sample_binomial(r, trials, m->q);
-		m->gap = next_gap(m, z, r);
-		return marks;
-	}
-	m->gap = next_gap(m, z, r);
-	while (m->gap <= trials) {
-		trials -= m->gap;
-		marks++;
-		m->gap = next_gap(m, z, r);
-	}
-	m->gap -= trials;
+	int64_t marks = sample_binomial(r, trials, m->q);
+	m->gap = varying_marks_gap(m, r);
 	return marks;
 }

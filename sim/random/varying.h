@@ -14,9 +14,9 @@
  * The grid (varying_*_init_grid, what a campaign's block of replications
  * draws with). Every rate is drawn at the nearest point g of one grid
  * shared by every cell and replication, g = (1 + k / VARYING_GRID_STEPS)
- * 2^e (dyadic: found from the rate's bits, exactly), whose tables are met
- * again and again and kept in the run's registry (0.85 MB for the demo's 20
- * uncertain rates), then corrected exactly:
+ * 2^e (dyadic: the rate's mantissa rounded to its top bits, exactly; a
+ * Poisson mean's point is the one at or above it), whose tables are met
+ * again and again and kept in the run's registry, then corrected exactly:
  *
  * - from a point above p, each of the y successes of Binomial(n, g) is kept
  *   with probability p / g: binomial thinning, Binomial(Binomial(n, g), p/g)
@@ -32,11 +32,14 @@
  * correction marks each of the draw's trials (a success to remove, a
  * failure to add) with its probability q; the marks of all the draws at
  * one rate in turn (a replication's weeks) are one Bernoulli process
- * (struct varying_marks): the gap to the next mark is carried from draw to
- * draw, so that a draw with fewer trials has no mark, one comparison, no
- * uniform. With 8 points an octave the demo's rates have some 380 marks a
- * replication among their 2,640 draws; a gap is drawn from an Exp(1)
- * (sample.h's ziggurat), a logarithm set up once a rate and replication.
+ * (struct varying_marks): the gap to the next candidate is carried from
+ * draw to draw, so that a draw with fewer trials has no mark, one
+ * comparison, no uniform. A candidate comes with a bound Q >= q the grid
+ * point keeps (one of GRID_BOUNDS, varying.c) and is a mark with q / Q:
+ * nothing a rate and replication needs a logarithm. With 16 points an
+ * octave the demo's rates have some 190 marks a replication among their
+ * 2,640 draws (380 with 8: more points, fewer marks, but more tables to
+ * keep in the cache); a gap is drawn from an Exp(1) (sample.h's ziggurat).
  * A campaign runs a block's replications in the order of their rates' grid
  * points (campaign.c), so that a grid point's tables stay in the cache.
  * Which tables were kept changes a draw's speed, never its value.
@@ -77,7 +80,7 @@
 
 /* Grid points an octave: a power of two. */
 #ifndef VARYING_GRID_STEPS
-#define VARYING_GRID_STEPS 8
+#define VARYING_GRID_STEPS 16
 #endif
 /* A binomial's n is split into a multiple of VARYING_SPLIT and the rest. */
 #ifndef VARYING_SPLIT
@@ -88,7 +91,7 @@
 #define VARYING_GRID_OCTAVES 24
 /* Octaves of means above 1: up to 2^VARYING_GRID_ABOVE, past the tables. */
 #define VARYING_GRID_ABOVE 7
-/* Grid points: varying_grid_index is below. */
+/* Grid points. */
 #define VARYING_GRID_POINTS ((VARYING_GRID_OCTAVES + VARYING_GRID_ABOVE) * VARYING_GRID_STEPS)
 
 /* The shared grid of rates and means: one a campaign (a thread), its
@@ -99,30 +102,57 @@ struct varying_grid;
  * slower); NULL when out of memory. */
 struct varying_grid *varying_grid_new(struct inversion_tables *tables);
 void varying_grid_free(struct varying_grid *grid);
-/* The index of the grid point at or above X (a rate or a mean; -1 off the
- * grid): draws at rates of one index share their tables, and run best one
- * after another. */
-int varying_grid_index(double x);
+
+/* log2(VARYING_GRID_STEPS) */
+#define VARYING_GRID_STEP_BITS __builtin_ctz(VARYING_GRID_STEPS)
+
+/*
+ * The index of the grid point a binomial at rate X draws from, the nearest
+ * (-1 off the grid: X <= 0, below the least octave, at 2^VARYING_GRID_ABOVE
+ * and past): draws at rates of one index share their tables, and run best
+ * one after another. Exact, on X's bits: the points of X's octave are
+ * equally spaced, so the nearest is X's mantissa rounded to its top
+ * VARYING_GRID_STEP_BITS bits (half up: the octave's last half step rounds
+ * to the next power of two).
+ */
+static inline int varying_grid_index(double x)
+{
+	uint64_t bits;
+	__builtin_memcpy(&bits, &x, sizeof bits);
+	if (!(x > 0.0))
+		return -1;
+	int shift = 52 - VARYING_GRID_STEP_BITS;
+	/* the carry out of the mantissa moves the exponent up: the index follows */
+	int64_t i = (int64_t)((bits + (UINT64_C(1) << (shift - 1))) >> shift) -
+		    (int64_t)(1023 - VARYING_GRID_OCTAVES) * VARYING_GRID_STEPS;
+	return i >= 0 && i < VARYING_GRID_POINTS ? (int)i : -1;
+}
 
 /*
  * The corrections of one rate's draws through a grid point: each trial of
  * the draws at the grid point (a success, removed, or a failure, made a
- * success) is marked with probability Q, independently: marks that come as
- * a Bernoulli process over the trials of every draw at this rate in turn
- * (a replication's weeks). GAP is the trials up to and including the next
- * mark, Geometric(Q), carried from draw to draw: a draw with fewer trials
- * has no mark and takes GAP down, no uniform drawn. The trials of a draw
- * are fixed before its marks are looked at (they come from the draw's
- * table search, n from the draws before), so its marks are Binomial(trials,
- * Q) whatever came before: the Bernoulli process has no memory.
+ * success) is marked with probability q, independently, as a candidate
+ * marked with the grid point's Q >= q (one of a few bounds of q, set up
+ * with the grid point) kept with probability q / Q. The candidates come
+ * as a Bernoulli process over the trials of every draw at this rate in
+ * turn (a replication's weeks): GAP is the trials up to and including the
+ * next candidate, Geometric(Q), carried from draw to draw, so that a draw
+ * with fewer trials has no mark and takes GAP down, no uniform drawn. The
+ * trials of a draw are fixed before its marks are looked at (they come
+ * from the draw's table search, n from the draws before), so its marks are
+ * Binomial(trials, q) whatever came before: the Bernoulli process has no
+ * memory. A gap is 1 + floor(E PER_TRIAL) for E Exp(1) from sample.h's
+ * ziggurat (PER_TRIAL = -1 / log(1 - Q), the grid point's): no logarithm
+ * a rate and replication, one 64-bit draw a gap nearly always.
  */
 struct varying_marks {
-	int64_t gap;           /* INT64_MAX when Q is 0: no mark */
-	int64_t many;          /* trials after a mark past which the marks are drawn by sample.h */
+	int64_t gap;           /* INT64_MAX when q is 0: no mark */
+	int64_t many;          /* trials after a candidate past which the marks are drawn by sample.h */
+	double per_trial;      /* -1 / log1p(-Q) */
+	uint64_t keep;         /* a candidate is a mark when 53 random bits are below: q / Q in 2^-53 */
 	double q;              /* a trial's chance to be marked */
-	double log_stay;       /* log1p(-q), set up with the first gap (0 until: GAP is 1
-				* meanwhile, a stand-in) */
-	double per_trial;      /* -1 / log_stay: a gap is 1 + floor(Exp(1) per_trial) */
+	int waiting;           /* the first gap not drawn yet (GAP is 1 meanwhile, a stand-in) */
+	const struct sample_exp_ziggurat *layers;
 };
 
 /* Binomial(n, p) at one p and varying n, without tables. */
@@ -170,19 +200,40 @@ static inline int64_t varying_poisson_draw(struct varying_poisson *s, struct rng
 
 /* ---- the draws, inline; what they call out of line -------------------- */
 
-/* The marks' mean from which the marks after a draw's first are drawn by
- * sample.h (one uniform and a logarithm a mark otherwise; never met by the
+/* The candidates' mean from which the marks after a draw's first candidate
+ * are drawn by sample.h (one gap a candidate otherwise; never met by the
  * demo's rates). */
 #define VARYING_MARKS_MANY 16.0
 
 int64_t varying_binomial_alone(struct varying_binomial *b, struct rng *r, int64_t n);
 int64_t varying_poisson_alone(struct varying_poisson *s, struct rng *r);
-/* The marks among TRIALS when GAP does not pass them (or is not drawn yet). */
-int64_t varying_marks_more(struct varying_marks *m, struct rng *r, int64_t trials);
+/* The marks among TRIALS trials after a candidate, when more than many. */
+int64_t varying_marks_many(struct varying_marks *m, struct rng *r, int64_t trials);
+
+/* A gap to the next candidate, Geometric(Q) on 1, 2, ...: G = 1 + floor(E /
+ * c) with E Exp(1) and c = -log(1 - Q), since G > k exactly when E >= k c,
+ * of probability exp(-k c) = (1 - Q)^k. */
+__attribute__((always_inline)) static inline int64_t varying_marks_gap(const struct varying_marks *m,
+									struct rng *r)
+{
+	const struct sample_exp_ziggurat *z = m->layers;
+	uint64_t bits = rng_next(r);
+	int i = (int)(bits & (SAMPLE_EXP_ZIGGURAT_LAYERS - 1));
+	double u = (double)(bits >> 11) * 0x1.0p-53;
+	double e;
+	if (__builtin_expect(u < z->ratio[i], 1)) {
+		e = u * z->x[i];
+	} else {
+		struct rng kept = *r;
+		e = sample_exponential_outside(z, &kept, i, u);
+		*r = kept;
+	}
+	double x = e * m->per_trial;
+	return x < 0x1.0p62 ? 1 + (int64_t)x : INT64_MAX;
+}
 
 /* The marks among the next TRIALS trials: nearly always none, one
- * comparison (R's state kept in registers: only a copy is seen out of
- * line). */
+ * comparison; else the candidates among them, each kept with q / Q. */
 __attribute__((always_inline)) static inline int64_t varying_marks_among(struct varying_marks *m,
 									  struct rng *r, int64_t trials)
 {
@@ -190,10 +241,33 @@ __attribute__((always_inline)) static inline int64_t varying_marks_among(struct 
 		m->gap -= trials;
 		return 0;
 	}
-	struct rng kept = *r;
-	int64_t x = varying_marks_more(m, &kept, trials);
-	*r = kept;
-	return x;
+	if (m->waiting) {
+		/* the first draw with trials: the first gap (GAP was a stand-in) */
+		m->waiting = 0;
+		m->gap = varying_marks_gap(m, r);
+		if (trials < m->gap) {
+			m->gap -= trials;
+			return 0;
+		}
+	}
+	int64_t marks = 0;
+	for (;;) {
+		/* a candidate at GAP <= TRIALS; the trials after it are
+		 * Bernoulli(Q) again, whatever came before */
+		trials -= m->gap;
+		marks += (rng_next(r) >> 11) < m->keep;
+		if (__builtin_expect(trials > m->many, 0)) {
+			struct rng kept = *r;
+			marks += varying_marks_many(m, &kept, trials);
+			*r = kept;
+			return marks;
+		}
+		m->gap = varying_marks_gap(m, r);
+		if (trials < m->gap) {
+			m->gap -= trials;
+			return marks;
+		}
+	}
 }
 
 /* Binomial(N, g) from B's grid point, 0 <= N <= its n_max: n in [1,
@@ -227,9 +301,10 @@ varying_binomial_draw(struct varying_binomial *b, struct rng *r, int64_t n)
 	/* Binomial(n, g) as the sum of Binomial(hi, g) and Binomial(lo, g) */
 	int64_t lo = n & (VARYING_SPLIT - 1), hi = n - lo;
 	int64_t y = varying_table_draw(b, r, hi) + varying_table_draw(b, r, lo);
-	if (b->adds)
-		return y + varying_marks_among(&b->marks, r, n - y);
-	return y - varying_marks_among(&b->marks, r, y);
+	/* the failures marked become successes (adds), or the successes
+	 * marked failures */
+	int64_t marks = varying_marks_among(&b->marks, r, b->adds ? n - y : y);
+	return b->adds ? y + marks : y - marks;
 }
 
 __attribute__((always_inline)) static inline int64_t
