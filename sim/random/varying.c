@@ -190,38 +190,59 @@ int64_t varying_poisson_alone(struct varying_poisson *s, struct rng *r)
  * on average for rates spread evenly). */
 #define GRID_BOUNDS 8
 
+/* One bound Q of q on one side of a grid point. */
+struct grid_bound {
+	double per_trial;                     /* -1 / log1p(-Q) */
+	double keep_per_delta;                /* 2^53 q / Q, for delta 1 */
+	int64_t many;                         /* VARYING_MARKS_MANY / Q */
+	double q;                             /* Q */
+};
+
 /* The marks of the rates on one side of a grid point g, at a distance
  * delta from it: q = delta Q_PER_DELTA, under the bound of part
  * floor(delta PARTS_PER_DELTA). */
 struct grid_side {
 	double parts_per_delta;               /* GRID_BOUNDS / the largest delta */
 	double q_per_delta;                   /* 1 / g (removed) or 1 / (1 - g) (added) */
-	double per_trial[GRID_BOUNDS];        /* -1 / log1p(-Q) for each bound Q */
-	double keep_per_delta[GRID_BOUNDS];   /* 2^53 q / Q, for delta 1 */
-	int64_t many[GRID_BOUNDS];            /* VARYING_MARKS_MANY / Q */
 };
 
+/* What a binomial's set-up reads of its grid point, in one cache line
+ * (the rest, in struct grid_more, once a point). */
 struct grid_point {
-	int binomial_ready, poisson_ready;
-	double g;                             /* the point's value, once binomial_ready */
-	struct binomial_source binomial;
+	double g;                             /* the point's value; 0 until set up */
+	int64_t n_max;                        /* its source's */
 	_Atomic(struct cdf_table *) *by_n;
 	uint64_t tabled;
-	struct grid_side removed, added;      /* the binomial's rates below g, above g */
+	struct grid_side sides[2];            /* the rates below g (removed), above (added) */
+} __attribute__((aligned(64)));
+
+struct grid_more {
+	struct binomial_source binomial;
+	struct grid_bound bounds[2][GRID_BOUNDS];
+	int poisson_ready;
 	struct poisson_source poisson;
 	struct grid_side thinned;             /* the Poisson's means below g */
+	struct grid_bound thinned_bounds[GRID_BOUNDS];
 };
 
 struct varying_grid {
+	struct grid_point *points;            /* [GRID_POINTS], set up on first use */
+	struct grid_more *more;               /* [GRID_POINTS] */
 	struct inversion_tables *tables;
 	const struct sample_exp_ziggurat *layers;
-	struct grid_point points[GRID_POINTS];  /* set up on first use */
 };
 
 struct varying_grid *varying_grid_new(struct inversion_tables *tables)
 {
 	struct varying_grid *grid = calloc(1, sizeof *grid);
 	if (grid != NULL) {
+		grid->points = aligned_alloc(64, GRID_POINTS * sizeof *grid->points);
+		grid->more = calloc(GRID_POINTS, sizeof *grid->more);
+		if (grid->points == NULL || grid->more == NULL) {
+			varying_grid_free(grid);
+			return NULL;
+		}
+		memset(grid->points, 0, GRID_POINTS * sizeof *grid->points);
 		grid->tables = tables;
 		grid->layers = sample_exponential_layers();
 	}
@@ -230,6 +251,10 @@ struct varying_grid *varying_grid_new(struct inversion_tables *tables)
 
 void varying_grid_free(struct varying_grid *grid)
 {
+	if (grid == NULL)
+		return;
+	free(grid->points);
+	free(grid->more);
 	free(grid);
 }
 
@@ -257,8 +282,10 @@ static int grid_index_above(double x)
 	return i >= 0 && i < GRID_POINTS ? (int)i : -1;
 }
 
-/* The bounds of q = delta / SCALE for 0 < delta <= LARGEST. */
-static void side_init(struct grid_side *side, double largest, double scale)
+/* The bounds of q = delta / SCALE for 0 < delta <= LARGEST into SIDE,
+ * kept in BOUNDS. */
+static void side_init(struct grid_side *side, struct grid_bound *bounds, double largest,
+		      double scale)
 {
 	side->parts_per_delta = GRID_BOUNDS / largest;
 	side->q_per_delta = 1.0 / scale;
@@ -268,17 +295,19 @@ static void side_init(struct grid_side *side, double largest, double scale)
 		double bound = largest * (j + 1) / GRID_BOUNDS / scale * (1.0 + 0x1.0p-30);
 		if (bound > 1.0)
 			bound = 1.0;
-		side->per_trial[j] = bound < 1.0 ? -1.0 / log1p(-bound) : 0.0;
-		side->keep_per_delta[j] = 0x1.0p53 / (scale * bound);
+		bounds[j].q = bound;
+		bounds[j].per_trial = bound < 1.0 ? -1.0 / log1p(-bound) : 0.0;
+		bounds[j].keep_per_delta = 0x1.0p53 / (scale * bound);
 		double many = VARYING_MARKS_MANY / bound;
-		side->many[j] = many < 0x1.0p62 ? (int64_t)many : INT64_MAX;
+		bounds[j].many = many < 0x1.0p62 ? (int64_t)many : INT64_MAX;
 	}
 }
 
 /* The marks of a rate at DELTA >= 0 from a grid point on SIDE: none ever
  * when DELTA is 0; otherwise the first gap waits for the first draw with
  * trials (GAP 1 a stand-in until then). */
-static inline void marks_init(struct varying_marks *m, const struct grid_side *side, double delta,
+static inline void marks_init(struct varying_marks *m, const struct grid_side *side,
+			      const struct grid_bound *bounds, double delta,
 			      const struct sample_exp_ziggurat *layers)
 {
 	m->layers = layers;
@@ -286,11 +315,11 @@ static inline void marks_init(struct varying_marks *m, const struct grid_side *s
 	m->gap = 1;
 	m->q = delta * side->q_per_delta;
 	int j = (int)(delta * side->parts_per_delta);
-	j = j < GRID_BOUNDS ? j : GRID_BOUNDS - 1;
-	m->per_trial = side->per_trial[j];
-	m->many = side->many[j];
+	const struct grid_bound *bound = &bounds[j < GRID_BOUNDS ? j : GRID_BOUNDS - 1];
+	m->per_trial = bound->per_trial;
+	m->many = bound->many;
 	/* q / Q rounded up to a multiple of 2^-53 (at most 1) */
-	double keep = delta * side->keep_per_delta[j];
+	double keep = delta * bound->keep_per_delta;
 	m->keep = keep < 0x1.0p53 ? (uint64_t)(int64_t)keep + 1 : UINT64_C(1) << 53;
 	if (!(delta > 0.0)) {
 		m->gap = INT64_MAX;
@@ -299,42 +328,45 @@ static inline void marks_init(struct varying_marks *m, const struct grid_side *s
 }
 
 /* Grid point I's binomial tables and bounds (0 < its value < 1). */
-static void binomial_point_init(struct grid_point *point, int i, struct inversion_tables *tables)
+static void binomial_point_init(struct varying_grid *grid, int i)
 {
+	struct grid_point *point = &grid->points[i];
+	struct grid_more *more = &grid->more[i];
 	double g = grid_value(i);
-	point->g = g;
-	inversion_binomial_init(&point->binomial, g, tables);
-	point->by_n = point->binomial.cdfs != NULL ? point->binomial.cdfs->by_n : NULL;
-	point->tabled = point->binomial.cdfs != NULL && point->binomial.n_max > 0
-				? (uint64_t)point->binomial.n_max
+	inversion_binomial_init(&more->binomial, g, grid->tables);
+	point->n_max = more->binomial.n_max;
+	point->by_n = more->binomial.cdfs != NULL ? more->binomial.cdfs->by_n : NULL;
+	point->tabled = more->binomial.cdfs != NULL && more->binomial.n_max > 0
+				? (uint64_t)more->binomial.n_max
 				: 0;
 	/* rates are drawn at the nearest point: at most half a step away */
-	side_init(&point->removed, (g - grid_value(i - 1)) / 2.0, g);
-	side_init(&point->added, (grid_value(i + 1) - g) / 2.0, 1.0 - g);
-	point->binomial_ready = 1;
+	side_init(&point->sides[0], more->bounds[0], (g - grid_value(i - 1)) / 2.0, g);
+	side_init(&point->sides[1], more->bounds[1], (grid_value(i + 1) - g) / 2.0, 1.0 - g);
+	point->g = g;
 }
 
 void varying_binomial_init_grid(struct varying_binomial *b, double p, struct varying_grid *grid)
 {
 	int i = grid != NULL ? varying_grid_index(p) : -1;
-	struct grid_point *point = i >= 0 ? &grid->points[i] : NULL;
-	if (point == NULL || (!point->binomial_ready && (!(p < 1.0) || grid_value(i) >= 1.0))) {
+	const struct grid_point *point = i >= 0 ? &grid->points[i] : NULL;
+	if (point == NULL || (point->g == 0.0 && (!(p < 1.0) || grid_value(i) >= 1.0))) {
 		varying_binomial_init(b, p);
 		return;
 	}
-	if (!point->binomial_ready)
-		binomial_point_init(point, i, grid->tables);
+	if (point->g == 0.0)
+		binomial_point_init(grid, i);
 	/* the walk's and BTRS's fields wait for a draw past the grid's tables */
 	b->p = p;
 	b->n_max = INT64_MIN;
-	b->grid_at = &point->binomial;
-	b->grid_n_max = point->binomial.n_max;
+	b->grid_at = &grid->more[i].binomial;
+	b->grid_n_max = point->n_max;
 	b->by_n = point->by_n;
 	b->tabled = point->tabled;
 	/* exact: p and g lie within a factor of 2 */
 	double delta = p - point->g;
 	b->adds = delta > 0.0;
-	marks_init(&b->marks, b->adds ? &point->added : &point->removed, fabs(delta), grid->layers);
+	marks_init(&b->marks, &point->sides[b->adds], grid->more[i].bounds[b->adds], fabs(delta),
+		   grid->layers);
 }
 
 void varying_poisson_init_grid(struct varying_poisson *s, double mu, struct varying_grid *grid)
@@ -346,14 +378,14 @@ void varying_poisson_init_grid(struct varying_poisson *s, double mu, struct vary
 	double g = grid_value(i);
 	if (g > INVERSION_VARIANCE)
 		return;
-	struct grid_point *point = &grid->points[i];
-	if (!point->poisson_ready) {
-		inversion_poisson_init(&point->poisson, g, grid->tables);
-		side_init(&point->thinned, g - grid_value(i - 1), g);
-		point->poisson_ready = 1;
+	struct grid_more *more = &grid->more[i];
+	if (!more->poisson_ready) {
+		inversion_poisson_init(&more->poisson, g, grid->tables);
+		side_init(&more->thinned, more->thinned_bounds, g - grid_value(i - 1), g);
+		more->poisson_ready = 1;
 	}
-	s->grid_at = &point->poisson;
-	marks_init(&s->marks, &point->thinned, g - mu, grid->layers);
+	s->grid_at = &more->poisson;
+	marks_init(&s->marks, &more->thinned, more->thinned_bounds, g - mu, grid->layers);
 }
 
 int64_t varying_marks_many(struct varying_marks *m, struct rng *r, int64_t trials)
