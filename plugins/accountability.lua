@@ -86,20 +86,25 @@ function accountability.week(state, params, targets)
   if not review_week(state.week, n, weeks) then
     return
   end
-  local names = state.categories
-  for _, name in ipairs(targets) do
-    local district = state.district[name]
-    local red = district.open / district.sites > params.threshold
+  -- numeric loops and a comparison, not ipairs and math.min: each call of
+  -- a C function costs about as much as a cell's own work
+  local names, districts, threshold, boost = state.categories, state.district, params.threshold,
+    params.boost
+  local n = #names
+  for t = 1, #targets do
+    local district = districts[targets[t]]
+    local red = district.open / district.sites > threshold
     -- a district's cells change together: one of them tells its colour
     local categories = district.categories
     local first = categories[names[1]]
     local red_now = first.rectify_rate ~= first.base_rectify_rate
     if red ~= red_now then
-      for _, category in ipairs(names) do
-        local cell = categories[category]
+      for i = 1, n do
+        local cell = categories[names[i]]
         local rate = cell.base_rectify_rate
         if red then
-          rate = math.min(1.0, rate + params.boost)
+          rate = rate + boost
+          rate = rate < 1.0 and rate or 1.0
         end
         cell.rectify_rate = rate
       end

@@ -83,8 +83,6 @@ local function pushed(params, week)
   return false
 end
 
-local min = math.min
-
 function mock_inspection.week(state, params, targets)
   if params.tests == 0 then
     return
@@ -96,11 +94,16 @@ function mock_inspection.week(state, params, targets)
     return
   end
   local extra = next and params.boost * found(params.detection, params.tests) or 0.0
-  for _, name in ipairs(targets) do
-    local categories = state.district[name].categories
-    for _, category in ipairs(state.categories) do
-      local cell = categories[category]
-      cell.rectify_rate = min(1.0, cell.base_rectify_rate + extra)
+  -- numeric loops and a comparison, not ipairs and math.min: each call of
+  -- a C function costs about as much as a cell's own work
+  local district, names = state.district, state.categories
+  local n = #names
+  for t = 1, #targets do
+    local categories = district[targets[t]].categories
+    for i = 1, n do
+      local cell = categories[names[i]]
+      local rate = cell.base_rectify_rate + extra
+      cell.rectify_rate = rate < 1.0 and rate or 1.0
     end
   end
 end

@@ -101,8 +101,6 @@ local function phase(params, week)
   return "after"
 end
 
-local min = math.min
-
 function sprint_cleanup.week(state, params, targets)
   if params.staff_per_district == 0 then
     return
@@ -121,17 +119,22 @@ function sprint_cleanup.week(state, params, targets)
   local s = intensity(params, params.staff_per_district)
   local surge, kept, rebound_after = params.max_surge * s, 1.0 - params.fatigue * s,
     params.rebound_after * s
-  for _, name in ipairs(targets) do
-    local categories = state.district[name].categories
-    for _, category in ipairs(names) do
-      local cell = categories[category]
+  -- numeric loops and comparisons, not ipairs and math.min: each call of
+  -- a C function costs about as much as a cell's own work
+  local district, n = state.district, #names
+  for t = 1, #targets do
+    local categories = district[targets[t]].categories
+    for i = 1, n do
+      local cell = categories[names[i]]
       local rate, rebound = cell.base_rectify_rate, cell.base_rebound
       if next_phase == "surge" then
         -- the rebound is still the scenario's: the surge follows "before"
-        cell.rectify_rate = min(1.0, rate + surge)
+        rate = rate + surge
+        cell.rectify_rate = rate < 1.0 and rate or 1.0
       elseif next_phase == "after" then
         cell.rectify_rate = rate * kept
-        cell.rebound = min(1.0, rebound + rebound_after)
+        rebound = rebound + rebound_after
+        cell.rebound = rebound < 1.0 and rebound or 1.0
       else
         cell.rectify_rate = rate
         cell.rebound = rebound

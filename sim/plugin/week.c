@@ -13,14 +13,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The fields of a cell handle, in dispatch order. */
+/*
+ * The fields of a cell: first those its values table shows as the running
+ * replication's (SHOWN_KEYS: its start, which uncertain inputs may draw
+ * anew in each replication), then those read from the replication at
+ * each read (open and the rates in force, which change from week to week
+ * and by the hooks' writes), then the scenario's sites and declared sites.
+ */
 enum cell_key {
-	KEY_OPEN, KEY_RECTIFY_RATE, KEY_REBOUND, KEY_NEW_PER_WEEK, KEY_SITES, KEY_DECLARED,
-	KEY_PROBLEMS, KEY_BASE_RECTIFY_RATE, KEY_BASE_REBOUND, KEY_BASE_NEW_PER_WEEK, CELL_KEYS
+	KEY_PROBLEMS, KEY_BASE_RECTIFY_RATE, KEY_BASE_REBOUND, KEY_BASE_NEW_PER_WEEK, SHOWN_KEYS,
+	KEY_OPEN = SHOWN_KEYS, KEY_RECTIFY_RATE, KEY_REBOUND, KEY_NEW_PER_WEEK, KEY_SITES,
+	KEY_DECLARED, CELL_KEYS
 };
 static const char *const cell_key_names[CELL_KEYS] = {
-	"open", "rectify_rate", "rebound", "new_per_week", "sites", "declared", "problems",
-	"base_rectify_rate", "base_rebound", "base_new_per_week"};
+	"problems", "base_rectify_rate", "base_rebound", "base_new_per_week", "open",
+	"rectify_rate", "rebound", "new_per_week", "sites", "declared"};
+
+/* The key of a cell's values table that holds the cell's index (a light
+ * userdata: no plugin can name it). */
+static const char cell_index_key = 0;
 
 /* One policy's Lua state on one thread. */
 struct week_state {
@@ -29,6 +40,7 @@ struct week_state {
 	/* Lua interns short strings, so a key is one of the cell's fields
 	 * exactly when its pointer is one of these. */
 	const char *cell_key[CELL_KEYS];
+	const char *categories_key;   /* a district's "categories" */
 	const struct value_rule *rule[CELL_KEYS]; /* the writable fields' rules */
 	int policy;
 	struct plugin_thread *thread;
@@ -42,6 +54,17 @@ struct week_state {
 	uint64_t failed_replication;
 	int week_ref, state_ref, params_ref, targets_ref, week_name_ref;
 	const char *hook;             /* while preparing: the part being prepared */
+	/* the cells' values tables: what each holds of SHOWN_KEYS, as the bits
+	 * of its number ([cell][SHOWN_KEYS]), and the call whose replication
+	 * each district's cells show ([district]; CALL counts this state's
+	 * week calls, from 1) */
+	uint64_t *shown;
+	uint64_t *fresh;
+	uint64_t call;
+	/* every replication starts from the same values (no uncertain input):
+	 * once shown, a district's cells are never brought up to date again,
+	 * and its `categories` becomes a plain field */
+	int same_start;
 };
 
 /* The stack slots of a week state's values between calls (the sandbox's
@@ -66,18 +89,18 @@ struct plugin_thread {
 
 /*
  * A cell of the running replication, as a plugin sees it: an empty table
- * whose metatable's __index is a table of the cell's fixed fields (sites,
- * declared), read as plain Lua, with its own __index a C closure for the
- * fields of the replication (open and the three rates, which change, and
- * problems and base_*, its start, which uncertain inputs may draw anew in
- * each replication); the cell's __newindex checks every write. The
- * handle, a full userdata, is the closures' upvalue.
+ * whose metatable's __index is the cell's values table, a plain table of
+ * its start (problems, base_*), sites and declared sites, read by the
+ * plugin as plain Lua (no C call); a field the values table lacks reaches
+ * its metatable's __index, which reads open and the rates in force from
+ * the replication's inventory and refuses any other. The cell's
+ * __newindex, a C closure of the cell's index, checks every write and
+ * makes it in the inventory. A district's `categories`, read in a week
+ * call, first brings its cells' values tables to the call's replication
+ * (the fields that differ from what they show; a district the call does
+ * not reach costs nothing); when every replication starts alike, it does
+ * so once and becomes a plain field.
  */
-struct cell_handle {
-	struct plugin_thread *thread;
-	int district, category;
-};
-
 static const char *const cell_keys_list =
 	N_("open, rectify_rate, rebound, new_per_week (read and write); sites, declared, problems, "
 	"base_rectify_rate, base_rebound, base_new_per_week (read)");
@@ -92,47 +115,73 @@ static enum cell_key cell_key_of(lua_State *L, const struct week_state *ws, int 
 	return (enum cell_key)k;
 }
 
-static struct inventory *cell_inventory(const struct cell_handle *h)
+/* The inventory rate of a rate key. */
+static enum inventory_rate rate_of(enum cell_key key)
 {
-	const struct scenario *s = h->thread->host->scenario;
-	return &h->thread->inventories[(size_t)h->district * (size_t)s->n_categories + (size_t)h->category];
+	switch (key) {
+	case KEY_RECTIFY_RATE: return INVENTORY_RECTIFY_RATE;
+	case KEY_REBOUND: return INVENTORY_REBOUND;
+	case KEY_NEW_PER_WEEK: return INVENTORY_NEW_PER_WEEK;
+	case KEY_BASE_RECTIFY_RATE: return INVENTORY_BASE_RECTIFY_RATE;
+	case KEY_BASE_REBOUND: return INVENTORY_BASE_REBOUND;
+	default: return INVENTORY_BASE_NEW_PER_WEEK;
+	}
 }
 
-/* __index of a cell's fixed fields: the fields that change. */
+static uint64_t bits_of(double x)
+{
+	uint64_t b;
+	memcpy(&b, &x, sizeof b);
+	return b;
+}
+
+/* The value of shown key KEY of INV, as the bits of its number. */
+static inline uint64_t shown_bits(const struct inventory *inv, enum cell_key key)
+{
+	if (key == KEY_PROBLEMS)
+		return (uint64_t)inventory_problems(inv);
+	return bits_of(inventory_rate(inv, rate_of(key)));
+}
+
+/* Pushes shown key KEY's value from its BITS: problems is an integer. */
+static void push_shown(lua_State *L, enum cell_key key, uint64_t bits)
+{
+	if (key == KEY_PROBLEMS) {
+		lua_pushinteger(L, (lua_Integer)(int64_t)bits);
+	} else {
+		double x;
+		memcpy(&x, &bits, sizeof x);
+		lua_pushnumber(L, x);
+	}
+}
+
+/* __index of a cell's values table (at 1): open and the rates in force,
+ * or a field the cell does not have. */
 static int cell_index(lua_State *L)
 {
-	const struct cell_handle *h = lua_touserdata(L, lua_upvalueindex(1));
-	const struct inventory *inv = cell_inventory(h);
-	switch (cell_key_of(L, week_of(L), 2)) {
-	case KEY_OPEN: lua_pushinteger(L, (lua_Integer)inventory_open(inv)); break;
-	case KEY_RECTIFY_RATE: lua_pushnumber(L, inventory_rate(inv, INVENTORY_RECTIFY_RATE)); break;
-	case KEY_REBOUND: lua_pushnumber(L, inventory_rate(inv, INVENTORY_REBOUND)); break;
-	case KEY_NEW_PER_WEEK: lua_pushnumber(L, inventory_rate(inv, INVENTORY_NEW_PER_WEEK)); break;
-	/* the replication's start: an uncertain input's draw where one sets it */
-	case KEY_PROBLEMS: lua_pushinteger(L, (lua_Integer)inventory_problems(inv)); break;
-	case KEY_BASE_RECTIFY_RATE: lua_pushnumber(L, inventory_rate(inv, INVENTORY_BASE_RECTIFY_RATE)); break;
-	case KEY_BASE_REBOUND: lua_pushnumber(L, inventory_rate(inv, INVENTORY_BASE_REBOUND)); break;
-	case KEY_BASE_NEW_PER_WEEK:
-		lua_pushnumber(L, inventory_rate(inv, INVENTORY_BASE_NEW_PER_WEEK));
-		break;
-	default:
+	struct week_state *ws = week_of(L);
+	enum cell_key key = cell_key_of(L, ws, 2);
+	if (key < KEY_OPEN || key > KEY_NEW_PER_WEEK)
 		return sandbox_kill(L, _("a cell has no field '%s' (it has %s)"),
 				    luaL_tolstring(L, 2, NULL), _(cell_keys_list));
-	}
+	lua_rawgetp(L, 1, &cell_index_key);
+	const struct inventory *inv = &ws->thread->inventories[lua_tointeger(L, -1)];
+	if (key == KEY_OPEN)
+		lua_pushinteger(L, (lua_Integer)inventory_open(inv));
+	else
+		lua_pushnumber(L, inventory_rate(inv, rate_of(key)));
 	return 1;
 }
 
+/* __newindex of a cell (upvalue: the cell's index). */
 static int cell_newindex(lua_State *L)
 {
-	const struct cell_handle *h = lua_touserdata(L, lua_upvalueindex(1));
-	const struct week_state *ws = week_of(L);
-	const struct scenario *s = h->thread->host->scenario;
-	struct inventory *inv = cell_inventory(h);
+	size_t k = (size_t)lua_tointeger(L, lua_upvalueindex(1));
+	struct week_state *ws = week_of(L);
+	const struct scenario *s = ws->thread->host->scenario;
+	struct inventory *inv = &ws->thread->inventories[k];
 	enum cell_key key = cell_key_of(L, ws, 2);
 	int writable = key == KEY_RECTIFY_RATE || key == KEY_REBOUND || key == KEY_NEW_PER_WEEK;
-	enum inventory_rate rate = key == KEY_RECTIFY_RATE ? INVENTORY_RECTIFY_RATE
-				     : key == KEY_REBOUND    ? INVENTORY_REBOUND
-							     : INVENTORY_NEW_PER_WEEK;
 	int is_number = lua_type(L, 3) == LUA_TNUMBER;
 	double value = is_number ? lua_tonumber(L, 3) : 0.0;
 	char why[128] = "";
@@ -144,14 +193,14 @@ static int cell_newindex(lua_State *L)
 		snprintf(why, sizeof why, _("must be a finite number"));
 	else if (writable && is_number &&
 		 scenario_rule_check(ws->rule[key], value, why, sizeof why) == 0) {
-		inventory_set_rate(inv, rate, value);
+		inventory_set_rate(inv, rate_of(key), value);
 		return 0;
 	}
 
 	/* a refused write: say what and why */
 	const char *name = luaL_tolstring(L, 2, NULL);
-	const char *district = s->districts[h->district].name;
-	const char *category = s->categories[h->category].name;
+	const char *district = s->districts[k / (size_t)s->n_categories].name;
+	const char *category = s->categories[k % (size_t)s->n_categories].name;
 	char number[32];
 	if (key != KEY_OPEN && !writable)
 		return sandbox_kill(L, _("week %d: a cell's '%s' cannot be written (a cell has %s)"),
@@ -171,15 +220,62 @@ static int cell_newindex(lua_State *L)
 			    category, number, why[0] ? why : _("must be a number"));
 }
 
-/* __index of a district: `open`, its open problems over all categories. */
+/* The upvalues of a district's __index: its index, its categories table,
+ * its cells' values tables in the categories' order, then the shown keys. */
+enum { UP_DISTRICT = 1, UP_CATEGORIES, UP_VALUES, UP_KEYS, DISTRICT_UPVALUES = UP_KEYS + SHOWN_KEYS - 1 };
+
+/* Brings district D's values tables (run from its __index) to the running
+ * replication: the fields that differ from what they show. */
+static void refresh_district(lua_State *L, struct week_state *ws, int d)
+{
+	const struct scenario *s = ws->thread->host->scenario;
+	size_t categories = (size_t)s->n_categories;
+	const struct inventory *inv = &ws->thread->inventories[(size_t)d * categories];
+	uint64_t *shown = &ws->shown[(size_t)d * categories * SHOWN_KEYS];
+	for (size_t c = 0; c < categories; c++, shown += SHOWN_KEYS) {
+		int pushed = 0;
+		for (int key = 0; key < SHOWN_KEYS; key++) {
+			uint64_t bits = shown_bits(&inv[c], (enum cell_key)key);
+			if (bits == shown[key])
+				continue;
+			if (!pushed)
+				lua_rawgeti(L, lua_upvalueindex(UP_VALUES), (lua_Integer)c + 1);
+			pushed = 1;
+			lua_pushvalue(L, lua_upvalueindex(UP_KEYS + key));
+			push_shown(L, (enum cell_key)key, bits);
+			lua_rawset(L, -3);
+			shown[key] = bits;
+		}
+		if (pushed)
+			lua_pop(L, 1);
+	}
+	ws->fresh[d] = ws->call;
+}
+
+/* __index of a district: its `categories` (its cells, brought to the
+ * running replication) and `open`, its open problems over all categories. */
 static int district_index(lua_State *L)
 {
-	const struct cell_handle *h = lua_touserdata(L, lua_upvalueindex(1));
-	if (cell_key_of(L, week_of(L), 2) != KEY_OPEN)
+	struct week_state *ws = week_of(L);
+	int d = (int)lua_tointeger(L, lua_upvalueindex(UP_DISTRICT));
+	const char *key = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : NULL;
+	if (key == ws->categories_key) {
+		if (ws->fresh[d] != ws->call)
+			refresh_district(L, ws, d);
+		lua_pushvalue(L, lua_upvalueindex(UP_CATEGORIES));
+		if (ws->same_start) {
+			/* shown for good: later reads take the field as it is */
+			lua_pushvalue(L, 2);
+			lua_pushvalue(L, -2);
+			lua_rawset(L, 1);
+		}
+		return 1;
+	}
+	if (key != ws->cell_key[KEY_OPEN])
 		return sandbox_kill(L, _("a district has no field '%s' (it has name, categories, sites, open)"),
 				    luaL_tolstring(L, 2, NULL));
-	const struct scenario *s = h->thread->host->scenario;
-	const struct inventory *inv = &h->thread->inventories[(size_t)h->district * (size_t)s->n_categories];
+	const struct scenario *s = ws->thread->host->scenario;
+	const struct inventory *inv = &ws->thread->inventories[(size_t)d * (size_t)s->n_categories];
 	lua_Integer open = 0;
 	for (int c = 0; c < s->n_categories; c++)
 		open += (lua_Integer)inventory_open(&inv[c]);
@@ -193,38 +289,37 @@ static int district_newindex(lua_State *L)
 			    luaL_tolstring(L, 2, NULL));
 }
 
-/* Pushes a new handle for (D, C) of THREAD. */
-static void push_handle(lua_State *L, struct plugin_thread *thread, int d, int c)
+/* Pushes the cell (D, C) and its values table (at the top), whose
+ * metatable is at VALUES_META; the shown fields are placeholders until
+ * their district is first read (its SHOWN entries match no value). */
+static void push_cell(lua_State *L, struct week_state *ws, int values_meta, int d, int c)
 {
-	struct cell_handle *h = lua_newuserdatauv(L, sizeof *h, 0);
-	h->thread = thread;
-	h->district = d;
-	h->category = c;
-}
-
-/* Pushes the cell (D, C) of the running replication. */
-static void push_cell(lua_State *L, struct plugin_thread *thread, int d, int c)
-{
-	const struct cell *fixed = scenario_cell(thread->host->scenario, d, c);
+	const struct scenario *s = ws->thread->host->scenario;
+	const struct cell *fixed = scenario_cell(s, d, c);
+	size_t k = (size_t)d * (size_t)s->n_categories + (size_t)c;
 	lua_newtable(L);                                  /* the cell */
-	lua_createtable(L, 0, 3);                         /* its metatable */
-	lua_createtable(L, 0, 2);                         /* the fixed fields */
+	lua_createtable(L, 0, CELL_KEYS);                 /* its values */
+	for (int key = 0; key < SHOWN_KEYS; key++) {
+		lua_pushboolean(L, 0);
+		lua_setfield(L, -2, cell_key_names[key]);
+		ws->shown[k * SHOWN_KEYS + (size_t)key] = UINT64_MAX; /* a NaN, never a count */
+	}
+	lua_pushinteger(L, (lua_Integer)k);
+	lua_rawsetp(L, -2, &cell_index_key);
 	lua_pushinteger(L, fixed->sites);
 	lua_setfield(L, -2, "sites");
 	lua_pushinteger(L, fixed->declared);
 	lua_setfield(L, -2, "declared");
-	lua_createtable(L, 0, 2);                         /* the fixed fields' metatable */
-	push_handle(L, thread, d, c);
-	lua_pushcclosure(L, cell_index, 1);
-	lua_setfield(L, -2, "__index");
-	sandbox_lock_metatable(L);
+	lua_pushvalue(L, values_meta);
 	lua_setmetatable(L, -2);
-	lua_setfield(L, -2, "__index");                   /* cell's metatable.__index = fixed */
-	push_handle(L, thread, d, c);
+	lua_createtable(L, 0, 3);                         /* the cell's metatable */
+	lua_pushvalue(L, -2);
+	lua_setfield(L, -2, "__index");
+	lua_pushinteger(L, (lua_Integer)k);
 	lua_pushcclosure(L, cell_newindex, 1);
 	lua_setfield(L, -2, "__newindex");
 	sandbox_lock_metatable(L);
-	lua_setmetatable(L, -2);
+	lua_setmetatable(L, -3);
 }
 
 /* Builds, once per state, the `state` table whose cells read the running replication. */
@@ -234,16 +329,26 @@ static void push_week_state(lua_State *L, struct plugin_thread *thread)
 	struct week_state *ws = week_of(L);
 
 	/* the interned keys, kept alive in the registry */
-	lua_createtable(L, CELL_KEYS, 0);
+	lua_createtable(L, CELL_KEYS + 1, 0);
 	for (int k = 0; k < CELL_KEYS; k++) {
 		lua_pushstring(L, cell_key_names[k]);
 		ws->cell_key[k] = lua_tostring(L, -1);
 		lua_rawseti(L, -2, k + 1);
 	}
+	lua_pushliteral(L, "categories");
+	ws->categories_key = lua_tostring(L, -1);
+	lua_rawseti(L, -2, CELL_KEYS + 1);
 	lua_setfield(L, LUA_REGISTRYINDEX, "ccsim.cell_keys");
 	ws->rule[KEY_RECTIFY_RATE] = scenario_field_rule("cell.rectify_rate");
 	ws->rule[KEY_REBOUND] = scenario_field_rule("cell.rebound");
 	ws->rule[KEY_NEW_PER_WEEK] = scenario_field_rule("cell.new_per_week");
+	ws->same_start = s->uncertain == NULL;
+
+	/* the values tables' metatable: a field a cell lacks is an error */
+	lua_createtable(L, 0, 2);
+	sandbox_set_function(L, "__index", cell_index);
+	sandbox_lock_metatable(L);
+	int values_meta = lua_gettop(L);
 
 	lua_createtable(L, 0, 6);
 	lua_pushinteger(L, 0);
@@ -262,21 +367,25 @@ static void push_week_state(lua_State *L, struct plugin_thread *thread)
 	lua_createtable(L, s->n_districts, 0);
 	for (int d = 0; d < s->n_districts; d++) {
 		lua_Integer sites = 0;
-		lua_createtable(L, 0, 3);
+		lua_createtable(L, 0, 3);                 /* the district (categories joins) */
 		lua_pushstring(L, s->districts[d].name);
 		lua_setfield(L, -2, "name");
-		lua_createtable(L, 0, s->n_categories);
-		for (int c = 0; c < s->n_categories; c++) {
-			push_cell(L, thread, d, c);
-			lua_setfield(L, -2, s->categories[c].name);
+		for (int c = 0; c < s->n_categories; c++)
 			sites += scenario_cell(s, d, c)->sites;
-		}
-		lua_setfield(L, -2, "categories");
 		lua_pushinteger(L, sites);
 		lua_setfield(L, -2, "sites");
-		lua_createtable(L, 0, 3);                 /* the district's metatable */
-		push_handle(L, thread, d, 0);
-		lua_pushcclosure(L, district_index, 1);
+		lua_createtable(L, 0, 3);                 /* its metatable */
+		lua_pushinteger(L, d);                    /* UP_DISTRICT */
+		lua_createtable(L, 0, s->n_categories);   /* UP_CATEGORIES */
+		lua_createtable(L, s->n_categories, 0);   /* UP_VALUES */
+		for (int c = 0; c < s->n_categories; c++) {
+			push_cell(L, ws, values_meta, d, c);
+			lua_rawseti(L, -3, c + 1);
+			lua_setfield(L, -3, s->categories[c].name);
+		}
+		for (int key = 0; key < SHOWN_KEYS; key++)  /* UP_KEYS ... */
+			lua_pushstring(L, cell_key_names[key]);
+		lua_pushcclosure(L, district_index, DISTRICT_UPVALUES);
 		lua_setfield(L, -2, "__index");
 		sandbox_set_function(L, "__newindex", district_newindex);
 		sandbox_lock_metatable(L);
@@ -285,6 +394,7 @@ static void push_week_state(lua_State *L, struct plugin_thread *thread)
 	}
 	lua_setfield(L, -2, "districts");
 	view_add_name_map(L, "districts", "district");
+	lua_remove(L, values_meta);
 }
 
 /* Makes the state's plugin table, week, state, params and targets (run
@@ -315,9 +425,12 @@ void plugin_thread_free(struct plugin_thread *thread)
 {
 	if (thread == NULL)
 		return;
-	for (int i = 0; thread->states != NULL && i < thread->n; i++)
+	for (int i = 0; thread->states != NULL && i < thread->n; i++) {
 		if (thread->states[i].L != NULL)
 			lua_close(thread->states[i].L);
+		free(thread->states[i].shown);
+		free(thread->states[i].fresh);
+	}
 	free(thread->states);
 	host_setup_states_free(thread->setup_states);
 	free(thread);
@@ -349,8 +462,12 @@ struct plugin_thread *plugin_thread_new(const struct plugin_host *host, struct d
 		ws->policy = i;
 		ws->thread = thread;
 		ws->sb.rng = &ws->streams[0];
+		const struct scenario *s = host->scenario;
+		ws->shown = malloc((size_t)s->n_districts * (size_t)s->n_categories * SHOWN_KEYS *
+				   sizeof *ws->shown + 1);
+		ws->fresh = calloc((size_t)s->n_districts + 1, sizeof *ws->fresh);
 		sandbox_set_file(&ws->sb, host->policies[i].file);
-		ws->L = sandbox_open(&ws->sb);
+		ws->L = ws->shown && ws->fresh ? sandbox_open(&ws->sb) : NULL;
 		if (ws->L == NULL) {
 			diag_no_memory(d, _("making the plugins' states"));
 			plugin_thread_free(thread);
@@ -422,6 +539,7 @@ int plugin_thread_week(struct plugin_thread *thread, uint64_t seed, uint64_t rep
 		struct week_state *ws = &thread->states[i];
 		lua_State *L = ws->L;
 		ws->week = week;
+		ws->call++; /* the cells show another replication, or another week */
 		if (ws->failed_call && replication < ws->failed_replication) {
 			sandbox_revive(&ws->sb);
 			ws->failed_call = 0;
