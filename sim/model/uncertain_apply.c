@@ -14,6 +14,7 @@ struct operation {
 	int input;
 	int relative;
 	double base;
+	const struct uncertain_key *fit;   /* the relative input's key (uncertain_scaled) */
 	/* a cell's: */
 	enum cell_field field;
 	size_t cell;
@@ -155,8 +156,15 @@ struct uncertain_apply *uncertain_apply_new(const struct scenario_compiled *m, i
 		int relative = uncertain_is_relative(s->uncertain, k);
 		for (int t = s->uncertain_first[k]; t < s->uncertain_first[k + 1]; t++) {
 			const struct uncertain_target *target = &s->uncertain_targets[t];
-			struct operation op = {k, relative, target->base, field_of(target->key), 0, target->key,
-					       target->item, target->category};
+			struct operation op = {k,
+					       relative,
+					       target->base,
+					       uncertain_key_of(s->uncertain, k),
+					       field_of(target->key),
+					       0,
+					       target->key,
+					       target->item,
+					       target->category};
 			if (op.field != FIELD_NONE) {
 				op.cell = (size_t)target->item * (size_t)s->n_categories +
 					  (size_t)target->category;
@@ -216,11 +224,13 @@ static void reset_to_before(struct uncertain_apply *a)
 	s->bonus.cap = b->bonus.cap;
 }
 
-/* The value OP sets under the input's draw VALUE. */
-static double value_of(const struct uncertain_apply *a, const struct operation *op, const double *value)
+/* The value OP sets under the input's draw VALUE (uncertain_scaled, inline). */
+static inline double value_of(const struct uncertain_apply *a, const struct operation *op,
+			      const double *value)
 {
+	(void)a;
 	double drawn = value[op->input];
-	return op->relative ? uncertain_scaled(a->set, op->input, drawn, op->base) : drawn;
+	return op->relative ? uncertain_fit(op->fit, op->base * drawn) : drawn;
 }
 
 /* With setup: the replication's scenario made whole (the inputs set, then

@@ -462,22 +462,10 @@ const struct distribution *uncertain_distribution(const struct uncertain_set *se
 	return &set->inputs[k].dist;
 }
 
-/* VALUE made one KEY may take: rounded for an integer key, clamped to the
- * cap, and held inside the range against rounding (the support check
- * already keeps every draw inside it, up to the last bit). */
+/* VALUE made one KEY may take (uncertain_fit). */
 static double fit_key(const struct uncertain_key *key, double value)
 {
-	if (key->integer)
-		value = round(value);
-	if (value > key->cap)
-		value = key->cap;
-	if (value < key->lo || (key->lo_open && value <= key->lo))
-		value = key->lo_open ? (key->integer ? key->lo + 1.0 : nextafter(key->lo, INFINITY))
-				     : key->lo;
-	if (value > key->hi || (key->hi_open && value >= key->hi))
-		value = key->hi_open ? (key->integer ? key->hi - 1.0 : nextafter(key->hi, -INFINITY))
-				     : key->hi;
-	return value;
+	return uncertain_fit(key, value);
 }
 
 void uncertain_draw(const struct uncertain_set *set, uint64_t seed, uint64_t replication,
@@ -505,5 +493,18 @@ void uncertain_draw(const struct uncertain_set *set, uint64_t seed, uint64_t rep
 
 double uncertain_scaled(const struct uncertain_set *set, int k, double multiplier, double base)
 {
-	return fit_key(&set->inputs[k].key, base * multiplier);
+	return uncertain_fit(&set->inputs[k].key, base * multiplier);
+}
+
+double uncertain_fit_bounds(const struct uncertain_key *key, double value)
+{
+	if (value > key->cap)
+		value = key->cap;
+	if (value < key->lo || (key->lo_open && value <= key->lo))
+		value = key->lo_open ? (key->integer ? key->lo + 1.0 : nextafter(key->lo, INFINITY))
+				     : key->lo;
+	if (value > key->hi || (key->hi_open && value >= key->hi))
+		value = key->hi_open ? (key->integer ? key->hi - 1.0 : nextafter(key->hi, -INFINITY))
+				     : key->hi;
+	return value;
 }

@@ -137,4 +137,20 @@ void uncertain_draw(const struct uncertain_set *set, uint64_t seed, uint64_t rep
  * its range against rounding). */
 double uncertain_scaled(const struct uncertain_set *set, int k, double multiplier, double base);
 
+/* uncertain_fit's clamps, out of line. */
+double uncertain_fit_bounds(const struct uncertain_key *key, double value);
+
+/* VALUE made one KEY may take: rounded for an integer key, clamped to the
+ * cap, and held inside the range against rounding (the support check
+ * already keeps every draw inside it, up to the last bit): inline, for a
+ * value inside the range as it nearly always is. */
+static inline double uncertain_fit(const struct uncertain_key *key, double value)
+{
+	if (key->integer)
+		value = __builtin_round(value);
+	if (__builtin_expect(value > key->lo && value < key->hi && value <= key->cap, 1))
+		return value;
+	return uncertain_fit_bounds(key, value);
+}
+
 #endif
