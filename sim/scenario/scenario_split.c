@@ -57,7 +57,7 @@ static int find_cuts(const char *text, size_t *close, size_t **cuts)
 			continue;
 		}
 		char c = *p;
-		if (ascii_name_char(c) && !(c >= '0' && c <= '9') && c != '-') {
+		if (ascii_alpha(c) || c == '_' || c == '*') { /* a name starts here */
 			const char *start = p;
 			while (ascii_name_char(*p))
 				p++;
