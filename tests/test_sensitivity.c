@@ -225,11 +225,15 @@ static void design_groups_run_as_points_alone(void **state)
 		assert_int_equal(study_open(&st, files, 1, &request, &d), 0);
 		double pass[POINTS], total[POINTS], alone_pass, alone_total;
 		char why[2048], alone[2048];
+		double one_pass[POINTS], one_total[POINTS];
 		assert_int_equal(design_evaluate(&st, inputs, K, &fine[0][0], POINTS, GROUP, pass, total, &d), 0);
+		assert_int_equal(design_evaluate(&st, inputs, K, &fine[0][0], POINTS, 1, one_pass, one_total, &d),
+				 0);
 		for (int p = 0; p < POINTS; p++) {
 			assert_int_equal(point_alone(&st, inputs, K, fine[p], &alone_pass, &alone_total,
 						     alone, sizeof alone), 0);
 			assert_true(pass[p] == alone_pass && total[p] == alone_total);
+			assert_true(one_pass[p] == alone_pass && one_total[p] == alone_total);
 		}
 		assert_int_equal(d.count, 0);
 

@@ -6,6 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The district-category cells a thread's group of points may hold at once
+ * (each point its own scenario and workspace); past it, points run one at
+ * a time. */
+#define DESIGN_GROUP_CELLS (double)(1 << 22)
+
 double design_value(const struct design_input *in, double unit)
 {
 	double v = in->dist != NULL ? distribution_quantile(in->dist, in->p_lo + unit * (in->p_hi - in->p_lo))
@@ -243,7 +248,12 @@ int design_evaluate(struct study *st, const struct design_input *inputs, int k, 
 	struct cluster *cluster = st->run.cluster;
 	int processes = cluster_size(cluster);
 	int rank = cluster_rank(cluster);
-	if (group < 1 || count % group != 0)
+	/* a group's variants are all in memory at once on each thread: a city
+	 * so large that they would not fit runs its points one at a time (the
+	 * same results) */
+	const struct scenario *base = st->base.scenario;
+	double cells = base != NULL ? (double)base->n_districts * (double)base->n_categories : 0.0;
+	if (group < 1 || count % group != 0 || (double)group * cells > DESIGN_GROUP_CELLS)
 		group = 1;
 	/* whole groups a process */
 	int groups = count / group;
