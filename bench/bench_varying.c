@@ -28,8 +28,8 @@
  *   samplers   sample.h's inversion and BTRS at a rate set up per
  *              replication (exact too, but other values than the tables')
  *   grid       varying.h through its grid (what the model does): a draw
- *              from the kept tables of the grid point at or above the rate,
- *              thinned down to the rate
+ *              from the kept tables of the grid point nearest the rate,
+ *              corrected to the rate (successes removed or added)
  *
  * The cells' parameters are the demo's, resolved (ccsim check --json).
  * Times are the thread's CPU time (CLOCK_THREAD_CPUTIME_ID): a machine
