@@ -692,7 +692,7 @@ void scenario_schema_markdown(FILE *out)
 		"A scenario file, and each file it @includes, holds at most %d MiB and a group\n"
 		"{ } at most %d settings; names are UTF-8, 1 to %d characters (the scenario's\n"
 		"own name too); every number is finite; an integer literal beyond 32 bits is\n"
-		"read exactly (in an @include'd file, write it with an L).\n\n",
+		"read exactly, in the file and in the files it @includes.\n\n",
 		(int)(LIMIT_SCENARIO_BYTES >> 20), LIMIT_GROUP_SETTINGS, LIMIT_NAME_CHARS);
 	fprintf(out, "| Key | Type | Range | Default | --set | setup | week | uncertain | Meaning |\n");
 	fprintf(out, "|---|---|---|---|---|---|---|---|---|\n");
