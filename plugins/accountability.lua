@@ -77,20 +77,34 @@ local function review_week(t, n, weeks)
   return false
 end
 
+-- The first review week after WEEK, or past the campaign: the hook asks to
+-- be called next then, and the weeks between run without it. Review k's
+-- week grows with k, and review k = WEEK x N // WEEKS + 1 comes after WEEK
+-- or one before it does.
+local function next_review(week, n, weeks)
+  for k = week * n // weeks, n do
+    local t = (2 * k * weeks + n) // (2 * n)
+    if k >= 1 and t > week then
+      return t
+    end
+  end
+  return weeks + 1
+end
+
 function accountability.week(state, params, targets)
   local n = params.reviews
   if n == 0 then
-    return
+    return state.weeks + 1
   end
   local weeks = state.weeks
   if not review_week(state.week, n, weeks) then
-    return
+    return next_review(state.week, n, weeks)
   end
   -- numeric loops and a comparison, not ipairs and math.min: each call of
   -- a C function costs about as much as a cell's own work
   local names, districts, threshold, boost = state.categories, state.district, params.threshold,
     params.boost
-  local n = #names
+  local count = #names
   for t = 1, #targets do
     local district = districts[targets[t]]
     local red = district.open / district.sites > threshold
@@ -99,7 +113,7 @@ function accountability.week(state, params, targets)
     local first = categories[names[1]]
     local red_now = first.rectify_rate ~= first.base_rectify_rate
     if red ~= red_now then
-      for i = 1, n do
+      for i = 1, count do
         local cell = categories[names[i]]
         local rate = cell.base_rectify_rate
         if red then
@@ -110,6 +124,7 @@ function accountability.week(state, params, targets)
       end
     end
   end
+  return next_review(state.week, n, weeks)
 end
 
 return accountability

@@ -83,15 +83,27 @@ local function pushed(params, week)
   return false
 end
 
+-- The next week after WEEK at whose end a push starts or ends, or past the
+-- campaign: the hook asks to be called next then, and the weeks between run
+-- without it.
+local function next_change(params, week, weeks)
+  for w = week + 1, weeks do
+    if pushed(params, w) ~= pushed(params, w + 1) then
+      return w
+    end
+  end
+  return weeks + 1
+end
+
 function mock_inspection.week(state, params, targets)
   if params.tests == 0 then
-    return
+    return state.weeks + 1
   end
   -- Rates change only when a push starts or ends: the next week's rate is
   -- set at the end of this week.
   local now, next = pushed(params, state.week), pushed(params, state.week + 1)
   if now == next then
-    return
+    return next_change(params, state.week, state.weeks)
   end
   local extra = next and params.boost * found(params.detection, params.tests) or 0.0
   -- numeric loops and a comparison, not ipairs and math.min: each call of
@@ -106,6 +118,7 @@ function mock_inspection.week(state, params, targets)
       cell.rectify_rate = rate < 1.0 and rate or 1.0
     end
   end
+  return next_change(params, state.week, state.weeks)
 end
 
 return mock_inspection

@@ -101,9 +101,22 @@ local function phase(params, week)
   return "after"
 end
 
+-- The next week after WEEK whose call changes the rates (the last week
+-- before the surge and the surge's last week), or past the campaign: the
+-- hook asks to be called next then, and the weeks between run without it.
+local function next_change(params, week, weeks)
+  local surge, after = params.start - 1, params.start + params.length - 1
+  if surge > week then
+    return surge
+  elseif after > week then
+    return after
+  end
+  return weeks + 1
+end
+
 function sprint_cleanup.week(state, params, targets)
   if params.staff_per_district == 0 then
-    return
+    return state.weeks + 1
   end
   -- A hook runs after its week, so it sets the rates of the next one; they
   -- change only when the phase does (and once after week 1, whose rates are
@@ -113,7 +126,7 @@ function sprint_cleanup.week(state, params, targets)
   local unchanged = next_phase == phase(params, week)
   -- week 1 ran at the scenario's rates: "before" needs no change then
   if unchanged and (week > 1 or next_phase == "before") then
-    return
+    return next_change(params, week, state.weeks)
   end
   local names = #params.categories > 0 and params.categories or state.categories
   local s = intensity(params, params.staff_per_district)
@@ -141,6 +154,7 @@ function sprint_cleanup.week(state, params, targets)
       end
     end
   end
+  return next_change(params, week, state.weeks)
 end
 
 return sprint_cleanup

@@ -872,6 +872,32 @@ static void finalizers_memory_errors_and_infinities(void **state)
 			    "week 1 set districts.A.new_per_week.c = nan, must be a finite number");
 }
 
+/* A week hook that returns a later week is not called before it in that
+ * replication (nor at all past the campaign); any other return is refused. */
+static void week_hooks_may_skip_weeks(void **state)
+{
+	(void)state;
+	struct loaded l;
+	write_plugin(NULL,
+		     "if state.week ~= 1 and state.week ~= 5 then error('called in week ' .. state.week) end\n"
+		     "if state.week == 1 then return 5.0 end\n"
+		     "state.district.A.categories.c.rectify_rate = 0.5\n"
+		     "return state.weeks + 1");
+	load_with(&l, "p", "");
+	assert_non_null(l.host);
+	struct run_result r;
+	char error[2048];
+	int status = run_loaded(&l, 300, 2, &r, error, sizeof error);
+	if (status != RUN_OK)
+		print_error("%s\n", error);
+	assert_int_equal(status, RUN_OK);
+	run_result_free(&r);
+	unload(&l);
+	expect_week_refused("return 'soon'", "week 1 returned string, must return nothing or a later week");
+	expect_week_refused("return state.week", "week 1 returned 1, must return nothing");
+	expect_week_refused("return 2.5", "week 1 returned 2.5, must return nothing");
+}
+
 /* Item 6: every message names the plugin, the hook and the file, and the
  * line where there is one. */
 static void every_message_has_its_position(void **state)
@@ -1013,6 +1039,7 @@ int main(void)
 		cmocka_unit_test(work_inside_c_functions_is_limited),
 		cmocka_unit_test(patterns_behave_as_lua),
 		cmocka_unit_test(finalizers_memory_errors_and_infinities),
+		cmocka_unit_test(week_hooks_may_skip_weeks),
 		cmocka_unit_test(every_message_has_its_position),
 		cmocka_unit_test(plugin_files_are_read_once),
 		cmocka_unit_test(plugins_lists_the_library),

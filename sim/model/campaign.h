@@ -11,9 +11,10 @@
  * RNG_SUBSTREAM_CELLS + cell) in the order inventory_week draws: a
  * replication's numbers do not depend on the block it ran in, nor on
  * whether it ran in a block. With week hooks a smaller block (up to
- * CAMPAIGN_HOOKED_BLOCK) runs week by week: every cell steps in every
- * replication of the block, then the hook is called for each replication
- * on its struct inventory, the hooks' view of the cells.
+ * CAMPAIGN_HOOKED_BLOCK) runs up to the next week a replication's hook is
+ * due (every week, unless the hooks asked for a later one), cell by cell,
+ * then the hook is called for each replication due on its struct
+ * inventory, the hooks' view of the cells.
  */
 #ifndef CCSIM_CAMPAIGN_H
 #define CCSIM_CAMPAIGN_H
@@ -98,12 +99,18 @@ enum campaign_status {
 	CAMPAIGN_HOOK_STOPPED = -2  /* the hook returned nonzero */
 };
 
-/* The replications a hooked block holds at most. */
-#define CAMPAIGN_HOOKED_BLOCK 16
+/* The replications a hooked block holds at most (fewer when its cells
+ * would take more than CAMPAIGN_HOOKED_BYTES). */
+#define CAMPAIGN_HOOKED_BLOCK 64
+#define CAMPAIGN_HOOKED_BYTES ((size_t)3 << 19)
 
 /* The most a hooked block may hold here: CAMPAIGN_HOOKED_BLOCK, or the
- * capacity when smaller. */
+ * capacity or what fits CAMPAIGN_HOOKED_BYTES when smaller (at least 1). */
 int campaign_hooked_capacity(const struct campaign *c);
+
+/* What a hook returns to be called next after week N of its replication
+ * (N after the week it was called for): CAMPAIGN_HOOK_LATER + N. */
+#define CAMPAIGN_HOOK_LATER 0x40000000
 
 /*
  * Runs replications FIRST .. FIRST + COUNT - 1 of S (COUNT at most
@@ -112,10 +119,13 @@ int campaign_hooked_capacity(const struct campaign *c);
  * SEED, the replication, the week, that replication's inventories) is
  * called for each replication in order (docs/model.md 5: a plugin keeps
  * nothing that changes between calls, so the calls of replications may
- * interleave). BATCH_WEEK[j * batches + b] is tau_b of replication
- * FIRST + j. Each replication draws what it draws alone. Returns a
- * campaign_status: CAMPAIGN_HOOK_STOPPED when a hook stopped, after the
- * replications before the first to stop have run to their end
+ * interleave). The hook returns 0 to be called after the next week,
+ * CAMPAIGN_HOOK_LATER + N to be called next after week N (the weeks
+ * before it then run cell by cell, while no replication's hook is due),
+ * anything else to stop. BATCH_WEEK[j * batches + b] is tau_b of
+ * replication FIRST + j. Each replication draws what it draws alone.
+ * Returns a campaign_status: CAMPAIGN_HOOK_STOPPED when a hook stopped,
+ * after the replications before the first to stop have run to their end
  * (campaign_hooked_done).
  */
 int campaign_run_hooked(struct campaign *c, const struct scenario *s, uint64_t seed,

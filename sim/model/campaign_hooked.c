@@ -157,7 +157,7 @@ static void hooked_varying_start(struct campaign *c, size_t k, int j, struct inv
 /* Makes the hooked blocks' cells on first use: 0, or -1 when out of memory. */
 static int hooked_start(struct campaign *c)
 {
-	size_t cells = c->cells, lanes = cells * CAMPAIGN_HOOKED_BLOCK;
+	size_t cells = c->cells, lanes = cells * (size_t)campaign_hooked_capacity(c);
 	if (c->inventories && c->hooked_cells && c->hooked_kept && c->hooked_open &&
 	    (c->vary == NULL || c->hooked_untabled))
 		return 0;
@@ -184,7 +184,14 @@ static int hooked_start(struct campaign *c)
 
 int campaign_hooked_capacity(const struct campaign *c)
 {
-	return c->capacity < CAMPAIGN_HOOKED_BLOCK ? c->capacity : CAMPAIGN_HOOKED_BLOCK;
+	/* a replication's cells: the hooks' view, the samplers in force, O at
+	 * each batch's week */
+	size_t each = c->cells * (sizeof(struct inventory) + sizeof(struct hooked_cell) +
+				  (size_t)c->batches * sizeof(int64_t) +
+				  (c->vary != NULL ? sizeof(struct hooked_untabled) : 0));
+	size_t fit = CAMPAIGN_HOOKED_BYTES / (each > 0 ? each : 1);
+	int most = fit < 1 ? 1 : fit < CAMPAIGN_HOOKED_BLOCK ? (int)fit : CAMPAIGN_HOOKED_BLOCK;
+	return c->capacity < most ? c->capacity : most;
 }
 
 int campaign_run_hooked(struct campaign *c, const struct scenario *s, uint64_t seed,
@@ -229,7 +236,27 @@ int campaign_run_hooked(struct campaign *c, const struct scenario *s, uint64_t s
 			inventory_mark_start(v);
 		}
 	}
-	for (int t = 1; t <= c->weeks; t++) {
+	/*
+	 * Week by week where a hook is called after every week; where every
+	 * replication's hook asked for a later week (CAMPAIGN_HOOK_LATER),
+	 * the weeks up to the first asked for run cell by cell, each cell's
+	 * tables serving its weeks while in the cache. Each cell of each
+	 * replication draws from its own stream in its weeks' order, so the
+	 * draws do not depend on how the weeks are grouped.
+	 */
+	int next_call[CAMPAIGN_HOOKED_BLOCK];
+	uint64_t inspected[CAMPAIGN_HOOKED_BLOCK]; /* bit t % 64: week t may be an inspection's */
+	for (int j = 0; j < count; j++) {
+		next_call[j] = 1;
+		inspected[j] = 0;
+		for (int b = 0; b < c->batches; b++)
+			inspected[j] |= UINT64_C(1) << (batch_week[j * c->batches + b] & 63);
+	}
+	for (int from = 1; from <= c->weeks;) {
+		int to = c->weeks;
+		for (int j = 0; j < count; j++)
+			if (next_call[j] < to)
+				to = next_call[j];
 		for (size_t k = 0; k < cells; k++) {
 			for (int j = 0; j < count; j++) {
 				struct inventory *v = &c->inventories[(size_t)j * cells + k];
@@ -238,43 +265,64 @@ int campaign_run_hooked(struct campaign *c, const struct scenario *s, uint64_t s
 					c->hooked_untabled ? &c->hooked_untabled[(size_t)j * cells + k] : NULL;
 				if (!hooked_in_force(h, v))
 					hooked_rates(c, k, v, h, u);
-				struct rng r = h->r;
-				int64_t fixed, back, added;
-				if (__builtin_expect(h->untabled == 0, 1)) {
-					fixed = draw_binomial(h->rectify_at, &r, v->open);
-					back = draw_binomial(h->rebound_at, &r, v->rectified_last);
-					added = draw_poisson(h->arrival_at, &r);
-				} else {
-					fixed = h->untabled & 1u ? varying_binomial_draw(&u->rectify, &r, v->open)
-								 : draw_binomial(h->rectify_at, &r, v->open);
-					back = h->untabled & 2u
-						       ? varying_binomial_draw(&u->rebound, &r, v->rectified_last)
-						       : draw_binomial(h->rebound_at, &r, v->rectified_last);
-					added = h->untabled & 4u ? varying_poisson_draw(&u->arrival, &r)
-								 : draw_poisson(h->arrival_at, &r);
+				const int *weeks = &batch_week[j * c->batches];
+				for (int t = from; t <= to; t++) {
+					struct rng r = h->r;
+					int64_t fixed, back, added;
+					if (__builtin_expect(h->untabled == 0, 1)) {
+						fixed = draw_binomial(h->rectify_at, &r, v->open);
+						back = draw_binomial(h->rebound_at, &r, v->rectified_last);
+						added = draw_poisson(h->arrival_at, &r);
+					} else {
+						fixed = h->untabled & 1u
+								? varying_binomial_draw(&u->rectify, &r, v->open)
+								: draw_binomial(h->rectify_at, &r, v->open);
+						back = h->untabled & 2u
+							       ? varying_binomial_draw(&u->rebound, &r,
+										       v->rectified_last)
+							       : draw_binomial(h->rebound_at, &r, v->rectified_last);
+						added = h->untabled & 4u ? varying_poisson_draw(&u->arrival, &r)
+									 : draw_poisson(h->arrival_at, &r);
+					}
+					h->r = r;
+					v->open = v->open - fixed + back + added;
+					v->rectified_last = fixed;
+					c->rectified[j] += fixed;
+					c->arrived[j] += added;
+					/* O at an inspection week no hook follows (the
+					 * last week's is taken after the hooks) */
+					if (__builtin_expect(t < to && ((inspected[j] >> (t & 63)) & 1u), 0))
+						for (int b = 0; b < c->batches; b++)
+							if (weeks[b] == t)
+								c->hooked_open[((size_t)j * cells + k) *
+									       (size_t)c->batches + (size_t)b] = v->open;
 				}
-				h->r = r;
-				v->open = v->open - fixed + back + added;
-				v->rectified_last = fixed;
-				c->rectified[j] += fixed;
-				c->arrived[j] += added;
 			}
 		}
 		/* a replication whose hook fails ends the block there; those
 		 * before it run on, since one of them may fail in a later week,
 		 * and its failure is the one a run of one at a time meets first */
-		for (int j = 0; j < count; j++)
-			if (hook(context, seed, first + (uint64_t)j, t,
-				 &c->inventories[(size_t)j * cells]) != 0) {
+		for (int j = 0; j < count; j++) {
+			if (next_call[j] != to)
+				continue;
+			int said = hook(context, seed, first + (uint64_t)j, to,
+					&c->inventories[(size_t)j * cells]);
+			if (said == 0) {
+				next_call[j] = to + 1;
+			} else if (said > CAMPAIGN_HOOK_LATER && said - CAMPAIGN_HOOK_LATER > to) {
+				next_call[j] = said - CAMPAIGN_HOOK_LATER;
+			} else {
 				failed = j;
 				count = j;
 			}
+		}
 		for (int j = 0; j < count; j++)
 			for (int b = 0; b < c->batches; b++)
-				if (batch_week[j * c->batches + b] == t)
+				if (batch_week[j * c->batches + b] == to)
 					for (size_t k = 0; k < cells; k++)
 						c->hooked_open[((size_t)j * cells + k) * (size_t)c->batches +
 							       (size_t)b] = c->inventories[(size_t)j * cells + k].open;
+		from = to + 1;
 	}
 	c->hooked_done = count;
 	return failed >= 0 ? CAMPAIGN_HOOK_STOPPED : CAMPAIGN_OK;

@@ -66,11 +66,11 @@ struct campaign {
 	int *block_scratch;             /* [capacity]: varying_order's */
 	int64_t *week_open;             /* [2][weeks + 1]: two replications of one cell */
 	/* made on a hooked block's first use: */
-	struct inventory *inventories;  /* [CAMPAIGN_HOOKED_BLOCK][cells]: the hooks' view */
-	struct hooked_cell *hooked_cells; /* [CAMPAIGN_HOOKED_BLOCK][cells] */
+	struct inventory *inventories;  /* [campaign_hooked_capacity][cells]: the hooks' view */
+	struct hooked_cell *hooked_cells; /* [campaign_hooked_capacity][cells] */
 	struct hooked_kept *hooked_kept;  /* [cells] */
-	struct hooked_untabled *hooked_untabled; /* [CAMPAIGN_HOOKED_BLOCK][cells], when cells vary */
-	int64_t *hooked_open;           /* [CAMPAIGN_HOOKED_BLOCK][cell][batch]: O at tau_b */
+	struct hooked_untabled *hooked_untabled; /* [campaign_hooked_capacity][cells], when cells vary */
+	int64_t *hooked_open;           /* [campaign_hooked_capacity][cell][batch]: O at tau_b */
 	int hooked;                     /* the last replication ran with a hook */
 	int hooked_done;                /* the last hooked block's replications run to their end */
 	struct inversion_tables *tables;

@@ -73,7 +73,9 @@ const struct outcome *replication_outcome(const struct replication_workspace *w)
 /*
  * A week hook runs after every weekly step of the campaign (MODEL.md 3.1)
  * on the replication's INVENTORIES ([district * categories + category]),
- * which it may change. It returns 0, or nonzero to stop the replication.
+ * which it may change. It returns 0 (call it after the next week),
+ * CAMPAIGN_HOOK_LATER + N (call it next after week N), or anything else
+ * to stop the replication (campaign_run_hooked).
  */
 typedef int (*replication_week_hook_fn)(void *context, uint64_t seed, uint64_t replication, int week,
 			 struct inventory *inventories);

@@ -9,6 +9,7 @@
 #include "i18n.h"
 
 #include <lauxlib.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,9 @@ struct week_state {
 	 * replication: a replication before it in the block runs on */
 	int failed_call;
 	uint64_t failed_replication;
+	/* the week after which each replication of the block (by its slot)
+	 * calls the hook next: the next week, or a later one the hook returned */
+	int next_week[CAMPAIGN_HOOKED_BLOCK];
 	int week_ref, state_ref, params_ref, targets_ref, week_name_ref;
 	const char *hook;             /* while preparing: the part being prepared */
 	/* the cells' values tables: what each holds of SHOWN_KEYS, as the bits
@@ -501,8 +505,8 @@ struct plugin_thread *plugin_thread_new(const struct plugin_host *host, struct d
 static int week_call(lua_State *L)
 {
 	lua_setfield(L, 2, "week");
-	lua_call(L, 3, 0);
-	return 0;
+	lua_call(L, 3, 1);
+	return 1;
 }
 
 /* Stores WEEK in the state when that can raise no error: the state still
@@ -522,6 +526,35 @@ static int store_week(lua_State *L, int week)
 	return 1;
 }
 
+/* The week after which WS's hook asked to be called next, from what its
+ * call after week WEEK returned (at the top): nil, or a later week; -1 when
+ * it returned anything else (SB's error then says what). */
+static int asked_week(struct week_state *ws, int week, struct sandbox_error *err)
+{
+	lua_State *L = ws->L;
+	int type = lua_type(L, -1);
+	lua_Integer later = 0;
+	int next = week + 1;
+	if (type == LUA_TNUMBER && lua_isinteger(L, -1))
+		later = lua_tointeger(L, -1);
+	else if (type == LUA_TNUMBER && lua_tonumber(L, -1) == floor(lua_tonumber(L, -1)) &&
+		 fabs(lua_tonumber(L, -1)) < 1e15)
+		later = (lua_Integer)lua_tonumber(L, -1);
+	if (later > week)
+		next = later > ws->thread->host->scenario->weeks ? ws->thread->host->scenario->weeks + 1
+								 : (int)later;
+	else if (type != LUA_TNIL) {
+		memset(err, 0, sizeof *err);
+		snprintf(err->file, sizeof err->file, "%s", ws->sb.file);
+		snprintf(err->message, sizeof err->message,
+			 _("week %d returned %s, must return nothing or a later week (a whole number)"),
+			 week, type == LUA_TNUMBER ? lua_tostring(L, -1) : lua_typename(L, type));
+		next = -1;
+	}
+	lua_pop(L, 1);
+	return next;
+}
+
 int plugin_thread_week(struct plugin_thread *thread, uint64_t seed, uint64_t replication,
 		       int week, struct inventory *inventories)
 {
@@ -529,15 +562,23 @@ int plugin_thread_week(struct plugin_thread *thread, uint64_t seed, uint64_t rep
 	 * replications' calls come between (campaign_run_hooked) */
 	size_t slot = (size_t)(replication % CAMPAIGN_HOOKED_BLOCK);
 	for (int i = 0; i < thread->n; i++) {
-		if (week == 1)
+		if (week == 1) {
 			rng_init(&thread->states[i].streams[slot], seed, replication,
 				 RNG_SUBSTREAM_POLICIES + (uint64_t)thread->states[i].policy);
+			thread->states[i].next_week[slot] = 1;
+		}
 		thread->states[i].sb.rng = &thread->states[i].streams[slot];
 	}
 	thread->inventories = inventories;
+	int next = INT_MAX;
 	for (int i = 0; i < thread->n; i++) {
 		struct week_state *ws = &thread->states[i];
 		lua_State *L = ws->L;
+		if (ws->next_week[slot] > week) {
+			/* it asked for a later week */
+			next = ws->next_week[slot] < next ? ws->next_week[slot] : next;
+			continue;
+		}
 		ws->week = week;
 		ws->call++; /* the cells show another replication, or another week */
 		if (ws->failed_call && replication < ws->failed_replication) {
@@ -556,15 +597,22 @@ int plugin_thread_week(struct plugin_thread *thread, uint64_t seed, uint64_t rep
 		if (!quick)
 			lua_pushinteger(L, week);
 		int nargs = quick ? 3 : 5;
-		if (sandbox_call(&ws->sb, nargs, 0, LIMIT_PLUGIN_WEEK_INSTRUCTIONS, &thread->error) != 0) {
+		int asked = -1;
+		if (sandbox_call(&ws->sb, nargs, 1, LIMIT_PLUGIN_WEEK_INSTRUCTIONS, &thread->error) == 0)
+			asked = asked_week(ws, week, &thread->error);
+		if (asked < 0) {
 			thread->failed = ws->policy;
 			thread->failed_hook = "week";
 			ws->failed_call = 1;
 			ws->failed_replication = replication;
 			return -1;
 		}
+		ws->next_week[slot] = asked;
+		next = asked < next ? asked : next;
 	}
-	return 0;
+	if (next == INT_MAX || next == week + 1)
+		return 0;
+	return CAMPAIGN_HOOK_LATER + next;
 }
 
 void plugin_thread_error(const struct plugin_thread *thread, struct diag *d)
