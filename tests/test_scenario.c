@@ -674,37 +674,42 @@ static void a_string_ending_the_first_part_keeps_its_line(void **state)
 	free(text);
 }
 
-/* The layers of a layered scenario (CITY.cfg+PLAN.cfg) are each read as one
- * file is: a long first layer in parts on several threads, with the same
- * scenario and the same messages (file and line) as one thread gives. */
-/* A long city read valid on 1 and 3 threads, alone and under a plan that
- * adds a district (its list no longer the one parsed): the same scenario
- * (what it frees, each part on the thread that parsed it or all on one,
- * is the sanitizer build's to check). */
+/* A long city read valid on 1 and 3 threads, alone, under a plan that
+ * adds a district (its list no longer the one parsed) and under one that
+ * changes a later part's district (the list the one parsed, the district's
+ * settings partly the plan's, a scalar beside its group marked by a hook):
+ * the same scenario (what it frees, each part on the thread that parsed it
+ * or all on one, is the sanitizer build's to check). */
 static void a_long_city_and_a_plan_adding_a_district_load_whole(void **state)
 {
 	(void)state;
 	enum { N = 6000 };
-	char city[64], plan[64], both[140];
+	char city[64], plan[64], change[64], both[140], changed[140];
 	char *text = long_city(N, NULL, 0, NULL);
 	write_temp_file(city, text);
 	free(text);
 	write_temp_file(plan, "districts = ( { name = \"Newtown\"; population = 5000.0; "
 			      "satisfaction = 0.9; problems = 3; } );\n");
+	write_temp_file(change, "districts = ( { name = \"D4500, (\\\")\\\")\"; problems = 5; "
+				"rectify_rate = { main_road = 0.3; }; } );\n");
 	snprintf(both, sizeof both, "%s+%s", city, plan);
-	char *expected[2] = {NULL, NULL};
+	snprintf(changed, sizeof changed, "%s+%s", city, change);
+	const char *paths[3] = {city, both, changed};
+	char *expected[3] = {NULL, NULL, NULL};
 	for (int threads = 1; threads <= 3; threads += 2) {
 		omp_set_num_threads(threads);
-		for (int layered = 0; layered < 2; layered++) {
+		for (int layered = 0; layered < 3; layered++) {
 			struct diag d;
-			diag_init(&d, layered ? both : city);
-			struct scenario *s = scenario_load_file(layered ? both : city, &d);
+			diag_init(&d, paths[layered]);
+			struct scenario *s = scenario_load_file(paths[layered], &d);
 			assert_int_equal(diag_errors(&d), 0); /* a warning: the threshold is out of reach */
 			assert_non_null(s);
-			assert_int_equal(s->n_districts, N + layered);
+			assert_int_equal(s->n_districts, N + (layered == 1));
 			assert_string_equal(s->districts[N - 1].name, "D5999, (\"}\")");
-			if (layered)
+			if (layered == 1)
 				assert_string_equal(s->districts[N].name, "Newtown");
+			if (layered == 2)
+				assert_true(scenario_cell(s, 4500, 0)->rectify_rate == 0.3);
 			char *now = printed(s);
 			if (expected[layered] == NULL) {
 				expected[layered] = now;
@@ -716,13 +721,18 @@ static void a_long_city_and_a_plan_adding_a_district_load_whole(void **state)
 			diag_free(&d);
 		}
 	}
-	free(expected[0]);
-	free(expected[1]);
+	assert_string_not_equal(expected[2], expected[0]);
+	for (int k = 0; k < 3; k++)
+		free(expected[k]);
 	unlink(city);
 	unlink(plan);
+	unlink(change);
 	omp_set_num_threads(1);
 }
 
+/* The layers of a layered scenario (CITY.cfg+PLAN.cfg) are each read as one
+ * file is: a long first layer in parts on several threads, with the same
+ * scenario and the same messages (file and line) as one thread gives. */
 static void a_long_layer_reads_the_same_on_several_threads(void **state)
 {
 	(void)state;

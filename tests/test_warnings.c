@@ -225,7 +225,6 @@ static void the_sensitivity_list_is_checked_when_read(void **state)
 	free(text);
 }
 
-/* A warning in a later file of a layered scenario names that file. */
 /* A long city's warnings, looked for on threads, come in the districts'
  * order with a rate's line said once, whatever the threads: districts 2499
  * and 2500 (where two threads' halves meet) share a line and a rate above
@@ -278,6 +277,7 @@ static void a_long_city_warns_in_order_on_several_threads(void **state)
 	free(text);
 }
 
+/* A warning in a later file of a layered scenario names that file. */
 static void an_overlay_s_warning_names_the_overlay(void **state)
 {
 	(void)state;
