@@ -135,12 +135,18 @@ char *access_copy(struct loader *L, const char *text)
 #define PARALLEL_ENTRIES 4096
 #define PARALLEL_MAX_THREADS 8
 
-void access_in_parallel(struct loader *L, int n, access_range each, const void *context)
+int access_threads(const struct loader *L, int n)
 {
 	int threads = omp_get_max_threads();
 	if (threads > PARALLEL_MAX_THREADS)
 		threads = PARALLEL_MAX_THREADS;
-	if (n < PARALLEL_ENTRIES || threads < 2 || L->n_settings > 0) {
+	return n < PARALLEL_ENTRIES || threads < 2 || L->n_settings > 0 ? 1 : threads;
+}
+
+void access_in_parallel(struct loader *L, int n, access_range each, const void *context)
+{
+	int threads = access_threads(L, n);
+	if (threads < 2) {
 		each(L, context, 0, n);
 		return;
 	}

@@ -77,7 +77,6 @@ int access_edit_distance(const char *a, const char *b);
 const char *access_nearest(const char *word, const char *const *candidates, int n);
 /* Reports, once, that memory ran out. */
 void access_no_memory(struct loader *L);
-/* Zeroed memory for COUNT items (at least one); NULL, reported once, when out of memory. */
 /* Does the work of entries FROM to TO - 1 of a list, reporting in L. */
 typedef void (*access_range)(struct loader *L, const void *context, int from, int to);
 /*
@@ -88,6 +87,9 @@ typedef void (*access_range)(struct loader *L, const void *context, int from, in
  * and their order are the ones one thread gives.
  */
 void access_in_parallel(struct loader *L, int n, access_range each, const void *context);
+/* The threads access_in_parallel reads N entries on (1: one, at once). */
+int access_threads(const struct loader *L, int n);
+/* Zeroed memory for COUNT items (at least one); NULL, reported once, when out of memory. */
 void *access_alloc(struct loader *L, size_t count, size_t size);
 /* A copy of TEXT; NULL, reported once, when out of memory. */
 char *access_copy(struct loader *L, const char *text);

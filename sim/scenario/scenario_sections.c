@@ -684,8 +684,10 @@ static void check_between(struct loader *L, const config_setting_t *root, const 
 	if (category_line != NULL && satisfaction_line != NULL) {
 		for (int c = 0; c < s->n_categories; c++)
 			category_line[c] = access_line(config_setting_get_elem(categories, (unsigned)c));
-		/* a walk of every district's tree, waiting on memory: on threads */
-#pragma omp parallel for schedule(static) if (s->n_districts >= 4096)
+		/* a walk of every district's tree, waiting on memory: on the
+		 * threads a long list's entries are read on */
+		int team = access_threads(L, s->n_districts);
+#pragma omp parallel for schedule(static) num_threads(team) if (team > 1)
 		for (int i = 0; i < s->n_districts; i++) {
 			const config_setting_t *g = config_setting_get_elem(districts, (unsigned)i);
 			const config_setting_t *member = access_member(g, "satisfaction");

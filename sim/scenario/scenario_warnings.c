@@ -240,9 +240,11 @@ void warnings_check(struct loader *L, const config_setting_t *root)
 	warn_rates_of(L, access_member(root, "defaults"), &last_line);
 	/* a long list's districts are looked at on threads (a walk of each
 	 * district's tree, waiting on memory); those with a warning are then
-	 * warned about in order, a rate's line said once */
-	struct district_warnings w = {districts, calloc((size_t)s->n_districts + 1, 1)};
-	if (w.any != NULL)
+	 * warned about in order, a rate's line said once (on one thread, or
+	 * out of memory, every district is warned about at once) */
+	struct district_warnings w = {districts, NULL};
+	if (access_threads(L, s->n_districts) > 1 &&
+	    (w.any = calloc((size_t)s->n_districts, 1)) != NULL)
 		access_in_parallel(L, s->n_districts, mark_warned, &w);
 	for (int d = 0; d < s->n_districts; d++) {
 		if (w.any != NULL && !w.any[d])
