@@ -191,5 +191,27 @@ sweep "run demo-uncertain + mock-inspection" "$fault" run \
 sweep "run policy-road-chief, 2 threads" "$fault" run scenarios/demo-city.cfg+scenarios/policy-road-chief.cfg \
 	--reps 300 --threads 2
 
+# a long district list: parsed in parts on both threads, its districts read,
+# checked and warned about on them, each part freed on the thread that parsed
+# it, under a plan that changes one of them (4,200 districts of 2 categories)
+long=$here/long.cfg
+{
+	printf 'version = 1;\nname = "Long";\ncampaign: { weeks = 4; };\n'
+	printf 'inspection: { window = [3, 4]; batches = 1; };\n'
+	printf 'categories = ( { name = "main_road"; weight = 8.0; deduction = 0.25; lottery = 3; random_view = 1; },\n'
+	printf '  { name = "back_street"; weight = 6.0; deduction = 0.2; lottery = 2; random_view = 2; } );\n'
+	printf 'defaults: { rectify_rate = 0.15; rebound = 0.05; new_per_week = 1.0; sites = 20; declared = 4;\n'
+	printf '  problems = 5; };\ndistricts = (\n'
+	for ((i = 0; i < 4200; i++)); do
+		comma=,
+		[ "$i" -lt 4199 ] || comma=
+		printf '  { name = "D%d"; population = %d.0; satisfaction = 0.85; }%s\n' "$i" $((1000 + i)) "$comma"
+	done
+	printf ');\nsurvey: { respondents = 1200; weight = 20.0; veto_below = 80.0; };\n'
+	printf 'pass: { rule = "threshold"; threshold = 20.0; };\n'
+} >"$long"
+printf 'districts = ( { name = "D3000"; satisfaction = 0.7; } );\n' >"$here/plan.cfg"
+sweep "run a long city + plan, 2 threads" "$fault" run "$long+$here/plan.cfg" --reps 20 --threads 2
+
 echo "$total_runs runs, $failures failed"
 [ "$failures" -eq 0 ]
