@@ -13,7 +13,7 @@
 
 #include "assert_close.h"
 #include "temp_file.h"
-#include "diag_text.h"
+#include "diag_printout.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -751,7 +751,7 @@ static void a_long_layer_reads_the_same_on_several_threads(void **state)
 		struct diag d;
 		diag_init(&d, both);
 		assert_null(scenario_load_file(both, &d));
-		char *now = diag_text(&d);
+		char *now = diag_printout(&d);
 		/* the city's bad districts and the plan's bad cell, each in its own file */
 		assert_int_equal(d.count, 7);
 		for (int k = 0; k < 3; k++) /* the later parts' lines too */

@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "temp_file.h"
-#include "diag_text.h"
+#include "diag_printout.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -262,7 +262,7 @@ static void a_long_city_warns_in_order_on_several_threads(void **state)
 		assert_true(strstr(d.entries[1].message, "rectify_rate = 0.6 is a weekly rate") != NULL);
 		assert_int_equal(d.entries[2].line, 12 + 3999);
 		assert_true(strstr(d.entries[2].message, "rectify_rate = 0.7 is a weekly rate") != NULL);
-		char *now = diag_text(&d);
+		char *now = diag_printout(&d);
 		if (expected == NULL) {
 			expected = now;
 		} else {

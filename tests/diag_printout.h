@@ -1,15 +1,15 @@
 /*
- * diag_text: every entry of a list as diag_print writes them, in one string
+ * diag_printout: every entry of a list as diag_print writes them, in one string
  * (free it), for tests that compare the messages of two reads.
  */
-#ifndef CCSIM_TESTS_DIAG_TEXT_H
-#define CCSIM_TESTS_DIAG_TEXT_H
+#ifndef CCSIM_TESTS_DIAG_PRINTOUT_H
+#define CCSIM_TESTS_DIAG_PRINTOUT_H
 
 #include <stdio.h>
 
 #include "diag.h"
 
-static inline char *diag_text(const struct diag *d)
+static inline char *diag_printout(const struct diag *d)
 {
 	char *text = NULL;
 	size_t size = 0;
