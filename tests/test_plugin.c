@@ -387,6 +387,22 @@ static int run_loaded(struct loaded *l, int64_t reps, int threads, struct run_re
 	return status;
 }
 
+/* The plugin written last runs 300 replications on 2 threads without error. */
+static void expect_week_runs(void)
+{
+	struct loaded l;
+	load_with(&l, "p", "");
+	assert_non_null(l.host);
+	struct run_result r;
+	char error[2048];
+	int status = run_loaded(&l, 300, 2, &r, error, sizeof error);
+	if (status != RUN_OK)
+		print_error("%s\n", error);
+	assert_int_equal(status, RUN_OK);
+	run_result_free(&r);
+	unload(&l);
+}
+
 /* A week hook running BODY must stop the run with NEEDLE, within 2 s. */
 static void expect_week_refused(const char *body, const char *needle)
 {
@@ -433,7 +449,6 @@ static void runaway_week_hooks_are_stopped(void **state)
 static void districts_total_their_cells(void **state)
 {
 	(void)state;
-	struct loaded l;
 	write_plugin(NULL,
 		     "for _, d in ipairs(state.districts) do\n"
 		     "  local open, sites = 0, 0\n"
@@ -445,16 +460,7 @@ static void districts_total_their_cells(void **state)
 		     "  if open ~= d.open or sites ~= d.sites then error('totals differ') end\n"
 		     "  d.categories.c.open = d.categories.c.open + 1\n"
 		     "end");
-	load_with(&l, "p", "");
-	assert_non_null(l.host);
-	struct run_result r;
-	char error[2048];
-	int status = run_loaded(&l, 300, 2, &r, error, sizeof error);
-	if (status != RUN_OK)
-		print_error("%s\n", error);
-	assert_int_equal(status, RUN_OK);
-	run_result_free(&r);
-	unload(&l);
+	expect_week_runs();
 }
 
 static void week_hooks_are_identical_across_thread_counts(void **state)
@@ -877,22 +883,12 @@ static void finalizers_memory_errors_and_infinities(void **state)
 static void week_hooks_may_skip_weeks(void **state)
 {
 	(void)state;
-	struct loaded l;
 	write_plugin(NULL,
 		     "if state.week ~= 1 and state.week ~= 5 then error('called in week ' .. state.week) end\n"
 		     "if state.week == 1 then return 5.0 end\n"
 		     "state.district.A.categories.c.rectify_rate = 0.5\n"
 		     "return state.weeks + 1");
-	load_with(&l, "p", "");
-	assert_non_null(l.host);
-	struct run_result r;
-	char error[2048];
-	int status = run_loaded(&l, 300, 2, &r, error, sizeof error);
-	if (status != RUN_OK)
-		print_error("%s\n", error);
-	assert_int_equal(status, RUN_OK);
-	run_result_free(&r);
-	unload(&l);
+	expect_week_runs();
 	expect_week_refused("return 'soon'", "week 1 returned string, must return nothing or a later week");
 	expect_week_refused("return state.week", "week 1 returned 1, must return nothing");
 	expect_week_refused("return 2.5", "week 1 returned 2.5, must return nothing");
