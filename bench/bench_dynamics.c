@@ -125,9 +125,9 @@ static uint64_t in_blocks(const struct scenario *s, struct inversion_tables *tab
 /* A hook that changes nothing: what the week-by-week order of a hooked
  * replication costs by itself. */
 static int no_hook(void *context, uint64_t seed, uint64_t replication, int week,
-		   struct inventory *inventories)
+		   struct inventory *inventories, size_t stride)
 {
-	(void)context, (void)seed, (void)replication, (void)week, (void)inventories;
+	(void)context, (void)seed, (void)replication, (void)week, (void)inventories, (void)stride;
 	return 0;
 }
 

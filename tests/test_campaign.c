@@ -163,10 +163,11 @@ struct hook_log {
 };
 
 static int log_hook(void *context, uint64_t seed, uint64_t replication, int week,
-		    struct inventory *inventories)
+		    struct inventory *inventories, size_t stride)
 {
 	struct hook_log *log = context;
 	(void)seed;
+	(void)stride;
 	(void)replication;
 	assert_non_null(inventories);
 	log->calls++;
@@ -209,7 +210,7 @@ static void a_quiet_hook_changes_nothing(void **state)
  * than a cell keeps samplers for (rates of 0 and 1, a mean past the
  * tables among them), and sometimes its open problems. */
 static int switching_hook(void *context, uint64_t seed, uint64_t replication, int week,
-			  struct inventory *inventories)
+			  struct inventory *inventories, size_t stride)
 {
 	static const double rates[][3] = {{0.2, 0.1, 3.0}, {0.5, 0.3, 12.0}, {0.05, 0.6, 0.5},
 					  {1.0, 0.0, 150.0}, {0.2, 0.1, 3.0}, {0.7, 1.0, 0.0}};
@@ -217,7 +218,7 @@ static int switching_hook(void *context, uint64_t seed, uint64_t replication, in
 	(void)seed;
 	for (size_t k = 0; k < cells_of(s); k++) {
 		const double *r = rates[(replication + (uint64_t)week * (uint64_t)week + k) % 6];
-		struct inventory *v = &inventories[k];
+		struct inventory *v = &inventories[k * stride];
 		if ((k + (size_t)week) % 4 == 0)
 			continue; /* some cells keep their rates */
 		v->rectify_rate = r[0];
@@ -259,7 +260,7 @@ static void hooked_cells_follow_their_rates(void **state)
 		for (int t = 1; t <= s->weeks; t++) {
 			for (size_t k = 0; k < cells; k++)
 				inventory_week(&inv[k], &kept[k], &streams[k], &rectified, &arrived);
-			switching_hook(s, SEED, i, t, inv);
+			switching_hook(s, SEED, i, t, inv, 1);
 			for (int b = 0; b < s->batches; b++)
 				if (weeks[b] == t)
 					for (size_t k = 0; k < cells; k++)
@@ -328,10 +329,11 @@ struct stop_log {
 };
 
 static int stopping_hook(void *context, uint64_t seed, uint64_t replication, int week,
-			 struct inventory *inventories)
+			 struct inventory *inventories, size_t stride)
 {
 	(void)seed;
 	(void)inventories;
+	(void)stride;
 	struct stop_log *log = context;
 	log->calls[replication]++;
 	if ((replication == 5 && week == 2) || (replication == 2 && week == 9)) {

@@ -29,7 +29,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "inventory.h"
 #include "plugin.h"
+#include "plugin_int.h"
 #include "report.h"
 #include "runner.h"
 #include "scenario.h"
@@ -422,7 +424,8 @@ static void expect_week_refused(const char *body, const char *needle)
 	assert_true(strncmp(error, "p: week: p.lua:", 15) == 0);
 	assert_true(says(error, needle));
 	if (elapsed >= STOP_WITHIN)
-		print_error("stopped after %.2f s, more than %.1f s\n", elapsed, STOP_WITHIN);
+		print_error("week body '%s' stopped after %.2f s, more than %.1f s\n", body, elapsed,
+			    STOP_WITHIN);
 	assert_true(elapsed < STOP_WITHIN);
 	unload(&l);
 }
@@ -894,6 +897,90 @@ static void week_hooks_may_skip_weeks(void **state)
 	expect_week_refused("return 2.5", "week 1 returned 2.5, must return nothing");
 }
 
+/*
+ * A week call with WRITES more increments and decrements of a cell than
+ * the undo log holds, and a loop of LOOP additions in week 2 (long enough
+ * for the watchdog: tens of milliseconds), around writes and draws. What
+ * it does equals what it does with neither.
+ */
+static void write_long_week(const char *writes, const char *loop)
+{
+	char body[2048];
+	snprintf(body, sizeof body,
+		 "local cell = state.district.A.categories.c\n"
+		 "cell.open = cell.open + 1\n"
+		 "cell.rectify_rate = state.random()\n"
+		 "for i = 1, %s do cell.open = cell.open + 1; cell.open = cell.open - 1 end\n"
+		 "local x = 0\n"
+		 "if state.week == 2 then for i = 1, %s do x = x + i end end\n"
+		 "cell.rebound = 0.5 * math.random()\n"
+		 "state.district.B.categories.c.new_per_week = 3 * state.random()",
+		 writes, loop);
+	write_plugin(NULL, body);
+}
+
+/* The plugin written last on one replication's cells, weeks 1 to 3, on
+ * one plugin thread: the cells after, and how many calls ran again. */
+static int run_weeks_alone(struct inventory *cells)
+{
+	struct loaded l;
+	load_with(&l, "p", "");
+	assert_non_null(l.host);
+	struct diag d;
+	diag_init(&d, NULL);
+	struct plugin_thread *thread = plugin_thread_new(l.host, &d);
+	assert_non_null(thread);
+	for (int k = 0; k < 2; k++) {
+		memset(&cells[k], 0, sizeof cells[k]);
+		inventory_set_open(&cells[k], 20);
+		inventory_set_rate(&cells[k], INVENTORY_RECTIFY_RATE, 0.2);
+		inventory_set_rate(&cells[k], INVENTORY_REBOUND, 0.1);
+		inventory_set_rate(&cells[k], INVENTORY_NEW_PER_WEEK, 2.0);
+		inventory_mark_start(&cells[k]);
+	}
+	for (int week = 1; week <= 3; week++)
+		assert_int_equal(plugin_thread_week(thread, 3, 0, week, cells, 1), 0);
+	int again = week_thread_again(thread);
+	plugin_thread_free(thread);
+	diag_free(&d);
+	unload(&l);
+	return again;
+}
+
+/*
+ * Week calls run without counting instructions until the watchdog finds
+ * one long (or one writes more than can be undone): that call runs again
+ * counted from its start, its writes and draws undone, so a run is the
+ * same whether its calls ran again or not, on one thread or several.
+ */
+static void long_week_calls_run_again_counted(void **state)
+{
+	(void)state;
+	static const char *const variants[][2] = {{"0", "0"}, {"0", "5e6"}, {"2000", "0"}, {"2000", "5e6"}};
+	struct inventory first[2], cells[2];
+	char *json[4];
+	for (int v = 0; v < 4; v++) {
+		write_long_week(variants[v][0], variants[v][1]);
+		int again = run_weeks_alone(v == 0 ? first : cells);
+		/* the long call ran again; the many writes ran again at once */
+		assert_int_equal(again, v == 0 ? 0 : 1);
+		if (v > 0)
+			assert_memory_equal(first, cells, sizeof cells);
+		struct loaded l;
+		struct run_result r;
+		char error[512];
+		load_with(&l, "p", "");
+		assert_int_equal(run_loaded(&l, 40, v % 2 + 1, &r, error, sizeof error), RUN_OK);
+		json[v] = comparable_json(l.s, &r, plugin_host_summaries(l.host));
+		run_result_free(&r);
+		unload(&l);
+	}
+	for (int v = 1; v < 4; v++)
+		assert_string_equal(json[0], json[v]);
+	for (int v = 0; v < 4; v++)
+		free(json[v]);
+}
+
 /* Item 6: every message names the plugin, the hook and the file, and the
  * line where there is one. */
 static void every_message_has_its_position(void **state)
@@ -1036,6 +1123,7 @@ int main(void)
 		cmocka_unit_test(patterns_behave_as_lua),
 		cmocka_unit_test(finalizers_memory_errors_and_infinities),
 		cmocka_unit_test(week_hooks_may_skip_weeks),
+		cmocka_unit_test(long_week_calls_run_again_counted),
 		cmocka_unit_test(every_message_has_its_position),
 		cmocka_unit_test(plugin_files_are_read_once),
 		cmocka_unit_test(plugins_lists_the_library),

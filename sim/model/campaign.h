@@ -116,7 +116,8 @@ int campaign_hooked_capacity(const struct campaign *c);
  * Runs replications FIRST .. FIRST + COUNT - 1 of S (COUNT at most
  * campaign_hooked_capacity) into indices 0 .. COUNT - 1, week by week:
  * each week every cell steps in every replication, then HOOK (CONTEXT,
- * SEED, the replication, the week, that replication's inventories) is
+ * SEED, the replication, the week, that replication's inventories: cell k's
+ * at inventories[k * stride]) is
  * called for each replication in order (docs/model.md 5: a plugin keeps
  * nothing that changes between calls, so the calls of replications may
  * interleave). The hook returns 0 to be called after the next week,
@@ -131,7 +132,7 @@ int campaign_hooked_capacity(const struct campaign *c);
 int campaign_run_hooked(struct campaign *c, const struct scenario *s, uint64_t seed,
 			uint64_t first, int count, const int *batch_week,
 			int (*hook)(void *context, uint64_t seed, uint64_t replication, int week,
-				    struct inventory *inventories),
+				    struct inventory *inventories, size_t stride),
 			void *context);
 
 /* The replications at the head of the last hooked block that ran to their

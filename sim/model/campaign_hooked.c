@@ -197,11 +197,14 @@ int campaign_hooked_capacity(const struct campaign *c)
 int campaign_run_hooked(struct campaign *c, const struct scenario *s, uint64_t seed,
 			uint64_t first, int count, const int *batch_week,
 			int (*hook)(void *context, uint64_t seed, uint64_t replication, int week,
-				    struct inventory *inventories),
+				    struct inventory *inventories, size_t stride),
 			void *context)
 {
 	(void)s;
 	size_t cells = c->cells;
+	/* cell K of replication J at [K * stride + J]: the inner loops walk
+	 * a cell's replications in order, through memory in order */
+	size_t stride = (size_t)campaign_hooked_capacity(c);
 	if (hooked_start(c) != 0)
 		return CAMPAIGN_NO_MEMORY;
 	c->hooked = 1;
@@ -218,8 +221,8 @@ int campaign_run_hooked(struct campaign *c, const struct scenario *s, uint64_t s
 	for (size_t k = 0; k < cells; k++) {
 		const struct cell_draws *d = &c->draws[k];
 		for (int j = 0; j < count; j++) {
-			struct inventory *v = &c->inventories[(size_t)j * cells + k];
-			struct hooked_cell *h = &c->hooked_cells[(size_t)j * cells + k];
+			struct inventory *v = &c->inventories[k * stride + (size_t)j];
+			struct hooked_cell *h = &c->hooked_cells[k * stride + (size_t)j];
 			v->open = d->problems;
 			v->rectified_last = 0;
 			v->rectify_rate = h->rectify_rate = d->rectify.source.rate.p;
@@ -231,8 +234,7 @@ int campaign_run_hooked(struct campaign *c, const struct scenario *s, uint64_t s
 			h->untabled = 0;
 			rng_init(&h->r, seed, first + (uint64_t)j, RNG_SUBSTREAM_CELLS + k);
 			if (c->vary != NULL && c->vary[k] >= 0)
-				hooked_varying_start(c, k, j, v, h,
-						     &c->hooked_untabled[(size_t)j * cells + k]);
+				hooked_varying_start(c, k, j, v, h, &c->hooked_untabled[k * stride + (size_t)j]);
 			inventory_mark_start(v);
 		}
 	}
@@ -259,10 +261,10 @@ int campaign_run_hooked(struct campaign *c, const struct scenario *s, uint64_t s
 				to = next_call[j];
 		for (size_t k = 0; k < cells; k++) {
 			for (int j = 0; j < count; j++) {
-				struct inventory *v = &c->inventories[(size_t)j * cells + k];
-				struct hooked_cell *h = &c->hooked_cells[(size_t)j * cells + k];
+				struct inventory *v = &c->inventories[k * stride + (size_t)j];
+				struct hooked_cell *h = &c->hooked_cells[k * stride + (size_t)j];
 				struct hooked_untabled *u =
-					c->hooked_untabled ? &c->hooked_untabled[(size_t)j * cells + k] : NULL;
+					c->hooked_untabled ? &c->hooked_untabled[k * stride + (size_t)j] : NULL;
 				if (!hooked_in_force(h, v))
 					hooked_rates(c, k, v, h, u);
 				const int *weeks = &batch_week[j * c->batches];
@@ -305,8 +307,7 @@ int campaign_run_hooked(struct campaign *c, const struct scenario *s, uint64_t s
 		for (int j = 0; j < count; j++) {
 			if (next_call[j] != to)
 				continue;
-			int said = hook(context, seed, first + (uint64_t)j, to,
-					&c->inventories[(size_t)j * cells]);
+			int said = hook(context, seed, first + (uint64_t)j, to, &c->inventories[j], stride);
 			if (said == 0) {
 				next_call[j] = to + 1;
 			} else if (said > CAMPAIGN_HOOK_LATER && said - CAMPAIGN_HOOK_LATER > to) {
@@ -321,7 +322,7 @@ int campaign_run_hooked(struct campaign *c, const struct scenario *s, uint64_t s
 				if (batch_week[j * c->batches + b] == to)
 					for (size_t k = 0; k < cells; k++)
 						c->hooked_open[((size_t)j * cells + k) * (size_t)c->batches +
-							       (size_t)b] = c->inventories[(size_t)j * cells + k].open;
+							       (size_t)b] = c->inventories[k * stride + (size_t)j].open;
 		from = to + 1;
 	}
 	c->hooked_done = count;

@@ -71,14 +71,14 @@ void replication_workspace_free(struct replication_workspace *w);
 const struct outcome *replication_outcome(const struct replication_workspace *w);
 
 /*
- * A week hook runs after every weekly step of the campaign (MODEL.md 3.1)
- * on the replication's INVENTORIES ([district * categories + category]),
- * which it may change. It returns 0 (call it after the next week),
+ * A week hook runs after every weekly step of the campaign (docs/model.md
+ * 3.1) on the replication's INVENTORIES (cell k = district * categories +
+ * category at [k * STRIDE]), which it may change. It returns 0 (call it after the next week),
  * CAMPAIGN_HOOK_LATER + N (call it next after week N), or anything else
  * to stop the replication (campaign_run_hooked).
  */
 typedef int (*replication_week_hook_fn)(void *context, uint64_t seed, uint64_t replication, int week,
-			 struct inventory *inventories);
+			 struct inventory *inventories, size_t stride);
 
 /*
  * What a run calls on each of its threads around the week hooks (the plugin

@@ -496,9 +496,9 @@ static void *hooks_thread_start(const void *context, struct diag *d)
 }
 
 static int hooks_week(void *thread, uint64_t seed, uint64_t replication, int week,
-		      struct inventory *inventories)
+		      struct inventory *inventories, size_t stride)
 {
-	return plugin_thread_week(thread, seed, replication, week, inventories);
+	return plugin_thread_week(thread, seed, replication, week, inventories, stride);
 }
 
 static void hooks_thread_error(const void *thread, struct diag *d)

@@ -102,11 +102,11 @@ void plugin_thread_free(struct plugin_thread *thread);
 
 /*
  * Runs every week hook after week WEEK of replication REPLICATION, on the
- * replication's INVENTORIES ([district * categories + category]). Returns 0,
- * or -1: plugin_thread_error then says why.
+ * replication's INVENTORIES (cell k = district * categories + category at
+ * [k * STRIDE]). Returns 0, or -1: plugin_thread_error then says why.
  */
 int plugin_thread_week(struct plugin_thread *thread, uint64_t seed, uint64_t replication,
-		       int week, struct inventory *inventories);
+		       int week, struct inventory *inventories, size_t stride);
 /* Adds the error of the last week call that failed to D, as the plugin's. */
 void plugin_thread_error(const struct plugin_thread *thread, struct diag *d);
 

@@ -4,6 +4,7 @@
  *
  *   sandbox  a Lua state with its memory cap, instruction budget and safe
  *            libraries; kills a runaway call with the plugin's position
+ *   watchdog the timer that lets week calls run without counting
  *   loader   finding a plugin on the path and running its file to its table
  *   params   the parameters a plugin declares and a scenario overrides
  *   view     the mutable view of the scenario that setup receives
@@ -15,9 +16,12 @@
 #define CCSIM_PLUGIN_INT_H
 
 #include <lua.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "plugin.h"
 #include "rng.h"
@@ -45,7 +49,37 @@ struct sandbox {
 	int kill_line;
 	char message[768];
 	int handled, handler_line;    /* where the message handler saw the error */
+	int counting;                 /* the count hook is set */
+	/* an uncounted call (sandbox_call_watched): run again counted when
+	 * the watchdog interrupts it or it spends a quarter of its budget */
+	int uncounted, again;
+	volatile sig_atomic_t interrupted;
 };
+
+/* A timer on the thread's CPU clock that interrupts long uncounted calls
+ * (watchdog.c). Zeroed to start; one per thread of a run. */
+struct watchdog {
+	timer_t timer;
+	pthread_t owner;              /* the thread the timer signals */
+	int armed, unavailable;       /* a timer signals owner; none can be made */
+	struct sandbox *volatile sb;  /* the call running */
+	/* calls started, and the one the last tick saw running */
+	volatile sig_atomic_t serial, seen;
+};
+
+/* Watches an uncounted call of SB on this thread: 0, or -1 when no timer
+ * can (the call is then counted). */
+int watchdog_enter(struct watchdog *w, struct sandbox *sb);
+/* The call has ended. */
+void watchdog_leave(struct watchdog *w);
+/* Deletes the timer (from any thread). */
+void watchdog_stop(struct watchdog *w);
+
+/* ==== week.c ==== */
+
+/* The week calls of THREAD run again counted after an uncounted start
+ * (a diagnostic for tests). */
+int week_thread_again(const struct plugin_thread *thread);
 
 /* Why a call into a plugin failed: where in the plugin's file, and what. */
 struct sandbox_error {
@@ -76,6 +110,27 @@ void sandbox_arm(struct sandbox *sb, long long budget);
  */
 int sandbox_call(struct sandbox *sb, int nargs, int nresults, long long budget,
 		 struct sandbox_error *err);
+
+/*
+ * As sandbox_call, but without counting the call's Lua instructions while
+ * WATCHDOG sees it end within a few milliseconds of CPU and its other work
+ * stays within a quarter of BUDGET. Returns SANDBOX_AGAIN (the function
+ * and arguments gone) when it did not: the caller undoes what the call did
+ * and calls it again with sandbox_call, which meets the budget and the
+ * errors a counted call meets. Where WATCHDOG has no timer, it is
+ * sandbox_call.
+ */
+#define SANDBOX_AGAIN 1
+int sandbox_call_watched(struct sandbox *sb, struct watchdog *watchdog, int nargs, int nresults,
+			 long long budget, struct sandbox_error *err);
+
+/* Ends an uncounted call at once, to be run again counted (SANDBOX_AGAIN):
+ * for a change it could not undo. Never returns. */
+int sandbox_again(lua_State *L);
+
+/* Asks the running uncounted call to end, to be run again counted: safe
+ * in a signal handler on the call's thread (watchdog.c). */
+void sandbox_interrupt(struct sandbox *sb);
 
 /* Lets SB's state take calls again after a failed one (a kill and the
  * memory cap are otherwise final: later calls fail at once, as the failed

@@ -15,6 +15,13 @@
  * A spent budget, the deadline, the cap or a broken rule kills the call: it
  * fails even when a pcall inside the plugin catches the error (the hook
  * then fires at every instruction, and the allocator refuses to grow).
+ *
+ * Week calls run uncounted (sandbox_call_watched): no count hook while
+ * the watchdog sees them end within a few milliseconds and their work in
+ * C and allocations stays within a quarter of the budget. One that does
+ * not is ended the same way (the hook set at every instruction, the
+ * allocator refusing), and its caller runs it again counted from its
+ * start: every budget and every error is a counted call's.
  */
 #include "plugin_int.h"
 #include "ccsim_limits.h"
@@ -99,6 +106,16 @@ static int overdue(struct sandbox *sb)
 	return 0;
 }
 
+/* Sets the count hook to fire at every instruction (an end to raise). */
+static void hook_every_instruction(struct sandbox *sb)
+{
+	if (sb->L != NULL) {
+		lua_sethook(sb->L, count_hook, LUA_MASKCOUNT, 1);
+		sb->hook_count = 1;
+		sb->counting = 1;
+	}
+}
+
 /* Marks the call killed (SB's message says why) where no error can be
  * raised: the count hook raises it at the next instruction. */
 static void mark_killed(struct sandbox *sb)
@@ -107,10 +124,20 @@ static void mark_killed(struct sandbox *sb)
 		return;
 	sb->killed = 1;
 	sb->kill_line = sb->L ? plugin_line(sb->L, sb, 0) : 0;
-	if (sb->L != NULL) {
-		lua_sethook(sb->L, count_hook, LUA_MASKCOUNT, 1);
-		sb->hook_count = 1;
+	hook_every_instruction(sb);
+}
+
+/* The budget or the clock is spent: a counted call is killed; an
+ * uncounted one ends, to run again counted (which meets the same end,
+ * with the counted budget's message and line). */
+static void budget_spent(struct sandbox *sb)
+{
+	if (!sb->uncounted) {
+		mark_killed(sb);
+		return;
 	}
+	sb->again = 1;
+	hook_every_instruction(sb);
 }
 
 /* The allocator: it charges what grows; past the cap, or once the call is
@@ -125,21 +152,19 @@ static void *sandbox_alloc(void *ud, void *ptr, size_t old_size, size_t new_size
 		return NULL;
 	}
 	if (new_size > old) {
-		if (sb->killed)
+		if (sb->killed || sb->again)
 			return NULL;
 		if (sb->used - old + new_size > sb->limit) {
 			if (!sb->out_of_memory && sb->L != NULL)
 				sb->memory_line = plugin_line(sb->L, sb, 0);
 			sb->out_of_memory = 1;
-			if (sb->L != NULL) {
-				lua_sethook(sb->L, count_hook, LUA_MASKCOUNT, 1);
-				sb->hook_count = 1;
-			}
+			hook_every_instruction(sb);
 			return NULL;
 		}
 		sb->instructions += (long long)((new_size - old) / BYTES_PER_UNIT);
-		if (sb->instructions >= sb->next_check && overdue(sb)) {
-			mark_killed(sb);
+		if ((sb->instructions >= sb->next_check && overdue(sb)) ||
+		    (sb->uncounted && sb->interrupted)) {
+			budget_spent(sb);
 			return NULL;
 		}
 	}
@@ -174,12 +199,14 @@ int sandbox_kill(lua_State *L, const char *fmt, ...)
 /* Checks the budget and the clock; raises the kill when either is spent. */
 static void check(lua_State *L, struct sandbox *sb)
 {
-	if (sb->killed)
+	if (sb->uncounted && sb->interrupted && !sb->killed)
+		budget_spent(sb); /* work in C the watchdog timed */
+	if (sb->killed || sb->again)
 		raise_killed(L, sb);
 	if (sb->out_of_memory)
 		sandbox_kill(L, _("memory cap of %zu MiB exceeded"), sb->limit >> 20);
 	if (overdue(sb)) {
-		mark_killed(sb);
+		budget_spent(sb);
 		raise_killed(L, sb);
 	}
 }
@@ -188,7 +215,8 @@ void sandbox_charge(lua_State *L, long long units)
 {
 	struct sandbox *sb = sandbox_of(L);
 	sb->instructions += units;
-	if (sb->instructions >= sb->next_check || sb->killed || sb->out_of_memory)
+	if (sb->instructions >= sb->next_check || sb->killed || sb->out_of_memory || sb->again ||
+	    sb->interrupted)
 		check(L, sb);
 }
 
@@ -196,6 +224,12 @@ static void count_hook(lua_State *L, lua_Debug *ar)
 {
 	(void)ar;
 	struct sandbox *sb = sandbox_of(L);
+	if (sb->uncounted && !sb->killed && !sb->out_of_memory) {
+		/* set by the watchdog's interrupt or an end to raise: either
+		 * way the call runs again counted */
+		sb->again = 1;
+		raise_killed(L, sb);
+	}
 	sb->instructions += sb->hook_count;
 	if (sb->killed || sb->out_of_memory || sb->instructions >= sb->next_check)
 		check(L, sb);
@@ -278,6 +312,11 @@ int sandbox_call(struct sandbox *sb, int nargs, int nresults, long long budget,
 {
 	lua_State *L = sb->L;
 	int base = lua_gettop(L) - nargs - 1;
+	if (!sb->counting) {
+		lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_STEP);
+		sb->hook_count = HOOK_STEP;
+		sb->counting = 1;
+	}
 	sandbox_arm(sb, budget);
 	sb->handled = 0;
 	int status = sb->killed ? LUA_ERRRUN : lua_pcall(L, nargs, nresults, HANDLER_INDEX);
@@ -287,6 +326,60 @@ int sandbox_call(struct sandbox *sb, int nargs, int nresults, long long budget,
 	explain(sb, status, err);
 	lua_settop(L, base);
 	return -1;
+}
+
+int sandbox_call_watched(struct sandbox *sb, struct watchdog *watchdog, int nargs, int nresults,
+			 long long budget, struct sandbox_error *err)
+{
+	lua_State *L = sb->L;
+	if (sb->killed || sb->out_of_memory || watchdog_enter(watchdog, sb) != 0)
+		return sandbox_call(sb, nargs, nresults, budget, err);
+	int base = lua_gettop(L) - nargs - 1;
+	if (sb->counting) {
+		lua_sethook(L, NULL, 0, 0);
+		sb->counting = 0;
+	}
+	sb->uncounted = 1;
+	sb->again = 0;
+	sb->interrupted = 0;
+	sandbox_arm(sb, budget / 4);
+	sb->handled = 0;
+	int status = lua_pcall(L, nargs, nresults, HANDLER_INDEX);
+	watchdog_leave(watchdog);
+	sb->uncounted = 0;
+	if (sb->interrupted || sb->again) {
+		/* the hook an interrupt or an end set: off again */
+		lua_sethook(L, NULL, 0, 0);
+		sb->counting = 0;
+	}
+	/* a kill (a broken rule) or the cap is final, as in a counted call;
+	 * an interrupt that came after the call's last instruction is none */
+	int again = sb->again && !sb->killed && !sb->out_of_memory;
+	sb->again = 0;
+	sb->interrupted = 0;
+	if (again) {
+		lua_settop(L, base);
+		return SANDBOX_AGAIN;
+	}
+	if (status == LUA_OK && !sb->killed && !sb->out_of_memory && !sb->no_memory)
+		return 0;
+	explain(sb, status, err);
+	lua_settop(L, base);
+	return -1;
+}
+
+int sandbox_again(lua_State *L)
+{
+	struct sandbox *sb = sandbox_of(L);
+	budget_spent(sb);
+	return raise_killed(L, sb);
+}
+
+void sandbox_interrupt(struct sandbox *sb)
+{
+	sb->interrupted = 1;
+	/* as Lua's own interpreter stops a script on a signal */
+	lua_sethook(sb->L, count_hook, LUA_MASKCOUNT, 1);
 }
 
 void sandbox_revive(struct sandbox *sb)
@@ -576,6 +669,7 @@ lua_State *sandbox_open(struct sandbox *sb)
 	}
 	lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_STEP);
 	sb->hook_count = HOOK_STEP;
+	sb->counting = 1;
 	return L;
 }
 

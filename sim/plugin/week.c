@@ -34,6 +34,22 @@ static const char *const cell_key_names[CELL_KEYS] = {
  * userdata: no plugin can name it). */
 static const char cell_index_key = 0;
 
+/* Writes an uncounted week call may make to the cells before it is run
+ * counted instead: at most these can be undone (plus one a cell). */
+#define WEEK_UNDO_ENTRIES 256
+/* Calls of a state run again counted before all its calls are counted. */
+#define WEEK_AGAIN_MOST 8
+
+/* A cell's field as it was before an uncounted call wrote it. */
+struct week_undo {
+	uint32_t cell;
+	uint32_t key;                 /* KEY_OPEN or a rate's key */
+	union {
+		int64_t open;
+		double rate;
+	} was;
+};
+
 /* One policy's Lua state on one thread. */
 struct week_state {
 	struct sandbox sb;            /* first: the state's allocator context is the week state */
@@ -69,6 +85,12 @@ struct week_state {
 	 * once shown, a district's cells are never brought up to date again,
 	 * and its `categories` becomes a plain field */
 	int same_start;
+	/* calls run uncounted (sandbox_call_watched) until WEEK_AGAIN_MOST of
+	 * them, or one with more writes than the undo log holds, ran again;
+	 * the running call's writes, to undo when it runs again */
+	int watched, again, logging;
+	struct week_undo *undo;
+	size_t undo_count, undo_size;
 };
 
 /* The stack slots of a week state's values between calls (the sandbox's
@@ -84,12 +106,21 @@ struct plugin_thread {
 	const struct plugin_host *host;
 	int n;
 	struct week_state *states;
-	struct inventory *inventories;   /* the replication's, during a week call */
+	/* the replication's, during a week call: cell k's at inventories[k * stride] */
+	struct inventory *inventories;
+	size_t stride;
+	struct watchdog watchdog;        /* times the uncounted calls */
 	int failed;                      /* the policy whose week call failed */
 	struct sandbox_error error;      /* and why */
 	const char *failed_hook;         /* "week", or "setup" run again in a replication */
 	struct setup_states *setup_states; /* setups run again in each replication */
 };
+
+/* Cell K's inventory in the running replication. */
+static inline struct inventory *cell_inventory(const struct plugin_thread *thread, size_t k)
+{
+	return &thread->inventories[k * thread->stride];
+}
 
 /*
  * A cell of the running replication, as a plugin sees it: an empty table
@@ -169,12 +200,44 @@ static int cell_index(lua_State *L)
 		return sandbox_kill(L, _("a cell has no field '%s' (it has %s)"),
 				    luaL_tolstring(L, 2, NULL), _(cell_keys_list));
 	lua_rawgetp(L, 1, &cell_index_key);
-	const struct inventory *inv = &ws->thread->inventories[lua_tointeger(L, -1)];
+	const struct inventory *inv = cell_inventory(ws->thread, (size_t)lua_tointeger(L, -1));
 	if (key == KEY_OPEN)
 		lua_pushinteger(L, (lua_Integer)inventory_open(inv));
 	else
 		lua_pushnumber(L, inventory_rate(inv, rate_of(key)));
 	return 1;
+}
+
+/* Keeps what field KEY of cell K (INV) holds before an uncounted call
+ * writes it; a write past the log ends the call, to run again counted,
+ * and the state's calls are counted from then on. */
+static void log_write(lua_State *L, struct week_state *ws, size_t k, enum cell_key key,
+		      const struct inventory *inv)
+{
+	if (ws->undo_count == ws->undo_size) {
+		ws->watched = 0;
+		sandbox_again(L);
+	}
+	struct week_undo *u = &ws->undo[ws->undo_count++];
+	u->cell = (uint32_t)k;
+	u->key = (uint32_t)key;
+	if (key == KEY_OPEN)
+		u->was.open = inventory_open(inv);
+	else
+		u->was.rate = inventory_rate(inv, rate_of(key));
+}
+
+/* Undoes the logged writes, last first. */
+static void undo_writes(struct week_state *ws)
+{
+	while (ws->undo_count > 0) {
+		const struct week_undo *u = &ws->undo[--ws->undo_count];
+		struct inventory *inv = cell_inventory(ws->thread, u->cell);
+		if (u->key == KEY_OPEN)
+			inventory_set_open(inv, u->was.open);
+		else
+			inventory_set_rate(inv, rate_of((enum cell_key)u->key), u->was.rate);
+	}
 }
 
 /* __newindex of a cell (upvalue: the cell's index). */
@@ -183,13 +246,15 @@ static int cell_newindex(lua_State *L)
 	size_t k = (size_t)lua_tointeger(L, lua_upvalueindex(1));
 	struct week_state *ws = week_of(L);
 	const struct scenario *s = ws->thread->host->scenario;
-	struct inventory *inv = &ws->thread->inventories[k];
+	struct inventory *inv = cell_inventory(ws->thread, k);
 	enum cell_key key = cell_key_of(L, ws, 2);
 	int writable = key == KEY_RECTIFY_RATE || key == KEY_REBOUND || key == KEY_NEW_PER_WEEK;
 	int is_number = lua_type(L, 3) == LUA_TNUMBER;
 	double value = is_number ? lua_tonumber(L, 3) : 0.0;
 	char why[128] = "";
 	if (key == KEY_OPEN && is_number && value >= 0.0 && value <= LIMIT_PLUGIN_OPEN && value == floor(value)) {
+		if (ws->logging)
+			log_write(L, ws, k, key, inv);
 		inventory_set_open(inv, (int64_t)value);
 		return 0;
 	}
@@ -197,6 +262,8 @@ static int cell_newindex(lua_State *L)
 		snprintf(why, sizeof why, _("must be a finite number"));
 	else if (writable && is_number &&
 		 scenario_rule_check(ws->rule[key], value, why, sizeof why) == 0) {
+		if (ws->logging)
+			log_write(L, ws, k, key, inv);
 		inventory_set_rate(inv, rate_of(key), value);
 		return 0;
 	}
@@ -234,12 +301,12 @@ static void refresh_district(lua_State *L, struct week_state *ws, int d)
 {
 	const struct scenario *s = ws->thread->host->scenario;
 	size_t categories = (size_t)s->n_categories;
-	const struct inventory *inv = &ws->thread->inventories[(size_t)d * categories];
 	uint64_t *shown = &ws->shown[(size_t)d * categories * SHOWN_KEYS];
 	for (size_t c = 0; c < categories; c++, shown += SHOWN_KEYS) {
+		const struct inventory *inv = cell_inventory(ws->thread, (size_t)d * categories + c);
 		int pushed = 0;
 		for (int key = 0; key < SHOWN_KEYS; key++) {
-			uint64_t bits = shown_bits(&inv[c], (enum cell_key)key);
+			uint64_t bits = shown_bits(inv, (enum cell_key)key);
 			if (bits == shown[key])
 				continue;
 			if (!pushed)
@@ -279,10 +346,10 @@ static int district_index(lua_State *L)
 		return sandbox_kill(L, _("a district has no field '%s' (it has name, categories, sites, open)"),
 				    luaL_tolstring(L, 2, NULL));
 	const struct scenario *s = ws->thread->host->scenario;
-	const struct inventory *inv = &ws->thread->inventories[(size_t)d * (size_t)s->n_categories];
+	size_t first = (size_t)d * (size_t)s->n_categories;
 	lua_Integer open = 0;
-	for (int c = 0; c < s->n_categories; c++)
-		open += (lua_Integer)inventory_open(&inv[c]);
+	for (size_t c = 0; c < (size_t)s->n_categories; c++)
+		open += (lua_Integer)inventory_open(cell_inventory(ws->thread, first + c));
 	lua_pushinteger(L, open);
 	return 1;
 }
@@ -429,11 +496,13 @@ void plugin_thread_free(struct plugin_thread *thread)
 {
 	if (thread == NULL)
 		return;
+	watchdog_stop(&thread->watchdog);
 	for (int i = 0; thread->states != NULL && i < thread->n; i++) {
 		if (thread->states[i].L != NULL)
 			lua_close(thread->states[i].L);
 		free(thread->states[i].shown);
 		free(thread->states[i].fresh);
+		free(thread->states[i].undo);
 	}
 	free(thread->states);
 	host_setup_states_free(thread->setup_states);
@@ -470,8 +539,13 @@ struct plugin_thread *plugin_thread_new(const struct plugin_host *host, struct d
 		ws->shown = malloc((size_t)s->n_districts * (size_t)s->n_categories * SHOWN_KEYS *
 				   sizeof *ws->shown + 1);
 		ws->fresh = calloc((size_t)s->n_districts + 1, sizeof *ws->fresh);
+		ws->undo_size = WEEK_UNDO_ENTRIES + (size_t)s->n_districts * (size_t)s->n_categories;
+		if (ws->undo_size > 16 * WEEK_UNDO_ENTRIES)
+			ws->undo_size = 16 * WEEK_UNDO_ENTRIES;
+		ws->undo = malloc(ws->undo_size * sizeof *ws->undo);
+		ws->watched = 1;
 		sandbox_set_file(&ws->sb, host->policies[i].file);
-		ws->L = ws->shown && ws->fresh ? sandbox_open(&ws->sb) : NULL;
+		ws->L = ws->shown && ws->fresh && ws->undo ? sandbox_open(&ws->sb) : NULL;
 		if (ws->L == NULL) {
 			diag_no_memory(d, _("making the plugins' states"));
 			plugin_thread_free(thread);
@@ -555,8 +629,53 @@ static int asked_week(struct week_state *ws, int week, struct sandbox_error *err
 	return next;
 }
 
+/* Pushes the week call of WS after WEEK (nothing here can raise an error,
+ * and the stack has room): the hook, its state (with its week), params,
+ * targets, or the same behind week_call. Returns the arguments' count. */
+static int push_week_call(struct week_state *ws, int week)
+{
+	lua_State *L = ws->L;
+	int quick = store_week(L, week);
+	if (!quick)
+		lua_pushcfunction(L, week_call);
+	lua_pushvalue(L, SLOT_HOOK);
+	lua_pushvalue(L, SLOT_STATE);
+	lua_pushvalue(L, SLOT_PARAMS);
+	lua_pushvalue(L, SLOT_TARGETS);
+	if (!quick)
+		lua_pushinteger(L, week);
+	return quick ? 3 : 5;
+}
+
+/*
+ * Calls WS's week hook after WEEK: uncounted while that serves, else
+ * counted; an uncounted call that must run counted is undone first (its
+ * writes to the cells, its draws from the replication's stream), so that
+ * the counted call starts where it started. Returns sandbox_call's.
+ */
+static int call_week(struct plugin_thread *thread, struct week_state *ws, int week)
+{
+	int nargs = push_week_call(ws, week);
+	if (!ws->watched)
+		return sandbox_call(&ws->sb, nargs, 1, LIMIT_PLUGIN_WEEK_INSTRUCTIONS, &thread->error);
+	struct rng stream = *ws->sb.rng;
+	ws->undo_count = 0;
+	ws->logging = 1;
+	int status = sandbox_call_watched(&ws->sb, &thread->watchdog, nargs, 1,
+					  LIMIT_PLUGIN_WEEK_INSTRUCTIONS, &thread->error);
+	ws->logging = 0;
+	if (status != SANDBOX_AGAIN)
+		return status;
+	undo_writes(ws);
+	*ws->sb.rng = stream;
+	if (++ws->again >= WEEK_AGAIN_MOST)
+		ws->watched = 0;
+	nargs = push_week_call(ws, week);
+	return sandbox_call(&ws->sb, nargs, 1, LIMIT_PLUGIN_WEEK_INSTRUCTIONS, &thread->error);
+}
+
 int plugin_thread_week(struct plugin_thread *thread, uint64_t seed, uint64_t replication,
-		       int week, struct inventory *inventories)
+		       int week, struct inventory *inventories, size_t stride)
 {
 	/* a replication's calls continue its own stream, whatever other
 	 * replications' calls come between (campaign_run_hooked) */
@@ -570,10 +689,10 @@ int plugin_thread_week(struct plugin_thread *thread, uint64_t seed, uint64_t rep
 		thread->states[i].sb.rng = &thread->states[i].streams[slot];
 	}
 	thread->inventories = inventories;
+	thread->stride = stride;
 	int next = INT_MAX;
 	for (int i = 0; i < thread->n; i++) {
 		struct week_state *ws = &thread->states[i];
-		lua_State *L = ws->L;
 		if (ws->next_week[slot] > week) {
 			/* it asked for a later week */
 			next = ws->next_week[slot] < next ? ws->next_week[slot] : next;
@@ -585,20 +704,8 @@ int plugin_thread_week(struct plugin_thread *thread, uint64_t seed, uint64_t rep
 			sandbox_revive(&ws->sb);
 			ws->failed_call = 0;
 		}
-		/* the stack has room for these and nothing here can raise an
-		 * error: the hook, its state (with its week), params, targets */
-		int quick = store_week(L, week);
-		if (!quick)
-			lua_pushcfunction(L, week_call);
-		lua_pushvalue(L, SLOT_HOOK);
-		lua_pushvalue(L, SLOT_STATE);
-		lua_pushvalue(L, SLOT_PARAMS);
-		lua_pushvalue(L, SLOT_TARGETS);
-		if (!quick)
-			lua_pushinteger(L, week);
-		int nargs = quick ? 3 : 5;
 		int asked = -1;
-		if (sandbox_call(&ws->sb, nargs, 1, LIMIT_PLUGIN_WEEK_INSTRUCTIONS, &thread->error) == 0)
+		if (call_week(thread, ws, week) == 0)
 			asked = asked_week(ws, week, &thread->error);
 		if (asked < 0) {
 			thread->failed = ws->policy;
@@ -619,6 +726,14 @@ void plugin_thread_error(const struct plugin_thread *thread, struct diag *d)
 {
 	sandbox_report(d, thread->host->policies[thread->failed].stem,
 		       thread->failed_hook ? thread->failed_hook : "week", &thread->error);
+}
+
+int week_thread_again(const struct plugin_thread *thread)
+{
+	int again = 0;
+	for (int i = 0; i < thread->n; i++)
+		again += thread->states[i].again;
+	return again;
 }
 
 const struct plugin_host *week_thread_host(const struct plugin_thread *thread)
