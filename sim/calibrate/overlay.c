@@ -156,7 +156,7 @@ int overlay_text(const struct scenario *s, const struct calibration *c, int poin
 	}
 	*text = text_buffer_take(&b);
 	if (*text == NULL) {
-		diag_no_memory(d, "writing the overlay");
+		diag_no_memory(d, _("writing the overlay"));
 		return -1;
 	}
 	return 0;

@@ -87,7 +87,7 @@ static int compare(int files, char **names, struct variants *own, const struct c
 		return cli_fail("compare", &st, &d, 0);
 	struct compare_result *r = calloc(1, sizeof *r);
 	if (r == NULL) {
-		diag_no_memory(&d, "comparing");
+		diag_no_memory(&d, _("comparing"));
 		study_close(&st);
 		return cli_fail("compare", NULL, &d, 0);
 	}

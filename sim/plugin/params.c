@@ -261,14 +261,14 @@ void params_merge(const struct policy *p, int index, struct policy_param *defaul
 		}
 		enum policy_value_type type = given->count == 0 ? known->type : given->type;
 		if (params_copy(known, given) != 0) {
-			diag_no_memory(d, "reading a policy's parameters");
+			diag_no_memory(d, _("reading a policy's parameters"));
 			return;
 		}
 		known->type = type;
 		/* an empty array given for an array of strings: still an array of strings */
 		if (type == POLICY_VALUE_STRINGS && known->strings == NULL &&
 		    (known->strings = calloc(1, sizeof *known->strings)) == NULL) {
-			diag_no_memory(d, "reading a policy's parameters");
+			diag_no_memory(d, _("reading a policy's parameters"));
 			return;
 		}
 	}

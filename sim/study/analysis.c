@@ -112,14 +112,14 @@ static int morris(struct study *st, struct analysis_result *a, struct diag *d)
 	struct morris_design design;
 	int k = a->k;
 	if (sensitivity_morris_design_make(&design, k, a->trajectories, a->levels, st->run.seed) != 0) {
-		diag_no_memory(d, "making the Morris design");
+		diag_no_memory(d, _("making the Morris design"));
 		return -1;
 	}
 	int count = design.r * (k + 1);
 	double *pass = calloc((size_t)count, sizeof *pass), *total = calloc((size_t)count, sizeof *total);
 	int status = 0;
 	if (pass == NULL || total == NULL) {
-		diag_no_memory(d, "making the Morris design");
+		diag_no_memory(d, _("making the Morris design"));
 		status = -1;
 	}
 	if (status == 0)
@@ -175,7 +175,7 @@ static int sobol_rqmc(struct study *st, struct analysis_result *a, struct diag *
 	while ((int64_t)n * a->replicates < a->samples)
 		n *= 2;
 	if (sobol_rqmc_make(&design, k, n, a->replicates, st->run.seed) != 0) {
-		diag_no_memory(d, "making the Sobol' design");
+		diag_no_memory(d, _("making the Sobol' design"));
 		return -1;
 	}
 	int count = sobol_rqmc_points(&design);
@@ -186,7 +186,7 @@ static int sobol_rqmc(struct study *st, struct analysis_result *a, struct diag *
 	struct sobol_indices of_pass = {p->first, p->first_lo, p->first_hi, p->total, p->total_lo, p->total_hi, 0};
 	int status = 0;
 	if (x == NULL || pass == NULL || total == NULL) {
-		diag_no_memory(d, "making the Sobol' design");
+		diag_no_memory(d, _("making the Sobol' design"));
 		status = -1;
 	}
 	/* a row's k + 2 points one after another: they run in lockstep */
@@ -195,7 +195,7 @@ static int sobol_rqmc(struct study *st, struct analysis_result *a, struct diag *
 	if (status == 0)
 		status = design_evaluate(st, a->inputs, k, x, count, SOBOL_BLOCKS(k), pass, total, d);
 	if (status == 0 && (unscramble(pass, count, k, n) != 0 || unscramble(total, count, k, n) != 0)) {
-		diag_no_memory(d, "estimating the Sobol' indices");
+		diag_no_memory(d, _("estimating the Sobol' indices"));
 		status = -1;
 	}
 	if (status == 0) {
@@ -221,7 +221,7 @@ static int sobol(struct study *st, struct analysis_result *a, struct diag *d)
 	struct sobol_design design;
 	int k = a->k;
 	if (sensitivity_sobol_design_make(&design, k, a->samples, st->run.seed) != 0) {
-		diag_no_memory(d, "making the Sobol' design");
+		diag_no_memory(d, _("making the Sobol' design"));
 		return -1;
 	}
 	int count = SOBOL_BLOCKS(k) * design.n;
@@ -232,7 +232,7 @@ static int sobol(struct study *st, struct analysis_result *a, struct diag *d)
 	struct sobol_indices of_pass = {p->first, p->first_lo, p->first_hi, p->total, p->total_lo, p->total_hi, 0};
 	int status = 0;
 	if (x == NULL || pass == NULL || total == NULL) {
-		diag_no_memory(d, "making the Sobol' design");
+		diag_no_memory(d, _("making the Sobol' design"));
 		status = -1;
 	}
 	/* a row's k + 2 points one after another: they run in lockstep */
@@ -244,12 +244,12 @@ static int sobol(struct study *st, struct analysis_result *a, struct diag *d)
 		status = design_evaluate(st, a->inputs, k, x, count, SOBOL_BLOCKS(k), pass, total, d);
 	if (status == 0 && (unscramble(pass, count, k, design.n) != 0 ||
 			    unscramble(total, count, k, design.n) != 0)) {
-		diag_no_memory(d, "estimating the Sobol' indices");
+		diag_no_memory(d, _("estimating the Sobol' indices"));
 		status = -1;
 	}
 	if (status == 0 && (sensitivity_sobol_estimate(&design, total, a->bootstrap, st->run.seed, &of_total) != 0 ||
 			    sensitivity_sobol_estimate(&design, pass, a->bootstrap, st->run.seed, &of_pass) != 0)) {
-		diag_no_memory(d, "estimating the Sobol' indices");
+		diag_no_memory(d, _("estimating the Sobol' indices"));
 		status = -1;
 	}
 	if (status == 0) {

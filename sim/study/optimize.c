@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tally.h"
+#include "i18n.h"
 #include "text.h"
 #include "wilson.h"
 
@@ -120,7 +121,7 @@ static int prepare_plans(struct study *st, const struct optimize_result *r, cons
 	if (c == NULL || contexts == NULL) {
 		free(c);
 		free(contexts);
-		diag_no_memory(d, "preparing the plans");
+		diag_no_memory(d, _("preparing the plans"));
 		return -1;
 	}
 	for (int i = 0; i < n; i++) {
@@ -145,7 +146,7 @@ int optimize_evaluate(struct study *st, const struct optimize_result *r, const d
 {
 	struct study_variant *variants = calloc((size_t)n, sizeof *variants);
 	if (variants == NULL) {
-		diag_no_memory(d, "preparing the plans");
+		diag_no_memory(d, _("preparing the plans"));
 		return -1;
 	}
 	int status = prepare_plans(st, r, plans, n, variants, d);
@@ -339,7 +340,7 @@ static int run_rows(struct optimize_result *r, struct row *rows, const int *whic
 			status = -1;
 	}
 	if (status != 0)
-		diag_no_memory(d, "running a step");
+		diag_no_memory(d, _("running a step"));
 	struct run_options at = *run;
 	at.first = (uint64_t)from;
 	at.replications = count;
@@ -612,7 +613,7 @@ static int step(struct study *st, struct optimize_result *r, double *plan, int *
 	int *which = calloc((size_t)n_rows, sizeof *which);
 	int status = plans && cost && rows && variants && which ? 0 : -1;
 	if (status != 0)
-		diag_no_memory(d, "preparing a step");
+		diag_no_memory(d, _("preparing a step"));
 	for (int v = 0; v < n_rows && status == 0; v++) {
 		memcpy(&plans[(size_t)v * (size_t)N], plan, (size_t)N * sizeof *plan);
 		if (v > 0) {
@@ -742,7 +743,7 @@ int optimize_run(struct study *st, const struct optimize_problem *problem,
 	if (out->problem.max_reps < out->problem.reps)
 		out->problem.max_reps = out->problem.reps;
 	if (set_up(st, problem, out, d) != 0) {
-		diag_no_memory(d, "preparing the plan");
+		diag_no_memory(d, _("preparing the plan"));
 		optimize_free(out);
 		return -1;
 	}
@@ -752,7 +753,7 @@ int optimize_run(struct study *st, const struct optimize_problem *problem,
 	int *cells = calloc((size_t)N + 1, sizeof *cells);
 	int status = plan && state && cells ? 0 : -1;
 	if (status != 0)
-		diag_no_memory(d, "preparing the plan");
+		diag_no_memory(d, _("preparing the plan"));
 	for (int l = 0; status == 0 && l < problem->n_levers; l++)
 		memcpy(&plan[out->offset[l]], out->plans[l].start,
 		       (size_t)out->plans[l].n_targets * sizeof *plan);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "wilson.h"
 
 uint64_t optimize_holdout_seed(uint64_t seed)
@@ -81,7 +82,7 @@ int optimize_holdout(struct study *st, struct optimize_result *r, const double *
 	spread_evenly(r);
 	double *plans = calloc((size_t)N * 3 + 1, sizeof *plans);
 	if (plans == NULL) {
-		diag_no_memory(d, "preparing the holdout");
+		diag_no_memory(d, _("preparing the holdout"));
 		return -1;
 	}
 	memcpy(plans, plan, (size_t)N * sizeof *plans);

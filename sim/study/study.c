@@ -57,7 +57,7 @@ static struct scenario *variant_scenario(struct study *st, struct study_source *
 	int n = st->n_settings + n_own;
 	struct parameter_setting *settings = calloc((size_t)n, sizeof *settings);
 	if (settings == NULL) {
-		diag_no_memory(d, "preparing a variant");
+		diag_no_memory(d, _("preparing a variant"));
 		return NULL;
 	}
 	memcpy(settings, st->settings, (size_t)st->n_settings * sizeof *settings);
@@ -140,7 +140,7 @@ int study_open(struct study *st, const char *const *files, int n_files,
 	}
 	st->settings = calloc((size_t)request->n_settings + 1, sizeof *st->settings);
 	if (st->settings == NULL) {
-		diag_no_memory(d, "opening the scenario");
+		diag_no_memory(d, _("opening the scenario"));
 		return -1;
 	}
 	st->n_settings = request->n_settings;
@@ -186,7 +186,7 @@ static int prepare(struct study *st, int source, struct parameter_setting *own, 
 	out->scenario = variant_scenario(st, src, own, n_own, &mine);
 	int status = out->scenario ? 0 : -1;
 	if (status == 0 && transform != NULL && transform(out->scenario, context) != 0) {
-		diag_no_memory(&mine, "preparing a variant");
+		diag_no_memory(&mine, _("preparing a variant"));
 		status = -1;
 	}
 	if (status == 0) {
@@ -223,7 +223,7 @@ int study_prepare_each(struct study *st, int source, study_transform transform,
 	if (mine == NULL || status == NULL) {
 		free(mine);
 		free(status);
-		diag_no_memory(d, "preparing the variants");
+		diag_no_memory(d, _("preparing the variants"));
 		return -1;
 	}
 	/* the file read before the threads start (the study then only read:
@@ -295,7 +295,7 @@ int study_run_variants(const struct study_variant *variants, int n, const struct
 {
 	struct run_variant *runs = calloc((size_t)n, sizeof *runs);
 	if (runs == NULL) {
-		diag_no_memory(d, "preparing the run");
+		diag_no_memory(d, _("preparing the run"));
 		return -1;
 	}
 	for (int v = 0; v < n; v++) {
