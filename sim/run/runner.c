@@ -27,7 +27,9 @@ struct run_failure {
 	char message[1024];
 };
 
-/* A chunk in flight: per variant its tally and pairing, and why it failed. */
+/* A chunk in flight: per variant its tally and pairing, and why it failed
+ * (FAILURE is written only then: the run's failures are apart, untouched
+ * unless a chunk fails or the chunks travel between processes). */
 struct pending_chunk {
 	struct tally **tallies;
 	struct pairing *pairings;
@@ -35,7 +37,7 @@ struct pending_chunk {
 	double *totals;          /* with options->totals: [v * RUNNER_CHUNK + k] */
 	int status;
 	int interrupted;         /* stopped before the chunk's end */
-	struct run_failure failure;
+	struct run_failure *failure;
 };
 
 /* Keeps the first entry of FROM in F; " (replication N)" follows its
@@ -148,16 +150,16 @@ static void run_chunk(const struct run_variant *variants, int n, const struct ru
 				struct diag why;
 				diag_init(&why, NULL);
 				lanes[v].hooks->thread_error(lanes[v].hook_thread, &why);
-				failure_take(&slot->failure, &why, i);
-				slot->status = failure_status((enum diag_kind)slot->failure.kind);
+				failure_take(slot->failure, &why, i);
+				slot->status = failure_status((enum diag_kind)slot->failure->kind);
 				diag_free(&why);
 				return;
 			}
 			if (status != REPLICATION_OK) {
 				slot->status = RUN_NO_MEMORY;
-				memset(&slot->failure, 0, sizeof slot->failure);
-				slot->failure.kind = DIAG_NO_MEMORY;
-				snprintf(slot->failure.message, sizeof slot->failure.message,
+				memset(slot->failure, 0, sizeof *slot->failure);
+				slot->failure->kind = DIAG_NO_MEMORY;
+				snprintf(slot->failure->message, sizeof slot->failure->message,
 					 "out of memory while simulating %.200s", s->name);
 				return;
 			}
@@ -212,8 +214,11 @@ static void chunk_pack(const struct pending_chunk *slot, int n, unsigned char *o
 	int32_t flags[2] = {slot->status, slot->interrupted};
 	memcpy(out, flags, sizeof flags);
 	out += sizeof flags;
-	memcpy(out, &slot->failure, sizeof slot->failure);
-	out += sizeof slot->failure;
+	if (slot->status != RUN_OK)
+		memcpy(out, slot->failure, sizeof *slot->failure);
+	else
+		memset(out, 0, sizeof *slot->failure);
+	out += sizeof *slot->failure;
 	for (int v = 0; v < n; v++) {
 		tally_pack(slot->tallies[v], out);
 		out += tally_packed_size(slot->tallies[v]);
@@ -234,12 +239,13 @@ static void chunk_unpack(struct pending_chunk *slot, int n, const unsigned char 
 	slot->status = flags[0];
 	slot->interrupted = flags[1];
 	in += sizeof flags;
-	memcpy(&slot->failure, in, sizeof slot->failure);
-	slot->failure.plugin[sizeof slot->failure.plugin - 1] = '\0';
-	slot->failure.hook[sizeof slot->failure.hook - 1] = '\0';
-	slot->failure.file[sizeof slot->failure.file - 1] = '\0';
-	slot->failure.message[sizeof slot->failure.message - 1] = '\0';
-	in += sizeof slot->failure;
+	struct run_failure *f = slot->failure;
+	memcpy(f, in, sizeof *f);
+	f->plugin[sizeof f->plugin - 1] = '\0';
+	f->hook[sizeof f->hook - 1] = '\0';
+	f->file[sizeof f->file - 1] = '\0';
+	f->message[sizeof f->message - 1] = '\0';
+	in += sizeof *f;
 	for (int v = 0; v < n; v++) {
 		tally_unpack(slot->tallies[v], in);
 		in += tally_packed_size(slot->tallies[v]);
@@ -257,7 +263,7 @@ static void chunk_unpack(struct pending_chunk *slot, int n, const unsigned char 
 static int share_start(struct share *sh, struct cluster *cluster, const struct pending_chunk *sample,
 		       int n, int round)
 {
-	sh->chunk_bytes = 2 * sizeof(int32_t) + sizeof sample->failure;
+	sh->chunk_bytes = 2 * sizeof(int32_t) + sizeof *sample->failure;
 	for (int v = 0; v < n; v++)
 		sh->chunk_bytes += tally_packed_size(sample->tallies[v]) + sizeof sample->pairings[v];
 	if (sample->passes != NULL)
@@ -377,6 +383,7 @@ int run_variants(const struct run_variant *variants, int n, const struct run_opt
 	int64_t chunks = (options->replications + RUNNER_CHUNK - 1) / RUNNER_CHUNK;
 	struct lane *lanes = calloc((size_t)threads * (size_t)n, sizeof *lanes);
 	struct pending_chunk *pending = calloc((size_t)round, sizeof *pending);
+	struct run_failure *failures = malloc((size_t)round * sizeof *failures);
 	/* one set for every variant and thread: the variants share most rates */
 	struct inversion_tables *tables = inversion_tables_new();
 	int status = RUN_OK;
@@ -401,9 +408,10 @@ int run_variants(const struct run_variant *variants, int n, const struct run_opt
 		if (!results[v].tally || !results[v].histogram)
 			status = RUN_NO_MEMORY;
 	}
-	if (!lanes || !pending || !tables)
+	if (!lanes || !pending || !failures || !tables)
 		status = RUN_NO_MEMORY;
 	for (int i = 0; i < round && status == RUN_OK; i++) {
+		pending[i].failure = &failures[i];
 		pending[i].tallies = calloc((size_t)n, sizeof *pending[i].tallies);
 		pending[i].pairings = calloc((size_t)n, sizeof *pending[i].pairings);
 		if (options->passes != NULL)
@@ -464,7 +472,7 @@ int run_variants(const struct run_variant *variants, int n, const struct run_opt
 		for (int i = 0; i < in_round && status == RUN_OK; i++) {
 			if (pending[i].status != RUN_OK) {
 				status = pending[i].status;
-				failure_report(&pending[i].failure, d);
+				failure_report(pending[i].failure, d);
 			}
 		}
 		for (int i = 0; i < in_round && status == RUN_OK; i++) {
@@ -498,6 +506,16 @@ int run_variants(const struct run_variant *variants, int n, const struct run_opt
 			results[v].precision_reached = reached <= options->precision;
 		}
 	}
+	/* the workspaces (their blocks of results the largest) and the tables
+	 * go first: merging touches the histogram's pages, at the run's peak
+	 * of memory if done before */
+	for (size_t k = 0; lanes && k < (size_t)threads * (size_t)n; k++) {
+		replication_workspace_free(lanes[k].workspace);
+		lanes[k].workspace = NULL;
+		if (lanes[k].hook_thread)
+			lanes[k].hooks->thread_end(lanes[k].hook_thread);
+	}
+	inversion_tables_free(tables);
 	for (int t = 0; t < threads && status == RUN_OK; t++)
 		for (int v = 0; v < n; v++)
 			histogram_merge(results[v].histogram, lanes[(size_t)t * (size_t)n + v].histogram);
@@ -507,12 +525,8 @@ int run_variants(const struct run_variant *variants, int n, const struct run_opt
 			    (size_t)results[v].histogram->bins);
 	share_free(&share);
 
-	for (size_t k = 0; lanes && k < (size_t)threads * (size_t)n; k++) {
-		replication_workspace_free(lanes[k].workspace);
+	for (size_t k = 0; lanes && k < (size_t)threads * (size_t)n; k++)
 		histogram_free(lanes[k].histogram);
-		if (lanes[k].hook_thread)
-			lanes[k].hooks->thread_end(lanes[k].hook_thread);
-	}
 	for (int i = 0; pending && i < round; i++) {
 		for (int v = 0; pending[i].tallies && v < n; v++)
 			tally_free(pending[i].tallies[v]);
@@ -523,7 +537,7 @@ int run_variants(const struct run_variant *variants, int n, const struct run_opt
 	}
 	free(lanes);
 	free(pending);
-	inversion_tables_free(tables);
+	free(failures);
 	for (int v = 0; models != NULL && v < n; v++)
 		scenario_compiled_free(models[v]);
 	free(models);
