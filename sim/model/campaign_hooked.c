@@ -24,12 +24,10 @@ struct hooked_kept {
 };
 
 /* A cell of one replication of a hooked block: the samplers in force for
- * the rates its inventory holds (a hook may change them), and its stream;
- * 88 bytes, so that a block's cells stay in the core's cache between the
- * hooks' calls. */
+ * the rates its inventory holds (a hook may change them; each sampler
+ * says the rate it draws at), and its stream; 64 bytes, one cache line. */
 struct hooked_cell {
 	struct rng r;
-	double rectify_rate, rebound, new_per_week;   /* what the samplers below draw at */
 	const struct binomial_draws *rectify_at, *rebound_at;
 	const struct poisson_source *arrival_at;
 	/* rates an uncertain input draws from a continuous distribution: drawn
@@ -37,6 +35,7 @@ struct hooked_cell {
 	 * (1: rectify, 2: rebound, 4: arrivals) */
 	unsigned untabled;
 };
+_Static_assert(sizeof(struct hooked_cell) <= 64, "a hooked cell fits one cache line");
 
 /* The table-free samplers of a hooked cell whose rates uncertain inputs draw. */
 struct hooked_untabled {
@@ -61,35 +60,36 @@ static const struct binomial_draws *binomial_in_force(const struct binomial_draw
 	return slot;
 }
 
-/* Whether H's samplers draw at the rates inventory V holds (a kept slot
- * may have been set up again for another replication's rate). */
-static inline int hooked_in_force(const struct hooked_cell *h, const struct inventory *v)
+/* Whether H's samplers (U's, for the rates drawn without tables) draw at
+ * the rates inventory V holds: a hook may have changed them, or another
+ * replication set a kept slot up again for its own rate. */
+static inline int hooked_in_force(const struct hooked_cell *h, const struct hooked_untabled *u,
+				  const struct inventory *v)
 {
-	if (v->rectify_rate != h->rectify_rate || v->rebound != h->rebound ||
-	    v->new_per_week != h->new_per_week)
-		return 0;
-	return (h->untabled & 1u || h->rectify_at->source.rate.p == h->rectify_rate) &&
-	       (h->untabled & 2u || h->rebound_at->source.rate.p == h->rebound) &&
-	       (h->untabled & 4u || h->arrival_at->rate.mu == h->new_per_week);
+	if (__builtin_expect(h->untabled == 0, 1))
+		return h->rectify_at->source.rate.p == v->rectify_rate &&
+		       h->rebound_at->source.rate.p == v->rebound && h->arrival_at->rate.mu == v->new_per_week;
+	return (h->untabled & 1u ? u->rectify.p : h->rectify_at->source.rate.p) == v->rectify_rate &&
+	       (h->untabled & 2u ? u->rebound.p : h->rebound_at->source.rate.p) == v->rebound &&
+	       (h->untabled & 4u ? u->arrival.mu : h->arrival_at->rate.mu) == v->new_per_week;
 }
 
 /*
  * One binomial rate of a hooked cell at P, which its inventory holds now:
- * *HELD is the rate the sampler *AT (or, UNTABLED, the table-free WALK)
- * draws at; the scenario's sampler AT_START and the kept slots KEPT serve
- * it when they hold P (a slot another replication set up again is noticed).
+ * drawn by the sampler *AT or, UNTABLED, the table-free WALK; the
+ * scenario's sampler AT_START and the kept slots KEPT serve it when they
+ * hold P.
  */
-static void hooked_binomial(struct campaign *c, double p, double *held, int untabled,
-			    struct varying_binomial *walk, const struct binomial_draws **at,
-			    const struct binomial_draws *at_start, struct binomial_draws *kept, int *next)
+static void hooked_binomial(struct campaign *c, double p, int untabled, struct varying_binomial *walk,
+			    const struct binomial_draws **at, const struct binomial_draws *at_start,
+			    struct binomial_draws *kept, int *next)
 {
 	if (untabled) {
-		if (p != *held)
+		if (p != walk->p)
 			varying_binomial_init(walk, p);
-	} else if (p != *held || (*at)->source.rate.p != p) {
+	} else if ((*at)->source.rate.p != p) {
 		*at = binomial_in_force(at_start, kept, next, p, c->tables);
 	}
-	*held = p;
 }
 
 /* Cell K's samplers in H for the rates V, its inventory, holds now. */
@@ -98,21 +98,20 @@ static void hooked_rates(struct campaign *c, size_t k, const struct inventory *v
 {
 	struct hooked_kept *kept = &c->hooked_kept[k];
 	const struct cell_draws *d = &c->draws[k];
-	hooked_binomial(c, v->rectify_rate, &h->rectify_rate, h->untabled & 1u, u ? &u->rectify : NULL,
-			&h->rectify_at, &d->rectify, kept->kept_rectify, &kept->next_rectify);
-	hooked_binomial(c, v->rebound, &h->rebound, h->untabled & 2u, u ? &u->rebound : NULL,
-			&h->rebound_at, &d->rebound, kept->kept_rebound, &kept->next_rebound);
+	hooked_binomial(c, v->rectify_rate, h->untabled & 1u, u ? &u->rectify : NULL, &h->rectify_at,
+			&d->rectify, kept->kept_rectify, &kept->next_rectify);
+	hooked_binomial(c, v->rebound, h->untabled & 2u, u ? &u->rebound : NULL, &h->rebound_at,
+			&d->rebound, kept->kept_rebound, &kept->next_rebound);
 	if (h->untabled & 4u) {
-		if (v->new_per_week != h->new_per_week)
+		if (v->new_per_week != u->arrival.mu)
 			varying_poisson_init(&u->arrival, v->new_per_week);
 	} else if (v->new_per_week == d->arrival.rate.mu) {
 		h->arrival_at = &d->arrival;
-	} else if (v->new_per_week != h->new_per_week || h->arrival_at->rate.mu != v->new_per_week) {
+	} else if (h->arrival_at->rate.mu != v->new_per_week) {
 		if (kept->kept_arrival.rate.mu != v->new_per_week || kept->kept_arrival.rate.mu == 0.0)
 			inversion_poisson_init(&kept->kept_arrival, v->new_per_week, c->tables);
 		h->arrival_at = &kept->kept_arrival;
 	}
-	h->new_per_week = v->new_per_week;
 }
 
 /*
@@ -140,17 +139,14 @@ static void hooked_varying_start(struct campaign *c, size_t k, int j, struct inv
 	if (how->rectify_rate == CAMPAIGN_CONTINUOUS) {
 		h->untabled |= 1u;
 		varying_binomial_init(&u->rectify, x->rectify_rate);
-		h->rectify_rate = x->rectify_rate;
 	}
 	if (how->rebound == CAMPAIGN_CONTINUOUS) {
 		h->untabled |= 2u;
 		varying_binomial_init(&u->rebound, x->rebound);
-		h->rebound = x->rebound;
 	}
 	if (how->new_per_week == CAMPAIGN_CONTINUOUS) {
 		h->untabled |= 4u;
 		varying_poisson_init(&u->arrival, x->new_per_week);
-		h->new_per_week = x->new_per_week;
 	}
 }
 
@@ -225,9 +221,9 @@ int campaign_run_hooked(struct campaign *c, const struct scenario *s, uint64_t s
 			struct hooked_cell *h = &c->hooked_cells[k * stride + (size_t)j];
 			v->open = d->problems;
 			v->rectified_last = 0;
-			v->rectify_rate = h->rectify_rate = d->rectify.source.rate.p;
-			v->rebound = h->rebound = d->rebound.source.rate.p;
-			v->new_per_week = h->new_per_week = d->arrival.rate.mu;
+			v->rectify_rate = d->rectify.source.rate.p;
+			v->rebound = d->rebound.source.rate.p;
+			v->new_per_week = d->arrival.rate.mu;
 			h->rectify_at = &d->rectify;
 			h->rebound_at = &d->rebound;
 			h->arrival_at = &d->arrival;
@@ -265,7 +261,7 @@ int campaign_run_hooked(struct campaign *c, const struct scenario *s, uint64_t s
 				struct hooked_cell *h = &c->hooked_cells[k * stride + (size_t)j];
 				struct hooked_untabled *u =
 					c->hooked_untabled ? &c->hooked_untabled[k * stride + (size_t)j] : NULL;
-				if (!hooked_in_force(h, v))
+				if (!hooked_in_force(h, u, v))
 					hooked_rates(c, k, v, h, u);
 				const int *weeks = &batch_week[j * c->batches];
 				for (int t = from; t <= to; t++) {
