@@ -106,14 +106,18 @@ static int varying_start(struct campaign *c, const struct campaign_variation *va
 
 /* A cell's place in a block's order. */
 struct cell_key {
+	size_t district;        /* 0 unless cells vary */
 	double rectify_rate, rebound, new_per_week;
 	size_t k;
 };
 
-/* By rectification rate, rebound, new problems a week, then index. */
+/* By district (when cells vary), rectification rate, rebound, new
+ * problems a week, then index. */
 static int cell_key_compare(const void *a, const void *b)
 {
 	const struct cell_key *x = a, *y = b;
+	if (x->district != y->district)
+		return x->district < y->district ? -1 : 1;
 	if (x->rectify_rate != y->rectify_rate)
 		return x->rectify_rate < y->rectify_rate ? -1 : 1;
 	if (x->rebound != y->rebound)
@@ -124,14 +128,20 @@ static int cell_key_compare(const void *a, const void *b)
 }
 
 /* Cells that share rates share tables: a block runs them one after
- * another, while those tables are in the cache. 0, or -1 when out of memory. */
+ * another, while those tables are in the cache. When cells vary, a
+ * district's cells come together: an uncertain input of the district
+ * gives its cells of one base rate the same rate in a replication, whose
+ * set-up the next cell copies (run_varying_group). 0, or -1 when
+ * out of memory. */
 static int order_cells(struct campaign *c, const struct scenario *s)
 {
 	struct cell_key *keys = malloc(c->cells * sizeof *keys);
 	if (keys == NULL)
 		return -1;
+	size_t categories = (size_t)s->n_categories;
 	for (size_t k = 0; k < c->cells; k++)
-		keys[k] = (struct cell_key){s->cells[k].rectify_rate, s->cells[k].rebound,
+		keys[k] = (struct cell_key){c->vary != NULL ? k / categories : 0,
+					    s->cells[k].rectify_rate, s->cells[k].rebound,
 					    s->cells[k].new_per_week, k};
 	qsort(keys, c->cells, sizeof *keys, cell_key_compare);
 	for (size_t i = 0; i < c->cells; i++)
@@ -337,8 +347,24 @@ struct lane_draws {
 	struct varying_poisson arrival;
 };
 
+/* The set-ups of the rates one replication met last in a group of cells
+ * (run_varying_group), copied by the next cell at those rates. */
+struct lane_kept {
+	struct varying_binomial rectify, rebound; /* p NAN: none yet */
+};
+
+/* B set up at rate P, copied from KEPT when KEPT was set up at P. */
+static void binomial_from_kept(struct varying_binomial *b, double p, struct varying_binomial *kept,
+			       struct varying_grid *grid)
+{
+	if (kept->p != p)
+		varying_binomial_init_grid(kept, p, grid);
+	varying_binomial_copy(b, kept);
+}
+
 static void lane_draws_start(struct campaign *c, struct varying_cell *vc, const struct cell_draws *d,
-			     const struct campaign_values *v, struct lane_draws *x)
+			     const struct campaign_values *v, struct lane_kept *kept,
+			     struct lane_draws *x)
 {
 	const struct campaign_variation *how = &vc->how;
 	x->rectify_at = &d->rectify;
@@ -352,7 +378,7 @@ static void lane_draws_start(struct campaign *c, struct varying_cell *vc, const 
 						     c->tables);
 		} else {
 			x->rectify_at = NULL;
-			varying_binomial_init_grid(&x->rectify, v->rectify_rate, c->grid);
+			binomial_from_kept(&x->rectify, v->rectify_rate, &kept->rectify, c->grid);
 		}
 	}
 	if (how->rebound != CAMPAIGN_FIXED && v->rebound != d->rebound.source.rate.p) {
@@ -360,7 +386,7 @@ static void lane_draws_start(struct campaign *c, struct varying_cell *vc, const 
 			x->rebound_at = few_binomial(vc->few_rebound, &vc->next_rebound, v->rebound, c->tables);
 		} else {
 			x->rebound_at = NULL;
-			varying_binomial_init_grid(&x->rebound, v->rebound, c->grid);
+			binomial_from_kept(&x->rebound, v->rebound, &kept->rebound, c->grid);
 		}
 	}
 	if (how->new_per_week != CAMPAIGN_FIXED && v->new_per_week != d->arrival.rate.mu) {
@@ -393,9 +419,10 @@ __attribute__((always_inline)) static inline void lane_week_varying(struct lane 
 
 /* Replication FIRST + J's lane and samplers for varying cell K. */
 __attribute__((always_inline)) static inline void
-varying_lane_start(struct campaign *c, size_t k, struct varying_cell *vc, uint64_t seed,
-		   uint64_t first, int j, struct lane *x, struct lane_draws *draws)
+varying_lane_start(struct campaign *c, size_t k, uint64_t seed, uint64_t first, int j,
+		   struct lane_kept *kept, struct lane *x, struct lane_draws *draws)
 {
+	struct varying_cell *vc = &c->varying[c->vary[k]];
 	const struct cell_draws *d = &c->draws[k];
 	const struct campaign_values *v = &vc->values[j];
 	lane_start(x, d, seed, first + (uint64_t)j, k);
@@ -403,7 +430,12 @@ varying_lane_start(struct campaign *c, size_t k, struct varying_cell *vc, uint64
 		x->open = v->problems;
 		c->initial_shift[j] += v->problems - d->problems;
 	}
-	lane_draws_start(c, vc, d, v, draws);
+	lane_draws_start(c, vc, d, v, kept, draws);
+	/* the marks' first gaps now, inline (lazily, each was a call) */
+	if (draws->rectify_at == NULL)
+		varying_binomial_start(&draws->rectify, &x->r);
+	if (draws->rebound_at == NULL)
+		varying_binomial_start(&draws->rebound, &x->r);
 }
 
 /* A replication's place in a varying cell's order: the grid point of its
@@ -450,24 +482,39 @@ static void varying_order(const struct varying_cell *vc, int count, int *order, 
 	}
 }
 
-/* Every replication of the block for varying cell K, two at a time (as
- * run_cell: two lanes by name, so that their streams stay in registers),
- * in the order of their rates' grid points. */
-static void run_varying_cell(struct campaign *c, size_t k, uint64_t seed, uint64_t first, int count,
-			     const int *batch_week)
+/*
+ * Every replication of the block for the N varying cells CELLS of one
+ * district, replication by replication in the order of the first cell's
+ * rates' grid points, each replication's cells in turn, two lanes at a time
+ * (as run_cell: two lanes by name, so that their streams stay in
+ * registers). An uncertain input of the district gives each replication's
+ * cells the same rates: the cells of a replication draw from the same grid
+ * points' tables, while they are in the cache, and copy one set-up.
+ */
+static void run_varying_group(struct campaign *c, const size_t *cells, int n, uint64_t seed,
+			      uint64_t first, int count, const int *batch_week)
 {
-	struct varying_cell *vc = &c->varying[c->vary[k]];
 	int weeks = c->weeks;
 	int64_t *open_a = c->week_open, *open_b = c->week_open + weeks + 1;
 	int *order = c->block_order;
-	varying_order(vc, count, order, c->block_scratch);
-	int i = 0;
-	for (; i + 1 < count; i += 2) {
-		int j = order[i], jb = order[i + 1];
+	varying_order(&c->varying[c->vary[cells[0]]], count, order, c->block_scratch);
+	struct lane_kept kept;
+	kept.rectify.p = kept.rebound.p = NAN;
+	/* lane i: replication order[i / n], cell cells[i % n] */
+	int lanes = count * n, i = 0, at = 0, cell = 0;
+	for (; i + 1 < lanes; i += 2) {
+		int j = order[at];
+		size_t k = cells[cell];
+		if (++cell == n)
+			cell = 0, at++;
+		int jb = order[at];
+		size_t kb = cells[cell];
+		if (++cell == n)
+			cell = 0, at++;
 		struct lane a, b;
 		struct lane_draws da, db;
-		varying_lane_start(c, k, vc, seed, first, j, &a, &da);
-		varying_lane_start(c, k, vc, seed, first, jb, &b, &db);
+		varying_lane_start(c, k, seed, first, j, &kept, &a, &da);
+		varying_lane_start(c, kb, seed, first, jb, &kept, &b, &db);
 		for (int t = 1; t <= weeks; t++) {
 			lane_week_varying(&a, &da);
 			lane_week_varying(&b, &db);
@@ -475,13 +522,14 @@ static void run_varying_cell(struct campaign *c, size_t k, uint64_t seed, uint64
 			open_b[t] = b.open;
 		}
 		lane_end(c, k, j, &a, open_a, batch_week);
-		lane_end(c, k, jb, &b, open_b, batch_week);
+		lane_end(c, kb, jb, &b, open_b, batch_week);
 	}
-	if (i < count) {
-		int j = order[i];
+	if (i < lanes) {
+		int j = order[at];
+		size_t k = cells[cell];
 		struct lane a;
 		struct lane_draws da;
-		varying_lane_start(c, k, vc, seed, first, j, &a, &da);
+		varying_lane_start(c, k, seed, first, j, &kept, &a, &da);
 		for (int t = 1; t <= weeks; t++) {
 			lane_week_varying(&a, &da);
 			open_a[t] = a.open;
@@ -530,14 +578,26 @@ void campaign_run_block(struct campaign *c, const struct scenario *s, uint64_t s
 	const struct campaign *from = c->donor;
 	int take = from != NULL && from->block_count == count && from->block_seed == seed &&
 		   from->block_first == first;
-	for (size_t i = 0; i < c->cells; i++) {
+	for (size_t i = 0; i < c->cells;) {
 		size_t k = c->order[i];
-		if (take && c->shared[k])
+		if (take && c->shared[k]) {
 			take_cell(c, k, count);
-		else if (c->vary != NULL && c->vary[k] >= 0)
-			run_varying_cell(c, k, seed, first, count, batch_week);
-		else
+			i++;
+		} else if (c->vary != NULL && c->vary[k] >= 0) {
+			/* the varying cells of K's district that follow it */
+			size_t categories = (size_t)s->n_categories, end = i + 1;
+			size_t district = k / categories;
+			while (end < c->cells && c->vary[c->order[end]] >= 0 &&
+			       c->order[end] / categories == district &&
+			       !(take && c->shared[c->order[end]]))
+				end++;
+			run_varying_group(c, &c->order[i], (int)(end - i), seed, first, count,
+					  batch_week);
+			i = end;
+		} else {
 			run_cell(c, k, seed, first, count, batch_week);
+			i++;
+		}
 	}
 	c->block_seed = seed;
 	c->block_first = first;

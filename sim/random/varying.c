@@ -36,6 +36,9 @@ static void alone_init(struct varying_binomial *b, double p)
 void varying_binomial_init(struct varying_binomial *b, double p)
 {
 	alone_init(b, p);
+	b->tabled = 0; /* every draw is varying_binomial_rare's */
+	b->marks.waiting = 0; /* no marks */
+	b->marks.gap = INT64_MAX;
 	b->grid_n_max = -1;
 	b->grid_at = NULL;
 }
@@ -386,6 +389,52 @@ void varying_poisson_init_grid(struct varying_poisson *s, double mu, struct vary
 	}
 	s->grid_at = &more->poisson;
 	marks_init(&s->marks, &more->thinned, more->thinned_bounds, g - mu, grid->layers);
+}
+
+int64_t varying_marks_met(struct varying_marks *m, struct rng *r, int64_t trials)
+{
+	if (m->waiting) {
+		/* the first draw with trials: the first gap (GAP was a stand-in) */
+		m->waiting = 0;
+		m->gap = varying_marks_gap(m, r);
+		if (trials < m->gap) {
+			m->gap -= trials;
+			return 0;
+		}
+	}
+	int64_t marks = 0;
+	for (;;) {
+		/* a candidate at GAP <= TRIALS; the trials after it are
+		 * Bernoulli(Q) again, whatever came before */
+		trials -= m->gap;
+		marks += (rng_next(r) >> 11) < m->keep;
+		if (__builtin_expect(trials > m->many, 0))
+			return marks + varying_marks_many(m, r, trials);
+		m->gap = varying_marks_gap(m, r);
+		if (trials < m->gap) {
+			m->gap -= trials;
+			return marks;
+		}
+	}
+}
+
+int64_t varying_table_building(const struct varying_binomial *b, struct rng *r, int64_t n)
+{
+	return inversion_binomial_draw_building(b->grid_at, r, n);
+}
+
+int64_t varying_binomial_rare(struct varying_binomial *b, struct rng *r, int64_t n)
+{
+	if (n > b->grid_n_max)
+		return varying_binomial_alone(b, r, n);
+	/* through the grid without kept tables (built draw by draw) */
+	int64_t lo = n & (VARYING_SPLIT - 1), hi = n - lo, y = 0;
+	if (hi != 0)
+		y = inversion_binomial_draw_building(b->grid_at, r, hi);
+	if (lo != 0)
+		y += inversion_binomial_draw_building(b->grid_at, r, lo);
+	int64_t marks = varying_marks_among(&b->marks, r, b->adds ? n - y : y);
+	return b->adds ? y + marks : y - marks;
 }
 
 int64_t varying_marks_many(struct varying_marks *m, struct rng *r, int64_t trials)

@@ -66,7 +66,9 @@
 #ifndef CCSIM_VARYING_H
 #define CCSIM_VARYING_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "inversion.h"
 #include "rng.h"
@@ -155,8 +157,17 @@ struct varying_marks {
 	const struct sample_exp_ziggurat *layers;
 };
 
-/* Binomial(n, p) at one p and varying n, without tables. */
+/* Binomial(n, p) at one p and varying n: through the grid, or without
+ * tables. What a draw through the grid's tables reads comes first. */
 struct varying_binomial {
+	_Atomic(struct cdf_table *) *by_n;      /* the grid point's kept tables by n */
+	uint64_t tabled;       /* n in [1, tabled] drawn inline from BY_N (0: never; n past it,
+				* or no tables: varying_binomial_rare) */
+	struct varying_marks marks; /* successes marked are removed (adds: failures added) */
+	int adds;              /* the grid point is below p: failures marked become successes */
+	/* through the grid, for n up to GRID_N_MAX (-1: the walk or BTRS above): */
+	int64_t grid_n_max;
+	const struct binomial_source *grid_at;  /* the grid point's source */
 	double p;
 	/* worked out when a draw first needs them (NAN until): */
 	double log_q;          /* log1p(-p) */
@@ -167,19 +178,21 @@ struct varying_binomial {
 				* of the fields above but P) */
 	int rate_ready;        /* RATE set up (the draws past n_max need it) */
 	struct binomial_rate rate;
-	/* through the grid, for n up to GRID_N_MAX (-1: the walk or BTRS above): */
-	int64_t grid_n_max;
-	uint64_t tabled;       /* n in [1, tabled]: BY_N has n's slot (0: no tables kept) */
-	_Atomic(struct cdf_table *) *by_n;      /* the grid point's kept tables by n */
-	const struct binomial_source *grid_at;  /* the grid point's source */
-	int adds;              /* the grid point is below p: failures marked become successes */
-	struct varying_marks marks; /* successes marked are removed (adds: failures added) */
 };
 
 /* Without the grid: the walk, or BTRS (what a hooked replication draws with). */
 void varying_binomial_init(struct varying_binomial *b, double p);
 /* Through GRID's tables, thinned (GRID may be NULL: as varying_binomial_init). */
 void varying_binomial_init_grid(struct varying_binomial *b, double p, struct varying_grid *grid);
+/* B set up as FROM was, FROM set up at a grid point and never drawn from:
+ * the same draws as B set up anew at FROM's rate, without the grid's
+ * look-ups (a caller setting up one rate in many cells keeps a set-up to
+ * copy). */
+static inline void varying_binomial_copy(struct varying_binomial *b,
+					 const struct varying_binomial *from);
+/* Draws the first gap of B's marks now, from R (else the first draw with
+ * trials draws it): a caller about to draw at B can take it inline. */
+static inline void varying_binomial_start(struct varying_binomial *b, struct rng *r);
 static inline int64_t varying_binomial_draw(struct varying_binomial *b, struct rng *r,
 					    int64_t n);
 
@@ -206,6 +219,12 @@ static inline int64_t varying_poisson_draw(struct varying_poisson *s, struct rng
 #define VARYING_MARKS_MANY 16.0
 
 int64_t varying_binomial_alone(struct varying_binomial *b, struct rng *r, int64_t n);
+/* A draw past the inline one: n past the tables, no tables, or off the grid. */
+int64_t varying_binomial_rare(struct varying_binomial *b, struct rng *r, int64_t n);
+/* Binomial(N, g) from the grid point's source when its table is not kept yet. */
+int64_t varying_table_building(const struct varying_binomial *b, struct rng *r, int64_t n);
+/* The marks among TRIALS >= GAP trials (varying_marks_among past its first comparison). */
+int64_t varying_marks_met(struct varying_marks *m, struct rng *r, int64_t trials);
 int64_t varying_poisson_alone(struct varying_poisson *s, struct rng *r);
 /* The marks among TRIALS trials after a candidate, when more than many. */
 int64_t varying_marks_many(struct varying_marks *m, struct rng *r, int64_t trials);
@@ -233,7 +252,8 @@ __attribute__((always_inline)) static inline int64_t varying_marks_gap(const str
 }
 
 /* The marks among the next TRIALS trials: nearly always none, one
- * comparison; else the candidates among them, each kept with q / Q. */
+ * comparison; else the candidates among them, each kept with q / Q
+ * (varying_marks_met, out of line). */
 __attribute__((always_inline)) static inline int64_t varying_marks_among(struct varying_marks *m,
 									  struct rng *r, int64_t trials)
 {
@@ -241,50 +261,38 @@ __attribute__((always_inline)) static inline int64_t varying_marks_among(struct 
 		m->gap -= trials;
 		return 0;
 	}
-	if (m->waiting) {
-		/* the first draw with trials: the first gap (GAP was a stand-in) */
-		m->waiting = 0;
-		m->gap = varying_marks_gap(m, r);
-		if (trials < m->gap) {
-			m->gap -= trials;
-			return 0;
-		}
-	}
-	int64_t marks = 0;
-	for (;;) {
-		/* a candidate at GAP <= TRIALS; the trials after it are
-		 * Bernoulli(Q) again, whatever came before */
-		trials -= m->gap;
-		marks += (rng_next(r) >> 11) < m->keep;
-		if (__builtin_expect(trials > m->many, 0)) {
-			struct rng kept = *r;
-			marks += varying_marks_many(m, &kept, trials);
-			*r = kept;
-			return marks;
-		}
-		m->gap = varying_marks_gap(m, r);
-		if (trials < m->gap) {
-			m->gap -= trials;
-			return marks;
-		}
+	struct rng kept = *r;
+	int64_t marks = varying_marks_met(m, &kept, trials);
+	*r = kept;
+	return marks;
+}
+
+static inline void varying_binomial_copy(struct varying_binomial *b,
+					 const struct varying_binomial *from)
+{
+	/* the fields a draw works out when it needs them wait again */
+	memcpy(b, from, offsetof(struct varying_binomial, rate_ready));
+	b->rate_ready = 0;
+}
+
+static inline void varying_binomial_start(struct varying_binomial *b, struct rng *r)
+{
+	if (b->marks.waiting) {
+		b->marks.waiting = 0;
+		b->marks.gap = varying_marks_gap(&b->marks, r);
 	}
 }
 
-/* Binomial(N, g) from B's grid point, 0 <= N <= its n_max: n in [1,
- * tabled] with its table kept in one comparison (R's state kept in
- * registers: only a copy is seen out of line). */
+/* Binomial(N, g) from B's grid point, 1 <= N <= B->tabled (R's state kept
+ * in registers: only a copy is seen out of line). */
 __attribute__((always_inline)) static inline int64_t
 varying_table_draw(const struct varying_binomial *b, struct rng *r, int64_t n)
 {
-	if (__builtin_expect((uint64_t)n - 1 < b->tabled, 1)) {
-		const struct cdf_table *t = atomic_load_explicit(&b->by_n[n], memory_order_acquire);
-		if (__builtin_expect(t != NULL, 1))
-			return inversion_cdf_draw(t, r);
-	}
-	if (n <= 0)
-		return 0;
+	const struct cdf_table *t = atomic_load_explicit(&b->by_n[n], memory_order_acquire);
+	if (__builtin_expect(t != NULL, 1))
+		return inversion_cdf_draw(t, r);
 	struct rng kept = *r;
-	int64_t x = inversion_binomial_draw_building(b->grid_at, &kept, n);
+	int64_t x = varying_table_building(b, &kept, n);
 	*r = kept;
 	return x;
 }
@@ -292,18 +300,31 @@ varying_table_draw(const struct varying_binomial *b, struct rng *r, int64_t n)
 __attribute__((always_inline)) static inline int64_t
 varying_binomial_draw(struct varying_binomial *b, struct rng *r, int64_t n)
 {
-	if (__builtin_expect(n > b->grid_n_max, 0)) {
+	/* n in [1, tabled] in one comparison */
+	if (__builtin_expect((uint64_t)n - 1 >= b->tabled, 0)) {
+		if (n <= 0)
+			return 0;
 		struct rng kept = *r;
-		int64_t x = varying_binomial_alone(b, &kept, n);
+		int64_t x = varying_binomial_rare(b, &kept, n);
 		*r = kept;
 		return x;
 	}
 	/* Binomial(n, g) as the sum of Binomial(hi, g) and Binomial(lo, g) */
-	int64_t lo = n & (VARYING_SPLIT - 1), hi = n - lo;
-	int64_t y = varying_table_draw(b, r, hi) + varying_table_draw(b, r, lo);
+	int64_t lo = n & (VARYING_SPLIT - 1), hi = n - lo, y = 0;
+	if (hi != 0)
+		y = varying_table_draw(b, r, hi);
+	if (__builtin_expect(lo != 0, 1))
+		y += varying_table_draw(b, r, lo);
 	/* the failures marked become successes (adds), or the successes
-	 * marked failures */
-	int64_t marks = varying_marks_among(&b->marks, r, b->adds ? n - y : y);
+	 * marked failures: nearly always none, one comparison */
+	int64_t trials = b->adds ? n - y : y;
+	if (__builtin_expect(trials < b->marks.gap, 1)) {
+		b->marks.gap -= trials;
+		return y;
+	}
+	struct rng kept = *r;
+	int64_t marks = varying_marks_met(&b->marks, &kept, trials);
+	*r = kept;
 	return b->adds ? y + marks : y - marks;
 }
 
