@@ -155,4 +155,27 @@ check "--strict refuses it" [ "$(status "$ccsim" check "$demo" --strict \
 check "a scaling (PATH*=F) is no rate" [ "$(status "$ccsim" check "$demo" --strict \
 	--set 'districts.*.rectify_rate*=1.1')" = 0 ]
 
+# ---- a policy that changes nothing changes nothing, under uncertain rates too ----
+# (common random numbers: a week hook's replications draw what the base drew)
+cat >"$work/quiet.lua" <<'LUA'
+local quiet = { name = "quiet", description = "a week hook that changes nothing", params = {} }
+function quiet.setup(scenario, params, targets) return { cost = 0 } end
+function quiet.week(state, params, targets)
+  local cell = state.district.Xigu.categories.old_compound
+  cell.rectify_rate = cell.rectify_rate
+end
+return quiet
+LUA
+printf 'policies = ( { plugin = "quiet"; } );\n' >"$work/quiet.cfg"
+uncertain=$src/scenarios/demo-uncertain.cfg
+check "compare the uncertain demo with and without a quiet policy" [ "$(status "$ccsim" compare \
+	"$demo+$uncertain" "$demo+$uncertain+$work/quiet.cfg" --reps 400 -q --json "$work/quiet.json")" = 0 ]
+check "the quiet policy's P(pass) is the base's, replication by replication" python3 -c "
+import json
+v = json.load(open('$work/quiet.json'))['variants']
+d = v[1]['against_first']
+assert v[0]['pass_probability'] == v[1]['pass_probability'], [x['pass_probability'] for x in v]
+assert d['only_variant_passes'] == 0 and d['only_first_passes'] == 0 and d['total_difference'] == 0, d
+"
+
 checks_done

@@ -117,8 +117,9 @@ static void hooked_rates(struct campaign *c, size_t k, const struct inventory *v
 /*
  * A varying cell K's values for result J of a hooked block: V, its
  * inventory, starts from them; a rate drawn from a continuous distribution
- * is drawn without tables, a few values' through the kept samplers (the
- * first week's check sees the rate differ from the scenario's).
+ * is drawn through the grid without tables of its own, a few values'
+ * through the kept samplers (the first week's check sees the rate differ
+ * from the scenario's).
  */
 static void hooked_varying_start(struct campaign *c, size_t k, int j, struct inventory *v,
 				 struct hooked_cell *h, struct hooked_untabled *u)
@@ -136,18 +137,26 @@ static void hooked_varying_start(struct campaign *c, size_t k, int j, struct inv
 		v->rebound = x->rebound;
 	if (how->new_per_week != CAMPAIGN_FIXED)
 		v->new_per_week = x->new_per_week;
-	if (how->rectify_rate == CAMPAIGN_CONTINUOUS) {
+	/* as a block sets them up (campaign.c, varying_lane_start): the same
+	 * draws while no hook changes the rates, so that a policy's effect is
+	 * measured on the numbers its base drew */
+	const struct cell_draws *d = &c->draws[k];
+	if (how->rectify_rate == CAMPAIGN_CONTINUOUS && x->rectify_rate != d->rectify.source.rate.p) {
 		h->untabled |= 1u;
-		varying_binomial_init(&u->rectify, x->rectify_rate);
+		varying_binomial_init_grid(&u->rectify, x->rectify_rate, c->grid);
 	}
-	if (how->rebound == CAMPAIGN_CONTINUOUS) {
+	if (how->rebound == CAMPAIGN_CONTINUOUS && x->rebound != d->rebound.source.rate.p) {
 		h->untabled |= 2u;
-		varying_binomial_init(&u->rebound, x->rebound);
+		varying_binomial_init_grid(&u->rebound, x->rebound, c->grid);
 	}
-	if (how->new_per_week == CAMPAIGN_CONTINUOUS) {
+	if (how->new_per_week == CAMPAIGN_CONTINUOUS && x->new_per_week != d->arrival.rate.mu) {
 		h->untabled |= 4u;
-		varying_poisson_init(&u->arrival, x->new_per_week);
+		varying_poisson_init_grid(&u->arrival, x->new_per_week, c->grid);
 	}
+	if (h->untabled & 1u)
+		varying_binomial_start(&u->rectify, &h->r);
+	if (h->untabled & 2u)
+		varying_binomial_start(&u->rebound, &h->r);
 }
 
 /* Makes the hooked blocks' cells on first use: 0, or -1 when out of memory. */
