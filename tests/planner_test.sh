@@ -131,7 +131,7 @@ check "calibrate's overlay onto an included file exits 2" [ "$(status "$ccsim" c
 	"$src/tests/data/calibrate/hand.csv" -o "$work/cal-city.cfg")" = 2 ]
 check "the file kept" cmp -s "$work/cal-city.cfg" "$work/keep.cfg"
 
-# ---- the scenario's own name is a name (MODEL.md 2), as a district's is -------
+# ---- the scenario's own name is a name (docs/model.md 2.3), as a district's is -------
 for bad in '""' '"bad \xff byte"' "\"$(printf 'x%.0s' $(seq 65))\""; do
 	sed "s/^version = 1;/version = 1;\nname = $bad;/" "$src/scenarios/minimal.cfg" >"$work/named.cfg"
 	check "scenario name $bad refused (exit 2)" [ "$(status "$ccsim" run "$work/named.cfg" --reps 10)" = 2 ]

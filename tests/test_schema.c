@@ -98,7 +98,7 @@ static void every_key_is_described_once(void **state)
 			assert_true(k->flags & SCENARIO_KEY_CELL);
 	}
 	assert_null(scenario_schema_key(n));
-	/* the keys MODEL.md 7 lets be uncertain */
+	/* the keys docs/model.md 3.12 lets be uncertain */
 	static const char *const uncertain[] = {
 		"districts.*.problems", "districts.*.new_per_week", "districts.*.rectify_rate",
 		"districts.*.rebound", "districts.*.population", "districts.*.satisfaction",

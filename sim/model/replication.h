@@ -1,5 +1,5 @@
 /*
- * replication: one simulated campaign and assessment (MODEL.md section 3),
+ * replication: one simulated campaign and assessment (docs/model.md section 3),
  * from the weekly dynamics to pass or fail.
  */
 #ifndef CCSIM_REPLICATION_H
@@ -13,7 +13,7 @@
 
 struct diag;
 
-/* The score components of MODEL.md 3.2-3.8, in report order. */
+/* The score components of docs/model.md 3.2-3.8, in report order. */
 enum component {
 	COMPONENT_FIELD,
 	COMPONENT_MATERIALS,

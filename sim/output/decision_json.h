@@ -1,6 +1,6 @@
 /*
  * decision_json: the JSON documents of compare, sweep, sensitivity and
- * solve (MODEL.md section 4; optimize and allocate: optimize_report), from their result documents. Each is the
+ * solve (docs/model.md section 7; optimize and allocate: optimize_report), from their result documents. Each is the
  * text ccsim writes (free with free()), or NULL when out of memory.
  */
 #ifndef CCSIM_DECISION_JSON_H

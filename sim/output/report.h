@@ -1,6 +1,6 @@
 /*
  * report: what a run tells a planner, as a readable summary and as the JSON
- * of MODEL.md section 4.
+ * of docs/model.md section 5.
  */
 #ifndef CCSIM_REPORT_H
 #define CCSIM_REPORT_H

@@ -242,7 +242,7 @@ void params_merge(const struct policy *p, int index, struct policy_param *defaul
 
 /* ==== view.c ==== */
 
-/* Pushes the mutable view of S that setup receives (MODEL.md 5). */
+/* Pushes the mutable view of S that setup receives (docs/model.md 6.1). */
 void view_push(lua_State *L, const struct scenario *s);
 
 /* Reads the view at the top back into S; each problem goes to D as an

@@ -1,6 +1,6 @@
 /*
  * view: the mutable view of the scenario that a policy's setup receives
- * (MODEL.md 5), and reading it back: every written value is checked by the
+ * (docs/model.md 6.1), and reading it back: every written value is checked by the
  * rules that check the file, names, weeks and batches are read-only.
  */
 #include "plugin_int.h"

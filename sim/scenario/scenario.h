@@ -1,6 +1,6 @@
 /*
  * scenario: a city's campaign and assessment, resolved and validated
- * (MODEL.md section 2). Every district-and-category parameter is resolved
+ * (docs/model.md section 2). Every district-and-category parameter is resolved
  * from its levels (district group entry, district scalar, defaults group
  * entry, defaults scalar) into one cell, so the simulation never looks a
  * value up twice.
@@ -18,7 +18,7 @@
 /* The model ccsim computes (docs/model.md); files of version 1 read alike. */
 #define SCENARIO_MODEL_VERSION 2
 
-/* The quantiles' histogram: bins of this width in points (MODEL.md 4). */
+/* The quantiles' histogram: bins of this width in points (docs/model.md 5). */
 #define SCENARIO_HISTOGRAM_BINS_PER_POINT 100
 
 struct category {
@@ -298,7 +298,7 @@ static inline struct cell *scenario_cell(const struct scenario *s, int district,
 struct scenario *scenario_load_file(const char *path, struct diag *d);
 
 /*
- * A number set by parameter path (MODEL.md 2: defaults.rectify_rate,
+ * A number set by parameter path (docs/model.md 2.4: defaults.rectify_rate,
  * districts.NAME.rectify_rate[.CATEGORY], categories.NAME.deduction,
  * survey.respondents, materials.NAME.loss_probability, pass.threshold,
  * policies.N.params.KEY, and every other number a section or a named entry
@@ -404,7 +404,7 @@ void scenario_free(struct scenario *s);
 /*
  * Replaces policy INDEX by one policy per target district (all districts
  * when it names none), the one for target t with parameter KEY set to
- * AMOUNTS[t] (MODEL.md 5: the plugin checks KEY). For spreading a budget
+ * AMOUNTS[t] (docs/model.md 6: the plugin checks KEY). For spreading a budget
  * across districts. Returns the number of targets, or -1 when out of memory.
  */
 int scenario_split_policy(struct scenario *s, int index, const char *key, const double *amounts);
@@ -441,7 +441,7 @@ struct scenario_lines {
 };
 
 /*
- * The rules between values (MODEL.md 2): declared at most sites; a
+ * The rules between values (docs/model.md 2.3): declared at most sites; a
  * satisfaction strictly inside (0, 1) when its concentration is positive;
  * every category with weight able to inspect a site; an overall impression
  * only with a field to judge. Reports each broken rule in D, PREFIX before

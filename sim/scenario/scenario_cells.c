@@ -1,7 +1,7 @@
 /*
  * Per-district-and-category parameters (the schema's cell keys), resolved
  * from their levels: district group entry, district scalar, defaults group
- * entry, defaults scalar (MODEL.md 2).
+ * entry, defaults scalar (docs/model.md 2.2).
  */
 #include "scenario_int.h"
 #include "ccsim_limits.h"

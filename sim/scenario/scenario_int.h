@@ -265,7 +265,7 @@ struct layer_merge {
 	int failed;          /* out of memory */
 };
 
-/* Merges the tree OVERLAY into BASE by MODEL.md 2's rules, noting each value in M. */
+/* Merges the tree OVERLAY into BASE by docs/model.md 2.6's rules, noting each value in M. */
 void layers_merge(config_setting_t *base, const config_setting_t *overlay, struct layer_merge *m);
 void layers_merge_free(struct layer_merge *m);
 /* Adds OFFSET to the line of SETTING and of everything in it. */

@@ -1,5 +1,5 @@
 /*
- * Layered scenario files (MODEL.md 2): `city.cfg+plan-b.cfg` reads each
+ * Layered scenario files (docs/model.md 2.6): `city.cfg+plan-b.cfg` reads each
  * later file on top of the earlier ones. Each file is parsed alone; its
  * settings are then merged into the first file's tree: a scalar replaces, a
  * group merges key by key, a list of named entries merges entry by entry by

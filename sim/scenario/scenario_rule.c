@@ -32,7 +32,7 @@ void scenario_rule_describe(const struct value_rule *rule, char *out, size_t siz
 int rule_breaks(const struct value_rule *rule, double value)
 {
 	if (!isfinite(value))
-		return 1; /* every number is finite (MODEL.md 2) */
+		return 1; /* every number is finite (docs/model.md 2.3) */
 	if (rule->integer && value != floor(value))
 		return 1;
 	if (value < rule->lo || (rule->lo_open && value == rule->lo))

@@ -1,6 +1,6 @@
 /*
  * The schema: every scenario key once, with its type, range, default, who
- * may set it and where it is stored (MODEL.md section 2).
+ * may set it and where it is stored (docs/model.md 2.5).
  */
 #include "scenario_int.h"
 #include "ccsim_limits.h"

@@ -74,7 +74,7 @@ enum scenario_storage {
 #define SCENARIO_KEY_SET 0x02u       /* --set PATH=VALUE and patterns may set it */
 #define SCENARIO_KEY_SETUP 0x04u     /* a policy's setup may write it */
 #define SCENARIO_KEY_WEEK 0x08u      /* a week hook may write it (one replication) */
-#define SCENARIO_KEY_UNCERTAIN 0x10u /* it may be an uncertain input (MODEL.md 7) */
+#define SCENARIO_KEY_UNCERTAIN 0x10u /* it may be an uncertain input (docs/model.md 3.12) */
 #define SCENARIO_KEY_CELL 0x20u      /* per district and category (also in defaults) */
 #define SCENARIO_KEY_DEFAULT 0x40u   /* optional, with `fallback` when absent */
 

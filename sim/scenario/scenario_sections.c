@@ -1,6 +1,6 @@
 /*
  * The sections of a scenario file, read in the file's order into a struct
- * scenario, every problem reported at once (MODEL.md section 2). Which keys
+ * scenario, every problem reported at once (docs/model.md section 2). Which keys
  * a section has, their rules and defaults come from the schema.
  */
 #include "scenario_int.h"
@@ -42,7 +42,7 @@ static long utf8_characters(const char *text)
 	return n;
 }
 
-/* TEXT, the 'name' of GROUP, when it is a name (MODEL.md 2: non-empty, valid
+/* TEXT, the 'name' of GROUP, when it is a name (docs/model.md 2.3: non-empty, valid
  * UTF-8, at most LIMIT_NAME_CHARS characters); else NULL, reported (WHERE:
  * the group, for the message). */
 static const char *valid_name(struct loader *L, const config_setting_t *group, const char *where,

@@ -1,5 +1,5 @@
 /*
- * Values set by parameter path (MODEL.md 2: --set, a variant's settings),
+ * Values set by parameter path (docs/model.md 2.4: --set, a variant's settings),
  * applied as the file is read, as if the file had said them at that level.
  */
 #include "scenario_int.h"

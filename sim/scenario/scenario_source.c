@@ -1,7 +1,7 @@
 /*
  * Reading a scenario file (libconfig syntax) into a resolved struct
  * scenario, reporting every problem at once as FILE:LINE: message
- * (MODEL.md section 2).
+ * (docs/model.md section 2).
  */
 #include "scenario_int.h"
 #include "i18n.h"
@@ -176,7 +176,7 @@ static struct parameter_setting *with_probes(const config_setting_t *root,
 	return all;
 }
 
-/* The sensitivity list's ranges, each kept within its key's range (MODEL.md 2). */
+/* The sensitivity list's ranges, each kept within its key's range (docs/model.md 2.5). */
 static void check_sensitivity_ranges(const struct scenario *s, struct diag *d)
 {
 	for (int i = 0; i < s->n_sensitivity; i++) {
