@@ -503,6 +503,12 @@ static void run_varying_group(struct campaign *c, const size_t *cells, int n, ui
 	/* lane i: replication order[i / n], cell cells[i % n] */
 	int lanes = count * n, i = 0, at = 0, cell = 0;
 	for (; i + 1 < lanes; i += 2) {
+		/* the values of the next two lanes, each in another cell's
+		 * array: a miss on each lane's start otherwise */
+		for (int ahead = i + 2; ahead < i + 4 && ahead < lanes; ahead++) {
+			size_t kn = cells[ahead % n];
+			__builtin_prefetch(&c->varying[c->vary[kn]].values[order[ahead / n]]);
+		}
 		int j = order[at];
 		size_t k = cells[cell];
 		if (++cell == n)

@@ -36,10 +36,13 @@
  * draw to draw, so that a draw with fewer trials has no mark, one
  * comparison, no uniform. A candidate comes with a bound Q >= q the grid
  * point keeps (one of GRID_BOUNDS, varying.c) and is a mark with q / Q:
- * nothing a rate and replication needs a logarithm. With 16 points an
- * octave the demo's rates have some 190 marks a replication among their
- * 2,640 draws (380 with 8: more points, fewer marks, but more tables to
- * keep in the cache); a gap is drawn from an Exp(1) (sample.h's ziggurat).
+ * nothing a rate and replication needs a logarithm. The marks a draw
+ * meets grow with the distance from its rate to the grid point: 32 points
+ * an octave take half the candidates of 16 (the demo's 20 uncertain rates:
+ * some 180 calls of varying_marks_met a replication at 16, 10k
+ * instructions of the replication's 400k at 32), and the uncertain demo
+ * ran 4 to 8 % faster; 64 were no faster (more tables to keep in the
+ * cache). A gap is drawn from an Exp(1) (sample.h's ziggurat).
  * A campaign runs a block's replications in the order of their rates' grid
  * points (campaign.c), so that a grid point's tables stay in the cache.
  * Which tables were kept changes a draw's speed, never its value.
@@ -82,7 +85,7 @@
 
 /* Grid points an octave: a power of two. */
 #ifndef VARYING_GRID_STEPS
-#define VARYING_GRID_STEPS 16
+#define VARYING_GRID_STEPS 32
 #endif
 /* A binomial's n is split into a multiple of VARYING_SPLIT and the rest. */
 #ifndef VARYING_SPLIT
