@@ -981,6 +981,65 @@ static void long_week_calls_run_again_counted(void **state)
 		free(json[v]);
 }
 
+/*
+ * Calls that are long only sometimes (on a draw, so in some replications
+ * and weeks and not others), that try to swallow the end of their
+ * uncounted start with pcall or xpcall, that read what they wrote, and
+ * that work inside C (string.rep, table.concat, gmatch, table.sort with a
+ * Lua comparator, an __index function): the run is the same on 1, 2 and 7
+ * threads, and the same whether the calls ran again or were counted from
+ * the start (a state whose calls ran again 8 times counts all of them, so
+ * the runs on fewer threads count more of theirs).
+ */
+static void sometimes_long_week_calls_are_the_same_run(void **state)
+{
+	(void)state;
+	write_plugin(NULL,
+		     "local function spin(n) local x = 0 for i = 1, n do x = x + i % 7 end return x end\n"
+		     "local cell = state.district.A.categories.c\n"
+		     "cell.open = cell.open + 3\n"
+		     "local r = state.random()\n"
+		     "if r < 0.05 then spin(300000) end\n"
+		     "local ok = pcall(spin, r > 0.97 and 300000 or 10)\n"
+		     "if not ok then cell.open = cell.open + 1000 end\n"
+		     "local ok2 = xpcall(spin, function(m) cell.rebound = 0.9 return m end,\n"
+		     "                   r > 0.94 and r <= 0.97 and 300000 or 10)\n"
+		     "if not ok2 then cell.open = cell.open + 5000 end\n"
+		     "if r > 0.5 and r < 0.52 then\n"
+		     "  local t = {}\n"
+		     "  for i = 1, 20000 do t[i] = (i * 7919) % 10007 end\n"
+		     "  table.sort(t, function(a, b) return a > b end)\n"
+		     "  local n = 0\n"
+		     "  for w in string.gmatch(table.concat(t, ',', 1, 5000), '%d+') do n = n + 1 end\n"
+		     "  local m = setmetatable({}, {__index = function(_, k) return k % 3 end})\n"
+		     "  for i = 1, 50000 do n = n + m[i] end\n"
+		     "  n = n + #string.rep('ab', 100000)\n"
+		     "  state.district.B.categories.c.rectify_rate = (n % 97) / 100\n"
+		     "end\n"
+		     "cell.rectify_rate = math.min(1, cell.rectify_rate + 0.01 * math.random())\n"
+		     "state.district.B.categories.c.new_per_week = 3 * state.random()");
+	struct loaded l;
+	load_with(&l, "p", "");
+	assert_non_null(l.host);
+	char *json[3];
+	const int threads[3] = {1, 2, 7};
+	for (int i = 0; i < 3; i++) {
+		struct run_result r;
+		char error[512];
+		int status = run_loaded(&l, 2 * RUNNER_CHUNK + 5, threads[i], &r, error, sizeof error);
+		if (status != RUN_OK)
+			print_error("%s\n", error);
+		assert_int_equal(status, RUN_OK);
+		json[i] = comparable_json(l.s, &r, plugin_host_summaries(l.host));
+		run_result_free(&r);
+	}
+	assert_string_equal(json[0], json[1]);
+	assert_string_equal(json[0], json[2]);
+	for (int i = 0; i < 3; i++)
+		free(json[i]);
+	unload(&l);
+}
+
 /* Item 6: every message names the plugin, the hook and the file, and the
  * line where there is one. */
 static void every_message_has_its_position(void **state)
@@ -1124,6 +1183,7 @@ int main(void)
 		cmocka_unit_test(finalizers_memory_errors_and_infinities),
 		cmocka_unit_test(week_hooks_may_skip_weeks),
 		cmocka_unit_test(long_week_calls_run_again_counted),
+		cmocka_unit_test(sometimes_long_week_calls_are_the_same_run),
 		cmocka_unit_test(every_message_has_its_position),
 		cmocka_unit_test(plugin_files_are_read_once),
 		cmocka_unit_test(plugins_lists_the_library),
