@@ -17,6 +17,7 @@ void campaign_free(struct campaign *c)
 		return;
 	free(c->draws);
 	free(c->order);
+	free(c->open16);
 	free(c->open32);
 	free(c->open64);
 	free(c->hooked_open);
@@ -41,24 +42,45 @@ void campaign_free(struct campaign *c)
 }
 
 /*
- * Whether every cell's O stays below 2^31 without hooks: O[t] <= O[0] plus
- * the arrivals so far (the fixes that rebound are at most last week's
- * fixes), and a Poisson of mean at most INVERSION_VARIANCE is drawn within
- * its table's span, never past mu + 10 sqrt(mu) + 20 (inversion.h).
+ * The bits every cell's O fits without hooks (16, 32, or 64 when it may
+ * not fit 32): O[t] <= O[0] plus the arrivals so far (the fixes that
+ * rebound are at most last week's fixes), and a Poisson of mean at most
+ * INVERSION_VARIANCE is drawn within its table's span, never past
+ * mu + 10 sqrt(mu) + 20 (inversion.h). The demo's fit 16: its block of
+ * results takes half the memory.
  */
-static int fits_32_bits(const struct scenario *s)
+static int open_bits_of(const struct scenario *s)
 {
 	size_t cells = (size_t)s->n_districts * (size_t)s->n_categories;
+	double highest = 0.0;
 	for (size_t k = 0; k < cells; k++) {
 		const struct cell *cell = &s->cells[k];
 		double mu = cell->new_per_week;
 		if (mu > INVERSION_VARIANCE)
-			return 0;
+			return 64;
 		double most = mu > 0.0 ? ceil(mu + 10.0 * sqrt(mu) + 20.0) : 0.0;
-		if ((double)cell->problems + (double)s->weeks * most > (double)INT32_MAX)
-			return 0;
+		double bound = (double)cell->problems + (double)s->weeks * most;
+		highest = bound > highest ? bound : highest;
 	}
-	return 1;
+	return highest <= (double)UINT16_MAX ? 16 : highest <= (double)INT32_MAX ? 32 : 64;
+}
+
+/* O at tau_b of result AT in the block, and storing it. */
+static inline int64_t open_at(const struct campaign *c, size_t at)
+{
+	return c->open_bits == 16 ? (int64_t)c->open16[at]
+	       : c->open_bits == 32 ? (int64_t)c->open32[at]
+				    : c->open64[at];
+}
+
+static inline void set_open_at(struct campaign *c, size_t at, int64_t open)
+{
+	if (c->open_bits == 16)
+		c->open16[at] = (uint16_t)open;
+	else if (c->open_bits == 32)
+		c->open32[at] = (int32_t)open;
+	else
+		c->open64[at] = open;
 }
 
 /* Whether some cell's O0 or arrivals vary (VARIATION may be NULL). */
@@ -166,23 +188,24 @@ struct campaign *campaign_new_varying(const struct scenario *s, struct inversion
 	c->batches = s->batches;
 	c->tables = tables;
 	/* drawn counts may reach any value: 64 bits */
-	c->wide = !fits_32_bits(s) || counts_vary(variation, c->cells);
-	size_t per_replication = (size_t)s->batches * c->cells *
-				 (c->wide ? sizeof(int64_t) : sizeof(int32_t)) +
+	c->open_bits = counts_vary(variation, c->cells) ? 64 : open_bits_of(s);
+	size_t per_replication = (size_t)s->batches * c->cells * (size_t)(c->open_bits / 8) +
 				 2 * sizeof(int64_t);
 	size_t fit = LIMIT_CAMPAIGN_BLOCK_BYTES / per_replication;
 	c->capacity = fit < 1 ? 1 : fit > CAMPAIGN_BLOCK ? CAMPAIGN_BLOCK : (int)fit;
 	c->draws = calloc(c->cells, sizeof *c->draws);
 	c->order = calloc(c->cells, sizeof *c->order);
 	size_t results = c->cells * (size_t)c->capacity * (size_t)s->batches;
-	if (c->wide)
-		c->open64 = calloc(results, sizeof *c->open64);
-	else
+	if (c->open_bits == 16)
+		c->open16 = calloc(results, sizeof *c->open16);
+	else if (c->open_bits == 32)
 		c->open32 = calloc(results, sizeof *c->open32);
+	else
+		c->open64 = calloc(results, sizeof *c->open64);
 	c->rectified = calloc((size_t)c->capacity, sizeof *c->rectified);
 	c->arrived = calloc((size_t)c->capacity, sizeof *c->arrived);
 	c->week_open = calloc(2 * ((size_t)s->weeks + 1), sizeof *c->week_open);
-	if (!c->draws || !c->order || !(c->open32 || c->open64) || !c->rectified || !c->arrived ||
+	if (!c->draws || !c->order || !(c->open16 || c->open32 || c->open64) || !c->rectified || !c->arrived ||
 	    !c->week_open || (variation != NULL && varying_start(c, variation) != 0)) {
 		campaign_free(c);
 		return NULL;
@@ -266,12 +289,8 @@ static void lane_end(struct campaign *c, size_t k, int j, const struct lane *x,
 		sums[0] = x->fixed_sum;
 		sums[1] = x->added_sum;
 	}
-	if (c->wide)
-		for (int b = 0; b < batches; b++)
-			c->open64[at + (size_t)b] = week_open[weeks[b]];
-	else
-		for (int b = 0; b < batches; b++)
-			c->open32[at + (size_t)b] = (int32_t)week_open[weeks[b]];
+	for (int b = 0; b < batches; b++)
+		set_open_at(c, at + (size_t)b, week_open[weeks[b]]);
 }
 
 /*
@@ -553,13 +572,8 @@ static void take_cell(struct campaign *c, size_t k, int count)
 	for (int j = 0; j < count; j++) {
 		size_t at = (k * (size_t)c->capacity + (size_t)j) * batches;
 		size_t there = (k * (size_t)from->capacity + (size_t)j) * batches;
-		for (size_t b = 0; b < batches; b++) {
-			int64_t open = from->wide ? from->open64[there + b] : from->open32[there + b];
-			if (c->wide)
-				c->open64[at + b] = open;
-			else
-				c->open32[at + b] = (int32_t)open;
-		}
+		for (size_t b = 0; b < batches; b++)
+			set_open_at(c, at + b, open_at(from, there + b));
 		const int64_t *sums = &from->cell_sums[(k * (size_t)from->capacity + (size_t)j) * 2];
 		c->rectified[j] += sums[0];
 		c->arrived[j] += sums[1];
@@ -653,7 +667,7 @@ int64_t campaign_open(const struct campaign *c, int j, int b, size_t k)
 	if (c->hooked)
 		return c->hooked_open[((size_t)j * c->cells + k) * (size_t)c->batches + (size_t)b];
 	size_t at = (k * (size_t)c->capacity + (size_t)j) * (size_t)c->batches + (size_t)b;
-	return c->wide ? c->open64[at] : c->open32[at];
+	return open_at(c, at);
 }
 
 double campaign_rectification(const struct campaign *c, int j)

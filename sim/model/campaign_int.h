@@ -51,9 +51,10 @@ struct campaign {
 	int64_t initial;                /* sum of O0 */
 	struct cell_draws *draws;       /* [cells] */
 	size_t *order;                  /* [cells]: cells of the same rates one after another */
-	/* [cell][capacity][batch]: O at tau_b, in 32 bits unless some cell's
-	 * O may not fit (wide) */
-	int wide;
+	/* [cell][capacity][batch]: O at tau_b, in the fewest bits every
+	 * cell's O fits (16, 32 or 64: open_bits), in one of these */
+	int open_bits;
+	uint16_t *open16;
 	int32_t *open32;
 	int64_t *open64;
 	int64_t *rectified, *arrived;   /* [capacity] */
