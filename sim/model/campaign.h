@@ -127,7 +127,9 @@ int campaign_hooked_capacity(const struct campaign *c);
  * replication FIRST + j. Each replication draws what it draws alone.
  * Returns a campaign_status: CAMPAIGN_HOOK_STOPPED when a hook stopped,
  * after the replications before the first to stop have run to their end
- * (campaign_hooked_done).
+ * (campaign_hooked_done). A campaign that has run a hooked block runs
+ * only hooked blocks from then on (it gives back the memory of the
+ * unhooked block's results).
  */
 int campaign_run_hooked(struct campaign *c, const struct scenario *s, uint64_t seed,
 			uint64_t first, int count, const int *batch_week,

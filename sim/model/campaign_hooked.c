@@ -166,6 +166,14 @@ static int hooked_start(struct campaign *c)
 	if (c->inventories && c->hooked_cells && c->hooked_kept && c->hooked_open &&
 	    (c->vary == NULL || c->hooked_untabled))
 		return 0;
+	/* a hooked campaign runs no unhooked block (campaign.h): the block's
+	 * results go back to the allocator before the hooked arrays come */
+	free(c->open16);
+	free(c->open32);
+	free(c->open64);
+	c->open16 = NULL;
+	c->open32 = NULL;
+	c->open64 = NULL;
 	if (!c->inventories)
 		c->inventories = calloc(lanes, sizeof *c->inventories);
 	if (!c->hooked_cells)
