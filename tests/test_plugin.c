@@ -25,7 +25,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1040,6 +1042,70 @@ static void sometimes_long_week_calls_are_the_same_run(void **state)
 	unload(&l);
 }
 
+/* A runaway week call on a thread of its own, as a new process's thread
+ * runs it (fresh thread-locals; the creator's signal mask): 0 when it
+ * ended with the budget's error (or the clock's). */
+static void *runaway_alone(void *host)
+{
+	struct diag d;
+	diag_init(&d, NULL);
+	struct plugin_thread *thread = plugin_thread_new(host, &d);
+	struct inventory cells[2];
+	memset(cells, 0, sizeof cells);
+	int status = thread ? plugin_thread_week(thread, 3, 0, 1, cells, 1) : 0;
+	if (status == 0)
+		return (void *)1;
+	plugin_thread_error(thread, &d);
+	return (void *)(intptr_t)(diag_contains(&d, "instruction budget") ||
+					  diag_contains(&d, "time limit") ? 0 : 2);
+}
+
+/*
+ * A process may start with the watchdog's signal blocked (the mask is
+ * inherited through exec: a supervisor, a job runner): a runaway week call
+ * must still end with the budget's error, not run for ever. The call runs
+ * in a child so that a hang fails the test instead of stopping the suite
+ * (helper 3's reproducer: the first version ran for 17 minutes), on a
+ * thread the child makes after blocking the signal.
+ */
+static void runaway_week_call_stops_with_the_watchdog_blocked(void **state)
+{
+	(void)state;
+	write_plugin(NULL, "while true do end");
+	struct loaded l;
+	load_with(&l, "p", "");
+	assert_non_null(l.host);
+	fflush(NULL);
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		sigset_t blocked;
+		sigemptyset(&blocked);
+		sigaddset(&blocked, WATCHDOG_SIGNAL);
+		pthread_sigmask(SIG_BLOCK, &blocked, NULL);
+		pthread_t thread;
+		void *result = (void *)3;
+		if (pthread_create(&thread, NULL, runaway_alone, l.host) == 0)
+			pthread_join(thread, &result);
+		_exit((int)(intptr_t)result);
+	}
+	struct timespec start;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	int wstatus = 0;
+	pid_t done = 0;
+	while ((done = waitpid(child, &wstatus, WNOHANG)) == 0 && seconds_since(&start) < 5 * STOP_WITHIN)
+		nanosleep(&(struct timespec){0, 20000000}, NULL);
+	if (done == 0) {
+		kill(child, SIGKILL);
+		waitpid(child, &wstatus, 0);
+		print_error("a runaway week call ran for %.1f s with the watchdog's signal blocked\n",
+			    seconds_since(&start));
+	}
+	assert_int_equal(done, child);
+	assert_true(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0);
+	unload(&l);
+}
+
 /* Item 6: every message names the plugin, the hook and the file, and the
  * line where there is one. */
 static void every_message_has_its_position(void **state)
@@ -1183,6 +1249,7 @@ int main(void)
 		cmocka_unit_test(finalizers_memory_errors_and_infinities),
 		cmocka_unit_test(week_hooks_may_skip_weeks),
 		cmocka_unit_test(long_week_calls_run_again_counted),
+		cmocka_unit_test(runaway_week_call_stops_with_the_watchdog_blocked),
 		cmocka_unit_test(sometimes_long_week_calls_are_the_same_run),
 		cmocka_unit_test(every_message_has_its_position),
 		cmocka_unit_test(plugin_files_are_read_once),

@@ -16,11 +16,11 @@
 #define CCSIM_PLUGIN_INT_H
 
 #include <lua.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "plugin.h"
@@ -56,11 +56,14 @@ struct sandbox {
 	volatile sig_atomic_t interrupted;
 };
 
+/* The signal the watchdog's timer sends (a real-time one nobody else uses). */
+#define WATCHDOG_SIGNAL (SIGRTMIN + 6)
+
 /* A timer on the thread's CPU clock that interrupts long uncounted calls
  * (watchdog.c). Zeroed to start; one per thread of a run. */
 struct watchdog {
 	timer_t timer;
-	pthread_t owner;              /* the thread the timer signals */
+	pid_t owner;                  /* the thread the timer signals (its id) */
 	int armed, unavailable;       /* a timer signals owner; none can be made */
 	struct sandbox *volatile sb;  /* the call running */
 	/* calls started, and the one the last tick saw running */

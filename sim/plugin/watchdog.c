@@ -14,7 +14,13 @@
  * nothing harmful (at worst a call is counted again).
  *
  * Where no such timer can be made (another platform, a signal already in
- * use), every call is counted, as before.
+ * use or blocked on the thread), every call is counted, as before.
+ *
+ * The timer ticks while its thread runs, inside a call or not (a run's
+ * threads stop their timers when the run ends): its handler is installed
+ * with SA_RESTART, so an interrupted read or write resumes; a poll or a
+ * sleep on a run's thread (Open MPI's exchange between rounds) may
+ * return EINTR, which such loops retry.
  */
 #define _GNU_SOURCE /* SIGEV_THREAD_ID, gettid */
 #include "plugin_int.h"
@@ -24,15 +30,26 @@
 #include <string.h>
 #include <unistd.h>
 
-/* CPU time between two ticks: a call is interrupted after one to two. */
+/* CPU time between two ticks: a call is interrupted after one to two
+ * (CPU timers fire on the kernel's ticks: about 5 to 20 ms). */
 #define WATCHDOG_PERIOD_NS 5000000L
 
 #if defined(SIGEV_THREAD_ID) && defined(__linux__)
-#define WATCHDOG_SIGNAL (SIGRTMIN + 6)
 
 /* The watchdog of the call running on this thread, or NULL: the only state
  * a signal handler can reach (Lua's own interpreter keeps a static one). */
 static _Thread_local struct watchdog *volatile watching;
+
+/* This thread's id, once asked (a thread-local starts at 0 in every new
+ * thread: a thread that reuses an ended one's pthread_t is told apart). */
+static _Thread_local pid_t this_thread;
+
+static pid_t thread_id(void)
+{
+	if (this_thread == 0)
+		this_thread = gettid();
+	return this_thread;
+}
 
 static void watchdog_tick(int signal)
 {
@@ -67,11 +84,20 @@ static int start_timer(struct watchdog *w)
 {
 	if (install_handler() != 0)
 		return -1;
+	/* a signal blocked here (a mask inherited through exec) would never
+	 * end a runaway call: count every call instead */
+	sigset_t mask;
+	if (pthread_sigmask(SIG_BLOCK, NULL, &mask) != 0 || sigismember(&mask, WATCHDOG_SIGNAL))
+		return -1;
 	struct sigevent ev;
 	memset(&ev, 0, sizeof ev);
 	ev.sigev_notify = SIGEV_THREAD_ID;
 	ev.sigev_signo = WATCHDOG_SIGNAL;
-	ev._sigev_un._tid = gettid(); /* sigev_notify_thread_id, which this glibc does not name */
+#ifdef sigev_notify_thread_id
+	ev.sigev_notify_thread_id = thread_id();
+#else
+	ev._sigev_un._tid = thread_id(); /* glibc 2.36 does not name the field */
+#endif
 	if (timer_create(CLOCK_THREAD_CPUTIME_ID, &ev, &w->timer) != 0)
 		return -1;
 	struct itimerspec every = {.it_interval = {0, WATCHDOG_PERIOD_NS},
@@ -87,8 +113,9 @@ int watchdog_enter(struct watchdog *w, struct sandbox *sb)
 {
 	if (w->unavailable)
 		return -1;
-	if (!w->armed || !pthread_equal(w->owner, pthread_self())) {
-		/* first call, or the lane now runs on another thread */
+	if (!w->armed || w->owner != thread_id()) {
+		/* first call, or the lane now runs on another thread; the calls
+		 * that fail here must not change what errno says to the caller */
 		watchdog_stop(w);
 		int saved = errno;
 		if (start_timer(w) != 0) {
@@ -98,7 +125,7 @@ int watchdog_enter(struct watchdog *w, struct sandbox *sb)
 		}
 		errno = saved;
 		w->armed = 1;
-		w->owner = pthread_self();
+		w->owner = thread_id();
 	}
 	w->sb = sb;
 	w->serial = (w->serial + 1) & 0x3fffffff;

@@ -668,6 +668,9 @@ static int call_week(struct plugin_thread *thread, struct week_state *ws, int we
 		return status;
 	undo_writes(ws);
 	*ws->sb.rng = stream;
+	/* the uncounted start's garbage, which would count against the
+	 * counted call's memory cap (no finalizer runs: the sandbox has none) */
+	lua_gc(ws->L, LUA_GCCOLLECT);
 	if (++ws->again >= WEEK_AGAIN_MOST)
 		ws->watched = 0;
 	nargs = push_week_call(ws, week);
