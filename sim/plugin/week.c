@@ -87,8 +87,9 @@ struct week_state {
 	int same_start;
 	/* calls run uncounted (sandbox_call_watched) until WEEK_AGAIN_MOST of
 	 * them, or one with more writes than the undo log holds, ran again;
-	 * the running call's writes, to undo when it runs again */
-	int watched, again, logging;
+	 * the running call's writes while it is uncounted, to undo when it
+	 * runs again */
+	int watched, again;
 	struct week_undo *undo;
 	size_t undo_count, undo_size;
 };
@@ -253,7 +254,7 @@ static int cell_newindex(lua_State *L)
 	double value = is_number ? lua_tonumber(L, 3) : 0.0;
 	char why[128] = "";
 	if (key == KEY_OPEN && is_number && value >= 0.0 && value <= LIMIT_PLUGIN_OPEN && value == floor(value)) {
-		if (ws->logging)
+		if (ws->sb.uncounted)
 			log_write(L, ws, k, key, inv);
 		inventory_set_open(inv, (int64_t)value);
 		return 0;
@@ -262,7 +263,7 @@ static int cell_newindex(lua_State *L)
 		snprintf(why, sizeof why, _("must be a finite number"));
 	else if (writable && is_number &&
 		 scenario_rule_check(ws->rule[key], value, why, sizeof why) == 0) {
-		if (ws->logging)
+		if (ws->sb.uncounted)
 			log_write(L, ws, k, key, inv);
 		inventory_set_rate(inv, rate_of(key), value);
 		return 0;
@@ -660,10 +661,8 @@ static int call_week(struct plugin_thread *thread, struct week_state *ws, int we
 		return sandbox_call(&ws->sb, nargs, 1, LIMIT_PLUGIN_WEEK_INSTRUCTIONS, &thread->error);
 	struct rng stream = *ws->sb.rng;
 	ws->undo_count = 0;
-	ws->logging = 1;
 	int status = sandbox_call_watched(&ws->sb, &thread->watchdog, nargs, 1,
 					  LIMIT_PLUGIN_WEEK_INSTRUCTIONS, &thread->error);
-	ws->logging = 0;
 	if (status != SANDBOX_AGAIN)
 		return status;
 	undo_writes(ws);
