@@ -404,6 +404,31 @@ static void an_invalid_value_does_not_cascade(void **state)
 	free(text);
 }
 
+/* An overlay given alone (bench/uncertain-rates.cfg without its city) is
+ * told as such, in one message, not as six missing parts; a file missing
+ * only some of them still gets each one's message. */
+static void an_overlay_alone_is_named_as_one(void **state)
+{
+	(void)state;
+	struct diag d;
+	diag_init(&d, "overlay.cfg");
+	assert_null(scenario_load_string("version = 2;\n"
+					 "uncertain = ( { path = \"districts.*.rebound\"; dist = \"uniform\";\n"
+					 "  relative = true; min = 0.9; max = 1.1; } );\n",
+					 &d));
+	assert_int_equal(d.count, 1);
+	assert_true(diag_contains(&d, "this file has no city in it"));
+	assert_true(diag_contains(&d, "CITY.cfg+FILE.cfg"));
+	diag_free(&d);
+	char *text = edited("campaign: { weeks = 12; };\n", "\n");
+	diag_init(&d, "test.cfg");
+	assert_null(scenario_load_string(text, &d));
+	assert_false(diag_contains(&d, "no city"));
+	assert_true(diag_contains(&d, "missing section 'campaign'"));
+	diag_free(&d);
+	free(text);
+}
+
 static void every_problem_is_reported_at_once(void **state)
 {
 	(void)state;
@@ -1304,6 +1329,7 @@ int main(void)
 		cmocka_unit_test(cross_rules_are_checked),
 		cmocka_unit_test(overall_needs_weighted_categories),
 		cmocka_unit_test(an_invalid_value_does_not_cascade),
+		cmocka_unit_test(an_overlay_alone_is_named_as_one),
 		cmocka_unit_test(every_problem_is_reported_at_once),
 		cmocka_unit_test(syntax_errors_give_their_line),
 		cmocka_unit_test(unreadable_file_is_an_error),

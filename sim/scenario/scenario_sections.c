@@ -702,12 +702,31 @@ static void check_between(struct loader *L, const config_setting_t *root, const 
 	free(satisfaction_line);
 }
 
+/* Whether ROOT has none of a city's own parts: an overlay (uncertain
+ * inputs, policies, a budget ...) given alone, where it belongs after a
+ * city. Its six "missing" errors would hide what went wrong. */
+static int overlay_alone(struct loader *L, const config_setting_t *root)
+{
+	static const char *const city[] = {"campaign", "inspection", "categories",
+					   "districts", "survey", "pass"};
+	for (size_t i = 0; i < sizeof city / sizeof city[0]; i++)
+		if (access_member(root, city[i]) != NULL)
+			return 0;
+	access_report(L, root,
+		      _("this file has no city in it (no campaign, inspection, categories, districts, "
+			"survey or pass): if it is an overlay, give it after a city, as "
+			"CITY.cfg+FILE.cfg"));
+	return 1;
+}
+
 void sections_read(struct loader *L, const config_setting_t *root)
 {
 	struct scenario *s = L->s;
 	void *items;
 
 	access_check_keys(L, root, "", "");
+	if (overlay_alone(L, root))
+		return;
 	double v = 0.0;
 	if (rule_get_number(L, root, "", rule_of("version"), 1, 0.0, &v) && v != 1 &&
 	    v != SCENARIO_MODEL_VERSION)
