@@ -171,6 +171,37 @@ static void a_district_scalar_multiplies_across_categories(void **state)
 	free(text);
 }
 
+/* A name with a control character is valid (the JSON and CSV escape it)
+ * but warned about, the warning saying where without printing the name. */
+static void a_name_with_a_control_character(void **state)
+{
+	(void)state;
+	expect_warning("{ name = \"B\";", "{ name = \"B\\x1b[2J\";", 13,
+		       "districts entry 2: 'name' has the control character U+001B at character 2");
+	expect_warning("{ name = \"B\";", "{ name = \"B\\tb\";", 13, "U+0009 at character 2");
+	expect_warning("{ name = \"market\";", "{ name = \"mar\xc2\x85ket\";", 7,
+		       "categories entry 3: 'name' has the control character U+0085 at character 4");
+	expect_warning("version = 1;\n", "version = 1; name = \"\xe5\x8c\xba\\r\";\n", 1,
+		       "the scenario: 'name' has the control character U+000D at character 2");
+	/* printable names, CJK and emoji among them, warn about nothing */
+	char *text = edited("{ name = \"B\";", "{ name = \"\xe5\x8c\xba \xf0\x9f\x9a\x80 \\\"q\\\"\";");
+	struct diag d;
+	struct scenario *s = load(text, 0, &d);
+	assert_non_null(s);
+	assert_int_equal(d.count, 0);
+	scenario_free(s);
+	diag_free(&d);
+	free(text);
+	/* the message holds no control character: the name is not printed */
+	text = edited("{ name = \"B\";", "{ name = \"B\\x1b[2J\";");
+	s = load(text, 0, &d);
+	assert_non_null(s);
+	assert_null(strchr(d.entries[0].message, '\x1b'));
+	scenario_free(s);
+	diag_free(&d);
+	free(text);
+}
+
 static void a_policy_with_no_or_repeated_targets(void **state)
 {
 	(void)state;
@@ -307,6 +338,7 @@ int main(void)
 		cmocka_unit_test(a_threshold_never_reached_or_always),
 		cmocka_unit_test(a_campaign_share_typed_as_a_weekly_rate),
 		cmocka_unit_test(a_district_scalar_multiplies_across_categories),
+		cmocka_unit_test(a_name_with_a_control_character),
 		cmocka_unit_test(a_policy_with_no_or_repeated_targets),
 		cmocka_unit_test(the_sensitivity_list_is_checked_when_read),
 		cmocka_unit_test(an_overlay_s_warning_names_the_overlay),

@@ -230,10 +230,71 @@ static void mark_warned(struct loader *L, const void *context, int from, int to)
 	diag_free(&scratch);
 }
 
+/* The first control character of TEXT (C0, DEL, C1; valid UTF-8) and its
+ * place, counted in characters from 1; 0 when there is none. */
+static long control_in(const char *text, unsigned *code)
+{
+	long n = 0;
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		if ((*p & 0xc0) == 0x80)
+			continue; /* a continuation byte: the character was counted */
+		n++;
+		unsigned c = *p;
+		if (c < 0x20 || c == 0x7f || (c == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0)) {
+			*code = c == 0xc2 ? p[1] : c;
+			return n;
+		}
+	}
+	return 0;
+}
+
+/* A name holding a control character (a line break, a tab, an escape):
+ * valid, kept as it is in the JSON and CSV (escaped there), but a terminal
+ * acts on it when a summary prints the name, and a pasted table breaks.
+ * The warning says where without printing the name. */
+static void warn_control_name(struct loader *L, const config_setting_t *group,
+			      const char *where)
+{
+	const config_setting_t *name = access_member(group, "name");
+	const char *text = name != NULL ? config_setting_get_string(name) : NULL;
+	unsigned code = 0;
+	long at = text != NULL ? control_in(text, &code) : 0;
+	if (at > 0)
+		warn(L, name,
+		     _("%s: 'name' has the control character U+%04X at character %ld: the JSON and "
+		       "CSV keep it, escaped, but a terminal acts on it when ccsim prints the name "
+		       "(an escape sequence can repaint the screen) and a pasted table breaks; a "
+		       "name of printable text is safer"),
+		     where, code, at);
+}
+
+/* Names with control characters, in the scenario and its lists. */
+static void warn_control_names(struct loader *L, const config_setting_t *root)
+{
+	static const char *const lists[] = {"categories", "districts", "materials", "negative_list",
+					    "policies"};
+	warn_control_name(L, root, _("the scenario"));
+	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+		const config_setting_t *list = access_member(root, lists[i]);
+		if (list == NULL || !config_setting_is_list(list))
+			continue;
+		int n = config_setting_length(list);
+		for (int e = 0; e < n; e++) {
+			const config_setting_t *entry = config_setting_get_elem(list, (unsigned)e);
+			if (entry == NULL || !config_setting_is_group(entry))
+				continue;
+			char where[96];
+			snprintf(where, sizeof where, _("%s entry %d"), lists[i], e + 1);
+			warn_control_name(L, entry, where);
+		}
+	}
+}
+
 void warnings_check(struct loader *L, const config_setting_t *root)
 {
 	const struct scenario *s = L->s;
 	warn_veto(L, root);
+	warn_control_names(L, root);
 	warn_threshold(L, root);
 	int last_line = -1;
 	const config_setting_t *districts = access_member(root, "districts");
