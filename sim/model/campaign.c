@@ -381,42 +381,37 @@ static void binomial_from_kept(struct varying_binomial *b, double p, struct vary
 	varying_binomial_copy(b, kept);
 }
 
-static void lane_draws_start(struct campaign *c, struct varying_cell *vc, const struct cell_draws *d,
-			     const struct campaign_values *v, struct lane_kept *kept,
-			     struct lane_draws *x)
+/* Replication's values V's samplers for varying cell VC (its draws D) into
+ * X; returns the rates drawn through the grid (campaign_grid_rates). */
+static unsigned lane_draws_start(struct campaign *c, struct varying_cell *vc,
+				 const struct cell_draws *d, const struct campaign_values *v,
+				 struct lane_kept *kept, struct lane_draws *x)
 {
 	const struct campaign_variation *how = &vc->how;
+	unsigned grid = campaign_grid_rates(how, d, v);
 	x->rectify_at = &d->rectify;
 	x->rebound_at = &d->rebound;
 	x->arrival_at = &d->arrival;
-	/* a value that is the scenario's after all (a setup run again that left
-	 * it alone) keeps the scenario's tables */
-	if (how->rectify_rate != CAMPAIGN_FIXED && v->rectify_rate != d->rectify.source.rate.p) {
-		if (how->rectify_rate == CAMPAIGN_FEW) {
-			x->rectify_at = few_binomial(vc->few_rectify, &vc->next_rectify, v->rectify_rate,
-						     c->tables);
-		} else {
-			x->rectify_at = NULL;
-			binomial_from_kept(&x->rectify, v->rectify_rate, &kept->rectify, c->grid);
-		}
+	/* a value that is the scenario's after all keeps the scenario's tables */
+	if (grid & CAMPAIGN_GRID_RECTIFY) {
+		x->rectify_at = NULL;
+		binomial_from_kept(&x->rectify, v->rectify_rate, &kept->rectify, c->grid);
+	} else if (how->rectify_rate == CAMPAIGN_FEW && v->rectify_rate != d->rectify.source.rate.p) {
+		x->rectify_at = few_binomial(vc->few_rectify, &vc->next_rectify, v->rectify_rate, c->tables);
 	}
-	if (how->rebound != CAMPAIGN_FIXED && v->rebound != d->rebound.source.rate.p) {
-		if (how->rebound == CAMPAIGN_FEW) {
-			x->rebound_at = few_binomial(vc->few_rebound, &vc->next_rebound, v->rebound, c->tables);
-		} else {
-			x->rebound_at = NULL;
-			binomial_from_kept(&x->rebound, v->rebound, &kept->rebound, c->grid);
-		}
+	if (grid & CAMPAIGN_GRID_REBOUND) {
+		x->rebound_at = NULL;
+		binomial_from_kept(&x->rebound, v->rebound, &kept->rebound, c->grid);
+	} else if (how->rebound == CAMPAIGN_FEW && v->rebound != d->rebound.source.rate.p) {
+		x->rebound_at = few_binomial(vc->few_rebound, &vc->next_rebound, v->rebound, c->tables);
 	}
-	if (how->new_per_week != CAMPAIGN_FIXED && v->new_per_week != d->arrival.rate.mu) {
-		if (how->new_per_week == CAMPAIGN_FEW) {
-			x->arrival_at = few_poisson(vc->few_arrival, &vc->next_arrival, v->new_per_week,
-						    c->tables);
-		} else {
-			x->arrival_at = NULL;
-			varying_poisson_init_grid(&x->arrival, v->new_per_week, c->grid);
-		}
+	if (grid & CAMPAIGN_GRID_ARRIVAL) {
+		x->arrival_at = NULL;
+		varying_poisson_init_grid(&x->arrival, v->new_per_week, c->grid);
+	} else if (how->new_per_week == CAMPAIGN_FEW && v->new_per_week != d->arrival.rate.mu) {
+		x->arrival_at = few_poisson(vc->few_arrival, &vc->next_arrival, v->new_per_week, c->tables);
 	}
+	return grid;
 }
 
 /* One week of 3.1 for a varying cell, in inventory_week's order (inline:
@@ -449,12 +444,9 @@ varying_lane_start(struct campaign *c, size_t k, uint64_t seed, uint64_t first, 
 		x->open = v->problems;
 		c->initial_shift[j] += v->problems - d->problems;
 	}
-	lane_draws_start(c, vc, d, v, kept, draws);
+	unsigned grid = lane_draws_start(c, vc, d, v, kept, draws);
 	/* the marks' first gaps now, inline (lazily, each was a call) */
-	if (draws->rectify_at == NULL)
-		varying_binomial_start(&draws->rectify, &x->r);
-	if (draws->rebound_at == NULL)
-		varying_binomial_start(&draws->rebound, &x->r);
+	campaign_grid_start(grid, &draws->rectify, &draws->rebound, &x->r);
 }
 
 /* A replication's place in a varying cell's order: the grid point of its
@@ -665,7 +657,7 @@ int campaign_share(struct campaign *c, const struct scenario *s, struct campaign
 int64_t campaign_open(const struct campaign *c, int j, int b, size_t k)
 {
 	if (c->hooked)
-		return c->hooked_open[((size_t)j * c->cells + k) * (size_t)c->batches + (size_t)b];
+		return c->hooked_open[campaign_hooked_open_at(c, j, k, b)];
 	size_t at = (k * (size_t)c->capacity + (size_t)j) * (size_t)c->batches + (size_t)b;
 	return open_at(c, at);
 }

@@ -32,7 +32,7 @@ struct hooked_cell {
 	const struct poisson_source *arrival_at;
 	/* rates an uncertain input draws from a continuous distribution: drawn
 	 * without tables (struct hooked_untabled), whatever a hook sets them to
-	 * (1: rectify, 2: rebound, 4: arrivals) */
+	 * (CAMPAIGN_GRID_* bits) */
 	unsigned untabled;
 };
 _Static_assert(sizeof(struct hooked_cell) <= 64, "a hooked cell fits one cache line");
@@ -69,9 +69,13 @@ static inline int hooked_in_force(const struct hooked_cell *h, const struct hook
 	if (__builtin_expect(h->untabled == 0, 1))
 		return h->rectify_at->source.rate.p == v->rectify_rate &&
 		       h->rebound_at->source.rate.p == v->rebound && h->arrival_at->rate.mu == v->new_per_week;
-	return (h->untabled & 1u ? u->rectify.p : h->rectify_at->source.rate.p) == v->rectify_rate &&
-	       (h->untabled & 2u ? u->rebound.p : h->rebound_at->source.rate.p) == v->rebound &&
-	       (h->untabled & 4u ? u->arrival.mu : h->arrival_at->rate.mu) == v->new_per_week;
+	unsigned grid = h->untabled;
+	return (grid & CAMPAIGN_GRID_RECTIFY ? u->rectify.p : h->rectify_at->source.rate.p) ==
+		       v->rectify_rate &&
+	       (grid & CAMPAIGN_GRID_REBOUND ? u->rebound.p : h->rebound_at->source.rate.p) ==
+		       v->rebound &&
+	       (grid & CAMPAIGN_GRID_ARRIVAL ? u->arrival.mu : h->arrival_at->rate.mu) ==
+		       v->new_per_week;
 }
 
 /*
@@ -98,11 +102,13 @@ static void hooked_rates(struct campaign *c, size_t k, const struct inventory *v
 {
 	struct hooked_kept *kept = &c->hooked_kept[k];
 	const struct cell_draws *d = &c->draws[k];
-	hooked_binomial(c, v->rectify_rate, h->untabled & 1u, u ? &u->rectify : NULL, &h->rectify_at,
-			&d->rectify, kept->kept_rectify, &kept->next_rectify);
-	hooked_binomial(c, v->rebound, h->untabled & 2u, u ? &u->rebound : NULL, &h->rebound_at,
-			&d->rebound, kept->kept_rebound, &kept->next_rebound);
-	if (h->untabled & 4u) {
+	hooked_binomial(c, v->rectify_rate, h->untabled & CAMPAIGN_GRID_RECTIFY,
+			u ? &u->rectify : NULL, &h->rectify_at, &d->rectify, kept->kept_rectify,
+			&kept->next_rectify);
+	hooked_binomial(c, v->rebound, h->untabled & CAMPAIGN_GRID_REBOUND,
+			u ? &u->rebound : NULL, &h->rebound_at, &d->rebound, kept->kept_rebound,
+			&kept->next_rebound);
+	if (h->untabled & CAMPAIGN_GRID_ARRIVAL) {
 		if (v->new_per_week != u->arrival.mu)
 			varying_poisson_init(&u->arrival, v->new_per_week);
 	} else if (v->new_per_week == d->arrival.rate.mu) {
@@ -140,23 +146,14 @@ static void hooked_varying_start(struct campaign *c, size_t k, int j, struct inv
 	/* as a block sets them up (campaign.c, varying_lane_start): the same
 	 * draws while no hook changes the rates, so that a policy's effect is
 	 * measured on the numbers its base drew */
-	const struct cell_draws *d = &c->draws[k];
-	if (how->rectify_rate == CAMPAIGN_CONTINUOUS && x->rectify_rate != d->rectify.source.rate.p) {
-		h->untabled |= 1u;
+	h->untabled = campaign_grid_rates(how, &c->draws[k], x);
+	if (h->untabled & CAMPAIGN_GRID_RECTIFY)
 		varying_binomial_init_grid(&u->rectify, x->rectify_rate, c->grid);
-	}
-	if (how->rebound == CAMPAIGN_CONTINUOUS && x->rebound != d->rebound.source.rate.p) {
-		h->untabled |= 2u;
+	if (h->untabled & CAMPAIGN_GRID_REBOUND)
 		varying_binomial_init_grid(&u->rebound, x->rebound, c->grid);
-	}
-	if (how->new_per_week == CAMPAIGN_CONTINUOUS && x->new_per_week != d->arrival.rate.mu) {
-		h->untabled |= 4u;
+	if (h->untabled & CAMPAIGN_GRID_ARRIVAL)
 		varying_poisson_init_grid(&u->arrival, x->new_per_week, c->grid);
-	}
-	if (h->untabled & 1u)
-		varying_binomial_start(&u->rectify, &h->r);
-	if (h->untabled & 2u)
-		varying_binomial_start(&u->rebound, &h->r);
+	campaign_grid_start(h->untabled, &u->rectify, &u->rebound, &h->r);
 }
 
 /* Makes the hooked blocks' cells on first use: 0, or -1 when out of memory. */
@@ -234,8 +231,9 @@ int campaign_run_hooked(struct campaign *c, const struct scenario *s, uint64_t s
 	for (size_t k = 0; k < cells; k++) {
 		const struct cell_draws *d = &c->draws[k];
 		for (int j = 0; j < count; j++) {
-			struct inventory *v = &c->inventories[k * stride + (size_t)j];
-			struct hooked_cell *h = &c->hooked_cells[k * stride + (size_t)j];
+			size_t at = k * stride + (size_t)j;
+			struct inventory *v = &c->inventories[at];
+			struct hooked_cell *h = &c->hooked_cells[at];
 			v->open = d->problems;
 			v->rectified_last = 0;
 			v->rectify_rate = d->rectify.source.rate.p;
@@ -247,7 +245,7 @@ int campaign_run_hooked(struct campaign *c, const struct scenario *s, uint64_t s
 			h->untabled = 0;
 			rng_init(&h->r, seed, first + (uint64_t)j, RNG_SUBSTREAM_CELLS + k);
 			if (c->vary != NULL && c->vary[k] >= 0)
-				hooked_varying_start(c, k, j, v, h, &c->hooked_untabled[k * stride + (size_t)j]);
+				hooked_varying_start(c, k, j, v, h, &c->hooked_untabled[at]);
 			inventory_mark_start(v);
 		}
 	}
@@ -274,10 +272,10 @@ int campaign_run_hooked(struct campaign *c, const struct scenario *s, uint64_t s
 				to = next_call[j];
 		for (size_t k = 0; k < cells; k++) {
 			for (int j = 0; j < count; j++) {
-				struct inventory *v = &c->inventories[k * stride + (size_t)j];
-				struct hooked_cell *h = &c->hooked_cells[k * stride + (size_t)j];
-				struct hooked_untabled *u =
-					c->hooked_untabled ? &c->hooked_untabled[k * stride + (size_t)j] : NULL;
+				size_t at = k * stride + (size_t)j;
+				struct inventory *v = &c->inventories[at];
+				struct hooked_cell *h = &c->hooked_cells[at];
+				struct hooked_untabled *u = c->hooked_untabled ? &c->hooked_untabled[at] : NULL;
 				if (!hooked_in_force(h, u, v))
 					hooked_rates(c, k, v, h, u);
 				const int *weeks = &batch_week[j * c->batches];
@@ -289,15 +287,17 @@ int campaign_run_hooked(struct campaign *c, const struct scenario *s, uint64_t s
 						back = draw_binomial(h->rebound_at, &r, v->rectified_last);
 						added = draw_poisson(h->arrival_at, &r);
 					} else {
-						fixed = h->untabled & 1u
+						unsigned grid = h->untabled;
+						fixed = grid & CAMPAIGN_GRID_RECTIFY
 								? varying_binomial_draw(&u->rectify, &r, v->open)
 								: draw_binomial(h->rectify_at, &r, v->open);
-						back = h->untabled & 2u
+						back = grid & CAMPAIGN_GRID_REBOUND
 							       ? varying_binomial_draw(&u->rebound, &r,
 										       v->rectified_last)
 							       : draw_binomial(h->rebound_at, &r, v->rectified_last);
-						added = h->untabled & 4u ? varying_poisson_draw(&u->arrival, &r)
-									 : draw_poisson(h->arrival_at, &r);
+						added = grid & CAMPAIGN_GRID_ARRIVAL
+								? varying_poisson_draw(&u->arrival, &r)
+								: draw_poisson(h->arrival_at, &r);
 					}
 					h->r = r;
 					v->open = v->open - fixed + back + added;
@@ -309,8 +309,8 @@ int campaign_run_hooked(struct campaign *c, const struct scenario *s, uint64_t s
 					if (__builtin_expect(t < to && ((inspected[j] >> (t & 63)) & 1u), 0))
 						for (int b = 0; b < c->batches; b++)
 							if (weeks[b] == t)
-								c->hooked_open[((size_t)j * cells + k) *
-									       (size_t)c->batches + (size_t)b] = v->open;
+								c->hooked_open[campaign_hooked_open_at(
+									c, j, k, b)] = v->open;
 				}
 			}
 		}
@@ -334,8 +334,8 @@ int campaign_run_hooked(struct campaign *c, const struct scenario *s, uint64_t s
 			for (int b = 0; b < c->batches; b++)
 				if (batch_week[j * c->batches + b] == to)
 					for (size_t k = 0; k < cells; k++)
-						c->hooked_open[((size_t)j * cells + k) * (size_t)c->batches +
-							       (size_t)b] = c->inventories[k * stride + (size_t)j].open;
+						c->hooked_open[campaign_hooked_open_at(c, j, k, b)] =
+							c->inventories[k * stride + (size_t)j].open;
 		from = to + 1;
 	}
 	c->hooked_done = count;

@@ -39,6 +39,46 @@ struct varying_cell {
 	int next_rectify, next_rebound, next_arrival;
 };
 
+/* The rates of a varying cell drawn through the grid (varying.h) in one
+ * replication, as bits. */
+#define CAMPAIGN_GRID_RECTIFY 1u
+#define CAMPAIGN_GRID_REBOUND 2u
+#define CAMPAIGN_GRID_ARRIVAL 4u
+
+/*
+ * Which of a varying cell's rates (HOW, its draws D) a replication's values
+ * V draw through the grid: a continuous input's value, unless it is the
+ * scenario's after all (a setup run again that left it alone), which keeps
+ * the scenario's tables. Blocks with hooks and without decide alike, so that
+ * a hook that changes nothing draws what the block without it draws (the
+ * common random numbers of compare).
+ */
+static inline unsigned campaign_grid_rates(const struct campaign_variation *how,
+					   const struct cell_draws *d,
+					   const struct campaign_values *v)
+{
+	unsigned grid = 0;
+	if (how->rectify_rate == CAMPAIGN_CONTINUOUS && v->rectify_rate != d->rectify.source.rate.p)
+		grid |= CAMPAIGN_GRID_RECTIFY;
+	if (how->rebound == CAMPAIGN_CONTINUOUS && v->rebound != d->rebound.source.rate.p)
+		grid |= CAMPAIGN_GRID_REBOUND;
+	if (how->new_per_week == CAMPAIGN_CONTINUOUS && v->new_per_week != d->arrival.rate.mu)
+		grid |= CAMPAIGN_GRID_ARRIVAL;
+	return grid;
+}
+
+/* The first gaps of the marks of the grid's binomials (GRID's bits), from
+ * the replication's stream R before its first week, in one order for both
+ * kinds of block. */
+static inline void campaign_grid_start(unsigned grid, struct varying_binomial *rectify,
+				       struct varying_binomial *rebound, struct rng *r)
+{
+	if (grid & CAMPAIGN_GRID_RECTIFY)
+		varying_binomial_start(rectify, r);
+	if (grid & CAMPAIGN_GRID_REBOUND)
+		varying_binomial_start(rebound, r);
+}
+
 /* The hooked blocks' records (campaign_hooked.c). */
 struct hooked_cell;
 struct hooked_kept;
@@ -85,6 +125,13 @@ struct campaign {
 	const struct campaign *donor;
 	unsigned char *shared;          /* [cells] */
 };
+
+/* Where a hooked block keeps O of replication J, cell K at batch B. */
+static inline size_t campaign_hooked_open_at(const struct campaign *c, int j, size_t k,
+					     int b)
+{
+	return ((size_t)j * c->cells + k) * (size_t)c->batches + (size_t)b;
+}
 
 /* D drawing at rate P, from TABLES (may be NULL). */
 static inline void binomial_draws_init(struct binomial_draws *d, double p,
