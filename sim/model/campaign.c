@@ -431,6 +431,37 @@ __attribute__((always_inline)) static inline void lane_week_varying(struct lane 
 	x->added_sum += added;
 }
 
+/* Two lanes' weeks whose binomials both vary (through the grid) and whose
+ * arrivals are kept tables' (an uncertain rectification rate and rebound,
+ * the common case): the loop alone, with nothing else to keep in registers. */
+__attribute__((noinline)) static void lanes_weeks_grid(struct lane *pa, struct lane *pb,
+						       struct lane_draws *da, struct lane_draws *db,
+						       int weeks, int64_t *open_a, int64_t *open_b)
+{
+	struct lane a = *pa, b = *pb;
+	const struct poisson_source *arrive_a = da->arrival_at, *arrive_b = db->arrival_at;
+	for (int t = 1; t <= weeks; t++) {
+		int64_t fa = varying_binomial_draw(&da->rectify, &a.r, a.open);
+		int64_t fb = varying_binomial_draw(&db->rectify, &b.r, b.open);
+		int64_t ba = varying_binomial_draw(&da->rebound, &a.r, a.last);
+		int64_t bb = varying_binomial_draw(&db->rebound, &b.r, b.last);
+		int64_t aa = draw_poisson(arrive_a, &a.r);
+		int64_t ab = draw_poisson(arrive_b, &b.r);
+		a.open = a.open - fa + ba + aa;
+		b.open = b.open - fb + bb + ab;
+		a.last = fa;
+		b.last = fb;
+		a.fixed_sum += fa;
+		b.fixed_sum += fb;
+		a.added_sum += aa;
+		b.added_sum += ab;
+		open_a[t] = a.open;
+		open_b[t] = b.open;
+	}
+	*pa = a;
+	*pb = b;
+}
+
 /* Replication FIRST + J's lane and samplers for varying cell K. */
 __attribute__((always_inline)) static inline void
 varying_lane_start(struct campaign *c, size_t k, uint64_t seed, uint64_t first, int j,
@@ -532,11 +563,16 @@ static void run_varying_group(struct campaign *c, const size_t *cells, int n, ui
 		struct lane_draws da, db;
 		varying_lane_start(c, k, seed, first, j, &kept, &a, &da);
 		varying_lane_start(c, kb, seed, first, jb, &kept, &b, &db);
-		for (int t = 1; t <= weeks; t++) {
-			lane_week_varying(&a, &da);
-			lane_week_varying(&b, &db);
-			open_a[t] = a.open;
-			open_b[t] = b.open;
+		if (da.rectify_at == NULL && da.rebound_at == NULL && da.arrival_at != NULL &&
+		    db.rectify_at == NULL && db.rebound_at == NULL && db.arrival_at != NULL) {
+			lanes_weeks_grid(&a, &b, &da, &db, weeks, open_a, open_b);
+		} else {
+			for (int t = 1; t <= weeks; t++) {
+				lane_week_varying(&a, &da);
+				lane_week_varying(&b, &db);
+				open_a[t] = a.open;
+				open_b[t] = b.open;
+			}
 		}
 		lane_end(c, k, j, &a, open_a, batch_week);
 		lane_end(c, kb, jb, &b, open_b, batch_week);
