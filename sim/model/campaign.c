@@ -431,35 +431,25 @@ __attribute__((always_inline)) static inline void lane_week_varying(struct lane 
 	x->added_sum += added;
 }
 
-/* Two lanes' weeks whose binomials both vary (through the grid) and whose
+/* A lane's weeks whose binomials both vary (through the grid) and whose
  * arrivals are kept tables' (an uncertain rectification rate and rebound,
  * the common case): the loop alone, with nothing else to keep in registers. */
-__attribute__((noinline)) static void lanes_weeks_grid(struct lane *pa, struct lane *pb,
-						       struct lane_draws *da, struct lane_draws *db,
-						       int weeks, int64_t *open_a, int64_t *open_b)
+__attribute__((noinline)) static void lane_weeks_grid(struct lane *px, struct lane_draws *d,
+						      int weeks, int64_t *open)
 {
-	struct lane a = *pa, b = *pb;
-	const struct poisson_source *arrive_a = da->arrival_at, *arrive_b = db->arrival_at;
+	struct lane x = *px;
+	const struct poisson_source *arrive = d->arrival_at;
 	for (int t = 1; t <= weeks; t++) {
-		int64_t fa = varying_binomial_draw(&da->rectify, &a.r, a.open);
-		int64_t fb = varying_binomial_draw(&db->rectify, &b.r, b.open);
-		int64_t ba = varying_binomial_draw(&da->rebound, &a.r, a.last);
-		int64_t bb = varying_binomial_draw(&db->rebound, &b.r, b.last);
-		int64_t aa = draw_poisson(arrive_a, &a.r);
-		int64_t ab = draw_poisson(arrive_b, &b.r);
-		a.open = a.open - fa + ba + aa;
-		b.open = b.open - fb + bb + ab;
-		a.last = fa;
-		b.last = fb;
-		a.fixed_sum += fa;
-		b.fixed_sum += fb;
-		a.added_sum += aa;
-		b.added_sum += ab;
-		open_a[t] = a.open;
-		open_b[t] = b.open;
+		int64_t fixed = varying_binomial_draw(&d->rectify, &x.r, x.open);
+		int64_t back = varying_binomial_draw(&d->rebound, &x.r, x.last);
+		int64_t added = draw_poisson(arrive, &x.r);
+		x.open = x.open - fixed + back + added;
+		x.last = fixed;
+		x.fixed_sum += fixed;
+		x.added_sum += added;
+		open[t] = x.open;
 	}
-	*pa = a;
-	*pb = b;
+	*px = x;
 }
 
 /* Replication FIRST + J's lane and samplers for varying cell K. */
@@ -565,7 +555,8 @@ static void run_varying_group(struct campaign *c, const size_t *cells, int n, ui
 		varying_lane_start(c, kb, seed, first, jb, &kept, &b, &db);
 		if (da.rectify_at == NULL && da.rebound_at == NULL && da.arrival_at != NULL &&
 		    db.rectify_at == NULL && db.rebound_at == NULL && db.arrival_at != NULL) {
-			lanes_weeks_grid(&a, &b, &da, &db, weeks, open_a, open_b);
+			lane_weeks_grid(&a, &da, weeks, open_a);
+			lane_weeks_grid(&b, &db, weeks, open_b);
 		} else {
 			for (int t = 1; t <= weeks; t++) {
 				lane_week_varying(&a, &da);
