@@ -29,8 +29,11 @@ void campaign_free(struct campaign *c)
 	free(c->varying);
 	free(c->vary);
 	varying_grid_free(c->grid);
-	free(c->block_order);
-	free(c->block_scratch);
+	free(c->group_first);
+	free(c->group_cells);
+	free(c->visits);
+	free(c->visits_scratch);
+	free(c->visit_keys);
 	free(c->week_open);
 	free(c->inventories);
 	free(c->hooked_cells);
@@ -106,9 +109,7 @@ static int varying_start(struct campaign *c, const struct campaign_variation *va
 	}
 	c->varying = calloc((size_t)(c->n_varying > 0 ? c->n_varying : 1), sizeof *c->varying);
 	c->grid = varying_grid_new(c->tables);
-	c->block_order = malloc((size_t)c->capacity * sizeof *c->block_order);
-	c->block_scratch = malloc((size_t)c->capacity * sizeof *c->block_scratch);
-	if (c->varying == NULL || c->grid == NULL || c->block_order == NULL || c->block_scratch == NULL)
+	if (c->varying == NULL || c->grid == NULL)
 		return -1;
 	for (size_t k = 0; k < c->cells; k++) {
 		if (c->vary[k] < 0)
@@ -172,6 +173,37 @@ static int order_cells(struct campaign *c, const struct scenario *s)
 	return 0;
 }
 
+/* The varying cells' groups: each run of them in ORDER within one district
+ * (order_cells brings a district's cells together), and the block's visits
+ * of them. 0, or -1 when out of memory. */
+static int group_cells(struct campaign *c, const struct scenario *s)
+{
+	size_t categories = (size_t)s->n_categories, n = 0;
+	for (size_t i = 0; i < c->cells; i++)
+		n += c->vary[c->order[i]] >= 0 &&
+		     (i == 0 || c->vary[c->order[i - 1]] < 0 ||
+		      c->order[i - 1] / categories != c->order[i] / categories);
+	size_t visits = (n > 0 ? n : 1) * (size_t)c->capacity;
+	c->group_first = malloc((n > 0 ? n : 1) * sizeof *c->group_first);
+	c->group_cells = malloc((n > 0 ? n : 1) * sizeof *c->group_cells);
+	c->visits = malloc(visits * sizeof *c->visits);
+	c->visits_scratch = malloc(visits * sizeof *c->visits_scratch);
+	c->visit_keys = malloc(visits * sizeof *c->visit_keys);
+	if (!c->group_first || !c->group_cells || !c->visits || !c->visits_scratch || !c->visit_keys)
+		return -1;
+	for (size_t i = 0; i < c->cells; i++) {
+		if (c->vary[c->order[i]] < 0)
+			continue;
+		if (i == 0 || c->vary[c->order[i - 1]] < 0 ||
+		    c->order[i - 1] / categories != c->order[i] / categories) {
+			c->group_first[c->n_groups] = i;
+			c->group_cells[c->n_groups++] = 0;
+		}
+		c->group_cells[c->n_groups - 1]++;
+	}
+	return 0;
+}
+
 struct campaign *campaign_new(const struct scenario *s, struct inversion_tables *tables)
 {
 	return campaign_new_varying(s, tables, NULL);
@@ -218,7 +250,7 @@ struct campaign *campaign_new_varying(const struct scenario *s, struct inversion
 		c->draws[k].problems = cell->problems;
 		c->initial += cell->problems;
 	}
-	if (order_cells(c, s) != 0) {
+	if (order_cells(c, s) != 0 || (c->vary != NULL && group_cells(c, s) != 0)) {
 		campaign_free(c);
 		return NULL;
 	}
@@ -470,115 +502,122 @@ varying_lane_start(struct campaign *c, size_t k, uint64_t seed, uint64_t first, 
 	campaign_grid_start(grid, &draws->rectify, &draws->rebound, &x->r);
 }
 
-/* A replication's place in a varying cell's order: the grid point of its
- * rate (0: drawn from kept tables, or below the grid). */
-static int grid_key(unsigned char change, double rate)
+/* A replication's place in the block's order of visits: the grid point of
+ * its rate (0: drawn from kept tables, or below the grid). */
+static uint16_t grid_key(unsigned char change, double rate)
 {
-	return change == CAMPAIGN_CONTINUOUS ? varying_grid_index(rate) + 1 : 0;
+	return (uint16_t)(change == CAMPAIGN_CONTINUOUS ? varying_grid_index(rate) + 1 : 0);
+}
+
+_Static_assert(VARYING_GRID_POINTS + 1 <= UINT16_MAX, "a grid key fits 16 bits");
+_Static_assert(CAMPAIGN_BLOCK <= 256, "a visit's replication fits its low 8 bits");
+
+/* Visit V's group and replication. */
+#define VISIT(group, j) ((group) << 8 | (j))
+#define VISIT_GROUP(v) ((v) >> 8)
+#define VISIT_REPLICATION(v) ((v) & 255)
+
+/* The varying cell that keys group G's visits: its first. */
+static const struct varying_cell *group_lead(const struct campaign *c, int g)
+{
+	return &c->varying[c->vary[c->order[c->group_first[g]]]];
 }
 
 /*
- * The block's replications for varying cell VC into ORDER, by the grid
- * point of their rectification rate, then of their rebound (a counting
- * sort, each pass stable): the replications drawing from one grid point's
- * tables run one after another, while those tables are in the cache (in
- * the order of the block, a table met by one replication was seldom still
- * there for the next that needed it). Any order gives the same results:
- * each replication has its own streams and results.
+ * The block's visits (each group's cells in one replication) into
+ * c->visits, by the grid point of their rectification rate, then of their
+ * rebound (a counting sort, each pass stable): the visits drawing from one
+ * grid point's tables run one after another, whatever their district (the
+ * districts' rates overlap), while those tables are in the cache (district
+ * by district, each grid point's tables were fetched again for each
+ * district). Any order gives the same results: each replication of each
+ * cell has its own stream and results. Returns the visits' count.
  */
-static void varying_order(const struct varying_cell *vc, int count, int *order, int *scratch)
+static int order_visits(struct campaign *c, int count)
 {
-	int bins[VARYING_GRID_POINTS + 1], keys[CAMPAIGN_BLOCK];
-	const struct campaign_variation *how = &vc->how;
-	for (int j = 0; j < count; j++)
-		order[j] = j;
+	int bins[VARYING_GRID_POINTS + 1], n = 0;
+	for (int g = 0; g < c->n_groups; g++)
+		for (int j = 0; j < count; j++)
+			c->visits[n++] = VISIT(g, j);
 	for (int pass = 0; pass < 2; pass++) {
 		/* the rebound first: the rectification rate's order decides */
-		unsigned char change = pass == 0 ? how->rebound : how->rectify_rate;
-		if (change != CAMPAIGN_CONTINUOUS)
-			continue;
 		memset(bins, 0, sizeof bins);
-		for (int j = 0; j < count; j++) {
-			const struct campaign_values *v = &vc->values[order[j]];
-			keys[j] = grid_key(change, pass == 0 ? v->rebound : v->rectify_rate);
-			bins[keys[j]]++;
+		for (int v = 0; v < n; v++) {
+			const struct varying_cell *lead = group_lead(c, VISIT_GROUP(c->visits[v]));
+			const struct campaign_values *x = &lead->values[VISIT_REPLICATION(c->visits[v])];
+			uint16_t key = pass == 0 ? grid_key(lead->how.rebound, x->rebound)
+						 : grid_key(lead->how.rectify_rate, x->rectify_rate);
+			c->visit_keys[v] = key;
+			bins[key]++;
 		}
 		for (int i = 0, at = 0; i <= VARYING_GRID_POINTS; i++) {
-			int n = bins[i];
+			int here = bins[i];
 			bins[i] = at;
-			at += n;
+			at += here;
 		}
-		for (int j = 0; j < count; j++)
-			scratch[bins[keys[j]]++] = order[j];
-		memcpy(order, scratch, (size_t)count * sizeof *order);
+		for (int v = 0; v < n; v++)
+			c->visits_scratch[bins[c->visit_keys[v]]++] = c->visits[v];
+		memcpy(c->visits, c->visits_scratch, (size_t)n * sizeof *c->visits);
 	}
+	return n;
+}
+
+/* A lane's weeks of any kind (kept tables, a few values' tables, the
+ * grid, the walk), out of line as lane_weeks_grid. */
+__attribute__((noinline)) static void lane_weeks_any(struct lane *px, struct lane_draws *d,
+						     int weeks, int64_t *open)
+{
+	struct lane x = *px;
+	for (int t = 1; t <= weeks; t++) {
+		lane_week_varying(&x, d);
+		open[t] = x.open;
+	}
+	*px = x;
+}
+
+/* Replication FIRST + J of varying cell K, its weeks and its results. */
+static void run_varying_lane(struct campaign *c, size_t k, uint64_t seed, uint64_t first, int j,
+			     struct lane_kept *kept, const int *batch_week)
+{
+	struct lane x;
+	struct lane_draws d;
+	varying_lane_start(c, k, seed, first, j, kept, &x, &d);
+	if (d.rectify_at == NULL && d.rebound_at == NULL && d.arrival_at != NULL)
+		lane_weeks_grid(&x, &d, c->weeks, c->week_open);
+	else
+		lane_weeks_any(&x, &d, c->weeks, c->week_open);
+	lane_end(c, k, j, &x, c->week_open, batch_week);
 }
 
 /*
- * Every replication of the block for the N varying cells CELLS of one
- * district, replication by replication in the order of the first cell's
- * rates' grid points, each replication's cells in turn, two lanes at a time
- * (as run_cell: two lanes by name, so that their streams stay in
- * registers). An uncertain input of the district gives each replication's
- * cells the same rates: the cells of a replication draw from the same grid
- * points' tables, while they are in the cache, and copy one set-up.
+ * Every varying cell of the block, visit by visit (order_visits), each
+ * visit's cells in turn, one lane at a time: one lane's stream, counts and
+ * samplers stay in registers (two at a time, as run_cell, spilled them).
+ * An uncertain input of the district gives a visit's cells the same rates:
+ * they draw from the same grid points' tables and copy one set-up.
  */
-static void run_varying_group(struct campaign *c, const size_t *cells, int n, uint64_t seed,
-			      uint64_t first, int count, const int *batch_week)
+static void run_varying_cells(struct campaign *c, uint64_t seed, uint64_t first, int count,
+			      const int *batch_week)
 {
-	int weeks = c->weeks;
-	int64_t *open_a = c->week_open, *open_b = c->week_open + weeks + 1;
-	int *order = c->block_order;
-	varying_order(&c->varying[c->vary[cells[0]]], count, order, c->block_scratch);
+	int n = order_visits(c, count);
 	struct lane_kept kept;
 	kept.rectify.p = kept.rebound.p = NAN;
-	/* lane i: replication order[i / n], cell cells[i % n] */
-	int lanes = count * n, i = 0, at = 0, cell = 0;
-	for (; i + 1 < lanes; i += 2) {
-		/* the values of the next two lanes, each in another cell's
-		 * array: a miss on each lane's start otherwise */
-		for (int ahead = i + 2; ahead < i + 4 && ahead < lanes; ahead++) {
-			size_t kn = cells[ahead % n];
-			__builtin_prefetch(&c->varying[c->vary[kn]].values[order[ahead / n]]);
-		}
-		int j = order[at];
-		size_t k = cells[cell];
-		if (++cell == n)
-			cell = 0, at++;
-		int jb = order[at];
-		size_t kb = cells[cell];
-		if (++cell == n)
-			cell = 0, at++;
-		struct lane a, b;
-		struct lane_draws da, db;
-		varying_lane_start(c, k, seed, first, j, &kept, &a, &da);
-		varying_lane_start(c, kb, seed, first, jb, &kept, &b, &db);
-		if (da.rectify_at == NULL && da.rebound_at == NULL && da.arrival_at != NULL &&
-		    db.rectify_at == NULL && db.rebound_at == NULL && db.arrival_at != NULL) {
-			lane_weeks_grid(&a, &da, weeks, open_a);
-			lane_weeks_grid(&b, &db, weeks, open_b);
-		} else {
-			for (int t = 1; t <= weeks; t++) {
-				lane_week_varying(&a, &da);
-				lane_week_varying(&b, &db);
-				open_a[t] = a.open;
-				open_b[t] = b.open;
+	for (int v = 0; v < n; v++) {
+		int g = VISIT_GROUP(c->visits[v]), j = VISIT_REPLICATION(c->visits[v]);
+		const size_t *cells = &c->order[c->group_first[g]];
+		size_t m = c->group_cells[g];
+		for (size_t i = 0; i < m; i++) {
+			/* the next lane's values, in another cell's array: a
+			 * miss on its start otherwise */
+			if (i + 1 < m) {
+				__builtin_prefetch(&c->varying[c->vary[cells[i + 1]]].values[j]);
+			} else if (v + 1 < n) {
+				int h = VISIT_GROUP(c->visits[v + 1]);
+				__builtin_prefetch(&c->varying[c->vary[c->order[c->group_first[h]]]]
+							    .values[VISIT_REPLICATION(c->visits[v + 1])]);
 			}
+			run_varying_lane(c, cells[i], seed, first, j, &kept, batch_week);
 		}
-		lane_end(c, k, j, &a, open_a, batch_week);
-		lane_end(c, kb, jb, &b, open_b, batch_week);
-	}
-	if (i < lanes) {
-		int j = order[at];
-		size_t k = cells[cell];
-		struct lane a;
-		struct lane_draws da;
-		varying_lane_start(c, k, seed, first, j, &kept, &a, &da);
-		for (int t = 1; t <= weeks; t++) {
-			lane_week_varying(&a, &da);
-			open_a[t] = a.open;
-		}
-		lane_end(c, k, j, &a, open_a, batch_week);
 	}
 }
 
@@ -617,27 +656,16 @@ void campaign_run_block(struct campaign *c, const struct scenario *s, uint64_t s
 	const struct campaign *from = c->donor;
 	int take = from != NULL && from->block_count == count && from->block_seed == seed &&
 		   from->block_first == first;
-	for (size_t i = 0; i < c->cells;) {
+	for (size_t i = 0; i < c->cells; i++) {
 		size_t k = c->order[i];
-		if (take && c->shared[k]) {
+		if (take && c->shared[k])
 			take_cell(c, k, count);
-			i++;
-		} else if (c->vary != NULL && c->vary[k] >= 0) {
-			/* the varying cells of K's district that follow it */
-			size_t categories = (size_t)s->n_categories, end = i + 1;
-			size_t district = k / categories;
-			while (end < c->cells && c->vary[c->order[end]] >= 0 &&
-			       c->order[end] / categories == district &&
-			       !(take && c->shared[c->order[end]]))
-				end++;
-			run_varying_group(c, &c->order[i], (int)(end - i), seed, first, count,
-					  batch_week);
-			i = end;
-		} else {
+		else if (c->vary == NULL || c->vary[k] < 0)
 			run_cell(c, k, seed, first, count, batch_week);
-			i++;
-		}
+		/* the varying cells after the others, together (run_varying_cells) */
 	}
+	if (c->vary != NULL && c->n_groups > 0)
+		run_varying_cells(c, seed, first, count, batch_week);
 	c->block_seed = seed;
 	c->block_first = first;
 	c->block_count = count;

@@ -103,8 +103,13 @@ struct campaign {
 	struct varying_cell *varying;
 	int n_varying;
 	struct varying_grid *grid;      /* the continuous inputs' rates' tables (varying.h) */
-	int *block_order;               /* [capacity]: a varying cell's replications by grid point */
-	int *block_scratch;             /* [capacity]: varying_order's */
+	/* the varying cells as groups, each a district's run of them in ORDER
+	 * (its cells share an uncertain input's rates in a replication) */
+	int n_groups;
+	size_t *group_first, *group_cells; /* [n_groups]: where in ORDER, how many */
+	int *visits;                    /* [n_groups * capacity]: (group, replication) by grid point */
+	int *visits_scratch;            /* [n_groups * capacity] */
+	uint16_t *visit_keys;           /* [n_groups * capacity] */
 	int64_t *week_open;             /* [2][weeks + 1]: two replications of one cell */
 	/* made on a hooked block's first use: */
 	struct inventory *inventories;  /* [campaign_hooked_capacity][cells]: the hooks' view */
