@@ -39,6 +39,10 @@ struct uncertain_apply {
 	void *setup_context;
 	const struct scenario *before;  /* what it reads, before its inputs are set */
 	struct cell *own_cells;      /* the scenario's own cells, with setup */
+	/* where each cell operation writes in CAMPAIGN's blocks: its cell's
+	 * values of the block's first replication (looked up once a block) */
+	const struct campaign *campaign;
+	struct campaign_values **cell_values; /* [n_cells] */
 };
 
 /* The cell field KEY is (FIELD_NONE: no cell key). */
@@ -88,6 +92,7 @@ void uncertain_apply_free(struct uncertain_apply *a)
 	free(a->values);
 	free(a->uniforms);
 	free(a->cells);
+	free(a->cell_values);
 	free(a->others);
 	free(a->scenario.categories);
 	free(a->scenario.districts);
@@ -128,6 +133,7 @@ struct uncertain_apply *uncertain_apply_new(const struct scenario_compiled *m, i
 	a->values = calloc((size_t)capacity * (size_t)a->count, sizeof *a->values);
 	a->uniforms = calloc((size_t)capacity * (size_t)a->count, sizeof *a->uniforms);
 	a->cells = calloc((size_t)(targets > 0 ? targets : 1), sizeof *a->cells);
+	a->cell_values = calloc((size_t)(targets > 0 ? targets : 1), sizeof *a->cell_values);
 	a->others = calloc((size_t)(targets > 0 ? targets : 1), sizeof *a->others);
 	a->population = calloc(D, sizeof *a->population);
 	a->scenario = *s;
@@ -148,7 +154,8 @@ struct uncertain_apply *uncertain_apply_new(const struct scenario_compiled *m, i
 				s->pass.n_competitors, sizeof *s->pass.competitors) |
 		     copy_array((void **)&a->model.respondents, m->respondents, (int)D + 1,
 				sizeof *m->respondents);
-	if (copied != 0 || !a->values || !a->uniforms || !a->cells || !a->others || !a->population) {
+	if (copied != 0 || !a->values || !a->uniforms || !a->cells || !a->cell_values || !a->others ||
+	    !a->population) {
 		uncertain_apply_free(a);
 		return NULL;
 	}
@@ -276,9 +283,16 @@ int uncertain_apply_draw(struct uncertain_apply *a, uint64_t seed, uint64_t inde
 	uncertain_draw(a->set, seed, index, value, u);
 	if (a->setup != NULL)
 		return draw_with_setup(a, seed, index, value, c);
+	/* looked up again at each block's first replication: a campaign freed
+	 * and another made at its address cannot leave stale pointers */
+	if (j == 0 || a->campaign != c) {
+		for (int i = 0; i < a->n_cells; i++)
+			a->cell_values[i] = campaign_values(c, 0, a->cells[i].cell);
+		a->campaign = c;
+	}
 	for (int i = 0; i < a->n_cells; i++) {
 		const struct operation *op = &a->cells[i];
-		struct campaign_values *v = campaign_values(c, j, op->cell);
+		struct campaign_values *v = a->cell_values[i] + j;
 		double x = value_of(a, op, value);
 		switch (op->field) {
 		case FIELD_PROBLEMS: v->problems = (int64_t)x; break;
