@@ -394,23 +394,26 @@ static const struct poisson_source *few_poisson(struct poisson_source *slots, in
 struct lane_draws {
 	const struct binomial_draws *rectify_at, *rebound_at;
 	const struct poisson_source *arrival_at;
-	struct varying_binomial rectify, rebound;
+	struct varying_binomial *rectify, *rebound; /* the visit's (struct lane_kept) */
 	struct varying_poisson arrival;
 };
 
-/* The set-ups of the rates one replication met last in a group of cells
- * (run_varying_group), copied by the next cell at those rates. */
+/* The set-ups of the rates met last in a visit (run_varying_cells), which
+ * the next cell at those rates draws with, rewound. */
 struct lane_kept {
 	struct varying_binomial rectify, rebound; /* p NAN: none yet */
 };
 
-/* B set up at rate P, copied from KEPT when KEPT was set up at P. */
-static void binomial_from_kept(struct varying_binomial *b, double p, struct varying_binomial *kept,
-			       struct varying_grid *grid)
+/* KEPT set up at rate P for a lane's draws: kept from the lane before when
+ * at P (its marks rewound), else set up anew. */
+static struct varying_binomial *binomial_from_kept(double p, struct varying_binomial *kept,
+						   struct varying_grid *grid)
 {
 	if (kept->p != p)
 		varying_binomial_init_grid(kept, p, grid);
-	varying_binomial_copy(b, kept);
+	else
+		varying_binomial_rewind(kept);
+	return kept;
 }
 
 /* Replication's values V's samplers for varying cell VC (its draws D) into
@@ -427,13 +430,13 @@ static unsigned lane_draws_start(struct campaign *c, struct varying_cell *vc,
 	/* a value that is the scenario's after all keeps the scenario's tables */
 	if (grid & CAMPAIGN_GRID_RECTIFY) {
 		x->rectify_at = NULL;
-		binomial_from_kept(&x->rectify, v->rectify_rate, &kept->rectify, c->grid);
+		x->rectify = binomial_from_kept(v->rectify_rate, &kept->rectify, c->grid);
 	} else if (how->rectify_rate == CAMPAIGN_FEW && v->rectify_rate != d->rectify.source.rate.p) {
 		x->rectify_at = few_binomial(vc->few_rectify, &vc->next_rectify, v->rectify_rate, c->tables);
 	}
 	if (grid & CAMPAIGN_GRID_REBOUND) {
 		x->rebound_at = NULL;
-		binomial_from_kept(&x->rebound, v->rebound, &kept->rebound, c->grid);
+		x->rebound = binomial_from_kept(v->rebound, &kept->rebound, c->grid);
 	} else if (how->rebound == CAMPAIGN_FEW && v->rebound != d->rebound.source.rate.p) {
 		x->rebound_at = few_binomial(vc->few_rebound, &vc->next_rebound, v->rebound, c->tables);
 	}
@@ -452,9 +455,9 @@ __attribute__((always_inline)) static inline void lane_week_varying(struct lane 
 									 struct lane_draws *d)
 {
 	int64_t fixed = d->rectify_at != NULL ? draw_binomial(d->rectify_at, &x->r, x->open)
-					      : varying_binomial_draw(&d->rectify, &x->r, x->open);
+					      : varying_binomial_draw(d->rectify, &x->r, x->open);
 	int64_t back = d->rebound_at != NULL ? draw_binomial(d->rebound_at, &x->r, x->last)
-					     : varying_binomial_draw(&d->rebound, &x->r, x->last);
+					     : varying_binomial_draw(d->rebound, &x->r, x->last);
 	int64_t added = d->arrival_at != NULL ? draw_poisson(d->arrival_at, &x->r)
 					      : varying_poisson_draw(&d->arrival, &x->r);
 	x->open = x->open - fixed + back + added;
@@ -470,10 +473,11 @@ __attribute__((noinline)) static void lane_weeks_grid(struct lane *px, struct la
 						      int weeks, int64_t *open)
 {
 	struct lane x = *px;
+	struct varying_binomial *rectify = d->rectify, *rebound = d->rebound;
 	const struct poisson_source *arrive = d->arrival_at;
 	for (int t = 1; t <= weeks; t++) {
-		int64_t fixed = varying_binomial_draw(&d->rectify, &x.r, x.open);
-		int64_t back = varying_binomial_draw(&d->rebound, &x.r, x.last);
+		int64_t fixed = varying_binomial_draw(rectify, &x.r, x.open);
+		int64_t back = varying_binomial_draw(rebound, &x.r, x.last);
 		int64_t added = draw_poisson(arrive, &x.r);
 		x.open = x.open - fixed + back + added;
 		x.last = fixed;
@@ -499,7 +503,7 @@ varying_lane_start(struct campaign *c, size_t k, uint64_t seed, uint64_t first, 
 	}
 	unsigned grid = lane_draws_start(c, vc, d, v, kept, draws);
 	/* the marks' first gaps now, inline (lazily, each was a call) */
-	campaign_grid_start(grid, &draws->rectify, &draws->rebound, &x->r);
+	campaign_grid_start(grid, draws->rectify, draws->rebound, &x->r);
 }
 
 /* A replication's place in the block's order of visits: the grid point of

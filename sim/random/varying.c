@@ -37,7 +37,7 @@ void varying_binomial_init(struct varying_binomial *b, double p)
 {
 	alone_init(b, p);
 	b->tabled = 0; /* every draw is varying_binomial_rare's */
-	b->marks.waiting = 0; /* no marks */
+	b->marks.waiting = b->marks.some = 0; /* no marks */
 	b->marks.gap = INT64_MAX;
 	b->grid_n_max = -1;
 	b->grid_at = NULL;
@@ -314,7 +314,7 @@ static inline void marks_init(struct varying_marks *m, const struct grid_side *s
 			      const struct sample_exp_ziggurat *layers)
 {
 	m->layers = layers;
-	m->waiting = 1;
+	m->waiting = m->some = 1;
 	m->gap = 1;
 	m->q = delta * side->q_per_delta;
 	int j = (int)(delta * side->parts_per_delta);
@@ -326,7 +326,7 @@ static inline void marks_init(struct varying_marks *m, const struct grid_side *s
 	m->keep = keep < 0x1.0p53 ? (uint64_t)(int64_t)keep + 1 : UINT64_C(1) << 53;
 	if (!(delta > 0.0)) {
 		m->gap = INT64_MAX;
-		m->waiting = 0;
+		m->waiting = m->some = 0;
 	}
 }
 

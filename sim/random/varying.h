@@ -157,6 +157,7 @@ struct varying_marks {
 	uint64_t keep;         /* a candidate is a mark when 53 random bits are below: q / Q in 2^-53 */
 	double q;              /* a trial's chance to be marked */
 	int waiting;           /* the first gap not drawn yet (GAP is 1 meanwhile, a stand-in) */
+	int some;              /* q > 0: marks to come (a first gap to draw) */
 	const struct sample_exp_ziggurat *layers;
 };
 
@@ -187,12 +188,11 @@ struct varying_binomial {
 void varying_binomial_init(struct varying_binomial *b, double p);
 /* Through GRID's tables, thinned (GRID may be NULL: as varying_binomial_init). */
 void varying_binomial_init_grid(struct varying_binomial *b, double p, struct varying_grid *grid);
-/* B set up as FROM was, FROM set up at a grid point and never drawn from:
- * the same draws as B set up anew at FROM's rate, without the grid's
- * look-ups (a caller setting up one rate in many cells keeps a set-up to
- * copy). */
-static inline void varying_binomial_copy(struct varying_binomial *b,
-					 const struct varying_binomial *from);
+/* B's marks as B's set-up left them, whatever B drew since: B then draws
+ * as B set up anew at its rate, without the grid's look-ups (a caller
+ * drawing at one rate in many cells, one after another, keeps one set-up
+ * and rewinds it for each). */
+static inline void varying_binomial_rewind(struct varying_binomial *b);
 /* Draws the first gap of B's marks now, from R (else the first draw with
  * trials draws it): a caller about to draw at B can take it inline. */
 static inline void varying_binomial_start(struct varying_binomial *b, struct rng *r);
@@ -270,12 +270,12 @@ __attribute__((always_inline)) static inline int64_t varying_marks_among(struct 
 	return marks;
 }
 
-static inline void varying_binomial_copy(struct varying_binomial *b,
-					 const struct varying_binomial *from)
+static inline void varying_binomial_rewind(struct varying_binomial *b)
 {
-	/* the fields a draw works out when it needs them wait again */
-	memcpy(b, from, offsetof(struct varying_binomial, rate_ready));
-	b->rate_ready = 0;
+	/* as marks_init (varying.c) left them; the fields a draw worked out
+	 * when it needed them hold for the same rate */
+	b->marks.waiting = b->marks.some;
+	b->marks.gap = b->marks.some ? 1 : INT64_MAX;
 }
 
 static inline void varying_binomial_start(struct varying_binomial *b, struct rng *r)
