@@ -610,18 +610,8 @@ static void run_varying_cells(struct campaign *c, uint64_t seed, uint64_t first,
 		int g = VISIT_GROUP(c->visits[v]), j = VISIT_REPLICATION(c->visits[v]);
 		const size_t *cells = &c->order[c->group_first[g]];
 		size_t m = c->group_cells[g];
-		for (size_t i = 0; i < m; i++) {
-			/* the next lane's values, in another cell's array: a
-			 * miss on its start otherwise */
-			if (i + 1 < m) {
-				__builtin_prefetch(&c->varying[c->vary[cells[i + 1]]].values[j]);
-			} else if (v + 1 < n) {
-				int h = VISIT_GROUP(c->visits[v + 1]);
-				__builtin_prefetch(&c->varying[c->vary[c->order[c->group_first[h]]]]
-							    .values[VISIT_REPLICATION(c->visits[v + 1])]);
-			}
+		for (size_t i = 0; i < m; i++)
 			run_varying_lane(c, cells[i], seed, first, j, &kept, batch_week);
-		}
 	}
 }
 
