@@ -316,6 +316,8 @@ int distribution_init(struct distribution *dist, const struct distribution_spec 
 			dist->a = 1.0 + 4.0 * (spec->mode - spec->min) / width;
 			dist->b = 1.0 + 4.0 * (spec->max - spec->mode) / width;
 			dist->log_norm = special_log_beta(dist->a, dist->b);
+			special_beta_shape_init(&dist->shape, dist->a, dist->b);
+			special_beta_shape_init(&dist->mirror, dist->b, dist->a);
 			prepare_guess(dist);
 		}
 		break;
@@ -352,6 +354,8 @@ int distribution_init(struct distribution *dist, const struct distribution_spec 
 		dist->hi = max;
 		if (w.errors == 0) {
 			dist->log_norm = special_log_beta(dist->a, dist->b);
+			special_beta_shape_init(&dist->shape, dist->a, dist->b);
+			special_beta_shape_init(&dist->mirror, dist->b, dist->a);
 			prepare_guess(dist);
 		}
 		break;
@@ -444,8 +448,8 @@ static double quantile(const struct distribution *dist, double u, double v, doub
 	case DISTRIBUTION_PERT:
 	case DISTRIBUTION_BETA: {
 		double x, one_minus_x;
-		special_beta_quantile_near(dist->a, dist->b, u, v, dist->log_norm, guess_at(dist, z),
-					   &x, &one_minus_x);
+		special_beta_quantile_shaped(&dist->shape, &dist->mirror, u, v, dist->log_norm,
+					     guess_at(dist, z), &x, &one_minus_x);
 		return scaled(dist, x, one_minus_x);
 	}
 	case DISTRIBUTION_NORMAL:

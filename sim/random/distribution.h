@@ -23,6 +23,7 @@
 #define CCSIM_DISTRIBUTION_H
 
 #include "diag.h"
+#include "special.h"
 
 enum distribution_kind {
 	DISTRIBUTION_UNIFORM,
@@ -73,6 +74,7 @@ struct distribution {
 	double mean, sd;         /* normal: as given; lognormal: mu and sigma of the log */
 	double a, b;             /* beta and pert: the shapes; gamma: shape and rate */
 	double log_norm;         /* log B(a, b), or log Gamma(shape) */
+	struct special_beta_shape shape, mirror; /* beta and pert: of (a, b) and (b, a) */
 	double mode;             /* triangular */
 	/* normal truncated to [lo, hi]: the scores of its ends, Phi(za),
 	 * 1 - Phi(zb) and the mass between them */

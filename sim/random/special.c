@@ -317,10 +317,7 @@ static double beta_fraction(double a, double b, double x)
 	return h;
 }
 
-/* Whole a and b up to this sum take beta_whole. */
-#define WHOLE_SUM 32
-
-/* Z^K for a whole 0 <= K < WHOLE_SUM. */
+/* Z^K for a whole 0 <= K < SPECIAL_BETA_WHOLE_SUM. */
 static double whole_power(double z, int k)
 {
 	double power = 1.0;
@@ -330,35 +327,55 @@ static double whole_power(double z, int k)
 	return power;
 }
 
-/*
- * I_x(a, b) for whole a, b >= 1 with a + b <= WHOLE_SUM (a PERT whose mode
- * is the middle, a quarter or an end of its range: 3 and 3, 2 and 4, ...):
- * the binomial tail P(Binomial(m, x) >= a), m = a + b - 1, a sum of b
- * positive terms C(m, j) x^j y^(m - j), j = a .. m (or 1 less the a terms
- * j < a, on the side where the fraction would take the complement), each
- * from the one before; 1 / B(a, b) = a C(m, a). No logarithm, exact to a
- * few ulps as the fraction. *DENSITY the density at x.
- */
-static double beta_whole(int a, int b, double x, double y, double *density)
+void special_beta_shape_init(struct special_beta_shape *s, double a, double b)
 {
-	int m = a + b - 1;
+	s->a = a;
+	s->b = b;
+	s->whole = a >= 1.0 && b >= 1.0 && a + b <= SPECIAL_BETA_WHOLE_SUM &&
+		   a == (double)(int)a && b == (double)(int)b;
+	if (!s->whole)
+		return;
+	int ia = (int)a, ib = (int)b, m = ia + ib - 1;
 	double choose = 1.0; /* C(m, a), exactly: each step's quotient is whole */
-	for (int i = 1; i <= a; i++)
-		choose = choose * (double)(m - a + i) / (double)i;
+	for (int i = 1; i <= ia; i++)
+		choose = choose * (double)(m - ia + i) / (double)i;
+	s->choose = choose;
+	s->density = (double)ia * choose;
+	/* C(m, a - 1) = C(m, a) a / (m - a + 1) = C(m, a) a / b */
+	s->below = choose * (double)ia / (double)ib;
+	s->split = (a + 1.0) / (a + b + 2.0);
+	for (int j = 0; j <= m; j++) {
+		s->up[j] = (double)(m - j) / (double)(j + 1);
+		s->down[j] = (double)j / (double)(m - j + 1);
+	}
+}
+
+/*
+ * I_x(a, b) for whole a, b >= 1 with a + b <= SPECIAL_BETA_WHOLE_SUM (a PERT
+ * whose mode is the middle, a quarter or an end of its range: 3 and 3, 2 and
+ * 4, ...): the binomial tail P(Binomial(m, x) >= a), m = a + b - 1, a sum of
+ * b terms from the lower side or 1 less a sum of a terms from the upper,
+ * each term the last times a ratio: no logarithm, exact to a few ulps as the
+ * fraction. *DENSITY the density at x. The constants are SHAPE's, worked out
+ * once: the same values as working them out here.
+ */
+static double beta_whole(const struct special_beta_shape *shape, double x, double y,
+			 double *density)
+{
+	int a = (int)shape->a, b = (int)shape->b, m = a + b - 1;
 	double x_a1 = whole_power(x, a - 1), y_b1 = whole_power(y, b - 1);
-	*density = (double)a * choose * x_a1 * y_b1;
-	if (x < (a + 1.0) / (a + b + 2.0)) {
-		double term = choose * x_a1 * x * y_b1, sum = term, odds = x / y;
+	*density = shape->density * x_a1 * y_b1;
+	if (x < shape->split) {
+		double term = shape->choose * x_a1 * x * y_b1, sum = term, odds = x / y;
 		for (int j = a; j < m; j++) {
-			term *= (double)(m - j) / (double)(j + 1) * odds;
+			term *= shape->up[j] * odds;
 			sum += term;
 		}
 		return sum;
 	}
-	/* C(m, a - 1) = C(m, a) a / (m - a + 1) = C(m, a) a / b */
-	double term = choose * (double)a / (double)b * x_a1 * y_b1 * y, sum = term, odds = y / x;
+	double term = shape->below * x_a1 * y_b1 * y, sum = term, odds = y / x;
 	for (int j = a - 1; j > 0; j--) {
-		term *= (double)j / (double)(m - j + 1) * odds;
+		term *= shape->down[j] * odds;
 		sum += term;
 	}
 	return 1.0 - sum;
@@ -366,14 +383,16 @@ static double beta_whole(int a, int b, double x, double y, double *density)
 
 /* I_x(a, b) with X and Y = 1 - x both exact, from the side where the
  * fraction converges; *DENSITY the density at x (the same logarithms). */
-static double beta_i(double a, double b, double x, double y, double log_beta, double *density)
+static double beta_i(const struct special_beta_shape *shape, double x, double y, double log_beta,
+		     double *density)
 {
+	double a = shape->a, b = shape->b;
 	if (x <= 0.0 || y <= 0.0) {
 		*density = 0.0;
 		return x <= 0.0 ? 0.0 : 1.0;
 	}
-	if (a >= 1.0 && b >= 1.0 && a + b <= WHOLE_SUM && a == (double)(int)a && b == (double)(int)b)
-		return beta_whole((int)a, (int)b, x, y, density);
+	if (shape->whole)
+		return beta_whole(shape, x, y, density);
 	double front = exp(a * log(x) + b * log(y) - log_beta);
 	*density = front / (x * y);
 	if (x < (a + 1.0) / (a + b + 2.0))
@@ -383,11 +402,14 @@ static double beta_i(double a, double b, double x, double y, double log_beta, do
 
 double special_beta_i(double a, double b, double x, double log_beta)
 {
+	struct special_beta_shape shape;
+	special_beta_shape_init(&shape, a, b);
 	double density;
-	return beta_i(a, b, x, 1.0 - x, log_beta, &density);
+	return beta_i(&shape, x, 1.0 - x, log_beta, &density);
 }
 
 struct beta_target {
+	const struct special_beta_shape *shape;
 	double a, b, log_beta, target;
 };
 
@@ -395,7 +417,7 @@ static void beta_eval(double x, const void *ctx, struct halley_point *at)
 {
 	const struct beta_target *t = ctx;
 	double y = 1.0 - x;
-	at->error = beta_i(t->a, t->b, x, y, t->log_beta, &at->density) - t->target;
+	at->error = beta_i(t->shape, x, y, t->log_beta, &at->density) - t->target;
 	at->curvature = x > 0.0 && y > 0.0 ? (t->a - 1.0) / x - (t->b - 1.0) / y : 0.0;
 }
 
@@ -418,9 +440,11 @@ static double beta_start(double a, double b, double t)
 	return 1.0 - pow(b * w * (1.0 - t), 1.0 / b);
 }
 
-void special_beta_quantile_near(double a, double b, double u, double v, double log_beta,
-				double logit_start, double *x, double *one_minus_x)
+void special_beta_quantile_shaped(const struct special_beta_shape *shape,
+				  const struct special_beta_shape *mirror, double u, double v,
+				  double log_beta, double logit_start, double *x, double *one_minus_x)
 {
+	double a = shape->a, b = shape->b;
 	double lower, upper;
 	if (!(u > 0.0)) {
 		lower = 0.0, upper = 1.0;
@@ -429,7 +453,8 @@ void special_beta_quantile_near(double a, double b, double u, double v, double l
 	} else {
 		/* solve the smaller tail: I_y(b, a) = v for y = 1 - x when v < u */
 		int swap = v < u;
-		struct beta_target t = {swap ? b : a, swap ? a : b, log_beta, swap ? v : u};
+		struct beta_target t = {swap ? mirror : shape, swap ? b : a, swap ? a : b, log_beta,
+					swap ? v : u};
 		struct halley h = {beta_eval, &t};
 		double s;
 		if (isfinite(logit_start)) /* x = 1 / (1 + e^-w), y = 1 - x = 1 / (1 + e^w) */
@@ -446,6 +471,15 @@ void special_beta_quantile_near(double a, double b, double u, double v, double l
 		*x = lower;
 	if (one_minus_x != NULL)
 		*one_minus_x = upper;
+}
+
+void special_beta_quantile_near(double a, double b, double u, double v, double log_beta,
+				double logit_start, double *x, double *one_minus_x)
+{
+	struct special_beta_shape shape, mirror;
+	special_beta_shape_init(&shape, a, b);
+	special_beta_shape_init(&mirror, b, a);
+	special_beta_quantile_shaped(&shape, &mirror, u, v, log_beta, logit_start, x, one_minus_x);
 }
 
 void special_beta_quantile(double a, double b, double u, double v, double log_beta,

@@ -62,4 +62,26 @@ void special_beta_quantile(double a, double b, double u, double v, double log_be
 void special_beta_quantile_near(double a, double b, double u, double v, double log_beta,
 				double logit_start, double *x, double *one_minus_x);
 
+/* Whole a and b up to this sum have I_x(a, b) as a finite sum. */
+#define SPECIAL_BETA_WHOLE_SUM 32
+
+/* What I_x(a, b) needs of a and b, worked out once for the many quantiles
+ * of one beta (a PERT input's, every replication): the same values as
+ * working it out each time, without its divisions. */
+struct special_beta_shape {
+	double a, b;
+	int whole;                               /* the finite sum serves */
+	double choose, density, below, split;    /* C(m, a), a C(m, a), C(m, a - 1), (a + 1) / (a + b + 2) */
+	double up[SPECIAL_BETA_WHOLE_SUM];       /* (m - j) / (j + 1), m = a + b - 1 */
+	double down[SPECIAL_BETA_WHOLE_SUM];     /* j / (m - j + 1) */
+};
+
+void special_beta_shape_init(struct special_beta_shape *shape, double a, double b);
+
+/* special_beta_quantile_near for the beta of SHAPE, whose MIRROR is the
+ * shape of (b, a). */
+void special_beta_quantile_shaped(const struct special_beta_shape *shape,
+				  const struct special_beta_shape *mirror, double u, double v,
+				  double log_beta, double logit_start, double *x, double *one_minus_x);
+
 #endif
