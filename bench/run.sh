@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The figures of bench/RESULTS.md. Usage: bench/run.sh [BUILD_DIR] [PART...]
-# with PART among demo, scale, growth, dynamics, samplers, numpy, memory, mpi,
+# with PART among demo, uncertain, scale, growth, dynamics, samplers, numpy, memory, mpi,
 # plugins, sobol, tornado, allocate, optimize, load, calibrate (default: all but memory and mpi, which take
 # long and need Open MPI). A Release build is made in BUILD_DIR (default
 # build-release). Run it on a quiet machine: the timings share its cores.
 set -euo pipefail
 build=${1:-build-release}
 shift || true
-parts=${*:-demo scale growth dynamics samplers numpy plugins sobol tornado allocate optimize load calibrate}
+parts=${*:-demo uncertain scale growth dynamics samplers numpy plugins sobol tornado allocate optimize load calibrate}
 here=$(cd "$(dirname "$0")/.." && pwd)
 cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=Release -DCCSIM_TESTS=OFF >/dev/null
 cmake --build "$build" -j"$(nproc)" >/dev/null
@@ -49,6 +49,27 @@ growth)
 	for n in 100 10000 1000000; do
 		"$bench" "$(city --sites $n)" 20000 1 | sed "s/^city.cfg */sites $n /"
 	done
+	;;
+uncertain)
+	# issue 14's figure: the demo with its 20 district rates uncertain
+	# against the certain demo, a replication's CPU time, 1 thread;
+	# alternating, so that both meet the same moments of a shared machine
+	echo "# uncertain demo against certain, 20,000 replications, 1 thread, user CPU s, 15 alternating pairs"
+	: >"$out/certain"
+	: >"$out/uncertain"
+	for i in $(seq 15); do
+		/usr/bin/time -f %U -a -o "$out/certain" "$bench" "$s/demo-city.cfg" 20000 1 >/dev/null
+		/usr/bin/time -f %U -a -o "$out/uncertain" "$bench" "$s/demo-city.cfg+$here/bench/uncertain-rates.cfg" \
+			20000 1 >/dev/null
+	done
+	"$python" - "$out/certain" "$out/uncertain" <<'PY'
+import statistics, sys
+c, u = ([float(x) for x in open(f)] for f in sys.argv[1:3])
+print("  certain   %s" % " ".join("%.2f" % x for x in sorted(c)))
+print("  uncertain %s" % " ".join("%.2f" % x for x in sorted(u)))
+print("  ratio of the medians %.3f, of the least times %.3f" %
+      (statistics.median(u) / statistics.median(c), min(u) / min(c)))
+PY
 	;;
 dynamics)
 	echo "# the weekly dynamics alone, 1 thread: week by week against cells outermost in blocks (the same draws)"

@@ -43,8 +43,10 @@
  * instructions of the replication's 400k at 32), and the uncertain demo
  * ran 4 to 8 % faster; 64 were no faster (more tables to keep in the
  * cache). A gap is drawn from an Exp(1) (sample.h's ziggurat).
- * A campaign runs a block's replications in the order of their rates' grid
- * points (campaign.c), so that a grid point's tables stay in the cache.
+ * A campaign runs a block's varying cells visit by visit (a district's
+ * cells in one replication) in the order of their rates' grid points,
+ * whatever the district (campaign.c), so that a grid point's tables stay
+ * in the cache.
  * Which tables were kept changes a draw's speed, never its value.
  *
  * Without the grid (varying_*_init; a hooked replication's draws, rates
@@ -300,8 +302,10 @@ varying_table_draw(const struct varying_binomial *b, struct rng *r, int64_t n)
 	return x;
 }
 
+/* varying_binomial_draw with B->adds as ADDS, which a caller may know
+ * (a constant: the draw then tests nothing for it). */
 __attribute__((always_inline)) static inline int64_t
-varying_binomial_draw(struct varying_binomial *b, struct rng *r, int64_t n)
+varying_binomial_draw_as(struct varying_binomial *b, struct rng *r, int64_t n, int adds)
 {
 	/* n in [1, tabled] in one comparison */
 	if (__builtin_expect((uint64_t)n - 1 >= b->tabled, 0)) {
@@ -320,7 +324,7 @@ varying_binomial_draw(struct varying_binomial *b, struct rng *r, int64_t n)
 		y += varying_table_draw(b, r, lo);
 	/* the failures marked become successes (adds), or the successes
 	 * marked failures: nearly always none, one comparison */
-	int64_t trials = b->adds ? n - y : y;
+	int64_t trials = adds ? n - y : y;
 	if (__builtin_expect(trials < b->marks.gap, 1)) {
 		b->marks.gap -= trials;
 		return y;
@@ -328,7 +332,13 @@ varying_binomial_draw(struct varying_binomial *b, struct rng *r, int64_t n)
 	struct rng kept = *r;
 	int64_t marks = varying_marks_met(&b->marks, &kept, trials);
 	*r = kept;
-	return b->adds ? y + marks : y - marks;
+	return adds ? y + marks : y - marks;
+}
+
+__attribute__((always_inline)) static inline int64_t
+varying_binomial_draw(struct varying_binomial *b, struct rng *r, int64_t n)
+{
+	return varying_binomial_draw_as(b, r, n, b->adds);
 }
 
 __attribute__((always_inline)) static inline int64_t
