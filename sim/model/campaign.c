@@ -466,20 +466,17 @@ __attribute__((always_inline)) static inline void lane_week_varying(struct lane 
 	x->added_sum += added;
 }
 
-/* A lane's weeks whose binomials both vary (through the grid) and whose
- * arrivals are kept tables' (an uncertain rectification rate and rebound,
- * the common case): the loop alone, with nothing else to keep in registers. */
 /* lane_weeks_grid's weeks, each side of the rates' grid points a constant
  * (RECTIFY_ADDS, REBOUND_ADDS: varying_binomial_draw_as). */
 __attribute__((always_inline)) static inline void
 lane_weeks_sided(struct lane *x, struct varying_binomial *rectify, struct varying_binomial *rebound,
-		 const struct poisson_source *arrive, int weeks, int64_t *open, int rectify_adds,
+		 const struct cdf_table *arrive, int weeks, int64_t *open, int rectify_adds,
 		 int rebound_adds)
 {
 	for (int t = 1; t <= weeks; t++) {
 		int64_t fixed = varying_binomial_draw_as(rectify, &x->r, x->open, rectify_adds);
 		int64_t back = varying_binomial_draw_as(rebound, &x->r, x->last, rebound_adds);
-		int64_t added = draw_poisson(arrive, &x->r);
+		int64_t added = inversion_cdf_draw(arrive, &x->r);
 		x->open = x->open - fixed + back + added;
 		x->last = fixed;
 		x->fixed_sum += fixed;
@@ -488,12 +485,15 @@ lane_weeks_sided(struct lane *x, struct varying_binomial *rectify, struct varyin
 	}
 }
 
+/* A lane's weeks whose binomials both vary (through the grid) and whose
+ * arrivals are a kept table's (an uncertain rectification rate and rebound,
+ * the common case): the loop alone, with nothing else to keep in registers. */
 __attribute__((noinline)) static void lane_weeks_grid(struct lane *px, struct lane_draws *d,
 						      int weeks, int64_t *open)
 {
 	struct lane x = *px;
 	struct varying_binomial *rectify = d->rectify, *rebound = d->rebound;
-	const struct poisson_source *arrive = d->arrival_at;
+	const struct cdf_table *arrive = d->arrival_at->table;
 	switch (rectify->adds * 2 + rebound->adds) {
 	case 0: lane_weeks_sided(&x, rectify, rebound, arrive, weeks, open, 0, 0); break;
 	case 1: lane_weeks_sided(&x, rectify, rebound, arrive, weeks, open, 0, 1); break;
@@ -601,7 +601,8 @@ static void run_varying_lane(struct campaign *c, size_t k, uint64_t seed, uint64
 	struct lane x;
 	struct lane_draws d;
 	varying_lane_start(c, k, seed, first, j, kept, &x, &d);
-	if (d.rectify_at == NULL && d.rebound_at == NULL && d.arrival_at != NULL)
+	if (d.rectify_at == NULL && d.rebound_at == NULL && d.arrival_at != NULL &&
+	    d.arrival_at->table != NULL)
 		lane_weeks_grid(&x, &d, c->weeks, c->week_open);
 	else
 		lane_weeks_any(&x, &d, c->weeks, c->week_open);
