@@ -470,8 +470,8 @@ __attribute__((always_inline)) static inline void lane_week_varying(struct lane 
  * (RECTIFY_ADDS, REBOUND_ADDS: varying_binomial_draw_as). */
 __attribute__((always_inline)) static inline void
 lane_weeks_sided(struct lane *x, struct varying_binomial *rectify, struct varying_binomial *rebound,
-		 const struct cdf_table *arrive, int weeks, int64_t *open, int rectify_adds,
-		 int rebound_adds)
+		 const struct cdf_table *arrive, int weeks, int64_t *restrict open,
+		 int rectify_adds, int rebound_adds)
 {
 	for (int t = 1; t <= weeks; t++) {
 		int64_t fixed = varying_binomial_draw_as(rectify, &x->r, x->open, rectify_adds);
@@ -489,7 +489,7 @@ lane_weeks_sided(struct lane *x, struct varying_binomial *rectify, struct varyin
  * arrivals are a kept table's (an uncertain rectification rate and rebound,
  * the common case): the loop alone, with nothing else to keep in registers. */
 __attribute__((noinline)) static void lane_weeks_grid(struct lane *px, struct lane_draws *d,
-						      int weeks, int64_t *open)
+						      int weeks, int64_t *restrict open)
 {
 	struct lane x = *px;
 	struct varying_binomial *rectify = d->rectify, *rebound = d->rebound;
