@@ -183,6 +183,11 @@ static int group_cells(struct campaign *c, const struct scenario *s)
 		n += c->vary[c->order[i]] >= 0 &&
 		     (i == 0 || c->vary[c->order[i - 1]] < 0 ||
 		      c->order[i - 1] / categories != c->order[i] / categories);
+	/* a visit is (group << 8 | replication) in an int: groups past 2^23
+	 * (cities of millions of cells, whose other arrays fail first) are
+	 * refused as memory */
+	if (n >= (size_t)1 << 23)
+		return -1;
 	size_t visits = (n > 0 ? n : 1) * (size_t)c->capacity;
 	c->group_first = malloc((n > 0 ? n : 1) * sizeof *c->group_first);
 	c->group_cells = malloc((n > 0 ? n : 1) * sizeof *c->group_cells);
@@ -616,7 +621,7 @@ static void run_varying_lane(struct campaign *c, size_t k, uint64_t seed, uint64
  * 1.18 to 1.20 s against 1.12 to 1.13 for the uncertain-rates demo; the
  * certain cells keep two, which is 8 % faster for them).
  * An uncertain input of the district gives a visit's cells the same rates:
- * they draw from the same grid points' tables and copy one set-up.
+ * they draw from the same grid points' tables, with one set-up, rewound.
  */
 static void run_varying_cells(struct campaign *c, uint64_t seed, uint64_t first, int count,
 			      const int *batch_week)
