@@ -145,6 +145,12 @@ for lang in zh en; do
 done
 # in Chinese, the decision commands speak Chinese
 check "compare speaks Chinese" grep -q '每个方案模拟次数 300' "$work/compare-zh.txt"
+# the first variant of one scenario: 基准 on the terminal, base in the JSON
+"$ccsim" compare "$demo" --variant "快: defaults.rectify_rate=0.2" --reps 200 --lang zh \
+	--json "$work/base-zh.json" >"$work/base-zh.txt" 2>"$work/err"
+check "compare's base is 基准 in Chinese" grep -q '^基准 ' "$work/base-zh.txt"
+check "compare's base, named in the first line" grep -q '与 基准 的差值' "$work/base-zh.txt"
+check "compare's base stays base in the JSON" grep -q '"name": "base"' "$work/base-zh.json"
 check "sweep speaks Chinese" grep -q '每个点模拟次数 200' "$work/sweep-zh.txt"
 check "tornado speaks Chinese" grep -q '低值时 P' "$work/tornado-zh.txt"
 check "solve speaks Chinese" grep -q '达到目标' "$work/solve-zh.txt"

@@ -1,6 +1,7 @@
 #include "summary_text.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "i18n.h"
 #include "table.h"
@@ -53,6 +54,16 @@ static void print_table(struct table *t, FILE *out)
 	table_free(t);
 }
 
+/* Variant V's name as the summary prints it: the first variant of one
+ * scenario is `base` in the JSON and the CSV, which a reader of another
+ * language reads in hers (a scenario file's variant is named by its file,
+ * SOMETHING.cfg, never `base`). */
+static const char *variant_label(const struct compare_result *r, int v)
+{
+	const char *name = r->variants[v].name;
+	return v == 0 && strcmp(name, "base") == 0 ? _("base") : name;
+}
+
 /* Each variant's policies' total cost and, against the first, the P(pass)
  * gained per unit of cost more (when the costs differ). */
 static void compare_costs_text(FILE *out, const struct compare_result *r)
@@ -82,7 +93,8 @@ static void compare_costs_text(FILE *out, const struct compare_result *r)
 			table_rowf(t, "%s\t%g\t%+g\t%s", c->name, cost, more,
 				   more > 0.0 ? _("dearer and worse") : _("cheaper and better"));
 		else
-			table_rowf(t, "%s\t%g\t\t%s", c->name, cost, v > 0 ? _("(same cost as the first)") : "");
+			table_rowf(t, "%s\t%g\t\t%s", variant_label(r, v), cost,
+				   v > 0 ? _("(same cost as the first)") : "");
 	}
 	print_table(t, out);
 	fprintf(out, _("(costs in each plugin's own unit, summed over the variant's policies)\n"));
@@ -93,7 +105,7 @@ void summary_text_compare(FILE *out, const struct compare_result *r)
 	fprintf(out, _("%lld replications a variant, seed %llu; differences against %s, paired "
 		       "on the same random numbers\n\n"),
 		(long long)r->variants[0].result.replications, (unsigned long long)r->header.seed,
-		r->variants[0].name);
+		variant_label(r, 0));
 	const char *headers[] = {_("variant"), "P(pass)", _("95 % interval"), _("Total"),
 				 _("dP(pass) [95 %]"), _("only var"), _("only 1st"), _("dTotal")};
 	struct table *table = new_table(out, 8, headers, SUMMARY_NAME_WIDTH);
@@ -103,7 +115,7 @@ void summary_text_compare(FILE *out, const struct compare_result *r)
 		double lo, hi;
 		wilson_interval(t->passes, t->n, Z95, &lo, &hi);
 		if (v == 0) {
-			table_rowf(table, "%s\t%.2f%%\t[%.2f%%, %.2f%%]\t%.2f", c->name,
+			table_rowf(table, "%s\t%.2f%%\t[%.2f%%, %.2f%%]\t%.2f", variant_label(r, 0),
 				   100 * study_pass_share(&c->result), 100 * lo, 100 * hi, t->total.mean);
 			continue;
 		}
