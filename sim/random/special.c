@@ -408,9 +408,10 @@ double special_beta_i(double a, double b, double x, double log_beta)
 	return beta_i(&shape, x, 1.0 - x, log_beta, &density);
 }
 
+/* I_x(a, b) = TARGET for the a and b of SHAPE. */
 struct beta_target {
 	const struct special_beta_shape *shape;
-	double a, b, log_beta, target;
+	double log_beta, target;
 };
 
 static void beta_eval(double x, const void *ctx, struct halley_point *at)
@@ -418,7 +419,8 @@ static void beta_eval(double x, const void *ctx, struct halley_point *at)
 	const struct beta_target *t = ctx;
 	double y = 1.0 - x;
 	at->error = beta_i(t->shape, x, y, t->log_beta, &at->density) - t->target;
-	at->curvature = x > 0.0 && y > 0.0 ? (t->a - 1.0) / x - (t->b - 1.0) / y : 0.0;
+	double a = t->shape->a, b = t->shape->b;
+	at->curvature = x > 0.0 && y > 0.0 ? (a - 1.0) / x - (b - 1.0) / y : 0.0;
 }
 
 /* A starting point for I_x(a, b) = T <= 1/2 (Numerical Recipes' invbetai). */
@@ -444,23 +446,22 @@ void special_beta_quantile_shaped(const struct special_beta_shape *shape,
 				  const struct special_beta_shape *mirror, double u, double v,
 				  double log_beta, double logit_start, double *x, double *one_minus_x)
 {
-	double a = shape->a, b = shape->b;
 	double lower, upper;
 	if (!(u > 0.0)) {
 		lower = 0.0, upper = 1.0;
 	} else if (!(v > 0.0)) {
 		lower = 1.0, upper = 0.0;
 	} else {
-		/* solve the smaller tail: I_y(b, a) = v for y = 1 - x when v < u */
+		/* solve the smaller tail: I_y(b, a) = v for y = 1 - x when v < u
+		 * (MIRROR is the shape of b and a) */
 		int swap = v < u;
-		struct beta_target t = {swap ? mirror : shape, swap ? b : a, swap ? a : b, log_beta,
-					swap ? v : u};
+		struct beta_target t = {swap ? mirror : shape, log_beta, swap ? v : u};
 		struct halley h = {beta_eval, &t};
 		double s;
 		if (isfinite(logit_start)) /* x = 1 / (1 + e^-w), y = 1 - x = 1 / (1 + e^w) */
 			s = 1.0 / (1.0 + exp(swap ? logit_start : -logit_start));
 		else
-			s = beta_start(t.a, t.b, t.target);
+			s = beta_start(t.shape->a, t.shape->b, t.target);
 		if (!(s > 0.0 && s < 1.0))
 			s = 0.5;
 		double root = halley_solve(&h, s, 0.0, 1.0);
